@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// PrivLab: a Swift engine for privacy in machine learning, scripted from Lua 5.4.
+// Layers (data flows down): privlab CLI -> PrivLabLua (bridge) -> PrivLab (engine) -> CLua / CBLAS / CZlib.
+let package = Package(
+    name: "PrivLab",
+    products: [
+        .library(name: "PrivLab", targets: ["PrivLab"]),
+        .library(name: "PrivLabLua", targets: ["PrivLabLua"]),
+        .executable(name: "privlab", targets: ["privlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "PrivLab", dependencies: ["CBLAS", "CZlib"]),
+        .target(name: "PrivLabLua", dependencies: ["PrivLab", "CLua"]),
+        .executableTarget(
+            name: "privlab",
+            dependencies: ["PrivLab", "PrivLabLua", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab"]),
+        .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

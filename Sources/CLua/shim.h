@@ -1,0 +1,145 @@
+// Shim for Lua 5.4: exposes the C macros Swift cannot import as static inline functions, and holds
+// the two pieces of C that must not be Swift: the trampoline that raises Lua errors *after* the Swift
+// callback has returned (a Lua error must never longjmp through Swift frames), and the allocator /
+// count hook that enforce per-state memory, instruction and wall-time limits.
+#ifndef PRIVLAB_CLUA_SHIM_H
+#define PRIVLAB_CLUA_SHIM_H
+
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/// Per-state limits and accounting. Lives in the allocator's user data so the hook can find it.
+typedef struct pl_limits {
+    size_t used;             /* bytes currently allocated by this state */
+    size_t peak;             /* high-water mark */
+    size_t mem_limit;        /* 0 = unlimited */
+    long long instr_limit;   /* 0 = unlimited */
+    long long instr_count;   /* instructions executed (granularity: PL_HOOK_EVERY) */
+    double deadline;         /* CLOCK_MONOTONIC seconds; 0 = none */
+    int host_depth;          /* >0 while a host (Swift) function runs: its allocations are never refused */
+    int tripped;             /* 0 none, 1 instructions, 2 wall time, 3 memory, 4 interrupted */
+    volatile int interrupt;  /* set asynchronously to stop the script at the next hook */
+} pl_limits;
+
+#define PL_HOOK_EVERY 1000
+
+static inline double pl_monotonic(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline void *pl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    pl_limits *lim = (pl_limits *)ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        lim->used -= old;
+        return NULL;
+    }
+    if (lim->mem_limit && lim->host_depth == 0 && nsize > old && lim->used - old + nsize > lim->mem_limit) {
+        lim->tripped = 3;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p) {
+        lim->used = lim->used - old + nsize;
+        if (lim->used > lim->peak) lim->peak = lim->used;
+    }
+    return p;
+}
+
+static inline pl_limits *pl_getlimits(lua_State *L) {
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    return (pl_limits *)ud;
+}
+
+static inline void pl_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    pl_limits *lim = pl_getlimits(L);
+    lim->instr_count += PL_HOOK_EVERY;
+    if (lim->interrupt) { lim->tripped = 4; luaL_error(L, "interrupted"); }
+    if (lim->instr_limit && lim->instr_count > lim->instr_limit) {
+        lim->tripped = 1;
+        luaL_error(L, "instruction limit exceeded (%lld instructions)", lim->instr_limit);
+    }
+    if (lim->deadline > 0 && pl_monotonic() > lim->deadline) {
+        lim->tripped = 2;
+        luaL_error(L, "time limit exceeded");
+    }
+}
+
+/// Creates a state whose allocator accounts into `lim` (owned by the caller, must outlive the state).
+static inline lua_State *pl_newstate(pl_limits *lim) {
+    lua_State *L = lua_newstate(pl_alloc, lim);
+    if (L) lua_sethook(L, pl_hook, LUA_MASKCOUNT, PL_HOOK_EVERY);
+    return L;
+}
+
+/// Host functions: int fn(lua_State*) returning >= 0 results, -1 (error message at top; location is
+/// prefixed here) or -2 (error object at top, raised as is).
+typedef int (*pl_host_fn)(lua_State *L);
+
+static inline int pl_trampoline(lua_State *L) {
+    pl_host_fn fn = (pl_host_fn)lua_touserdata(L, lua_upvalueindex(1));
+    pl_limits *lim = pl_getlimits(L);
+    lim->host_depth++;
+    int r = fn(L);
+    lim->host_depth--;
+    if (r == -1) {
+        luaL_where(L, 1);
+        lua_insert(L, -2);
+        lua_concat(L, 2);
+        return lua_error(L);
+    }
+    if (r == -2) return lua_error(L);
+    return r;
+}
+
+/// Pushes a closure calling `fn` with upvalue 2 = `id` (the host looks its Swift closure up by id).
+static inline void pl_pushhost(lua_State *L, pl_host_fn fn, lua_Integer id) {
+    lua_pushlightuserdata(L, (void *)fn);
+    lua_pushinteger(L, id);
+    lua_pushcclosure(L, pl_trampoline, 2);
+}
+
+static inline lua_Integer pl_hostid(lua_State *L) { return lua_tointeger(L, lua_upvalueindex(2)); }
+static inline void *pl_extraspace(lua_State *L) { return lua_getextraspace(L); }
+
+/* The macros. */
+static inline void pl_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void pl_newtable(lua_State *L) { lua_newtable(L); }
+static inline int pl_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
+static inline const char *pl_tostring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }
+static inline lua_Number pl_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
+static inline lua_Integer pl_tointeger(lua_State *L, int idx, int *isnum) { return lua_tointegerx(L, idx, isnum); }
+static inline int pl_isinteger(lua_State *L, int idx) { return lua_isinteger(L, idx); }
+static inline int pl_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int pl_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline void pl_insert(lua_State *L, int idx) { lua_insert(L, idx); }
+static inline void pl_remove(lua_State *L, int idx) { lua_remove(L, idx); }
+static inline void pl_replace(lua_State *L, int idx) { lua_replace(L, idx); }
+static inline void *pl_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 0); }
+static inline void pl_getglobal_table(lua_State *L) { lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS); }
+static inline int pl_loadbuffer(lua_State *L, const char *buf, size_t sz, const char *name) {
+    return luaL_loadbufferx(L, buf, sz, name, "t");
+}
+/* Debug helpers: a traceback message handler for pcall. */
+static inline int pl_traceback_handler(lua_State *L) {
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+static inline void pl_pushtraceback_handler(lua_State *L) { lua_pushcfunction(L, pl_traceback_handler); }
+static inline int pl_upvalue_count_ok(void) { return 1; }
+
+#endif

@@ -1,0 +1,133 @@
+/// A dense, row-major matrix of `Float`. Value semantics (copy-on-write through the backing array).
+///
+/// Element (i, j) lives at `data[i * cols + j]`. Hot paths reach the storage through
+/// `withUnsafeBufferPointer` and BLAS; the subscript is for tests and small loops.
+public struct Matrix: Equatable, CustomStringConvertible, Sendable {
+    public private(set) var rows: Int
+    public private(set) var cols: Int
+    public var data: [Float]
+
+    /// A `rows × cols` matrix filled with `value`.
+    public init(rows: Int, cols: Int, repeating value: Float = 0) {
+        precondition(rows >= 0 && cols >= 0, "Matrix dimensions must be non-negative")
+        self.rows = rows
+        self.cols = cols
+        self.data = [Float](repeating: value, count: rows * cols)
+    }
+
+    /// Wraps `data` (row-major); throws when its count is not `rows * cols`.
+    public init(rows: Int, cols: Int, data: [Float]) throws {
+        guard rows >= 0, cols >= 0, data.count == rows * cols else {
+            throw PrivLabError.shape("\(data.count) values cannot fill a \(rows)×\(cols) matrix")
+        }
+        self.rows = rows
+        self.cols = cols
+        self.data = data
+    }
+
+    /// Builds a matrix from rows of equal length.
+    public init(_ rowArrays: [[Float]]) throws {
+        let r = rowArrays.count
+        let c = rowArrays.first?.count ?? 0
+        var d = [Float]()
+        d.reserveCapacity(r * c)
+        for (i, row) in rowArrays.enumerated() {
+            guard row.count == c else { throw PrivLabError.shape("row \(i + 1) has \(row.count) values, expected \(c)") }
+            d.append(contentsOf: row)
+        }
+        self.rows = r
+        self.cols = c
+        self.data = d
+    }
+
+    /// Identity matrix.
+    public static func identity(_ n: Int) -> Matrix {
+        var m = Matrix(rows: n, cols: n)
+        for i in 0..<n { m.data[i * n + i] = 1 }
+        return m
+    }
+
+    public var count: Int { rows * cols }
+    public var shape: (Int, Int) { (rows, cols) }
+
+    public subscript(i: Int, j: Int) -> Float {
+        get { data[i * cols + j] }
+        set { data[i * cols + j] = newValue }
+    }
+
+    /// Row `i` as an array.
+    public func row(_ i: Int) -> [Float] { Array(data[(i * cols)..<((i + 1) * cols)]) }
+
+    /// The rows at `indices` (0-based), in that order.
+    public func rows(_ indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, cols: cols)
+        let c = cols
+        data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                for (k, i) in indices.enumerated() {
+                    let s = src.baseAddress! + i * c
+                    (dst.baseAddress! + k * c).update(from: s, count: c)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Reinterprets the same data with another shape of equal size.
+    public func reshaped(rows r: Int, cols c: Int) throws -> Matrix {
+        guard r * c == count else { throw PrivLabError.shape("cannot reshape \(rows)×\(cols) to \(r)×\(c)") }
+        return try Matrix(rows: r, cols: c, data: data)
+    }
+
+    /// Transposed copy.
+    public var transposed: Matrix {
+        var t = Matrix(rows: cols, cols: rows)
+        let r = rows, c = cols
+        data.withUnsafeBufferPointer { src in
+            t.data.withUnsafeMutableBufferPointer { dst in
+                // Blocked transpose keeps both sides cache-friendly.
+                let b = 32
+                var i0 = 0
+                while i0 < r {
+                    var j0 = 0
+                    while j0 < c {
+                        for i in i0..<min(i0 + b, r) {
+                            for j in j0..<min(j0 + b, c) { dst[j * r + i] = src[i * c + j] }
+                        }
+                        j0 += b
+                    }
+                    i0 += b
+                }
+            }
+        }
+        return t
+    }
+
+    /// True when any element is NaN or infinite.
+    public var hasNonFinite: Bool { data.contains { !$0.isFinite } }
+
+    public var description: String {
+        let shown = min(rows, 6)
+        var s = "Matrix(\(rows)×\(cols))"
+        for i in 0..<shown {
+            let r = (0..<min(cols, 8)).map { formatCompact(Double(self[i, $0])) }.joined(separator: " ")
+            s += "\n  [" + r + (cols > 8 ? " …" : "") + "]"
+        }
+        if rows > shown { s += "\n  …" }
+        return s
+    }
+}
+
+/// Short, deterministic rendering of a number for printing (at most 6 significant digits).
+public func formatCompact(_ x: Double) -> String {
+    if x.isNaN { return "nan" }
+    if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+    if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+    var s = String(format: "%.6g", x)
+    if s.contains("e") { return s }
+    if s.contains(".") {
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+    }
+    return s
+}

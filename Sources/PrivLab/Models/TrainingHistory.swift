@@ -1,0 +1,33 @@
+/// What one training epoch measured. `validation*` are nil without a validation set.
+public struct EpochRecord: Sendable, Equatable {
+    public var epoch: Int
+    /// Mean training loss over the epoch's mini-batches (penalty included).
+    public var trainLoss: Double
+    /// Training accuracy measured with the parameters at the end of the epoch.
+    public var trainAccuracy: Double
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var learningRate: Double
+
+    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil,
+                validationAccuracy: Double? = nil, learningRate: Double) {
+        self.epoch = epoch
+        self.trainLoss = trainLoss
+        self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss
+        self.validationAccuracy = validationAccuracy
+        self.learningRate = learningRate
+    }
+}
+
+/// Callbacks a trainer invokes; both optional.
+public struct TrainingObserver {
+    /// Called after each epoch; return `false` to stop training early.
+    public var onEpoch: ((EpochRecord) throws -> Bool)?
+    /// Called with (done, total) units of work for a progress display.
+    public var progress: ((Int, Int) -> Void)?
+    public init(onEpoch: ((EpochRecord) throws -> Bool)? = nil, progress: ((Int, Int) -> Void)? = nil) {
+        self.onEpoch = onEpoch
+        self.progress = progress
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+
+/// A line, scatter or bar chart rendered to a self-contained SVG file (no fonts or scripts loaded
+/// from outside), deterministic to the byte for the same data.
+public struct Chart: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case line, scatter, bar }
+
+    public struct Series: Sendable {
+        public var name: String
+        public var x: [Double]
+        public var y: [Double]
+        public init(name: String, x: [Double], y: [Double]) {
+            self.name = name
+            self.x = x
+            self.y = y
+        }
+    }
+
+    public var kind: Kind
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+    /// Bar charts: one label per bar position (x values are 1…n).
+    public var categories: [String]?
+    public var logX = false
+    public var logY = false
+    public var width = 640
+    public var height = 400
+
+    public init(kind: Kind, title: String = "", xLabel: String = "", yLabel: String = "", series: [Series],
+                categories: [String]? = nil) throws {
+        self.kind = kind
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+        self.categories = categories
+        try validate()
+    }
+
+    public func validate() throws {
+        guard !series.isEmpty else { throw PrivLabError.invalidArgument("chart: no data series") }
+        for s in series {
+            guard s.x.count == s.y.count else {
+                throw PrivLabError.shape("chart: series '\(s.name)' has \(s.x.count) x values and \(s.y.count) y values")
+            }
+            guard !s.x.isEmpty else { throw PrivLabError.invalidArgument("chart: series '\(s.name)' is empty") }
+            if s.x.contains(where: { $0.isNaN }) || s.y.contains(where: { $0.isNaN }) {
+                throw PrivLabError.invalidArgument("chart: series '\(s.name)' contains NaN")
+            }
+        }
+        if logX, series.contains(where: { $0.x.contains { $0 <= 0 } }) {
+            throw PrivLabError.invalidArgument("chart: log x axis needs positive x values")
+        }
+        if logY, series.contains(where: { $0.y.contains { $0 <= 0 } }) {
+            throw PrivLabError.invalidArgument("chart: log y axis needs positive y values")
+        }
+    }
+
+    static let palette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                          "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
+
+    /// "Nice" tick positions covering [lo, hi] (steps of 1, 2 or 5 × 10^k).
+    static func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> [Double] {
+        if !(hi > lo) { return [lo] }
+        let raw = (hi - lo) / Double(target)
+        let mag = pow(10, floor(log10(raw)))
+        let f = raw / mag
+        let step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag
+        var t = ceil(lo / step - 1e-9) * step
+        var out = [Double]()
+        while t <= hi + step * 1e-9 {
+            out.append(abs(t) < step * 1e-9 ? 0 : t)
+            t += step
+        }
+        return out
+    }
+
+    private static func fmt(_ x: Double) -> String { String(format: "%.2f", x) }
+
+    private static func esc(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The chart as an SVG document.
+    public func svg() throws -> String {
+        try validate()
+        let W = Double(width), H = Double(height)
+        let left = 64.0, right = series.count > 1 ? 150.0 : 24.0, top = title.isEmpty ? 20.0 : 40.0, bottom = 52.0
+        let pw = W - left - right, ph = H - top - bottom
+        let tx: (Double) -> Double = logX ? { log10($0) } : { $0 }
+        let ty: (Double) -> Double = logY ? { log10($0) } : { $0 }
+        var xs = series.flatMap { $0.x }.filter { $0.isFinite }.map(tx)
+        var ys = series.flatMap { $0.y }.filter { $0.isFinite }.map(ty)
+        if kind == .bar {
+            ys.append(0)
+            xs.append(contentsOf: [xs.min()! - 0.6, xs.max()! + 0.6])
+        }
+        var x0 = xs.min() ?? 0, x1 = xs.max() ?? 1, y0 = ys.min() ?? 0, y1 = ys.max() ?? 1
+        if x1 - x0 < 1e-12 { x0 -= 0.5; x1 += 0.5 }
+        if y1 - y0 < 1e-12 { y0 -= 0.5; y1 += 0.5 }
+        if !logY && kind != .bar { let pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad }
+        let xTicks = logX ? Self.decadeTicks(x0, x1) : Self.niceTicks(x0, x1)
+        let yTicks = logY ? Self.decadeTicks(y0, y1) : Self.niceTicks(y0, y1)
+        if logX { x0 = min(x0, xTicks.first ?? x0); x1 = max(x1, xTicks.last ?? x1) }
+        if logY { y0 = min(y0, yTicks.first ?? y0); y1 = max(y1, yTicks.last ?? y1) }
+        func px(_ v: Double) -> Double { left + (v - x0) / (x1 - x0) * pw }
+        func py(_ v: Double) -> Double { top + ph - (v - y0) / (y1 - y0) * ph }
+        func label(_ t: Double, log: Bool) -> String { log ? formatCompact(pow(10, t)) : formatCompact((t * 1e9).rounded() / 1e9) }
+
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        if !title.isEmpty {
+            s += "<text x=\"\(Self.fmt(W / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(Self.esc(title))</text>\n"
+        }
+        // Grid and ticks.
+        for t in yTicks where t >= y0 - 1e-12 && t <= y1 + 1e-12 {
+            let y = Self.fmt(py(t))
+            s += "<line x1=\"\(Self.fmt(left))\" y1=\"\(y)\" x2=\"\(Self.fmt(left + pw))\" y2=\"\(y)\" stroke=\"#e0e0e0\"/>\n"
+            s += "<text x=\"\(Self.fmt(left - 6))\" y=\"\(y)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.esc(label(t, log: logY)))</text>\n"
+        }
+        if kind == .bar, let cats = categories {
+            for (i, c) in cats.enumerated() {
+                s += "<text x=\"\(Self.fmt(px(Double(i + 1))))\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">\(Self.esc(c))</text>\n"
+            }
+        } else {
+            for t in xTicks where t >= x0 - 1e-12 && t <= x1 + 1e-12 {
+                let x = Self.fmt(px(t))
+                s += "<line x1=\"\(x)\" y1=\"\(Self.fmt(top))\" x2=\"\(x)\" y2=\"\(Self.fmt(top + ph))\" stroke=\"#f0f0f0\"/>\n"
+                s += "<text x=\"\(x)\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">\(Self.esc(label(t, log: logX)))</text>\n"
+            }
+        }
+        s += "<rect x=\"\(Self.fmt(left))\" y=\"\(Self.fmt(top))\" width=\"\(Self.fmt(pw))\" height=\"\(Self.fmt(ph))\" fill=\"none\" stroke=\"#333\"/>\n"
+        if !xLabel.isEmpty {
+            s += "<text x=\"\(Self.fmt(left + pw / 2))\" y=\"\(Self.fmt(H - 12))\" text-anchor=\"middle\">\(Self.esc(xLabel))</text>\n"
+        }
+        if !yLabel.isEmpty {
+            s += "<text x=\"16\" y=\"\(Self.fmt(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.fmt(top + ph / 2)))\">\(Self.esc(yLabel))</text>\n"
+        }
+        // Data.
+        let barGroupWidth = 0.8, nS = Double(series.count)
+        for (k, ser) in series.enumerated() {
+            let color = Self.palette[k % Self.palette.count]
+            let pts = zip(ser.x, ser.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (px(tx($0.0)), py(ty($0.1))) }
+            switch kind {
+            case .line:
+                let d = pts.map { "\(Self.fmt($0.0)),\(Self.fmt($0.1))" }.joined(separator: " ")
+                s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(d)\"/>\n"
+                if pts.count <= 40 {
+                    for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"2.5\" fill=\"\(color)\"/>\n" }
+                }
+            case .scatter:
+                for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.7\"/>\n" }
+            case .bar:
+                let bw = barGroupWidth / nS
+                for (xv, yv) in zip(ser.x, ser.y) where xv.isFinite && yv.isFinite {
+                    let xl = px(xv - barGroupWidth / 2 + Double(k) * bw), xr = px(xv - barGroupWidth / 2 + Double(k + 1) * bw)
+                    let yTop = py(max(yv, 0)), yBot = py(min(yv, 0))
+                    s += "<rect x=\"\(Self.fmt(xl))\" y=\"\(Self.fmt(yTop))\" width=\"\(Self.fmt(xr - xl))\" height=\"\(Self.fmt(yBot - yTop))\" fill=\"\(color)\"/>\n"
+                }
+            }
+        }
+        if series.count > 1 {
+            for (k, ser) in series.enumerated() {
+                let y = top + 10 + Double(k) * 20
+                let color = Self.palette[k % Self.palette.count]
+                s += "<rect x=\"\(Self.fmt(left + pw + 12))\" y=\"\(Self.fmt(y - 6))\" width=\"14\" height=\"12\" fill=\"\(color)\"/>\n"
+                s += "<text x=\"\(Self.fmt(left + pw + 32))\" y=\"\(Self.fmt(y))\" dominant-baseline=\"middle\">\(Self.esc(ser.name))</text>\n"
+            }
+        }
+        s += "</svg>\n"
+        return s
+    }
+
+    /// Powers of ten covering [lo, hi] (in log10 units).
+    static func decadeTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let a = floor(lo + 1e-9), b = ceil(hi - 1e-9)
+        return stride(from: a, through: max(a, b), by: 1).map { $0 }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import PrivLab
+
+extension Runtime {
+    func installCore() {
+        // Output plumbing used by the Lua-side `print` and `io.write` (lua/privlab/init.lua): the
+        // formatting (tostring, __tostring) happens in Lua, only finished text crosses the bridge.
+        define("_write") { call in
+            let rt = Runtime.from(call)
+            for i in 1...max(1, call.argCount) where i <= call.argCount {
+                guard case .string(let s) = call.value(i) else {
+                    throw LuaError("write: argument \(i) must be a string, got \(call.luaTypeName(i))")
+                }
+                rt.sink.write(s)
+            }
+            return 0
+        }
+
+        // pl.params{name = default, …}: declares the notebook's parameters; `-P name=value` overrides
+        // them, converted to the default's type. The values used are listed in the report.
+        define("_params") { call in
+            let rt = Runtime.from(call)
+            guard case .table(let t) = call.value(1), t.array.isEmpty, t.otherKeys.isEmpty else {
+                throw LuaError("params: expected a table of name = default value, got \(call.luaTypeName(1))")
+            }
+            var out = [String: LuaValue]()
+            for name in t.fields.keys.sorted() {
+                let def = t.fields[name]!
+                var v = def
+                let over = rt.options.parameters[name]
+                if let text = over {
+                    v = try Runtime.coerceParameter(text, like: def, name: name)
+                    rt.usedOverrides.insert(name)
+                }
+                out[name] = v
+                let shown: String
+                switch v {
+                case .string(let s): shown = s
+                case .int(let i): shown = String(i)
+                case .number(let d): shown = formatCompact(d)
+                case .bool(let b): shown = b ? "true" : "false"
+                default: throw LuaError("params: parameter '\(name)' must default to a number, string or boolean, got \(def.typeName)")
+                }
+                rt.declaredParameters.removeAll { $0.name == name }
+                rt.declaredParameters.append(DeclaredParameter(name: name, value: shown, overridden: over != nil))
+            }
+            rt.declaredParameters.sort { $0.name < $1.name }
+            call.push(.record(out))
+            return 1
+        }
+
+        // Wall-clock seconds since an arbitrary origin: for timings only (never deterministic).
+        define("clock") { call in
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return call.results(.number(Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9))
+        }
+    }
+
+    static func coerceParameter(_ text: String, like def: LuaValue, name: String) throws -> LuaValue {
+        switch def {
+        case .int:
+            guard let i = Int64(text) else { throw LuaError("params: -P \(name)=\(text): expected an integer") }
+            return .int(i)
+        case .number:
+            guard let d = Double(text), d.isFinite else { throw LuaError("params: -P \(name)=\(text): expected a number") }
+            return .number(d)
+        case .bool:
+            switch text.lowercased() {
+            case "true", "1", "yes": return .bool(true)
+            case "false", "0", "no": return .bool(false)
+            default: throw LuaError("params: -P \(name)=\(text): expected true or false")
+            }
+        default:
+            return .string(text)
+        }
+    }
+}
+
+/// A seeded random stream as a Lua object (`pl.rng{seed=…}`), for scripts and plugins that need
+/// randomness independent of math.random.
+final class RNGObject {
+    var rng: RNG
+    init(_ r: RNG) { rng = r }
+}
+
+extension Runtime {
+    func installRNG() {
+        define("rng") { call in
+            let o = try call.options(1, fn: "rng")
+            let seed = try o.seed()
+            try o.finish()
+            call.pushObject(RNGObject(RNG(seed: seed)), "RNG")
+            return 1
+        }
+        var m = [String: HostFunction]()
+        m["uniform"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "uniform")
+            if call.argCount >= 3 {
+                let lo = try call.number(2, fn: "RNG.uniform", arg: "argument 1 (low)")
+                let hi = try call.number(3, fn: "RNG.uniform", arg: "argument 2 (high)")
+                return call.results(.number(r.rng.uniform(lo, hi)))
+            }
+            return call.results(.number(r.rng.uniform()))
+        }
+        m["normal"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "normal")
+            let mean = call.argCount >= 2 ? try call.number(2, fn: "RNG.normal", arg: "argument 1 (mean)") : 0
+            let sd = call.argCount >= 3 ? try call.number(3, fn: "RNG.normal", arg: "argument 2 (std)") : 1
+            return call.results(.number(r.rng.normal(mean: mean, std: sd)))
+        }
+        m["int"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "int")
+            let n = try call.integer(2, fn: "RNG.int", arg: "argument 1 (n)")
+            guard n >= 1 else { throw LuaError("RNG.int: n must be at least 1, got \(n)") }
+            return call.results(.int(Int64(r.rng.int(below: n) + 1)))
+        }
+        m["bernoulli"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "bernoulli")
+            let p = try call.number(2, fn: "RNG.bernoulli", arg: "argument 1 (p)")
+            guard p >= 0, p <= 1 else { throw LuaError("RNG.bernoulli: p must be in [0, 1], got \(formatCompact(p))") }
+            return call.results(.bool(r.rng.bernoulli(p)))
+        }
+        m["permutation"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "permutation")
+            let n = try call.integer(2, fn: "RNG.permutation", arg: "argument 1 (n)")
+            guard n >= 0, n <= 100_000_000 else { throw LuaError("RNG.permutation: n must be in 0…1e8, got \(n)") }
+            return call.results(.ints(r.rng.permutation(n).map { $0 + 1 }))
+        }
+        m["sample"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "sample")
+            let n = try call.integer(2, fn: "RNG.sample", arg: "argument 1 (n)")
+            let k = try call.integer(3, fn: "RNG.sample", arg: "argument 2 (k)")
+            return call.results(.ints(try r.rng.sample(n, k).map { $0 + 1 }))
+        }
+        m["split"] = { call in
+            let r = try call.this(RNGObject.self, "RNG", method: "split")
+            call.pushObject(RNGObject(r.rng.split()), "RNG")
+            return 1
+        }
+        lua.register(LuaClass(name: "RNG", methods: m) { _ in "RNG(xoshiro256**)" })
+    }
+}

@@ -1,0 +1,279 @@
+import Foundation
+import PrivLab
+
+/// A dataset as a Lua object (datasets are values in the engine; Lua holds them by reference and
+/// every method returns a new one, so a script can never change a dataset another object uses).
+final class DatasetObject {
+    let ds: Dataset
+    init(_ ds: Dataset) { self.ds = ds }
+}
+
+extension LuaCall {
+    func pushDataset(_ ds: Dataset) { pushObject(DatasetObject(ds), "Dataset") }
+
+    func dataset(_ i: Int32, fn: String, arg: String? = nil) throws -> Dataset {
+        try object(i, DatasetObject.self, "Dataset", fn: fn, arg: arg).ds
+    }
+
+    /// The receiver of a Dataset method.
+    func thisDataset(_ method: String) throws -> Dataset { try this(DatasetObject.self, "Dataset", method: method).ds }
+
+    /// A list of record ids (or a single id) at argument `i`.
+    func ids(_ i: Int32, fn: String) throws -> [Int] {
+        try LuaConvert.integers(value(i), fn: fn, arg: "ids")
+    }
+}
+
+extension Runtime {
+    /// A built-in dataset loader: `pl.data.<name>(opts)`, also reachable as `pl.data.load(name, opts)`.
+    private func defineLoader(_ name: String, _ fn: @escaping HostFunction) {
+        builtinLoaders[name] = fn
+        define("data.\(name)", fn)
+    }
+
+    func installData() {
+        defineLoader("fashion_mnist") { call in
+            let o = try call.options(1, fn: "fashion_mnist")
+            let split = try o.string("split", "train", oneOf: ["train", "test"])
+            let n = try o.int("n", min: 1)
+            let seed: UInt64? = o.has("seed") ? try o.seed() : nil
+            let dir = try o.string("dir")
+            try o.finish()
+            call.pushDataset(try FashionMNIST.load(split: split, directory: dir, n: n, seed: seed))
+            return 1
+        }
+
+        define("data.csv") { call in
+            let path = try call.string(1, fn: "csv", arg: "argument 1 (path)")
+            let o = try call.options(2, fn: "csv")
+            var co = CSVOptions()
+            co.label = try o.string("label", "label")
+            if o.has("features") { co.features = try LuaConvert.strings(o.raw("features"), fn: "csv", arg: "option 'features'") }
+            co.idColumn = try o.string("id")
+            let sep = try o.string("sep", ",")
+            guard sep.count == 1 else { throw LuaError("csv: option 'sep' must be a single character") }
+            co.separator = sep.first!
+            try o.finish()
+            call.pushDataset(try CSVReader.load(path: path, options: co))
+            return 1
+        }
+
+        defineLoader("blobs") { call in
+            let o = try call.options(1, fn: "blobs")
+            let n = try o.int("n", 300, min: 1, max: 10_000_000)
+            let f = try o.int("features", 2, min: 1, max: 100_000)
+            let k = try o.int("classes", 3, min: 1, max: 10_000)
+            let std = try o.double("std", 1.0, min: 0)
+            let box = try o.double("box", 10.0, above: 0)
+            let seed = try o.seed()
+            try o.finish()
+            call.pushDataset(try Synthetic.blobs(n: n, features: f, classes: k, std: std, box: box, seed: seed))
+            return 1
+        }
+
+        defineLoader("purchase") { call in
+            let o = try call.options(1, fn: "purchase")
+            let n = try o.int("n", 10_000, min: 1, max: 10_000_000)
+            let f = try o.int("features", 600, min: 2, max: 100_000)
+            let k = try o.int("classes", 100, min: 2, max: 100)
+            let density = try o.double("density", 0.05, max: 0.5, above: 0)
+            let sig = try o.double("signature", 0.1, max: 1, above: 0)
+            let seed = try o.seed()
+            try o.finish()
+            call.pushDataset(try Synthetic.purchase(n: n, features: f, classes: k, density: density, signature: sig, seed: seed))
+            return 1
+        }
+
+        // pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…"}
+        define("data.from_table") { call in
+            let o = try call.options(1, fn: "from_table", optional: false)
+            guard case .table(let xt) = o.raw("x") else { throw LuaError("from_table: option 'x' must be a list of rows") }
+            var rows = [[Float]]()
+            for (i, r) in xt.array.enumerated() {
+                rows.append(try LuaConvert.numbers(r, fn: "from_table", arg: "x[\(i + 1)]").map(Float.init))
+            }
+            let y = try LuaConvert.integers(o.raw("y"), fn: "from_table", arg: "option 'y'")
+            let k = try o.int("classes", min: 1)
+            let ids = o.has("ids") ? try LuaConvert.integers(o.raw("ids"), fn: "from_table", arg: "option 'ids'") : nil
+            if let ids = ids, ids.contains(where: { $0 < 1 }) { throw LuaError("from_table: ids must be positive integers") }
+            let names = o.has("class_names") ? try LuaConvert.strings(o.raw("class_names"), fn: "from_table", arg: "option 'class_names'") : nil
+            let name = try o.string("name", "table")
+            try o.finish()
+            let m = try Matrix(rows)
+            if m.hasNonFinite { throw LuaError("from_table: x contains NaN or infinite values") }
+            call.pushDataset(try Dataset(features: m, labels: y, classes: k, ids: ids, classNames: names, name: name))
+            return 1
+        }
+
+        // pl.data.load(name, opts): a built-in loader or a registered dataset plugin.
+        define("data.load") { call in
+            let rt = Runtime.from(call)
+            let name = try call.string(1, fn: "data.load", arg: "argument 1 (dataset name)")
+            if let loader = rt.builtinLoaders[name] {
+                // The same function as pl.data.<name>, with the options moved to argument 1.
+                pl_remove(call.L, 1)
+                return try loader(call)
+            }
+            let comp = try rt.components.lookup(kind: .dataset, name: name, runtime: rt, on: call.L)
+            let r = try rt.callComponent(comp, [call.value(2)], on: call.L)
+            guard case .object(let box) = r.first ?? .nil, box.typeName == "Dataset" else {
+                throw LuaError("dataset plugin '\(name)' (\(comp.source)) must return a Dataset, returned \(r.first?.typeName ?? "nothing")")
+            }
+            call.push(.object(box))
+            return 1
+        }
+
+        installDatasetClass()
+        installScaler()
+    }
+
+    private func installDatasetClass() {
+        var m = [String: HostFunction]()
+        m["size"] = { call in call.results(.int(Int64(try call.thisDataset("size").size))) }
+        m["nfeatures"] = { call in call.results(.int(Int64(try call.thisDataset("nfeatures").featureCount))) }
+        m["nclasses"] = { call in call.results(.int(Int64(try call.thisDataset("nclasses").classes))) }
+        m["name"] = { call in call.results(.string(try call.thisDataset("name").name)) }
+        m["ids"] = { call in call.results(.ints(try call.thisDataset("ids").ids)) }
+        m["labels"] = { call in call.results(.ints(try call.thisDataset("labels").labels)) }
+        m["class_counts"] = { call in call.results(.ints(try call.thisDataset("class_counts").classCounts)) }
+        m["class_names"] = { call in
+            let ds = try call.thisDataset("class_names")
+            return call.results(.list((ds.classNames ?? (0..<ds.classes).map(String.init)).map { .string($0) }))
+        }
+        m["image_shape"] = { call in
+            let ds = try call.thisDataset("image_shape")
+            return call.results(ds.imageShape.map { .ints($0) } ?? .nil)
+        }
+        // ds:record(id) → {id=, label=, features={…}}
+        m["record"] = { call in
+            let ds = try call.thisDataset("record")
+            let id = try call.integer(2, fn: "Dataset.record", arg: "argument 1 (id)")
+            guard let p = ds.positionsById()[id] else { throw LuaError("Dataset.record: no record with id \(id) in \(ds.name)") }
+            return call.results(.record(["id": .int(Int64(id)), "label": .int(Int64(ds.labels[p])),
+                                         "features": .numbers(ds.features.row(p).map(Double.init))]))
+        }
+        m["split"] = { call in
+            let ds = try call.thisDataset("split")
+            let o = try call.options(2, fn: "Dataset.split", optional: false)
+            let test = try o.double("test", min: 0)
+            let train = try o.double("train", min: 0)
+            let stratify = try o.bool("stratify", false)
+            let seed = try o.seed()
+            try o.finish()
+            func size(_ v: Double, _ key: String) throws -> SplitSize {
+                if v > 0 && v < 1 { return .fraction(v) }
+                guard v == v.rounded(), v >= 1 else {
+                    throw LuaError("Dataset.split: option '\(key)' must be a fraction in (0, 1) or a whole count, got \(formatCompact(v))")
+                }
+                return .count(Int(v))
+            }
+            let part: SplitSize
+            switch (train, test) {
+            case (nil, let t?): part = try size(t, "test")
+            case (let tr?, nil):
+                switch try size(tr, "train") {
+                case .fraction(let f): part = .fraction(1 - f)
+                case .count(let c):
+                    guard c <= ds.size else { throw LuaError("Dataset.split: train count \(c) exceeds the \(ds.size) records") }
+                    part = .count(ds.size - c)
+                }
+            default: throw LuaError("Dataset.split: give exactly one of 'test' or 'train'")
+            }
+            let (rest, p) = try ds.split(part, stratified: stratify, seed: seed)
+            call.pushDataset(rest)
+            call.pushDataset(p)
+            return 2
+        }
+        m["subset"] = { call in
+            let ds = try call.thisDataset("subset")
+            call.pushDataset(try ds.subset(ids: try call.ids(2, fn: "Dataset.subset")))
+            return 1
+        }
+        m["without"] = { call in
+            let ds = try call.thisDataset("without")
+            call.pushDataset(try ds.without(ids: try call.ids(2, fn: "Dataset.without")))
+            return 1
+        }
+        m["filter"] = { call in
+            let ds = try call.thisDataset("filter")
+            let o = try call.options(2, fn: "Dataset.filter", optional: false)
+            let classes = try LuaConvert.integers(o.raw("classes"), fn: "Dataset.filter", arg: "option 'classes'")
+            let relabel = try o.bool("relabel", false)
+            try o.finish()
+            call.pushDataset(try ds.filter(classes: classes, relabel: relabel))
+            return 1
+        }
+        m["shuffle"] = { call in
+            let ds = try call.thisDataset("shuffle")
+            let o = try call.options(2, fn: "Dataset.shuffle")
+            let seed = try o.seed()
+            try o.finish()
+            call.pushDataset(ds.shuffled(seed: seed))
+            return 1
+        }
+        m["head"] = { call in
+            let ds = try call.thisDataset("head")
+            let n = try call.integer(2, fn: "Dataset.head", arg: "argument 1 (n)")
+            guard n >= 0 else { throw LuaError("Dataset.head: n must be non-negative") }
+            call.pushDataset(ds.rows(Array(0..<min(n, ds.size))))
+            return 1
+        }
+        m["sample"] = { call in
+            let ds = try call.thisDataset("sample")
+            let o = try call.options(2, fn: "Dataset.sample", optional: false)
+            let n = try o.int("n", 1, min: 0, max: ds.size)
+            let seed = try o.seed()
+            try o.finish()
+            var rng = RNG(seed: seed)
+            call.pushDataset(ds.rows(try rng.sample(ds.size, n).sorted()))
+            return 1
+        }
+        m["concat"] = { call in
+            let ds = try call.thisDataset("concat")
+            call.pushDataset(try ds.concatenated(try call.dataset(2, fn: "Dataset.concat", arg: "argument 1")))
+            return 1
+        }
+        lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
+    }
+
+    private func installScaler() {
+        final class ScalerObject {
+            var scaler: Scaler
+            init(_ s: Scaler) { scaler = s }
+        }
+        define("scaler") { call in
+            let o = try call.options(1, fn: "scaler")
+            let kind = try o.string("kind", "zscore", oneOf: Scaler.Kind.allCases.map(\.rawValue))
+            try o.finish()
+            call.pushObject(ScalerObject(Scaler(kind: Scaler.Kind(rawValue: kind)!)), "Scaler")
+            return 1
+        }
+        var m = [String: HostFunction]()
+        m["fit"] = { call in
+            let s = try call.this(ScalerObject.self, "Scaler", method: "fit")
+            try s.scaler.fit(try call.dataset(2, fn: "Scaler.fit", arg: "argument 1").features)
+            lua_pushvalue_self(call)
+            return 1
+        }
+        m["transform"] = { call in
+            let s = try call.this(ScalerObject.self, "Scaler", method: "transform")
+            call.pushDataset(try s.scaler.transform(try call.dataset(2, fn: "Scaler.transform", arg: "argument 1")))
+            return 1
+        }
+        m["fit_transform"] = { call in
+            let s = try call.this(ScalerObject.self, "Scaler", method: "fit_transform")
+            let ds = try call.dataset(2, fn: "Scaler.fit_transform", arg: "argument 1")
+            try s.scaler.fit(ds.features)
+            call.pushDataset(try s.scaler.transform(ds))
+            return 1
+        }
+        lua.register(LuaClass(name: "Scaler", methods: m) {
+            let s = ($0 as! ScalerObject).scaler
+            return "Scaler(\(s.kind.rawValue), \(s.isFitted ? "fitted on \(s.offset.count) features" : "not fitted"))"
+        })
+    }
+}
+
+import CLua
+/// Pushes argument 1 again (methods that return their receiver for chaining).
+func lua_pushvalue_self(_ call: LuaCall) { lua_pushvalue(call.L, 1) }

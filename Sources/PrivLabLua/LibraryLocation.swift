@@ -1,0 +1,34 @@
+import Foundation
+
+/// Finds the project's `lua/` folder (the Lua-side library and bundled plugins).
+///
+/// Order: `$PRIVLAB_HOME/lua`; the source tree this binary was built from; then the folders above
+/// the executable. The first that holds `privlab/init.lua` wins.
+public enum LibraryLocation {
+    public static func luaRoot() -> String? {
+        var candidates = [String]()
+        if let home = ProcessInfo.processInfo.environment["PRIVLAB_HOME"] { candidates.append("\(home)/lua") }
+        // Sources/PrivLabLua/LibraryLocation.swift → <root>/lua
+        let src = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(src.appendingPathComponent("lua").path)
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(dir.appendingPathComponent("lua").path)
+            dir = dir.deletingLastPathComponent()
+        }
+        candidates.append(FileManager.default.currentDirectoryPath + "/lua")
+        return candidates.first { FileManager.default.fileExists(atPath: "\($0)/privlab/init.lua") }
+    }
+
+    /// Plugin folders, in search order: `$PRIVLAB_PATH` (colon-separated), `~/.privlab/plugins`, the
+    /// project's `lua/plugins`.
+    public static func pluginPath() -> [String] {
+        var dirs = [String]()
+        if let p = ProcessInfo.processInfo.environment["PRIVLAB_PATH"] {
+            dirs += p.split(separator: ":").map(String.init).filter { !$0.isEmpty }
+        }
+        if let home = ProcessInfo.processInfo.environment["HOME"] { dirs.append("\(home)/.privlab/plugins") }
+        if let root = luaRoot() { dirs.append("\(root)/plugins") }
+        return dirs
+    }
+}

@@ -1,0 +1,219 @@
+import CLua
+import PrivLab
+
+/// The view a host function has of its call: the arguments on the stack of the calling thread, and
+/// helpers that validate them with errors naming the function and the argument.
+public struct LuaCall {
+    public let L: OpaquePointer
+    public let state: LuaState
+
+    public var argCount: Int32 { lua_gettop(L) }
+
+    /// The argument at 1-based position `i` as a Swift value.
+    public func value(_ i: Int32) -> LuaValue { i <= argCount ? LuaValue.read(L, i) : .nil }
+
+    public func push(_ v: LuaValue) { v.push(L, state: state) }
+
+    /// Pushes every value and returns their count (the usual `return call.results(...)`).
+    public func results(_ vs: LuaValue...) -> Int32 {
+        for v in vs { push(v) }
+        return Int32(vs.count)
+    }
+
+    /// Pushes an engine object as userdata of class `typeName`.
+    public func pushObject(_ obj: AnyObject, _ typeName: String) {
+        LuaObjects.push(L, LuaObjectBox(obj, typeName: typeName))
+    }
+
+    /// The engine object of class `typeName` at argument `i`, or an error naming `fn` and the argument.
+    public func object<T: AnyObject>(_ i: Int32, _ type: T.Type, _ typeName: String, fn: String, arg: String? = nil) throws -> T {
+        let what = arg ?? "argument \(i)"
+        guard let box = LuaObjects.box(L, i), box.typeName == typeName, let v = box.value as? T else {
+            throw LuaError("\(fn): \(what) must be a \(typeName), got \(luaTypeName(i))")
+        }
+        return v
+    }
+
+    /// The receiver of a method call (argument 1), with a hint when `obj.m()` was used instead of `obj:m()`.
+    public func this<T: AnyObject>(_ type: T.Type, _ typeName: String, method: String) throws -> T {
+        guard let box = LuaObjects.box(L, 1), box.typeName == typeName, let v = box.value as? T else {
+            throw LuaError("\(typeName).\(method): call it as a method (obj:\(method)(...)), not obj.\(method)(...)")
+        }
+        return v
+    }
+
+    /// The type of argument `i` as a user would name it.
+    public func luaTypeName(_ i: Int32) -> String {
+        if let b = LuaObjects.box(L, i) { return b.typeName }
+        return String(cString: lua_typename(L, lua_type(L, i)))
+    }
+
+    public func string(_ i: Int32, fn: String, arg: String) throws -> String {
+        guard case .string(let s) = value(i) else { throw LuaError("\(fn): \(arg) must be a string, got \(luaTypeName(i))") }
+        return s
+    }
+
+    public func number(_ i: Int32, fn: String, arg: String) throws -> Double {
+        guard let d = value(i).double else { throw LuaError("\(fn): \(arg) must be a number, got \(luaTypeName(i))") }
+        guard d.isFinite else { throw LuaError("\(fn): \(arg) must be a finite number, got \(d)") }
+        return d
+    }
+
+    public func integer(_ i: Int32, fn: String, arg: String) throws -> Int {
+        try LuaConvert.integer(value(i), fn: fn, arg: arg)
+    }
+
+    /// An options table at argument `i` (nil or absent gives an empty one when `optional`).
+    public func options(_ i: Int32, fn: String, optional: Bool = true) throws -> LuaOptions {
+        switch value(i) {
+        case .table(let t): return try LuaOptions(t, fn: fn)
+        case .nil where optional: return try LuaOptions(LuaTable(), fn: fn)
+        default: throw LuaError("\(fn): expected an options table, got \(luaTypeName(i))")
+        }
+    }
+}
+
+/// Conversions from `LuaValue` with errors that name the function and argument.
+public enum LuaConvert {
+    public static func integer(_ v: LuaValue, fn: String, arg: String) throws -> Int {
+        switch v {
+        case .int(let i): return Int(i)
+        case .number(let d) where d.isFinite && d == d.rounded() && abs(d) < 9e15: return Int(d)
+        case .number(let d): throw LuaError("\(fn): \(arg) must be an integer, got \(formatCompact(d))")
+        default: throw LuaError("\(fn): \(arg) must be an integer, got \(v.typeName)")
+        }
+    }
+
+    public static func number(_ v: LuaValue, fn: String, arg: String) throws -> Double {
+        guard let d = v.double else { throw LuaError("\(fn): \(arg) must be a number, got \(v.typeName)") }
+        guard d.isFinite else { throw LuaError("\(fn): \(arg) must be a finite number, got \(formatCompact(d))") }
+        return d
+    }
+
+    public static func string(_ v: LuaValue, fn: String, arg: String) throws -> String {
+        guard case .string(let s) = v else { throw LuaError("\(fn): \(arg) must be a string, got \(v.typeName)") }
+        return s
+    }
+
+    /// A Lua sequence (array table) of integers.
+    public static func integers(_ v: LuaValue, fn: String, arg: String) throws -> [Int] {
+        if case .int(let i) = v { return [Int(i)] }
+        guard case .table(let t) = v, t.fields.isEmpty, t.otherKeys.isEmpty else {
+            throw LuaError("\(fn): \(arg) must be a list of integers, got \(v.typeName == "table" ? "a table with non-list keys" : v.typeName)")
+        }
+        return try t.array.enumerated().map { try integer($0.element, fn: fn, arg: "\(arg)[\($0.offset + 1)]") }
+    }
+
+    /// A Lua sequence of numbers.
+    public static func numbers(_ v: LuaValue, fn: String, arg: String) throws -> [Double] {
+        guard case .table(let t) = v, t.fields.isEmpty, t.otherKeys.isEmpty else {
+            throw LuaError("\(fn): \(arg) must be a list of numbers, got \(v.typeName == "table" ? "a table with non-list keys" : v.typeName)")
+        }
+        return try t.array.enumerated().map { try number($0.element, fn: fn, arg: "\(arg)[\($0.offset + 1)]") }
+    }
+
+    /// A Lua sequence of strings.
+    public static func strings(_ v: LuaValue, fn: String, arg: String) throws -> [String] {
+        guard case .table(let t) = v, t.fields.isEmpty, t.otherKeys.isEmpty else {
+            throw LuaError("\(fn): \(arg) must be a list of strings, got \(v.typeName)")
+        }
+        return try t.array.enumerated().map { try string($0.element, fn: fn, arg: "\(arg)[\($0.offset + 1)]") }
+    }
+}
+
+/// An options table being read. Each accessor marks its key as known; `finish()` rejects the rest,
+/// so a typo (`lerning_rate`) is an error naming the function, the key and the keys it accepts.
+public final class LuaOptions {
+    public let fn: String
+    public let table: LuaTable
+    private var known: [String] = []
+
+    public init(_ table: LuaTable, fn: String) throws {
+        self.fn = fn
+        self.table = table
+        if let k = table.otherKeys.first { throw LuaError("\(fn): unexpected key \(k) in the options table") }
+    }
+
+    /// Raw value of `key` (nil when absent), marking it known.
+    public func raw(_ key: String) -> LuaValue {
+        known.append(key)
+        return table.fields[key] ?? .nil
+    }
+
+    public func has(_ key: String) -> Bool { !(table.fields[key]?.isNil ?? true) }
+
+    public func double(_ key: String, default d: Double? = nil, min lo: Double? = nil, max hi: Double? = nil,
+                       above: Double? = nil) throws -> Double? {
+        let v = raw(key)
+        if v.isNil { return d }
+        let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
+        if let lo = lo, x < lo { throw LuaError("\(fn): option '\(key)' must be at least \(formatCompact(lo)), got \(formatCompact(x))") }
+        if let a = above, x <= a { throw LuaError("\(fn): option '\(key)' must be greater than \(formatCompact(a)), got \(formatCompact(x))") }
+        if let hi = hi, x > hi { throw LuaError("\(fn): option '\(key)' must be at most \(formatCompact(hi)), got \(formatCompact(x))") }
+        return x
+    }
+
+    public func double(_ key: String, _ d: Double, min lo: Double? = nil, max hi: Double? = nil, above: Double? = nil) throws -> Double {
+        try double(key, default: d, min: lo, max: hi, above: above)!
+    }
+
+    public func int(_ key: String, default d: Int? = nil, min lo: Int? = nil, max hi: Int? = nil) throws -> Int? {
+        let v = raw(key)
+        if v.isNil { return d }
+        let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(key)'")
+        if let lo = lo, x < lo { throw LuaError("\(fn): option '\(key)' must be at least \(lo), got \(x)") }
+        if let hi = hi, x > hi { throw LuaError("\(fn): option '\(key)' must be at most \(hi), got \(x)") }
+        return x
+    }
+
+    public func int(_ key: String, _ d: Int, min lo: Int? = nil, max hi: Int? = nil) throws -> Int {
+        try int(key, default: d, min: lo, max: hi)!
+    }
+
+    /// A seed: any integer (negative ones are taken as their 64-bit pattern).
+    public func seed(_ key: String = "seed", _ d: UInt64 = 1) throws -> UInt64 {
+        guard let s = try int(key) else { return d }
+        return UInt64(bitPattern: Int64(s))
+    }
+
+    public func bool(_ key: String, _ d: Bool) throws -> Bool {
+        let v = raw(key)
+        switch v {
+        case .nil: return d
+        case .bool(let b): return b
+        default: throw LuaError("\(fn): option '\(key)' must be a boolean, got \(v.typeName)")
+        }
+    }
+
+    public func string(_ key: String, default d: String? = nil, oneOf choices: [String]? = nil) throws -> String? {
+        let v = raw(key)
+        if v.isNil { return d }
+        let s = try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
+        if let c = choices, !c.contains(s) {
+            throw LuaError("\(fn): option '\(key)' must be one of \(c.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+        }
+        return s
+    }
+
+    public func string(_ key: String, _ d: String, oneOf choices: [String]? = nil) throws -> String {
+        try string(key, default: d, oneOf: choices)!
+    }
+
+    public func function(_ key: String) throws -> LuaRef? {
+        let v = raw(key)
+        switch v {
+        case .nil: return nil
+        case .function(let r): return r
+        default: throw LuaError("\(fn): option '\(key)' must be a function, got \(v.typeName)")
+        }
+    }
+
+    /// Rejects keys no accessor asked for.
+    public func finish() throws {
+        let unknown = table.fields.keys.filter { !known.contains($0) }.sorted()
+        if let k = unknown.first {
+            let accepted = Array(Set(known)).sorted().joined(separator: ", ")
+            throw LuaError("\(fn): unknown option '\(k)' (accepted: \(accepted))")
+        }
+    }
+}

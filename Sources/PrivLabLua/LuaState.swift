@@ -1,0 +1,241 @@
+import CLua
+import Foundation
+
+/// An error raised into Lua (or out of a Lua call) with a message. Host functions throw these (or
+/// any `PrivLabError`); the dispatcher turns them into Lua errors prefixed with the script's file and
+/// line, *after* the Swift frames have returned.
+public struct LuaError: Error, CustomStringConvertible {
+    public var message: String
+    /// When true the message already carries a location and is raised as it is.
+    public var located: Bool
+    public init(_ message: String, located: Bool = false) {
+        self.message = message
+        self.located = located
+    }
+    public var description: String { message }
+}
+
+/// Resource limits of a state. The instruction count is checked every 1,000 VM instructions; the
+/// memory limit refuses allocations made by Lua code (never those made by the engine on its
+/// behalf, so a Swift frame never sees a Lua memory error).
+public struct LuaLimits: Sendable, Equatable {
+    public var instructions: Int64?
+    public var memoryBytes: Int?
+    public var wallSeconds: Double?
+    public init(instructions: Int64? = nil, memoryBytes: Int? = nil, wallSeconds: Double? = nil) {
+        self.instructions = instructions
+        self.memoryBytes = memoryBytes
+        self.wallSeconds = wallSeconds
+    }
+    public static let none = LuaLimits()
+}
+
+/// A host function: reads its arguments from `call`, pushes results and returns how many.
+public typealias HostFunction = (LuaCall) throws -> Int32
+
+/// One Lua 5.4 state with PrivLab's allocator, hooks and host-function dispatch.
+///
+/// Not thread-safe: use a state from one thread at a time.
+public final class LuaState {
+    /// The main thread.
+    public let L: OpaquePointer
+    private let limitsPtr: UnsafeMutablePointer<pl_limits>
+    var hostFunctions: [HostFunction] = []
+    /// Swift objects tied to this state (sinks, registries) by key.
+    public var extensions: [String: AnyObject] = [:]
+    public private(set) var limits: LuaLimits
+
+    public init(limits: LuaLimits = .none) throws {
+        limitsPtr = .allocate(capacity: 1)
+        limitsPtr.initialize(to: pl_limits())
+        guard let l = pl_newstate(limitsPtr) else {
+            limitsPtr.deallocate()
+            throw LuaError("cannot create a Lua state")
+        }
+        L = l
+        self.limits = .none
+        pl_extraspace(L).storeBytes(of: Unmanaged.passUnretained(self).toOpaque(), as: UnsafeMutableRawPointer.self)
+        luaL_openlibs(L)
+        setLimits(limits)
+    }
+
+    deinit {
+        lua_close(L)
+        limitsPtr.deallocate()
+    }
+
+    /// Replaces the limits; the instruction counter and wall-clock deadline restart now.
+    public func setLimits(_ l: LuaLimits) {
+        limits = l
+        limitsPtr.pointee.mem_limit = l.memoryBytes.map { max(0, $0) } ?? 0
+        limitsPtr.pointee.instr_limit = l.instructions ?? 0
+        limitsPtr.pointee.instr_count = 0
+        limitsPtr.pointee.deadline = l.wallSeconds.map { pl_monotonic() + $0 } ?? 0
+        limitsPtr.pointee.tripped = 0
+    }
+
+    /// Restarts the instruction counter and the wall-clock deadline (e.g. before each graded question).
+    public func resetBudget() { setLimits(limits) }
+
+    /// Bytes Lua currently holds, and the high-water mark.
+    public var memoryUsed: Int { limitsPtr.pointee.used }
+    public var memoryPeak: Int { limitsPtr.pointee.peak }
+    /// Instructions executed since the budget was last reset (to the nearest 1,000).
+    public var instructionsExecuted: Int64 { limitsPtr.pointee.instr_count }
+    /// Which limit stopped the last run, if any.
+    public var trippedLimit: String? {
+        switch limitsPtr.pointee.tripped {
+        case 1: return "instructions"
+        case 2: return "time"
+        case 3: return "memory"
+        case 4: return "interrupted"
+        default: return nil
+        }
+    }
+
+    /// Asks the running script to stop at its next hook (safe from another thread or a signal).
+    public func interrupt() { limitsPtr.pointee.interrupt = 1 }
+
+    static func from(_ L: OpaquePointer) -> LuaState {
+        let raw = pl_extraspace(L).load(as: UnsafeMutableRawPointer.self)
+        return Unmanaged<LuaState>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    var hostDepth: Int32 {
+        get { limitsPtr.pointee.host_depth }
+        set { limitsPtr.pointee.host_depth = newValue }
+    }
+
+    // MARK: registering functions
+
+    /// Pushes a Lua function that calls `fn`.
+    public func pushFunction(_ fn: @escaping HostFunction) { pushFunction(on: L, fn) }
+
+    func pushFunction(on l: OpaquePointer, _ fn: @escaping HostFunction) {
+        hostFunctions.append(fn)
+        pl_pushhost(l, plHostDispatch, lua_Integer(hostFunctions.count - 1))
+    }
+
+    /// Sets global `name` to a host function.
+    public func setGlobal(_ name: String, _ fn: @escaping HostFunction) {
+        pushFunction(fn)
+        lua_setglobal(L, name)
+    }
+
+    // MARK: running code
+
+    /// Loads and runs `source` as a chunk named `chunkName` ("@path" for files), in protected mode.
+    /// Returns the chunk's results; Lua errors come back as `LuaError` (message with file:line).
+    @discardableResult
+    public func run(_ source: String, chunkName: String) throws -> [LuaValue] {
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        let status = source.withCString { pl_loadbuffer(L, $0, strlen($0), chunkName) }
+        if status != LUA_OK {
+            throw LuaError(popErrorMessage(L), located: true)
+        }
+        return try pcallTop(on: L, nargs: 0, base: top)
+    }
+
+    /// Runs a file.
+    @discardableResult
+    public func runFile(_ path: String, chunkName: String? = nil) throws -> [LuaValue] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw LuaError("cannot read \(path)")
+        }
+        return try run(text, chunkName: chunkName ?? "@\(path)")
+    }
+
+    /// Calls the function at the top of the stack (below its `nargs` arguments) with a message handler;
+    /// converts results; leaves the stack at `base`. Lua code inside runs under the memory limit
+    /// even when we are inside a host function.
+    func pcallTop(on l: OpaquePointer, nargs: Int32, base: Int32) throws -> [LuaValue] {
+        let fnIndex = lua_gettop(l) - nargs
+        lua_pushcclosure(l, plMessageHandler, 0)
+        pl_insert(l, fnIndex)
+        let savedDepth = hostDepth
+        hostDepth = 0
+        let status = pl_pcall(l, nargs, LUA_MULTRET, fnIndex)
+        hostDepth = savedDepth
+        if status != LUA_OK {
+            let msg = popErrorMessage(l)
+            lua_settop(l, base)
+            throw LuaError(msg, located: true)
+        }
+        var results = [LuaValue]()
+        let top = lua_gettop(l)
+        if top > fnIndex {
+            for i in (fnIndex + 1)...top { results.append(LuaValue.read(l, i)) }
+        }
+        lua_settop(l, base)
+        return results
+    }
+
+    /// Calls a referenced Lua function with arguments, in protected mode.
+    public func call(_ fn: LuaRef, _ args: [LuaValue], on thread: OpaquePointer? = nil) throws -> [LuaValue] {
+        let l = thread ?? L
+        let base = lua_gettop(l)
+        fn.push(l)
+        for a in args { a.push(l, state: self) }
+        return try pcallTop(on: l, nargs: Int32(args.count), base: base)
+    }
+
+    private func popErrorMessage(_ l: OpaquePointer) -> String {
+        var len = 0
+        let msg: String
+        if lua_type(l, -1) == LUA_TSTRING, let p = pl_tostring(l, -1, &len) {
+            msg = String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+        } else {
+            msg = "(error object is a \(String(cString: lua_typename(l, lua_type(l, -1)))) value)"
+        }
+        pl_pop(l, 1)
+        return msg
+    }
+}
+
+/// Message handler for protected calls: keeps string messages, renders other error objects.
+/// Runs in C/Lua context only (no Swift frames to unwind through); never raises.
+private func plMessageHandlerImpl(_ L: OpaquePointer?) -> Int32 {
+    guard let L = L else { return 0 }
+    let t = lua_type(L, 1)
+    if t == LUA_TSTRING { return 1 }
+    if t == LUA_TNUMBER {
+        var len = 0
+        _ = pl_tostring(L, 1, &len)
+        return 1
+    }
+    if t == LUA_TTABLE {
+        // Common convention: error{msg=...} or error{message=...}.
+        for key in ["message", "msg"] {
+            lua_pushstring(L, key)
+            lua_rawget(L, 1)
+            if lua_type(L, -1) == LUA_TSTRING { return 1 }
+            pl_pop(L, 1)
+        }
+    }
+    lua_pushstring(L, "(error object is a \(String(cString: lua_typename(L, t))) value)")
+    return 1
+}
+let plMessageHandler: @convention(c) (OpaquePointer?) -> Int32 = plMessageHandlerImpl
+
+/// The single C entry point for every host function: finds the Swift closure by id, runs it, and
+/// turns thrown errors into the trampoline's error protocol (-1: message to locate, -2: raise as is).
+private func plHostDispatchImpl(_ L: OpaquePointer?) -> Int32 {
+    guard let L = L else { return 0 }
+    let state = LuaState.from(L)
+    let id = Int(pl_hostid(L))
+    guard id >= 0, id < state.hostFunctions.count else {
+        lua_pushstring(L, "privlab: invalid host function id \(id)")
+        return -1
+    }
+    do {
+        return try state.hostFunctions[id](LuaCall(L: L, state: state))
+    } catch let e as LuaError {
+        lua_pushstring(L, e.message)
+        return e.located ? -2 : -1
+    } catch {
+        lua_pushstring(L, "\(error)")
+        return -1
+    }
+}
+let plHostDispatch: @convention(c) (OpaquePointer?) -> Int32 = plHostDispatchImpl

@@ -1,0 +1,204 @@
+import CLua
+import Foundation
+import PrivLab
+
+/// One piece of output a chunk produced, in order.
+enum ChunkOutput {
+    case text(String)
+    case table(ReportTable)
+    case markdown(String)
+    case figure(link: String, title: String)
+    case timing(label: String, seconds: Double)
+    case error(String)
+}
+
+/// Collects a notebook's output per chunk and writes figures next to the report.
+final class NotebookSink: ReportSink {
+    var current = 0
+    var outputs: [Int: [ChunkOutput]] = [:]
+    let figureDirectory: String
+    let figureLinkPrefix: String
+    var figuresWritten: [String] = []
+
+    init(figureDirectory: String, figureLinkPrefix: String) {
+        self.figureDirectory = figureDirectory
+        self.figureLinkPrefix = figureLinkPrefix
+    }
+
+    private func append(_ o: ChunkOutput) { outputs[current, default: []].append(o) }
+
+    func write(_ text: String) {
+        if case .text(let prev)? = outputs[current]?.last {
+            outputs[current]!.removeLast()
+            append(.text(prev + text))
+        } else {
+            append(.text(text))
+        }
+    }
+    func table(_ table: ReportTable) { append(.table(table)) }
+    func markdown(_ text: String) { append(.markdown(text)) }
+    func timing(_ label: String, seconds: Double) { append(.timing(label: label, seconds: seconds)) }
+    func figure(svg: String, title: String, name: String?) throws -> String {
+        let file = FigureNaming.fileName(index: figuresWritten.count + 1, name: name, title: title)
+        try AtomicFile.write(svg, to: "\(figureDirectory)/\(file)")
+        figuresWritten.append(file)
+        let link = "\(figureLinkPrefix)/\(file)"
+        append(.figure(link: link, title: title))
+        return link
+    }
+}
+
+/// Runs a literate notebook and writes its Markdown report (atomically, also when a chunk fails).
+public final class NotebookRunner {
+    public struct Options {
+        public var notebookPath: String
+        /// Report path; nil picks `reports/<name>.md` (with the overrides in the name when `-P` is used).
+        public var outputPath: String?
+        public var parameters: [String: String] = [:]
+        public var limits: LuaLimits = .none
+        public var progress = true
+        public init(notebookPath: String) { self.notebookPath = notebookPath }
+    }
+
+    public struct Result {
+        public var reportPath: String
+        public var succeeded: Bool
+        /// The error that stopped the run, with file and line.
+        public var error: String?
+        public var figures: [String]
+    }
+
+    public let options: Options
+    public init(options: Options) { self.options = options }
+
+    /// The default report path for a notebook and its overrides.
+    public static func defaultOutputPath(notebook: String, parameters: [String: String]) -> String {
+        let stem = URL(fileURLWithPath: notebook).deletingPathExtension().lastPathComponent
+        var name = stem
+        if !parameters.isEmpty {
+            name += "--" + parameters.keys.sorted().map { "\($0)-\(FigureNaming.slug(parameters[$0]!))" }.joined(separator: "--")
+        }
+        return "reports/\(name).md"
+    }
+
+    public func run() throws -> Result {
+        let path = options.notebookPath
+        guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read the notebook") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PrivLabError.malformedFile(location: path, reason: "not valid UTF-8 text")
+        }
+        let out = options.outputPath ?? NotebookRunner.defaultOutputPath(notebook: path, parameters: options.parameters)
+        let outURL = URL(fileURLWithPath: out)
+        let stem = outURL.deletingPathExtension().lastPathComponent
+        let figDirName = "\(stem)_files"
+        let figDir = outURL.deletingLastPathComponent().appendingPathComponent(figDirName).path
+        let sink = NotebookSink(figureDirectory: figDir, figureLinkPrefix: figDirName)
+
+        var source: NotebookSource? = nil
+        var failure: String? = nil
+        var failedChunk: Int? = nil
+        var declared: [DeclaredParameter] = []
+        do {
+            source = try NotebookSource(text: text, name: path)
+        } catch let e as PrivLabError {
+            failure = e.description
+        }
+        if let src = source {
+            var ro = RuntimeOptions()
+            ro.parameters = options.parameters
+            ro.limits = options.limits
+            ro.progress = options.progress
+            let rt = try Runtime(options: ro, sink: sink)
+            rt.lua.setGlobal(NotebookSource.markerFunction) { call in
+                sink.current = try call.integer(1, fn: NotebookSource.markerFunction, arg: "chunk")
+                return 0
+            }
+            do {
+                try rt.run(src.executable, chunkName: "@\(path)")
+                let unused = rt.unusedOverrides
+                if !unused.isEmpty {
+                    let names = rt.declaredParameters.map(\.name)
+                    throw LuaError("-P \(unused.joined(separator: ", ")): not a parameter of this notebook" +
+                                   (names.isEmpty ? " (it declares none with pl.params)" : " (declared: \(names.joined(separator: ", ")))"))
+                }
+            } catch let e as LuaError {
+                failure = e.message
+                failedChunk = sink.current
+                sink.outputs[sink.current, default: []].append(.error(e.message))
+            }
+            declared = rt.declaredParameters
+        }
+        let report = render(source: source, sink: sink, declared: declared, failure: failure, failedChunk: failedChunk)
+        try AtomicFile.write(report, to: out)
+        // Figures from earlier runs that this run did not produce would be stale: remove them.
+        if let old = try? FileManager.default.contentsOfDirectory(atPath: figDir) {
+            for f in old where f.hasSuffix(".svg") && !sink.figuresWritten.contains(f) {
+                try? FileManager.default.removeItem(atPath: "\(figDir)/\(f)")
+            }
+        }
+        return Result(reportPath: out, succeeded: failure == nil, error: failure,
+                      figures: sink.figuresWritten.map { "\(figDir)/\($0)" })
+    }
+
+    private func render(source: NotebookSource?, sink: NotebookSink, declared: [DeclaredParameter],
+                        failure: String?, failedChunk: Int?) -> String {
+        var md = "<!-- Generated by privlab \(privlabVersion) from \(options.notebookPath); edit the notebook, not this file. -->\n\n"
+        var segments = source?.segments ?? []
+        // A leading "# Title" prose block goes first, then the run's provenance.
+        if case .prose(let p)? = segments.first(where: { if case .code(_, let t, _, _) = $0, t.isEmpty { return false }; return true }),
+           p.hasPrefix("# ") {
+            let idx = segments.firstIndex { if case .prose = $0 { return true }; return false }!
+            let lines = p.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+            md += lines[0] + "\n\n"
+            segments[idx] = .prose(lines.count > 1 ? String(lines[1]) : "")
+        }
+        md += "> Notebook `\(options.notebookPath)` · privlab \(privlabVersion)"
+        md += failure == nil ? " · completed\n\n" : " · **stopped by an error**\n\n"
+        if !declared.isEmpty {
+            let rows = declared.map { [$0.name, "`\($0.value)`", $0.overridden ? "set with -P" : "default"] }
+            if let t = try? ReportTable(headers: ["parameter", "value", "source"], rows: rows) { md += t.markdown() + "\n" }
+        }
+        if source == nil, let f = failure {
+            md += "> **Error:** \(f)\n"
+            return md
+        }
+        var stopped = false
+        for seg in segments {
+            if stopped { break }
+            switch seg {
+            case .prose(let p):
+                if !p.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { md += p + "\n\n" }
+            case .code(let index, let text, _, let echo):
+                if echo && !text.isEmpty { md += "```lua\n\(text)\n```\n\n" }
+                for o in sink.outputs[index] ?? [] { md += Self.render(o) }
+                if index == failedChunk {
+                    md += "> **Execution stopped here.** The rest of the notebook was not run.\n"
+                    stopped = true
+                }
+            }
+        }
+        if let f = failure, failedChunk == nil || !stopped {
+            md += "> **Error:** \(f)\n"
+        }
+        while md.hasSuffix("\n\n") { md.removeLast() }
+        return md
+    }
+
+    static func render(_ o: ChunkOutput) -> String {
+        switch o {
+        case .text(let t):
+            var body = t
+            if body.hasSuffix("\n") { body.removeLast() }
+            // A fence longer than any backtick run inside keeps the block intact.
+            let fence = body.contains("```") ? "~~~~" : "```"
+            return "\(fence)text\n\(body)\n\(fence)\n\n"
+        case .table(let t): return t.markdown() + "\n"
+        case .markdown(let m): return m.hasSuffix("\n") ? m + "\n" : m + "\n\n"
+        case .figure(let link, let title): return "![\(title.isEmpty ? "figure" : title)](\(link))\n\n"
+        case .timing(let label, let secs):
+            return "> ⏱ timing (wall clock, varies between runs): \(label): \(String(format: "%.2f", secs)) s\n\n"
+        case .error(let e):
+            return "> **Error:** `\(e.replacingOccurrences(of: "`", with: "'"))`\n\n"
+        }
+    }
+}

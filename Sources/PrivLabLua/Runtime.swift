@@ -1,0 +1,138 @@
+import CLua
+import Foundation
+import PrivLab
+
+/// How a runtime is set up.
+public struct RuntimeOptions {
+    /// Resource limits of the Lua state.
+    public var limits: LuaLimits = .none
+    /// `-P name=value` overrides for `pl.params{…}`.
+    public var parameters: [String: String] = [:]
+    /// Seed for Lua's `math.random` (Lua 5.4 seeds it randomly otherwise).
+    public var mathSeed: Int64 = 0
+    /// Plugin folders searched by `pl.use` and for unknown component names.
+    public var pluginPath: [String] = LibraryLocation.pluginPath()
+    /// The `lua/` folder; nil disables the Lua-side library (tests of the bare bridge).
+    public var luaRoot: String? = LibraryLocation.luaRoot()
+    /// Draw progress bars for long operations (only ever on a terminal).
+    public var progress = true
+    public init() {}
+}
+
+/// A parameter a notebook declared with `pl.params`, with the value used.
+public struct DeclaredParameter: Equatable {
+    public var name: String
+    public var value: String
+    public var overridden: Bool
+}
+
+/// A Lua state with the whole `pl` module installed: the bridge between scripts and the engine.
+public final class Runtime {
+    public let lua: LuaState
+    public var sink: ReportSink
+    public let options: RuntimeOptions
+    public internal(set) var declaredParameters: [DeclaredParameter] = []
+    /// Overrides that `pl.params` consumed (the rest are reported as unknown after the run).
+    var usedOverrides = Set<String>()
+    let components = ComponentRegistry()
+    var builtinLoaders: [String: HostFunction] = [:]
+
+    public init(options: RuntimeOptions = RuntimeOptions(), sink: ReportSink) throws {
+        self.options = options
+        self.sink = sink
+        // Limits go on only after the module is installed, so setup never fails on them.
+        lua = try LuaState(limits: .none)
+        lua.extensions["runtime"] = self
+        try install()
+        lua.setLimits(options.limits)
+    }
+
+    static func from(_ call: LuaCall) -> Runtime { call.state.extensions["runtime"] as! Runtime }
+
+    /// Host functions by dotted name under `pl` ("data.csv" is `pl.data.csv`).
+    private var module: [(String, HostFunction)] = []
+
+    /// Adds `pl.<path>`.
+    func define(_ path: String, _ fn: @escaping HostFunction) { module.append((path, fn)) }
+
+    private func install() throws {
+        let L = lua.L
+        installCore()
+        installRNG()
+        installData()
+        installModels()
+        installReport()
+        installPlugins()
+        lua_createtable(L, 0, 16)
+        let plIndex = lua_gettop(L)
+        for (path, fn) in module {
+            let parts = path.split(separator: ".").map(String.init)
+            lua_pushvalue(L, plIndex)
+            for p in parts.dropLast() {
+                lua_getfield(L, -1, p)
+                if lua_type(L, -1) != LUA_TTABLE {
+                    pl_pop(L, 1)
+                    lua_createtable(L, 0, 8)
+                    lua_pushvalue(L, -1)
+                    lua_setfield(L, -3, p)
+                }
+                pl_remove(L, -2)
+            }
+            lua.pushFunction(fn)
+            lua_setfield(L, -2, parts.last!)
+            pl_pop(L, 1)
+        }
+        lua_pushstring(L, privlabVersion)
+        lua_setfield(L, plIndex, "version")
+        lua_setglobal(L, "pl")
+        // require "privlab" gives the same table.
+        lua_getglobal(L, "package")
+        lua_getfield(L, -1, "loaded")
+        lua_getglobal(L, "pl")
+        lua_setfield(L, -2, "privlab")
+        pl_pop(L, 2)
+        try lua.run("math.randomseed(\(options.mathSeed))", chunkName: "=setup")
+        if let root = options.luaRoot {
+            let L = lua.L
+            lua_getglobal(L, "package")
+            lua_pushstring(L, "\(root)/?.lua;\(root)/?/init.lua;" + (lua_getfield(L, -1, "path") == LUA_TSTRING ? String(cString: lua_tolstring(L, -1, nil)) : ""))
+            pl_remove(L, -2)
+            lua_setfield(L, -2, "path")
+            pl_pop(L, 1)
+            try lua.runFile("\(root)/privlab/init.lua", chunkName: "@\(Runtime.displayPath(root + "/privlab/init.lua"))")
+        }
+    }
+
+    /// A path relative to the current directory when it is below it (stable names in messages).
+    static func displayPath(_ p: String) -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let std = URL(fileURLWithPath: p).standardizedFileURL.path
+        if std.hasPrefix(cwd + "/") { return String(std.dropFirst(cwd.count + 1)) }
+        return std
+    }
+
+    /// Runs a script file; its errors come back as `LuaError` with file and line.
+    @discardableResult
+    public func runFile(_ path: String) throws -> [LuaValue] {
+        try lua.runFile(path, chunkName: "@\(path)")
+    }
+
+    /// Runs source text under a chunk name ("@file" style names give file:line in errors).
+    @discardableResult
+    public func run(_ source: String, chunkName: String) throws -> [LuaValue] {
+        try lua.run(source, chunkName: chunkName)
+    }
+
+    /// `-P` names no `pl.params` call declared (checked after a run).
+    public var unusedOverrides: [String] { options.parameters.keys.filter { !usedOverrides.contains($0) }.sorted() }
+
+    /// Reports progress of a long operation on stderr (terminals only).
+    func progressObserver(label: String) -> ((Int, Int) -> Void)? {
+        guard options.progress, ProgressBar.isEnabled else { return nil }
+        var bar: ProgressBar?
+        return { done, total in
+            if bar == nil { bar = ProgressBar(label: label, total: total) }
+            bar?.update(done)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import PrivLab
+import PrivLabLua
+
+@main
+struct PrivLabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "privlab",
+        abstract: "PrivLab: privacy in machine learning, scripted in Lua.",
+        version: privlabVersion,
+        subcommands: [Run.self, Exec.self, Plugins.self]
+    )
+}
+
+/// Parses `-P name=value` pairs.
+func parseParameters(_ items: [String]) throws -> [String: String] {
+    var out = [String: String]()
+    for item in items {
+        guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+            throw ValidationError("-P expects name=value, got '\(item)'")
+        }
+        let k = String(item[..<eq]), v = String(item[item.index(after: eq)...])
+        if out[k] != nil { throw ValidationError("-P \(k) given twice") }
+        out[k] = v
+    }
+    return out
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a literate notebook and write its Markdown report (figures beside it).")
+
+    @Argument(help: "The notebook (.lua).") var notebook: String
+    @Option(name: .shortAndLong, help: "Report path (default: reports/<notebook>.md).") var output: String?
+    @Option(name: .customShort("P"), help: ArgumentHelp("Override a parameter declared with pl.params.", valueName: "name=value"))
+    var parameters: [String] = []
+
+    func run() throws {
+        var o = NotebookRunner.Options(notebookPath: notebook)
+        o.outputPath = output
+        o.parameters = try parseParameters(parameters)
+        let result: NotebookRunner.Result
+        do {
+            result = try NotebookRunner(options: o).run()
+        } catch {
+            FileHandle.standardError.write(Data("privlab run: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let e = result.error {
+            FileHandle.standardError.write(Data("privlab run: \(e)\nprivlab run: partial report written to \(result.reportPath)\n".utf8))
+            throw ExitCode(1)
+        }
+        print("report: \(result.reportPath)" + (result.figures.isEmpty ? "" : " (\(result.figures.count) figure\(result.figures.count == 1 ? "" : "s"))"))
+    }
+}
+
+struct Exec: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a plain Lua script with the pl module; output goes to standard output.")
+
+    @Argument(help: "The script (.lua), or - for standard input.") var script: String
+    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (in the global table arg).") var args: [String] = []
+    @Option(name: .customShort("P"), help: ArgumentHelp("Override a parameter declared with pl.params.", valueName: "name=value"))
+    var parameters: [String] = []
+    @Option(help: "Folder for figures (default: <script>_files).") var figures: String?
+
+    func run() throws {
+        var ro = RuntimeOptions()
+        ro.parameters = try parseParameters(parameters)
+        let stem = script == "-" ? "stdin" : URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
+        let sink = ConsoleSink(figureDirectory: figures ?? "\(stem)_files")
+        do {
+            let rt = try Runtime(options: ro, sink: sink)
+            let argTable = "arg = {[0] = \(luaQuote(script))" + args.map { ", " + luaQuote($0) }.joined() + "}"
+            try rt.run(argTable, chunkName: "=arg")
+            if script == "-" {
+                let data = FileHandle.standardInput.readDataToEndOfFile()
+                try rt.run(String(decoding: data, as: UTF8.self), chunkName: "=stdin")
+            } else {
+                guard FileManager.default.fileExists(atPath: script) else { throw LuaError("cannot open \(script)") }
+                try rt.runFile(script)
+            }
+            let unused = rt.unusedOverrides
+            if !unused.isEmpty { throw LuaError("-P \(unused.joined(separator: ", ")): not a parameter of this script") }
+        } catch {
+            FileHandle.standardError.write(Data("privlab exec: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Plugins: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List plugin scripts on the search path and the components each registers.")
+
+    func run() throws {
+        let sink = ConsoleSink(figureDirectory: "/tmp")
+        let probe = try Runtime(options: RuntimeOptions(), sink: sink)
+        print("search path: \(probe.options.pluginPath.joined(separator: ":"))")
+        var failed = false
+        for file in probe.pluginFiles() {
+            // Each plugin in a fresh runtime, so one faulty plugin cannot hide the others.
+            let rt = try Runtime(options: RuntimeOptions(), sink: sink)
+            do {
+                let comps = try rt.inspectPlugin(file)
+                print("\(file)")
+                if comps.isEmpty { print("  (registers nothing)") }
+                for c in comps { print("  \(c.kind) \(c.name)  (\(c.source))") }
+            } catch {
+                failed = true
+                print("\(file)\n  ERROR: \(error)")
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+/// A Lua string literal for `s`.
+func luaQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.utf8 {
+        switch u {
+        case UInt8(ascii: "\\"): out += "\\\\"
+        case UInt8(ascii: "\""): out += "\\\""
+        case 32..<127: out += String(UnicodeScalar(u))
+        default: out += "\\\(u)"
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,97 @@
+-- PrivLab's Lua-side library, run once when a runtime starts (after the engine has installed the
+-- global `pl`). What lives here is easier to say in Lua than in Swift: output formatting through
+-- tostring/__tostring (so metamethods run in Lua, never inside an engine call), parameter
+-- declaration, deterministic iteration and pretty-printing.
+local pl = pl
+
+-- Output: print and io.write go to the runtime's sink (the report, or standard output).
+local write = pl._write
+local tostring, select = tostring, select
+
+function print(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do parts[i] = tostring((select(i, ...))) end
+  write(table.concat(parts, "\t") .. "\n")
+end
+
+if io then
+  local real_write = io.write
+  io.write = function(...)
+    local n = select("#", ...)
+    for i = 1, n do
+      local v = select(i, ...)
+      if type(v) ~= "string" and type(v) ~= "number" then
+        error(("bad argument #%d to 'write' (string expected, got %s)"):format(i, type(v)), 2)
+      end
+      write(tostring(v))
+    end
+    return io.stdout
+  end
+  pl._io_write = real_write
+end
+
+--- Declares the notebook's parameters with their defaults; `privlab run -P name=value` overrides
+--- them. A `seed` parameter also seeds math.random, so scripts that use it stay reproducible.
+function pl.params(defaults)
+  local p = pl._params(defaults)
+  if type(p.seed) == "number" then math.randomseed(math.tointeger(p.seed) or 0) end
+  return p
+end
+
+--- Iterates a table's keys in sorted order (Lua's own `pairs` order changes from run to run,
+--- which would make reports differ).
+function pl.spairs(t)
+  local keys = {}
+  for k in pairs(t) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b)
+    local ta, tb = type(a), type(b)
+    if ta ~= tb then return ta < tb end
+    return a < b
+  end)
+  local i = 0
+  return function()
+    i = i + 1
+    local k = keys[i]
+    if k ~= nil then return k, t[k] end
+  end
+end
+
+--- A readable, deterministic rendering of any value (tables with sorted keys, depth-limited).
+function pl.inspect(v, depth)
+  depth = depth or 3
+  local seen = {}
+  local function go(x, d)
+    if type(x) == "string" then return string.format("%q", x) end
+    if type(x) == "number" then
+      if math.type(x) == "integer" then return tostring(x) end
+      return string.format("%.6g", x)
+    end
+    if type(x) ~= "table" then return tostring(x) end
+    if seen[x] then return "<cycle>" end
+    if d <= 0 then return "{…}" end
+    seen[x] = true
+    local parts, n = {}, #x
+    for i = 1, n do parts[#parts + 1] = go(x[i], d - 1) end
+    for k, val in pl.spairs(x) do
+      if not (math.type(k) == "integer" and k >= 1 and k <= n) then
+        local key = (type(k) == "string" and k:match("^[%a_][%w_]*$")) and k or ("[" .. go(k, 0) .. "]")
+        parts[#parts + 1] = key .. " = " .. go(val, d - 1)
+      end
+    end
+    seen[x] = nil
+    return "{" .. table.concat(parts, ", ") .. "}"
+  end
+  return go(v, depth)
+end
+
+--- Times a function: returns its results after reporting the wall-clock seconds as a timing
+--- (timings are marked as such in reports and are the only thing that varies between runs).
+function pl.time(label, f, ...)
+  local t0 = pl.clock()
+  local r = table.pack(f(...))
+  pl.report.timing(label, pl.clock() - t0)
+  return table.unpack(r, 1, r.n)
+end
+
+return pl
