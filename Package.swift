@@ -23,7 +23,7 @@ let package = Package(
             name: "privlab",
             dependencies: ["PrivLab", "PrivLabLua", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab"]),
+        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib"]),
         .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua"]),
     ],
     swiftLanguageModes: [.v5]

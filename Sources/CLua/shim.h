@@ -21,7 +21,8 @@ typedef struct pl_limits {
     long long instr_count;   /* instructions executed (granularity: PL_HOOK_EVERY) */
     double deadline;         /* CLOCK_MONOTONIC seconds; 0 = none */
     int host_depth;          /* >0 while a host (Swift) function runs: its allocations are never refused */
-    int tripped;             /* 0 none, 1 instructions, 2 wall time, 3 memory, 4 interrupted */
+    int tripped;             /* 0 none, 1 instructions, 2 wall time, 4 interrupted */
+    long long refused;       /* allocations refused by the memory limit since the last reset */
     volatile int interrupt;  /* set asynchronously to stop the script at the next hook */
 } pl_limits;
 
@@ -42,7 +43,9 @@ static inline void *pl_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     if (lim->mem_limit && lim->host_depth == 0 && nsize > old && lim->used - old + nsize > lim->mem_limit) {
-        lim->tripped = 3;
+        /* Lua answers with an emergency collection and, failing that, a "not enough memory"
+           error; only instructions and time stop a script for good. */
+        lim->refused++;
         return NULL;
     }
     void *p = realloc(ptr, nsize);
@@ -59,20 +62,29 @@ static inline pl_limits *pl_getlimits(lua_State *L) {
     return (pl_limits *)ud;
 }
 
+/* Raises the error of a tripped limit. Once a limit trips, the hook runs at every instruction, so
+   a script that catches the error with pcall is stopped again at its next instruction, all the
+   way out: limits cannot be swallowed. resetBudget() restores the normal hook. */
 static inline void pl_hook(lua_State *L, lua_Debug *ar) {
     (void)ar;
     pl_limits *lim = pl_getlimits(L);
     lim->instr_count += PL_HOOK_EVERY;
-    if (lim->interrupt) { lim->tripped = 4; luaL_error(L, "interrupted"); }
-    if (lim->instr_limit && lim->instr_count > lim->instr_limit) {
-        lim->tripped = 1;
-        luaL_error(L, "instruction limit exceeded (%lld instructions)", lim->instr_limit);
+    if (!lim->tripped) {
+        if (lim->interrupt) lim->tripped = 4;
+        else if (lim->instr_limit && lim->instr_count > lim->instr_limit) lim->tripped = 1;
+        else if (lim->deadline > 0 && pl_monotonic() > lim->deadline) lim->tripped = 2;
     }
-    if (lim->deadline > 0 && pl_monotonic() > lim->deadline) {
-        lim->tripped = 2;
-        luaL_error(L, "time limit exceeded");
+    if (!lim->tripped) return;
+    lua_sethook(L, pl_hook, LUA_MASKCOUNT, 1);
+    switch (lim->tripped) {
+    case 1: luaL_error(L, "instruction limit exceeded (%I instructions)", (lua_Integer)lim->instr_limit); break;
+    case 2: luaL_error(L, "time limit exceeded"); break;
+    default: luaL_error(L, "interrupted"); break;
     }
 }
+
+/// Restores the normal count hook (every PL_HOOK_EVERY instructions).
+static inline void pl_resethook(lua_State *L) { lua_sethook(L, pl_hook, LUA_MASKCOUNT, PL_HOOK_EVERY); }
 
 /// Creates a state whose allocator accounts into `lim` (owned by the caller, must outlive the state).
 static inline lua_State *pl_newstate(pl_limits *lim) {

@@ -132,6 +132,9 @@ public final class LuaOptions {
         self.fn = fn
         self.table = table
         if let k = table.otherKeys.first { throw LuaError("\(fn): unexpected key \(k) in the options table") }
+        if !table.array.isEmpty {
+            throw LuaError("\(fn): unexpected positional value in the options table (options are name = value)")
+        }
     }
 
     /// Raw value of `key` (nil when absent), marking it known.

@@ -72,6 +72,9 @@ public final class LuaState {
         limitsPtr.pointee.instr_count = 0
         limitsPtr.pointee.deadline = l.wallSeconds.map { pl_monotonic() + $0 } ?? 0
         limitsPtr.pointee.tripped = 0
+        limitsPtr.pointee.refused = 0
+        limitsPtr.pointee.interrupt = 0
+        pl_resethook(L)
     }
 
     /// Restarts the instruction counter and the wall-clock deadline (e.g. before each graded question).
@@ -82,12 +85,14 @@ public final class LuaState {
     public var memoryPeak: Int { limitsPtr.pointee.peak }
     /// Instructions executed since the budget was last reset (to the nearest 1,000).
     public var instructionsExecuted: Int64 { limitsPtr.pointee.instr_count }
-    /// Which limit stopped the last run, if any.
+    /// True when the memory limit refused an allocation since the budget was last reset.
+    public var memoryLimitHit: Bool { limitsPtr.pointee.refused > 0 }
+    /// Which limit stopped the script ("instructions", "time", "interrupted"), if any. Such a
+    /// limit stays in force until `resetBudget()`.
     public var trippedLimit: String? {
         switch limitsPtr.pointee.tripped {
         case 1: return "instructions"
         case 2: return "time"
-        case 3: return "memory"
         case 4: return "interrupted"
         default: return nil
         }
@@ -150,6 +155,15 @@ public final class LuaState {
     /// converts results; leaves the stack at `base`. Lua code inside runs under the memory limit
     /// even when we are inside a host function.
     func pcallTop(on l: OpaquePointer, nargs: Int32, base: Int32) throws -> [LuaValue] {
+        // A tripped limit stays in force until resetBudget(): nothing more runs.
+        if let t = trippedLimit {
+            lua_settop(l, base)
+            switch t {
+            case "instructions": throw LuaError("instruction limit exceeded (\(limits.instructions ?? 0) instructions)", located: true)
+            case "time": throw LuaError("time limit exceeded", located: true)
+            default: throw LuaError("interrupted", located: true)
+            }
+        }
         let fnIndex = lua_gettop(l) - nargs
         lua_pushcclosure(l, plMessageHandler, 0)
         pl_insert(l, fnIndex)

@@ -62,12 +62,12 @@ public struct Chart: Sendable {
                           "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"]
 
     /// "Nice" tick positions covering [lo, hi] (steps of 1, 2 or 5 × 10^k).
-    static func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> [Double] {
+    public static func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> [Double] {
         if !(hi > lo) { return [lo] }
         let raw = (hi - lo) / Double(target)
         let mag = pow(10, floor(log10(raw)))
         let f = raw / mag
-        let step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag
+        let step = (f <= 1.5 ? 1 : f <= 3 ? 2 : f <= 7 ? 5 : 10) * mag
         var t = ceil(lo / step - 1e-9) * step
         var out = [Double]()
         while t <= hi + step * 1e-9 {

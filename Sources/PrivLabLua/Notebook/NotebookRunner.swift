@@ -150,7 +150,7 @@ public final class NotebookRunner {
             let idx = segments.firstIndex { if case .prose = $0 { return true }; return false }!
             let lines = p.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
             md += lines[0] + "\n\n"
-            segments[idx] = .prose(lines.count > 1 ? String(lines[1]) : "")
+            segments[idx] = .prose(lines.count > 1 ? String(lines[1]).trimmingCharacters(in: .newlines) : "")
         }
         md += "> Notebook `\(options.notebookPath)` · privlab \(privlabVersion)"
         md += failure == nil ? " · completed\n\n" : " · **stopped by an error**\n\n"

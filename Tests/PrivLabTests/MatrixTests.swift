@@ -1,0 +1,124 @@
+import XCTest
+import PrivLab
+
+final class MatrixTests: XCTestCase {
+    func testGemmMatchesNaiveForAllTransposes() throws {
+        var rng = RNG(seed: 7)
+        for (m, k, n) in [(1, 1, 1), (3, 5, 2), (17, 33, 9), (64, 128, 10), (5, 1, 7)] {
+            let a = randomMatrix(m, k, &rng), b = randomMatrix(k, n, &rng)
+            let ref = naiveProduct(toRows(a), toRows(b))
+            let variants: [(Matrix, Matrix, Transpose, Transpose)] = [
+                (a, b, .none, .none), (a.transposed, b, .transposed, .none),
+                (a, b.transposed, .none, .transposed), (a.transposed, b.transposed, .transposed, .transposed),
+            ]
+            for (x, y, tx, ty) in variants {
+                let c = try Matrix.matmul(x, y, transA: tx, transB: ty)
+                XCTAssertEqual(c.rows, m)
+                XCTAssertEqual(c.cols, n)
+                for i in 0..<m { for j in 0..<n { XCTAssertEqual(Double(c[i, j]), ref[i][j], accuracy: 1e-4 * Double(k)) } }
+            }
+        }
+    }
+
+    func testGemmAlphaBetaAccumulate() throws {
+        var rng = RNG(seed: 3)
+        let a = randomMatrix(4, 6, &rng), b = randomMatrix(6, 3, &rng)
+        var c = randomMatrix(4, 3, &rng)
+        let c0 = c
+        try Matrix.gemm(a, b, alpha: 2, beta: 0.5, into: &c)
+        let ref = naiveProduct(toRows(a), toRows(b))
+        for i in 0..<4 { for j in 0..<3 { XCTAssertEqual(Double(c[i, j]), 2 * ref[i][j] + 0.5 * Double(c0[i, j]), accuracy: 1e-4) } }
+    }
+
+    func testGemvMatchesNaive() throws {
+        var rng = RNG(seed: 9)
+        let a = randomMatrix(7, 5, &rng)
+        let x = (0..<5).map { _ in Float(rng.normal()) }
+        let y = try Matrix.matvec(a, x)
+        let yt = try Matrix.matvec(a.transposed, x, transA: .transposed)
+        for i in 0..<7 {
+            var s = 0.0
+            for j in 0..<5 { s += Double(a[i, j]) * Double(x[j]) }
+            XCTAssertEqual(Double(y[i]), s, accuracy: 1e-5)
+            XCTAssertEqual(Double(yt[i]), s, accuracy: 1e-5)
+        }
+    }
+
+    func testShapeErrorsAreThrownNotTrapped() {
+        let a = Matrix(rows: 2, cols: 3), b = Matrix(rows: 4, cols: 2)
+        assertThrows(["inner dimensions"]) { _ = try Matrix.matmul(a, b) }
+        var c = Matrix(rows: 5, cols: 5)
+        assertThrows(["output is 5×5"]) { try Matrix.gemm(a, a, transB: .transposed, into: &c) }
+        assertThrows(["cannot fill"]) { _ = try Matrix(rows: 2, cols: 2, data: [1, 2, 3]) }
+        assertThrows(["row 2"]) { _ = try Matrix([[1, 2], [3]]) }
+        assertThrows(["sum of 2×3 and 4×2"]) { _ = try a + b }
+        assertThrows(["vector of 2"]) { _ = try Matrix.matvec(a, [1, 2]) }
+    }
+
+    func testEmptyInnerDimensionScalesOutput() throws {
+        let a = Matrix(rows: 2, cols: 0), b = Matrix(rows: 0, cols: 3)
+        var c = Matrix(rows: 2, cols: 3, repeating: 4)
+        try Matrix.gemm(a, b, beta: 0.5, into: &c)
+        XCTAssertEqual(c.data, [Float](repeating: 2, count: 6))
+    }
+
+    func testTransposeRowsAndElementWise() throws {
+        let m = try Matrix([[1, 2, 3], [4, 5, 6]])
+        XCTAssertEqual(m.transposed, try Matrix([[1, 4], [2, 5], [3, 6]]))
+        var rng = RNG(seed: 1)
+        let big = randomMatrix(45, 70, &rng)
+        XCTAssertEqual(big.transposed.transposed, big)
+        XCTAssertEqual(m.rows([1, 0, 1]), try Matrix([[4, 5, 6], [1, 2, 3], [4, 5, 6]]))
+        XCTAssertEqual(try m + m, m.scaled(2))
+        XCTAssertEqual(try m - m, Matrix(rows: 2, cols: 3))
+        XCTAssertEqual(try m.hadamard(m), try Matrix([[1, 4, 9], [16, 25, 36]]))
+        var n = m
+        try n.addRowVector([10, 20, 30])
+        XCTAssertEqual(n, try Matrix([[11, 22, 33], [14, 25, 36]]))
+        try n.addScaled(m, -1)
+        XCTAssertEqual(n, try Matrix([[10, 20, 30], [10, 20, 30]]))
+        XCTAssertEqual(m.sum(), 21)
+        XCTAssertEqual(m.mean(), 3.5)
+        XCTAssertEqual(m.columnSums(), [5, 7, 9])
+        XCTAssertEqual(m.rowSums(), [6, 15])
+        XCTAssertEqual(try Matrix([[1, 9, 9], [-5, -7, -6]]).argmaxRows(), [1, 0])
+        XCTAssertEqual(m.maxRows(), [3, 6])
+        XCTAssertEqual(try m.reshaped(rows: 3, cols: 2).row(2), [5, 6])
+        XCTAssertTrue(try Matrix([[1, .nan]]).hasNonFinite)
+    }
+}
+
+final class SoftmaxTests: XCTestCase {
+    func testMatchesNaiveOnModerateLogits() throws {
+        let x = try Matrix([[1, 2, 3], [-1, 0, 0.5]])
+        let p = Softmax.probabilities(x)
+        for i in 0..<2 {
+            let e = x.row(i).map { exp(Double($0)) }
+            let s = e.reduce(0, +)
+            for j in 0..<3 { XCTAssertEqual(Double(p[i, j]), e[j] / s, accuracy: 1e-6) }
+            XCTAssertEqual(Double(Softmax.logSumExpRows(x)[i]), log(s), accuracy: 1e-5)
+        }
+    }
+
+    func testStableForHugeLogits() throws {
+        let x = try Matrix([[1000, 1001, 999], [-1000, -1000, -1000]])
+        let p = Softmax.probabilities(x)
+        XCTAssertFalse(p.hasNonFinite)
+        XCTAssertEqual(Double(p[0, 1]), 1 / (1 + exp(-1) + exp(-2)), accuracy: 1e-6)
+        XCTAssertEqual(Double(p[1, 0]), 1.0 / 3, accuracy: 1e-6)
+        let lse = Softmax.logSumExpRows(x)
+        XCTAssertEqual(Double(lse[0]), 1001 + log(1 + exp(-1) + exp(-2)), accuracy: 1e-3)
+        let lp = Softmax.logProbabilities(x)
+        XCTAssertEqual(Double(lp[0, 0]), -1 - log(1 + exp(-1) + exp(-2)), accuracy: 1e-4)
+        XCTAssertFalse(lp.hasNonFinite)
+    }
+
+    func testTemperatureFlattensAndSharpens() throws {
+        let x = try Matrix([[2, 0]])
+        let hot = Softmax.probabilities(x, temperature: 10)
+        let cold = Softmax.probabilities(x, temperature: 0.1)
+        XCTAssertEqual(Double(hot[0, 0]), 1 / (1 + exp(-0.2)), accuracy: 1e-6)
+        XCTAssertGreaterThan(cold[0, 0], 0.999)
+        XCTAssertEqual(Double(Softmax.logProbabilities(x, temperature: 2)[0, 1]), -log(1 + exp(1)), accuracy: 1e-5)
+    }
+}

@@ -1,0 +1,75 @@
+import XCTest
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PrivLab
+
+final class ReportTableTests: XCTestCase {
+    func testMarkdownAlignsNumbersAndEscapesPipes() throws {
+        let t = try ReportTable(headers: ["name", "acc"], rows: [["a|b", "0.5"], ["c", "1"]], caption: "Results")
+        XCTAssertEqual(t.markdown(), "*Results*\n\n| name | acc |\n| :--- | ---: |\n| a\\|b | 0.5 |\n| c | 1 |\n")
+        XCTAssertEqual(t.plainText(), "Results\nname  acc\n----  ---\na|b   0.5\nc       1\n")
+        assertThrows(["row 1 has 1 cells"]) { _ = try ReportTable(headers: ["a", "b"], rows: [["x"]]) }
+    }
+
+    func testNumberFormatting() {
+        XCTAssertEqual(formatNumber(0.83631), "0.8363")
+        XCTAssertEqual(formatNumber(12.5), "12.50")
+        XCTAssertEqual(formatNumber(3), "3")
+        XCTAssertEqual(formatNumber(0.0012346), "0.001235")
+        XCTAssertEqual(formatNumber(1.5e-7), "1.500e-07")
+        XCTAssertEqual(formatNumber(.nan), "nan")
+        XCTAssertEqual(formatCompact(0.1), "0.1")
+        XCTAssertEqual(formatCompact(1e-5), "1e-05")
+    }
+}
+
+final class ChartTests: XCTestCase {
+    func testSVGIsDeterministicAndWellFormed() throws {
+        let c = try Chart(kind: .line, title: "Loss <per> epoch", xLabel: "epoch", yLabel: "loss",
+                          series: [.init(name: "train", x: [1, 2, 3], y: [0.9, 0.5, 0.4]),
+                                   .init(name: "val", x: [1, 2, 3], y: [1.0, 0.7, 0.65])])
+        let svg = try c.svg()
+        XCTAssertEqual(svg, try c.svg())
+        XCTAssertTrue(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertTrue(svg.hasSuffix("</svg>\n"))
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2)
+        XCTAssertTrue(svg.contains("Loss &lt;per&gt; epoch"))
+        XCTAssertTrue(svg.contains(">val</text>"))
+        // Well-formed XML.
+        let parser = XMLParser(data: Data(svg.utf8))
+        XCTAssertTrue(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
+    }
+
+    func testScatterBarAndLogAxes() throws {
+        var c = try Chart(kind: .scatter, series: [.init(name: "roc", x: [0.001, 0.01, 0.1, 1], y: [0.01, 0.05, 0.3, 1])])
+        c.logX = true
+        c.logY = true
+        let svg = try c.svg()
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 4)
+        XCTAssertTrue(svg.contains(">0.001</text>"))
+        let bar = try Chart(kind: .bar, series: [.init(name: "n", x: [1, 2], y: [3, -1])], categories: ["a", "b"])
+        XCTAssertTrue(try bar.svg().contains(">b</text>"))
+        let ticks = Chart.niceTicks(0, 1)
+        XCTAssertEqual(ticks.count, 6)
+        for (t, e) in zip(ticks, [0, 0.2, 0.4, 0.6, 0.8, 1]) { XCTAssertEqual(t, e, accuracy: 1e-12) }
+    }
+
+    func testBadDataIsRejected() {
+        assertThrows(["2 x values and 1 y values"]) { _ = try Chart(kind: .line, series: [.init(name: "s", x: [1, 2], y: [1])]) }
+        assertThrows(["NaN"]) { _ = try Chart(kind: .line, series: [.init(name: "s", x: [1], y: [.nan])]) }
+        assertThrows(["no data series"]) { _ = try Chart(kind: .line, series: []) }
+        var c = try! Chart(kind: .line, series: [.init(name: "s", x: [0, 1], y: [1, 2])])
+        c.logX = true
+        assertThrows(["positive x"]) { _ = try c.svg() }
+    }
+
+    func testAtomicWriteLeavesNoTemporaryFiles() throws {
+        let dir = temporaryDirectory()
+        try AtomicFile.write("one", to: "\(dir)/sub/r.md")
+        try AtomicFile.write("two", to: "\(dir)/sub/r.md")
+        XCTAssertEqual(try String(contentsOfFile: "\(dir)/sub/r.md", encoding: .utf8), "two")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/sub"), ["r.md"])
+        assertThrows(["cannot"]) { try AtomicFile.write("x", to: "/proc/nope/r.md") }
+    }
+}

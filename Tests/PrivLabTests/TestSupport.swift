@@ -1,0 +1,47 @@
+import CZlib
+import Foundation
+import XCTest
+import PrivLab
+
+/// A fresh temporary directory for one test.
+func temporaryDirectory() -> String {
+    let dir = NSTemporaryDirectory() + "privlab-tests-\(UUID().uuidString)"
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+/// Writes bytes gzip-compressed.
+func writeGzip(_ bytes: [UInt8], to path: String) {
+    let gz = gzopen(path, "wb")!
+    _ = bytes.withUnsafeBytes { gzwrite(gz, $0.baseAddress, UInt32($0.count)) }
+    gzclose(gz)
+}
+
+/// Naive triple-loop product in Double: the reference BLAS is checked against.
+func naiveProduct(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+    let n = a.count, k = b.count, m = b.first?.count ?? 0
+    var c = [[Double]](repeating: [Double](repeating: 0, count: m), count: n)
+    for i in 0..<n { for j in 0..<m { for t in 0..<k { c[i][j] += a[i][t] * b[t][j] } } }
+    return c
+}
+
+func randomMatrix(_ r: Int, _ c: Int, _ rng: inout RNG) -> Matrix {
+    var m = Matrix(rows: r, cols: c)
+    for i in 0..<m.data.count { m.data[i] = Float(rng.normal()) }
+    return m
+}
+
+func toRows(_ m: Matrix) -> [[Double]] { (0..<m.rows).map { m.row($0).map(Double.init) } }
+
+/// Asserts that `body` throws a PrivLabError whose description contains every fragment.
+func assertThrows(_ fragments: [String], file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) {
+    do {
+        try body()
+        XCTFail("expected an error containing \(fragments)", file: file, line: line)
+    } catch {
+        let text = "\(error)"
+        for f in fragments where !text.contains(f) {
+            XCTFail("error '\(text)' does not contain '\(f)'", file: file, line: line)
+        }
+    }
+}
