@@ -15,7 +15,7 @@ run: build
 	.build/release/privlab run notebooks/quickstart.lua -o reports/quickstart.md
 
 test: deps
-	$(SWIFT) test -c release
+	$(SWIFT) test -c release --disable-swift-testing
 
 clean:
 	rm -rf .build reports

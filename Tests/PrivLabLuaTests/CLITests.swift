@@ -1,0 +1,122 @@
+import Foundation
+import PrivLab
+import PrivLabLua
+import XCTest
+
+/// End-to-end tests of the `privlab` executable, run as a user would run it.
+final class CLITests: XCTestCase {
+    /// The repository root (this file is Tests/PrivLabLuaTests/CLITests.swift).
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The privlab binary built next to this test bundle.
+    static var binary: String {
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        let candidates = [Bundle.main.bundleURL, Bundle(for: CLITests.self).bundleURL,
+                          Bundle(for: CLITests.self).bundleURL.deletingLastPathComponent(), exe.deletingLastPathComponent()]
+            .map { $0.appendingPathComponent("privlab").path }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    struct Output { var status: Int32; var stdout: String; var stderr: String }
+
+    func privlab(_ args: [String], env: [String: String] = [:], cwd: String = CLITests.root) throws -> Output {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "privlab not built at \(Self.binary)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+    }
+
+    func testVersionAndHelp() throws {
+        let v = try privlab(["--version"])
+        XCTAssertEqual(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines), privlabVersion)
+        let h = try privlab(["--help"])
+        for sub in ["run", "exec", "plugins"] { XCTAssertTrue(h.stdout.contains(sub)) }
+    }
+
+    /// The quickstart notebook on the full Fashion-MNIST: the report exists, is complete and the
+    /// test accuracy it states is at least 0.80.
+    func testQuickstartNotebookEndToEnd() throws {
+        guard FileManager.default.fileExists(atPath: "\(FashionMNIST.defaultDirectory)/train-images-idx3-ubyte.gz") else {
+            XCTFail("dataset-fashion-mnist is not installed: run the README's test command (make test), which installs it")
+            return
+        }
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/quickstart.lua", "-o", "\(dir)/q.md"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "", "no progress bar or noise when stderr is not a terminal")
+        XCTAssertTrue(r.stdout.contains("report: \(dir)/q.md (1 figure)"), r.stdout)
+        let md = try String(contentsOfFile: "\(dir)/q.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("· completed"))
+        let regex = try NSRegularExpression(pattern: "Test accuracy \\*\\*([0-9.]+)\\*\\*")
+        guard let m = regex.firstMatch(in: md, range: NSRange(md.startIndex..., in: md)),
+              let range = Range(m.range(at: 1), in: md), let acc = Double(md[range]) else {
+            XCTFail("no test accuracy in the report:\n\(md)")
+            return
+        }
+        XCTAssertGreaterThanOrEqual(acc, 0.80)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/q_files/fig-1-loss-per-epoch.svg"))
+    }
+
+    func testRunFailureExitsNonZeroWithPartialReport() throws {
+        let dir = temporaryDirectory()
+        try "print('one')\n--[[md\nnext\n]]\nlocal m = pl.softmax{lerning_rate = 1}\n".write(toFile: "\(dir)/bad.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["run", "bad.lua", "-o", "bad.md"], cwd: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.lua:5: softmax: unknown option 'lerning_rate'"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("partial report written to bad.md"))
+        let md = try String(contentsOfFile: "\(dir)/bad.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("one"))
+        XCTAssertTrue(md.contains("lerning_rate"))
+        let missing = try privlab(["run", "nope.lua"], cwd: dir)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("nope.lua"))
+        let badP = try privlab(["run", "bad.lua", "-P", "novalue"], cwd: dir)
+        XCTAssertNotEqual(badP.status, 0)
+        XCTAssertTrue(badP.stderr.contains("name=value"), badP.stderr)
+    }
+
+    func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {
+        let dir = temporaryDirectory()
+        try """
+            local P = pl.params{n = 5}
+            print("n =", P.n, arg[1])
+            pl.report.table({{a = 1}})
+            """.write(toFile: "\(dir)/s.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["exec", "-P", "n=7", "s.lua", "hello"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "n =\t7\thello\na\n-\n1\n")
+        try "local x = 1\nerror('boom')\n".write(toFile: "\(dir)/e.lua", atomically: true, encoding: .utf8)
+        let e = try privlab(["exec", "e.lua"], cwd: dir)
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("e.lua:2: boom"), e.stderr)
+        let u = try privlab(["exec", "-P", "m=1", "s.lua"], cwd: dir)
+        XCTAssertEqual(u.status, 1)
+        XCTAssertTrue(u.stderr.contains("-P m: not a parameter"), u.stderr)
+    }
+
+    func testPluginsListingAndFaultyPlugin() throws {
+        let ok = try privlab(["plugins"])
+        XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("metric macro_f1"))
+        XCTAssertTrue(ok.stdout.contains("dataset two_moons"))
+        let dir = temporaryDirectory()
+        try "pl.register('metric', 'zz', function() end\n".write(toFile: "\(dir)/zz.lua", atomically: true, encoding: .utf8)
+        let bad = try privlab(["plugins"], env: ["PRIVLAB_PATH": dir])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stdout.contains("zz.lua\n  ERROR: plugin"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("zz.lua:2:") || bad.stdout.contains("zz.lua:1:"), bad.stdout)
+        XCTAssertTrue(bad.stdout.contains("metric macro_f1"), "one faulty plugin does not hide the others")
+    }
+}
