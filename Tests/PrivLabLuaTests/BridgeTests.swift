@@ -52,7 +52,7 @@ final class BridgeTests: XCTestCase {
             """)
         XCTAssertEqual(sink.text, """
             Dataset(blobs: 30 records, 2 features, 3 classes)
-            Model(softmax regression (lr=0.1, epochs=2, batch=64, seed=1), not fitted)
+            Model(softmax regression (sgd lr=0.1, epochs=2, batch=64, seed=1), not fitted)
             20\t10\t10\tuserdata
 
             """)

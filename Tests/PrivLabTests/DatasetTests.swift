@@ -139,10 +139,10 @@ final class SyntheticTests: XCTestCase {
         XCTAssertGreaterThan(density, 0.05)
         XCTAssertLessThan(density, 0.25)
         // A linear model separates the styles far better than chance (0.1).
-        var o = SoftmaxRegression.Options()
+        var o = TrainingOptions()
         o.epochs = 10
         o.learningRate = 0.5
-        let m = try SoftmaxRegression(options: o)
+        let m = try NeuralNetwork.softmaxRegression(options: o)
         let (train, test) = try d.split(.fraction(0.25), stratified: true, seed: 1)
         try m.fit(train)
         XCTAssertGreaterThan(try m.accuracy(test), 0.6)

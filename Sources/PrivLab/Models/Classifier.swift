@@ -17,15 +17,11 @@ public protocol Classifier: AnyObject {
     func cloneUntrained() throws -> Classifier
 }
 
-extension SoftmaxRegression: Classifier {
-    public var summary: String {
-        let o = options
-        var s = "softmax regression (lr=\(formatCompact(o.learningRate)), epochs=\(o.epochs), batch=\(o.batchSize)"
-        if o.l2 > 0 { s += ", l2=\(formatCompact(o.l2))" }
-        if o.momentum > 0 { s += ", momentum=\(formatCompact(o.momentum))" }
-        s += ", seed=\(o.seed))"
-        return s
-    }
 
-    public func cloneUntrained() throws -> Classifier { try SoftmaxRegression(options: options) }
+extension Classifier {
+    /// Trains without callbacks.
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset? = nil) throws -> [EpochRecord] {
+        try fit(train, validation: validation, observer: TrainingObserver())
+    }
 }

@@ -1,0 +1,48 @@
+/// Fully connected layer y = xW + b, with W stored `inputs × units` so the forward pass is one
+/// row-major GEMM. Initialisation follows PyTorch's `nn.Linear`: W, b ~ U(−1/√fan_in, 1/√fan_in)
+/// (He et al. 2015's Kaiming-uniform with a = √5), or zeros for convex models (softmax regression).
+public final class Dense: Layer {
+    public let spec: LayerSpec
+    public let inputShape: [Int]
+    public let outputShape: [Int]
+    public let weight: Parameter
+    public let bias: Parameter
+    public var needsInputGradient = true
+    public var parameters: [Parameter] { [weight, bias] }
+    /// The input of the last forward pass (needed for ∂W = xᵀ·g).
+    public private(set) var lastInput = Matrix(rows: 0, cols: 0)
+
+    public init(inputShape: [Int], units: Int, zeroInit: Bool, rng: inout RNG) throws {
+        guard units >= 1 else { throw PrivLabError.invalidArgument("dense layer needs at least 1 unit") }
+        let fanIn = inputShape.reduce(1, *)
+        self.spec = .dense(units: units, zeroInit: zeroInit)
+        self.inputShape = [fanIn]
+        self.outputShape = [units]
+        var w = Matrix(rows: fanIn, cols: units)
+        var b = Matrix(rows: 1, cols: units)
+        if !zeroInit {
+            let bound = 1 / Double(max(fanIn, 1)).squareRoot()
+            for i in 0..<w.data.count { w.data[i] = Float(rng.uniform(-bound, bound)) }
+            for i in 0..<units { b.data[i] = Float(rng.uniform(-bound, bound)) }
+        }
+        weight = Parameter(name: "weight", value: w, penalized: true)
+        bias = Parameter(name: "bias", value: b, penalized: false)
+    }
+
+    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
+        if ctx.training { lastInput = x }
+        var y = Matrix(rows: x.rows, cols: outputShape[0])
+        try Matrix.gemm(x, weight.value, into: &y)
+        try y.addRowVector(bias.value.data)
+        return y
+    }
+
+    public func backward(_ g: Matrix) throws -> Matrix {
+        try Matrix.gemm(lastInput, g, transA: .transposed, into: &weight.grad)
+        bias.grad.data = g.columnSums()
+        guard needsInputGradient else { return Matrix(rows: 0, cols: 0) }
+        var dx = Matrix(rows: g.rows, cols: inputShape[0])
+        try Matrix.gemm(g, weight.value, transB: .transposed, into: &dx)
+        return dx
+    }
+}

@@ -1,0 +1,12 @@
+/// Turns `[channels, height, width]` into a vector. Activations are already stored flat per example,
+/// so only the declared shape changes.
+public final class Flatten: Layer {
+    public var spec: LayerSpec { .flatten }
+    public let inputShape: [Int]
+    public var outputShape: [Int] { [inputShape.reduce(1, *)] }
+    public var parameters: [Parameter] { [] }
+    public var needsInputGradient = true
+    public init(inputShape: [Int]) { self.inputShape = inputShape }
+    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix { x }
+    public func backward(_ g: Matrix) throws -> Matrix { g }
+}

@@ -1,0 +1,92 @@
+/// A trainable tensor: its value, the gradient of the last backward pass, and whether weight
+/// penalties (L1/L2) apply to it (weights yes, biases no — as in scikit-learn and most papers).
+public final class Parameter {
+    public let name: String
+    public var value: Matrix
+    public var grad: Matrix
+    public let penalized: Bool
+
+    public init(name: String, value: Matrix, penalized: Bool) {
+        self.name = name
+        self.value = value
+        self.grad = Matrix(rows: value.rows, cols: value.cols)
+        self.penalized = penalized
+    }
+}
+
+/// Per-call state for a forward pass: training mode (dropout on) and the random stream dropout draws from.
+public struct ForwardContext {
+    public var training: Bool
+    public var rng: RNG
+    public init(training: Bool, rng: RNG) {
+        self.training = training
+        self.rng = rng
+    }
+}
+
+/// One layer of a feed-forward network. Activations travel as `batch × features` matrices with each
+/// example's features in row-major `[channels, height, width]` order for image layers.
+///
+/// `forward` caches what `backward` needs; `backward` receives ∂loss/∂output, *sets* each
+/// parameter's `grad` and returns ∂loss/∂input (or an empty matrix when `needsInputGradient` is
+/// false, which the first layer uses to skip a whole GEMM).
+public protocol Layer: AnyObject {
+    /// The description this layer was built from (saved in model files, used by `clone`).
+    var spec: LayerSpec { get }
+    /// Per-example shapes, e.g. `[784]` or `[16, 14, 14]`.
+    var inputShape: [Int] { get }
+    var outputShape: [Int] { get }
+    var parameters: [Parameter] { get }
+    var needsInputGradient: Bool { get set }
+    func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix
+    func backward(_ gradOutput: Matrix) throws -> Matrix
+}
+
+extension Layer {
+    public var inputSize: Int { inputShape.reduce(1, *) }
+    public var outputSize: Int { outputShape.reduce(1, *) }
+}
+
+/// Element-wise non-linearities.
+public enum ActivationKind: String, Codable, Sendable, CaseIterable {
+    case relu, tanh, sigmoid
+}
+
+/// A serialisable description of a layer. `.dense(units: nil)` is the output layer, whose width is
+/// the number of classes, known only when the model first sees data.
+public enum LayerSpec: Codable, Equatable, Sendable {
+    case dense(units: Int?, zeroInit: Bool)
+    case activation(ActivationKind)
+    case dropout(rate: Double)
+    case conv2d(filters: Int, kernel: Int, stride: Int, padding: Int)
+    case maxPool(size: Int, stride: Int)
+    case avgPool(size: Int, stride: Int)
+    case flatten
+
+    /// Builds the layer for a given per-example input shape.
+    public func build(inputShape: [Int], classes: Int, rng: inout RNG) throws -> Layer {
+        switch self {
+        case .dense(let units, let zero):
+            return try Dense(inputShape: inputShape, units: units ?? classes, zeroInit: zero, rng: &rng)
+        case .activation(let k): return Activation(kind: k, shape: inputShape)
+        case .dropout(let rate): return try Dropout(rate: rate, shape: inputShape)
+        case .conv2d(let f, let k, let s, let p):
+            return try Conv2D(inputShape: inputShape, filters: f, kernel: k, stride: s, padding: p, rng: &rng)
+        case .maxPool(let k, let s): return try Pool2D(kind: .max, inputShape: inputShape, size: k, stride: s)
+        case .avgPool(let k, let s): return try Pool2D(kind: .average, inputShape: inputShape, size: k, stride: s)
+        case .flatten: return Flatten(inputShape: inputShape)
+        }
+    }
+
+    public var summary: String {
+        switch self {
+        case .dense(let u, _): return "dense(\(u.map(String.init) ?? "classes"))"
+        case .activation(let k): return k.rawValue
+        case .dropout(let r): return "dropout(\(formatCompact(r)))"
+        case .conv2d(let f, let k, let s, let p): return "conv(\(f), \(k)×\(k)" + (s != 1 ? ", stride \(s)" : "") + (p != 0 ? ", pad \(p)" : "") + ")"
+        case .maxPool(let k, _): return "maxpool(\(k))"
+        case .avgPool(let k, _): return "avgpool(\(k))"
+        case .flatten: return "flatten"
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+
+/// A feed-forward classifier: a stack of layers ending in an output dense layer whose width is the
+/// number of classes, trained on softmax cross-entropy. Softmax regression, the MLP and the CNN are
+/// all instances, differing only in their layer specs.
+///
+/// Random streams (all from `options.seed`): stream 0 initialises parameters, stream 1 orders
+/// mini-batches, stream 2 draws dropout masks, stream 3 picks the validation split. A model is
+/// therefore a pure function of (specs, options, data).
+public final class NeuralNetwork: Classifier {
+    /// "softmax", "mlp", "cnn" or "net": how the model was asked for (for printing and saving).
+    public let kind: String
+    public let specs: [LayerSpec]
+    public let options: TrainingOptions
+    /// Per-example input shape to assume (e.g. [1, 28, 28]); nil takes the data's image shape for
+    /// convolutional specs and `[features]` otherwise.
+    public let inputShapeHint: [Int]?
+    public private(set) var layers: [Layer] = []
+    public private(set) var classes = 0
+    public private(set) var inputShape: [Int] = []
+    public private(set) var history: [EpochRecord] = []
+    /// The epoch whose parameters the model holds after early stopping restored the best one.
+    public private(set) var bestEpoch: Int? = nil
+
+    public init(kind: String, specs: [LayerSpec], options: TrainingOptions, inputShape: [Int]? = nil) throws {
+        try options.validate()
+        guard case .dense(nil, _)? = specs.last else {
+            throw PrivLabError.invalidArgument("a network must end with the output layer")
+        }
+        self.kind = kind
+        self.specs = specs
+        self.options = options
+        self.inputShapeHint = inputShape
+    }
+
+    /// Softmax (multinomial logistic) regression: one zero-initialised output layer (convex, so the
+    /// seed only orders the mini-batches).
+    public static func softmaxRegression(options: TrainingOptions) throws -> NeuralNetwork {
+        try NeuralNetwork(kind: "softmax", specs: [.dense(units: nil, zeroInit: true)], options: options)
+    }
+
+    /// Multi-layer perceptron with the given hidden widths, activation and dropout after each hidden layer.
+    public static func mlp(hidden: [Int], activation: ActivationKind = .relu, dropout: Double = 0,
+                           options: TrainingOptions) throws -> NeuralNetwork {
+        guard hidden.allSatisfy({ $0 >= 1 }) else { throw PrivLabError.invalidArgument("hidden layer widths must be at least 1") }
+        var s = [LayerSpec]()
+        for h in hidden {
+            s.append(.dense(units: h, zeroInit: false))
+            s.append(.activation(activation))
+            if dropout > 0 { s.append(.dropout(rate: dropout)) }
+        }
+        s.append(.dense(units: nil, zeroInit: false))
+        return try NeuralNetwork(kind: "mlp", specs: s, options: options)
+    }
+
+    /// A small CNN: for each entry of `channels`, conv(k×k, 'same' padding) → activation → pool(2);
+    /// then flatten, the hidden dense layers (with dropout) and the output layer.
+    public static func cnn(channels: [Int], kernel: Int = 3, pool: Pool2D.Kind = .max, hidden: [Int] = [128],
+                           activation: ActivationKind = .relu, dropout: Double = 0, inputShape: [Int]? = nil,
+                           options: TrainingOptions) throws -> NeuralNetwork {
+        guard !channels.isEmpty, channels.allSatisfy({ $0 >= 1 }) else {
+            throw PrivLabError.invalidArgument("cnn needs at least one convolution with at least 1 channel")
+        }
+        guard kernel >= 1, kernel % 2 == 1 else { throw PrivLabError.invalidArgument("cnn kernel must be odd (for 'same' padding)") }
+        var s = [LayerSpec]()
+        for ch in channels {
+            s.append(.conv2d(filters: ch, kernel: kernel, stride: 1, padding: kernel / 2))
+            s.append(.activation(activation))
+            s.append(pool == .max ? .maxPool(size: 2, stride: 2) : .avgPool(size: 2, stride: 2))
+        }
+        s.append(.flatten)
+        for h in hidden {
+            s.append(.dense(units: h, zeroInit: false))
+            s.append(.activation(activation))
+            if dropout > 0 { s.append(.dropout(rate: dropout)) }
+        }
+        s.append(.dense(units: nil, zeroInit: false))
+        return try NeuralNetwork(kind: "cnn", specs: s, options: options, inputShape: inputShape)
+    }
+
+    public var isFitted: Bool { !layers.isEmpty }
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+    var isConvolutional: Bool {
+        specs.contains { if case .conv2d = $0 { return true }; if case .maxPool = $0 { return true }; if case .avgPool = $0 { return true }; return false }
+    }
+
+    public var summary: String {
+        let o = options
+        var parts = [String]()
+        if kind != "softmax" { parts.append(specs.map(\.summary).joined(separator: "→")) }
+        parts.append(o.optimizer == .adam ? "adam lr=\(formatCompact(o.learningRate))" : "sgd lr=\(formatCompact(o.learningRate))")
+        if o.momentum > 0 && o.optimizer == .sgd { parts.append("momentum=\(formatCompact(o.momentum))") }
+        parts.append("epochs=\(o.epochs)")
+        parts.append("batch=\(o.batchSize)")
+        if o.l1 > 0 { parts.append("l1=\(formatCompact(o.l1))") }
+        if o.l2 > 0 { parts.append("l2=\(formatCompact(o.l2))") }
+        if o.temperature != 1 { parts.append("T=\(formatCompact(o.temperature))") }
+        if o.labelSmoothing > 0 { parts.append("smoothing=\(formatCompact(o.labelSmoothing))") }
+        if let p = o.patience { parts.append("patience=\(p)") }
+        parts.append("seed=\(o.seed)")
+        let name = kind == "softmax" ? "softmax regression" : kind
+        return "\(name) (\(parts.joined(separator: ", ")))"
+    }
+
+    public func cloneUntrained() throws -> Classifier {
+        try NeuralNetwork(kind: kind, specs: specs, options: options, inputShape: inputShapeHint)
+    }
+
+    /// The shape each example of `ds` has for this network.
+    func exampleShape(for ds: Dataset) throws -> [Int] {
+        if let s = inputShapeHint {
+            guard s.reduce(1, *) == ds.featureCount else {
+                throw PrivLabError.shape("input shape \(s) does not hold the data's \(ds.featureCount) features")
+            }
+            return s
+        }
+        if isConvolutional {
+            guard let s = ds.imageShape else {
+                throw PrivLabError.invalidArgument("\(kind): convolutions need image data (a dataset with an image shape) or input_shape = {channels, height, width}")
+            }
+            return s
+        }
+        return [ds.featureCount]
+    }
+
+    /// (Re)creates the layers for this input shape and class count, with freshly initialised parameters.
+    public func build(inputShape shape: [Int], classes k: Int) throws {
+        var rng = RNG.stream(seed: options.seed, index: 0)
+        var built = [Layer]()
+        var s = shape
+        for spec in specs {
+            let l = try spec.build(inputShape: s, classes: k, rng: &rng)
+            built.append(l)
+            s = l.outputShape
+        }
+        built.first?.needsInputGradient = false
+        layers = built
+        classes = k
+        inputShape = shape
+        history = []
+        bestEpoch = nil
+    }
+
+    /// Logits for a batch (training mode runs dropout and caches activations for `backward`).
+    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
+        var a = x
+        for l in layers { a = try l.forward(a, &ctx) }
+        return a
+    }
+
+    /// Back-propagates ∂loss/∂logits, setting every parameter's gradient; returns ∂loss/∂input
+    /// when the first layer computes it (`layers[0].needsInputGradient`).
+    @discardableResult
+    public func backward(_ g: Matrix) throws -> Matrix {
+        var d = g
+        for l in layers.reversed() { d = try l.backward(d) }
+        return d
+    }
+
+    /// Parameter values, for snapshots (early stopping, checkpoints).
+    public func parameterValues() -> [[Float]] { parameters.map(\.value.data) }
+
+    public func setParameterValues(_ v: [[Float]]) throws {
+        let ps = parameters
+        guard v.count == ps.count, zip(v, ps).allSatisfy({ $0.count == $1.value.count }) else {
+            throw PrivLabError.shape("parameter snapshot does not match the network")
+        }
+        for (p, x) in zip(ps, v) { p.value.data = x }
+    }
+
+    private func checkInput(_ x: Matrix) throws {
+        guard isFitted else { throw PrivLabError.invalidArgument("the model is not fitted yet: call fit first") }
+        guard x.cols == inputShape.reduce(1, *) else {
+            throw PrivLabError.shape("the model expects \(inputShape.reduce(1, *)) features, got \(x.cols)")
+        }
+    }
+
+    /// Rows per evaluation batch: bounded so im2col buffers stay small.
+    var evaluationBatch: Int { isConvolutional ? 256 : 2048 }
+
+    public func logits(_ x: Matrix) throws -> Matrix {
+        try checkInput(x)
+        var out = Matrix(rows: x.rows, cols: classes)
+        var ctx = ForwardContext(training: false, rng: RNG(seed: 0))
+        var start = 0
+        while start < x.rows {
+            let end = min(start + evaluationBatch, x.rows)
+            let part = start == 0 && end == x.rows ? x : x.rows(Array(start..<end))
+            let z = try forward(part, &ctx)
+            out.data.replaceSubrange((start * classes)..<(end * classes), with: z.data)
+            start = end
+        }
+        return out
+    }
+
+    public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
+        Softmax.probabilities(try logits(x), temperature: Float(temperature))
+    }
+
+    public func predict(_ x: Matrix) throws -> [Int] { try logits(x).argmaxRows() }
+
+    public func accuracy(_ ds: Dataset) throws -> Double {
+        guard ds.size > 0 else { throw PrivLabError.invalidArgument("accuracy: the dataset is empty") }
+        return try Metrics.accuracy(ds.labels, predict(ds.features))
+    }
+
+    /// −log softmax(z/T)[y] per record at the inference temperature.
+    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
+        let lp = Softmax.logProbabilities(try logits(ds.features), temperature: Float(options.inferenceTemperature))
+        if let bad = ds.labels.first(where: { $0 >= classes }) {
+            throw PrivLabError.invalidArgument("loss: label \(bad) is outside the \(classes) classes the model was trained on")
+        }
+        return ds.labels.enumerated().map { -Double(lp[$0.offset, $0.element]) }
+    }
+
+    public func meanLoss(_ ds: Dataset) throws -> Double {
+        let l = try perRecordLoss(ds)
+        return l.reduce(0, +) / Double(max(l.count, 1))
+    }
+
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset? = nil, observer: TrainingObserver = TrainingObserver()) throws -> [EpochRecord] {
+        try NetworkTrainer(network: self).fit(train, validation: validation, observer: observer)
+    }
+
+    func setHistory(_ h: [EpochRecord], bestEpoch: Int?) {
+        history = h
+        self.bestEpoch = bestEpoch
+    }
+}

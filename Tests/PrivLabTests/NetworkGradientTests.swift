@@ -1,0 +1,109 @@
+import XCTest
+import PrivLab
+
+/// Every layer's backward pass against central finite differences of the loss, computed in Double
+/// from Float forward passes (h = 1e-2 keeps Float rounding below the tolerance; smooth activations
+/// avoid ReLU/max kinks where finite differences are meaningless).
+final class NetworkGradientTests: XCTestCase {
+    func check(_ specs: [LayerSpec], inputShape: [Int], classes: Int = 3, batch: Int = 4,
+               temperature: Double = 1, smoothing: Double = 0, step: Float = 1e-2, file: StaticString = #filePath, line: UInt = #line) throws {
+        var o = TrainingOptions()
+        o.temperature = temperature
+        o.labelSmoothing = smoothing
+        o.seed = 11
+        let net = try NeuralNetwork(kind: "net", specs: specs, options: o)
+        try net.build(inputShape: inputShape, classes: classes)
+        net.layers[0].needsInputGradient = true
+        var rng = RNG(seed: 5)
+        let d = inputShape.reduce(1, *)
+        var x = Matrix(rows: batch, cols: d)
+        for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
+        let y = (0..<batch).map { $0 % classes }
+        let lossFn = SoftmaxCrossEntropy(temperature: temperature, labelSmoothing: smoothing)
+        let dropoutSeed = RNG(seed: 99)
+        func loss(_ input: Matrix) throws -> Double {
+            var ctx = ForwardContext(training: true, rng: dropoutSeed)
+            let (l, _, _) = lossFn.lossAndGradient(try net.forward(input, &ctx), y)
+            return l.reduce(0, +) / Double(batch)
+        }
+        var ctx = ForwardContext(training: true, rng: dropoutSeed)
+        let z = try net.forward(x, &ctx)
+        let (_, g, _) = lossFn.lossAndGradient(z, y)
+        let dx = try net.backward(g)
+        let analytic = net.parameters.map(\.grad)
+        let h = step
+        var worst = 0.0
+        func compare(_ a: Double, _ numeric: Double) {
+            let err = abs(a - numeric) / max(1e-3, abs(a) + abs(numeric))
+            worst = max(worst, err)
+        }
+        for (pi, p) in net.parameters.enumerated() {
+            // Up to 25 entries per parameter, spread over the tensor.
+            let n = p.value.data.count
+            for t in stride(from: 0, to: n, by: max(1, n / 25)) {
+                let old = p.value.data[t]
+                p.value.data[t] = old + h
+                let up = try loss(x)
+                p.value.data[t] = old - h
+                let down = try loss(x)
+                p.value.data[t] = old
+                compare(Double(analytic[pi].data[t]), (up - down) / Double(2 * h))
+            }
+        }
+        for t in stride(from: 0, to: x.data.count, by: max(1, x.data.count / 25)) {
+            var xp = x, xm = x
+            xp.data[t] += h
+            xm.data[t] -= h
+            compare(Double(dx.data[t]), (try loss(xp) - loss(xm)) / Double(2 * h))
+        }
+        XCTAssertLessThan(worst, 2e-2, "largest relative gradient error", file: file, line: line)
+    }
+
+    func testDenseAndSmoothActivations() throws {
+        try check([.dense(units: 5, zeroInit: false), .activation(.tanh), .dense(units: 4, zeroInit: false),
+                   .activation(.sigmoid), .dense(units: nil, zeroInit: false)], inputShape: [6])
+    }
+
+    func testReLUAwayFromKinks() throws {
+        try check([.dense(units: 7, zeroInit: false), .activation(.relu), .dense(units: nil, zeroInit: false)], inputShape: [5])
+    }
+
+    func testTemperatureAndLabelSmoothingInTheLoss() throws {
+        try check([.dense(units: nil, zeroInit: false)], inputShape: [4], classes: 5, temperature: 2.5, smoothing: 0.2)
+    }
+
+    func testDropoutWithAFixedMask() throws {
+        try check([.dense(units: 8, zeroInit: false), .activation(.tanh), .dropout(rate: 0.4), .dense(units: nil, zeroInit: false)], inputShape: [5])
+    }
+
+    func testConvolutionWithPaddingAndAveragePooling() throws {
+        try check([.conv2d(filters: 3, kernel: 3, stride: 1, padding: 1), .activation(.tanh), .avgPool(size: 2, stride: 2),
+                   .flatten, .dense(units: nil, zeroInit: false)], inputShape: [2, 6, 6], batch: 3)
+    }
+
+    func testStridedConvolutionAndMaxPooling() throws {
+        try check([.conv2d(filters: 4, kernel: 3, stride: 2, padding: 0), .activation(.tanh), .maxPool(size: 2, stride: 1),
+                   .flatten, .dense(units: nil, zeroInit: false)], inputShape: [1, 7, 7], batch: 2, step: 2e-3)
+    }
+
+    /// Convolution against a direct (no im2col) reference implementation.
+    func testConvolutionForwardMatchesDirectSum() throws {
+        var rng = RNG(seed: 3)
+        let conv = try Conv2D(inputShape: [2, 5, 4], filters: 3, kernel: 3, stride: 2, padding: 1, rng: &rng)
+        var x = Matrix(rows: 2, cols: 40)
+        for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
+        var ctx = ForwardContext(training: false, rng: rng)
+        let y = try conv.forward(x, &ctx)
+        XCTAssertEqual(conv.outputShape, [3, 3, 2])
+        for b in 0..<2 { for f in 0..<3 { for oy in 0..<3 { for ox in 0..<2 {
+            var s = Double(conv.bias.value.data[f])
+            for c in 0..<2 { for ky in 0..<3 { for kx in 0..<3 {
+                let iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx
+                if iy >= 0 && iy < 5 && ix >= 0 && ix < 4 {
+                    s += Double(conv.weight.value[f, (c * 3 + ky) * 3 + kx]) * Double(x[b, c * 20 + iy * 4 + ix])
+                }
+            } } }
+            XCTAssertEqual(Double(y[b, f * 6 + oy * 2 + ox]), s, accuracy: 1e-5)
+        } } } }
+    }
+}
