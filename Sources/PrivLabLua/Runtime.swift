@@ -61,6 +61,7 @@ public final class Runtime {
         installRNG()
         installData()
         installModels()
+        installClustering()
         installReport()
         installPlugins()
         lua_createtable(L, 0, 16)

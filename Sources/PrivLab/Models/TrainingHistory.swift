@@ -1,5 +1,5 @@
 /// What one training epoch measured. `validation*` are nil without a validation set.
-public struct EpochRecord: Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable, Codable {
     public var epoch: Int
     /// Mean training loss over the epoch's mini-batches (penalty included).
     public var trainLoss: Double

@@ -1,6 +1,12 @@
 import Foundation
 import PrivLab
 
+/// A scaler as a Lua object (fitting changes it in place, as in scikit-learn).
+final class ScalerObject {
+    var scaler: Scaler
+    init(_ s: Scaler) { scaler = s }
+}
+
 /// A dataset as a Lua object (datasets are values in the engine; Lua holds them by reference and
 /// every method returns a new one, so a script can never change a dataset another object uses).
 final class DatasetObject {
@@ -237,10 +243,6 @@ extension Runtime {
     }
 
     private func installScaler() {
-        final class ScalerObject {
-            var scaler: Scaler
-            init(_ s: Scaler) { scaler = s }
-        }
         define("scaler") { call in
             let o = try call.options(1, fn: "scaler")
             let kind = try o.string("kind", "zscore", oneOf: Scaler.Kind.allCases.map(\.rawValue))

@@ -129,6 +129,38 @@ extension Runtime {
             return 1
         }
 
+        // pl.pipeline{ pl.scaler{…}, …, <model> }: transforms then a model, usable as a model.
+        define("pipeline") { call in
+            guard case .table(let t) = call.value(1), !t.array.isEmpty else {
+                throw LuaError("pipeline: expected a list of steps, e.g. pl.pipeline{ pl.scaler{kind = \"zscore\"}, pl.mlp{…} }")
+            }
+            if let k = t.fields.keys.sorted().first { throw LuaError("pipeline: unknown option '\(k)' (a pipeline is a list of steps)") }
+            var scalers = [Scaler]()
+            for (i, step) in t.array.dropLast().enumerated() {
+                guard case .object(let b) = step, let s = b.value as? ScalerObject else {
+                    throw LuaError("pipeline: step \(i + 1) must be a Scaler (only the last step is a model), got \(step.typeName)")
+                }
+                scalers.append(Scaler(kind: s.scaler.kind))
+            }
+            guard case .object(let b) = t.array.last!, let mo = b.value as? ModelObject else {
+                throw LuaError("pipeline: the last step must be a Model, got \(t.array.last!.typeName)")
+            }
+            let p = Pipeline(scalers: scalers, model: try mo.model.cloneUntrained())
+            call.pushObject(ModelObject(p, onEpoch: mo.onEpoch), "Model")
+            return 1
+        }
+
+        // pl.load(path) → the saved Model, GMM or KMeans.
+        define("load") { call in
+            let path = try call.string(1, fn: "load", arg: "argument 1 (path)")
+            switch try ModelFile.load(path: path) {
+            case .classifier(let c): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
+            case .gmm(let g): call.pushObject(GMMObject(g), "GMM")
+            case .kmeans(let k): call.pushObject(KMeansObject(k), "KMeans")
+            }
+            return 1
+        }
+
         // pl.metric(name_or_fn, y_true, y_pred) → number
         define("metric") { call in
             let rt = Runtime.from(call)
@@ -220,6 +252,13 @@ extension Runtime {
             let mo = try call.thisModel("losses")
             return call.results(.numbers(try mo.model.perRecordLoss(try call.dataset(2, fn: "Model.losses", arg: "argument 1"))))
         }
+        m["save"] = { call in
+            let mo = try call.thisModel("save")
+            let path = try call.string(2, fn: "Model.save", arg: "argument 1 (path)")
+            try ModelFile.save(.classifier(mo.model), to: path)
+            return 0
+        }
+        m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
         m["parameters"] = { call in call.results(.int(Int64(try call.thisModel("parameters").model.parameterCount))) }
         m["clone"] = { call in
             let mo = try call.thisModel("clone")

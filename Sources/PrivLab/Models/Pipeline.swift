@@ -1,0 +1,62 @@
+/// scikit-learn's Pipeline idea: scalers fitted in turn on the training data, then a classifier on
+/// the transformed data; at prediction time the same (already fitted) transforms run first. A
+/// pipeline is a `Classifier` itself, so it goes wherever a model goes.
+public final class Pipeline: Classifier {
+    public private(set) var scalers: [Scaler]
+    public let model: Classifier
+
+    public init(scalers: [Scaler], model: Classifier) {
+        self.scalers = scalers
+        self.model = model
+    }
+
+    /// Restores a fitted pipeline (model files).
+    init(fittedScalers: [Scaler], model: Classifier) {
+        scalers = fittedScalers
+        self.model = model
+    }
+
+    public var summary: String {
+        (scalers.map { "\($0.kind.rawValue) scaler" } + [model.summary]).joined(separator: " → ")
+    }
+    public var isFitted: Bool { model.isFitted && scalers.allSatisfy(\.isFitted) }
+    public var parameterCount: Int { model.parameterCount }
+    public var history: [EpochRecord] { model.history }
+
+    func transform(_ x: Matrix) throws -> Matrix {
+        var out = x
+        for s in scalers { out = try s.transform(out) }
+        return out
+    }
+
+    func transform(_ ds: Dataset) throws -> Dataset {
+        var d = ds
+        d.features = try transform(ds.features)
+        return d
+    }
+
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+        var x = train.features
+        var fitted = [Scaler]()
+        for var s in scalers {
+            try s.fit(x)
+            x = try s.transform(x)
+            fitted.append(s)
+        }
+        scalers = fitted
+        var t = train
+        t.features = x
+        return try model.fit(t, validation: try validation.map(transform), observer: observer)
+    }
+
+    public func logits(_ x: Matrix) throws -> Matrix { try model.logits(transform(x)) }
+    public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix { try model.predictProba(transform(x), temperature: temperature) }
+    public func predict(_ x: Matrix) throws -> [Int] { try model.predict(transform(x)) }
+    public func accuracy(_ ds: Dataset) throws -> Double { try model.accuracy(transform(ds)) }
+    public func perRecordLoss(_ ds: Dataset) throws -> [Double] { try model.perRecordLoss(transform(ds)) }
+
+    public func cloneUntrained() throws -> Classifier {
+        Pipeline(scalers: scalers.map { Scaler(kind: $0.kind) }, model: try model.cloneUntrained())
+    }
+}
