@@ -63,13 +63,14 @@ extension Runtime {
         } else if o.has("l1_ratio") {
             throw LuaError("\(o.fn): option 'l1_ratio' needs elastic_net")
         }
-        switch try o.string("schedule", "constant", oneOf: ["constant", "step", "cosine"]) {
-        case "step":
-            t.schedule = .step(every: try o.int("step_size", 10, min: 1), gamma: try o.double("gamma", 0.1, above: 0))
-        case "cosine":
-            t.schedule = .cosine(minimum: try o.double("lr_min", 0, min: 0))
-        default:
-            t.schedule = .constant
+        let schedule = try o.string("schedule", "constant", oneOf: ["constant", "step", "cosine"])
+        let stepSize = try o.int("step_size", min: 1), gamma = try o.double("gamma", above: 0), lrMin = try o.double("lr_min", min: 0)
+        if schedule != "step", stepSize != nil || gamma != nil { throw LuaError("\(o.fn): options 'step_size' and 'gamma' need schedule = \"step\"") }
+        if schedule != "cosine", lrMin != nil { throw LuaError("\(o.fn): option 'lr_min' needs schedule = \"cosine\"") }
+        switch schedule {
+        case "step": t.schedule = .step(every: stepSize ?? 10, gamma: gamma ?? 0.1)
+        case "cosine": t.schedule = .cosine(minimum: lrMin ?? 0)
+        default: t.schedule = .constant
         }
         t.temperature = try o.double("temperature", 1, above: 0)
         t.inferenceTemperature = try o.double("inference_temperature", 1, above: 0)

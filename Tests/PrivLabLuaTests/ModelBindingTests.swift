@@ -1,0 +1,126 @@
+import Foundation
+import PrivLab
+import PrivLabLua
+import XCTest
+
+final class ModelBindingTests: XCTestCase {
+    func testEveryModelKindTrainsFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 300, features = 4, classes = 3, std = 1, seed = 1}
+            local train, test = d:split{test = 0.3, stratify = true, seed = 1}
+            for _, m in ipairs{
+              pl.softmax{epochs = 5},
+              pl.mlp{hidden = {16, 8}, activation = "tanh", dropout = 0.1, epochs = 10, optimizer = "adam", lr = 0.01},
+              pl.mlp{hidden = {16}, l1 = 1e-4, l2 = 1e-3, schedule = "cosine", lr_min = 0.001, epochs = 10, momentum = 0.9, nesterov = true},
+              pl.mlp{hidden = {16}, elastic_net = 1e-3, l1_ratio = 0.3, schedule = "step", step_size = 10, gamma = 0.5, epochs = 40,
+                     temperature = 2, label_smoothing = 0.1, validation_split = 0.2, patience = 5},
+              pl.pipeline{pl.scaler{kind = "minmax"}, pl.mlp{hidden = {8}, epochs = 40, batch = 16}},
+            } do
+              local h = m:fit(train)
+              print(m:accuracy(test) > 0.9, #h > 0, m:parameters() > 0)
+            end
+            """)
+        XCTAssertEqual(sink.text, String(repeating: "true\ttrue\ttrue\n", count: 5))
+    }
+
+    func testCNNOnImagesAndShapeErrors() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            -- 6×6 images: a bright pixel in the left or right half.
+            local x, y = {}, {}
+            local rng = pl.rng{seed = 1}
+            for i = 1, 120 do
+              local img = {}
+              for j = 1, 36 do img[j] = rng:normal() * 0.1 end
+              local right = i % 2
+              img[(rng:int(6) - 1) * 6 + (right == 1 and 4 or 1) + rng:int(2) - 1] = 3
+              x[i], y[i] = img, right
+            end
+            local d = pl.data.from_table{x = x, y = y, classes = 2}
+            local m = pl.cnn{channels = {4}, hidden = {8}, input_shape = {1, 6, 6}, epochs = 15, lr = 0.01}
+            m:fit(d)
+            return m:accuracy(d), tostring(m)
+            """)
+        XCTAssertGreaterThan(r[0].double!, 0.9)
+        XCTAssertTrue(r[1].asString!.contains("conv(4, 3×3, pad 1)"), r[1].asString!)
+        assertLuaError(rt, "pl.cnn{epochs = 1}:fit(pl.data.blobs{n = 10})", ["convolutions need image data"])
+        assertLuaError(rt, "pl.cnn{kernel = 4}", ["cnn: option 'kernel' must be odd"])
+        assertLuaError(rt, "pl.cnn{input_shape = {1, 2}}", ["input_shape' must be {channels, height, width}"])
+    }
+
+    func testTrainingOptionErrors() throws {
+        let (rt, _) = try makeRuntime()
+        assertLuaError(rt, "pl.mlp{hidden = {0}}", ["mlp: option 'hidden' widths must be at least 1"])
+        assertLuaError(rt, "pl.mlp{hidden = 'wide'}", ["mlp: option 'hidden' must be a list of integers"])
+        assertLuaError(rt, "pl.mlp{optimizer = 'rmsprop'}", ["option 'optimizer' must be one of \"sgd\", \"adam\""])
+        assertLuaError(rt, "pl.mlp{activation = 'gelu'}", ["option 'activation' must be one of"])
+        assertLuaError(rt, "pl.mlp{gamma = 0.5}", ["'step_size' and 'gamma' need schedule = \"step\""])
+        assertLuaError(rt, "pl.mlp{l1_ratio = 0.5}", ["'l1_ratio' needs elastic_net"])
+        assertLuaError(rt, "pl.mlp{elastic_net = 0.1, l2 = 0.1}", ["either elastic_net"])
+        assertLuaError(rt, "pl.mlp{validation_split = 1.5}", ["validation_split' must be in (0, 1)"])
+        assertLuaError(rt, "pl.mlp{dropout = 1}", ["option 'dropout' must be at most 0.95"])
+        assertLuaError(rt, "pl.mlp{patience = 2}:fit(pl.data.blobs{n = 20})", ["needs a validation set"])
+        assertLuaError(rt, "pl.mlp{lr = 1e30, epochs = 3}:fit(pl.data.blobs{n = 20, box = 1e30})", ["diverged"])
+        assertLuaError(rt, "pl.pipeline{pl.mlp{}, pl.mlp{}}", ["pipeline: step 1 must be a Scaler"])
+        assertLuaError(rt, "pl.pipeline{pl.scaler{}}", ["the last step must be a Model"])
+        assertLuaError(rt, "pl.pipeline{}", ["expected a list of steps"])
+    }
+
+    func testHistoryCallbacksTemperatureAndClone() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 100, classes = 2, seed = 3}
+            local seen = {}
+            local m = pl.mlp{hidden = {4}, epochs = 3, on_epoch = function(h) seen[#seen + 1] = h.epoch end}
+            local h = m:fit(d, {validation = d})
+            print(table.concat(seen, ","), h[3].val_accuracy ~= nil, #m:history())
+            local p1 = m:predict_proba(d, {temperature = 1})[1]
+            local p9 = m:predict_proba(d, {temperature = 9})[1]
+            print(math.max(p1[1], p1[2]) >= math.max(p9[1], p9[2]))
+            local c = m:clone()
+            print(tostring(c):find("not fitted") ~= nil, #m:losses(d), #m:logits({{0, 0}})[1])
+            """)
+        XCTAssertEqual(sink.text, "1,2,3\ttrue\t3\ntrue\ntrue\t100\t2\n")
+    }
+
+    func testSaveLoadFromLua() throws {
+        let dir = temporaryDirectory()
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 200, classes = 3, seed = 4}
+            local m = pl.pipeline{pl.scaler{}, pl.mlp{hidden = {8}, epochs = 4}}
+            m:fit(d)
+            m:save("\(dir)/m.plm")
+            local back = pl.load("\(dir)/m.plm")
+            print(back:accuracy(d) == m:accuracy(d), tostring(back) == tostring(m))
+            local g = pl.gmm{components = 3, covariance = "diag"}:fit(d)
+            g:save("\(dir)/g.plm")
+            print(pl.load("\(dir)/g.plm"):score(d) == g:score(d))
+            local k = pl.kmeans{k = 3}:fit(d)
+            k:save("\(dir)/k.plm")
+            print(table.concat(pl.load("\(dir)/k.plm"):predict(d), ",") == table.concat(k:predict(d), ","))
+            """)
+        XCTAssertEqual(sink.text, "true\ttrue\ntrue\ntrue\n")
+        try "garbage".write(toFile: "\(dir)/bad.plm", atomically: true, encoding: .utf8)
+        assertLuaError(rt, "pl.load('\(dir)/bad.plm')", ["script.lua:1:", "not a PrivLab model file"])
+        assertLuaError(rt, "pl.mlp{}:save('\(dir)/x.plm')", ["not fitted"])
+    }
+
+    func testClusteringFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 600, features = 2, classes = 3, std = 0.5, seed = 7}
+            local g = pl.gmm{components = 3, covariance = "full", seed = 1}:fit(d)
+            print(g:converged(), #g:means(), #g:weights(), g:bic(d) < pl.gmm{components = 1}:fit(d):bic(d))
+            local s = g:sample{n = 50, seed = 2}
+            print(s:size(), s:nclasses(), #g:score_samples(s), #g:predict_proba(s)[1])
+            local k = pl.kmeans{k = 3, seed = 1}:fit(d)
+            print(#k:centers(), k:inertia() > 0, #k:predict(d))
+            """)
+        XCTAssertEqual(sink.text, "true\t3\t3\ttrue\n50\t3\t50\t3\n3\ttrue\t600\n")
+        assertLuaError(rt, "pl.gmm{covariance = 'tied'}", ["option 'covariance' must be one of \"diag\", \"full\""])
+        assertLuaError(rt, "pl.kmeans{k = 5}:fit({{1, 2}})", ["1 points cannot make 5 clusters"])
+        assertLuaError(rt, "pl.gmm{}:sample{n = 3}", ["not fitted"])
+    }
+}
