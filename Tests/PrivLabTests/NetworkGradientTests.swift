@@ -93,7 +93,8 @@ final class NetworkGradientTests: XCTestCase {
         var x = Matrix(rows: 2, cols: 40)
         for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
         var ctx = ForwardContext(training: false, rng: rng)
-        let y = try conv.forward(x, &ctx)
+        var y = x
+        try conv.forward(&y, &ctx)
         XCTAssertEqual(conv.outputShape, [3, 3, 2])
         for b in 0..<2 { for f in 0..<3 { for oy in 0..<3 { for ox in 0..<2 {
             var s = Double(conv.bias.value.data[f])

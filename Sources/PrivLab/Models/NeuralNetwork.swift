@@ -145,7 +145,7 @@ public final class NeuralNetwork: Classifier {
     /// Logits for a batch (training mode runs dropout and caches activations for `backward`).
     public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
         var a = x
-        for l in layers { a = try l.forward(a, &ctx) }
+        for l in layers { try l.forward(&a, &ctx) }
         return a
     }
 
@@ -154,7 +154,7 @@ public final class NeuralNetwork: Classifier {
     @discardableResult
     public func backward(_ g: Matrix) throws -> Matrix {
         var d = g
-        for l in layers.reversed() { d = try l.backward(d) }
+        for l in layers.reversed() { try l.backward(&d) }
         return d
     }
 

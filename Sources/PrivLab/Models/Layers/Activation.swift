@@ -16,8 +16,7 @@ public final class Activation: Layer {
         self.inputShape = shape
     }
 
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
-        var y = x
+    public func forward(_ y: inout Matrix, _ ctx: inout ForwardContext) throws {
         y.data.withUnsafeMutableBufferPointer { d in
             switch kind {
             case .relu: for i in 0..<d.count { d[i] = max(d[i], 0) }
@@ -26,11 +25,9 @@ public final class Activation: Layer {
             }
         }
         if ctx.training { lastOutput = y }
-        return y
     }
 
-    public func backward(_ g: Matrix) throws -> Matrix {
-        var dx = g
+    public func backward(_ dx: inout Matrix) throws {
         dx.data.withUnsafeMutableBufferPointer { d in
             lastOutput.data.withUnsafeBufferPointer { y in
                 switch kind {
@@ -40,6 +37,5 @@ public final class Activation: Layer {
                 }
             }
         }
-        return dx
     }
 }

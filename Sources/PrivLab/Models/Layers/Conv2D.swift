@@ -116,7 +116,7 @@ public final class Conv2D: Layer {
         return dx
     }
 
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
+    public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {
         guard x.cols == c * h * w else { throw PrivLabError.shape("convolution expects \(c * h * w) inputs per example, got \(x.cols)") }
         let b = x.rows, p = oh * ow
         let patches = im2col(x)
@@ -142,10 +142,10 @@ public final class Conv2D: Layer {
                 }
             }
         }
-        return y
+        x = y
     }
 
-    public func backward(_ g: Matrix) throws -> Matrix {
+    public func backward(_ g: inout Matrix) throws {
         let b = batch, p = oh * ow, f = filters
         // B × (F·P) → F × (B·P).
         var gm = Matrix(rows: f, cols: b * p)
@@ -168,9 +168,12 @@ public final class Conv2D: Layer {
         }
         bias.grad.data = db
         try Matrix.gemm(gm, cols, transB: .transposed, into: &weight.grad)
-        guard needsInputGradient else { return Matrix(rows: 0, cols: 0) }
+        guard needsInputGradient else {
+            g = Matrix(rows: 0, cols: 0)
+            return
+        }
         var dcols = Matrix(rows: cols.rows, cols: b * p)
         try Matrix.gemm(weight.value, gm, transA: .transposed, into: &dcols)
-        return col2im(dcols, batch: b)
+        g = col2im(dcols, batch: b)
     }
 }

@@ -29,20 +29,30 @@ public final class Dense: Layer {
         bias = Parameter(name: "bias", value: b, penalized: false)
     }
 
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
+    public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {
+        // y starts as the bias in every row and the GEMM accumulates into it (beta = 1): no
+        // separate pass to add the bias.
+        let units = outputShape[0]
+        var y = Matrix(rows: x.rows, cols: units)
+        y.data.withUnsafeMutableBufferPointer { d in
+            bias.value.data.withUnsafeBufferPointer { b in
+                for r in 0..<x.rows { (d.baseAddress! + r * units).update(from: b.baseAddress!, count: units) }
+            }
+        }
+        try Matrix.gemm(x, weight.value, beta: 1, into: &y)
         if ctx.training { lastInput = x }
-        var y = Matrix(rows: x.rows, cols: outputShape[0])
-        try Matrix.gemm(x, weight.value, into: &y)
-        try y.addRowVector(bias.value.data)
-        return y
+        x = y
     }
 
-    public func backward(_ g: Matrix) throws -> Matrix {
+    public func backward(_ g: inout Matrix) throws {
         try Matrix.gemm(lastInput, g, transA: .transposed, into: &weight.grad)
         bias.grad.data = g.columnSums()
-        guard needsInputGradient else { return Matrix(rows: 0, cols: 0) }
+        guard needsInputGradient else {
+            g = Matrix(rows: 0, cols: 0)
+            return
+        }
         var dx = Matrix(rows: g.rows, cols: inputShape[0])
         try Matrix.gemm(g, weight.value, transB: .transposed, into: &dx)
-        return dx
+        g = dx
     }
 }

@@ -15,12 +15,11 @@ public final class Dropout: Layer {
         self.inputShape = shape
     }
 
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
-        guard ctx.training, rate > 0 else { return x }
+    public func forward(_ y: inout Matrix, _ ctx: inout ForwardContext) throws {
+        guard ctx.training, rate > 0 else { return }
         let keep = 1 - rate
         let scale = Float(1 / keep)
-        if mask.count != x.count { mask = [Float](repeating: 0, count: x.count) }
-        var y = x
+        if mask.count != y.count { mask = [Float](repeating: 0, count: y.count) }
         // 24-bit uniform draws compared with a threshold: one RNG call per unit.
         let threshold = UInt64(keep * Double(1 << 24))
         y.data.withUnsafeMutableBufferPointer { d in
@@ -32,15 +31,12 @@ public final class Dropout: Layer {
                 }
             }
         }
-        return y
     }
 
-    public func backward(_ g: Matrix) throws -> Matrix {
-        guard rate > 0 else { return g }
-        var dx = g
+    public func backward(_ dx: inout Matrix) throws {
+        guard rate > 0 else { return }
         dx.data.withUnsafeMutableBufferPointer { d in
             mask.withUnsafeBufferPointer { m in for i in 0..<d.count { d[i] *= m[i] } }
         }
-        return dx
     }
 }

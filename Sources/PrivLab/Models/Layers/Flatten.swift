@@ -7,6 +7,6 @@ public final class Flatten: Layer {
     public var parameters: [Parameter] { [] }
     public var needsInputGradient = true
     public init(inputShape: [Int]) { self.inputShape = inputShape }
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix { x }
-    public func backward(_ g: Matrix) throws -> Matrix { g }
+    public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {}
+    public func backward(_ g: inout Matrix) throws {}
 }

@@ -27,9 +27,10 @@ public struct ForwardContext {
 /// One layer of a feed-forward network. Activations travel as `batch × features` matrices with each
 /// example's features in row-major `[channels, height, width]` order for image layers.
 ///
-/// `forward` caches what `backward` needs; `backward` receives ∂loss/∂output, *sets* each
-/// parameter's `grad` and returns ∂loss/∂input (or an empty matrix when `needsInputGradient` is
-/// false, which the first layer uses to skip a whole GEMM).
+/// `forward` replaces its argument by the layer's output (element-wise layers work in place, so a
+/// batch is not copied at every layer) and caches what `backward` needs; `backward` replaces
+/// ∂loss/∂output by ∂loss/∂input and *sets* each parameter's `grad` (the input gradient is left
+/// empty when `needsInputGradient` is false, which the first layer uses to skip a whole GEMM).
 public protocol Layer: AnyObject {
     /// The description this layer was built from (saved in model files, used by `clone`).
     var spec: LayerSpec { get }
@@ -38,8 +39,8 @@ public protocol Layer: AnyObject {
     var outputShape: [Int] { get }
     var parameters: [Parameter] { get }
     var needsInputGradient: Bool { get set }
-    func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix
-    func backward(_ gradOutput: Matrix) throws -> Matrix
+    func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws
+    func backward(_ g: inout Matrix) throws
 }
 
 extension Layer {

@@ -28,7 +28,7 @@ public final class Pool2D: Layer {
         self.outputShape = [c, oh, ow]
     }
 
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
+    public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {
         let b = x.rows
         var y = Matrix(rows: b, cols: c * oh * ow)
         let (c, h, w, oh, ow, k, s) = (self.c, self.h, self.w, self.oh, self.ow, size, stride)
@@ -74,10 +74,10 @@ public final class Pool2D: Layer {
                 }
             }
         }
-        return y
+        x = y
     }
 
-    public func backward(_ g: Matrix) throws -> Matrix {
+    public func backward(_ g: inout Matrix) throws {
         let b = batch
         let (c, h, w, oh, ow, k, s) = (self.c, self.h, self.w, self.oh, self.ow, size, stride)
         var dx = Matrix(rows: b, cols: c * h * w)
@@ -109,6 +109,6 @@ public final class Pool2D: Layer {
                 }
             }
         }
-        return dx
+        g = dx
     }
 }

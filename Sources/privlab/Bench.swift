@@ -1,0 +1,96 @@
+import ArgumentParser
+import CBLAS
+import Foundation
+import PrivLab
+
+/// `privlab bench …`: speed figures measured on this machine (never part of the test suite).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (compare with the reference implementations via bench/run.py).",
+        subcommands: [BenchTrain.self, BenchGemm.self])
+}
+
+/// Peak resident memory of this process so far, in MiB.
+func peakMemoryMiB() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Best-of-`reps` GFLOP/s of an m×k · k×n sgemm.
+func gemmGFLOPS(m: Int, k: Int, n: Int, reps: Int = 5) throws -> Double {
+    var rng = RNG(seed: 1)
+    var a = Matrix(rows: m, cols: k), b = Matrix(rows: k, cols: n)
+    for i in 0..<a.data.count { a.data[i] = rng.uniformFloat() }
+    for i in 0..<b.data.count { b.data[i] = rng.uniformFloat() }
+    var c = Matrix(rows: m, cols: n)
+    try Matrix.gemm(a, b, into: &c)
+    var best = Double.infinity
+    let inner = max(1, 2_000_000_000 / (2 * m * k * n))
+    for _ in 0..<reps {
+        let t0 = now()
+        for _ in 0..<inner { try Matrix.gemm(a, b, into: &c) }
+        best = min(best, (now() - t0) / Double(inner))
+    }
+    return 2 * Double(m * k * n) / best / 1e9
+}
+
+struct BenchGemm: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gemm", abstract: "OpenBLAS sgemm GFLOP/s on square and MLP-shaped products.")
+    func run() throws {
+        print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", try gemmGFLOPS(m: 1024, k: 1024, n: 1024)))
+        print(String(format: "sgemm 128×784×256 (MLP forward): %.1f GFLOP/s", try gemmGFLOPS(m: 128, k: 784, n: 256)))
+        print(String(format: "sgemm 784×128×256 (MLP ∂W): %.1f GFLOP/s", try gemmGFLOPS(m: 784, k: 128, n: 256)))
+    }
+}
+
+struct BenchTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "One epoch of the 784-256-10 MLP (SGD, lr 0.05, batch 128) on the 60,000 Fashion-MNIST training images.")
+
+    @Option(help: "Timed epochs (each on a freshly initialised model).") var runs = 3
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+
+    func run() throws {
+        let train = try FashionMNIST.load(split: "train")
+        var o = TrainingOptions()
+        o.learningRate = 0.05
+        o.batchSize = 128
+        o.epochs = 1
+        // Per example: forward 2(784·256 + 256·10); backward ∂W₁ 2·784·256, ∂W₂ and ∂h 2·2·256·10
+        // (the first layer's input gradient is not computed).
+        let flopsPerEpoch = Double(train.size) * 2 * (2 * 784 * 256 + 3 * 256 * 10)
+        var times = [Double]()
+        var acc = 0.0
+        for r in 0..<runs {
+            o.seed = UInt64(r + 1)
+            let m = try NeuralNetwork.mlp(hidden: [256], options: o)
+            let t0 = now()
+            try m.fit(train)
+            times.append(now() - t0)
+            acc = m.history.last!.trainAccuracy
+        }
+        let sorted = times.sorted()
+        let median = sorted[sorted.count / 2]
+        let peak = try gemmGFLOPS(m: 128, k: 784, n: 256)
+        let achieved = flopsPerEpoch / median / 1e9
+        if json {
+            let obj: [String: Any] = ["seconds": times, "median": median, "gflops": achieved, "gemm_peak_gflops": peak,
+                                      "peak_memory_mib": peakMemoryMiB(), "train_accuracy": acc, "blas_threads": BLASThreads.count]
+            let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+            print(String(decoding: d, as: UTF8.self))
+        } else {
+            print("epoch seconds: " + times.map { String(format: "%.3f", $0) }.joined(separator: " ") + String(format: "  (median %.3f)", median))
+            print(String(format: "achieved %.1f GFLOP/s of %.1f GFLOP per epoch; sgemm 128×784×256 peak here %.1f GFLOP/s (%.0f%%)",
+                         achieved, flopsPerEpoch / 1e9, peak, 100 * achieved / peak))
+            print(String(format: "peak memory %.0f MiB; running train accuracy %.4f; BLAS threads %d", peakMemoryMiB(), acc, BLASThreads.count))
+        }
+    }
+}

@@ -1,0 +1,77 @@
+"""Reference timings for `privlab bench train`: one epoch of the same 784-256-10 MLP (plain SGD,
+lr 0.05, batch 128, shuffled) on the same 60,000 Fashion-MNIST images, in PyTorch (CPU) and in
+scikit-learn's MLPClassifier. Used only by bench/run.py, from a throw-away virtualenv; never a
+dependency of PrivLab or its tests.
+
+Prints one JSON object: {"torch": seconds, "sklearn": seconds, ...}.
+"""
+import gzip
+import json
+import sys
+import time
+import warnings
+
+import numpy as np
+
+DIR = "/usr/share/datasets/fashion-mnist"
+
+
+def idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    ndim = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+def load():
+    x = idx(f"{DIR}/train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255.0
+    y = idx(f"{DIR}/train-labels-idx1-ubyte.gz").astype(np.int64)
+    return x, y
+
+
+def bench_torch(x, y, seed):
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(seed)
+    X, Y = torch.from_numpy(x), torch.from_numpy(y)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    perm = torch.randperm(X.shape[0])
+    for i in range(0, X.shape[0], 128):
+        idx_ = perm[i:i + 128]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X[idx_]), Y[idx_])
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
+def bench_sklearn(x, y, seed):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    clf = MLPClassifier(hidden_layer_sizes=(256,), solver="sgd", learning_rate_init=0.05, momentum=0.0,
+                        nesterovs_momentum=False, alpha=0.0, batch_size=128, max_iter=1, shuffle=True,
+                        random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        t0 = time.perf_counter()
+        clf.fit(x, y)
+        return time.perf_counter() - t0
+
+
+def main():
+    which = sys.argv[1:] or ["torch", "sklearn"]
+    x, y = load()
+    out = {}
+    for name in which:
+        out[name] = {"torch": bench_torch, "sklearn": bench_sklearn}[name](x, y, seed=len(out) + 1)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
