@@ -69,6 +69,35 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/q_files/fig-1-loss-per-epoch.svg"))
     }
 
+    /// The models notebook end to end at a small size: every section runs and reports.
+    func testModelsNotebookSmall() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/models.lua", "-o", "\(dir)/m.md", "-P", "n_train=600", "-P", "epochs=3", "-P", "cnn_epochs=1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
+        for piece in ["| softmax regression | 7850 |", "| MLP 784-256-10 | 203530 |", "| CNN 16-32-128 |", "| early stopping (patience 3) |",
+                      "trained at T = 4", "| components | log_likelihood | bic |", "Rand index", "| n_train | `600` | set with -P |"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 4)
+    }
+
+    /// The model-zoo issue's MLP quality bar on the full data: 784-256-10, SGD lr 0.05, batch 128,
+    /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
+    func testMLPQualityBarOnFullFashionMNIST() throws {
+        let dir = temporaryDirectory()
+        try """
+            local train = pl.data.fashion_mnist{split = "train"}
+            local test = pl.data.fashion_mnist{split = "test"}
+            local m = pl.pipeline{pl.scaler{kind = "zscore"}, pl.mlp{hidden = {256}, lr = 0.05, batch = 128, epochs = 10, seed = 1}}
+            m:fit(train)
+            print(m:accuracy(test))
+            """.write(toFile: "\(dir)/q.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["exec", "\(dir)/q.lua"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertGreaterThanOrEqual(Double(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0, 0.87, r.stdout)
+    }
+
     func testRunFailureExitsNonZeroWithPartialReport() throws {
         let dir = temporaryDirectory()
         try "print('one')\n--[[md\nnext\n]]\nlocal m = pl.softmax{lerning_rate = 1}\n".write(toFile: "\(dir)/bad.lua", atomically: true, encoding: .utf8)
