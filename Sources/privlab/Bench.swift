@@ -47,6 +47,10 @@ struct BenchGemm: ParsableCommand {
         print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", try gemmGFLOPS(m: 1024, k: 1024, n: 1024)))
         print(String(format: "sgemm 128×784×256 (MLP forward): %.1f GFLOP/s", try gemmGFLOPS(m: 128, k: 784, n: 256)))
         print(String(format: "sgemm 784×128×256 (MLP ∂W): %.1f GFLOP/s", try gemmGFLOPS(m: 784, k: 128, n: 256)))
+        for (m, k, n) in [(128, 256, 10), (256, 128, 10), (128, 10, 256)] {
+            let g = try gemmGFLOPS(m: m, k: k, n: n)
+            print(String(format: "sgemm %d×%d×%d (output layer): %.1f GFLOP/s, %.1f µs per call", m, k, n, g, 2 * Double(m * k * n) / g / 1e3))
+        }
     }
 }
 
