@@ -62,6 +62,7 @@ public final class Runtime {
         installData()
         installModels()
         installClustering()
+        installPrivacy()
         installReport()
         installPlugins()
         lua_createtable(L, 0, 16)

@@ -1,0 +1,39 @@
+import Foundation
+import PrivLab
+import PrivLabLua
+import XCTest
+
+final class PrivacyBindingTests: XCTestCase {
+    func testEpsilonNoiseForAndPhasesFromLua() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            local q = 256 / 60000
+            local eps, order = pl.privacy.epsilon{sample_rate = q, noise = 1.1, steps = 2344, delta = 1e-5}
+            local sigma = pl.privacy.noise_for{epsilon = eps, sample_rate = q, steps = 2344, delta = 1e-5}
+            local two = pl.privacy.epsilon{phases = {{sample_rate = q, noise = 1.1, steps = 1000}, {sample_rate = q, noise = 1.1, steps = 1344}}, delta = 1e-5}
+            local classic = pl.privacy.epsilon{sample_rate = q, noise = 1.1, steps = 2344, delta = 1e-5, conversion = "classic"}
+            local rdp, orders = pl.privacy.rdp{sample_rate = 1, noise = 2, steps = 1, orders = {2, 3}}
+            return eps, order, sigma, two, classic, rdp[2], #orders
+            """)
+        let eps = r[0].double!
+        XCTAssertGreaterThan(eps, 0.5)
+        XCTAssertLessThan(eps, 5)
+        XCTAssertEqual(r[2].double!, 1.1, accuracy: 1e-4)
+        XCTAssertEqual(r[3].double!, eps, accuracy: 1e-9 * eps)
+        XCTAssertGreaterThan(r[4].double!, eps)
+        XCTAssertEqual(r[5].double, 3.0 / 8)
+        XCTAssertEqual(r[6].asInt, 2)
+    }
+
+    func testPrivacyArgumentErrors() throws {
+        let (rt, _) = try makeRuntime()
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 1.5, noise = 1, steps = 10, delta = 1e-5}", ["privacy.epsilon: option 'sample_rate' must be in (0, 1]"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 0, steps = 10, delta = 1e-5}", ["option 'noise' must be positive"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1}", ["delta must be in (0, 1)"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10}", ["option 'delta' is required"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'moments'}", ["option 'accountant' must be one of \"rdp\""])
+        assertLuaError(rt, "pl.privacy.noise_for{epsilon = -1, sample_rate = 0.1, steps = 10, delta = 1e-5}", ["epsilon must be a positive number"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, sigma = 2}", ["unknown option 'sigma'"])
+        assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0.1, noise = 1}}, delta = 1e-5}", ["phases[1]: option 'steps' is required"])
+    }
+}
