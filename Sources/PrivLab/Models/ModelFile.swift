@@ -18,6 +18,7 @@ public indirect enum StoredModel: Codable {
         var history: [EpochRecord]
         var bestEpoch: Int?
         var parameterCounts: [Int]
+        var privacy: PrivacyReport?
     }
 
     public struct GMMState: Codable {
@@ -90,7 +91,7 @@ public enum ModelFile {
         for v in values { floats += v }
         return .network(.init(kind: n.kind, specs: n.specs, options: n.options, inputShapeHint: n.inputShapeHint,
                               inputShape: n.inputShape, classes: n.classes, history: n.history, bestEpoch: n.bestEpoch,
-                              parameterCounts: values.map(\.count)))
+                              parameterCounts: values.map(\.count), privacy: n.privacy))
     }
 
     // MARK: loading
@@ -145,6 +146,7 @@ public enum ModelFile {
                 throw PrivLabError.malformedFile(location: path, reason: "parameters do not match the architecture")
             }
             net.setHistory(s.history, bestEpoch: s.bestEpoch)
+            net.setPrivacy(s.privacy)
             return .classifier(net)
         case .pipeline(let scalers, let inner):
             guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path) else {

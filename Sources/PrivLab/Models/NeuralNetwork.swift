@@ -19,6 +19,11 @@ public final class NeuralNetwork: Classifier {
     public private(set) var classes = 0
     public private(set) var inputShape: [Int] = []
     public private(set) var history: [EpochRecord] = []
+    /// What DP training spent (nil for non-private training).
+    public private(set) var privacy: PrivacyReport? = nil
+
+    func setPrivacy(_ p: PrivacyReport?) { privacy = p }
+
     /// The epoch whose parameters the model holds after early stopping restored the best one.
     public private(set) var bestEpoch: Int? = nil
 
@@ -98,6 +103,10 @@ public final class NeuralNetwork: Classifier {
         if o.temperature != 1 { parts.append("T=\(formatCompact(o.temperature))") }
         if o.labelSmoothing > 0 { parts.append("smoothing=\(formatCompact(o.labelSmoothing))") }
         if let p = o.patience { parts.append("patience=\(p)") }
+        if let d = o.dp {
+            let noise = d.noise.map { "σ=\(formatCompact($0))" } ?? "ε=\(formatCompact(d.targetEpsilon ?? 0))"
+            parts.append("dp(C=\(formatCompact(d.clip)), \(noise), δ=\(formatCompact(d.delta)), \(d.sampling.rawValue))")
+        }
         parts.append("seed=\(o.seed)")
         let name = kind == "softmax" ? "softmax regression" : kind
         return "\(name) (\(parts.joined(separator: ", ")))"
@@ -140,6 +149,7 @@ public final class NeuralNetwork: Classifier {
         inputShape = shape
         history = []
         bestEpoch = nil
+        privacy = nil
     }
 
     /// Logits for a batch (training mode runs dropout and caches activations for `backward`).

@@ -8,6 +8,8 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var validationLoss: Double?
     public var validationAccuracy: Double?
     public var learningRate: Double
+    /// DP training only: ε spent up to the end of this epoch (at the run's δ).
+    public var epsilon: Double? = nil
 
     public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil,
                 validationAccuracy: Double? = nil, learningRate: Double) {

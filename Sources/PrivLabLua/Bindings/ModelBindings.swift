@@ -18,6 +18,7 @@ extension EpochRecord {
                                      "train_accuracy": .number(trainAccuracy), "lr": .number(learningRate)]
         if let v = validationLoss { d["val_loss"] = .number(v) }
         if let v = validationAccuracy { d["val_accuracy"] = .number(v) }
+        if let e = epsilon { d["epsilon"] = .number(e) }
         return .record(d)
     }
 }
@@ -81,6 +82,22 @@ extension Runtime {
         t.validationSplit = try o.double("validation_split", min: 0)
         if let v = t.validationSplit, v <= 0 || v >= 1 { throw LuaError("\(o.fn): option 'validation_split' must be in (0, 1)") }
         t.seed = try o.seed()
+        if o.has("dp") {
+            guard case .table(let dt) = o.raw("dp") else { throw LuaError("\(o.fn): option 'dp' must be a table {clip=, noise= | epsilon=, delta=, sampling=}") }
+            let d = try LuaOptions(dt, fn: "\(o.fn) dp")
+            var dp = DPOptions()
+            dp.clip = try d.double("clip", 1, above: 0)
+            dp.noise = try d.double("noise", min: 0)
+            dp.targetEpsilon = try d.double("epsilon", above: 0)
+            dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
+            dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
+            _ = try d.string("accountant", "rdp", oneOf: ["rdp"])
+            try d.finish()
+            if (dp.noise == nil) == (dp.targetEpsilon == nil) {
+                throw LuaError("\(o.fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")
+            }
+            t.dp = dp
+        } else { _ = o.raw("dp") }
         let cb = try o.function("on_epoch")
         do { try t.validate() } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
         return (t, cb)
@@ -258,6 +275,17 @@ extension Runtime {
             let path = try call.string(2, fn: "Model.save", arg: "argument 1 (path)")
             try ModelFile.save(.classifier(mo.model), to: path)
             return 0
+        }
+        // model:privacy() → {epsilon=, delta=, noise=, clip=, sample_rate=, steps=, sampling=, accountant=, note=} or nil
+        m["privacy"] = { call in
+            let mo = try call.thisModel("privacy")
+            let net = (mo.model as? NeuralNetwork) ?? ((mo.model as? Pipeline)?.model as? NeuralNetwork)
+            guard let p = net?.privacy else { return call.results(.nil) }
+            var d: [String: LuaValue] = ["epsilon": .number(p.epsilon), "delta": .number(p.delta), "noise": .number(p.noise),
+                                         "clip": .number(p.clip), "sample_rate": .number(p.sampleRate), "steps": .int(Int64(p.steps)),
+                                         "sampling": .string(p.sampling.rawValue), "accountant": .string(p.accountant)]
+            if let n = p.note { d["note"] = .string(n) }
+            return call.results(.record(d))
         }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
         m["parameters"] = { call in call.results(.int(Int64(try call.thisModel("parameters").model.parameterCount))) }

@@ -1,3 +1,5 @@
+import CBLAS
+
 /// 2-D convolution (cross-correlation, as in every deep-learning library) over `[C, H, W]` inputs,
 /// computed as im2col + one GEMM for the whole mini-batch (Chellapilla et al. 2006).
 ///
@@ -145,35 +147,85 @@ public final class Conv2D: Layer {
         x = y
     }
 
-    public func backward(_ g: inout Matrix) throws {
+    /// B × (F·P) → F × (B·P).
+    private func channelMajor(_ g: Matrix) -> Matrix {
         let b = batch, p = oh * ow, f = filters
-        // B × (F·P) → F × (B·P).
         var gm = Matrix(rows: f, cols: b * p)
-        var db = [Float](repeating: 0, count: f)
         g.data.withUnsafeBufferPointer { s in
             gm.data.withUnsafeMutableBufferPointer { d in
                 for fi in 0..<f {
-                    var acc: Float = 0
                     for bi in 0..<b {
-                        let src = bi * f * p + fi * p, dst = fi * b * p + bi * p
-                        for q in 0..<p {
-                            let v = s[src + q]
-                            d[dst + q] = v
-                            acc += v
-                        }
+                        (d.baseAddress! + fi * b * p + bi * p).update(from: s.baseAddress! + bi * f * p + fi * p, count: p)
                     }
-                    db[fi] = acc
                 }
             }
         }
-        bias.grad.data = db
+        return gm
+    }
+
+    /// ∂W = gm·colsᵀ and ∂b = row sums of gm.
+    private func parameterGradients(_ gm: Matrix) throws {
+        bias.grad.data = gm.rowSums()
         try Matrix.gemm(gm, cols, transB: .transposed, into: &weight.grad)
+    }
+
+    private func inputGradient(_ gm: Matrix, _ g: inout Matrix) throws {
         guard needsInputGradient else {
             g = Matrix(rows: 0, cols: 0)
             return
         }
-        var dcols = Matrix(rows: cols.rows, cols: b * p)
+        var dcols = Matrix(rows: cols.rows, cols: batch * oh * ow)
         try Matrix.gemm(weight.value, gm, transA: .transposed, into: &dcols)
-        g = col2im(dcols, batch: b)
+        g = col2im(dcols, batch: batch)
+    }
+
+    public func backward(_ g: inout Matrix) throws {
+        let gm = channelMajor(g)
+        try parameterGradients(gm)
+        try inputGradient(gm, &g)
+    }
+
+    private var keptGradient = Matrix(rows: 0, cols: 0)
+
+    public func backwardKeepingOutputGradient(_ g: inout Matrix) throws {
+        keptGradient = channelMajor(g)
+        try inputGradient(keptGradient, &g)
+    }
+
+    /// Per-example weight gradients G_i·A_iᵀ (F × C·k·k) formed one example at a time from the
+    /// example's block of columns: cheaper than the Gram-matrix ("ghost") norm when the output has
+    /// more pixels than the filter has weights, as here (Li et al. 2022, §4).
+    public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {
+        let b = batch, p = oh * ow, f = filters, k = cols.rows
+        var per = [Float](repeating: 0, count: f * k)
+        keptGradient.data.withUnsafeBufferPointer { g in
+            cols.data.withUnsafeBufferPointer { a in
+                for i in 0..<b {
+                    per.withUnsafeMutableBufferPointer { w in
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f), Int32(k), Int32(p), 1,
+                                    g.baseAddress! + i * p, Int32(b * p), a.baseAddress! + i * p, Int32(b * p),
+                                    0, w.baseAddress, Int32(k))
+                    }
+                    var s: Float = 0
+                    for v in per { s += v * v }
+                    for fi in 0..<f {
+                        var bsum: Float = 0
+                        for q in 0..<p { bsum += g[fi * b * p + i * p + q] }
+                        s += bsum * bsum
+                    }
+                    norms[i] += s
+                }
+            }
+        }
+    }
+
+    public func accumulateParameterGradients(rowScale: [Float]?) throws {
+        guard let c = rowScale else { return try parameterGradients(keptGradient) }
+        var gm = keptGradient
+        let b = batch, p = oh * ow
+        gm.data.withUnsafeMutableBufferPointer { d in
+            for fi in 0..<filters { for i in 0..<b { for q in 0..<p { d[fi * b * p + i * p + q] *= c[i] } } }
+        }
+        try parameterGradients(gm)
     }
 }

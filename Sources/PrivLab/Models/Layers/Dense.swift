@@ -44,6 +44,33 @@ public final class Dense: Layer {
         x = y
     }
 
+    /// The output gradient kept by `backwardKeepingOutputGradient`.
+    private var keptGradient = Matrix(rows: 0, cols: 0)
+
+    public func backwardKeepingOutputGradient(_ g: inout Matrix) throws {
+        keptGradient = g
+        guard needsInputGradient else {
+            g = Matrix(rows: 0, cols: 0)
+            return
+        }
+        var dx = Matrix(rows: g.rows, cols: inputShape[0])
+        try Matrix.gemm(g, weight.value, transB: .transposed, into: &dx)
+        g = dx
+    }
+
+    /// The per-example weight gradient is the rank-one aᵢgᵢᵀ, whose squared norm is ‖aᵢ‖²‖gᵢ‖²
+    /// (Goodfellow 2015): no per-example gradient is ever formed. The bias adds ‖gᵢ‖².
+    public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {
+        let a = lastInput.rowNormsSquared(), g = keptGradient.rowNormsSquared()
+        for i in 0..<norms.count { norms[i] += a[i] * g[i] + g[i] }
+    }
+
+    public func accumulateParameterGradients(rowScale: [Float]?) throws {
+        let g = rowScale.map { keptGradient.scalingRows($0) } ?? keptGradient
+        try Matrix.gemm(lastInput, g, transA: .transposed, into: &weight.grad)
+        bias.grad.data = g.columnSums()
+    }
+
     public func backward(_ g: inout Matrix) throws {
         try Matrix.gemm(lastInput, g, transA: .transposed, into: &weight.grad)
         bias.grad.data = g.columnSums()

@@ -41,6 +41,36 @@ public protocol Layer: AnyObject {
     var needsInputGradient: Bool { get set }
     func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws
     func backward(_ g: inout Matrix) throws
+
+    // Per-example gradients for DP-SGD, by book-keeping (Bu et al. 2022): one backward pass that
+    // passes input gradients on and keeps each layer's output gradient; per-example gradient norms
+    // from those and the cached inputs; then the parameter gradients of the *clipped* examples in
+    // one GEMM per layer. Layers without parameters keep the defaults below.
+
+    /// Like `backward`, but leaves parameter gradients for `accumulateParameterGradients`.
+    func backwardKeepingOutputGradient(_ g: inout Matrix) throws
+    /// Adds each example's squared parameter-gradient norm (in the units of the kept gradient).
+    func addPerExampleSquaredNorms(_ norms: inout [Float]) throws
+    /// Sets each parameter's `grad` to Σᵢ scaleᵢ·∇ᵢ (nil scale: every scaleᵢ = 1).
+    func accumulateParameterGradients(rowScale: [Float]?) throws
+}
+
+extension Layer {
+    public func backwardKeepingOutputGradient(_ g: inout Matrix) throws { try backward(&g) }
+    public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {}
+    public func accumulateParameterGradients(rowScale: [Float]?) throws {}
+}
+
+extension Matrix {
+    /// Each row multiplied by its factor.
+    public func scalingRows(_ f: [Float]) -> Matrix {
+        var out = self
+        let c = cols
+        out.data.withUnsafeMutableBufferPointer { d in
+            for r in 0..<rows { for j in 0..<c { d[r * c + j] *= f[r] } }
+        }
+        return out
+    }
 }
 
 extension Layer {

@@ -35,23 +35,95 @@ struct NetworkTrainer {
         var orderRNG = RNG.stream(seed: o.seed, index: 1)
         var ctx = ForwardContext(training: true, rng: RNG.stream(seed: o.seed, index: 2))
         let n = train.size, bsz = min(o.batchSize, n)
+        // DP-SGD: sampling rate, steps and the noise multiplier (calibrated to a target ε if asked).
+        let dp = o.dp
+        let q = Double(bsz) / Double(n)
+        let stepsPerEpoch = (n + bsz - 1) / bsz
+        let accountant = try RDPAccountant()
+        var sigma = dp?.noise ?? 0
+        if let d = dp, d.noise == nil, let target = d.targetEpsilon {
+            let total = [PrivacyPhase(sampleRate: q, noise: 1, steps: o.epochs * stepsPerEpoch)]
+            sigma = try NoiseCalibration.noise(forEpsilon: target, phases: total, delta: d.delta) {
+                try accountant.epsilon($0, delta: d.delta).epsilon
+            }
+        }
+        var noiseRNG = RNG.stream(seed: o.seed, index: 4)
+        var sampleRNG = RNG.stream(seed: o.seed, index: 5)
+        var dpSteps = 0
         var history = [EpochRecord]()
         var best = Double.infinity, bestEpoch: Int? = nil, bestParams: [[Float]]? = nil, wait = 0
         let l1 = Float(o.l1), l2 = Float(o.l2)
         for epoch in 1...o.epochs {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: o.epochs)
             let order = orderRNG.permutation(n)
-            var lossSum = 0.0, correct = 0
-            var start = 0
-            while start < n {
-                let idx = Array(order[start..<min(start + bsz, n)])
-                start += bsz
-                let xb = train.features.rows(idx)
-                let yb = idx.map { train.labels[$0] }
-                ctx.training = true
-                let z = try net.forward(xb, &ctx)
-                let (losses, g, c) = loss.lossAndGradient(z, yb)
-                try net.backward(g)
+            var batches = [[Int]]()
+            if let d = dp, d.sampling == .poisson {
+                // Poisson sampling by geometric skips: the gap to the next sampled record is
+                // Geometric(q), so a step costs O(batch) draws instead of n Bernoulli trials.
+                let logNot = log1p(-q)
+                for _ in 0..<stepsPerEpoch {
+                    var idx = [Int]()
+                    if q >= 1 { idx = Array(0..<n) } else {
+                        var i = -1
+                        while true {
+                            let u = max(sampleRNG.uniform(), Double.leastNormalMagnitude)
+                            i += 1 + Int(floor(log(u) / logNot))
+                            if i >= n { break }
+                            idx.append(i)
+                        }
+                    }
+                    batches.append(idx)
+                }
+            } else {
+                var start = 0
+                while start < n {
+                    batches.append(Array(order[start..<min(start + bsz, n)]))
+                    start += bsz
+                }
+            }
+            var lossSum = 0.0, correct = 0, seen = 0
+            for idx in batches {
+                if let d = dp {
+                    if idx.isEmpty {
+                        for p in params { p.grad = Matrix(rows: p.value.rows, cols: p.value.cols) }
+                    } else {
+                        let xb = train.features.rows(idx)
+                        let yb = idx.map { train.labels[$0] }
+                        ctx.training = true
+                        let z = try net.forward(xb, &ctx)
+                        let (losses, g0, c) = loss.lossAndGradient(z, yb, normalizer: bsz)
+                        var g = g0
+                        for l in net.layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
+                        var norms = [Float](repeating: 0, count: idx.count)
+                        for l in net.layers { try l.addPerExampleSquaredNorms(&norms) }
+                        // The kept gradients carry the 1/B normaliser: ‖∇ᵢ‖ = B·√normsᵢ.
+                        let clip = Float(d.clip)
+                        let factors = norms.map { min(1, clip / (Float(bsz) * $0.squareRoot() + 1e-6)) }
+                        let scale: [Float]? = factors.allSatisfy { $0 == 1 } ? nil : factors
+                        for l in net.layers { try l.accumulateParameterGradients(rowScale: scale) }
+                        lossSum += losses.reduce(0, +)
+                        correct += c
+                        seen += idx.count
+                    }
+                    if sigma > 0 {
+                        // Gaussian noise of std σ·C on the clipped sum, divided (like the sum) by
+                        // the expected batch size.
+                        let std = sigma * d.clip / Double(bsz)
+                        let stepSeed = noiseRNG.next()
+                        withGradientBuffers(params[...]) { GaussianNoise.add(std: std, seed: stepSeed, to: $0) }
+                    }
+                    dpSteps += 1
+                } else {
+                    let xb = train.features.rows(idx)
+                    let yb = idx.map { train.labels[$0] }
+                    ctx.training = true
+                    let z = try net.forward(xb, &ctx)
+                    let (losses, g, c) = loss.lossAndGradient(z, yb)
+                    try net.backward(g)
+                    lossSum += losses.reduce(0, +)
+                    correct += c
+                    seen += idx.count
+                }
                 if l1 > 0 || l2 > 0 {
                     for p in params where p.penalized {
                         p.grad.data.withUnsafeMutableBufferPointer { gd in
@@ -65,14 +137,19 @@ struct NetworkTrainer {
                     }
                 }
                 opt.update(params, lr: lr)
-                lossSum += losses.reduce(0, +)
-                correct += c
             }
-            let trainLoss = lossSum / Double(n)
+            let trainLoss = lossSum / Double(max(seen, 1))
             if !trainLoss.isFinite || params.contains(where: { $0.value.hasNonFinite }) {
                 throw PrivLabError.message("fit: training diverged in epoch \(epoch) (loss is not finite); lower lr")
             }
-            var rec = EpochRecord(epoch: epoch, trainLoss: trainLoss, trainAccuracy: Double(correct) / Double(n), learningRate: lr)
+            var rec = EpochRecord(epoch: epoch, trainLoss: trainLoss, trainAccuracy: Double(correct) / Double(max(seen, 1)), learningRate: lr)
+            if let d = dp {
+                let eps = sigma > 0 ? try accountant.epsilon([PrivacyPhase(sampleRate: q, noise: sigma, steps: dpSteps)], delta: d.delta).epsilon : Double.infinity
+                rec.epsilon = eps
+                net.setPrivacy(PrivacyReport(epsilon: eps, delta: d.delta, noise: sigma, clip: d.clip, sampleRate: q, steps: dpSteps,
+                                             sampling: d.sampling, accountant: "rdp",
+                                             note: d.sampling == .shuffle ? "batches came from shuffling but are accounted as Poisson sampling with q = batch/n; the stated ε assumes Poisson sampling" : nil))
+            }
             if let v = val {
                 rec.validationLoss = try net.meanLoss(v)
                 rec.validationAccuracy = try net.accuracy(v)
@@ -107,4 +184,11 @@ extension RNG {
         var c = self
         return c.next()
     }
+}
+
+/// Runs `body` with the gradient storage of every parameter at once (nested so each pointer stays valid).
+func withGradientBuffers(_ ps: ArraySlice<Parameter>, _ acc: [UnsafeMutableBufferPointer<Float>] = [],
+                         _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void) {
+    guard let first = ps.first else { return body(acc) }
+    first.grad.data.withUnsafeMutableBufferPointer { withGradientBuffers(ps.dropFirst(), acc + [$0], body) }
 }

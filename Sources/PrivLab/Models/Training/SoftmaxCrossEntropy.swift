@@ -10,16 +10,17 @@ public struct SoftmaxCrossEntropy: Sendable {
         self.labelSmoothing = labelSmoothing
     }
 
-    /// Per-example losses, ∂(mean loss)/∂logits (already divided by the batch size), and how many
-    /// rows the logits classify correctly (argmax = label).
-    public func lossAndGradient(_ logits: Matrix, _ labels: [Int]) -> (losses: [Double], grad: Matrix, correct: Int) {
+    /// Per-example losses, ∂(Σ losses / normalizer)/∂logits (the normalizer is the batch size by
+    /// default; DP-SGD divides by the *expected* batch size instead), and how many rows the logits
+    /// classify correctly (argmax = label).
+    public func lossAndGradient(_ logits: Matrix, _ labels: [Int], normalizer: Int? = nil) -> (losses: [Double], grad: Matrix, correct: Int) {
         let b = logits.rows, k = logits.cols
         let invT = Float(1 / temperature)
         let eps = Float(labelSmoothing)
         var grad = Matrix(rows: b, cols: k)
         var losses = [Double](repeating: 0, count: b)
         var correct = 0
-        let scale = invT / Float(b)
+        let scale = invT / Float(normalizer ?? b)
         logits.data.withUnsafeBufferPointer { z in
             grad.data.withUnsafeMutableBufferPointer { g in
                 for r in 0..<b {

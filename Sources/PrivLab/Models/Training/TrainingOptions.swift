@@ -26,6 +26,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// `fit` gets none.
     public var validationSplit: Double? = nil
     public var seed: UInt64 = 1
+    /// Differentially private training (DP-SGD, or DP-Adam with `optimizer = .adam`).
+    public var dp: DPOptions? = nil
 
     public init() {}
 
@@ -43,6 +45,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try check(inferenceTemperature.isFinite && inferenceTemperature > 0, "inference temperature must be positive")
         try check(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1)")
         if let p = patience { try check(p >= 1, "patience must be at least 1") }
+        try dp?.validate()
         if let v = validationSplit { try check(v > 0 && v < 1, "validation split must be in (0, 1)") }
         switch schedule {
         case .constant: break

@@ -1,0 +1,48 @@
+/// How records are drawn for each DP-SGD step.
+public enum DPSampling: String, Codable, Sendable, CaseIterable {
+    /// Each record joins each step's batch independently with probability q (Abadi et al. 2016;
+    /// what the accountant assumes). Batches have random size and can be empty.
+    case poisson
+    /// Fixed-size batches from a shuffle. The accountant treats it *as if* it were Poisson sampling
+    /// with q = batch/n — a common approximation without the same guarantee, and reports say so.
+    case shuffle
+}
+
+/// DP-SGD / DP-Adam settings (Abadi et al., CCS 2016, with Opacus's semantics): every example's
+/// gradient over all parameters is clipped to L2 norm `clip` (factor min(1, C/(‖g_i‖ + 1e-6))),
+/// the clipped gradients are summed, Gaussian noise of std `noise`·C is added, and the sum is
+/// divided by the *expected* batch size.
+public struct DPOptions: Codable, Equatable, Sendable {
+    public var clip: Double = 1
+    /// Noise multiplier σ; nil means "calibrate σ to `targetEpsilon`".
+    public var noise: Double?
+    public var targetEpsilon: Double?
+    public var delta: Double = 1e-5
+    public var sampling: DPSampling = .poisson
+    public init() {}
+
+    public func validate() throws {
+        guard clip > 0, !clip.isNaN else { throw PrivLabError.invalidArgument("dp clip must be positive") }
+        if clip.isInfinite, (noise ?? 1) > 0 { throw PrivLabError.invalidArgument("dp clip must be finite when noise is added") }
+        switch (noise, targetEpsilon) {
+        case (let s?, nil): guard s >= 0, s.isFinite else { throw PrivLabError.invalidArgument("dp noise must be a non-negative number") }
+        case (nil, let e?): guard e > 0, e.isFinite else { throw PrivLabError.invalidArgument("dp epsilon must be positive") }
+        default: throw PrivLabError.invalidArgument("dp needs exactly one of noise (σ) and epsilon (a target to calibrate σ to)")
+        }
+        guard delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("dp delta must be in (0, 1)") }
+    }
+}
+
+/// What a DP training run spent and how it was accounted.
+public struct PrivacyReport: Codable, Equatable, Sendable {
+    public var epsilon: Double
+    public var delta: Double
+    public var noise: Double
+    public var clip: Double
+    public var sampleRate: Double
+    public var steps: Int
+    public var sampling: DPSampling
+    public var accountant: String
+    /// A caveat the report must show (shuffling accounted as Poisson).
+    public var note: String?
+}
