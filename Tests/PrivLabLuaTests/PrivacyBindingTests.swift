@@ -37,3 +37,26 @@ final class PrivacyBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0.1, noise = 1}}, delta = 1e-5}", ["phases[1]: option 'steps' is required"])
     }
 }
+
+final class DPTrainingBindingTests: XCTestCase {
+    func testDPOptionOnModelsAndPrivacyReport() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 400, features = 4, classes = 3, seed = 2}
+            local m = pl.mlp{hidden = {8}, epochs = 3, batch = 40, dp = {clip = 1, noise = 1.1, delta = 1e-5}}
+            local h = m:fit(d)
+            local p = m:privacy()
+            print(#h, h[1].epsilon < h[3].epsilon, h[3].epsilon == p.epsilon, p.steps, p.sampling, p.note == nil)
+            local s = pl.softmax{epochs = 2, batch = 40, optimizer = "adam", lr = 0.01, dp = {epsilon = 1, delta = 1e-5, sampling = "shuffle"}}
+            s:fit(d)
+            print(s:privacy().epsilon <= 1, s:privacy().note ~= nil, pl.mlp{}:privacy() == nil)
+            """)
+        XCTAssertEqual(sink.text, "3\ttrue\ttrue\t30\tpoisson\ttrue\ntrue\ttrue\ttrue\n")
+        assertLuaError(rt, "pl.mlp{dp = {clip = 1}}", ["needs exactly one of 'noise' (σ) and 'epsilon'"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, epsilon = 2}}", ["needs exactly one of"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, clip = -1}}", ["mlp dp: option 'clip' must be greater than 0"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, sampling = 'uniform'}}", ["option 'sampling' must be one of \"poisson\", \"shuffle\""])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, clipping = 1}}", ["mlp dp: unknown option 'clipping'"])
+        assertLuaError(rt, "pl.mlp{dp = 1}", ["option 'dp' must be a table"])
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import XCTest
+import PrivLab
+
+final class DPSGDTests: XCTestCase {
+    func options(_ adjust: (inout TrainingOptions) -> Void) -> TrainingOptions {
+        var o = TrainingOptions()
+        adjust(&o)
+        return o
+    }
+
+    /// With σ = 0 and C = ∞, DP-SGD over shuffled batches is plain SGD, bit for bit (n divisible by B).
+    func testNoNoiseNoClippingIsPlainSGDExactly() throws {
+        let ds = try rings(n: 256, seed: 1)
+        let img = try bars(n: 64, seed: 1)
+        for (make, data) in [({ (o: TrainingOptions) in try NeuralNetwork.mlp(hidden: [16], dropout: 0.2, options: o) }, ds),
+                             ({ (o: TrainingOptions) in try NeuralNetwork.cnn(channels: [2], hidden: [4], options: o) }, img)] {
+            let plainOpts = options { $0.epochs = 3; $0.batchSize = 32; $0.momentum = 0.5 }
+            var dp = DPOptions()
+            dp.clip = .infinity
+            dp.noise = 0
+            dp.sampling = .shuffle
+            var dpOpts = plainOpts
+            dpOpts.dp = dp
+            let plain = try make(plainOpts), priv = try make(dpOpts)
+            try plain.fit(data)
+            try priv.fit(data)
+            XCTAssertEqual(plain.parameterValues(), priv.parameterValues())
+            XCTAssertEqual(priv.history.last?.epsilon, .infinity)
+        }
+    }
+
+    /// One full-batch step at lr 1 moves the parameters by the mean of the clipped per-example
+    /// gradients; each per-example gradient is computed on its own (a one-record fit from the same
+    /// initialisation) and clipped here by hand.
+    func testClippingBoundsEveryExampleAgainstAPerExampleReference() throws {
+        let mlp = { (o: TrainingOptions) in try NeuralNetwork.mlp(hidden: [5], activation: .tanh, options: o) }
+        let cnn = { (o: TrainingOptions) in try NeuralNetwork.cnn(channels: [2], hidden: [3], activation: .tanh, options: o) }
+        try checkClipping(make: mlp, data: try rings(n: 12, seed: 2), shape: [2])
+        try checkClipping(make: cnn, data: try bars(n: 6, seed: 2), shape: [1, 8, 8])
+    }
+
+    func checkClipping(make: (TrainingOptions) throws -> NeuralNetwork, data full: Dataset, shape: [Int]) throws {
+        let n = full.size
+        for clip in [0.05, 0.5, 100.0] {
+            let base = options { $0.epochs = 1; $0.learningRate = 1; $0.batchSize = n; $0.seed = 3 }
+            let initial = try make(base)
+            try initial.build(inputShape: shape, classes: 2)
+            let w0 = initial.parameterValues()
+            var sum = w0.map { [Double](repeating: 0, count: $0.count) }
+            for i in 0..<n {
+                var one = base
+                one.batchSize = 1
+                let m = try make(one)
+                try m.fit(full.rows([i]))
+                let grad = zip(w0, m.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+                let norm = grad.joined().reduce(0) { $0 + $1 * $1 }.squareRoot()
+                let factor = min(1, clip / (norm + 1e-6))
+                for p in grad.indices { for j in grad[p].indices { sum[p][j] += factor * grad[p][j] } }
+            }
+            var dpOpts = base
+            var dp = DPOptions()
+            dp.clip = clip
+            dp.noise = 0
+            dp.sampling = .shuffle
+            dpOpts.dp = dp
+            let priv = try make(dpOpts)
+            try priv.fit(full)
+            let moved = zip(w0, priv.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+            for p in moved.indices {
+                for j in moved[p].indices { XCTAssertEqual(moved[p][j], sum[p][j] / Double(n), accuracy: 1e-5, "clip \(clip)") }
+            }
+            // The step is bounded by C whatever the data: ‖Σ clipped‖/B ≤ C.
+            let stepNorm = moved.joined().reduce(0) { $0 + $1 * $1 }.squareRoot()
+            XCTAssertLessThanOrEqual(stepNorm, clip + 1e-5)
+        }
+    }
+
+    /// The noise has std σ·C/B on every coordinate: zero features give zero weight gradients, so a
+    /// zero-initialised softmax layer after one lr-1 step holds exactly −noise.
+    func testNoiseHasTheRightScale() throws {
+        let n = 50, d = 200
+        let ds = try Dataset(features: Matrix(rows: n, cols: d), labels: (0..<n).map { $0 % 5 }, classes: 5)
+        var o = options { $0.epochs = 1; $0.learningRate = 1; $0.batchSize = n }
+        var dp = DPOptions()
+        dp.clip = 0.5
+        dp.noise = 2
+        dp.sampling = .shuffle
+        o.dp = dp
+        let m = try NeuralNetwork.softmaxRegression(options: o)
+        try m.fit(ds)
+        let w = m.parameters[0].value.data.map(Double.init)
+        let mean = w.reduce(0, +) / Double(w.count)
+        let sd = (w.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(w.count - 1)).squareRoot()
+        let expected = 2 * 0.5 / Double(n)
+        XCTAssertEqual(mean, 0, accuracy: 4 * expected / Double(w.count).squareRoot())
+        // 1000 coordinates: the sample sd is within 10% of σ·C/B with overwhelming probability.
+        XCTAssertEqual(sd / expected, 1, accuracy: 0.1)
+    }
+
+    func testZigguratIsStandardNormal() {
+        var r = RNG(seed: 12)
+        let n = 1_000_000
+        var s = 0.0, s2 = 0.0, s4 = 0.0, tail = 0
+        // Counts in bins of width 0.5 on [-3, 3] against the normal CDF (chi-square, 11 df).
+        var bins = [Int](repeating: 0, count: 12)
+        for _ in 0..<n {
+            let z = r.gaussian()
+            s += z; s2 += z * z; s4 += z * z * z * z
+            if abs(z) > 3.5 { tail += 1 }
+            if z > -3 && z < 3 { bins[Int((z + 3) / 0.5)] += 1 }
+        }
+        XCTAssertEqual(s / Double(n), 0, accuracy: 0.005)
+        XCTAssertEqual(s2 / Double(n), 1, accuracy: 0.005)
+        XCTAssertEqual(s4 / Double(n), 3, accuracy: 0.05)
+        XCTAssertEqual(Double(tail) / Double(n), 4.6525e-4, accuracy: 1e-4)
+        func cdf(_ x: Double) -> Double { 0.5 * erfc(-x / 2.squareRoot()) }
+        var chi = 0.0
+        for (i, c) in bins.enumerated() {
+            let lo = -3 + 0.5 * Double(i)
+            let e = Double(n) * (cdf(lo + 0.5) - cdf(lo))
+            chi += pow(Double(c) - e, 2) / e
+        }
+        XCTAssertLessThan(chi, 31.26)  // 0.999 quantile of χ²(11)
+    }
+
+    func testEpsilonPerEpochAndCalibration() throws {
+        let ds = try Synthetic.blobs(n: 500, features: 4, classes: 3, seed: 4)
+        var o = options { $0.epochs = 4; $0.batchSize = 50 }
+        var dp = DPOptions()
+        dp.noise = 1.3
+        dp.delta = 1e-4
+        o.dp = dp
+        let m = try NeuralNetwork.mlp(hidden: [8], options: o)
+        try m.fit(ds)
+        let acc = try RDPAccountant()
+        for h in m.history {
+            let expected = try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1.3, steps: 10 * h.epoch)], delta: 1e-4).epsilon
+            XCTAssertEqual(h.epsilon!, expected, accuracy: 1e-12)
+        }
+        XCTAssertEqual(m.privacy?.steps, 40)
+        XCTAssertNil(m.privacy?.note)
+        XCTAssertGreaterThan(try m.accuracy(ds), 0.8)
+        // A target ε: σ is calibrated so the whole run spends at most (and almost exactly) that much.
+        var o2 = o
+        var dp2 = DPOptions()
+        dp2.targetEpsilon = 2
+        dp2.delta = 1e-4
+        dp2.sampling = .shuffle
+        o2.dp = dp2
+        let m2 = try NeuralNetwork.mlp(hidden: [8], options: o2)
+        try m2.fit(ds)
+        XCTAssertLessThanOrEqual(m2.privacy!.epsilon, 2)
+        XCTAssertGreaterThan(m2.privacy!.epsilon, 1.99)
+        XCTAssertTrue(m2.privacy!.note!.contains("accounted as Poisson"))
+        XCTAssertThrowsError(try { var b = o; var d = DPOptions(); d.noise = 1; d.targetEpsilon = 1; b.dp = d; try b.validate() }())
+        XCTAssertThrowsError(try { var b = o; var d = DPOptions(); d.noise = 1; d.clip = .infinity; b.dp = d; try b.validate() }())
+    }
+
+    /// Poisson sampling draws batches of random size (including, at small rates, empty ones) and
+    /// still trains; the model file keeps the privacy report.
+    func testPoissonBatchesAndSavedPrivacyReport() throws {
+        let ds = try Synthetic.blobs(n: 400, features: 3, classes: 2, seed: 5)
+        var o = options { $0.epochs = 3; $0.batchSize = 2 }
+        var dp = DPOptions()
+        dp.noise = 0.8
+        o.dp = dp
+        let m = try NeuralNetwork.softmaxRegression(options: o)
+        try m.fit(ds)
+        XCTAssertEqual(m.privacy?.steps, 600)
+        XCTAssertFalse(m.parameters[0].value.hasNonFinite)
+        let path = temporaryDirectory() + "/dp.plm"
+        try ModelFile.save(.classifier(m), to: path)
+        guard case .classifier(let back as NeuralNetwork) = try ModelFile.load(path: path) else { return XCTFail() }
+        XCTAssertEqual(back.privacy, m.privacy)
+    }
+}
