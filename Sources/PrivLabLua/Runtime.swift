@@ -63,6 +63,7 @@ public final class Runtime {
         installModels()
         installClustering()
         installPrivacy()
+        installMechanisms()
         installReport()
         installPlugins()
         lua_createtable(L, 0, 16)

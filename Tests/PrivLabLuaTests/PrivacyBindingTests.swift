@@ -60,3 +60,23 @@ final class DPTrainingBindingTests: XCTestCase {
         assertLuaError(rt, "pl.mlp{dp = 1}", ["option 'dp' must be a table"])
     }
 }
+
+final class MechanismBindingTests: XCTestCase {
+    func testMechanismsFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local v, b = pl.privacy.laplace{value = 5, sensitivity = 1, epsilon = 0.5, seed = 1}
+            local w = pl.privacy.laplace{value = 5, sensitivity = 1, epsilon = 0.5, seed = 1}
+            print(type(v), b, v == w)
+            local xs, s = pl.privacy.gaussian{values = {1, 2, 3}, epsilon = 1, delta = 1e-5, seed = 2}
+            print(#xs, string.format("%.4f", s), string.format("%.3g", pl.privacy.gaussian_delta{sigma = s, epsilon = 1}))
+            local r = pl.privacy.randomized_response{values = {0, 1, 1, 0}, categories = 2, epsilon = 2, seed = 3}
+            print(#r, #pl.privacy.rr_estimate{reports = r, categories = 2, epsilon = 2})
+            """)
+        XCTAssertEqual(sink.text, "number\t2.0\ttrue\n3\t3.7306\t1e-05\n4\t2\n")
+        assertLuaError(rt, "pl.privacy.laplace{values = {1}, epsilon = 0}", ["privacy.laplace: option 'epsilon' must be greater than 0"])
+        assertLuaError(rt, "pl.privacy.gaussian{value = 1, epsilon = 2, calibration = 'classic'}", ["0 < ε < 1"])
+        assertLuaError(rt, "pl.privacy.laplace{epsilon = 1}", ["option 'value' or 'values' is required"])
+        assertLuaError(rt, "pl.privacy.randomized_response{values = {5}, categories = 2}", ["value 5 is outside 0..<2"])
+    }
+}

@@ -79,3 +79,78 @@ extension Runtime {
         }
     }
 }
+
+extension Runtime {
+    /// `values` (a list) or `value` (one number) of a mechanism call, and whether one was given.
+    static func mechanismValues(_ o: LuaOptions) throws -> ([Double], Bool) {
+        if o.has("value") {
+            if o.has("values") { throw LuaError("\(o.fn): give 'value' or 'values', not both") }
+            return ([try o.double("value")!], true)
+        }
+        _ = o.raw("value")
+        guard o.has("values") else { throw LuaError("\(o.fn): option 'value' or 'values' is required") }
+        return (try LuaConvert.numbers(o.raw("values"), fn: o.fn, arg: "option 'values'"), false)
+    }
+
+    func installMechanisms() {
+        // pl.privacy.laplace{value= | values=, sensitivity=, epsilon=, seed=} → noisy value(s), scale
+        define("privacy.laplace") { call in
+            let o = try call.options(1, fn: "privacy.laplace", optional: false)
+            let (v, single) = try Runtime.mechanismValues(o)
+            let sens = try o.double("sensitivity", 1, above: 0), eps = try o.double("epsilon", 1, above: 0)
+            var rng = RNG(seed: try o.seed())
+            try o.finish()
+            let out = try Mechanisms.laplace(v, sensitivity: sens, epsilon: eps, rng: &rng)
+            return call.results(single ? .number(out[0]) : .numbers(out), .number(try Mechanisms.laplaceScale(sensitivity: sens, epsilon: eps)))
+        }
+        // pl.privacy.gaussian_sigma{sensitivity=, epsilon=, delta=, calibration="analytic"|"classic"} → σ
+        define("privacy.gaussian_sigma") { call in
+            let o = try call.options(1, fn: "privacy.gaussian_sigma", optional: false)
+            let sigma = try Runtime.gaussianSigma(o)
+            try o.finish()
+            return call.results(.number(sigma))
+        }
+        // pl.privacy.gaussian{value= | values=, sensitivity=, epsilon=, delta=, calibration=, seed=} → noisy value(s), σ
+        define("privacy.gaussian") { call in
+            let o = try call.options(1, fn: "privacy.gaussian", optional: false)
+            let (v, single) = try Runtime.mechanismValues(o)
+            let sigma = try Runtime.gaussianSigma(o)
+            var rng = RNG(seed: try o.seed())
+            try o.finish()
+            let out = try Mechanisms.gaussian(v, sigma: sigma, rng: &rng)
+            return call.results(single ? .number(out[0]) : .numbers(out), .number(sigma))
+        }
+        // pl.privacy.gaussian_delta{sigma=, sensitivity=, epsilon=} → the exact δ(ε)
+        define("privacy.gaussian_delta") { call in
+            let o = try call.options(1, fn: "privacy.gaussian_delta", optional: false)
+            let s = try o.double("sigma", 1, above: 0), sens = try o.double("sensitivity", 1, above: 0), eps = try o.double("epsilon", 1, min: 0)
+            try o.finish()
+            return call.results(.number(Mechanisms.gaussianDelta(sigma: s, sensitivity: sens, epsilon: eps)))
+        }
+        // pl.privacy.randomized_response{values=, categories=, epsilon=, seed=} → reports
+        define("privacy.randomized_response") { call in
+            let o = try call.options(1, fn: "privacy.randomized_response", optional: false)
+            let values = try LuaConvert.integers(o.raw("values"), fn: o.fn, arg: "option 'values'")
+            let k = try o.int("categories", 2, min: 2), eps = try o.double("epsilon", 1, above: 0)
+            var rng = RNG(seed: try o.seed())
+            try o.finish()
+            return call.results(.ints(try Mechanisms.randomizedResponse(values, categories: k, epsilon: eps, rng: &rng)))
+        }
+        // pl.privacy.rr_estimate{reports=, categories=, epsilon=} → unbiased frequency estimates
+        define("privacy.rr_estimate") { call in
+            let o = try call.options(1, fn: "privacy.rr_estimate", optional: false)
+            let reports = try LuaConvert.integers(o.raw("reports"), fn: o.fn, arg: "option 'reports'")
+            let k = try o.int("categories", 2, min: 2), eps = try o.double("epsilon", 1, above: 0)
+            try o.finish()
+            return call.results(.numbers(try Mechanisms.estimateFrequencies(reports, categories: k, epsilon: eps)))
+        }
+    }
+
+    static func gaussianSigma(_ o: LuaOptions) throws -> Double {
+        let sens = try o.double("sensitivity", 1, above: 0), eps = try o.double("epsilon", 1, above: 0)
+        let delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
+        let cal = try o.string("calibration", "analytic", oneOf: ["analytic", "classic"])
+        return cal == "classic" ? try Mechanisms.gaussianSigmaClassic(sensitivity: sens, epsilon: eps, delta: delta)
+                                : try Mechanisms.gaussianSigmaAnalytic(sensitivity: sens, epsilon: eps, delta: delta)
+    }
+}

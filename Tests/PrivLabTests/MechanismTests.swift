@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+import PrivLab
+
+final class MechanismTests: XCTestCase {
+    struct DeltaCase: Decodable { var sigma: Double; var sensitivity: Double; var epsilon: Double; var delta: Double }
+    struct SigmaCase: Decodable { var epsilon: Double; var delta: Double; var sigma: Double }
+    struct Reference: Decodable { var delta_cases: [DeltaCase]; var sigma_cases: [SigmaCase] }
+    static let reference: Reference = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mechanism_reference.json")
+        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    }()
+
+    /// The exact δ(ε) of the Gaussian mechanism and the analytic calibration agree with dp-accounting.
+    func testAnalyticGaussianAgreesWithDPAccounting() throws {
+        for c in Self.reference.delta_cases {
+            let d = Mechanisms.gaussianDelta(sigma: c.sigma, sensitivity: c.sensitivity, epsilon: c.epsilon)
+            XCTAssertEqual(d, c.delta, accuracy: 1e-9 * max(1, c.delta) + 1e-12)
+        }
+        for c in Self.reference.sigma_cases {
+            let s = try Mechanisms.gaussianSigmaAnalytic(sensitivity: 1, epsilon: c.epsilon, delta: c.delta)
+            XCTAssertEqual(s, c.sigma, accuracy: 1e-4 * c.sigma)
+            XCTAssertLessThanOrEqual(Mechanisms.gaussianDelta(sigma: s, sensitivity: 1, epsilon: c.epsilon), c.delta)
+        }
+        // The analytic σ never exceeds the classic one, and the classic one refuses ε ≥ 1.
+        for eps in [0.1, 0.5, 0.9] {
+            XCTAssertLessThan(try Mechanisms.gaussianSigmaAnalytic(sensitivity: 1, epsilon: eps, delta: 1e-5),
+                              try Mechanisms.gaussianSigmaClassic(sensitivity: 1, epsilon: eps, delta: 1e-5))
+        }
+        XCTAssertThrowsError(try Mechanisms.gaussianSigmaClassic(sensitivity: 1, epsilon: 2, delta: 1e-5)) {
+            XCTAssertTrue("\($0)".contains("0 < ε < 1"))
+        }
+        // Full-batch DP-SGD (q = 1) is the Gaussian mechanism: the RDP bound is valid, so never below the exact ε.
+        let sigma = try Mechanisms.gaussianSigmaAnalytic(sensitivity: 1, epsilon: 1, delta: 1e-5)
+        let rdpEps = try RDPAccountant().epsilon([PrivacyPhase(sampleRate: 1, noise: sigma, steps: 1)], delta: 1e-5).epsilon
+        XCTAssertGreaterThan(rdpEps, 1)
+        XCTAssertLessThan(rdpEps, 1.5)
+    }
+
+    func testLaplaceNoiseHasScaleSensitivityOverEpsilon() throws {
+        var rng = RNG(seed: 1)
+        let out = try Mechanisms.laplace([Double](repeating: 10, count: 200_000), sensitivity: 2, epsilon: 0.5, rng: &rng)
+        let dev = out.map { $0 - 10 }
+        XCTAssertEqual(dev.reduce(0, +) / 200_000, 0, accuracy: 0.05)
+        // E|X| = b = 4 and P(|X| > b·ln 20) = 1/20 for Laplace(0, b).
+        XCTAssertEqual(dev.map(abs).reduce(0, +) / 200_000, 4, accuracy: 0.05)
+        XCTAssertEqual(Double(dev.filter { abs($0) > 4 * log(20) }.count) / 200_000, 0.05, accuracy: 0.003)
+        XCTAssertThrowsError(try Mechanisms.laplace([1], sensitivity: 1, epsilon: 0, rng: &rng))
+        XCTAssertThrowsError(try Mechanisms.laplace([1], sensitivity: -1, epsilon: 1, rng: &rng))
+    }
+
+    func testRandomizedResponseIsCalibratedAndItsEstimatorUnbiased() throws {
+        var rng = RNG(seed: 2)
+        let truth = (0..<100_000).map { $0 % 10 < 6 ? 0 : ($0 % 10 < 9 ? 1 : 2) }  // 60% / 30% / 10%
+        let reports = try Mechanisms.randomizedResponse(truth, categories: 3, epsilon: 1, rng: &rng)
+        let kept = Double(zip(truth, reports).filter { $0 == $1 }.count) / 100_000
+        XCTAssertEqual(kept, exp(1) / (exp(1) + 2), accuracy: 0.005)
+        let f = try Mechanisms.estimateFrequencies(reports, categories: 3, epsilon: 1)
+        XCTAssertEqual(f[0], 0.6, accuracy: 0.015)
+        XCTAssertEqual(f[1], 0.3, accuracy: 0.015)
+        XCTAssertEqual(f[2], 0.1, accuracy: 0.015)
+        XCTAssertThrowsError(try Mechanisms.randomizedResponse([3], categories: 3, epsilon: 1, rng: &rng))
+        XCTAssertThrowsError(try Mechanisms.randomizedResponse([0], categories: 1, epsilon: 1, rng: &rng))
+    }
+}
