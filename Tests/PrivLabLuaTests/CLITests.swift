@@ -82,6 +82,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 4)
     }
 
+    /// The DP-SGD notebook end to end at a small size.
+    func testDPNotebookSmall() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
+        for piece in ["| sigma | epsilon | train_acc | test_acc |", "| none | ∞ |", "| epoch | epsilon | val_accuracy |",
+                      "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+    }
+
     /// The model-zoo issue's MLP quality bar on the full data: 784-256-10, SGD lr 0.05, batch 128,
     /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
     func testMLPQualityBarOnFullFashionMNIST() throws {
