@@ -22,31 +22,58 @@ PY = os.path.join(VENV, "bin", "python")
 def ensure_venv():
     if not os.path.exists(PY):
         venv.create(VENV, with_pip=True)
-    probe = subprocess.run([PY, "-c", "import torch, sklearn, numpy"], capture_output=True)
+    probe = subprocess.run([PY, "-c", "import torch, sklearn, numpy, opacus"], capture_output=True)
     if probe.returncode != 0:
-        subprocess.run([PY, "-m", "pip", "install", "-q", "torch", "scikit-learn", "numpy"], check=True)
+        subprocess.run([PY, "-m", "pip", "install", "-q", "torch", "scikit-learn", "numpy", "opacus", "dp-accounting"], check=True)
 
 
-def privlab_epoch():
-    out = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "bench", "train", "--runs", "1", "--json"],
-                         check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+def privlab_epoch(dp=False):
+    cmd = [os.path.join(ROOT, ".build", "release", "privlab"), "bench", "train", "--runs", "1", "--json"] + (["--dp"] if dp else [])
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+
+
+def reference(*sides):
+    return json.loads(subprocess.run([PY, os.path.join(ROOT, "bench", "reference.py"), *sides], check=True,
+                                     capture_output=True, text=True).stdout)
+
+
+def run_dp(rounds, hooks):
+    """DP-SGD epoch: PrivLab private vs PrivLab non-private vs Opacus (ghost clipping, and hooks if asked)."""
+    sides = ["opacus_ghost"] + (["opacus_hooks"] if hooks else [])
+    times = {"privlab_dp": [], "privlab": [], **{s: [] for s in sides}}
+    for r in range(rounds):
+        times["privlab_dp"].append(privlab_epoch(dp=True)["median"])
+        times["privlab"].append(privlab_epoch()["median"])
+        for k, v in reference(*sides).items():
+            times[k].append(v)
+        print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.3f} s" for k, v in times.items()), flush=True)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print()
+    print("one DP-SGD epoch, 784-256-10 MLP, σ 1.1, C 1, Poisson sampling (expected batch 128), 60,000 images, 2 threads")
+    for k, v in times.items():
+        print(f"{k:<14}{med[k]:>8.3f}  " + " ".join(f"{t:.3f}" for t in v))
+    fastest = min(med[s] for s in sides)
+    print(f"PrivLab DP / PrivLab non-private: {med['privlab_dp'] / med['privlab']:.2f}×; "
+          f"speed-up over Opacus's fastest mode: {fastest / med['privlab_dp']:.2f}×")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--dp", action="store_true", help="the DP-SGD benchmark (PrivLab vs Opacus) instead")
+    ap.add_argument("--hooks", action="store_true", help="with --dp: also Opacus's hooks mode (≈ 40 s an epoch)")
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "privlab"], cwd=ROOT, check=True)
     ensure_venv()
+    if args.dp:
+        return run_dp(args.rounds, args.hooks)
     times = {"privlab": [], "torch": [], "sklearn": []}
     details = []
     for r in range(args.rounds):
         p = privlab_epoch()
         details.append(p)
         times["privlab"].append(p["median"])
-        ref = json.loads(subprocess.run([PY, os.path.join(ROOT, "bench", "reference.py")], check=True,
-                                        capture_output=True, text=True).stdout)
+        ref = reference("torch", "sklearn")
         times["torch"].append(ref["torch"])
         times["sklearn"].append(ref["sklearn"])
         print(f"round {r + 1}: privlab {p['median']:.3f} s, torch {ref['torch']:.3f} s, sklearn {ref['sklearn']:.3f} s", flush=True)

@@ -61,6 +61,7 @@ struct BenchTrain: ParsableCommand {
 
     @Option(help: "Timed epochs (each on a freshly initialised model).") var runs = 3
     @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Flag(help: "Train with DP-SGD (Poisson sampling, expected batch 128, σ = 1.1, C = 1).") var dp = false
 
     func run() throws {
         let train = try FashionMNIST.load(split: "train")
@@ -68,6 +69,12 @@ struct BenchTrain: ParsableCommand {
         o.learningRate = 0.05
         o.batchSize = 128
         o.epochs = 1
+        if dp {
+            var d = DPOptions()
+            d.clip = 1
+            d.noise = 1.1
+            o.dp = d
+        }
         // Per example: forward 2(784·256 + 256·10); backward ∂W₁ 2·784·256, ∂W₂ and ∂h 2·2·256·10
         // (the first layer's input gradient is not computed).
         let flopsPerEpoch = Double(train.size) * 2 * (2 * 784 * 256 + 3 * 256 * 10)
