@@ -50,35 +50,42 @@ public final class Conv2D: Layer {
         bias = Parameter(name: "bias", value: bm, penalized: false)
     }
 
-    /// Patches of a batch: row (ci·k + ky)·k + kx, column b·P + oy·ow + ox.
-    func im2col(_ x: Matrix) -> Matrix {
-        let b = x.rows, k = kernel, p = oh * ow
-        var out = Matrix(rows: c * k * k, cols: b * p)
+    /// Visits every in-image entry of the batch's patch matrix, pairing its index (row
+    /// (ci·k + ky)·k + kx, column b·P + oy·ow + ox) with the input index it copies.
+    @inline(__always)
+    private func walkPatches(batch b: Int, _ visit: (_ column: Int, _ input: Int) -> Void) {
+        let k = kernel, p = oh * ow, n = b * p
         let (c, h, w, oh, ow, s, pad) = (self.c, self.h, self.w, self.oh, self.ow, stride, padding)
-        x.data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { dst in
-                let n = b * p
-                for ci in 0..<c {
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let row = ((ci * k + ky) * k + kx) * n
-                            for bi in 0..<b {
-                                let xb = bi * c * h * w + ci * h * w
-                                var col = row + bi * p
-                                for oy in 0..<oh {
-                                    let iy = oy * s - pad + ky
-                                    if iy < 0 || iy >= h { col += ow; continue }
-                                    let rowBase = xb + iy * w
-                                    for ox in 0..<ow {
-                                        let ix = ox * s - pad + kx
-                                        dst[col] = (ix >= 0 && ix < w) ? src[rowBase + ix] : 0
-                                        col += 1
-                                    }
-                                }
+        for ci in 0..<c {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let row = ((ci * k + ky) * k + kx) * n
+                    for bi in 0..<b {
+                        let xb = bi * c * h * w + ci * h * w
+                        var col = row + bi * p
+                        for oy in 0..<oh {
+                            let iy = oy * s - pad + ky
+                            if iy < 0 || iy >= h { col += ow; continue }
+                            let rowBase = xb + iy * w
+                            for ox in 0..<ow {
+                                let ix = ox * s - pad + kx
+                                if ix >= 0 && ix < w { visit(col, rowBase + ix) }
+                                col += 1
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// The batch's patches as a `(C·k·k) × (B·P)` matrix (zero where a patch leaves the image).
+    func im2col(_ x: Matrix) -> Matrix {
+        var out = Matrix(rows: c * kernel * kernel, cols: x.rows * oh * ow)
+        x.data.withUnsafeBufferPointer { src in
+            out.data.withUnsafeMutableBufferPointer { dst in
+                let d = dst
+                walkPatches(batch: x.rows) { col, input in d[col] = src[input] }
             }
         }
         return out
@@ -86,33 +93,11 @@ public final class Conv2D: Layer {
 
     /// Adds patch gradients back into image positions (the adjoint of im2col).
     func col2im(_ dcols: Matrix, batch b: Int) -> Matrix {
-        let k = kernel, p = oh * ow
         var dx = Matrix(rows: b, cols: c * h * w)
-        let (c, h, w, oh, ow, s, pad) = (self.c, self.h, self.w, self.oh, self.ow, stride, padding)
         dcols.data.withUnsafeBufferPointer { src in
             dx.data.withUnsafeMutableBufferPointer { dst in
-                let n = b * p
-                for ci in 0..<c {
-                    for ky in 0..<k {
-                        for kx in 0..<k {
-                            let row = ((ci * k + ky) * k + kx) * n
-                            for bi in 0..<b {
-                                let xb = bi * c * h * w + ci * h * w
-                                var col = row + bi * p
-                                for oy in 0..<oh {
-                                    let iy = oy * s - pad + ky
-                                    if iy < 0 || iy >= h { col += ow; continue }
-                                    let rowBase = xb + iy * w
-                                    for ox in 0..<ow {
-                                        let ix = ox * s - pad + kx
-                                        if ix >= 0 && ix < w { dst[rowBase + ix] += src[col] }
-                                        col += 1
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
+                let d = dst
+                walkPatches(batch: b) { col, input in d[input] += src[col] }
             }
         }
         return dx

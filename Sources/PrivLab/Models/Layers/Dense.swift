@@ -49,13 +49,7 @@ public final class Dense: Layer {
 
     public func backwardKeepingOutputGradient(_ g: inout Matrix) throws {
         keptGradient = g
-        guard needsInputGradient else {
-            g = Matrix(rows: 0, cols: 0)
-            return
-        }
-        var dx = Matrix(rows: g.rows, cols: inputShape[0])
-        try Matrix.gemm(g, weight.value, transB: .transposed, into: &dx)
-        g = dx
+        try inputGradient(&g)
     }
 
     /// The per-example weight gradient is the rank-one aᵢgᵢᵀ, whose squared norm is ‖aᵢ‖²‖gᵢ‖²
@@ -74,6 +68,11 @@ public final class Dense: Layer {
     public func backward(_ g: inout Matrix) throws {
         try Matrix.gemm(lastInput, g, transA: .transposed, into: &weight.grad)
         bias.grad.data = g.columnSums()
+        try inputGradient(&g)
+    }
+
+    /// Replaces ∂loss/∂output by ∂loss/∂input = g·Wᵀ (empty when not needed).
+    private func inputGradient(_ g: inout Matrix) throws {
         guard needsInputGradient else {
             g = Matrix(rows: 0, cols: 0)
             return
