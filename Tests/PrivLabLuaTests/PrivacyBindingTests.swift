@@ -13,8 +13,11 @@ final class PrivacyBindingTests: XCTestCase {
             local two = pl.privacy.epsilon{phases = {{sample_rate = q, noise = 1.1, steps = 1000}, {sample_rate = q, noise = 1.1, steps = 1344}}, delta = 1e-5}
             local classic = pl.privacy.epsilon{sample_rate = q, noise = 1.1, steps = 2344, delta = 1e-5, conversion = "classic"}
             local rdp, orders = pl.privacy.rdp{sample_rate = 1, noise = 2, steps = 1, orders = {2, 3}}
-            return eps, order, sigma, two, classic, rdp[2], #orders
+            local pld = pl.privacy.epsilon{sample_rate = q, noise = 1.1, steps = 2344, delta = 1e-5, accountant = "pld"}
+            return eps, order, sigma, two, classic, rdp[2], #orders, pld
             """)
+        // dp-accounting's PLD accountant gives 0.9189918 for this run (Fixtures/pld_reference.json).
+        XCTAssertEqual(r[7].double!, 0.9189918, accuracy: 1e-4)
         let eps = r[0].double!
         XCTAssertGreaterThan(eps, 0.5)
         XCTAssertLessThan(eps, 5)
@@ -31,7 +34,7 @@ final class PrivacyBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 0, steps = 10, delta = 1e-5}", ["option 'noise' must be positive"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1}", ["delta must be in (0, 1)"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10}", ["option 'delta' is required"])
-        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'moments'}", ["option 'accountant' must be one of \"rdp\""])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'moments'}", ["option 'accountant' must be one of \"rdp\", \"pld\""])
         assertLuaError(rt, "pl.privacy.noise_for{epsilon = -1, sample_rate = 0.1, steps = 10, delta = 1e-5}", ["epsilon must be a positive number"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, sigma = 2}", ["unknown option 'sigma'"])
         assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0.1, noise = 1}}, delta = 1e-5}", ["phases[1]: option 'steps' is required"])
@@ -50,8 +53,11 @@ final class DPTrainingBindingTests: XCTestCase {
             local s = pl.softmax{epochs = 2, batch = 40, optimizer = "adam", lr = 0.01, dp = {epsilon = 1, delta = 1e-5, sampling = "shuffle"}}
             s:fit(d)
             print(s:privacy().epsilon <= 1, s:privacy().note ~= nil, pl.mlp{}:privacy() == nil)
+            local t = pl.softmax{epochs = 1, batch = 40, dp = {noise = 1.1, accountant = "pld"}}
+            t:fit(d)
+            print(t:privacy().accountant, t:privacy().epsilon < pl.privacy.epsilon{sample_rate = 0.1, noise = 1.1, steps = 10, delta = 1e-5})
             """)
-        XCTAssertEqual(sink.text, "3\ttrue\ttrue\t30\tpoisson\ttrue\ntrue\ttrue\ttrue\n")
+        XCTAssertEqual(sink.text, "3\ttrue\ttrue\t30\tpoisson\ttrue\ntrue\ttrue\ttrue\npld\ttrue\n")
         assertLuaError(rt, "pl.mlp{dp = {clip = 1}}", ["needs exactly one of 'noise' (σ) and 'epsilon'"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, epsilon = 2}}", ["needs exactly one of"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, clip = -1}}", ["mlp dp: option 'clip' must be greater than 0"])

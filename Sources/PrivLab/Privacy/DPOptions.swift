@@ -19,6 +19,8 @@ public struct DPOptions: Codable, Equatable, Sendable {
     public var targetEpsilon: Double?
     public var delta: Double = 1e-5
     public var sampling: DPSampling = .poisson
+    /// "rdp" (fast, the default) or "pld" (tighter) for the ε reported per epoch.
+    public var accountant: String = "rdp"
     public init() {}
 
     public func validate() throws {
@@ -30,6 +32,7 @@ public struct DPOptions: Codable, Equatable, Sendable {
         default: throw PrivLabError.invalidArgument("dp needs exactly one of noise (σ) and epsilon (a target to calibrate σ to)")
         }
         guard delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("dp delta must be in (0, 1)") }
+        guard ["rdp", "pld"].contains(accountant) else { throw PrivLabError.invalidArgument("dp accountant must be \"rdp\" or \"pld\"") }
     }
 }
 

@@ -91,7 +91,7 @@ extension Runtime {
             dp.targetEpsilon = try d.double("epsilon", above: 0)
             dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
             dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
-            _ = try d.string("accountant", "rdp", oneOf: ["rdp"])
+            dp.accountant = try d.string("accountant", "rdp", oneOf: ["rdp", "pld"])
             try d.finish()
             if (dp.noise == nil) == (dp.targetEpsilon == nil) {
                 throw LuaError("\(o.fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")

@@ -35,8 +35,21 @@ extension Runtime {
         return [try phase(o)]
     }
 
+    /// ε of the phases at δ with the accountant the options ask for ("rdp" or "pld").
+    static func epsilonFunction(_ o: LuaOptions, delta: Double) throws -> ([PrivacyPhase]) throws -> Double {
+        let which = try o.string("accountant", "rdp", oneOf: ["rdp", "pld"])
+        let (acc, conv) = try accountantChoice(o)
+        if which == "pld" {
+            let d = try o.double("discretization", 1e-4, max: 0.1, above: 0)
+            let pld = try PLDAccountant(discretization: d)
+            return { try pld.epsilon($0, delta: delta) }
+        }
+        _ = o.raw("discretization")
+        return { try acc.epsilon($0, delta: delta, conversion: conv).epsilon }
+    }
+
     static func accountantChoice(_ o: LuaOptions) throws -> (RDPAccountant, RDPConversion) {
-        _ = try o.string("accountant", "rdp", oneOf: ["rdp"])
+        _ = try o.string("accountant", "rdp", oneOf: ["rdp", "pld"])
         let conv = RDPConversion(rawValue: try o.string("conversion", "improved", oneOf: RDPConversion.allCases.map(\.rawValue)))!
         var acc = try RDPAccountant()
         if o.has("orders") {
@@ -52,7 +65,13 @@ extension Runtime {
             let o = try call.options(1, fn: "privacy.epsilon", optional: false)
             let phases = try Runtime.privacyPhases(o, needNoise: true)
             guard let delta = try o.double("delta") else { throw LuaError("privacy.epsilon: option 'delta' is required") }
+            if case .string("pld") = o.table.fields["accountant"] ?? .nil {
+                let f = try Runtime.epsilonFunction(o, delta: delta)
+                try o.finish()
+                return call.results(.number(try f(phases)))
+            }
             let (acc, conv) = try Runtime.accountantChoice(o)
+            _ = o.raw("discretization")
             try o.finish()
             let r = try acc.epsilon(phases, delta: delta, conversion: conv)
             return call.results(.number(r.epsilon), .number(r.order))
@@ -63,11 +82,9 @@ extension Runtime {
             let phases = try Runtime.privacyPhases(o, needNoise: false)
             guard let delta = try o.double("delta") else { throw LuaError("privacy.noise_for: option 'delta' is required") }
             guard let target = try o.double("epsilon") else { throw LuaError("privacy.noise_for: option 'epsilon' is required") }
-            let (acc, conv) = try Runtime.accountantChoice(o)
+            let f = try Runtime.epsilonFunction(o, delta: delta)
             try o.finish()
-            return call.results(.number(try NoiseCalibration.noise(forEpsilon: target, phases: phases, delta: delta) {
-                try acc.epsilon($0, delta: delta, conversion: conv).epsilon
-            }))
+            return call.results(.number(try NoiseCalibration.noise(forEpsilon: target, phases: phases, delta: delta, epsilonOf: f)))
         }
         // pl.privacy.rdp{sample_rate=, noise=, steps=, orders=} → list of RDP values (one per order), orders
         define("privacy.rdp") { call in

@@ -144,10 +144,13 @@ struct NetworkTrainer {
             }
             var rec = EpochRecord(epoch: epoch, trainLoss: trainLoss, trainAccuracy: Double(correct) / Double(max(seen, 1)), learningRate: lr)
             if let d = dp {
-                let eps = sigma > 0 ? try accountant.epsilon([PrivacyPhase(sampleRate: q, noise: sigma, steps: dpSteps)], delta: d.delta).epsilon : Double.infinity
+                let spent = [PrivacyPhase(sampleRate: q, noise: sigma, steps: dpSteps)]
+                let eps = sigma == 0 ? Double.infinity
+                    : d.accountant == "pld" ? try PLDAccountant().epsilon(spent, delta: d.delta)
+                    : try accountant.epsilon(spent, delta: d.delta).epsilon
                 rec.epsilon = eps
                 net.setPrivacy(PrivacyReport(epsilon: eps, delta: d.delta, noise: sigma, clip: d.clip, sampleRate: q, steps: dpSteps,
-                                             sampling: d.sampling, accountant: "rdp",
+                                             sampling: d.sampling, accountant: d.accountant,
                                              note: d.sampling == .shuffle ? "batches came from shuffling but are accounted as Poisson sampling with q = batch/n; the stated ε assumes Poisson sampling" : nil))
             }
             if let v = val {
