@@ -64,6 +64,7 @@ public final class Runtime {
         installClustering()
         installPrivacy()
         installMechanisms()
+        installPerturbation()
         installReport()
         installPlugins()
         lua_createtable(L, 0, 16)

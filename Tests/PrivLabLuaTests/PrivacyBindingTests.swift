@@ -86,3 +86,21 @@ final class MechanismBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.randomized_response{values = {5}, categories = 2}", ["value 5 is outside 0..<2"])
     }
 }
+
+final class PerturbationBindingTests: XCTestCase {
+    func testPerturbationFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 100, classes = 2, seed = 1}
+            local noisy, g = pl.privacy.perturb_features(d, {epsilon = 1, clip = 5, seed = 2})
+            print(noisy:size(), g.guarantee:find("not protected") ~= nil)
+            local m = pl.softmax{epochs = 2}
+            m:fit(d)
+            local p, labels, h = pl.privacy.release_predictions(m, d:head(3), {epsilon = 2})
+            print(#p, #labels, h.epsilon, h.noise)
+            """)
+        XCTAssertEqual(sink.text, "100\ttrue\n3\t3\t2.0\t1.0\n")
+        assertLuaError(rt, "pl.privacy.perturb_features(pl.data.blobs{n = 5}, {mechanism = 'exponential'})", ["option 'mechanism' must be one of"])
+        assertLuaError(rt, "pl.privacy.release_predictions(pl.data.blobs{n = 5}, {{1, 2}}, {})", ["argument 1 (model) must be a Model, got Dataset"])
+    }
+}

@@ -63,3 +63,38 @@ final class MechanismTests: XCTestCase {
         XCTAssertThrowsError(try Mechanisms.randomizedResponse([0], categories: 1, epsilon: 1, rng: &rng))
     }
 }
+
+final class PerturbationTests: XCTestCase {
+    func testInputPerturbationClipsThenAddsCalibratedNoise() throws {
+        let ds = try Synthetic.blobs(n: 2000, features: 5, classes: 2, box: 20, seed: 3)
+        // With a huge ε the noise vanishes and what remains is the clipping: every row has norm ≤ C.
+        let (clipped, _) = try Perturbation.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1e7, delta: 1e-5, clip: 2, seed: 1)
+        for i in 0..<clipped.size {
+            XCTAssertLessThanOrEqual(clipped.features.row(i).reduce(0) { $0 + Double($1 * $1) }.squareRoot(), 2.001)
+        }
+        let (noisy, g) = try Perturbation.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1, delta: 1e-5, clip: 2, seed: 1)
+        XCTAssertEqual(g.noise, try Mechanisms.gaussianSigmaAnalytic(sensitivity: 4, epsilon: 1, delta: 1e-5))
+        let diffs = (0..<ds.size).flatMap { i in zip(noisy.features.row(i), clipped.features.row(i)).map { Double($0 - $1) } }
+        let sd = (diffs.map { $0 * $0 }.reduce(0, +) / Double(diffs.count)).squareRoot()
+        XCTAssertEqual(sd / g.noise, 1, accuracy: 0.03)
+        XCTAssertEqual(noisy.labels, ds.labels)
+        XCTAssertEqual(noisy.ids, ds.ids)
+        XCTAssertTrue(g.statement.contains("labels and ids are not protected"))
+        let (lap, lg) = try Perturbation.perturbFeatures(ds, mechanism: .laplace, epsilon: 2, delta: 0, clip: 1, seed: 2)
+        XCTAssertEqual(lg.noise, 1)
+        XCTAssertEqual(lg.delta, 0)
+        XCTAssertFalse(lap.features.hasNonFinite)
+        XCTAssertThrowsError(try Perturbation.perturbFeatures(ds, mechanism: .laplace, epsilon: 1, delta: 0, clip: 0, seed: 1))
+    }
+
+    func testOutputPerturbationStaysOnTheSimplex() throws {
+        let p = try Matrix([[0.7, 0.2, 0.1], [0.05, 0.9, 0.05]])
+        let (q, g) = try Perturbation.perturbPredictions(p, mechanism: .laplace, epsilon: 0.5, delta: 0, seed: 4)
+        for r in q.rowSums() { XCTAssertEqual(r, 1, accuracy: 1e-5) }
+        XCTAssertTrue(q.data.allSatisfy { $0 >= 0 })
+        XCTAssertEqual(g.noise, 4)
+        XCTAssertTrue(g.statement.contains("compose to (1, 0)"))
+        let (exact, _) = try Perturbation.perturbPredictions(p, mechanism: .gaussian, epsilon: 1e6, delta: 1e-5, seed: 4)
+        XCTAssertEqual(exact.argmaxRows(), [0, 1])
+    }
+}

@@ -171,3 +171,40 @@ extension Runtime {
                                 : try Mechanisms.gaussianSigmaAnalytic(sensitivity: sens, epsilon: eps, delta: delta)
     }
 }
+
+extension Runtime {
+    static func guaranteeTable(_ g: Perturbation.Guarantee) -> LuaValue {
+        .record(["epsilon": .number(g.epsilon), "delta": .number(g.delta), "noise": .number(g.noise), "guarantee": .string(g.statement)])
+    }
+
+    func installPerturbation() {
+        // pl.privacy.perturb_features(ds, {mechanism=, epsilon=, delta=, clip=, seed=}) → noisy dataset, guarantee
+        define("privacy.perturb_features") { call in
+            let ds = try call.dataset(1, fn: "privacy.perturb_features", arg: "argument 1")
+            let o = try call.options(2, fn: "privacy.perturb_features", optional: false)
+            let mech = Perturbation.Mechanism(rawValue: try o.string("mechanism", "gaussian", oneOf: Perturbation.Mechanism.allCases.map(\.rawValue)))!
+            let eps = try o.double("epsilon", 1, above: 0), delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
+            let clip = try o.double("clip", 1, above: 0)
+            let seed = try o.seed()
+            try o.finish()
+            let (out, g) = try Perturbation.perturbFeatures(ds, mechanism: mech, epsilon: eps, delta: delta, clip: clip, seed: seed)
+            call.pushDataset(out)
+            call.push(Runtime.guaranteeTable(g))
+            return 2
+        }
+        // pl.privacy.release_predictions(model, data, {mechanism=, epsilon=, delta=, seed=}) → noisy probabilities, labels, guarantee
+        define("privacy.release_predictions") { call in
+            let mo = try call.object(1, ModelObject.self, "Model", fn: "privacy.release_predictions", arg: "argument 1 (model)")
+            let x = try call.features(2, fn: "privacy.release_predictions")
+            let o = try call.options(3, fn: "privacy.release_predictions", optional: false)
+            let mech = Perturbation.Mechanism(rawValue: try o.string("mechanism", "laplace", oneOf: Perturbation.Mechanism.allCases.map(\.rawValue)))!
+            let eps = try o.double("epsilon", 1, above: 0), delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
+            let seed = try o.seed()
+            try o.finish()
+            let (p, g) = try Perturbation.perturbPredictions(try mo.model.predictProba(x, temperature: 1), mechanism: mech,
+                                                             epsilon: eps, delta: delta, seed: seed)
+            return call.results(.list((0..<p.rows).map { .numbers(p.row($0).map(Double.init)) }), .ints(p.argmaxRows()),
+                                Runtime.guaranteeTable(g))
+        }
+    }
+}
