@@ -85,11 +85,12 @@ final class CLITests: XCTestCase {
     /// The DP-SGD notebook end to end at a small size.
     func testDPNotebookSmall() throws {
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100"])
+        let r = try privlab(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100",
+                              "-P", "cnn_train=500", "-P", "cnn_epochs=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
         for piece in ["| sigma | epsilon | train_acc | test_acc |", "| none | ∞ |", "| epoch | epsilon | val_accuracy |",
-                      "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam"] {
+                      "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam", "CNN, 500 training records", "| epochs | rdp | pld |"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
     }
