@@ -89,9 +89,9 @@ pl.report.chart { kind = "line", title = "Test accuracy against ε (CNN, C = 1)"
                                           { name = "non-private CNN", x = { cx[#cx], cx[1] }, y = { cplain_acc, cplain_acc } } } }
 
 --[[md
-Less noise buys accuracy at a steep price in ε. Trained on fewer records and for as many epochs,
-the CNN loses more accuracy to the same noise than the MLP above: per-step noise is fixed
-(σ·C over the expected batch), so fewer steps leave less room to average it out. The gap between training and test accuracy, the
+Less noise buys accuracy at a steep price in ε. The CNN loses more accuracy to the same σ than the MLP
+above; one difference by construction is its expected batch, half the MLP's (128 against 256), so
+the noise on each averaged gradient, σ·C/B, is twice as large at the same ε. The gap between training and test accuracy, the
 signal membership-inference attacks use, is small for every private model.
 
 ## 6. ε as training goes on
