@@ -168,6 +168,12 @@ public final class NeuralNetwork: Classifier {
         return d
     }
 
+    /// Back-propagates and applies a plain SGD step layer by layer (no gradient buffers).
+    public func backwardApplyingSGD(_ g: Matrix, learningRate lr: Float) throws {
+        var d = g
+        for l in layers.reversed() { try l.backwardApplyingSGD(&d, learningRate: lr) }
+    }
+
     /// Parameter values, for snapshots (early stopping, checkpoints).
     public func parameterValues() -> [[Float]] { parameters.map(\.value.data) }
 

@@ -71,6 +71,15 @@ public final class Dense: Layer {
         try inputGradient(&g)
     }
 
+    /// w ← w − lr·xᵀg as one GEMM (alpha = −lr, beta = 1) after the input gradient used the old w.
+    public func backwardApplyingSGD(_ g: inout Matrix, learningRate lr: Float) throws {
+        let out = g
+        try inputGradient(&g)
+        try Matrix.gemm(lastInput, out, transA: .transposed, alpha: -lr, beta: 1, into: &weight.value)
+        let db = out.columnSums()
+        for j in 0..<db.count { bias.value.data[j] -= lr * db[j] }
+    }
+
     /// Replaces ∂loss/∂output by ∂loss/∂input = g·Wᵀ (empty when not needed).
     private func inputGradient(_ g: inout Matrix) throws {
         guard needsInputGradient else {

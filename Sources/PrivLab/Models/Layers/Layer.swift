@@ -53,12 +53,20 @@ public protocol Layer: AnyObject {
     func addPerExampleSquaredNorms(_ norms: inout [Float]) throws
     /// Sets each parameter's `grad` to Σᵢ scaleᵢ·∇ᵢ (nil scale: every scaleᵢ = 1).
     func accumulateParameterGradients(rowScale: [Float]?) throws
+
+    /// Plain SGD fused into the backward pass: passes the input gradient on (computed with the old
+    /// parameters) and applies w ← w − lr·∂w directly, without materialising the gradient.
+    func backwardApplyingSGD(_ g: inout Matrix, learningRate lr: Float) throws
 }
 
 extension Layer {
     public func backwardKeepingOutputGradient(_ g: inout Matrix) throws { try backward(&g) }
     public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {}
     public func accumulateParameterGradients(rowScale: [Float]?) throws {}
+    public func backwardApplyingSGD(_ g: inout Matrix, learningRate lr: Float) throws {
+        try backward(&g)
+        for p in parameters { try p.value.addScaled(p.grad, -lr) }
+    }
 }
 
 extension Matrix {

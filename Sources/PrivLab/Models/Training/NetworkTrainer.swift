@@ -53,6 +53,8 @@ struct NetworkTrainer {
         var history = [EpochRecord]()
         var best = Double.infinity, bestEpoch: Int? = nil, bestParams: [[Float]]? = nil, wait = 0
         let l1 = Float(o.l1), l2 = Float(o.l2)
+        // Plain SGD without momentum or penalties is fused into the backward pass.
+        let fusedSGD = dp == nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
         for epoch in 1...o.epochs {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: o.epochs)
             let order = orderRNG.permutation(n)
@@ -119,10 +121,14 @@ struct NetworkTrainer {
                     ctx.training = true
                     let z = try net.forward(xb, &ctx)
                     let (losses, g, c) = loss.lossAndGradient(z, yb)
-                    try net.backward(g)
                     lossSum += losses.reduce(0, +)
                     correct += c
                     seen += idx.count
+                    if fusedSGD {
+                        try net.backwardApplyingSGD(g, learningRate: Float(lr))
+                        continue
+                    }
+                    try net.backward(g)
                 }
                 if l1 > 0 || l2 > 0 {
                     for p in params where p.penalized {
