@@ -8,8 +8,13 @@ import Foundation
 enum Ziggurat {
     static let r = 3.442619855899
     struct Tables { var k: [UInt32]; var w: [Double]; var f: [Double] }
-    static let tables: Tables = {
-        let m1 = 2147483648.0, v = 9.91256303526217e-3
+    /// Tables for 31-bit magnitudes (one draw per deviate).
+    static let tables = makeTables(m1: 2147483648.0)
+    /// Tables for 24-bit magnitudes: a 64-bit draw then yields two deviates (the noise hot loop).
+    static let tables24 = makeTables(m1: 16777216.0)
+
+    static func makeTables(m1: Double) -> Tables {
+        let v = 9.91256303526217e-3
         var k = [UInt32](repeating: 0, count: 128), w = [Double](repeating: 0, count: 128), f = [Double](repeating: 0, count: 128)
         var dn = r, tn = r
         let q = v / exp(-0.5 * dn * dn)
@@ -27,7 +32,7 @@ enum Ziggurat {
             w[i] = dn / m1
         }
         return Tables(k: k, w: w, f: f)
-    }()
+    }
 }
 
 extension RNG {
@@ -64,6 +69,56 @@ extension RNG {
     }
 }
 
+/// Two standard normal deviates per 64-bit draw: each 32-bit half gives a layer index (7 bits) and
+/// a signed 25-bit magnitude; the rare rejections fall back to the 31-bit sampler.
+@inline(__always)
+private func addPairs(_ buf: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>, std: Double, rng: inout RNG) {
+    let t = Ziggurat.tables24
+    t.k.withUnsafeBufferPointer { k in
+        t.w.withUnsafeBufferPointer { w in
+            var i = range.lowerBound
+            let end = range.upperBound
+            while i < end {
+                let bits = rng.next()
+                for half in 0..<2 where i < end {
+                    let u = UInt32(truncatingIfNeeded: half == 0 ? bits : bits >> 32)
+                    let iz = Int(u & 127)
+                    let hz = Int32(bitPattern: u & ~127) >> 7
+                    if hz.magnitude < k[iz] {
+                        buf[i] += Float(std * Double(hz) * w[iz])
+                    } else {
+                        buf[i] += Float(std * slowPath24(hz, iz, &rng))
+                    }
+                    i += 1
+                }
+            }
+        }
+    }
+}
+
+/// The ziggurat's wedge and tail tests for a 24-bit draw that missed the fast rectangle; a rejected
+/// draw starts over with a new (24-bit) draw, as the algorithm requires.
+private func slowPath24(_ hz0: Int32, _ iz0: Int, _ rng: inout RNG) -> Double {
+    let t = Ziggurat.tables24
+    var hz = hz0, iz = iz0
+    while true {
+        let x = Double(hz) * t.w[iz]
+        if iz == 0 {
+            var xx = 0.0, y = 0.0
+            repeat {
+                xx = -log(max(rng.uniform(), Double.leastNormalMagnitude)) / Ziggurat.r
+                y = -log(max(rng.uniform(), Double.leastNormalMagnitude))
+            } while y + y < xx * xx
+            return hz > 0 ? Ziggurat.r + xx : -Ziggurat.r - xx
+        }
+        if t.f[iz] + rng.uniform() * (t.f[iz - 1] - t.f[iz]) < exp(-0.5 * x * x) { return x }
+        let u = UInt32(truncatingIfNeeded: rng.next() >> 32)
+        iz = Int(u & 127)
+        hz = Int32(bitPattern: u & ~127) >> 7
+        if hz.magnitude < t.k[iz] { return Double(hz) * t.w[iz] }
+    }
+}
+
 /// Adds N(0, std²) noise to buffers, split into chunks that run on two threads. Each chunk draws
 /// from its own stream derived from `seed`, so the result does not depend on scheduling.
 public enum GaussianNoise {
@@ -81,8 +136,7 @@ public enum GaussianNoise {
                     DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
                         let (b, range) = chunks[c]
                         var rng = RNG.stream(seed: seed, index: UInt64(c))
-                        let buf = buffers[b]
-                        for i in range { buf[i] += Float(std * rng.gaussian(k, w, f)) }
+                        addPairs(buffers[b], range, std: std, rng: &rng)
                     }
                 }
             }
