@@ -58,55 +58,37 @@ struct NetworkTrainer {
         for epoch in 1...o.epochs {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: o.epochs)
             let order = orderRNG.permutation(n)
-            var batches = [[Int]]()
+            let batches: [[Int]]
             if let d = dp, d.sampling == .poisson {
-                // Poisson sampling by geometric skips: the gap to the next sampled record is
-                // Geometric(q), so a step costs O(batch) draws instead of n Bernoulli trials.
-                let logNot = log1p(-q)
-                for _ in 0..<stepsPerEpoch {
-                    var idx = [Int]()
-                    if q >= 1 { idx = Array(0..<n) } else {
-                        var i = -1
-                        while true {
-                            let u = max(sampleRNG.uniform(), Double.leastNormalMagnitude)
-                            i += 1 + Int(floor(log(u) / logNot))
-                            if i >= n { break }
-                            idx.append(i)
-                        }
-                    }
-                    batches.append(idx)
-                }
+                batches = (0..<stepsPerEpoch).map { _ in PoissonSampler.batch(n: n, rate: q, rng: &sampleRNG) }
             } else {
-                var start = 0
-                while start < n {
-                    batches.append(Array(order[start..<min(start + bsz, n)]))
-                    start += bsz
-                }
+                batches = stride(from: 0, to: n, by: bsz).map { Array(order[$0..<min($0 + bsz, n)]) }
             }
             var lossSum = 0.0, correct = 0, seen = 0
             for idx in batches {
-                if let d = dp {
-                    if idx.isEmpty {
-                        for p in params { p.grad = Matrix(rows: p.value.rows, cols: p.value.cols) }
+                if dp != nil && idx.isEmpty {
+                    // An empty Poisson batch: the update is noise only.
+                    for p in params { p.grad = Matrix(rows: p.value.rows, cols: p.value.cols) }
+                } else {
+                    let xb = train.features.rows(idx)
+                    let yb = idx.map { train.labels[$0] }
+                    ctx.training = true
+                    let z = try net.forward(xb, &ctx)
+                    // DP divides by the expected batch size (Opacus semantics), plain SGD by the actual one.
+                    let (losses, g, c) = loss.lossAndGradient(z, yb, normalizer: dp == nil ? nil : bsz)
+                    lossSum += losses.reduce(0, +)
+                    correct += c
+                    seen += idx.count
+                    if let d = dp {
+                        try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz)
+                    } else if fusedSGD {
+                        try net.backwardApplyingSGD(g, learningRate: Float(lr))
+                        continue
                     } else {
-                        let xb = train.features.rows(idx)
-                        let yb = idx.map { train.labels[$0] }
-                        ctx.training = true
-                        let z = try net.forward(xb, &ctx)
-                        let (losses, g0, c) = loss.lossAndGradient(z, yb, normalizer: bsz)
-                        var g = g0
-                        for l in net.layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
-                        var norms = [Float](repeating: 0, count: idx.count)
-                        for l in net.layers { try l.addPerExampleSquaredNorms(&norms) }
-                        // The kept gradients carry the 1/B normaliser: ‖∇ᵢ‖ = B·√normsᵢ.
-                        let clip = Float(d.clip)
-                        let factors = norms.map { min(1, clip / (Float(bsz) * $0.squareRoot() + 1e-6)) }
-                        let scale: [Float]? = factors.allSatisfy { $0 == 1 } ? nil : factors
-                        for l in net.layers { try l.accumulateParameterGradients(rowScale: scale) }
-                        lossSum += losses.reduce(0, +)
-                        correct += c
-                        seen += idx.count
+                        try net.backward(g)
                     }
+                }
+                if let d = dp {
                     if sigma > 0 {
                         // Gaussian noise of std σ·C on the clipped sum, divided (like the sum) by
                         // the expected batch size.
@@ -115,20 +97,6 @@ struct NetworkTrainer {
                         withGradientBuffers(params[...]) { GaussianNoise.add(std: std, seed: stepSeed, to: $0) }
                     }
                     dpSteps += 1
-                } else {
-                    let xb = train.features.rows(idx)
-                    let yb = idx.map { train.labels[$0] }
-                    ctx.training = true
-                    let z = try net.forward(xb, &ctx)
-                    let (losses, g, c) = loss.lossAndGradient(z, yb)
-                    lossSum += losses.reduce(0, +)
-                    correct += c
-                    seen += idx.count
-                    if fusedSGD {
-                        try net.backwardApplyingSGD(g, learningRate: Float(lr))
-                        continue
-                    }
-                    try net.backward(g)
                 }
                 if l1 > 0 || l2 > 0 {
                     for p in params where p.penalized {
