@@ -125,7 +125,6 @@ static inline void *pl_extraspace(lua_State *L) { return lua_getextraspace(L); }
 
 /* The macros. */
 static inline void pl_pop(lua_State *L, int n) { lua_pop(L, n); }
-static inline void pl_newtable(lua_State *L) { lua_newtable(L); }
 static inline int pl_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
 static inline const char *pl_tostring(lua_State *L, int idx, size_t *len) { return lua_tolstring(L, idx, len); }
 static inline lua_Number pl_tonumber(lua_State *L, int idx, int *isnum) { return lua_tonumberx(L, idx, isnum); }
@@ -135,23 +134,9 @@ static inline int pl_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int pl_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline void pl_insert(lua_State *L, int idx) { lua_insert(L, idx); }
 static inline void pl_remove(lua_State *L, int idx) { lua_remove(L, idx); }
-static inline void pl_replace(lua_State *L, int idx) { lua_replace(L, idx); }
 static inline void *pl_newuserdata(lua_State *L, size_t size) { return lua_newuserdatauv(L, size, 0); }
-static inline void pl_getglobal_table(lua_State *L) { lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS); }
 static inline int pl_loadbuffer(lua_State *L, const char *buf, size_t sz, const char *name) {
     return luaL_loadbufferx(L, buf, sz, name, "t");
 }
-/* Debug helpers: a traceback message handler for pcall. */
-static inline int pl_traceback_handler(lua_State *L) {
-    const char *msg = lua_tostring(L, 1);
-    if (msg == NULL) {
-        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
-        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-    }
-    luaL_traceback(L, L, msg, 1);
-    return 1;
-}
-static inline void pl_pushtraceback_handler(lua_State *L) { lua_pushcfunction(L, pl_traceback_handler); }
-static inline int pl_upvalue_count_ok(void) { return 1; }
 
 #endif

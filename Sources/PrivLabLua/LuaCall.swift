@@ -20,6 +20,9 @@ public struct LuaCall {
         return Int32(vs.count)
     }
 
+    /// Pushes argument 1 again (methods that return their receiver, for chaining).
+    public func pushReceiver() { lua_pushvalue(L, 1) }
+
     /// Pushes an engine object as userdata of class `typeName`.
     public func pushObject(_ obj: AnyObject, _ typeName: String) {
         LuaObjects.push(L, LuaObjectBox(obj, typeName: typeName))

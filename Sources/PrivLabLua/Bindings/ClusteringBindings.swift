@@ -11,11 +11,6 @@ final class KMeansObject {
     init(_ k: KMeans) { km = k }
 }
 
-extension LuaCall {
-    /// Features from a Dataset or a list of rows, for unsupervised models.
-    func unsupervisedInput(_ i: Int32, fn: String) throws -> Matrix { try features(i, fn: fn) }
-}
-
 extension Runtime {
     func installClustering() {
         define("gmm") { call in
@@ -49,17 +44,17 @@ extension Runtime {
         var g = [String: HostFunction]()
         func gmm(_ call: LuaCall, _ m: String) throws -> GaussianMixture { try call.this(GMMObject.self, "GMM", method: m).gmm }
         g["fit"] = { call in
-            try gmm(call, "fit").fit(try call.unsupervisedInput(2, fn: "GMM.fit"))
-            lua_pushvalue_self(call)
+            try gmm(call, "fit").fit(try call.features(2, fn: "GMM.fit"))
+            call.pushReceiver()
             return 1
         }
-        g["score"] = { call in call.results(.number(try gmm(call, "score").score(try call.unsupervisedInput(2, fn: "GMM.score")))) }
-        g["score_samples"] = { call in call.results(.numbers(try gmm(call, "score_samples").scoreSamples(try call.unsupervisedInput(2, fn: "GMM.score_samples")))) }
-        g["bic"] = { call in call.results(.number(try gmm(call, "bic").bic(try call.unsupervisedInput(2, fn: "GMM.bic")))) }
-        g["aic"] = { call in call.results(.number(try gmm(call, "aic").aic(try call.unsupervisedInput(2, fn: "GMM.aic")))) }
-        g["predict"] = { call in call.results(.ints(try gmm(call, "predict").predict(try call.unsupervisedInput(2, fn: "GMM.predict")))) }
+        g["score"] = { call in call.results(.number(try gmm(call, "score").score(try call.features(2, fn: "GMM.score")))) }
+        g["score_samples"] = { call in call.results(.numbers(try gmm(call, "score_samples").scoreSamples(try call.features(2, fn: "GMM.score_samples")))) }
+        g["bic"] = { call in call.results(.number(try gmm(call, "bic").bic(try call.features(2, fn: "GMM.bic")))) }
+        g["aic"] = { call in call.results(.number(try gmm(call, "aic").aic(try call.features(2, fn: "GMM.aic")))) }
+        g["predict"] = { call in call.results(.ints(try gmm(call, "predict").predict(try call.features(2, fn: "GMM.predict")))) }
         g["predict_proba"] = { call in
-            call.results(.list(try gmm(call, "predict_proba").predictProba(try call.unsupervisedInput(2, fn: "GMM.predict_proba")).map { .numbers($0) }))
+            call.results(.list(try gmm(call, "predict_proba").predictProba(try call.features(2, fn: "GMM.predict_proba")).map { .numbers($0) }))
         }
         g["means"] = { call in call.results(.list(try gmm(call, "means").means.map { .numbers($0) })) }
         g["weights"] = { call in call.results(.numbers(try gmm(call, "weights").weights)) }
@@ -91,11 +86,11 @@ extension Runtime {
         var k = [String: HostFunction]()
         func km(_ call: LuaCall, _ m: String) throws -> KMeans { try call.this(KMeansObject.self, "KMeans", method: m).km }
         k["fit"] = { call in
-            try km(call, "fit").fit(try call.unsupervisedInput(2, fn: "KMeans.fit"))
-            lua_pushvalue_self(call)
+            try km(call, "fit").fit(try call.features(2, fn: "KMeans.fit"))
+            call.pushReceiver()
             return 1
         }
-        k["predict"] = { call in call.results(.ints(try km(call, "predict").predict(try call.unsupervisedInput(2, fn: "KMeans.predict")))) }
+        k["predict"] = { call in call.results(.ints(try km(call, "predict").predict(try call.features(2, fn: "KMeans.predict")))) }
         k["save"] = { call in
             try ModelFile.save(.kmeans(try km(call, "save")), to: try call.string(2, fn: "KMeans.save", arg: "argument 1 (path)"))
             return 0

@@ -1,3 +1,4 @@
+import CLua
 import Foundation
 import PrivLab
 
@@ -254,7 +255,7 @@ extension Runtime {
         m["fit"] = { call in
             let s = try call.this(ScalerObject.self, "Scaler", method: "fit")
             try s.scaler.fit(try call.dataset(2, fn: "Scaler.fit", arg: "argument 1").features)
-            lua_pushvalue_self(call)
+            call.pushReceiver()
             return 1
         }
         m["transform"] = { call in
@@ -275,7 +276,3 @@ extension Runtime {
         })
     }
 }
-
-import CLua
-/// Pushes argument 1 again (methods that return their receiver for chaining).
-func lua_pushvalue_self(_ call: LuaCall) { lua_pushvalue(call.L, 1) }
