@@ -240,6 +240,19 @@ public final class NeuralNetwork: Classifier {
         try NetworkTrainer(network: self).fit(train, validation: validation, observer: observer)
     }
 
+    /// Trains one stage of incremental training (see `TrainingStage`).
+    @discardableResult
+    public func fit(_ train: Dataset, stage: TrainingStage, observer: TrainingObserver = TrainingObserver()) throws -> [EpochRecord] {
+        try NetworkTrainer(network: self, stage: stage).fit(train, validation: nil, observer: observer)
+    }
+
+    /// A copy with the same architecture and options but another seed, untrained.
+    public func reseeded(_ seed: UInt64) throws -> NeuralNetwork {
+        var o = options
+        o.seed = seed
+        return try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint)
+    }
+
     func setHistory(_ h: [EpochRecord], bestEpoch: Int?) {
         history = h
         self.bestEpoch = bestEpoch

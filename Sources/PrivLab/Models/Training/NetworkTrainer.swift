@@ -4,16 +4,23 @@ import Foundation
 /// rate schedule, validation and early stopping.
 struct NetworkTrainer {
     let network: NeuralNetwork
+    /// Incremental training (SISA slices): continue from the current parameters, for a possibly
+    /// fractional number of epochs, with random streams from another seed. nil is a plain `fit`.
+    var stage: TrainingStage? = nil
 
     func fit(_ trainIn: Dataset, validation valIn: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         let net = network, o = net.options
+        let streamSeed = stage?.seed ?? o.seed
+        let epochBudget = stage?.epochs ?? Double(o.epochs)
+        guard epochBudget.isFinite, epochBudget > 0 else { throw PrivLabError.invalidArgument("fit: the epoch budget must be positive") }
+        let epochCount = Int(epochBudget.rounded(.up))
         guard trainIn.size > 0 else { throw PrivLabError.invalidArgument("fit: the training set is empty") }
         guard trainIn.classes >= 2 else { throw PrivLabError.invalidArgument("fit: need at least 2 classes, the data has \(trainIn.classes)") }
         try trainIn.checkFinite()
         var train = trainIn
         var val = valIn
         if val == nil, let f = o.validationSplit {
-            let (rest, part) = try trainIn.split(.fraction(f), stratified: true, seed: RNG.stream(seed: o.seed, index: 3).seedValue)
+            let (rest, part) = try trainIn.split(.fraction(f), stratified: true, seed: RNG.stream(seed: streamSeed, index: 3).seedValue)
             train = rest
             val = part
         }
@@ -27,13 +34,20 @@ struct NetworkTrainer {
             try v.checkFinite()
         }
         let shape = try net.exampleShape(for: train)
-        try net.build(inputShape: shape, classes: max(train.classes, val?.classes ?? 0))
+        let classes = max(train.classes, val?.classes ?? 0)
+        if stage?.warmStart == true && net.isFitted {
+            guard net.inputShape == shape, net.classes == classes else {
+                throw PrivLabError.shape("fit: cannot continue training a model built for \(net.inputShape) inputs and \(net.classes) classes on data with \(shape) and \(classes)")
+            }
+        } else {
+            try net.build(inputShape: shape, classes: classes)
+        }
         let params = net.parameters
         let opt = Optimizer(kind: o.optimizer, momentum: o.momentum, nesterov: o.nesterov,
                             beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon)
         let loss = SoftmaxCrossEntropy(temperature: o.temperature, labelSmoothing: o.labelSmoothing)
-        var orderRNG = RNG.stream(seed: o.seed, index: 1)
-        var ctx = ForwardContext(training: true, rng: RNG.stream(seed: o.seed, index: 2))
+        var orderRNG = RNG.stream(seed: streamSeed, index: 1)
+        var ctx = ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2))
         let n = train.size, bsz = min(o.batchSize, n)
         // DP-SGD: sampling rate, steps and the noise multiplier (calibrated to a target ε if asked).
         let dp = o.dp
@@ -42,28 +56,31 @@ struct NetworkTrainer {
         let accountant = try RDPAccountant()
         var sigma = dp?.noise ?? 0
         if let d = dp, d.noise == nil, let target = d.targetEpsilon {
-            let total = [PrivacyPhase(sampleRate: q, noise: 1, steps: o.epochs * stepsPerEpoch)]
+            let total = [PrivacyPhase(sampleRate: q, noise: 1, steps: epochCount * stepsPerEpoch)]
             sigma = try NoiseCalibration.noise(forEpsilon: target, phases: total, delta: d.delta) {
                 try accountant.epsilon($0, delta: d.delta).epsilon
             }
         }
-        var noiseRNG = RNG.stream(seed: o.seed, index: 4)
-        var sampleRNG = RNG.stream(seed: o.seed, index: 5)
+        var noiseRNG = RNG.stream(seed: streamSeed, index: 4)
+        var sampleRNG = RNG.stream(seed: streamSeed, index: 5)
         var dpSteps = 0
         var history = [EpochRecord]()
         var best = Double.infinity, bestEpoch: Int? = nil, bestParams: [[Float]]? = nil, wait = 0
         let l1 = Float(o.l1), l2 = Float(o.l2)
         // Plain SGD without momentum or penalties is fused into the backward pass.
         let fusedSGD = dp == nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
-        for epoch in 1...o.epochs {
-            let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: o.epochs)
+        for epoch in 1...epochCount {
+            let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: epochCount)
             let order = orderRNG.permutation(n)
-            let batches: [[Int]]
+            var batches: [[Int]]
             if let d = dp, d.sampling == .poisson {
                 batches = (0..<stepsPerEpoch).map { _ in PoissonSampler.batch(n: n, rate: q, rng: &sampleRNG) }
             } else {
                 batches = stride(from: 0, to: n, by: bsz).map { Array(order[$0..<min($0 + bsz, n)]) }
             }
+            // A fractional last epoch runs that fraction of its mini-batches (at least one).
+            let fraction = epochBudget - Double(epoch - 1)
+            if fraction < 1 { batches = Array(batches.prefix(max(1, Int((fraction * Double(batches.count)).rounded())))) }
             var lossSum = 0.0, correct = 0, seen = 0
             for idx in batches {
                 if dp != nil && idx.isEmpty {
@@ -133,7 +150,7 @@ struct NetworkTrainer {
             }
             history.append(rec)
             net.setHistory(history, bestEpoch: bestEpoch)
-            observer.progress?(epoch, o.epochs)
+            observer.progress?(epoch, epochCount)
             var stop = false
             if let patience = o.patience, let vl = rec.validationLoss {
                 if vl < best - o.minDelta {
@@ -152,6 +169,20 @@ struct NetworkTrainer {
         if let bp = bestParams, bestEpoch != history.last?.epoch { try net.setParameterValues(bp) }
         net.setHistory(history, bestEpoch: o.patience != nil ? bestEpoch : nil)
         return history
+    }
+}
+
+/// One stage of incremental training: start from the model's current parameters (if it has any),
+/// train `epochs` epochs (the last one possibly partial), drawing batch order, dropout and noise from
+/// `seed`'s streams. SISA trains each slice this way (Bourtoule et al. 2021, §IV-B).
+public struct TrainingStage: Sendable {
+    public var epochs: Double
+    public var seed: UInt64
+    public var warmStart: Bool
+    public init(epochs: Double, seed: UInt64, warmStart: Bool) {
+        self.epochs = epochs
+        self.seed = seed
+        self.warmStart = warmStart
     }
 }
 

@@ -1,0 +1,483 @@
+import Foundation
+
+/// SISA training (Bourtoule et al., "Machine Unlearning", IEEE S&P 2021): the training set is
+/// **S**harded, one constituent model is trained per shard in **I**solation, each shard is **S**liced
+/// and trained incrementally with a checkpoint after every slice stage, and predictions
+/// **A**ggregate the constituents.
+///
+/// Unlearning is exact by construction: every constituent is a deterministic function of its
+/// shard's records (placed by record id alone, see `SISAOptions.placement`) and of seeds, and every
+/// checkpoint is keyed by the hash of exactly what its training depended on. After a deletion, the
+/// ensemble recomputes the keys; stages whose key still exists are reused, the others are retrained
+/// from the last reusable checkpoint. The result is bit-for-bit the ensemble a fresh `fit` on the
+/// remaining data produces — `fingerprint()` lets a test or an auditor check that.
+public final class SISAEnsemble: Classifier {
+    public let options: SISAOptions
+    let factory: SISAModelFactory
+    let store: SISACheckpointStore
+    /// A user-supplied aggregation rule (constituent probabilities, constituent weights) → n×K scores,
+    /// used when `options.aggregation` is not a built-in.
+    public var customAggregator: (([Matrix?], [Double]) throws -> Matrix)?
+    /// Test hook: called at each step of a request ("request-logged", "stage-trained",
+    /// "request-done", "gc"); throwing there simulates a crash at that point.
+    public var faultInjector: ((String) throws -> Void)?
+
+    /// The dataset given to `fit` (removed records included; `removedIds` says which).
+    public private(set) var data: Dataset?
+    public private(set) var removedIds: Set<Int> = []
+    /// Live record ids per shard and slice (sorted), and the stacking hold-out.
+    public private(set) var sliceIds: [[[Int]]] = []
+    public private(set) var holdoutIds: [Int] = []
+    private var constituents: [Classifier?] = []
+    private var finalCheckpoints: [SISACheckpoint?] = []
+    private var metaLearner: NeuralNetwork?
+    private var configKey: UInt64 = 0
+    private var positions: [Int: Int] = [:]
+    /// Set when a request was interrupted: the in-memory state is stale until `fit` reopens it.
+    public private(set) var interrupted = false
+    /// What the last `fit` (or reopening) trained.
+    public private(set) var lastFitWork: SISAWork? = nil
+
+    public init(options: SISAOptions, model: Classifier, directory: String? = nil) throws {
+        try options.validate()
+        self.options = options
+        self.factory = try SISAModelFactory(model)
+        self.store = try SISACheckpointStore(directory: directory)
+    }
+
+    public var directory: String? { store.directory }
+    public var stageEpochs: Double { options.epochsPerStage(modelEpochs: factory.network.options.epochs) }
+
+    // MARK: Classifier
+
+    public var summary: String {
+        "SISA(shards=\(options.shards), slices=\(options.slices), \(options.aggregation), \(options.sharding.rawValue) sharding) of \(factory.template.summary)"
+    }
+    public var isFitted: Bool { data != nil && !interrupted }
+    public var parameterCount: Int {
+        finalCheckpoints.reduce(0) { $0 + ($1?.parameters.reduce(0) { $0 + $1.count } ?? 0) } + (metaLearner?.parameterCount ?? 0)
+    }
+    public var history: [EpochRecord] { [] }
+
+    public func cloneUntrained() throws -> Classifier {
+        let e = try SISAEnsemble(options: options, model: try factory.template.cloneUntrained())
+        e.customAggregator = customAggregator
+        return e
+    }
+
+    /// Trains the ensemble on `train`. With a directory that already holds this ensemble (same
+    /// options, model and data), reopens it instead: logged requests are applied and only missing
+    /// checkpoints are trained.
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+        guard train.size > 0 else { throw PrivLabError.invalidArgument("sisa: the training set is empty") }
+        try train.checkFinite()
+        let key = try configurationKey(train)
+        // A persistent ensemble's request log: every logged request is applied, including one that
+        // was interrupted (its outcome does not depend on when it is computed).
+        var removed = Set<Int>()
+        var log: SISARequestLog? = nil
+        if let dir = directory {
+            if let old = try SISARequestLog.read(dir) {
+                guard old.config == hex(key) else {
+                    throw PrivLabError.invalidArgument("sisa: \(dir) holds an ensemble with other options, model or data; use another dir or delete it")
+                }
+                for r in old.requests { removed.formUnion(r.ids) }
+                log = old
+            } else {
+                log = SISARequestLog(config: hex(key))
+                try log!.write(dir)
+            }
+        }
+        data = train
+        positions = train.positionsById()
+        removedIds = removed
+        configKey = key
+        interrupted = true
+        lastFitWork = try reconcile()
+        if let dir = directory, var l = log, l.requests.contains(where: { !$0.done }) {
+            for i in l.requests.indices { l.requests[i].done = true }
+            try l.write(dir)
+        }
+        interrupted = false
+        collectGarbage()
+        return []
+    }
+
+    public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
+        try checkReady()
+        let k = classes
+        let probs = try constituents.map { try $0?.predictProba(x, temperature: temperature) }
+        switch options.aggregation {
+        case "vote": return SISAAggregation.vote(probs, weights: constituentWeights, classes: k, rows: x.rows)
+        case "mean": return SISAAggregation.mean(probs, weights: constituentWeights, classes: k, rows: x.rows)
+        case "stack":
+            return try metaLearner!.predictProba(SISAAggregation.stackFeatures(probs, classes: k, rows: x.rows), temperature: 1)
+        default:
+            guard let agg = customAggregator else {
+                throw PrivLabError.invalidArgument("sisa: no aggregator '\(options.aggregation)' is available")
+            }
+            let s = try agg(probs, constituentWeights)
+            guard s.rows == x.rows, s.cols == k else {
+                throw PrivLabError.shape("aggregator '\(options.aggregation)' returned \(s.rows)×\(s.cols) scores, expected \(x.rows)×\(k)")
+            }
+            if s.hasNonFinite { throw PrivLabError.invalidArgument("aggregator '\(options.aggregation)' returned NaN or infinite scores") }
+            return s
+        }
+    }
+
+    /// Log of the aggregated probabilities (floored at 1e-12): the ensemble's "logits".
+    public func logits(_ x: Matrix) throws -> Matrix {
+        var p = try predictProba(x, temperature: 1)
+        p.data = p.data.map { Foundation.log(max($0, 1e-12)) }
+        return p
+    }
+
+    public func predict(_ x: Matrix) throws -> [Int] { try predictProba(x, temperature: 1).argmaxRows() }
+
+    public func accuracy(_ ds: Dataset) throws -> Double {
+        guard ds.size > 0 else { throw PrivLabError.invalidArgument("accuracy: the dataset is empty") }
+        return try Metrics.accuracy(ds.labels, predict(ds.features))
+    }
+
+    /// −log of the aggregated probability of the true class (floored at 1e-12).
+    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
+        let p = try predictProba(ds.features, temperature: 1)
+        return ds.labels.enumerated().map { -Foundation.log(max(Double(p[$0.offset, $0.element]), 1e-12)) }
+    }
+
+    // MARK: Unlearning
+
+    /// Forgets the records `ids` (one request, however many ids): the affected shards restart from
+    /// their last checkpoint that never saw any of them and retrain the remaining slices. Unknown,
+    /// repeated or already-removed ids are an error and change nothing.
+    public func unlearn(_ ids: [Int]) throws -> SISAUnlearningReport {
+        try checkReady()
+        guard !ids.isEmpty else { throw PrivLabError.invalidArgument("unlearn: no record ids given") }
+        var seen = Set<Int>()
+        var unknown = [Int](), again = [Int](), dup = [Int]()
+        for id in ids {
+            if !seen.insert(id).inserted { dup.append(id) }
+            else if positions[id] == nil { unknown.append(id) }
+            else if removedIds.contains(id) { again.append(id) }
+        }
+        func list(_ a: [Int]) -> String { a.prefix(5).map(String.init).joined(separator: ", ") + (a.count > 5 ? ", … (\(a.count) in all)" : "") }
+        if !unknown.isEmpty { throw PrivLabError.invalidArgument("unlearn: no record with id \(list(unknown)) in the training set") }
+        if !again.isEmpty { throw PrivLabError.invalidArgument("unlearn: record \(list(again)) was already removed") }
+        if !dup.isEmpty { throw PrivLabError.invalidArgument("unlearn: id \(list(dup)) is listed twice") }
+
+        let liveBefore = liveCount
+        if let dir = directory {
+            guard var log = try SISARequestLog.read(dir) else { throw PrivLabError.io("sisa: \(dir)/requests.json has disappeared") }
+            log.requests.append(.init(ids: ids.sorted(), done: false))
+            try log.write(dir)
+            try fault("request-logged")
+        }
+        removedIds.formUnion(ids)
+        interrupted = true
+        let work = try reconcile()
+        if let dir = directory, var log = try SISARequestLog.read(dir) {
+            for i in log.requests.indices { log.requests[i].done = true }
+            try log.write(dir)
+            try fault("request-done")
+        }
+        interrupted = false
+        collectGarbage()
+        try fault("gc")
+
+        let live = liveCount
+        let e = factory.network.options.epochs
+        let cost = SISACostModel(records: liveBefore, shards: options.shards, slices: options.slices, epochs: e)
+        let secondsPerSample = work.samples > 0 ? work.seconds / work.samples : 0
+        let ensembleSamples = fullEnsembleSamples()
+        return SISAUnlearningReport(
+            removed: ids.count, work: work,
+            fullEnsembleSamples: ensembleSamples, fullEnsembleSeconds: ensembleSamples * secondsPerSample,
+            monolithicSamples: Double(live) * Double(e), monolithicSeconds: Double(live) * Double(e) * secondsPerSample,
+            expectedSamples: ids.count == 1 ? cost.singleRequest : cost.batched(ids.count))
+    }
+
+    /// The samples (record-epochs) retraining the whole ensemble on the live data costs.
+    public func fullEnsembleSamples() -> Double {
+        var total = 0.0
+        for s in sliceIds {
+            var cum = 0
+            for sl in s {
+                cum += sl.count
+                if cum > 0 { total += Double(cum) * stageEpochs }
+            }
+        }
+        return total
+    }
+
+    // MARK: Inspection
+
+    /// A hash of every constituent's parameters (and scalers, and the meta-learner): equal
+    /// fingerprints mean bit-identical ensembles.
+    public func fingerprint() throws -> String {
+        try checkReady()
+        var h = ContentHash()
+        for (s, c) in finalCheckpoints.enumerated() {
+            h.add(s)
+            guard let c = c else { h.add(-1); continue }
+            for p in c.parameters { h.add(p) }
+            for sc in c.scalers { h.add(sc.offset); h.add(sc.scale) }
+        }
+        if let m = metaLearner { for p in m.parameterValues() { h.add(p) } }
+        return h.hex
+    }
+
+    /// Live records per shard.
+    public var shardSizes: [Int] { sliceIds.map { $0.reduce(0) { $0 + $1.count } } }
+    /// Live records per shard and class.
+    public var shardClassCounts: [[Int]] {
+        guard let d = data else { return [] }
+        return sliceIds.map { slices in
+            var c = [Int](repeating: 0, count: d.classes)
+            for sl in slices { for id in sl { c[d.labels[positions[id]!]] += 1 } }
+            return c
+        }
+    }
+    public var liveCount: Int { (data?.size ?? 0) - removedIds.count }
+    public var classes: Int { data?.classes ?? 0 }
+    /// The constituent of shard `s` (nil for an empty shard).
+    public func constituent(_ s: Int) -> Classifier? { s < constituents.count ? constituents[s] : nil }
+
+    // MARK: Internals
+
+    private func checkReady() throws {
+        if interrupted {
+            throw PrivLabError.message(directory == nil
+                ? "sisa: training was interrupted; call fit(ds) to train the ensemble again"
+                : "sisa: a request was interrupted; call fit(ds) to reopen \(directory!) and complete it")
+        }
+        guard data != nil else { throw PrivLabError.invalidArgument("sisa: the ensemble is not fitted yet: call fit first") }
+    }
+
+    private func fault(_ step: String) throws { try faultInjector?(step) }
+
+    private func hex(_ v: UInt64) -> String { SISACheckpointStore.hex(v) }
+
+    private var constituentWeights: [Double] {
+        let sizes = shardSizes
+        return constituents.enumerated().map { s, c in c == nil ? 0 : (options.weightBySize ? Double(sizes[s]) : 1) }
+    }
+
+    /// Hash of the options (worker count aside), the template model and the whole dataset.
+    private func configurationKey(_ d: Dataset) throws -> UInt64 {
+        var o = options
+        o.workers = 1
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        var h = ContentHash()
+        h.add(String(decoding: try enc.encode(o), as: UTF8.self))
+        h.add(factory.identity)
+        h.add(d.ids)
+        h.add(d.labels)
+        h.add(d.classes)
+        h.add(d.features.data)
+        h.add(d.imageShape ?? [])
+        return h.value
+    }
+
+    /// The key of stage `r` of shard `s` given its cumulative record ids: everything that stage's
+    /// checkpoint depends on.
+    private func stageKey(shard s: Int, stage r: Int, cumulative: [Int]) -> UInt64 {
+        var h = ContentHash()
+        h.add(configKey)
+        h.add(s)
+        h.add(r)
+        h.add(cumulative)
+        return h.value
+    }
+
+    /// Places the live records and brings every constituent up to date, training only the stages
+    /// whose checkpoint key is missing (in parallel over shards). Returns what was trained.
+    private func reconcile() throws -> SISAWork {
+        let start = Date()
+        guard let d = data else { throw PrivLabError.invalidArgument("sisa: no data") }
+        let S = options.shards, R = options.slices
+        var slices = [[[Int]]](repeating: [[Int]](repeating: [], count: R), count: S)
+        var holdout = [Int]()
+        for (i, id) in d.ids.enumerated() where !removedIds.contains(id) {
+            switch options.placement(id: id, label: d.labels[i]) {
+            case .holdout: holdout.append(id)
+            case .shard(let s, let r): slices[s][r].append(id)
+            }
+        }
+        for s in 0..<S { for r in 0..<R { slices[s][r].sort() } }
+        holdout.sort()
+        sliceIds = slices
+        holdoutIds = holdout
+
+        // Stage keys, and the first stage of each shard whose checkpoint is missing.
+        var keys = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: R), count: S)
+        var cumulativeIds = [[[Int]]](repeating: [], count: S)
+        struct Job { let shard: Int; let from: Int; let cost: Double }
+        var jobs = [Job]()
+        for s in 0..<S {
+            var cum = [Int]()
+            var firstMissing: Int? = nil
+            for r in 0..<R {
+                cum = (cum + slices[s][r]).sorted()
+                cumulativeIds[s].append(cum)
+                guard !cum.isEmpty else { continue }
+                let k = stageKey(shard: s, stage: r, cumulative: cum)
+                keys[s][r] = k
+                if firstMissing == nil && !store.contains(k) { firstMissing = r }
+            }
+            if let f = firstMissing {
+                let cost = (f..<R).reduce(0.0) { $0 + Double(cumulativeIds[s][$1].count) }
+                jobs.append(Job(shard: s, from: f, cost: cost))
+            }
+        }
+
+        // Train the missing stages: longest jobs first, one BLAS thread per worker when parallel.
+        jobs.sort { ($0.cost, -$0.shard) > ($1.cost, -$1.shard) }
+        let epochsPerStage = stageEpochs
+        let seed = options.seed
+        var results = [Result<(stages: Int, samples: Double, records: Int), Error>?](repeating: nil, count: jobs.count)
+        let lock = NSLock()
+        var next = 0
+        let runJob: (Int) -> Void = { [self] j in
+            let job = jobs[j]
+            let r: Result<(stages: Int, samples: Double, records: Int), Error> = Result {
+                var from: SISACheckpoint? = nil
+                if job.from > 0, let k = keys[job.shard][job.from - 1] {
+                    guard let c = store.load(k, factory: factory) else {
+                        throw PrivLabError.message("sisa: checkpoint \(hex(k)) vanished while retraining")
+                    }
+                    from = c
+                }
+                var stages = 0, samples = 0.0
+                for r in job.from..<R {
+                    let ids = cumulativeIds[job.shard][r]
+                    guard let k = keys[job.shard][r] else { continue }
+                    let part = d.rows(ids.map { positions[$0]! })
+                    let stageSeed = mix64(seed ^ mix64(UInt64(job.shard) << 20 | UInt64(r)))
+                    let c = try factory.trainStage(data: part, from: from, seed: seed, shard: job.shard,
+                                                   stage: TrainingStage(epochs: epochsPerStage, seed: stageSeed, warmStart: from != nil))
+                    try store.save(k, c, factory: factory, seed: seed, shard: job.shard)
+                    lock.lock()
+                    let f: Result<Void, Error> = Result { try fault("stage-trained") }
+                    lock.unlock()
+                    try f.get()
+                    from = c
+                    stages += 1
+                    samples += Double(ids.count) * epochsPerStage
+                }
+                return (stages, samples, cumulativeIds[job.shard][R - 1].count)
+            }
+            lock.lock()
+            results[j] = r
+            lock.unlock()
+        }
+        let parallel = min(options.workers, jobs.count)
+        if parallel > 1 {
+            let saved = BLASThreads.count
+            BLASThreads.count = 1
+            DispatchQueue.concurrentPerform(iterations: parallel) { _ in
+                while true {
+                    lock.lock()
+                    let j = next
+                    next += 1
+                    lock.unlock()
+                    if j >= jobs.count { break }
+                    runJob(j)
+                }
+            }
+            BLASThreads.count = saved
+        } else {
+            for j in jobs.indices { runJob(j) }
+        }
+        var work = SISAWork()
+        for (j, r) in results.enumerated() {
+            let v = try r!.get()
+            work.shardsTouched.append(jobs[j].shard)
+            work.stagesRetrained += v.stages
+            work.samples += v.samples
+            work.records += v.records
+        }
+        work.shardsTouched.sort()
+
+        // Materialise the constituents from their final checkpoints.
+        var models = [Classifier?](), finals = [SISACheckpoint?]()
+        for s in 0..<S {
+            guard let k = keys[s].last ?? nil else { models.append(nil); finals.append(nil); continue }
+            guard let c = store.load(k, factory: factory) else { throw PrivLabError.message("sisa: checkpoint \(hex(k)) is missing") }
+            finals.append(c)
+            models.append(try factory.model(seed: seed, shard: s, restoring: c))
+        }
+        guard models.contains(where: { $0 != nil }) else { throw PrivLabError.invalidArgument("sisa: no records are left to train on") }
+        constituents = models
+        finalCheckpoints = finals
+        stageKeysInUse = Set(keys.flatMap { $0.compactMap { $0 } })
+
+        if options.aggregation == "stack" {
+            let t0 = Date()
+            try trainMetaLearner()
+            work.metaSeconds = Date().timeIntervalSince(t0)
+        } else {
+            metaLearner = nil
+        }
+        work.seconds = Date().timeIntervalSince(start)
+        return work
+    }
+
+    private var stageKeysInUse = Set<UInt64>()
+
+    private func collectGarbage() { store.collectGarbage(keep: stageKeysInUse) }
+
+    /// Stacking: a softmax regression on the constituents' probabilities for the held-out records
+    /// (never seen by any constituent). Deterministic and cheap, so it is retrained after every change.
+    private func trainMetaLearner() throws {
+        guard let d = data else { return }
+        guard holdoutIds.count >= 2 else {
+            throw PrivLabError.invalidArgument("sisa: stacking needs held-out records; raise stack_holdout (only \(holdoutIds.count) held out)")
+        }
+        let held = d.rows(holdoutIds.map { positions[$0]! })
+        let probs = try constituents.map { try $0?.predictProba(held.features, temperature: 1) }
+        let x = SISAAggregation.stackFeatures(probs, classes: d.classes, rows: held.size)
+        var o = TrainingOptions()
+        o.optimizer = .adam
+        o.learningRate = 0.01
+        o.epochs = 30
+        o.batchSize = 64
+        o.seed = mix64(options.seed ^ 0x57AC)
+        let meta = try NeuralNetwork.softmaxRegression(options: o)
+        var ds = try Dataset(features: x, labels: held.labels, classes: d.classes, ids: held.ids, name: "stacking")
+        ds.name = "stacking"
+        try meta.fit(ds)
+        metaLearner = meta
+    }
+}
+
+/// What one `fit` or unlearning request trained.
+public struct SISAWork: Sendable {
+    /// Shards that were (re)trained, ascending.
+    public var shardsTouched: [Int] = []
+    /// Slice stages trained.
+    public var stagesRetrained = 0
+    /// Record-epochs processed (the paper's cost unit).
+    public var samples = 0.0
+    /// Distinct records in the retrained shards.
+    public var records = 0
+    public var seconds = 0.0
+    /// Of `seconds`, the stacking meta-learner's training.
+    public var metaSeconds = 0.0
+}
+
+/// The answer to an unlearning request: what was retrained, what retraining from scratch would
+/// cost (the whole ensemble, or one monolithic model on all remaining data), and the paper's
+/// analytic expectation for a request of this size.
+public struct SISAUnlearningReport: Sendable {
+    public var removed: Int
+    public var work: SISAWork
+    public var fullEnsembleSamples: Double
+    /// Estimated at the request's own measured throughput (seconds per sample).
+    public var fullEnsembleSeconds: Double
+    public var monolithicSamples: Double
+    public var monolithicSeconds: Double
+    /// Expected samples for this many uniformly random records (`SISACostModel`).
+    public var expectedSamples: Double
+}
