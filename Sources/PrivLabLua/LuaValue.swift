@@ -21,6 +21,8 @@ public struct LuaTable {
     public var fields: [String: LuaValue] = [:]
     /// Keys that are neither array indices nor strings (rendered as text), for error messages.
     public var otherKeys: [String] = []
+    /// Values under integer keys outside 1…n (also listed in `otherKeys`), for id-keyed maps.
+    public var sparse: [Int64: LuaValue] = [:]
     public init(array: [LuaValue] = [], fields: [String: LuaValue] = [:]) {
         self.array = array
         self.fields = fields
@@ -114,7 +116,10 @@ public indirect enum LuaValue {
                     t.fields[k] = read(l, -1, depth: depth + 1)
                 } else if kt == LUA_TNUMBER, pl_isinteger(l, -2) != 0 {
                     let k = pl_tointeger(l, -2, nil)
-                    if k < 1 || k > lua_Integer(n) { t.otherKeys.append(String(k)) }
+                    if k < 1 || k > lua_Integer(n) {
+                        t.otherKeys.append(String(k))
+                        t.sparse[k] = read(l, -1, depth: depth + 1)
+                    }
                 } else {
                     t.otherKeys.append("[\(String(cString: lua_typename(l, kt)))]")
                 }

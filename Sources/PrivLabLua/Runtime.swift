@@ -63,6 +63,7 @@ public final class Runtime {
         installModels()
         installClustering()
         installPrivacy()
+        installSISA()
         installMechanisms()
         installPerturbation()
         installReport()

@@ -46,6 +46,10 @@ public final class SISAEnsemble: Classifier {
     }
 
     public var directory: String? { store.directory }
+    /// The model every constituent is a copy of (untrained).
+    public var templateModel: Classifier { factory.template }
+    /// The template's epoch count e (each slice stage trains 2e/(R+1) of them).
+    public var templateModelEpochs: Int { factory.network.options.epochs }
     public var stageEpochs: Double { options.epochsPerStage(modelEpochs: factory.network.options.epochs) }
 
     // MARK: Classifier

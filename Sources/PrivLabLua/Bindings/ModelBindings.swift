@@ -2,7 +2,7 @@ import Foundation
 import PrivLab
 
 /// A classifier as a Lua object, with the Lua callback (if any) called after each epoch.
-final class ModelObject {
+class ModelObject {
     let model: Classifier
     let onEpoch: LuaRef?
     init(_ model: Classifier, onEpoch: LuaRef?) {
@@ -24,7 +24,21 @@ extension EpochRecord {
 }
 
 extension LuaCall {
-    func thisModel(_ method: String) throws -> ModelObject { try this(ModelObject.self, "Model", method: method) }
+    /// The receiver of a model method: a Model or a SISA ensemble (which is a model too).
+    func thisModel(_ method: String) throws -> ModelObject {
+        guard let box = LuaObjects.box(L, 1), let v = box.value as? ModelObject else {
+            throw LuaError("Model.\(method): call it as a method (obj:\(method)(...)), not obj.\(method)(...)")
+        }
+        return v
+    }
+
+    /// A model argument (a Model or a SISA ensemble).
+    func model(_ i: Int32, fn: String, arg: String) throws -> ModelObject {
+        guard let box = LuaObjects.box(L, i), let v = box.value as? ModelObject else {
+            throw LuaError("\(fn): \(arg) must be a Model, got \(luaTypeName(i))")
+        }
+        return v
+    }
 
     /// Features from argument `i`: a Dataset, or a list of rows (each a list of numbers).
     func features(_ i: Int32, fn: String) throws -> Matrix {
@@ -211,6 +225,15 @@ extension Runtime {
     }
 
     private func installModelClass() {
+        let m = modelMethods()
+        lua.register(LuaClass(name: "Model", methods: m) {
+            let mo = $0 as! ModelObject
+            return "Model(\(mo.model.summary)\(mo.model.isFitted ? ", \(mo.model.parameterCount) parameters" : ", not fitted"))"
+        })
+    }
+
+    /// The methods every model has (SISA ensembles add their own).
+    func modelMethods() -> [String: HostFunction] {
         var m = [String: HostFunction]()
         m["fit"] = { call in
             let rt = Runtime.from(call)
@@ -305,9 +328,6 @@ extension Runtime {
             if case .string("log_loss") = which { proba = try mo.model.predictProba(ds.features, temperature: 1) }
             return call.results(.number(try rt.metric(which, yTrue: ds.labels, yPred: pred, proba: proba, call: call)))
         }
-        lua.register(LuaClass(name: "Model", methods: m) {
-            let mo = $0 as! ModelObject
-            return "Model(\(mo.model.summary)\(mo.model.isFitted ? ", \(mo.model.parameterCount) parameters" : ", not fitted"))"
-        })
+        return m
     }
 }

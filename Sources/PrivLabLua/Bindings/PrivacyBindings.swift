@@ -194,7 +194,7 @@ extension Runtime {
         }
         // pl.privacy.release_predictions(model, data, {mechanism=, epsilon=, delta=, seed=}) → noisy probabilities, labels, guarantee
         define("privacy.release_predictions") { call in
-            let mo = try call.object(1, ModelObject.self, "Model", fn: "privacy.release_predictions", arg: "argument 1 (model)")
+            let mo = try call.model(1, fn: "privacy.release_predictions", arg: "argument 1 (model)")
             let x = try call.features(2, fn: "privacy.release_predictions")
             let o = try call.options(3, fn: "privacy.release_predictions", optional: false)
             let mech = Perturbation.Mechanism(rawValue: try o.string("mechanism", "laplace", oneOf: Perturbation.Mechanism.allCases.map(\.rawValue)))!

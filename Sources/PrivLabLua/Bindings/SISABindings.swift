@@ -1,0 +1,255 @@
+import Foundation
+import PrivLab
+
+/// A SISA ensemble in Lua: a model (every Model method works) with unlearning on top.
+final class SISAObject: ModelObject {
+    let ensemble: SISAEnsemble
+    /// The Lua thread of the method being run, for a Lua aggregator to be called on.
+    var thread: OpaquePointer?
+    init(_ e: SISAEnsemble) {
+        ensemble = e
+        super.init(e, onEpoch: nil)
+    }
+}
+
+extension SISAWork {
+    /// Shards are numbered from 1 in Lua.
+    var luaFields: [String: LuaValue] {
+        ["shards_touched": .ints(shardsTouched.map { $0 + 1 }), "slices_retrained": .int(Int64(stagesRetrained)),
+         "samples_retrained": .number(samples), "records_retrained": .int(Int64(records)), "seconds": .number(seconds),
+         "meta_seconds": .number(metaSeconds)]
+    }
+}
+
+extension Runtime {
+    /// Reads `pl.sisa{…}` options.
+    static func sisaOptions(_ o: LuaOptions) throws -> SISAOptions {
+        var s = SISAOptions()
+        s.shards = try o.int("shards", 5, min: 1, max: 10_000)
+        s.slices = try o.int("slices", 1, min: 1, max: 1_000)
+        s.sharding = SISASharding(rawValue: try o.string("sharding", "uniform", oneOf: SISASharding.allCases.map(\.rawValue)))!
+        s.seed = try o.seed()
+        s.weightBySize = try o.bool("weighted", false)
+        s.stackHoldout = try o.double("stack_holdout", 0.1, max: 0.9, above: 0)
+        s.riskThreshold = try o.double("threshold", 0.5)
+        s.riskShards = try o.int("risk_shards", min: 1, max: s.shards)
+        s.workers = try o.int("workers", max(1, ProcessInfo.processInfo.activeProcessorCount), min: 1, max: 256)
+        if o.has("weights") {
+            guard case .table(let t) = o.raw("weights") else {
+                throw LuaError("sisa: option 'weights' must be a table {[record id] = deletion weight, …}")
+            }
+            var w = [Int: Double]()
+            for (i, v) in t.array.enumerated() { w[i + 1] = try LuaConvert.number(v, fn: "sisa", arg: "weights[\(i + 1)]") }
+            for (k, v) in t.sparse { w[Int(k)] = try LuaConvert.number(v, fn: "sisa", arg: "weights[\(k)]") }
+            if let k = t.fields.keys.sorted().first { throw LuaError("sisa: option 'weights' is keyed by record id, got key '\(k)'") }
+            if let bad = w.first(where: { !$0.value.isFinite || $0.value < 0 }) {
+                throw LuaError("sisa: weights[\(bad.key)] must be a non-negative number")
+            }
+            s.deletionWeights = w
+        } else { _ = o.raw("weights") }
+        if s.sharding == .aware && s.deletionWeights == nil {
+            throw LuaError("sisa: sharding = \"aware\" needs weights = {[record id] = deletion probability, …}")
+        }
+        if s.sharding != .aware && (o.has("risk_shards") || s.deletionWeights != nil) {
+            throw LuaError("sisa: options 'weights' and 'risk_shards' need sharding = \"aware\"")
+        }
+        return s
+    }
+
+    func installSISA() {
+        // pl.sisa{shards=, slices=, model=, aggregate=, sharding=, seed=, dir=, …}
+        define("sisa") { call in
+            let rt = Runtime.from(call)
+            let o = try call.options(1, fn: "sisa", optional: false)
+            guard case .object(let b) = o.raw("model"), let mo = b.value as? ModelObject, !(mo is SISAObject) else {
+                throw LuaError("sisa: option 'model' must be a Model (pl.softmax, pl.mlp, pl.cnn or a pipeline), got \(o.raw("model").typeName)")
+            }
+            var opts = try Runtime.sisaOptions(o)
+            let agg = o.raw("aggregate")
+            var custom: LuaRef? = nil
+            var customName = ""
+            switch agg {
+            case .nil: opts.aggregation = "vote"
+            case .string(let name) where ["vote", "mean", "stack"].contains(name): opts.aggregation = name
+            case .string(let name):
+                let c = try rt.components.lookup(kind: .aggregator, name: name, runtime: rt, on: call.L)
+                custom = c.function
+                customName = "aggregator '\(name)' (plugin \(c.source))"
+                opts.aggregation = name
+            case .function(let f):
+                custom = f
+                customName = "the aggregate function"
+                opts.aggregation = "custom"
+            default: throw LuaError("sisa: option 'aggregate' must be \"vote\", \"mean\", \"stack\", an aggregator name or a function, got \(agg.typeName)")
+            }
+            if !opts.usesHoldout && o.has("stack_holdout") { throw LuaError("sisa: option 'stack_holdout' needs aggregate = \"stack\"") }
+            let dir = try o.string("dir")
+            try o.finish()
+            let e: SISAEnsemble
+            do { e = try SISAEnsemble(options: opts, model: try mo.model.cloneUntrained(), directory: dir) } catch let err as PrivLabError {
+                throw LuaError(err.description)
+            }
+            let obj = SISAObject(e)
+            if let f = custom {
+                e.customAggregator = { [weak obj, weak rt] probs, weights in
+                    guard let obj = obj, let rt = rt, let L = obj.thread else { throw PrivLabError.message("aggregator called outside Lua") }
+                    let outs: [LuaValue] = probs.map { p in
+                        guard let p = p else { return .bool(false) }
+                        return .list((0..<p.rows).map { .numbers(p.row($0).map(Double.init)) })
+                    }
+                    let r: [LuaValue]
+                    do { r = try rt.lua.call(f, [.list(outs), .numbers(weights)], on: L) } catch let err as LuaError {
+                        throw PrivLabError.message("\(customName) failed: \(err.message)")
+                    }
+                    let n = probs.compactMap { $0?.rows }.first ?? 0
+                    let k = probs.compactMap { $0?.cols }.first ?? 0
+                    return try Runtime.aggregatorScores(r.first ?? .nil, rows: n, classes: k, what: customName)
+                }
+            }
+            call.pushObject(obj, "SISA")
+            return 1
+        }
+        installSISAClass()
+    }
+
+    /// An aggregator's answer: n rows of K scores, or n class labels (0-based) taken as one-hot.
+    static func aggregatorScores(_ v: LuaValue, rows n: Int, classes k: Int, what: String) throws -> Matrix {
+        guard case .table(let t) = v, t.array.count == n else {
+            throw PrivLabError.shape("\(what) must return a list of \(n) score rows or labels, returned \(v.typeName)\(v.typeName == "table" ? " of another length" : "")")
+        }
+        var m = Matrix(rows: n, cols: k)
+        for (i, row) in t.array.enumerated() {
+            if let label = row.double {
+                guard label == label.rounded(), label >= 0, Int(label) < k else {
+                    throw PrivLabError.invalidArgument("\(what): label \(label) of row \(i + 1) is not a class in 0…\(k - 1)")
+                }
+                m[i, Int(label)] = 1
+            } else {
+                let xs = try LuaConvert.numbers(row, fn: what, arg: "row \(i + 1)")
+                guard xs.count == k else { throw PrivLabError.shape("\(what): row \(i + 1) has \(xs.count) scores, expected \(k)") }
+                for (j, x) in xs.enumerated() { m[i, j] = Float(x) }
+            }
+        }
+        return m
+    }
+
+    private func installSISAClass() {
+        var m = modelMethods()
+        func ensemble(_ call: LuaCall, _ method: String) throws -> SISAObject {
+            let obj = try call.this(ModelObject.self, "SISA", method: method) as! SISAObject
+            obj.thread = call.L
+            return obj
+        }
+        // Every model method records the calling thread first (for a Lua aggregator).
+        for (name, f) in m {
+            m[name] = { call in
+                _ = try ensemble(call, name)
+                return try f(call)
+            }
+        }
+        m["save"] = { call in
+            _ = try ensemble(call, "save")
+            throw LuaError("SISA.save: a SISA ensemble persists through its directory: create it with dir = \"…\" and reopen it with fit")
+        }
+        // ens:unlearn(ids | id, {compare = true}) → what was retrained, and what retraining from scratch costs.
+        m["unlearn"] = { call in
+            let rt = Runtime.from(call)
+            let obj = try ensemble(call, "unlearn")
+            let ids: [Int]
+            if let one = call.value(2).double, one == one.rounded() { ids = [Int(one)] }
+            else { ids = try LuaConvert.integers(call.value(2), fn: "SISA.unlearn", arg: "argument 1 (record ids)") }
+            let o = try call.options(3, fn: "SISA.unlearn")
+            let compare = try o.bool("compare", false)
+            try o.finish()
+            let e = obj.ensemble
+            let r = try e.unlearn(ids)
+            var d = r.work.luaFields
+            d["removed"] = .int(Int64(r.removed))
+            d["expected_samples"] = .number(r.expectedSamples)
+            var full: [String: LuaValue] = ["samples": .number(r.fullEnsembleSamples), "seconds": .number(r.fullEnsembleSeconds), "estimated": true]
+            var mono: [String: LuaValue] = ["samples": .number(r.monolithicSamples), "seconds": .number(r.monolithicSeconds), "estimated": true]
+            if compare, let data = e.data {
+                // Measure both baselines on the remaining data; the fresh ensemble also checks exactness.
+                let live = try data.without(ids: Array(e.removedIds))
+                let fresh = try e.cloneUntrained() as! SISAEnsemble
+                (fresh as SISAEnsemble).customAggregator = e.customAggregator
+                var t0 = Date()
+                try fresh.fit(live)
+                full["seconds"] = .number(Date().timeIntervalSince(t0))
+                full["estimated"] = false
+                d["exact"] = .bool(try fresh.fingerprint() == e.fingerprint())
+                let mono0 = try e.templateModel.cloneUntrained()
+                var observer = TrainingObserver()
+                observer.progress = rt.progressObserver(label: "monolithic retrain")
+                t0 = Date()
+                try mono0.fit(live, validation: nil, observer: observer)
+                mono["seconds"] = .number(Date().timeIntervalSince(t0))
+                mono["estimated"] = false
+            }
+            d["full_ensemble"] = .record(full)
+            d["monolithic"] = .record(mono)
+            d["speedup"] = .number((mono["seconds"]?.double ?? 0) / max(r.work.seconds, 1e-9))
+            return call.results(.record(d))
+        }
+        m["fingerprint"] = { call in call.results(.string(try ensemble(call, "fingerprint").ensemble.fingerprint())) }
+        // ens:info() → shards, slices, sizes, class counts, hold-out, removed, stage epochs.
+        m["info"] = { call in
+            let e = try ensemble(call, "info").ensemble
+            var d: [String: LuaValue] = ["shards": .int(Int64(e.options.shards)), "slices": .int(Int64(e.options.slices)),
+                                         "aggregate": .string(e.options.aggregation), "sharding": .string(e.options.sharding.rawValue),
+                                         "stage_epochs": .number(e.stageEpochs), "fitted": .bool(e.isFitted)]
+            if e.data != nil {
+                d["sizes"] = .ints(e.shardSizes)
+                d["class_counts"] = .list(e.shardClassCounts.map { .ints($0) })
+                d["slice_sizes"] = .list(e.sliceIds.map { .ints($0.map(\.count)) })
+                d["holdout"] = .int(Int64(e.holdoutIds.count))
+                d["removed"] = .int(Int64(e.removedIds.count))
+                d["live"] = .int(Int64(e.liveCount))
+                d["full_samples"] = .number(e.fullEnsembleSamples())
+                if let w = e.lastFitWork { d["fit"] = .record(w.luaFields) }
+            }
+            if let dir = e.directory { d["dir"] = .string(dir) }
+            return call.results(.record(d))
+        }
+        m["removed"] = { call in call.results(.ints(try ensemble(call, "removed").ensemble.removedIds.sorted())) }
+        // ens:shard_of(id) → shard, slice (1-based), or "holdout"; nil for a removed or unknown id.
+        m["shard_of"] = { call in
+            let e = try ensemble(call, "shard_of").ensemble
+            let id = try call.integer(2, fn: "SISA.shard_of", arg: "argument 1 (record id)")
+            for (s, slices) in e.sliceIds.enumerated() {
+                for (r, ids) in slices.enumerated() where ids.binarySearchContains(id) { return call.results(.int(Int64(s + 1)), .int(Int64(r + 1))) }
+            }
+            if e.holdoutIds.binarySearchContains(id) { return call.results(.string("holdout")) }
+            return call.results(.nil)
+        }
+        // ens:expected_cost{requests = k, batched = false} → {samples, full, speedup} (Bourtoule et al. §V).
+        m["expected_cost"] = { call in
+            let e = try ensemble(call, "expected_cost").ensemble
+            let o = try call.options(2, fn: "SISA.expected_cost")
+            let k = try o.int("requests", 1, min: 1)
+            let batched = try o.bool("batched", false)
+            let n = try o.int("records", e.liveCount, min: 1)
+            try o.finish()
+            let c = SISACostModel(records: n, shards: e.options.shards, slices: e.options.slices, epochs: e.templateModelEpochs)
+            let samples = batched ? c.batched(k) : c.sequential(k)
+            return call.results(.record(["samples": .number(samples), "full": .number(c.fullRetrain),
+                                         "speedup": .number(c.fullRetrain * (batched ? 1 : Double(k)) / samples)]))
+        }
+        lua.register(LuaClass(name: "SISA", methods: m) {
+            let e = ($0 as! SISAObject).ensemble
+            return "SISA(\(e.summary)\(e.isFitted ? ", \(e.liveCount) records" : ", not fitted"))"
+        })
+    }
+}
+
+extension Array where Element == Int {
+    /// Membership in a sorted array.
+    func binarySearchContains(_ x: Int) -> Bool {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && self[lo] == x
+    }
+}
