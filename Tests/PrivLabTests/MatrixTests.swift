@@ -30,6 +30,34 @@ final class MatrixTests: XCTestCase {
         for i in 0..<4 { for j in 0..<3 { XCTAssertEqual(Double(c[i, j]), 2 * ref[i][j] + 0.5 * Double(c0[i, j]), accuracy: 1e-4) } }
     }
 
+    /// Exact unlearning compares parameters bit for bit between a shard trained alongside others
+    /// (one thread per product) and the same shard retrained alone (all threads): products must not
+    /// depend on the thread count, including ragged row counts and transposes.
+    func testGemmIsBitIdenticalForAnyThreadCount() throws {
+        var rng = RNG(seed: 12)
+        let saved = BLASThreads.count
+        defer { BLASThreads.count = saved }
+        for (m, k, n, ta, tb) in [(128, 784, 256, Transpose.none, Transpose.none), (200, 300, 130, .none, .transposed),
+                                  (784, 128, 256, .transposed, .none), (333, 129, 257, .transposed, .transposed)] {
+            let a = ta == .none ? randomMatrix(m, k, &rng) : randomMatrix(k, m, &rng)
+            let b = tb == .none ? randomMatrix(k, n, &rng) : randomMatrix(n, k, &rng)
+            var results = [Matrix]()
+            for t in [1, 2, 3] {
+                BLASThreads.count = t
+                var out = Matrix(rows: m, cols: n)
+                try Matrix.gemm(a, b, transA: ta, transB: tb, alpha: 0.5, into: &out)
+                results.append(out)
+            }
+            XCTAssertEqual(results[0], results[1], "\(m)×\(k)×\(n)")
+            XCTAssertEqual(results[0], results[2], "\(m)×\(k)×\(n)")
+            func rowsOf(_ x: Matrix, _ t: Transpose) -> [[Double]] {
+                t == .none ? toRows(x) : (0..<x.cols).map { j in (0..<x.rows).map { Double(x[$0, j]) } }
+            }
+            let ref = naiveProduct(rowsOf(a, ta), rowsOf(b, tb))
+            XCTAssertEqual(Double(results[1][m - 1, n - 1]), 0.5 * ref[m - 1][n - 1], accuracy: 1e-3)
+        }
+    }
+
     func testGemvMatchesNaive() throws {
         var rng = RNG(seed: 9)
         let a = randomMatrix(7, 5, &rng)

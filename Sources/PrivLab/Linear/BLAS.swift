@@ -1,3 +1,4 @@
+import Foundation
 import CBLAS
 
 /// Whether an operand enters a product as stored or transposed.
@@ -22,16 +23,36 @@ extension Matrix {
             for i in c.data.indices { c.data[i] *= beta }
             return
         }
+        BLASThreads.pinOpenBLAS()
+        // Row blocks of op(A) (and C) go to separate threads, each a single-threaded sgemm. Block
+        // starts are multiples of 64 rows, so every block meets OpenBLAS's micro-kernels at the same
+        // row alignment as the whole product: each C element is computed by the same instructions
+        // in the same order whatever the thread count — results are bit-identical with 1 or many
+        // threads (SISA's exact unlearning retrains one shard alone what was trained in parallel).
+        let threads = BLASThreads.count
+        let flops = 2 * Double(m) * Double(n) * Double(ka)
+        let blocks = threads > 1 && m >= 128 && flops >= 4e6 ? min(threads, m / 64) : 1
+        let lda = Int32(max(a.cols, 1)), ldb = Int32(max(b.cols, 1))
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 c.data.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor,
-                                ta == .none ? CblasNoTrans : CblasTrans,
-                                tb == .none ? CblasNoTrans : CblasTrans,
-                                Int32(m), Int32(n), Int32(ka), alpha,
-                                pa.baseAddress, Int32(max(a.cols, 1)),
-                                pb.baseAddress, Int32(max(b.cols, 1)),
-                                beta, pc.baseAddress, Int32(max(n, 1)))
+                    let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
+                    func rows(_ r0: Int, _ r1: Int) {
+                        // op(A)'s rows r0..<r1: rows of A, or columns of A when transposed.
+                        let aStart = ta == .none ? pa + r0 * a.cols : pa + r0
+                        cblas_sgemm(CblasRowMajor,
+                                    ta == .none ? CblasNoTrans : CblasTrans,
+                                    tb == .none ? CblasNoTrans : CblasTrans,
+                                    Int32(r1 - r0), Int32(n), Int32(ka), alpha,
+                                    aStart, lda, pb, ldb,
+                                    beta, pc + r0 * n, Int32(max(n, 1)))
+                    }
+                    if blocks == 1 { return rows(0, m) }
+                    let per = ((m + blocks - 1) / blocks + 63) / 64 * 64
+                    DispatchQueue.concurrentPerform(iterations: blocks) { i in
+                        let r0 = i * per, r1 = min(m, r0 + per)
+                        if r0 < r1 { rows(r0, r1) }
+                    }
                 }
             }
         }
@@ -54,6 +75,7 @@ extension Matrix {
         guard y.count == m else { throw PrivLabError.shape("matrix-vector product is \(m) long but the output is \(y.count)") }
         if m == 0 { return }
         if n == 0 { for i in y.indices { y[i] *= beta }; return }
+        BLASThreads.pinOpenBLAS()
         a.data.withUnsafeBufferPointer { pa in
             x.withUnsafeBufferPointer { px in
                 y.withUnsafeMutableBufferPointer { py in
@@ -73,11 +95,24 @@ extension Matrix {
     }
 }
 
-/// Thread control for OpenBLAS, so parallel workers (SISA shards, shadow models) do not oversubscribe the cores.
+/// How many threads one dense product may use. PrivLab threads GEMMs itself (row blocks, see
+/// `Matrix.gemm`) and keeps OpenBLAS single-threaded, so results do not depend on the count; parallel
+/// workers (SISA shards, shadow models) set it to 1 so they do not oversubscribe the cores.
 public enum BLASThreads {
-    /// The number of threads OpenBLAS uses for one call.
+    nonisolated(unsafe) private static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    nonisolated(unsafe) private static var pinned = false
+
     public static var count: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
+        get { threads }
+        set { threads = max(1, newValue) }
+    }
+
+    /// OpenBLAS's own threading splits some products differently from one thread to two (the
+    /// results differ in the last bits), so it is switched off once, before the first product.
+    static func pinOpenBLAS() {
+        if !pinned {
+            openblas_set_num_threads(1)
+            pinned = true
+        }
     }
 }
