@@ -95,6 +95,36 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// The SISA notebook end to end at a small size: every question gets its table, unlearning is
+    /// reported exact, and two runs give the same report apart from the marked wall-clock parts.
+    func testSISANotebookSmall() throws {
+        let dir = temporaryDirectory()
+        let args = ["-P", "n_train=1500", "-P", "epochs=2", "-P", "requests=5", "-P", "cnn_train=400", "-P", "cnn_epochs=1", "-P", "forget=20"]
+        let r = try privlab(["run", "notebooks/sisa.lua", "-o", "\(dir)/s.md"] + args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
+        for piece in ["| S | records_per_shard | vote | mean | stack |", "| 20 | 75 |", "| k | sequential | expected_sequential | batched |",
+                      "identical to a fresh ensemble trained without the record: true", "| batched_requests | share_of_full_retrain |",
+                      "| aware |", "| CNN 16-32-128 |", "| ensemble that never saw F |", "identical to a fresh ensemble without F: true",
+                      "⏱ wall clock, varies between runs — learning and unlearning seconds"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+        XCTAssertFalse(md.contains("| false |"), "every architecture unlearns exactly")
+        // Determinism: everything but timing lines and wall-clock tables is byte-identical.
+        _ = try privlab(["run", "notebooks/sisa.lua", "-o", "\(dir)/t.md"] + args)
+        func stable(_ path: String) throws -> String {
+            var out = [Substring](), skipping = false
+            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.contains("⏱") { skipping = line.hasPrefix("*"); continue }
+                if skipping && (line.hasPrefix("|") || line.isEmpty) { continue }
+                skipping = false
+                out.append(line)
+            }
+            return out.joined(separator: "\n").replacingOccurrences(of: "s_files", with: "X").replacingOccurrences(of: "t_files", with: "X")
+        }
+        XCTAssertEqual(try stable("\(dir)/s.md"), try stable("\(dir)/t.md"))
+    }
+
     /// The model-zoo issue's MLP quality bar on the full data: 784-256-10, SGD lr 0.05, batch 128,
     /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
     func testMLPQualityBarOnFullFashionMNIST() throws {

@@ -24,7 +24,11 @@ extension Runtime {
             throw LuaError("report.table: argument 1 must be a list of rows, got \(rowsValue.typeName)")
         }
         let digits = try o.int("digits", 4, min: 1, max: 12)
-        let caption = try o.string("caption")
+        var caption = try o.string("caption")
+        // Wall-clock figures vary between runs: such a table says so, like a timing line.
+        if try o.bool("wall_clock", false) {
+            caption = "⏱ wall clock, varies between runs" + (caption.map { " — \($0)" } ?? "")
+        }
         let columns = o.has("columns") ? try LuaConvert.strings(o.raw("columns"), fn: "report.table", arg: "option 'columns'") : nil
         let header = o.has("header") ? try LuaConvert.strings(o.raw("header"), fn: "report.table", arg: "option 'header'") : nil
         try o.finish()
