@@ -123,7 +123,8 @@ final class FashionMNISTTests: XCTestCase {
         // The first test image is an ankle boot (class 9), as in the original release.
         XCTAssertEqual(test.labels[0], 9)
         let head = try FashionMNIST.load(split: "test", n: 5)
-        XCTAssertEqual(head.ids, [1, 2, 3, 4, 5])
+        XCTAssertEqual(head.ids, [60_001, 60_002, 60_003, 60_004, 60_005], "test ids follow the 60,000 training ids")
+        XCTAssertEqual(try FashionMNIST.load(split: "train", n: 2).ids, [1, 2])
         let sample = try FashionMNIST.load(split: "test", n: 50, seed: 3)
         XCTAssertEqual(sample.size, 50)
         XCTAssertEqual(sample.ids, sample.ids.sorted())

@@ -12,7 +12,8 @@ public enum FashionMNIST {
     }
 
     /// Loads the "train" (60,000) or "test" (10,000) split. Pixels are scaled to [0, 1]; record ids
-    /// are the 1-based positions in the original file, so they are stable across every `n` and seed.
+    /// are 1-based positions in the 70,000 images (train 1…60000, test 60001…70000), so they are stable
+    /// across every `n` and seed and never collide when the splits are mixed (attack pools, LiRA).
     /// With `n`, keeps the first `n` records, or a seeded random sample of `n` when `seed` is given.
     public static func load(split: String, directory: String? = nil, n: Int? = nil, seed: UInt64? = nil) throws -> Dataset {
         let prefix: String
@@ -45,8 +46,9 @@ public enum FashionMNIST {
         if let bad = y.firstIndex(where: { $0 < 0 || $0 > 9 }) {
             throw PrivLabError.malformedFile(location: "\(lblPath)@\(8 + bad)", reason: "label \(y[bad]) is not a class 0–9")
         }
+        let firstId = split == "test" ? 60_001 : 1
         var ds = try Dataset(features: Matrix(rows: count, cols: h * w, data: pixels), labels: y, classes: 10,
-                             classNames: classNames, imageShape: [1, h, w], name: "fashion-mnist/\(split)")
+                             ids: (0..<count).map { firstId + $0 }, classNames: classNames, imageShape: [1, h, w], name: "fashion-mnist/\(split)")
         if let n = n {
             guard n >= 1, n <= count else {
                 throw PrivLabError.invalidArgument("fashion_mnist: n must be in 1…\(count), got \(n)")

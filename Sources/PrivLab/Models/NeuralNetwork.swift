@@ -230,6 +230,36 @@ public final class NeuralNetwork: Classifier {
         return ds.labels.enumerated().map { -Double(lp[$0.offset, $0.element]) }
     }
 
+    /// ‖∇_θ loss(x, y)‖ per record at the current parameters (dropout off): the white-box signal of
+    /// gradient-based membership inference (members sit where the loss surface is flat). Computed
+    /// by the same per-example book-keeping DP-SGD clips with.
+    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
+        guard isFitted else { throw PrivLabError.invalidArgument("the model is not fitted yet: call fit first") }
+        guard ds.featureCount == inputShape.reduce(1, *) else {
+            throw PrivLabError.shape("the model expects \(inputShape.reduce(1, *)) features, got \(ds.featureCount)")
+        }
+        if let bad = ds.labels.first(where: { $0 >= classes }) {
+            throw PrivLabError.invalidArgument("gradient norms: label \(bad) is outside the \(classes) classes the model was trained on")
+        }
+        let loss = SoftmaxCrossEntropy(temperature: options.temperature, labelSmoothing: options.labelSmoothing)
+        var out = [Double]()
+        out.reserveCapacity(ds.size)
+        var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
+        var start = 0
+        while start < ds.size {
+            let end = min(start + min(evaluationBatch, 512), ds.size)
+            let idx = Array(start..<end)
+            let z = try forward(ds.features.rows(idx), &ctx)
+            var g = loss.lossAndGradient(z, idx.map { ds.labels[$0] }, normalizer: 1).grad
+            for l in layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
+            var norms = [Float](repeating: 0, count: idx.count)
+            for l in layers { try l.addPerExampleSquaredNorms(&norms) }
+            out += norms.map { Double($0).squareRoot() }
+            start = end
+        }
+        return out
+    }
+
     public func meanLoss(_ ds: Dataset) throws -> Double {
         let l = try perRecordLoss(ds)
         return l.reduce(0, +) / Double(max(l.count, 1))

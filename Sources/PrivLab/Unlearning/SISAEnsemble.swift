@@ -340,63 +340,37 @@ public final class SISAEnsemble: Classifier {
         jobs.sort { ($0.cost, -$0.shard) > ($1.cost, -$1.shard) }
         let epochsPerStage = stageEpochs
         let seed = options.seed
-        var results = [Result<(stages: Int, samples: Double, records: Int), Error>?](repeating: nil, count: jobs.count)
         let lock = NSLock()
-        var next = 0
-        let runJob: (Int) -> Void = { [self] j in
+        let outcomes = try ParallelWork.run(jobs.count, workers: options.workers) { [self] j -> (stages: Int, samples: Double, records: Int) in
             let job = jobs[j]
-            let r: Result<(stages: Int, samples: Double, records: Int), Error> = Result {
-                var from: SISACheckpoint? = nil
-                if job.from > 0, let k = keys[job.shard][job.from - 1] {
-                    guard let c = store.load(k, factory: factory) else {
-                        throw PrivLabError.message("sisa: checkpoint \(hex(k)) vanished while retraining")
-                    }
-                    from = c
+            var from: SISACheckpoint? = nil
+            if job.from > 0, let k = keys[job.shard][job.from - 1] {
+                guard let c = store.load(k, factory: factory) else {
+                    throw PrivLabError.message("sisa: checkpoint \(hex(k)) vanished while retraining")
                 }
-                var stages = 0, samples = 0.0
-                for r in job.from..<R {
-                    let ids = cumulativeIds[job.shard][r]
-                    guard let k = keys[job.shard][r] else { continue }
-                    let part = d.rows(ids.map { positions[$0]! })
-                    let stageSeed = mix64(seed ^ mix64(UInt64(job.shard) << 20 | UInt64(r)))
-                    let c = try factory.trainStage(data: part, from: from, seed: seed, shard: job.shard,
-                                                   stage: TrainingStage(epochs: epochsPerStage, seed: stageSeed, warmStart: from != nil))
-                    try store.save(k, c, factory: factory, seed: seed, shard: job.shard)
-                    lock.lock()
-                    let f: Result<Void, Error> = Result { try fault("stage-trained") }
-                    lock.unlock()
-                    try f.get()
-                    from = c
-                    stages += 1
-                    samples += Double(ids.count) * epochsPerStage
-                }
-                return (stages, samples, cumulativeIds[job.shard][R - 1].count)
+                from = c
             }
-            lock.lock()
-            results[j] = r
-            lock.unlock()
-        }
-        let parallel = min(options.workers, jobs.count)
-        if parallel > 1 {
-            let saved = BLASThreads.count
-            BLASThreads.count = 1
-            DispatchQueue.concurrentPerform(iterations: parallel) { _ in
-                while true {
-                    lock.lock()
-                    let j = next
-                    next += 1
-                    lock.unlock()
-                    if j >= jobs.count { break }
-                    runJob(j)
-                }
+            var stages = 0, samples = 0.0
+            for r in job.from..<R {
+                let ids = cumulativeIds[job.shard][r]
+                guard let k = keys[job.shard][r] else { continue }
+                let part = d.rows(ids.map { positions[$0]! })
+                let stageSeed = mix64(seed ^ mix64(UInt64(job.shard) << 20 | UInt64(r)))
+                let c = try factory.trainStage(data: part, from: from, seed: seed, shard: job.shard,
+                                               stage: TrainingStage(epochs: epochsPerStage, seed: stageSeed, warmStart: from != nil))
+                try store.save(k, c, factory: factory, seed: seed, shard: job.shard)
+                lock.lock()
+                let f: Result<Void, Error> = Result { try fault("stage-trained") }
+                lock.unlock()
+                try f.get()
+                from = c
+                stages += 1
+                samples += Double(ids.count) * epochsPerStage
             }
-            BLASThreads.count = saved
-        } else {
-            for j in jobs.indices { runJob(j) }
+            return (stages, samples, cumulativeIds[job.shard][R - 1].count)
         }
         var work = SISAWork()
-        for (j, r) in results.enumerated() {
-            let v = try r!.get()
+        for (j, v) in outcomes.enumerated() {
             work.shardsTouched.append(jobs[j].shard)
             work.stagesRetrained += v.stages
             work.samples += v.samples

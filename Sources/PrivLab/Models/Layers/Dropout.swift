@@ -8,6 +8,7 @@ public final class Dropout: Layer {
     public var parameters: [Parameter] { [] }
     public var needsInputGradient = true
     private var mask: [Float] = []
+    private var applied = false
 
     public init(rate: Double, shape: [Int]) throws {
         guard rate >= 0, rate < 1 else { throw PrivLabError.invalidArgument("dropout rate must be in [0, 1), got \(rate)") }
@@ -16,7 +17,8 @@ public final class Dropout: Layer {
     }
 
     public func forward(_ y: inout Matrix, _ ctx: inout ForwardContext) throws {
-        guard ctx.training, rate > 0 else { return }
+        applied = ctx.training && ctx.dropout && rate > 0
+        guard applied else { return }
         let keep = 1 - rate
         let scale = Float(1 / keep)
         if mask.count != y.count { mask = [Float](repeating: 0, count: y.count) }
@@ -34,7 +36,7 @@ public final class Dropout: Layer {
     }
 
     public func backward(_ dx: inout Matrix) throws {
-        guard rate > 0 else { return }
+        guard applied else { return }
         dx.data.withUnsafeMutableBufferPointer { d in
             mask.withUnsafeBufferPointer { m in for i in 0..<d.count { d[i] *= m[i] } }
         }

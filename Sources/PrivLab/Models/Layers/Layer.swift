@@ -16,10 +16,14 @@ public final class Parameter {
 
 /// Per-call state for a forward pass: training mode (dropout on) and the random stream dropout draws from.
 public struct ForwardContext {
+    /// Layers cache what `backward` needs.
     public var training: Bool
+    /// Dropout draws masks (only when training); off for white-box gradients at inference.
+    public var dropout: Bool
     public var rng: RNG
-    public init(training: Bool, rng: RNG) {
+    public init(training: Bool, rng: RNG, dropout: Bool? = nil) {
         self.training = training
+        self.dropout = dropout ?? training
         self.rng = rng
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+
+/// The Likelihood Ratio Attack (Carlini et al., "Membership Inference Attacks From First
+/// Principles", S&P 2022, §IV). For each candidate record, shadow models trained with it (IN) and
+/// without it (OUT) give two distributions of the logit-scaled confidence φ; LiRA fits a Gaussian to
+/// each and scores the target's φ by the likelihood ratio.
+///
+/// - Online: shadows train on random halves of (attacker data ∪ candidates), so every candidate has
+///   IN and OUT shadows; score = log N(φ; μ_in, σ_in²) − log N(φ; μ_out, σ_out²).
+/// - Offline: shadows never see the candidates; score = (φ − μ_out)/σ_out, the one-sided test
+///   (monotone in the paper's p-value, so ROC and AUC are the same).
+/// - Per-example variances (the paper's default with many shadows) or one global variance
+///   (better with few shadows, §VI-B).
+public final class LiRA: MembershipAttack {
+    public struct Options: Sendable {
+        public var shadows = 16
+        public var online = true
+        public var globalVariance = false
+        public var seed: UInt64 = 1
+        public var workers = 2
+        public init() {}
+    }
+
+    public var name: String { "LiRA (\(options.online ? "online" : "offline"), \(options.globalVariance ? "global" : "per-example") variance)" }
+    public let target: Classifier
+    public let data: Dataset
+    public let options: Options
+    let template: Classifier
+    public private(set) var queries = 0
+    public var threshold: Double? { nil }
+    public var threatModel: [String: String] {
+        ["access": "black-box: the target's logits (or log-probabilities) per query",
+         "data": options.online ? "attacker data plus the candidate records (membership unknown)" : "attacker data only",
+         "shadows": "\(options.shadows), each on a random half of its pool",
+         "architecture": template === target ? "known" : "guessed (\(template.summary))"]
+    }
+    /// Offline shadows (trained once), with the ids each trained on.
+    private var offlineShadows: [(Classifier, Set<Int>)]? = nil
+
+    public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options) throws {
+        guard options.shadows >= 2 else { throw PrivLabError.invalidArgument("lira: at least 2 shadow models are needed") }
+        guard data.size >= 4 else { throw PrivLabError.invalidArgument("lira: the attacker's data set is too small") }
+        self.target = target
+        self.data = data
+        self.options = options
+        self.template = shadowModel ?? target
+    }
+
+    /// Trains shadows on random halves of `pool` (each record in with probability 1/2, exactly half
+    /// the pool per shadow).
+    func trainShadows(_ pool: Dataset) throws -> [(Classifier, Set<Int>)] {
+        try ParallelWork.run(options.shadows, workers: options.workers) { i -> (Classifier, Set<Int>) in
+            var rng = RNG.stream(seed: options.seed, index: 300 + UInt64(i))
+            let pick = try rng.sample(pool.size, pool.size / 2).sorted()
+            let part = pool.rows(pick)
+            let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x11AA))
+            try m.fit(part)
+            return (m, Set(part.ids))
+        }
+    }
+
+    public func scores(_ ds: Dataset) throws -> [Double] {
+        let shadows: [(Classifier, Set<Int>)]
+        if options.online {
+            // Candidates join the pool (those already in the attacker data are not duplicated).
+            let known = Set(data.ids)
+            let extra = ds.rows(ds.ids.indices.filter { !known.contains(ds.ids[$0]) })
+            shadows = try trainShadows(extra.size > 0 ? try data.concatenated(extra) : data)
+        } else {
+            if offlineShadows == nil { offlineShadows = try trainShadows(data) }
+            shadows = offlineShadows!
+        }
+        queries += ds.size
+        let phiTarget = logitScaledConfidence(logits: try target.logits(ds.features), labels: ds.labels)
+        var phis = [[Double]]()
+        for (m, _) in shadows { phis.append(logitScaledConfidence(logits: try m.logits(ds.features), labels: ds.labels)) }
+        var inObs = [[Double]](repeating: [], count: ds.size), outObs = [[Double]](repeating: [], count: ds.size)
+        for (s, (_, ids)) in shadows.enumerated() {
+            for i in 0..<ds.size {
+                if ids.contains(ds.ids[i]) { inObs[i].append(phis[s][i]) } else { outObs[i].append(phis[s][i]) }
+            }
+        }
+        func meanVar(_ v: [Double]) -> (Double, Double) {
+            let m = v.reduce(0, +) / Double(v.count)
+            return (m, v.count > 1 ? v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1) : .nan)
+        }
+        // Global statistics: pooled within-record variances, and the mean IN−OUT shift (used for a
+        // record that happens to have no IN shadow).
+        let pooledOut = outObs.filter { $0.count > 1 }.map { meanVar($0).1 }
+        let pooledIn = inObs.filter { $0.count > 1 }.map { meanVar($0).1 }
+        let gOut = max(pooledOut.isEmpty ? 1 : pooledOut.reduce(0, +) / Double(pooledOut.count), 1e-6)
+        let gIn = max(pooledIn.isEmpty ? gOut : pooledIn.reduce(0, +) / Double(pooledIn.count), 1e-6)
+        let both = (0..<ds.size).filter { !inObs[$0].isEmpty && !outObs[$0].isEmpty }
+        let shift = both.isEmpty ? 0 : both.reduce(0.0) { $0 + meanVar(inObs[$1]).0 - meanVar(outObs[$1]).0 } / Double(both.count)
+        func logNormal(_ x: Double, _ m: Double, _ v: Double) -> Double { -0.5 * Foundation.log(2 * .pi * v) - (x - m) * (x - m) / (2 * v) }
+        return (0..<ds.size).map { i in
+            let x = phiTarget[i]
+            let (mo, vo0) = outObs[i].isEmpty ? (meanVar(inObs[i]).0 - shift, Double.nan) : meanVar(outObs[i])
+            let vo = options.globalVariance || !vo0.isFinite ? gOut : max(vo0, 1e-6)
+            if !options.online { return (x - mo) / vo.squareRoot() }
+            let (mi, vi0) = inObs[i].isEmpty ? (mo + shift, Double.nan) : meanVar(inObs[i])
+            let vi = options.globalVariance || !vi0.isFinite ? gIn : max(vi0, 1e-6)
+            return logNormal(x, mi, vi) - logNormal(x, mo, vo)
+        }
+    }
+}

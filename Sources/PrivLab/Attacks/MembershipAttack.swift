@@ -1,0 +1,113 @@
+import Foundation
+
+/// A membership-inference attack against one target model: a per-record score (higher = more
+/// likely a member) and, when the attack calibrated one on its own (shadow) data, a threshold.
+public protocol MembershipAttack: AnyObject {
+    var name: String { get }
+    /// The attacker's knowledge and budget, stated (printed with every evaluation).
+    var threatModel: [String: String] { get }
+    /// Scores the records of `ds` (features and labels; ids are only carried along).
+    func scores(_ ds: Dataset) throws -> [Double]
+    /// The attack's own decision threshold (calibrated without the evaluation data), if any.
+    var threshold: Double? { get }
+    /// Queries made to the target so far (black-box budget accounting).
+    var queries: Int { get }
+}
+
+/// The outcome of running an attack on known members and non-members.
+public struct MembershipEvaluation: Sendable {
+    public var metrics: MembershipMetrics
+    /// Balanced accuracy at the attack's own threshold, or at the best threshold when the attack has
+    /// none (then `accuracyIsOracle` is true: the threshold was chosen knowing the answers).
+    public var accuracy: Double
+    public var accuracyIsOracle: Bool
+    /// Per-record results, members first.
+    public var ids: [Int]
+    public var scores: [Double]
+    public var isMember: [Bool]
+    public var labels: [Int]
+    /// AUC per true class (classes with both members and non-members only).
+    public var perClassAUC: [Int: Double]
+    public var perClassCount: [Int: Int]
+    /// Things a report must say (balancing, unresolved low-FPR figures, oracle thresholds).
+    public var notes: [String]
+    public var tprAtFPR: [Double: Double]
+}
+
+extension MembershipAttack {
+    /// Scores `members` and `nonMembers` and measures the separation. With `balanced` (the default),
+    /// the larger set is subsampled (seeded) to the size of the smaller, so accuracy and precision
+    /// have a 50% baseline.
+    public func evaluate(members m: Dataset, nonMembers n: Dataset, balanced: Bool = true, seed: UInt64 = 1,
+                         fprs: [Double] = [0.001, 0.01, 0.1]) throws -> MembershipEvaluation {
+        guard m.size > 0, n.size > 0 else { throw PrivLabError.invalidArgument("evaluate: members and non-members must both be non-empty") }
+        var members = m, nonMembers = n
+        var notes = [String]()
+        if balanced && m.size != n.size {
+            let k = min(m.size, n.size)
+            var rng = RNG.stream(seed: seed, index: 77)
+            if m.size > k { members = m.rows(try rng.sample(m.size, k).sorted()) }
+            if n.size > k { nonMembers = n.rows(try rng.sample(n.size, k).sorted()) }
+            notes.append("balanced: \(k) members and \(k) non-members (subsampled from \(m.size) and \(n.size))")
+        } else {
+            notes.append("\(members.size) members and \(nonMembers.size) non-members" + (balanced ? " (balanced)" : " (not balanced: accuracy's baseline is not 50%)"))
+        }
+        if let clash = Set(members.ids).intersection(nonMembers.ids).min() {
+            throw PrivLabError.invalidArgument("evaluate: record id \(clash) is both a member and a non-member")
+        }
+        // One scoring call for all candidates (online LiRA trains its shadows on all of them at once).
+        let both = try scores(try members.concatenated(nonMembers))
+        let sm = Array(both[0..<members.size]), sn = Array(both[members.size...])
+        if sm.contains(where: \.isNaN) || sn.contains(where: \.isNaN) {
+            throw PrivLabError.message("\(name): the attack produced NaN scores")
+        }
+        let metrics = try MembershipMetrics(memberScores: sm, nonMemberScores: sn)
+        var acc = metrics.balancedAccuracy
+        var oracle = true
+        if let t = threshold {
+            let tpr = Double(sm.filter { $0 >= t }.count) / Double(sm.count)
+            let tnr = Double(sn.filter { $0 < t }.count) / Double(sn.count)
+            acc = (tpr + tnr) / 2
+            oracle = false
+        } else {
+            notes.append("accuracy uses the best threshold on the evaluation data itself (the attack calibrated none): an upper bound")
+        }
+        var tprs = [Double: Double]()
+        for f in fprs {
+            tprs[f] = metrics.tpr(atFPR: f)
+            if metrics.isUnresolved(fpr: f) {
+                notes.append("TPR at \(formatCompact(f * 100))% FPR is the TPR at zero false positives: \(nonMembers.size) non-members cannot resolve that FPR (\(Int((1 / f).rounded())) needed)")
+            }
+        }
+        var perClass = [Int: Double](), perCount = [Int: Int]()
+        let k = max(members.classes, nonMembers.classes)
+        for c in 0..<k {
+            let a = zip(members.labels, sm).filter { $0.0 == c }.map(\.1)
+            let b = zip(nonMembers.labels, sn).filter { $0.0 == c }.map(\.1)
+            perCount[c] = a.count + b.count
+            if !a.isEmpty && !b.isEmpty { perClass[c] = try MembershipMetrics(memberScores: a, nonMemberScores: b).auc }
+        }
+        return MembershipEvaluation(metrics: metrics, accuracy: acc, accuracyIsOracle: oracle,
+                                    ids: members.ids + nonMembers.ids, scores: sm + sn,
+                                    isMember: [Bool](repeating: true, count: sm.count) + [Bool](repeating: false, count: sn.count),
+                                    labels: members.labels + nonMembers.labels, perClassAUC: perClass, perClassCount: perCount,
+                                    notes: notes, tprAtFPR: tprs)
+    }
+}
+
+/// The threshold maximising balanced accuracy between two score samples (ties broken towards the
+/// lower threshold), used to calibrate attacks on shadow data.
+func bestThreshold(inScores: [Double], outScores: [Double]) throws -> Double {
+    let m = try MembershipMetrics(memberScores: inScores, nonMemberScores: outScores)
+    return m.bestThreshold.isFinite ? m.bestThreshold : (inScores.max() ?? 0)
+}
+
+/// A fresh, untrained copy of `model` whose random streams come from `seed` (shadow models must not
+/// share the target's initialisation).
+public func reseededClone(_ model: Classifier, seed: UInt64) throws -> Classifier {
+    if let n = model as? NeuralNetwork { return try n.reseeded(seed) }
+    if let p = model as? Pipeline, let n = p.model as? NeuralNetwork {
+        return Pipeline(scalers: p.scalers.map { Scaler(kind: $0.kind) }, model: try n.reseeded(seed))
+    }
+    return try model.cloneUntrained()
+}

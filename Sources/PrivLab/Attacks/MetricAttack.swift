@@ -1,0 +1,147 @@
+import Foundation
+
+/// Metric-based attacks (Yeom et al. 2018; Song & Mittal 2021): no attack model, just a signal of
+/// the target's output (loss, confidence, entropy, modified entropy, correctness) compared with a
+/// threshold. With attacker data the thresholds — global or one per class — are chosen on shadow
+/// models whose membership is known; Song & Mittal's privacy risk score comes from the same shadows.
+public final class MetricAttack: MembershipAttack {
+    public struct Options: Sendable {
+        public var signal: MembershipSignal = .loss
+        public var classWise = false
+        public var shadows = 1
+        public var shadowSize: Int? = nil
+        /// Histogram bins for the risk score's in/out densities.
+        public var riskBins = 20
+        public var seed: UInt64 = 1
+        public var workers = 2
+        public init() {}
+    }
+
+    public var name: String { "metric (\(options.signal.rawValue))" }
+    public let target: Classifier
+    public let options: Options
+    public private(set) var queries = 0
+    public private(set) var threatModel: [String: String]
+    /// Global threshold, or per class (when class-wise).
+    public private(set) var globalThreshold: Double? = nil
+    public private(set) var classThresholds: [Int: Double] = [:]
+    private var shadowIn: [Int: [Double]] = [:]
+    private var shadowOut: [Int: [Double]] = [:]
+
+    public var threshold: Double? { options.classWise ? (classThresholds.isEmpty ? nil : 0) : globalThreshold }
+
+    /// Without `data` the attack has no threshold (AUC and TPR@FPR are threshold-free; accuracy is
+    /// then reported at the best threshold, marked as an upper bound).
+    public init(target: Classifier, data: Dataset? = nil, shadowModel: Classifier? = nil, targetTrainingSize: Int? = nil,
+                options: Options) throws {
+        self.target = target
+        self.options = options
+        threatModel = ["access": options.signal == .correctness ? "black-box: the target's predicted label" : "black-box: the target's probability vector",
+                       "signal": options.signal.rawValue]
+        guard let data = data else {
+            threatModel["threshold"] = "none (no attacker data)"
+            return
+        }
+        guard options.shadows >= 1 else { throw PrivLabError.invalidArgument("metric attack: shadows must be at least 1") }
+        let size = min(options.shadowSize ?? targetTrainingSize ?? data.size / 2, data.size / 2)
+        guard size >= 2 else { throw PrivLabError.invalidArgument("metric attack: the attacker's data has too few records (\(data.size))") }
+        let template = shadowModel ?? target
+        let sig = options.signal
+        let outs = try ParallelWork.run(options.shadows, workers: options.workers) { i -> ([Double], [Int], [Double], [Int]) in
+            var rng = RNG.stream(seed: options.seed, index: 200 + UInt64(i))
+            let pick = try rng.sample(data.size, 2 * size)
+            let inSet = data.rows(Array(pick[0..<size]).sorted()), outSet = data.rows(Array(pick[size...]).sorted())
+            let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x5EED))
+            try m.fit(inSet)
+            return (sig.values(probs: try m.predictProba(inSet.features, temperature: 1), labels: inSet.labels), inSet.labels,
+                    sig.values(probs: try m.predictProba(outSet.features, temperature: 1), labels: outSet.labels), outSet.labels)
+        }
+        for (si, li, so, lo) in outs {
+            for (v, c) in zip(si, li) { shadowIn[c, default: []].append(v) }
+            for (v, c) in zip(so, lo) { shadowOut[c, default: []].append(v) }
+        }
+        let allIn = shadowIn.keys.sorted().flatMap { shadowIn[$0]! }, allOut = shadowOut.keys.sorted().flatMap { shadowOut[$0]! }
+        globalThreshold = try bestThreshold(inScores: allIn, outScores: allOut)
+        if options.classWise {
+            for c in Set(shadowIn.keys).intersection(shadowOut.keys).sorted() {
+                classThresholds[c] = try bestThreshold(inScores: shadowIn[c]!, outScores: shadowOut[c]!)
+            }
+        }
+        threatModel["threshold"] = (options.classWise ? "class-wise" : "global") + ", chosen on \(options.shadows) shadow model(s) × \(size) in + \(size) out records"
+        threatModel["architecture"] = shadowModel == nil ? "known" : "guessed (\(shadowModel!.summary))"
+    }
+
+    /// The raw signal of the target on `ds` (higher = more member-like).
+    public func signal(_ ds: Dataset) throws -> [Double] {
+        queries += ds.size
+        return options.signal.values(probs: try target.predictProba(ds.features, temperature: 1), labels: ds.labels)
+    }
+
+    /// With class-wise thresholds the score is the signal minus its class's threshold, so one
+    /// decision threshold (0) applies to every class and the ROC stays meaningful.
+    public func scores(_ ds: Dataset) throws -> [Double] {
+        let s = try signal(ds)
+        guard options.classWise, !classThresholds.isEmpty else { return s }
+        return zip(s, ds.labels).map { v, c in v - (classThresholds[c] ?? globalThreshold ?? 0) }
+    }
+
+    /// Song & Mittal's privacy risk score: the posterior probability of membership given the signal,
+    /// P(in | s, y) = P(s | in, y) / (P(s | in, y) + P(s | out, y)) with equal priors, the class-wise
+    /// densities estimated by histograms of the shadow models' in and out signals.
+    public func riskScores(_ ds: Dataset) throws -> [Double] {
+        guard !shadowIn.isEmpty else { throw PrivLabError.invalidArgument("risk scores need shadow models: give the attack data = …") }
+        let s = try signal(ds)
+        var hist = [Int: (lo: Double, width: Double, pin: [Double], pout: [Double])]()
+        for c in Set(shadowIn.keys).intersection(shadowOut.keys) {
+            let a = shadowIn[c]!, b = shadowOut[c]!
+            let lo = min(a.min()!, b.min()!), hi = max(a.max()!, b.max()!)
+            let bins = max(1, options.riskBins)
+            let width = hi > lo ? (hi - lo) / Double(bins) : 1
+            func density(_ v: [Double]) -> [Double] {
+                var h = [Double](repeating: 1, count: bins)   // add-one smoothing: no empty bin is "certain"
+                for x in v { h[min(bins - 1, max(0, Int((x - lo) / width)))] += 1 }
+                let t = h.reduce(0, +)
+                return h.map { $0 / t }
+            }
+            hist[c] = (lo, width, density(a), density(b))
+        }
+        return zip(s, ds.labels).map { v, c in
+            guard let h = hist[c] else { return 0.5 }
+            let b = min(h.pin.count - 1, max(0, Int((v - h.lo) / h.width)))
+            return h.pin[b] / (h.pin[b] + h.pout[b])
+        }
+    }
+}
+
+/// White-box attack: the norm of the loss gradient at the target's parameters (members sit where
+/// the training loss is flat; cf. Nasr et al., S&P 2019), or the exact per-record loss.
+public final class GradientAttack: MembershipAttack {
+    public enum Signal: String, CaseIterable, Sendable { case gradnorm, loss }
+    public var name: String { "white-box (\(signal.rawValue))" }
+    public let target: Classifier
+    public let signal: Signal
+    public private(set) var queries = 0
+    public var threshold: Double? { nil }
+    public var threatModel: [String: String] {
+        ["access": "white-box: the target's parameters (gradients of the loss at every record)", "signal": signal.rawValue]
+    }
+
+    public init(target: Classifier, signal: Signal) throws {
+        guard target is NeuralNetwork || (target as? Pipeline)?.model is NeuralNetwork else {
+            throw PrivLabError.invalidArgument("gradient attack: the target must be a softmax regression, MLP, CNN or a pipeline of one")
+        }
+        self.target = target
+        self.signal = signal
+    }
+
+    public func scores(_ ds: Dataset) throws -> [Double] {
+        queries += ds.size
+        switch signal {
+        case .loss: return try target.perRecordLoss(ds).map { -$0 }
+        case .gradnorm:
+            if let n = target as? NeuralNetwork { return try n.perRecordGradientNorms(ds).map { -$0 } }
+            let p = target as! Pipeline
+            return try (p.model as! NeuralNetwork).perRecordGradientNorms(try p.transform(ds)).map { -$0 }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+import Foundation
+import XCTest
+import PrivLab
+
+/// Membership inference: metrics against a reference computation, attacks against targets known to
+/// leak (over-fit on few records) and known not to (DP-SGD with overwhelming noise).
+final class MembershipInferenceTests: XCTestCase {
+    // MARK: metrics
+
+    /// Reference AUC by counting all member/non-member pairs (ties count half).
+    func referenceAUC(_ a: [Double], _ b: [Double]) -> Double {
+        var s = 0.0
+        for x in a { for y in b { s += x > y ? 1 : (x == y ? 0.5 : 0) } }
+        return s / Double(a.count * b.count)
+    }
+
+    /// Reference TPR at FPR ≤ f and advantage: try every threshold "score ≥ t".
+    func referenceCurve(_ a: [Double], _ b: [Double], fpr f: Double) -> (tpr: Double, advantage: Double) {
+        var best = 0.0, adv = 0.0
+        for t in Set(a + b + [Double.infinity]) {
+            let tpr = Double(a.filter { $0 >= t }.count) / Double(a.count)
+            let fpr = Double(b.filter { $0 >= t }.count) / Double(b.count)
+            if fpr <= f { best = max(best, tpr) }
+            adv = max(adv, tpr - fpr)
+        }
+        return (best, adv)
+    }
+
+    func testMetricsMatchReferenceOnRandomScoresWithTies() throws {
+        var rng = RNG(seed: 5)
+        for trial in 0..<20 {
+            let p = 20 + rng.int(below: 200), n = 20 + rng.int(below: 200)
+            // Coarse scores (many ties), members shifted up a little in half the trials.
+            let shift = trial % 2 == 0 ? 0.0 : 1.0
+            let a = (0..<p).map { _ in (rng.normal() + shift).rounded() / 2 }
+            let b = (0..<n).map { _ in rng.normal().rounded() / 2 }
+            let m = try MembershipMetrics(memberScores: a, nonMemberScores: b)
+            XCTAssertEqual(m.auc, referenceAUC(a, b), accuracy: 1e-12)
+            for f in [0.0, 0.01, 0.1, 0.5] {
+                XCTAssertEqual(m.tpr(atFPR: f), referenceCurve(a, b, fpr: f).tpr, accuracy: 1e-12, "fpr \(f)")
+            }
+            XCTAssertEqual(m.advantage, referenceCurve(a, b, fpr: 1).advantage, accuracy: 1e-12)
+            XCTAssertEqual(m.balancedAccuracy, (1 + m.advantage) / 2, accuracy: 1e-12)
+            XCTAssertEqual(m.roc.first, MembershipMetrics.Point(fpr: 0, tpr: 0, threshold: .infinity))
+            XCTAssertEqual(m.roc.last?.fpr, 1)
+            XCTAssertEqual(m.roc.last?.tpr, 1)
+        }
+        // Perfect separation and identical scores.
+        XCTAssertEqual(try MembershipMetrics(memberScores: [2, 3], nonMemberScores: [0, 1]).auc, 1)
+        XCTAssertEqual(try MembershipMetrics(memberScores: [1, 1], nonMemberScores: [1, 1, 1]).auc, 0.5)
+        assertThrows(["NaN"]) { _ = try MembershipMetrics(memberScores: [.nan], nonMemberScores: [1]) }
+        assertThrows(["at least one member"]) { _ = try MembershipMetrics(memberScores: [], nonMemberScores: [1]) }
+    }
+
+    func testSignalsOrientation() {
+        let p = try! Matrix([[0.9, 0.05, 0.05], [0.2, 0.7, 0.1]])
+        // Record 0 (label 0): confident and right; record 1 (label 0): confident and wrong.
+        for s in MembershipSignal.allCases {
+            let v = s.values(probs: p, labels: [0, 0])
+            XCTAssertGreaterThan(v[0], v[1], "\(s)")
+        }
+        XCTAssertEqual(MembershipSignal.loss.values(probs: p, labels: [0, 0])[0], log(0.9), accuracy: 1e-6)
+        // Entropy ignores the label; modified entropy does not.
+        let e = MembershipSignal.entropy.values(probs: p, labels: [1, 1])
+        XCTAssertEqual(e[0], 0.9 * log(0.9) + 0.1 * log(0.05), accuracy: 1e-6)
+        let z = try! Matrix([[3, 1, 0]])
+        let phi = logitScaledConfidence(logits: z, labels: [0])[0]
+        let pr = exp(3.0) / (exp(3.0) + exp(1.0) + 1)
+        XCTAssertEqual(phi, log(pr / (1 - pr)), accuracy: 1e-9)
+    }
+
+    // MARK: attacks on targets that leak and targets that do not
+
+    /// 4 classes of 30 noisy features; 200 members, 600 records for the attacker, 200 non-members.
+    func population() throws -> (members: Dataset, attacker: Dataset, nonMembers: Dataset) {
+        let all = try Synthetic.blobs(n: 1000, features: 30, classes: 4, std: 5, box: 3, seed: 21)
+        let (rest, a) = try all.split(.count(200), stratified: false, seed: 2)
+        let (c, b) = try rest.split(.count(200), stratified: false, seed: 3)
+        return (a, c, b)
+    }
+
+    func overfitModel(seed: UInt64 = 1) throws -> NeuralNetwork {
+        var o = TrainingOptions()
+        o.optimizer = .adam
+        o.learningRate = 3e-3
+        o.epochs = 150
+        o.batchSize = 32
+        o.seed = seed
+        return try NeuralNetwork.mlp(hidden: [64], options: o)
+    }
+
+    func testLossAttackSeparatesAnOverfitTargetAndNotADPTarget() throws {
+        let (members, _, nonMembers) = try population()
+        let target = try overfitModel()
+        try target.fit(members)
+        XCTAssertGreaterThan(try target.accuracy(members) - target.accuracy(nonMembers), 0.2, "the target over-fits")
+        let attack = try MetricAttack(target: target, options: MetricAttack.Options())
+        let r = try attack.evaluate(members: members, nonMembers: nonMembers)
+        // Seven null standard deviations above 0.5 (see below).
+        XCTAssertGreaterThan(r.metrics.auc, 0.7)
+        XCTAssertTrue(r.accuracyIsOracle)
+        XCTAssertTrue(r.notes.contains { $0.contains("zero false positives") }, "200 non-members cannot resolve 0.1% FPR")
+
+        // DP-SGD with σ = 50 and C = 0.01: each step's noise dwarfs any single record's influence.
+        // With no signal the AUC of 200 + 200 records has standard deviation √((P+N+1)/(12PN)) ≈ 0.029;
+        // four of them bound it.
+        var o = TrainingOptions()
+        o.epochs = 20
+        o.batchSize = 32
+        o.learningRate = 0.05
+        var dp = DPOptions()
+        dp.clip = 0.01
+        dp.noise = 50
+        o.dp = dp
+        let priv = try NeuralNetwork.mlp(hidden: [64], options: o)
+        try priv.fit(members)
+        let rp = try MetricAttack(target: priv, options: MetricAttack.Options()).evaluate(members: members, nonMembers: nonMembers)
+        XCTAssertEqual(rp.metrics.auc, 0.5, accuracy: 4 * (401.0 / (12 * 200 * 200)).squareRoot())
+    }
+
+    func testShadowModelAttackFromEveryDataSource() throws {
+        let (members, attacker, nonMembers) = try population()
+        let target = try overfitModel()
+        try target.fit(members)
+        var synth = ShadowSynthesis.Options()
+        synth.iterMax = 60
+        synth.kMax = 10
+        synth.confMin = 0.6
+        for source in [ShadowDataSource.real, .marginals, .noisy(fraction: 0.2), .synthesis(synth)] {
+            var o = ShadowModelAttack.Options()
+            o.shadows = 3
+            o.source = source
+            o.syntheticCount = 200
+            let a = try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: members.size, options: o)
+            let r = try a.evaluate(members: members, nonMembers: nonMembers)
+            XCTAssertGreaterThan(r.metrics.auc, 0.6, "\(source)")
+            XCTAssertFalse(r.accuracyIsOracle)
+            XCTAssertGreaterThan(a.shadowTrainAccuracy, a.shadowTestAccuracy, "shadows imitate the over-fitting")
+            if case .synthesis = source {
+                XCTAssertNotNil(a.shadowQueriesPerRecord)
+                XCTAssertGreaterThan(a.queries, 400)
+            }
+        }
+    }
+
+    func testShadowDataStaysInTheDomainAndIsReproducible() throws {
+        let (_, attacker, _) = try population()
+        let lo = attacker.features.data.min()!, hi = attacker.features.data.max()!
+        let target = try overfitModel()
+        try target.fit(attacker)
+        var synth = ShadowSynthesis.Options()
+        synth.iterMax = 40
+        synth.confMin = 0.5
+        for source in [ShadowDataSource.marginals, .noisy(fraction: 0.1), .synthesis(synth)] {
+            let (a, _, _) = try ShadowDataGenerator.make(source, data: attacker, count: 80, target: target, seed: 4)
+            let (b, _, _) = try ShadowDataGenerator.make(source, data: attacker, count: 80, target: target, seed: 4)
+            let (c, _, _) = try ShadowDataGenerator.make(source, data: attacker, count: 80, target: target, seed: 5)
+            XCTAssertEqual(a.features, b.features, "\(source)")
+            XCTAssertEqual(a.labels, b.labels)
+            XCTAssertNotEqual(a.features, c.features)
+            XCTAssertTrue(a.features.data.allSatisfy { $0 >= lo && $0 <= hi }, "\(source)")
+            XCTAssertTrue(a.labels.allSatisfy { $0 >= 0 && $0 < 4 })
+        }
+        // Binary features stay binary under noise.
+        let bin = try Synthetic.purchase(n: 100, features: 40, classes: 5, seed: 1)
+        let (nb, _, _) = try ShadowDataGenerator.make(.noisy(fraction: 0.2), data: bin, count: 100, target: nil, seed: 1)
+        XCTAssertTrue(nb.features.data.allSatisfy { $0 == 0 || $0 == 1 })
+        XCTAssertNotEqual(nb.features, bin.features)
+    }
+
+    func testLiRAAndCalibratedMetricAttacksAndRiskScores() throws {
+        let (members, attacker, nonMembers) = try population()
+        let target = try overfitModel()
+        try target.fit(members)
+        var lo = LiRA.Options()
+        lo.shadows = 8
+        let online = try LiRA(target: target, data: attacker, options: lo).evaluate(members: members, nonMembers: nonMembers)
+        XCTAssertGreaterThan(online.metrics.auc, 0.75)
+        lo.online = false
+        lo.globalVariance = true
+        let offline = try LiRA(target: target, data: attacker, options: lo).evaluate(members: members, nonMembers: nonMembers)
+        XCTAssertGreaterThan(offline.metrics.auc, 0.65)
+
+        var mo = MetricAttack.Options()
+        mo.signal = .mentropy
+        mo.classWise = true
+        mo.shadows = 2
+        let m = try MetricAttack(target: target, data: attacker, targetTrainingSize: members.size, options: mo)
+        let r = try m.evaluate(members: members, nonMembers: nonMembers)
+        XCTAssertFalse(r.accuracyIsOracle)
+        XCTAssertGreaterThan(r.accuracy, 0.6)
+        let rm = try m.riskScores(members), rn = try m.riskScores(nonMembers)
+        XCTAssertTrue((rm + rn).allSatisfy { $0 > 0 && $0 < 1 })
+        XCTAssertGreaterThan(rm.reduce(0, +) / Double(rm.count), rn.reduce(0, +) / Double(rn.count) + 0.05)
+
+        let g = try GradientAttack(target: target, signal: .gradnorm).evaluate(members: members, nonMembers: nonMembers)
+        XCTAssertGreaterThan(g.metrics.auc, 0.7)
+    }
+
+    func testGradientNormsMatchFiniteDifferences() throws {
+        let ds = try Synthetic.blobs(n: 5, features: 3, classes: 3, seed: 1)
+        var o = TrainingOptions()
+        o.epochs = 3
+        let net = try NeuralNetwork.mlp(hidden: [4], activation: .tanh, options: o)
+        try net.fit(ds)
+        let norms = try net.perRecordGradientNorms(ds)
+        for i in 0..<ds.size {
+            let one = ds.rows([i])
+            var sq = 0.0
+            for p in net.parameters {
+                for j in 0..<p.value.data.count {
+                    let v = p.value.data[j]
+                    let h: Float = 1e-2
+                    p.value.data[j] = v + h
+                    let up = try net.perRecordLoss(one)[0]
+                    p.value.data[j] = v - h
+                    let down = try net.perRecordLoss(one)[0]
+                    p.value.data[j] = v
+                    let d = (up - down) / (2 * Double(h))
+                    sq += d * d
+                }
+            }
+            XCTAssertEqual(norms[i], sq.squareRoot(), accuracy: 2e-2 * max(1, sq.squareRoot()))
+        }
+    }
+
+    func testEvaluationBalancesAndRejectsOverlaps() throws {
+        let (members, _, nonMembers) = try population()
+        let target = try overfitModel()
+        try target.fit(members)
+        let a = try MetricAttack(target: target, options: MetricAttack.Options())
+        let r = try a.evaluate(members: members, nonMembers: nonMembers.rows(Array(0..<50)))
+        XCTAssertEqual(r.scores.count, 100)
+        XCTAssertTrue(r.notes[0].contains("balanced: 50 members and 50 non-members"), r.notes[0])
+        assertThrows(["both a member and a non-member"]) { _ = try a.evaluate(members: members, nonMembers: members) }
+    }
+}
