@@ -23,6 +23,8 @@ public struct LuaTable {
     public var otherKeys: [String] = []
     /// Values under integer keys outside 1…n (also listed in `otherKeys`), for id-keyed maps.
     public var sparse: [Int64: LuaValue] = [:]
+    /// Values under float keys, pushed only (results such as `tpr_at_fpr[0.001]`).
+    public var numberKeyed: [Double: LuaValue] = [:]
     public init(array: [LuaValue] = [], fields: [String: LuaValue] = [:]) {
         self.array = array
         self.fields = fields
@@ -156,6 +158,11 @@ public indirect enum LuaValue {
             for k in t.fields.keys.sorted() {
                 lua_pushstring(l, k)
                 t.fields[k]!.push(l, state: state)
+                lua_rawset(l, -3)
+            }
+            for k in t.numberKeyed.keys.sorted() {
+                lua_pushnumber(l, k)
+                t.numberKeyed[k]!.push(l, state: state)
                 lua_rawset(l, -3)
             }
         case .function(let r): r.push(l)

@@ -64,6 +64,7 @@ public final class Runtime {
         installClustering()
         installPrivacy()
         installSISA()
+        installAttacks()
         installMechanisms()
         installPerturbation()
         installReport()

@@ -94,4 +94,34 @@ function pl.time(label, f, ...)
   return table.unpack(r, 1, r.n)
 end
 
+--- ROC curves of membership-inference results, as one chart.
+--- pl.attack.roc_chart{ {name = "loss", result = r1}, {name = "LiRA", result = r2}, title = "…", log = true }
+--- With log = true (the default; Carlini et al.'s convention) both axes are logarithmic, which
+--- shows the low-FPR regime that matters; points at zero cannot be drawn there and are left out.
+function pl.attack.roc_chart(o)
+  assert(type(o) == "table", "attack.roc_chart: expected a table of {name =, result =} entries")
+  local log = o.log ~= false
+  local series = {}
+  local lo = 1
+  for i, entry in ipairs(o) do
+    local r = entry.result
+    if type(r) ~= "table" or type(r.roc_fpr) ~= "table" then
+      error(("attack.roc_chart: entry %d needs result = <the table attack:evaluate returned>"):format(i), 2)
+    end
+    local x, y = {}, {}
+    for j = 1, #r.roc_fpr do
+      local f, t = r.roc_fpr[j], r.roc_tpr[j]
+      if not log or (f > 0 and t > 0) then x[#x + 1], y[#y + 1] = f, t end
+    end
+    if #x > 0 then
+      series[#series + 1] = { name = entry.name or ("attack " .. i), x = x, y = y }
+      lo = math.min(lo, x[1])
+    end
+  end
+  lo = log and math.max(lo, 1e-4) or 0
+  series[#series + 1] = { name = "chance", x = { lo, 1 }, y = { lo, 1 } }
+  pl.report.chart { kind = "line", title = o.title or "ROC", xlabel = "false positive rate", ylabel = "true positive rate",
+                    logx = log, logy = log, series = series, name = o.name }
+end
+
 return pl

@@ -17,9 +17,14 @@ public final class MetricAttack: MembershipAttack {
         public init() {}
     }
 
-    public var name: String { "metric (\(options.signal.rawValue))" }
+    /// A signal computed from (probabilities, labels): a built-in one or a user's (a Lua plugin).
+    public typealias SignalFunction = (Matrix, [Int]) throws -> [Double]
+
+    public var name: String { "metric (\(signalName))" }
     public let target: Classifier
     public let options: Options
+    public let signalName: String
+    let signalFunction: SignalFunction
     public private(set) var queries = 0
     public private(set) var threatModel: [String: String]
     /// Global threshold, or per class (when class-wise).
@@ -32,12 +37,16 @@ public final class MetricAttack: MembershipAttack {
 
     /// Without `data` the attack has no threshold (AUC and TPR@FPR are threshold-free; accuracy is
     /// then reported at the best threshold, marked as an upper bound).
+    /// `custom` replaces `options.signal` by a named signal function (called on this thread only).
     public init(target: Classifier, data: Dataset? = nil, shadowModel: Classifier? = nil, targetTrainingSize: Int? = nil,
-                options: Options) throws {
+                options: Options, custom: (name: String, function: SignalFunction)? = nil) throws {
         self.target = target
         self.options = options
-        threatModel = ["access": options.signal == .correctness ? "black-box: the target's predicted label" : "black-box: the target's probability vector",
-                       "signal": options.signal.rawValue]
+        let builtin = options.signal
+        signalName = custom?.name ?? builtin.rawValue
+        signalFunction = custom?.function ?? { builtin.values(probs: $0, labels: $1) }
+        threatModel = ["access": custom == nil && builtin == .correctness ? "black-box: the target's predicted label" : "black-box: the target's probability vector",
+                       "signal": signalName]
         guard let data = data else {
             threatModel["threshold"] = "none (no attacker data)"
             return
@@ -46,17 +55,18 @@ public final class MetricAttack: MembershipAttack {
         let size = min(options.shadowSize ?? targetTrainingSize ?? data.size / 2, data.size / 2)
         guard size >= 2 else { throw PrivLabError.invalidArgument("metric attack: the attacker's data has too few records (\(data.size))") }
         let template = shadowModel ?? target
-        let sig = options.signal
-        let outs = try ParallelWork.run(options.shadows, workers: options.workers) { i -> ([Double], [Int], [Double], [Int]) in
+        // Shadows train in parallel; the signal is computed afterwards on this thread.
+        let outs = try ParallelWork.run(options.shadows, workers: options.workers) { i -> (Matrix, [Int], Matrix, [Int]) in
             var rng = RNG.stream(seed: options.seed, index: 200 + UInt64(i))
             let pick = try rng.sample(data.size, 2 * size)
             let inSet = data.rows(Array(pick[0..<size]).sorted()), outSet = data.rows(Array(pick[size...]).sorted())
             let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x5EED))
             try m.fit(inSet)
-            return (sig.values(probs: try m.predictProba(inSet.features, temperature: 1), labels: inSet.labels), inSet.labels,
-                    sig.values(probs: try m.predictProba(outSet.features, temperature: 1), labels: outSet.labels), outSet.labels)
+            return (try m.predictProba(inSet.features, temperature: 1), inSet.labels,
+                    try m.predictProba(outSet.features, temperature: 1), outSet.labels)
         }
-        for (si, li, so, lo) in outs {
+        for (pi, li, po, lo) in outs {
+            let si = try signalFunction(pi, li), so = try signalFunction(po, lo)
             for (v, c) in zip(si, li) { shadowIn[c, default: []].append(v) }
             for (v, c) in zip(so, lo) { shadowOut[c, default: []].append(v) }
         }
@@ -74,7 +84,9 @@ public final class MetricAttack: MembershipAttack {
     /// The raw signal of the target on `ds` (higher = more member-like).
     public func signal(_ ds: Dataset) throws -> [Double] {
         queries += ds.size
-        return options.signal.values(probs: try target.predictProba(ds.features, temperature: 1), labels: ds.labels)
+        let v = try signalFunction(try target.predictProba(ds.features, temperature: 1), ds.labels)
+        guard v.count == ds.size else { throw PrivLabError.shape("signal '\(signalName)' returned \(v.count) values for \(ds.size) records") }
+        return v
     }
 
     /// With class-wise thresholds the score is the signal minus its class's threshold, so one

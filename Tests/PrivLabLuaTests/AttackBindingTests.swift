@@ -1,0 +1,98 @@
+import Foundation
+import PrivLab
+import PrivLabLua
+import XCTest
+
+final class AttackBindingTests: XCTestCase {
+    let setup = """
+        local all = pl.data.blobs{n = 900, features = 30, classes = 4, std = 5, box = 3, seed = 21}
+        local rest, members = all:split{test = 200, seed = 2}
+        local attacker, nonmembers = rest:split{test = 200, seed = 3}
+        local target = pl.mlp{hidden = {64}, optimizer = "adam", lr = 3e-3, epochs = 150, batch = 32, seed = 1}
+        target:fit(members)
+
+        """
+
+    func testEveryAttackFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec(setup + """
+            local attacks = {
+              loss = pl.attack.metric{target = target},
+              mentropy = pl.attack.metric{target = target, score = "mentropy", data = attacker, class_wise = true, shadows = 2},
+              shadow = pl.attack.shadow{target = target, data = attacker, shadows = 3, train_size = 200},
+              noisy = pl.attack.shadow{target = target, data = attacker, shadows = 2, source = "noisy", noise = 0.2},
+              lira = pl.attack.lira{target = target, data = attacker, shadows = 6},
+              grad = pl.attack.gradient{target = target},
+              custom = pl.attack.metric{target = target, score = function(p, y) return p[y + 1] end},
+            }
+            for name, a in pl.spairs(attacks) do
+              local r = a:evaluate{members = members, nonmembers = nonmembers}
+              print(name, r.auc > 0.6, r.tpr_at_fpr[0.01] ~= nil, #r.scores == 400, #r.roc_fpr == #r.roc_tpr,
+                    r.accuracy_is_oracle, r.members, #r.notes >= 1)
+            end
+            local r = attacks.loss:evaluate{members = members, nonmembers = nonmembers}
+            local c = attacks.custom:evaluate{members = members, nonmembers = nonmembers}
+            print(math.abs(r.auc - c.auc) < 1e-12)
+            local risk = attacks.mentropy:risk(members)
+            print(#risk == 200, attacks.shadow:info().shadow_train_accuracy > attacks.shadow:info().shadow_test_accuracy)
+            print(attacks.shadow:threat().architecture, attacks.loss:queries() > 0)
+            pl.attack.roc_chart{ {name = "loss", result = r}, {name = "LiRA", result = attacks.lira:evaluate{members = members, nonmembers = nonmembers}},
+                                 title = "ROC" }
+            """)
+        let lines = sink.text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 10, sink.text)
+        XCTAssertEqual(lines[0], "custom\ttrue\ttrue\ttrue\ttrue\ttrue\t200\ttrue")
+        XCTAssertEqual(lines[1], "grad\ttrue\ttrue\ttrue\ttrue\ttrue\t200\ttrue")
+        XCTAssertEqual(lines[2], "lira\ttrue\ttrue\ttrue\ttrue\ttrue\t200\ttrue")
+        XCTAssertEqual(lines[3], "loss\ttrue\ttrue\ttrue\ttrue\ttrue\t200\ttrue")
+        XCTAssertEqual(lines[4], "mentropy\ttrue\ttrue\ttrue\ttrue\tfalse\t200\ttrue")
+        XCTAssertEqual(lines[5], "noisy\ttrue\ttrue\ttrue\ttrue\tfalse\t200\ttrue")
+        XCTAssertEqual(lines[6], "shadow\ttrue\ttrue\ttrue\ttrue\tfalse\t200\ttrue")
+        XCTAssertEqual(lines[7], "true")
+        XCTAssertEqual(lines[8], "true\ttrue")
+        XCTAssertTrue(lines[9].hasPrefix("known"), lines[9])
+        XCTAssertEqual(sink.figures.count, 1)
+        XCTAssertTrue(sink.figures[0].svg.contains("LiRA"))
+    }
+
+    func testPluginAttackScoresAndSISATargets() throws {
+        let dir = temporaryDirectory()
+        try """
+            pl.register("attack_score", "top_gap", function(p, y)
+              local best, second = 0, 0
+              for _, v in ipairs(p) do
+                if v > best then best, second = v, best elseif v > second then second = v end
+              end
+              return best - second
+            end)
+            """.write(toFile: "\(dir)/top_gap.lua", atomically: true, encoding: .utf8)
+        let (rt, sink) = try makeRuntime(plugins: [dir])
+        try rt.exec(setup + """
+            local a = pl.attack.metric{target = target, score = "top_gap", data = attacker}
+            local r = a:evaluate{members = members, nonmembers = nonmembers}
+            print(a:name(), r.auc > 0.55, r.accuracy_is_oracle)
+            -- A SISA ensemble is a model: attacks accept it as a target.
+            local e = pl.sisa{shards = 4, model = pl.mlp{hidden = {64}, optimizer = "adam", lr = 3e-3, epochs = 150, batch = 32}, aggregate = "mean"}
+            e:fit(members)
+            local rs = pl.attack.metric{target = e}:evaluate{members = members, nonmembers = nonmembers}
+            print(rs.auc > 0.5, rs.auc < r.auc + 0.3)
+            """)
+        XCTAssertEqual(sink.text, "metric (top_gap)\ttrue\tfalse\ntrue\ttrue\n")
+    }
+
+    func testAttackErrorsNameTheOption() throws {
+        let (rt, _) = try makeRuntime()
+        assertLuaError(rt, "pl.attack.shadow{data = pl.data.blobs{n = 10}}", ["attack.shadow: option 'target' must be a fitted Model"])
+        assertLuaError(rt, setup + "pl.attack.shadow{target = target}", ["option 'data'", "required"])
+        assertLuaError(rt, setup + "pl.attack.shadow{target = target, data = attacker, noise = 0.1}", ["'noise' needs source = \"noisy\""])
+        assertLuaError(rt, setup + "pl.attack.shadow{target = target, data = attacker, k_max = 3}", ["'k_max' needs source = \"synthesis\""])
+        assertLuaError(rt, setup + "pl.attack.metric{target = target, score = 'nope'}", ["unknown attack_score 'nope'"])
+        assertLuaError(rt, setup + "pl.attack.metric{target = target, class_wise = true}", ["calibrated on shadow models"])
+        assertLuaError(rt, setup + "pl.attack.lira{target = target, data = attacker, shadows = 1}", ["attack.lira", "shadows"])
+        assertLuaError(rt, setup + "pl.attack.metric{target = target}:evaluate{members = members}", ["option 'nonmembers' must be a Dataset"])
+        assertLuaError(rt, setup + "pl.attack.metric{target = target}:evaluate{members = members, nonmembers = members}", ["both a member and a non-member"])
+        assertLuaError(rt, setup + "pl.attack.metric{target = target, score = function() return 0/0 end}:evaluate{members = members, nonmembers = nonmembers}",
+                       ["must return a number for every record"])
+        assertLuaError(rt, setup + "pl.attack.metric{target = target}:risk(members)", ["risk scores need shadow models"])
+    }
+}
