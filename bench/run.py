@@ -19,12 +19,36 @@ VENV = os.path.join(ROOT, "bench", ".venv")
 PY = os.path.join(VENV, "bin", "python")
 
 
-def ensure_venv():
+def ensure_venv(mia=False):
     if not os.path.exists(PY):
         venv.create(VENV, with_pip=True)
-    probe = subprocess.run([PY, "-c", "import torch, sklearn, numpy, opacus"], capture_output=True)
+    probe = subprocess.run([PY, "-c", "import torch, sklearn, numpy, opacus" + (", art" if mia else "")], capture_output=True)
     if probe.returncode != 0:
-        subprocess.run([PY, "-m", "pip", "install", "-q", "torch", "scikit-learn", "numpy", "opacus", "dp-accounting"], check=True)
+        subprocess.run([PY, "-m", "pip", "install", "-q", "torch", "scikit-learn", "numpy", "opacus", "dp-accounting"]
+                       + (["adversarial-robustness-toolbox", "packaging"] if mia else []), check=True)
+
+
+def run_mia(rounds):
+    """Shadow-model membership inference end to end: PrivLab against IBM ART + scikit-learn."""
+    keys = ["end_to_end_seconds", "auc"]
+    runs = {"privlab": [], "art": []}
+    for r in range(rounds):
+        p = json.loads(subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "bench", "mia", "--json"],
+                                      check=True, capture_output=True, text=True).stdout)
+        a = json.loads(subprocess.run([PY, os.path.join(ROOT, "bench", "mia_reference.py")], check=True,
+                                      capture_output=True, text=True).stdout)
+        runs["privlab"].append(p)
+        runs["art"].append(a)
+        print(f"round {r + 1}: privlab {p['end_to_end_seconds']:.2f} s (AUC {p['auc']:.4f}); "
+              f"ART {a['end_to_end_seconds']:.2f} s = shadows {a['shadows_seconds']:.2f} + attack model {a['attack_seconds']:.2f} "
+              f"+ evaluation {a['evaluation_seconds']:.2f} (AUC {a['auc']:.4f})", flush=True)
+    med = {side: {k: statistics.median(x[k] for x in v) for k in keys} for side, v in runs.items()}
+    print()
+    print("shadow-model attack, Fashion-MNIST: target MLP(256) on 5,000 records, 16 shadows over a disjoint 50,000, 5,000 + 5,000 evaluated")
+    for side in runs:
+        print(f"{side:<8} end to end {med[side]['end_to_end_seconds']:8.2f} s   AUC {med[side]['auc']:.4f}")
+    print(f"speed-up: {med['art']['end_to_end_seconds'] / med['privlab']['end_to_end_seconds']:.1f}×; "
+          f"AUC PrivLab − ART: {med['privlab']['auc'] - med['art']['auc']:+.4f}")
 
 
 def privlab_epoch(dp=False):
@@ -62,9 +86,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--dp", action="store_true", help="the DP-SGD benchmark (PrivLab vs Opacus) instead")
     ap.add_argument("--hooks", action="store_true", help="with --dp: also Opacus's hooks mode (≈ 40 s an epoch)")
+    ap.add_argument("--mia", action="store_true", help="the membership-inference benchmark (PrivLab vs IBM ART) instead")
     args = ap.parse_args()
     subprocess.run(["swift", "build", "-c", "release", "--product", "privlab"], cwd=ROOT, check=True)
-    ensure_venv()
+    ensure_venv(mia=args.mia)
+    if args.mia:
+        return run_mia(args.rounds)
     if args.dp:
         return run_dp(args.rounds, args.hooks)
     times = {"privlab": [], "torch": [], "sklearn": []}

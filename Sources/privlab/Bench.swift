@@ -7,7 +7,7 @@ import PrivLab
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (compare with the reference implementations via bench/run.py).",
-        subcommands: [BenchTrain.self, BenchGemm.self, BenchSISA.self])
+        subcommands: [BenchTrain.self, BenchGemm.self, BenchSISA.self, BenchMIA.self])
 }
 
 /// Peak resident memory of this process so far, in MiB.

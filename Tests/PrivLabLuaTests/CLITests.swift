@@ -125,6 +125,22 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try stable("\(dir)/s.md"), try stable("\(dir)/t.md"))
     }
 
+    /// The shadow-model notebook end to end at a small size.
+    func testShadowModelsNotebookSmall() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/shadow_models.lua", "-o", "\(dir)/m.md", "-P", "n_target=200", "-P", "epochs=3",
+                              "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "attacker=600"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
+        for piece in ["| shadow (real) |", "| shadow (noisy 20%) |", "| shadow (synthesis) |", "| LiRA online |", "| white-box gradient norm |",
+                      "| members |", "| purchase | 100 |", "| fashion-mnist | 2 |", "| records_per_class | train_acc |",
+                      "| epochs | train_acc | test_acc | gap |", "| DP-SGD ε = 1 | 1.0000 |", "| SISA, 5 shards |",
+                      "200 members and 200 non-members (balanced)", "cannot resolve that FPR"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 5)
+    }
+
     /// The model-zoo issue's MLP quality bar on the full data: 784-256-10, SGD lr 0.05, batch 128,
     /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
     func testMLPQualityBarOnFullFashionMNIST() throws {

@@ -71,9 +71,9 @@ public final class LiRA: MembershipAttack {
             shadows = offlineShadows!
         }
         queries += ds.size
-        let phiTarget = logitScaledConfidence(logits: try target.logits(ds.features), labels: ds.labels)
+        let phiTarget = logitScaledConfidence(logits: try target.releasedLogits(ds.features), labels: ds.labels)
         var phis = [[Double]]()
-        for (m, _) in shadows { phis.append(logitScaledConfidence(logits: try m.logits(ds.features), labels: ds.labels)) }
+        for (m, _) in shadows { phis.append(logitScaledConfidence(logits: try m.releasedLogits(ds.features), labels: ds.labels)) }
         var inObs = [[Double]](repeating: [], count: ds.size), outObs = [[Double]](repeating: [], count: ds.size)
         for (s, (_, ids)) in shadows.enumerated() {
             for i in 0..<ds.size {

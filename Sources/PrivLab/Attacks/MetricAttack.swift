@@ -62,8 +62,8 @@ public final class MetricAttack: MembershipAttack {
             let inSet = data.rows(Array(pick[0..<size]).sorted()), outSet = data.rows(Array(pick[size...]).sorted())
             let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x5EED))
             try m.fit(inSet)
-            return (try m.predictProba(inSet.features, temperature: 1), inSet.labels,
-                    try m.predictProba(outSet.features, temperature: 1), outSet.labels)
+            return (try m.releasedProbabilities(inSet.features), inSet.labels,
+                    try m.releasedProbabilities(outSet.features), outSet.labels)
         }
         for (pi, li, po, lo) in outs {
             let si = try signalFunction(pi, li), so = try signalFunction(po, lo)
@@ -84,7 +84,7 @@ public final class MetricAttack: MembershipAttack {
     /// The raw signal of the target on `ds` (higher = more member-like).
     public func signal(_ ds: Dataset) throws -> [Double] {
         queries += ds.size
-        let v = try signalFunction(try target.predictProba(ds.features, temperature: 1), ds.labels)
+        let v = try signalFunction(try target.releasedProbabilities(ds.features), ds.labels)
         guard v.count == ds.size else { throw PrivLabError.shape("signal '\(signalName)' returned \(v.count) values for \(ds.size) records") }
         return v
     }

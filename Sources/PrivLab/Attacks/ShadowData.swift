@@ -137,7 +137,7 @@ public final class ShadowSynthesis {
 
     func confidence(_ x: [Float], _ c: Int) throws -> [Float] {
         queries += 1
-        return try target.predictProba(try Matrix([x]), temperature: 1).row(0)
+        return try target.releasedProbabilities(try Matrix([x])).row(0)
     }
 
     /// One synthetic record of class `c`, or nil if none was found within iter_max queries.

@@ -16,8 +16,11 @@ public final class ShadowModelAttack: MembershipAttack {
         /// One attack model per class (the paper) or one for all.
         public var perClass = true
         /// Attack-model input: the prediction vector sorted in decreasing order (class-agnostic,
-        /// Salem et al. 2019) or as is.
-        public var sorted = true
+        /// Salem et al. 2019's choice for one global model) or as is (the paper's per-class models,
+        /// where each position keeps its class — the true class's probability included). nil picks
+        /// sorted for a global model and unsorted per class.
+        public var sorted: Bool? = nil
+        var sortsFeatures: Bool { sorted ?? !perClass }
         /// Hidden width of the attack MLP (0: logistic regression).
         public var attackHidden = 64
         public var attackEpochs = 30
@@ -64,7 +67,7 @@ public final class ShadowModelAttack: MembershipAttack {
             let inSet = pool.rows(Array(pick[0..<size]).sorted()), outSet = pool.rows(Array(pick[size...]).sorted())
             let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x9E37))
             try m.fit(inSet)
-            let pin = try m.predictProba(inSet.features, temperature: 1), pout = try m.predictProba(outSet.features, temperature: 1)
+            let pin = try m.releasedProbabilities(inSet.features), pout = try m.releasedProbabilities(outSet.features)
             var probs = Matrix(rows: 2 * size, cols: pin.cols)
             probs.data = pin.data + pout.data
             return ShadowOutput(probs: probs, labels: inSet.labels + outSet.labels,
@@ -111,7 +114,7 @@ public final class ShadowModelAttack: MembershipAttack {
             "data": describe(options.source),
             "shadows": "\(options.shadows) × \(size) in + \(size) out records",
             "attack model": (options.perClass ? "one per class" : "one global") + (options.attackHidden > 0 ? ", MLP(\(options.attackHidden))" : ", logistic regression")
-                + (options.sorted ? " on sorted prediction vectors" : " on prediction vectors"),
+                + (options.sortsFeatures ? " on sorted prediction vectors" : " on prediction vectors"),
         ]
     }
 
@@ -124,10 +127,10 @@ public final class ShadowModelAttack: MembershipAttack {
         }
     }
 
-    func attackFeatures(_ p: [Float]) -> [Float] { options.sorted ? p.sorted(by: >) : p }
+    func attackFeatures(_ p: [Float]) -> [Float] { options.sortsFeatures ? p.sorted(by: >) : p }
 
     public func scores(_ ds: Dataset) throws -> [Double] {
-        let p = try target.predictProba(ds.features, temperature: 1)
+        let p = try target.releasedProbabilities(ds.features)
         queries += ds.size
         var out = [Double](repeating: 0.5, count: ds.size)
         let groups = options.perClass ? Dictionary(grouping: 0..<ds.size, by: { ds.labels[$0] }) : [0: Array(0..<ds.size)]
@@ -135,7 +138,7 @@ public final class ShadowModelAttack: MembershipAttack {
             // A class no shadow saw as both in and out: no evidence either way (0.5).
             guard let m = attackModels[c] else { continue }
             let x = try Matrix(idx.map { attackFeatures(p.row($0)) })
-            let q = try m.predictProba(x, temperature: 1)
+            let q = try m.releasedProbabilities(x)
             for (r, i) in idx.enumerated() { out[i] = Double(q[r, 1]) }
         }
         return out

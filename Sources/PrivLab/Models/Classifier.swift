@@ -15,10 +15,24 @@ public protocol Classifier: AnyObject {
     func perRecordLoss(_ ds: Dataset) throws -> [Double]
     /// A new, untrained model with the same hyper-parameters.
     func cloneUntrained() throws -> Classifier
+    /// The softmax temperature of what the model releases (its inference temperature): attacks
+    /// see `releasedProbabilities`, which is where a temperature defence acts.
+    var releaseTemperature: Double { get }
 }
 
 
 extension Classifier {
+    /// The probability vectors the model releases (at its inference temperature).
+    public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try predictProba(x, temperature: releaseTemperature) }
+
+    /// Logits divided by the release temperature: the scores behind `releasedProbabilities`.
+    public func releasedLogits(_ x: Matrix) throws -> Matrix {
+        var z = try logits(x)
+        let t = Float(releaseTemperature)
+        if t != 1 { z.data = z.data.map { $0 / t } }
+        return z
+    }
+
     /// Trains without callbacks.
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset? = nil) throws -> [EpochRecord] {

@@ -84,6 +84,7 @@ public final class NeuralNetwork: Classifier {
     }
 
     public var isFitted: Bool { !layers.isEmpty }
+    public var releaseTemperature: Double { options.inferenceTemperature }
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
     var isConvolutional: Bool {

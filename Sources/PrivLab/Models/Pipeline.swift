@@ -22,6 +22,7 @@ public final class Pipeline: Classifier {
     public var isFitted: Bool { model.isFitted && scalers.allSatisfy(\.isFitted) }
     public var parameterCount: Int { model.parameterCount }
     public var history: [EpochRecord] { model.history }
+    public var releaseTemperature: Double { model.releaseTemperature }
 
     func transform(_ x: Matrix) throws -> Matrix {
         var out = x

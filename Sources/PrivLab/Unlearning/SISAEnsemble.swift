@@ -62,6 +62,8 @@ public final class SISAEnsemble: Classifier {
         finalCheckpoints.reduce(0) { $0 + ($1?.parameters.reduce(0) { $0 + $1.count } ?? 0) } + (metaLearner?.parameterCount ?? 0)
     }
     public var history: [EpochRecord] { [] }
+    /// Aggregated outputs are released as computed (constituents at temperature 1).
+    public var releaseTemperature: Double { 1 }
 
     public func cloneUntrained() throws -> Classifier {
         let e = try SISAEnsemble(options: options, model: try factory.template.cloneUntrained())

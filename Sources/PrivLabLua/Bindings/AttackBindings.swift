@@ -87,7 +87,7 @@ extension Runtime {
             s.shadowSize = try o.int("shadow_size", min: 2)
             s.syntheticCount = try o.int("synthetic", min: 1)
             s.perClass = try o.bool("per_class", true)
-            s.sorted = try o.bool("sorted", true)
+            s.sorted = o.has("sorted") ? try o.bool("sorted", true) : nil
             s.attackHidden = try o.int("attack_hidden", 64, min: 0, max: 4096)
             s.attackEpochs = try o.int("attack_epochs", 30, min: 1, max: 10_000)
             s.seed = c.seed

@@ -270,7 +270,7 @@ extension Runtime {
             let mo = try call.thisModel("predict_proba")
             let x = try call.features(2, fn: "Model.predict_proba")
             let o = try call.options(3, fn: "Model.predict_proba")
-            let t = try o.double("temperature", 1, above: 0)
+            let t = try o.double("temperature", mo.model.releaseTemperature, above: 0)
             try o.finish()
             let p = try mo.model.predictProba(x, temperature: t)
             return call.results(.list((0..<p.rows).map { .numbers(p.row($0).map(Double.init)) }))
@@ -325,7 +325,7 @@ extension Runtime {
             let which: LuaValue = call.argCount >= 3 ? call.value(3) : .string("accuracy")
             let pred = try mo.model.predict(ds.features)
             var proba: Matrix? = nil
-            if case .string("log_loss") = which { proba = try mo.model.predictProba(ds.features, temperature: 1) }
+            if case .string("log_loss") = which { proba = try mo.model.releasedProbabilities(ds.features) }
             return call.results(.number(try rt.metric(which, yTrue: ds.labels, yPred: pred, proba: proba, call: call)))
         }
         return m

@@ -201,7 +201,7 @@ extension Runtime {
             let eps = try o.double("epsilon", 1, above: 0), delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
             let seed = try o.seed()
             try o.finish()
-            let (p, g) = try Perturbation.perturbPredictions(try mo.model.predictProba(x, temperature: 1), mechanism: mech,
+            let (p, g) = try Perturbation.perturbPredictions(try mo.model.releasedProbabilities(x), mechanism: mech,
                                                              epsilon: eps, delta: delta, seed: seed)
             return call.results(.list((0..<p.rows).map { .numbers(p.row($0).map(Double.init)) }), .ints(p.argmaxRows()),
                                 Runtime.guaranteeTable(g))
