@@ -16,6 +16,9 @@ public struct RuntimeOptions {
     public var luaRoot: String? = LibraryLocation.luaRoot()
     /// Draw progress bars for long operations (only ever on a terminal).
     public var progress = true
+    /// The autograder's sandbox: functions that read or write files (CSV, model files, plugins,
+    /// SISA directories) refuse to run.
+    public var sandbox = false
     public init() {}
 }
 
@@ -48,6 +51,11 @@ public final class Runtime {
     }
 
     static func from(_ call: LuaCall) -> Runtime { call.state.extensions["runtime"] as! Runtime }
+
+    /// Throws in the grader's sandbox: `fn` would touch the file system.
+    static func checkFileAccess(_ call: LuaCall, _ fn: String) throws {
+        if from(call).options.sandbox { throw LuaError("\(fn): file access is not available in the grader's sandbox") }
+    }
 
     /// Host functions by dotted name under `pl` ("data.csv" is `pl.data.csv`).
     private var module: [(String, HostFunction)] = []

@@ -9,7 +9,7 @@ struct PrivLabCommand: ParsableCommand {
         commandName: "privlab",
         abstract: "PrivLab: privacy in machine learning, scripted in Lua.",
         version: privlabVersion,
-        subcommands: [Run.self, Exec.self, Plugins.self, Bench.self]
+        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self]
     )
 }
 

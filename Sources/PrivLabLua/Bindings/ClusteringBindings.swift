@@ -62,6 +62,7 @@ extension Runtime {
         g["iterations"] = { call in call.results(.int(Int64(try gmm(call, "iterations").iterations))) }
         g["converged"] = { call in call.results(.bool(try gmm(call, "converged").converged)) }
         g["save"] = { call in
+            try Runtime.checkFileAccess(call, "GMM.save")
             try ModelFile.save(.gmm(try gmm(call, "save")), to: try call.string(2, fn: "GMM.save", arg: "argument 1 (path)"))
             return 0
         }
@@ -92,6 +93,7 @@ extension Runtime {
         }
         k["predict"] = { call in call.results(.ints(try km(call, "predict").predict(try call.features(2, fn: "KMeans.predict")))) }
         k["save"] = { call in
+            try Runtime.checkFileAccess(call, "KMeans.save")
             try ModelFile.save(.kmeans(try km(call, "save")), to: try call.string(2, fn: "KMeans.save", arg: "argument 1 (path)"))
             return 0
         }

@@ -45,12 +45,14 @@ extension Runtime {
             let n = try o.int("n", min: 1)
             let seed: UInt64? = o.has("seed") ? try o.seed() : nil
             let dir = try o.string("dir")
+            if dir != nil { try Runtime.checkFileAccess(call, "fashion_mnist") }
             try o.finish()
             call.pushDataset(try FashionMNIST.load(split: split, directory: dir, n: n, seed: seed))
             return 1
         }
 
         define("data.csv") { call in
+            try Runtime.checkFileAccess(call, "csv")
             let path = try call.string(1, fn: "csv", arg: "argument 1 (path)")
             let o = try call.options(2, fn: "csv")
             var co = CSVOptions()

@@ -184,6 +184,7 @@ extension Runtime {
 
         // pl.load(path) → the saved Model, GMM or KMeans.
         define("load") { call in
+            try Runtime.checkFileAccess(call, "load")
             let path = try call.string(1, fn: "load", arg: "argument 1 (path)")
             switch try ModelFile.load(path: path) {
             case .classifier(let c): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
@@ -294,6 +295,7 @@ extension Runtime {
             return call.results(.numbers(try mo.model.perRecordLoss(try call.dataset(2, fn: "Model.losses", arg: "argument 1"))))
         }
         m["save"] = { call in
+            try Runtime.checkFileAccess(call, "Model.save")
             let mo = try call.thisModel("save")
             let path = try call.string(2, fn: "Model.save", arg: "argument 1 (path)")
             try ModelFile.save(.classifier(mo.model), to: path)

@@ -155,6 +155,7 @@ extension Runtime {
 
         // pl.use(name): loads plugin <name>.lua from the search path (once).
         define("use") { call in
+            try Runtime.checkFileAccess(call, "use")
             let rt = Runtime.from(call)
             let name = try call.string(1, fn: "use", arg: "argument 1 (plugin name)")
             guard let file = rt.findPlugin(name) else {

@@ -84,6 +84,7 @@ extension Runtime {
             }
             if !opts.usesHoldout && o.has("stack_holdout") { throw LuaError("sisa: option 'stack_holdout' needs aggregate = \"stack\"") }
             let dir = try o.string("dir")
+            if dir != nil { try Runtime.checkFileAccess(call, "sisa") }
             try o.finish()
             let e: SISAEnsemble
             do { e = try SISAEnsemble(options: opts, model: try mo.model.cloneUntrained(), directory: dir) } catch let err as PrivLabError {

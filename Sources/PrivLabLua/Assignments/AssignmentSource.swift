@@ -1,0 +1,149 @@
+import Foundation
+import PrivLab
+
+/// A graded assignment (or a student's submission of one) as written: a literate Lua file whose
+/// comment markers declare questions, checks and solutions.
+///
+///     --@ question q1 4 [all-or-nothing] [time=20] -- Majority vote
+///     ...code the student writes (answers are globals, usually functions)...
+///     -- BEGIN SOLUTION
+///     ...the reference solution, replaced by `todo()` in the student version...
+///     -- END SOLUTION
+///     local sigma = 1.1 -- SOLUTION          (one-line form: the value becomes `todo()`)
+///     --@ check q1 public 2 -- ties go to the lowest class
+///     expect.equal(vote({{0.5, 0.5}}, {1}), {0})
+///     --@ end
+///
+/// Check blocks are removed from the code that runs as the student's program (their lines are
+/// blanked, so line numbers in errors stay the file's own); hidden checks exist only in the
+/// instructor's file.
+public struct AssignmentSource {
+    public struct Question: Equatable {
+        public var id: String
+        public var points: Double
+        public var allOrNothing: Bool
+        /// Wall-clock seconds for this question's worker (code and checks).
+        public var seconds: Double
+        public var title: String
+        /// 1-based line of the marker.
+        public var line: Int
+    }
+
+    public struct Check: Equatable {
+        public var question: String
+        public var hidden: Bool
+        public var points: Double
+        public var description: String
+        /// The check's code, with blank lines above it so its line numbers are the file's.
+        public var code: String
+        public var line: Int
+    }
+
+    public let path: String
+    public let lines: [String]
+    public private(set) var questions: [Question] = []
+    public private(set) var checks: [Check] = []
+    /// The program: the file with check blocks blanked.
+    public private(set) var program: [String] = []
+    /// Line ranges (0-based, half-open) of the preamble and of each question's section.
+    public private(set) var preamble: Range<Int> = 0..<0
+    public private(set) var sections: [String: Range<Int>] = [:]
+    public private(set) var solutionBlocks = 0
+    /// `--@ forbid privacy.rdp privacy.epsilon`: engine functions (under pl) withheld from the student.
+    public private(set) var forbidden: [String] = []
+
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LuaError("cannot read \(path)") }
+        guard let text = String(data: data, encoding: .utf8) else { throw LuaError("\(path): not UTF-8 text") }
+        try self.init(text: text, path: path)
+    }
+
+    public init(text: String, path: String) throws {
+        self.path = path
+        var ls = text.components(separatedBy: "\n")
+        if ls.last == "" { ls.removeLast() }
+        lines = ls
+        try parse()
+    }
+
+    static let questionPattern = try! NSRegularExpression(pattern: #"^--@\s*question\s+([A-Za-z_][A-Za-z0-9_]*)\s+([0-9]+(?:\.[0-9]+)?)((?:\s+(?:all-or-nothing|time=[0-9]+(?:\.[0-9]+)?))*)\s*(?:--\s*(.*))?$"#)
+    static let checkPattern = try! NSRegularExpression(pattern: #"^--@\s*check\s+([A-Za-z_][A-Za-z0-9_]*)\s+(public|hidden)\s+([0-9]+(?:\.[0-9]+)?)\s*(?:--\s*(.*))?$"#)
+
+    static func groups(_ re: NSRegularExpression, _ s: String) -> [String?]? {
+        guard let m = re.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) else { return nil }
+        return (1..<m.numberOfRanges).map { i in Range(m.range(at: i), in: s).map { String(s[$0]) } }
+    }
+
+    private mutating func parse() throws {
+        func fail(_ i: Int, _ why: String) -> LuaError { LuaError("\(Runtime.displayPath(path)):\(i + 1): \(why)") }
+        program = lines
+        var openCheck: (Int, Check)? = nil
+        var inSolution: Int? = nil
+        var currentQuestion: String? = nil
+        var sectionStart = 0
+        for (i, raw) in lines.enumerated() {
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if var (start, c) = openCheck {
+                if t == "--@ end" || t == "--@end" {
+                    c.code = String(repeating: "\n", count: start + 1) + lines[(start + 1)..<i].joined(separator: "\n")
+                    checks.append(c)
+                    openCheck = nil
+                    for j in start...i { program[j] = "" }
+                } else if t.hasPrefix("--@") {
+                    throw fail(i, "a check block (line \(start + 1)) must end with '--@ end' before another marker")
+                } else {
+                    openCheck = (start, c)
+                }
+                continue
+            }
+            if t.hasPrefix("--@") {
+                if let g = AssignmentSource.groups(AssignmentSource.questionPattern, t) {
+                    if inSolution != nil { throw fail(i, "a question marker inside a solution block") }
+                    let id = g[0]!
+                    if questions.contains(where: { $0.id == id }) { throw fail(i, "question '\(id)' is declared twice") }
+                    let flags = (g[2] ?? "").split(separator: " ").map(String.init)
+                    let seconds = flags.first { $0.hasPrefix("time=") }.flatMap { Double($0.dropFirst(5)) } ?? 30
+                    if let q = currentQuestion { sections[q] = sectionStart..<i } else { preamble = 0..<i }
+                    currentQuestion = id
+                    sectionStart = i
+                    questions.append(Question(id: id, points: Double(g[1]!)!, allOrNothing: flags.contains("all-or-nothing"),
+                                              seconds: seconds, title: g[3] ?? id, line: i + 1))
+                } else if t.hasPrefix("--@ forbid ") {
+                    forbidden += t.dropFirst("--@ forbid ".count).split(separator: " ").map(String.init)
+                } else if let g = AssignmentSource.groups(AssignmentSource.checkPattern, t) {
+                    openCheck = (i, Check(question: g[0]!, hidden: g[1] == "hidden", points: Double(g[2]!)!,
+                                          description: g[3] ?? "", code: "", line: i + 1))
+                } else {
+                    throw fail(i, "unknown marker '\(t)' (markers: '--@ forbid <pl names>', '--@ question <id> <points> [all-or-nothing] [time=s] -- title', '--@ check <question> public|hidden <points> -- description', '--@ end')")
+                }
+                continue
+            }
+            if t == "-- BEGIN SOLUTION" {
+                if inSolution != nil { throw fail(i, "nested '-- BEGIN SOLUTION'") }
+                inSolution = i
+                solutionBlocks += 1
+            } else if t == "-- END SOLUTION" {
+                if inSolution == nil { throw fail(i, "'-- END SOLUTION' without '-- BEGIN SOLUTION'") }
+                inSolution = nil
+            } else if t.hasSuffix("-- SOLUTION") && !t.hasPrefix("--") {
+                solutionBlocks += 1
+            }
+        }
+        if let (start, _) = openCheck { throw fail(start, "check block without '--@ end'") }
+        if let s = inSolution { throw fail(s, "'-- BEGIN SOLUTION' without '-- END SOLUTION'") }
+        if let q = currentQuestion { sections[q] = sectionStart..<lines.count } else { preamble = 0..<lines.count }
+        for c in checks where !questions.contains(where: { $0.id == c.question }) {
+            throw fail(c.line - 1, "check for undeclared question '\(c.question)'")
+        }
+    }
+
+    /// The code of one range of the program, padded with blank lines so its line numbers are the file's.
+    public func code(_ r: Range<Int>) -> String {
+        String(repeating: "\n", count: r.lowerBound) + program[r].joined(separator: "\n")
+    }
+
+    public var maxPoints: Double { questions.reduce(0) { $0 + $1.points } }
+
+    /// Points the checks of `question` carry (the question's points are split over them).
+    public func checks(of question: String) -> [Check] { checks.filter { $0.question == question } }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import PrivLab
+import PrivLabLua
+
+/// This executable, for the per-question grading workers.
+func selfExecutable() -> String {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+}
+
+/// An assignment given as its file, its directory or an instructor bundle.
+func assignmentFile(_ p: String) -> String {
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue { return "\(p)/assignment.lua" }
+    return p
+}
+
+func fail(_ command: String, _ error: Error) -> ExitCode {
+    FileHandle.standardError.write(Data("privlab \(command): \(error)\n".utf8))
+    return ExitCode(2)
+}
+
+struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Instructor tools for graded assignments.", subcommands: [Build.self])
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the student version (solutions replaced, hidden checks removed) and the instructor bundle.")
+        @Argument(help: "The assignment directory (holding assignment.lua, README.md, README.student.md).") var directory: String
+        @Option(name: .shortAndLong, help: "Output directory (gets student/ and instructor/).") var output: String
+
+        func run() throws {
+            do {
+                for f in try AssignmentBuilder.build(directory: directory, output: output) { print(f) }
+            } catch { throw fail("assign build", error) }
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an assignment's public checks on your work (exit 0 when all pass).")
+    @Argument(help: "Your assignment file (the student version with your code).") var file: String
+    @Option(help: "Seed the checks see (the grader uses its own).") var seed: UInt64 = 1
+
+    func run() throws {
+        let g: GradeResult
+        do {
+            g = try Autograder(executable: selfExecutable()).grade(assignment: file, submission: file, seed: seed, includeHidden: false)
+        } catch { throw fail("check", error) }
+        for q in g.questions {
+            print("\(q.id) · \(q.title): \(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))" + (q.status == "graded" ? "" : " (\(q.status))"))
+            for c in q.checks {
+                print("  \(c.passed ? "✓" : "✗") \(c.description.isEmpty ? "check" : c.description)" + (c.passed ? "" : ": \(c.message)"))
+            }
+            for n in q.notes { print("  note: \(n)") }
+        }
+        print("public checks: \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore)) (hidden checks are graded separately)")
+        if g.questions.contains(where: { $0.checks.contains { !$0.passed } }) { throw ExitCode(1) }
+    }
+}
+
+struct Grade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Grade a submission (or a folder of them) in the sandbox; exit 0 whenever grading completed.")
+    @Argument(help: "The instructor's assignment (file, directory or instructor bundle).") var assignment: String
+    @Argument(help: "A submission .lua, or a folder of submissions (batch mode).") var submission: String
+    @Option(help: "Gradescope results.json path (single submission).") var json: String?
+    @Option(name: .shortAndLong, help: "Markdown report (single submission) or output folder (batch: reports and gradebook.csv).")
+    var output: String?
+    @Option(help: "Seed of the hidden checks (default: derived from the assignment).") var seed: UInt64?
+
+    func run() throws {
+        let grader = Autograder(executable: selfExecutable())
+        let a = assignmentFile(assignment)
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: submission, isDirectory: &isDir), isDir.boolValue {
+            return try batch(grader, a)
+        }
+        let g: GradeResult
+        do { g = try grader.grade(assignment: a, submission: submission, seed: seed) } catch { throw fail("grade", error) }
+        do {
+            if let j = json { try AtomicFile.write(try GradeReport.gradescope(g), to: j) }
+            if let o = output { try AtomicFile.write(GradeReport.markdown(g), to: o) }
+        } catch { throw fail("grade", error) }
+        if output == nil { print(GradeReport.markdown(g), terminator: "") } else { print("score: \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore))") }
+    }
+
+    /// Every *.lua in the folder, in name order; one student's failure never stops the others.
+    func batch(_ grader: Autograder, _ a: String) throws {
+        guard let out = output else { throw fail("grade", LuaError("batch mode needs -o <output folder>")) }
+        let source: AssignmentSource
+        do { source = try AssignmentSource(path: a) } catch { throw fail("grade", error) }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: submission)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var rows = [(student: String, result: GradeResult?, error: String?)]()
+        for f in files {
+            let student = String(f.dropLast(4))
+            do {
+                let g = try grader.grade(assignment: a, submission: "\(submission)/\(f)", seed: seed)
+                try AtomicFile.write(GradeReport.markdown(g), to: "\(out)/\(student).md")
+                try AtomicFile.write(try GradeReport.gradescope(g), to: "\(out)/\(student).json")
+                rows.append((student, g, nil))
+                print("\(student): \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore))")
+            } catch {
+                rows.append((student, nil, "\(error)"))
+                print("\(student): not graded (\(error))")
+            }
+        }
+        try AtomicFile.write(GradeReport.gradebook(rows, questions: source.questions.map(\.id)), to: "\(out)/gradebook.csv")
+        print("gradebook: \(out)/gradebook.csv (\(rows.count) submissions)")
+    }
+}
+
+/// One question of one submission, in this process; prints the result as JSON (used by grade/check).
+struct GradeWorker: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "grade-worker", abstract: "Internal: grade one question.",
+                                                    shouldDisplay: false)
+    @Option var assignment: String
+    @Option var submission: String
+    @Option var question: String
+    @Option var seed: UInt64
+    @Flag var publicOnly = false
+
+    func run() throws {
+        let a = try AssignmentSource(path: assignment)
+        let s = try AssignmentSource(path: submission)
+        let r = try QuestionGrader.grade(assignment: a, submission: s, question: question, seed: seed, includeHidden: !publicOnly)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        FileHandle.standardOutput.write(try enc.encode(r))
+    }
+}

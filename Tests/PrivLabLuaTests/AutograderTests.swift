@@ -1,0 +1,197 @@
+import Foundation
+import PrivLab
+import PrivLabLua
+import XCTest
+
+/// The grader is an attack surface: every hostile submission below must be contained, reported,
+/// and must cost only the question it attacks.
+final class AutograderTests: XCTestCase {
+    /// Runs the privlab binary from the repository root.
+    func privlab(_ args: [String]) throws -> CLITests.Output {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.binary)
+        p.arguments = args
+        p.currentDirectoryURL = URL(fileURLWithPath: CLITests.root)
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLITests.Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+    }
+
+    static let assignment = """
+        --[[md
+        # A tiny assignment
+        ]]
+        --@ question a 2 time=2 -- double
+        function double(x)
+          return 2 * x -- SOLUTION
+        end
+
+        --@ check a public 1 -- doubles 2
+        expect.equal(double(2), 4)
+        --@ end
+
+        --@ check a hidden 1 -- doubles the grader's seed
+        expect.equal(double(grader.seed), 2 * grader.seed)
+        --@ end
+
+        --@ question b 1 time=2 -- the engine
+        function eps()
+          -- BEGIN SOLUTION
+          return pl.privacy.epsilon { sample_rate = 0.01, noise = 1.1, steps = 1000, delta = 1e-5 }
+          -- END SOLUTION
+        end
+
+        --@ check b hidden 1 -- matches the accountant
+        expect.near(eps(), pl.privacy.epsilon { sample_rate = 0.01, noise = 1.1, steps = 1000, delta = 1e-5 }, 1e-9)
+        --@ end
+
+        """
+
+    /// A submission: the given code for question a (and a correct b unless replaced).
+    static func submission(a: String, b: String = "function eps() return pl.privacy.epsilon { sample_rate = 0.01, noise = 1.1, steps = 1000, delta = 1e-5 } end",
+                           preamble: String = "") -> String {
+        "\(preamble)\n--@ question a 2 time=2 -- double\n\(a)\n--@ question b 1 time=2 -- the engine\n\(b)\n"
+    }
+
+    struct Graded { var score: Double; var a: Double; var b: Double; var json: [String: Any]; var report: String }
+
+    func grade(_ text: String, dir: String? = nil, file: String = "sub.lua") throws -> Graded {
+        let d = dir ?? temporaryDirectory()
+        try Self.assignment.write(toFile: "\(d)/assignment.lua", atomically: true, encoding: .utf8)
+        try text.write(toFile: "\(d)/\(file)", atomically: true, encoding: .utf8)
+        let r = try privlab(["grade", "\(d)/assignment.lua", "\(d)/\(file)", "--json", "\(d)/r.json", "-o", "\(d)/r.md"])
+        XCTAssertEqual(r.status, 0, "grading completes whatever the submission does: \(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(d)/r.json"))) as! [String: Any]
+        let tests = json["tests"] as! [[String: Any]]
+        func q(_ p: String) -> Double { tests.filter { ($0["name"] as! String).hasPrefix(p) }.reduce(0) { $0 + ($1["score"] as! Double) } }
+        return Graded(score: json["score"] as! Double, a: q("a ·"), b: q("b ·"), json: json,
+                      report: try String(contentsOfFile: "\(d)/r.md", encoding: .utf8))
+    }
+
+    func testReferenceScoresFullMarksAndStudentVersionZero() throws {
+        let dir = temporaryDirectory()
+        try Self.assignment.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
+        try "instructors".write(toFile: "\(dir)/README.md", atomically: true, encoding: .utf8)
+        try "students".write(toFile: "\(dir)/README.student.md", atomically: true, encoding: .utf8)
+        let full = try grade(Self.assignment)
+        XCTAssertEqual(full.score, 3)
+        XCTAssertEqual(full.json["max_score"] as? Double, 3)
+        // Build twice: identical output; the student version has no solution and no hidden check.
+        XCTAssertEqual(try privlab(["assign", "build", dir, "-o", "\(dir)/out1"]).status, 0)
+        XCTAssertEqual(try privlab(["assign", "build", dir, "-o", "\(dir)/out2"]).status, 0)
+        let name = URL(fileURLWithPath: dir).lastPathComponent
+        for f in ["student/\(name).lua", "student/README.md", "instructor/assignment.lua", "instructor/manifest.json", "instructor/README.md"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(dir)/out1/\(f)"), FileManager.default.contents(atPath: "\(dir)/out2/\(f)"), f)
+        }
+        let student = try String(contentsOfFile: "\(dir)/out1/student/\(name).lua", encoding: .utf8)
+        XCTAssertFalse(student.contains("hidden"))
+        XCTAssertFalse(student.contains("2 * x"))
+        XCTAssertFalse(student.contains("pl.privacy.epsilon { sample_rate = 0.01, noise = 1.1, steps = 1000, delta = 1e-5 }\n  -- END"))
+        XCTAssertTrue(student.contains("return todo()"))
+        let zero = try grade(student)
+        XCTAssertEqual(zero.score, 0)
+        XCTAssertTrue(zero.report.contains("not implemented"))
+        // The student's own check runs the public check only, and fails it (exit 1).
+        let c = try privlab(["check", "\(dir)/out1/student/\(name).lua"])
+        XCTAssertEqual(c.status, 1)
+        XCTAssertTrue(c.stdout.contains("✗ doubles 2"), c.stdout)
+        XCTAssertFalse(c.stdout.contains("grader's seed"), "hidden checks never reach the student")
+    }
+
+    func testHardCodedAnswersFailTheHiddenSeed() throws {
+        let g = try grade(Self.submission(a: "function double(x) if x == 2 then return 4 end return 0 end"))
+        XCTAssertEqual(g.a, 1, "public check passes, hidden one fails")
+        XCTAssertEqual(g.b, 1)
+    }
+
+    func testInfiniteLoopsCostOnlyTheirQuestion() throws {
+        let inFunction = try grade(Self.submission(a: "function double(x) while true do end end"))
+        XCTAssertEqual(inFunction.a, 0)
+        XCTAssertEqual(inFunction.b, 1)
+        XCTAssertTrue(inFunction.report.contains("time limit"), inFunction.report)
+        let atTopLevel = try grade(Self.submission(a: "function double(x) return 2 * x end\nwhile true do end"))
+        XCTAssertEqual(atTopLevel.b, 1, "question b is graded although question a's code never ends")
+        XCTAssertEqual(atTopLevel.a, 0)
+    }
+
+    func testSandboxRefusesTheOutsideWorld() throws {
+        for code in ["os.exit(3)", "io.open('/etc/passwd')", "load('return 1')", "require('os')", "dofile('/etc/passwd')",
+                     "debug.sethook()", "pl.data.csv('/etc/passwd')", "pl.load('/etc/passwd')", "collectgarbage()"] {
+            let g = try grade(Self.submission(a: "function double(x) return 2 * x end\n" + code))
+            XCTAssertEqual(g.b, 1, code)
+            XCTAssertTrue(g.report.contains("question a failed"), "\(code): \(g.report)")
+        }
+        // A model file cannot be written either.
+        let w = try grade(Self.submission(a: "local m = pl.softmax{}\nm:fit(pl.data.blobs{n = 20})\nm:save('/tmp/x.plm')\nfunction double(x) return 2 * x end"))
+        XCTAssertTrue(w.report.contains("file access is not available in the grader's sandbox"), w.report)
+    }
+
+    func testRedefiningHelpersAndLibrariesDoesNotFoolTheChecks() throws {
+        let g = try grade(Self.submission(
+            a: """
+                expect = { equal = function() end, near = function() end }
+                grader = { seed = 2 }
+                string.format = function() return "" end
+                local ok = pcall(function() getmetatable("").__index.rep = nil end)
+                function double(x) return 4 end
+                """,
+            b: """
+                pl.privacy.epsilon = function() return 0 end
+                function eps() return pl.privacy.epsilon{} end
+                """))
+        XCTAssertEqual(g.a, 1, "only the public example passes")
+        XCTAssertEqual(g.b, 0, "the student's pl is a copy; the check's pl is the engine's")
+    }
+
+    func testHostileValuesAreReportedNotTrusted() throws {
+        let nan = try grade(Self.submission(a: "function double(x) return 0/0 end"))
+        XCTAssertEqual(nan.a, 0)
+        XCTAssertTrue(nan.report.contains("NaN"), nan.report)
+        let tableError = try grade(Self.submission(a: "function double(x) error(setmetatable({}, {__tostring = function() while true do end end})) end"))
+        XCTAssertEqual(tableError.a, 0)
+        XCTAssertTrue(tableError.report.contains("error object of type table"), tableError.report)
+        let fakePass = try grade(Self.submission(a: "function double(x) return setmetatable({}, {__eq = function() return true end}) end"))
+        XCTAssertEqual(fakePass.a, 0, "a table with __eq is not a number")
+        let memory = try grade(Self.submission(a: "function double(x) local t = {} for i = 1, 1e9 do t[i] = ('x'):rep(1000) .. i end end"))
+        XCTAssertEqual(memory.a, 0)
+        XCTAssertEqual(memory.b, 1)
+        let flood = try grade(Self.submission(a: "for i = 1, 200000 do print(('x'):rep(100)) end\nfunction double(x) return 2 * x end"))
+        XCTAssertEqual(flood.score, 3)
+        XCTAssertTrue(flood.report.contains("was dropped"), flood.report)
+        XCTAssertLessThan(flood.report.utf8.count, 100_000)
+    }
+
+    func testGradingIsDeterministicAndBatchModeKeepsEveryStudent() throws {
+        let dir = temporaryDirectory()
+        let subs = "\(dir)/subs"
+        try FileManager.default.createDirectory(atPath: subs, withIntermediateDirectories: true)
+        try Self.assignment.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
+        try Self.assignment.write(toFile: "\(subs)/alice.lua", atomically: true, encoding: .utf8)
+        try Self.submission(a: "function double(x) return x + x end").write(toFile: "\(subs)/bob.lua", atomically: true, encoding: .utf8)
+        try "--@ question a nonsense".write(toFile: "\(subs)/carol.lua", atomically: true, encoding: .utf8)
+        try "function double(x) return 2 * x end end end".write(toFile: "\(subs)/dave.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["grade", "\(dir)/assignment.lua", subs, "-o", "\(dir)/graded"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let book = try String(contentsOfFile: "\(dir)/graded/gradebook.csv", encoding: .utf8)
+        let rows = book.split(separator: "\n").map(String.init)
+        XCTAssertEqual(rows[0], "student,score,max_score,a,b,status")
+        XCTAssertEqual(rows[1], "alice,3,3,2,1,graded")
+        XCTAssertEqual(rows[2], "bob,3,3,2,1,graded")
+        XCTAssertTrue(rows[3].hasPrefix("carol,0,3,0,0,"), rows[3])
+        XCTAssertTrue(rows[4].hasPrefix("dave,0,3,0,0,"), rows[4])
+        for s in ["alice", "bob", "carol", "dave"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/graded/\(s).md"), s)
+        }
+        // Same submission, same grade, byte for byte.
+        let again = try privlab(["grade", "\(dir)/assignment.lua", subs, "-o", "\(dir)/graded2"])
+        XCTAssertEqual(again.status, 0)
+        for f in ["gradebook.csv", "bob.json", "carol.md"] {
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(dir)/graded/\(f)"), FileManager.default.contents(atPath: "\(dir)/graded2/\(f)"), f)
+        }
+    }
+}
