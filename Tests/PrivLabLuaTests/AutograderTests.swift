@@ -103,6 +103,29 @@ final class AutograderTests: XCTestCase {
         XCTAssertFalse(c.stdout.contains("grader's seed"), "hidden checks never reach the student")
     }
 
+    /// The three course assignments: the reference solution scores full marks, the student
+    /// version builds, passes no check and scores 0 without crashing.
+    func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {
+        for name in ["sisa-aggregation", "dp-sgd", "shadow-models"] {
+            let dir = temporaryDirectory()
+            let src = "\(CLITests.root)/assignments/\(name)"
+            XCTAssertEqual(try privlab(["assign", "build", src, "-o", dir]).status, 0, name)
+            let full = try privlab(["grade", "\(dir)/instructor", "\(src)/assignment.lua", "--json", "\(dir)/full.json", "-o", "\(dir)/full.md"])
+            XCTAssertEqual(full.status, 0, full.stderr)
+            let fj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/full.json"))) as! [String: Any]
+            let fullReport = try String(contentsOfFile: "\(dir)/full.md", encoding: .utf8)
+            XCTAssertEqual(fj["score"] as? Double, fj["max_score"] as? Double, "\(name): reference solution\n" + fullReport)
+            XCTAssertGreaterThan(fj["max_score"] as? Double ?? 0, 10)
+            let zero = try privlab(["grade", "\(dir)/instructor", "\(dir)/student/\(name).lua", "--json", "\(dir)/zero.json", "-o", "\(dir)/zero.md"])
+            XCTAssertEqual(zero.status, 0, zero.stderr)
+            let zj = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/zero.json"))) as! [String: Any]
+            XCTAssertEqual(zj["score"] as? Double, 0, name)
+            let md = try String(contentsOfFile: "\(dir)/zero.md", encoding: .utf8)
+            XCTAssertFalse(md.contains("crashed") || md.contains("time limit"), md)
+            XCTAssertEqual(try privlab(["check", "\(dir)/student/\(name).lua"]).status, 1, "public checks fail on the hand-out")
+        }
+    }
+
     func testHardCodedAnswersFailTheHiddenSeed() throws {
         let g = try grade(Self.submission(a: "function double(x) if x == 2 then return 4 end return 0 end"))
         XCTAssertEqual(g.a, 1, "public check passes, hidden one fails")
