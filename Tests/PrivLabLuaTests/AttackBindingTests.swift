@@ -80,6 +80,19 @@ final class AttackBindingTests: XCTestCase {
         XCTAssertEqual(sink.text, "metric (top_gap)\ttrue\tfalse\ntrue\ttrue\n")
     }
 
+    func testQueryBudgetIsEnforced() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec(setup + """
+            local a = pl.attack.metric{target = target, budget = 500}
+            local r = a:evaluate{members = members, nonmembers = nonmembers}
+            print(a:queries(), a:threat()["query budget"])
+            print(pcall(a.evaluate, a, {members = members, nonmembers = nonmembers}))
+            """)
+        let lines = sink.text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "400\t400 of 500 records queried")
+        XCTAssertTrue(lines[1].hasPrefix("false\t") && lines[1].contains("query budget exhausted: 400 of 500"), lines[1])
+    }
+
     func testAttackErrorsNameTheOption() throws {
         let (rt, _) = try makeRuntime()
         assertLuaError(rt, "pl.attack.shadow{data = pl.data.blobs{n = 10}}", ["attack.shadow: option 'target' must be a fitted Model"])

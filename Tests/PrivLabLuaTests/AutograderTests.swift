@@ -142,6 +142,23 @@ final class AutograderTests: XCTestCase {
         XCTAssertEqual(atTopLevel.a, 0)
     }
 
+    func testInstructionLimitPerQuestion() throws {
+        let dir = temporaryDirectory()
+        let assignment = """
+            --@ question a 1 instructions=2000000 -- count
+            function count() local s = 0 for i = 1, 1e9 do s = s + i end return s end -- SOLUTION
+            --@ check a public 1 -- counts
+            expect.number(count())
+            --@ end
+            """
+        try assignment.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["grade", "\(dir)/assignment.lua", "\(dir)/assignment.lua", "-o", "\(dir)/r.md"])
+        XCTAssertEqual(r.status, 0)
+        let md = try String(contentsOfFile: "\(dir)/r.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("instruction limit"), md)
+        XCTAssertTrue(md.contains("score: 0 / 1"), md)
+    }
+
     func testSandboxRefusesTheOutsideWorld() throws {
         for code in ["os.exit(3)", "io.open('/etc/passwd')", "load('return 1')", "require('os')", "dofile('/etc/passwd')",
                      "debug.sethook()", "pl.data.csv('/etc/passwd')", "pl.load('/etc/passwd')", "collectgarbage()"] {

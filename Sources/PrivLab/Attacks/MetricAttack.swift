@@ -139,7 +139,7 @@ public final class GradientAttack: MembershipAttack {
     }
 
     public init(target: Classifier, signal: Signal) throws {
-        guard target is NeuralNetwork || (target as? Pipeline)?.model is NeuralNetwork else {
+        guard target is NeuralNetwork || (target as? Pipeline)?.model is NeuralNetwork, !(target is QueryBudgetedClassifier) else {
             throw PrivLabError.invalidArgument("gradient attack: the target must be a softmax regression, MLP, CNN or a pipeline of one")
         }
         self.target = target

@@ -56,6 +56,7 @@ public enum AssignmentBuilder {
         let qs: [[String: Any]] = a.questions.map { q in
             let cs = a.checks(of: q.id)
             return ["id": q.id, "title": q.title, "points": q.points, "all_or_nothing": q.allOrNothing, "seconds": q.seconds,
+                    "instructions": q.instructions, "memory_mib": q.memoryMiB,
                     "public_checks": cs.filter { !$0.hidden }.count, "hidden_checks": cs.filter(\.hidden).count]
         }
         let obj: [String: Any] = ["assignment": name, "max_score": a.maxPoints, "questions": qs, "format": 1]

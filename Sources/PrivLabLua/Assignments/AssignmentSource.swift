@@ -22,8 +22,12 @@ public struct AssignmentSource {
         public var id: String
         public var points: Double
         public var allOrNothing: Bool
-        /// Wall-clock seconds for this question's worker (code and checks).
+        /// Wall-clock seconds for this question's code, and again for each of its checks.
         public var seconds: Double
+        /// Lua VM instructions for the code, and again for each check (`instructions=`).
+        public var instructions: Int64
+        /// Lua memory in MiB (`memory=`).
+        public var memoryMiB: Int
         public var title: String
         /// 1-based line of the marker.
         public var line: Int
@@ -66,7 +70,7 @@ public struct AssignmentSource {
         try parse()
     }
 
-    static let questionPattern = try! NSRegularExpression(pattern: #"^--@\s*question\s+([A-Za-z_][A-Za-z0-9_]*)\s+([0-9]+(?:\.[0-9]+)?)((?:\s+(?:all-or-nothing|time=[0-9]+(?:\.[0-9]+)?))*)\s*(?:--\s*(.*))?$"#)
+    static let questionPattern = try! NSRegularExpression(pattern: #"^--@\s*question\s+([A-Za-z_][A-Za-z0-9_]*)\s+([0-9]+(?:\.[0-9]+)?)((?:\s+(?:all-or-nothing|time=[0-9]+(?:\.[0-9]+)?|instructions=[0-9]+(?:e[0-9]+)?|memory=[0-9]+))*)\s*(?:--\s*(.*))?$"#)
     static let checkPattern = try! NSRegularExpression(pattern: #"^--@\s*check\s+([A-Za-z_][A-Za-z0-9_]*)\s+(public|hidden)\s+([0-9]+(?:\.[0-9]+)?)\s*(?:--\s*(.*))?$"#)
 
     static func groups(_ re: NSRegularExpression, _ s: String) -> [String?]? {
@@ -103,18 +107,20 @@ public struct AssignmentSource {
                     if questions.contains(where: { $0.id == id }) { throw fail(i, "question '\(id)' is declared twice") }
                     let flags = (g[2] ?? "").split(separator: " ").map(String.init)
                     let seconds = flags.first { $0.hasPrefix("time=") }.flatMap { Double($0.dropFirst(5)) } ?? 30
+                    let instructions = flags.first { $0.hasPrefix("instructions=") }.flatMap { Double($0.dropFirst(13)) }.map { Int64($0) } ?? 10_000_000_000
+                    let memory = flags.first { $0.hasPrefix("memory=") }.flatMap { Int($0.dropFirst(7)) } ?? 512
                     if let q = currentQuestion { sections[q] = sectionStart..<i } else { preamble = 0..<i }
                     currentQuestion = id
                     sectionStart = i
                     questions.append(Question(id: id, points: Double(g[1]!)!, allOrNothing: flags.contains("all-or-nothing"),
-                                              seconds: seconds, title: g[3] ?? id, line: i + 1))
+                                              seconds: seconds, instructions: instructions, memoryMiB: memory, title: g[3] ?? id, line: i + 1))
                 } else if t.hasPrefix("--@ forbid ") {
                     forbidden += t.dropFirst("--@ forbid ".count).split(separator: " ").map(String.init)
                 } else if let g = AssignmentSource.groups(AssignmentSource.checkPattern, t) {
                     openCheck = (i, Check(question: g[0]!, hidden: g[1] == "hidden", points: Double(g[2]!)!,
                                           description: g[3] ?? "", code: "", line: i + 1))
                 } else {
-                    throw fail(i, "unknown marker '\(t)' (markers: '--@ forbid <pl names>', '--@ question <id> <points> [all-or-nothing] [time=s] -- title', '--@ check <question> public|hidden <points> -- description', '--@ end')")
+                    throw fail(i, "unknown marker '\(t)' (markers: '--@ forbid <pl names>', '--@ question <id> <points> [all-or-nothing] [time=s] [instructions=n] [memory=MiB] -- title', '--@ check <question> public|hidden <points> -- description', '--@ end')")
                 }
                 continue
             }

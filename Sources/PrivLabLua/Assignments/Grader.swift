@@ -44,7 +44,6 @@ public struct GradeResult: Codable, Equatable {
 public enum QuestionGrader {
     /// Bytes of student output kept per question.
     public static let outputCap = 16_384
-    public static let memoryLimit = 512 << 20
 
     public static func grade(assignment a: AssignmentSource, submission s: AssignmentSource, question id: String,
                              seed: UInt64, includeHidden: Bool) throws -> QuestionResult {
@@ -65,7 +64,7 @@ public enum QuestionGrader {
             throw LuaError("grade: grader.lua did not return the grader table")
         }
         _ = try rt.lua.call(start, [.int(Int64(bitPattern: seed)), .int(Int64(outputCap)), .list(a.forbidden.map { .string($0) })])
-        rt.lua.setLimits(LuaLimits(instructions: nil, memoryBytes: memoryLimit, wallSeconds: q.seconds))
+        rt.lua.setLimits(LuaLimits(instructions: q.instructions, memoryBytes: q.memoryMiB << 20, wallSeconds: q.seconds))
         let chunk = "@" + Runtime.displayPath(s.path)
         var notes = [String]()
         var status = "graded"

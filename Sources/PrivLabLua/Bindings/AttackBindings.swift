@@ -73,7 +73,10 @@ extension Runtime {
             }
             shadow = sm.model
         } else { _ = o.raw("shadow_model") }
-        return AttackCommon(target: mo.model, data: data, shadowModel: shadow, trainSize: try o.int("train_size", min: 2),
+        // A query budget makes the black-box attacker's access explicit: the target refuses records beyond it.
+        var target = mo.model
+        if let b = try o.int("budget", min: 1) { target = try QueryBudgetedClassifier(target, budget: b) }
+        return AttackCommon(target: target, data: data, shadowModel: shadow, trainSize: try o.int("train_size", min: 2),
                             seed: try o.seed(), workers: try o.int("workers", max(1, ProcessInfo.processInfo.activeProcessorCount), min: 1, max: 256))
     }
 
@@ -229,7 +232,10 @@ extension Runtime {
         }
         m["threat"] = { call in
             let a = try this(call, "threat")
-            return call.results(.record(a.threatModel.mapValues { .string($0) }))
+            var d = a.threatModel
+            let t = (a as? ShadowModelAttack)?.target ?? (a as? MetricAttack)?.target ?? (a as? LiRA)?.target
+            if let b = t as? QueryBudgetedClassifier { d["query budget"] = "\(b.used) of \(b.budget) records queried" }
+            return call.results(.record(d.mapValues { .string($0) }))
         }
         m["queries"] = { call in call.results(.int(Int64(try this(call, "queries").queries))) }
         m["name"] = { call in call.results(.string(try this(call, "name").name)) }
