@@ -7,7 +7,7 @@ import PrivLab
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (compare with the reference implementations via bench/run.py).",
-        subcommands: [BenchTrain.self, BenchGemm.self, BenchSISA.self, BenchMIA.self])
+        subcommands: [BenchTrain.self, BenchGemm.self, BenchSISA.self, BenchMIA.self, BenchNoise.self])
 }
 
 /// Peak resident memory of this process so far, in MiB.
@@ -103,5 +103,29 @@ struct BenchTrain: ParsableCommand {
                          achieved, flopsPerEpoch / 1e9, peak, 100 * achieved / peak))
             print(String(format: "peak memory %.0f MiB; running train accuracy %.4f; BLAS threads %d", peakMemoryMiB(), acc, BLASThreads.count))
         }
+    }
+}
+
+/// `privlab bench noise`: the Gaussian noise DP-SGD adds per epoch (469 steps × the MLP's 203,530 parameters).
+struct BenchNoise: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "noise", abstract: "Gaussian noise generation speed (one DP-SGD epoch's worth).")
+    @Option(help: "Steps (noise vectors).") var steps = 469
+    func run() throws {
+        let sizes = [784 * 256, 256, 256 * 10, 10]
+        let total = sizes.reduce(0, +)
+        let storage = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
+        storage.initialize(repeating: 0)
+        defer { storage.deallocate() }
+        var parts = [UnsafeMutableBufferPointer<Float>]()
+        var at = 0
+        for s in sizes { parts.append(UnsafeMutableBufferPointer(rebasing: storage[at..<(at + s)])); at += s }
+        var best = Double.infinity
+        for r in 0..<3 {
+            let t0 = now()
+            for s in 0..<steps { GaussianNoise.add(std: 1, seed: UInt64(r * steps + s), to: parts) }
+            best = min(best, now() - t0)
+        }
+        let n = Double(steps * sizes.reduce(0, +))
+        print(String(format: "%.0f deviates in %.3f s: %.2f ns per deviate (best of 3)", n, best, best / n * 1e9))
     }
 }
