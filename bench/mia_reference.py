@@ -8,23 +8,16 @@ virtualenv; never a dependency of PrivLab or its tests.
 
 Prints one JSON object with the phase timings and the attack's AUC.
 """
-import gzip
 import json
+import os
 import sys
 import time
 import warnings
 
 import numpy as np
 
-DIR = "/usr/share/datasets/fashion-mnist"
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    ndim = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference import DIR, idx  # noqa: E402  (the same IDX reader as the training benchmark)
 
 
 def load(prefix):

@@ -6,21 +6,7 @@ import XCTest
 /// The grader is an attack surface: every hostile submission below must be contained, reported,
 /// and must cost only the question it attacks.
 final class AutograderTests: XCTestCase {
-    /// Runs the privlab binary from the repository root.
-    func privlab(_ args: [String]) throws -> CLITests.Output {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: CLITests.root)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let r = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLITests.Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
-    }
+    func privlab(_ args: [String]) throws -> CLITests.Output { try runPrivlab(args) }
 
     static let assignment = """
         --[[md

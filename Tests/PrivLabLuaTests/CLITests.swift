@@ -3,6 +3,25 @@ import PrivLab
 import PrivLabLua
 import XCTest
 
+/// Runs the privlab binary built next to the tests, as a user would.
+func runPrivlab(_ args: [String], env: [String: String] = [:], cwd: String = CLITests.root) throws -> CLITests.Output {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: CLITests.binary)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+    var e = ProcessInfo.processInfo.environment
+    for (k, v) in env { e[k] = v }
+    p.environment = e
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let r = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return CLITests.Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+}
+
 /// End-to-end tests of the `privlab` executable, run as a user would run it.
 final class CLITests: XCTestCase {
     /// The repository root (this file is Tests/PrivLabLuaTests/CLITests.swift).
@@ -21,21 +40,7 @@ final class CLITests: XCTestCase {
 
     func privlab(_ args: [String], env: [String: String] = [:], cwd: String = CLITests.root) throws -> Output {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.binary), "privlab not built at \(Self.binary)")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = args
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        var e = ProcessInfo.processInfo.environment
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let r = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+        return try runPrivlab(args, env: env, cwd: cwd)
     }
 
     func testVersionAndHelp() throws {
