@@ -196,12 +196,18 @@ final class SISATests: XCTestCase {
         let fp = try e.fingerprint()
         let files = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/checkpoints").sorted()
         XCTAssertEqual(files.count, 9)
-        var bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/checkpoints/\(files[0])")!)
-        bytes[bytes.count / 2] ^= 0xFF
-        try Data(bytes).write(to: URL(fileURLWithPath: "\(dir)/checkpoints/\(files[0])"))
-        let reopened = try ensemble(.softmax, dir: dir)
-        try reopened.fit(ds)
-        XCTAssertEqual(try reopened.fingerprint(), fp)
+        // Each checkpoint in turn (intermediate or final) is damaged; reopening retrains from the
+        // last good one and reaches the same ensemble.
+        for f in files {
+            let path = "\(dir)/checkpoints/\(f)"
+            var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+            bytes[bytes.count / 2] ^= 0xFF
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let reopened = try ensemble(.softmax, dir: dir)
+            try reopened.fit(ds)
+            XCTAssertEqual(try reopened.fingerprint(), fp, f)
+            XCTAssertGreaterThan(reopened.lastFitWork?.stagesRetrained ?? 0, 0, f)
+        }
     }
 
     func testPlacementIsPerRecordAndAwareShardingGroupsRiskyRecords() throws {

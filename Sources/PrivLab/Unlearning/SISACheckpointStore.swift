@@ -44,14 +44,8 @@ final class SISACheckpointStore: @unchecked Sendable {
         return c
     }
 
-    func contains(_ key: UInt64) -> Bool {
-        lock.lock()
-        let inMemory = cache[key] != nil
-        lock.unlock()
-        if inMemory { return true }
-        guard let p = path(key) else { return false }
-        return FileManager.default.fileExists(atPath: p)
-    }
+    /// Whether a usable checkpoint exists: a file that fails its checksum counts as missing.
+    func contains(_ key: UInt64, factory: SISAModelFactory) -> Bool { load(key, factory: factory) != nil }
 
     func save(_ key: UInt64, _ c: SISACheckpoint, factory: SISAModelFactory, seed: UInt64, shard: Int) throws {
         if let p = path(key) {

@@ -173,6 +173,8 @@ public final class SISAEnsemble: Classifier {
         if !dup.isEmpty { throw PrivLabError.invalidArgument("unlearn: id \(list(dup)) is listed twice") }
 
         let liveBefore = liveCount
+        // From the moment the request may be on disk, the in-memory state is stale until it is served.
+        interrupted = true
         if let dir = directory {
             guard var log = try SISARequestLog.read(dir) else { throw PrivLabError.io("sisa: \(dir)/requests.json has disappeared") }
             log.requests.append(.init(ids: ids.sorted(), done: false))
@@ -180,7 +182,6 @@ public final class SISAEnsemble: Classifier {
             try fault("request-logged")
         }
         removedIds.formUnion(ids)
-        interrupted = true
         let work = try reconcile()
         if let dir = directory, var log = try SISARequestLog.read(dir) {
             for i in log.requests.indices { log.requests[i].done = true }
@@ -330,7 +331,7 @@ public final class SISAEnsemble: Classifier {
                 guard !cum.isEmpty else { continue }
                 let k = stageKey(shard: s, stage: r, cumulative: cum)
                 keys[s][r] = k
-                if firstMissing == nil && !store.contains(k) { firstMissing = r }
+                if firstMissing == nil && !store.contains(k, factory: factory) { firstMissing = r }
             }
             if let f = firstMissing {
                 let cost = (f..<R).reduce(0.0) { $0 + Double(cumulativeIds[s][$1].count) }
