@@ -79,6 +79,14 @@ pl.report.table(rows, { columns = { "attack", "auc", "accuracy", "advantage", "t
 print(results.real.notes[1])
 for i = 2, #results.real.notes do print(results.real.notes[i]) end
 
+-- Per class: some classes leak more than others (the attack models are per class too).
+local names = members:class_names()
+local pc = {}
+for _, c in ipairs(results.real.per_class) do
+  pc[#pc + 1] = { class = names[c.class + 1], records = c.n, auc = c.auc }
+end
+pl.report.table(pc, { columns = { "class", "records", "auc" }, caption = "Shadow-model attack (real data): AUC per class" })
+
 --[[md
 Model-based synthesis needs no data at all: it hill-climbs random records until the target
 classifies them confidently (Shokri et al., Algorithm 1) — practical for binary features, so it is

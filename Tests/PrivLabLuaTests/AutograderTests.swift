@@ -221,3 +221,33 @@ final class AutograderTests: XCTestCase {
         }
     }
 }
+
+extension AutograderTests {
+    /// The check helpers: tolerances (absolute and relative), tables, raised errors, lists.
+    func testExpectHelpers() throws {
+        let dir = temporaryDirectory()
+        try """
+            --@ question h 5 -- helpers
+            function f(x) if x < 0 then error("negative input") end return x / 3 end
+            --@ check h public 1 -- absolute tolerance
+            expect.near(f(1), 0.3333, 1e-4)
+            --@ end
+            --@ check h public 1 -- relative tolerance
+            expect.near(f(3e9), 1e9, 1e-12, "big", {relative = true})
+            --@ end
+            --@ check h public 1 -- an error is raised
+            expect.error(f, "negative", -1)
+            --@ end
+            --@ check h public 1 -- tables compare deeply with a tolerance
+            expect.equal({a = {f(3), 2}}, {a = {1 + 1e-12, 2}}, "t", 1e-9)
+            --@ end
+            --@ check h public 1 -- this one fails on purpose: wrong length
+            expect.list_of_numbers({1, 2}, 3, "xs")
+            --@ end
+            """.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try privlab(["grade", "\(dir)/assignment.lua", "\(dir)/assignment.lua", "-o", "\(dir)/r.md"]).status, 0)
+        let md = try String(contentsOfFile: "\(dir)/r.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("score: 4 / 5"), md)
+        XCTAssertTrue(md.contains("xs: expected 3 values, got 2"), md)
+    }
+}
