@@ -124,3 +124,29 @@ final class ModelBindingTests: XCTestCase {
         assertLuaError(rt, "pl.gmm{}:sample{n = 3}", ["not fitted"])
     }
 }
+
+extension ModelBindingTests {
+    /// Fine-tuning: continue = true starts from the current parameters; a dp table there makes the
+    /// fine-tuning private (and only it is accounted).
+    func testContinueTrainingAndPrivateFineTuning() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 400, features = 6, classes = 3, std = 2, seed = 4}
+            local pub, priv = d:split{test = 0.5, seed = 1}
+            local m = pl.mlp{hidden = {16}, epochs = 3, seed = 1}
+            m:fit(pub)
+            local before = m:accuracy(priv)
+            local h = m:fit(priv, {continue = true})
+            print(#h, m:privacy() == nil)
+            m:fit(priv, {continue = true, dp = {clip = 1, epsilon = 1.5, delta = 1e-5}})
+            print(string.format("%.3f", m:privacy().epsilon), m:summary():find("dp%(") ~= nil)
+            print(pcall(pl.mlp{}.fit, pl.mlp{}, priv, {continue = true}))
+            print(pcall(m.fit, m, priv, {dp = {clip = 1, noise = 1}}))
+            """)
+        let lines = sink.text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "3\ttrue")
+        XCTAssertEqual(lines[1], "1.500\ttrue")
+        XCTAssertTrue(lines[2].contains("continue = true needs a fitted"), lines[2])
+        XCTAssertTrue(lines[3].contains("needs continue = true"), lines[3])
+    }
+}

@@ -115,7 +115,7 @@ final class SISABindingTests: XCTestCase {
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, sharding = 'aware'}", ["needs weights"])
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, weights = {0.5}}", ["need sharding = \"aware\""])
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, stack_holdout = 0.2}", ["stack_holdout' needs aggregate = \"stack\""])
-        assertLuaError(rt, "pl.sisa{model = pl.softmax{dp = {noise = 1}}}", ["dp are not supported"])
+        assertLuaError(rt, "pl.sisa{model = pl.softmax{dp = {noise = 1}}, slices = 2}", ["dp constituents need slices = 1"])
         assertLuaError(rt, setup + "local e = ens('vote'); e:unlearn{1}", ["not fitted"])
         assertLuaError(rt, setup + "local e = ens('vote'); e:fit(train); e:unlearn{999999}", ["script.lua:", "no record with id 999999"])
         assertLuaError(rt, setup + "local e = ens('vote'); e:fit(train); e:save('x.plm')", ["persists through its directory"])

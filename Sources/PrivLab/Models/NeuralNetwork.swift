@@ -277,6 +277,19 @@ public final class NeuralNetwork: Classifier {
         try NetworkTrainer(network: self, stage: stage).fit(train, validation: nil, observer: observer)
     }
 
+    /// A copy with the current parameters and changed training options (fine-tuning with other
+    /// settings, e.g. DP after public pre-training).
+    public func withTrainingOptions(_ change: (inout TrainingOptions) -> Void) throws -> NeuralNetwork {
+        var o = options
+        change(&o)
+        let n = try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint)
+        if isFitted {
+            try n.build(inputShape: inputShape, classes: classes)
+            try n.setParameterValues(parameterValues())
+        }
+        return n
+    }
+
     /// A copy with the same architecture and options but another seed, untrained.
     public func reseeded(_ seed: UInt64) throws -> NeuralNetwork {
         var o = options

@@ -24,13 +24,13 @@ public final class Pipeline: Classifier {
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
 
-    func transform(_ x: Matrix) throws -> Matrix {
+    public func transform(_ x: Matrix) throws -> Matrix {
         var out = x
         for s in scalers { out = try s.transform(out) }
         return out
     }
 
-    func transform(_ ds: Dataset) throws -> Dataset {
+    public func transform(_ ds: Dataset) throws -> Dataset {
         var d = ds
         d.features = try transform(ds.features)
         return d
@@ -56,6 +56,9 @@ public final class Pipeline: Classifier {
     public func predict(_ x: Matrix) throws -> [Int] { try model.predict(transform(x)) }
     public func accuracy(_ ds: Dataset) throws -> Double { try model.accuracy(transform(ds)) }
     public func perRecordLoss(_ ds: Dataset) throws -> [Double] { try model.perRecordLoss(transform(ds)) }
+
+    /// The same fitted scalers in front of another model.
+    public func replacingModel(_ m: Classifier) -> Pipeline { Pipeline(fittedScalers: scalers, model: m) }
 
     public func cloneUntrained() throws -> Classifier {
         Pipeline(scalers: scalers.map { Scaler(kind: $0.kind) }, model: try model.cloneUntrained())

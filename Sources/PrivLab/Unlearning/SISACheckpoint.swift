@@ -8,6 +8,8 @@ public struct SISACheckpoint: Sendable {
     public var scalers: [Scaler]
     public var inputShape: [Int]
     public var classes: Int
+    /// What DP training spent (DP constituents only).
+    public var privacy: PrivacyReport? = nil
 }
 
 /// Builds, restores and trains constituents of one template model (a `NeuralNetwork`, or a
@@ -17,7 +19,7 @@ struct SISAModelFactory {
     let network: NeuralNetwork
     let scalerKinds: [Scaler.Kind]
 
-    init(_ template: Classifier) throws {
+    init(_ template: Classifier, slices: Int) throws {
         self.template = template
         if let n = template as? NeuralNetwork {
             network = n
@@ -28,8 +30,11 @@ struct SISAModelFactory {
         } else {
             throw PrivLabError.invalidArgument("sisa: the model must be a softmax regression, MLP, CNN or a pipeline ending in one")
         }
-        if network.options.dp != nil {
-            throw PrivLabError.invalidArgument("sisa: constituents with dp are not supported (per-slice privacy accounting is not implemented)")
+        // With one slice, a DP constituent is one DP training run on its shard, and the shards are
+        // disjoint: by parallel composition the ensemble has the constituents' (ε, δ). Slicing would
+        // train on slices 1…r repeatedly, which needs accounting across stages (not implemented).
+        if network.options.dp != nil && slices > 1 {
+            throw PrivLabError.invalidArgument("sisa: dp constituents need slices = 1 (privacy accounting across slice stages is not implemented)")
         }
     }
 
@@ -49,6 +54,7 @@ struct SISAModelFactory {
         if let c = c {
             try net.build(inputShape: c.inputShape, classes: c.classes)
             try net.setParameterValues(c.parameters)
+            net.setPrivacy(c.privacy)
             scalers = c.scalers
         }
         return scalerKinds.isEmpty ? net : Pipeline(fittedScalers: scalers, model: net)
@@ -74,6 +80,7 @@ struct SISAModelFactory {
             for s in scalers { x = try s.transform(x) }
         }
         try net.fit(x, stage: stage)
-        return SISACheckpoint(parameters: net.parameterValues(), scalers: scalers, inputShape: net.inputShape, classes: net.classes)
+        return SISACheckpoint(parameters: net.parameterValues(), scalers: scalers, inputShape: net.inputShape, classes: net.classes,
+                              privacy: net.privacy)
     }
 }

@@ -37,7 +37,7 @@ final class SISACheckpointStore: @unchecked Sendable {
         let net = (m as? NeuralNetwork) ?? ((m as? Pipeline)?.model as? NeuralNetwork)
         guard let n = net else { return nil }
         let c = SISACheckpoint(parameters: n.parameterValues(), scalers: (m as? Pipeline)?.scalers ?? [],
-                               inputShape: n.inputShape, classes: n.classes)
+                               inputShape: n.inputShape, classes: n.classes, privacy: n.privacy)
         lock.lock()
         cache[key] = c
         lock.unlock()

@@ -41,7 +41,7 @@ public final class SISAEnsemble: Classifier {
     public init(options: SISAOptions, model: Classifier, directory: String? = nil) throws {
         try options.validate()
         self.options = options
-        self.factory = try SISAModelFactory(model)
+        self.factory = try SISAModelFactory(model, slices: options.slices)
         self.store = try SISACheckpointStore(directory: directory)
     }
 

@@ -3,7 +3,8 @@ import PrivLab
 
 /// A classifier as a Lua object, with the Lua callback (if any) called after each epoch.
 class ModelObject {
-    let model: Classifier
+    /// Replaced when fine-tuning switches training options (`fit(ds, {continue = true, dp = …})`).
+    var model: Classifier
     let onEpoch: LuaRef?
     init(_ model: Classifier, onEpoch: LuaRef?) {
         self.model = model
@@ -96,25 +97,29 @@ extension Runtime {
         t.validationSplit = try o.double("validation_split", min: 0)
         if let v = t.validationSplit, v <= 0 || v >= 1 { throw LuaError("\(o.fn): option 'validation_split' must be in (0, 1)") }
         t.seed = try o.seed()
-        if o.has("dp") {
-            guard case .table(let dt) = o.raw("dp") else { throw LuaError("\(o.fn): option 'dp' must be a table {clip=, noise= | epsilon=, delta=, sampling=}") }
-            let d = try LuaOptions(dt, fn: "\(o.fn) dp")
-            var dp = DPOptions()
-            dp.clip = try d.double("clip", 1, above: 0)
-            dp.noise = try d.double("noise", min: 0)
-            dp.targetEpsilon = try d.double("epsilon", above: 0)
-            dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
-            dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
-            dp.accountant = try d.string("accountant", "rdp", oneOf: ["rdp", "pld"])
-            try d.finish()
-            if (dp.noise == nil) == (dp.targetEpsilon == nil) {
-                throw LuaError("\(o.fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")
-            }
-            t.dp = dp
-        } else { _ = o.raw("dp") }
+        if o.has("dp") { t.dp = try dpOptions(o.raw("dp"), fn: o.fn) } else { _ = o.raw("dp") }
         let cb = try o.function("on_epoch")
         do { try t.validate() } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
         return (t, cb)
+    }
+
+    /// A `dp = {clip=, noise= | epsilon=, delta=, sampling=, accountant=}` table.
+    static func dpOptions(_ v: LuaValue, fn: String) throws -> DPOptions {
+        guard case .table(let dt) = v else { throw LuaError("\(fn): option 'dp' must be a table {clip=, noise= | epsilon=, delta=, sampling=}") }
+        let d = try LuaOptions(dt, fn: "\(fn) dp")
+        var dp = DPOptions()
+        dp.clip = try d.double("clip", 1, above: 0)
+        dp.noise = try d.double("noise", min: 0)
+        dp.targetEpsilon = try d.double("epsilon", above: 0)
+        dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
+        dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
+        dp.accountant = try d.string("accountant", "rdp", oneOf: ["rdp", "pld"])
+        try d.finish()
+        if (dp.noise == nil) == (dp.targetEpsilon == nil) {
+            throw LuaError("\(fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")
+        }
+        do { try dp.validate() } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description)") }
+        return dp
     }
 
     func installModels() {
@@ -248,7 +253,33 @@ extension Runtime {
                 }
                 val = d.ds
             } else { _ = o.raw("validation") }
+            // continue = true: fine-tune from the current parameters (e.g. after pre-training on
+            // public data) for the model's epochs; DP accounting covers only this run.
+            let cont = try o.bool("continue", false)
+            let dpOverride = o.has("dp") ? try Runtime.dpOptions(o.raw("dp"), fn: "Model.fit") : nil
+            if !o.has("dp") { _ = o.raw("dp") }
             try o.finish()
+            if dpOverride != nil && !cont { throw LuaError("Model.fit: option 'dp' here needs continue = true (give dp to the model's constructor otherwise)") }
+            if cont {
+                if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
+                let net = (mo.model as? NeuralNetwork) ?? ((mo.model as? Pipeline)?.model as? NeuralNetwork)
+                guard var n = net, mo.model.isFitted else {
+                    throw LuaError("Model.fit: continue = true needs a fitted softmax/MLP/CNN (or a pipeline of one)")
+                }
+                var data = train
+                if let p = mo.model as? Pipeline { data = try p.transform(train) }
+                if let dp = dpOverride {
+                    // Fine-tune privately from the (public) pre-trained parameters.
+                    let tuned = try n.withTrainingOptions { $0.dp = dp }
+                    if let p = mo.model as? Pipeline { mo.model = p.replacingModel(tuned) } else { mo.model = tuned }
+                    n = tuned
+                }
+                var observer = TrainingObserver()
+                observer.progress = rt.progressObserver(label: "fit")
+                let hist = try n.fit(data, stage: TrainingStage(epochs: Double(n.options.epochs), seed: n.options.seed &+ 0x9E37, warmStart: true),
+                                     observer: observer)
+                return call.results(.list(hist.map(\.lua)))
+            }
             var observer = TrainingObserver()
             observer.progress = rt.progressObserver(label: "fit")
             if let cb = mo.onEpoch {
@@ -304,12 +335,21 @@ extension Runtime {
         // model:privacy() → {epsilon=, delta=, noise=, clip=, sample_rate=, steps=, sampling=, accountant=, note=} or nil
         m["privacy"] = { call in
             let mo = try call.thisModel("privacy")
-            let net = (mo.model as? NeuralNetwork) ?? ((mo.model as? Pipeline)?.model as? NeuralNetwork)
-            guard let p = net?.privacy else { return call.results(.nil) }
+            func report(_ m: Classifier?) -> PrivacyReport? {
+                ((m as? NeuralNetwork) ?? ((m as? Pipeline)?.model as? NeuralNetwork))?.privacy
+            }
+            var note: String? = nil
+            var found = report(mo.model)
+            if let e = mo.model as? SISAEnsemble {
+                // Disjoint shards: by parallel composition the ensemble's guarantee is the worst constituent's.
+                found = (0..<e.options.shards).compactMap { report(e.constituent($0)) }.max { $0.epsilon < $1.epsilon }
+                if found != nil { note = "SISA ensemble: each record is in one shard, so by parallel composition the ensemble is (ε, δ)-DP with the largest constituent ε" }
+            }
+            guard let p = found else { return call.results(.nil) }
             var d: [String: LuaValue] = ["epsilon": .number(p.epsilon), "delta": .number(p.delta), "noise": .number(p.noise),
                                          "clip": .number(p.clip), "sample_rate": .number(p.sampleRate), "steps": .int(Int64(p.steps)),
                                          "sampling": .string(p.sampling.rawValue), "accountant": .string(p.accountant)]
-            if let n = p.note { d["note"] = .string(n) }
+            if let n = [p.note, note].compactMap({ $0 }).joined(separator: "; ") as String?, !n.isEmpty { d["note"] = .string(n) }
             return call.results(.record(d))
         }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
