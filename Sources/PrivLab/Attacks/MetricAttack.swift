@@ -103,24 +103,33 @@ public final class MetricAttack: MembershipAttack {
     public func riskScores(_ ds: Dataset) throws -> [Double] {
         guard !shadowIn.isEmpty else { throw PrivLabError.invalidArgument("risk scores need shadow models: give the attack data = …") }
         let s = try signal(ds)
-        var hist = [Int: (lo: Double, width: Double, pin: [Double], pout: [Double])]()
+        // Equal-frequency bins over the pooled shadow signals: signals are heavy-tailed (a loss
+        // spans orders of magnitude), and equal-width bins would put nearly everything in one bin.
+        var hist = [Int: (edges: [Double], pin: [Double], pout: [Double])]()
         for c in Set(shadowIn.keys).intersection(shadowOut.keys) {
             let a = shadowIn[c]!, b = shadowOut[c]!
-            let lo = min(a.min()!, b.min()!), hi = max(a.max()!, b.max()!)
-            let bins = max(1, options.riskBins)
-            let width = hi > lo ? (hi - lo) / Double(bins) : 1
+            let pooled = (a + b).sorted()
+            let bins = max(1, min(options.riskBins, pooled.count / 4))
+            var edges = [Double]()
+            for k in 1..<bins { edges.append(pooled[k * pooled.count / bins]) }
+            func bin(_ x: Double) -> Int {
+                var lo = 0, hi = edges.count
+                while lo < hi { let m = (lo + hi) / 2; if edges[m] <= x { lo = m + 1 } else { hi = m } }
+                return lo
+            }
             func density(_ v: [Double]) -> [Double] {
-                var h = [Double](repeating: 1, count: bins)   // add-one smoothing: no empty bin is "certain"
-                for x in v { h[min(bins - 1, max(0, Int((x - lo) / width)))] += 1 }
+                var h = [Double](repeating: 1, count: bins)   // add-one smoothing: no bin is "certain"
+                for x in v { h[bin(x)] += 1 }
                 let t = h.reduce(0, +)
                 return h.map { $0 / t }
             }
-            hist[c] = (lo, width, density(a), density(b))
+            hist[c] = (edges, density(a), density(b))
         }
         return zip(s, ds.labels).map { v, c in
             guard let h = hist[c] else { return 0.5 }
-            let b = min(h.pin.count - 1, max(0, Int((v - h.lo) / h.width)))
-            return h.pin[b] / (h.pin[b] + h.pout[b])
+            var lo = 0, hi = h.edges.count
+            while lo < hi { let m = (lo + hi) / 2; if h.edges[m] <= v { lo = m + 1 } else { hi = m } }
+            return h.pin[lo] / (h.pin[lo] + h.pout[lo])
         }
     }
 }
