@@ -70,36 +70,34 @@ extension RNG {
 }
 
 /// Two standard normal deviates per 64-bit draw: each 32-bit half gives a layer index (7 bits) and
-/// a signed 25-bit magnitude; the rare rejections fall back to the 31-bit sampler.
+/// a signed 25-bit magnitude; the rare rejections fall back to the 31-bit sampler. `ws` holds the
+/// layer widths already multiplied by the noise scale, so the fast path is one multiply-add.
 @inline(__always)
-private func addPairs(_ buf: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>, std: Double, rng: inout RNG) {
-    let t = Ziggurat.tables24
-    t.k.withUnsafeBufferPointer { k in
-        t.w.withUnsafeBufferPointer { w in
-            var i = range.lowerBound
-            let end = range.upperBound
-            while i < end {
-                let bits = rng.next()
-                for half in 0..<2 where i < end {
-                    let u = UInt32(truncatingIfNeeded: half == 0 ? bits : bits >> 32)
-                    let iz = Int(u & 127)
-                    let hz = Int32(bitPattern: u & ~127) >> 7
-                    if hz.magnitude < k[iz] {
-                        buf[i] += Float(std * Double(hz) * w[iz])
-                    } else {
-                        buf[i] += Float(std * slowPath24(hz, iz, &rng))
-                    }
-                    i += 1
-                }
-            }
+private func addPairs(_ buf: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>, std: Double, tables t: Ziggurat.Tables,
+                      k: UnsafeBufferPointer<UInt32>, ws: UnsafeBufferPointer<Float>, rng: inout RNG) {
+    var i = range.lowerBound
+    let end = range.upperBound
+    @inline(__always) func one(_ u: UInt32, _ i: Int, _ rng: inout RNG) {
+        let iz = Int(u & 127)
+        let hz = Int32(bitPattern: u & ~127) >> 7
+        if hz.magnitude < k[iz] {
+            buf[i] += Float(hz) * ws[iz]
+        } else {
+            buf[i] += Float(std * slowPath24(hz, iz, &rng, t))
         }
     }
+    while i + 1 < end {
+        let bits = rng.next()
+        one(UInt32(truncatingIfNeeded: bits), i, &rng)
+        one(UInt32(truncatingIfNeeded: bits >> 32), i + 1, &rng)
+        i += 2
+    }
+    if i < end { one(UInt32(truncatingIfNeeded: rng.next()), i, &rng) }
 }
 
 /// The ziggurat's wedge and tail tests for a 24-bit draw that missed the fast rectangle; a rejected
 /// draw starts over with a new (24-bit) draw, as the algorithm requires.
-private func slowPath24(_ hz0: Int32, _ iz0: Int, _ rng: inout RNG) -> Double {
-    let t = Ziggurat.tables24
+private func slowPath24(_ hz0: Int32, _ iz0: Int, _ rng: inout RNG, _ t: Ziggurat.Tables) -> Double {
     var hz = hz0, iz = iz0
     while true {
         let x = Double(hz) * t.w[iz]
@@ -129,15 +127,15 @@ public enum GaussianNoise {
             let parts = n >= 16384 ? 2 : 1
             for p in 0..<parts { chunks.append((b, (p * n / parts)..<((p + 1) * n / parts))) }
         }
-        let t = Ziggurat.tables
+        let t = Ziggurat.tables24
+        // Layer widths times the noise scale, in Float: the fast path's only arithmetic.
+        let ws = t.w.map { Float(std * $0) }
         t.k.withUnsafeBufferPointer { k in
-            t.w.withUnsafeBufferPointer { w in
-                t.f.withUnsafeBufferPointer { f in
-                    DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
-                        let (b, range) = chunks[c]
-                        var rng = RNG.stream(seed: seed, index: UInt64(c))
-                        addPairs(buffers[b], range, std: std, rng: &rng)
-                    }
+            ws.withUnsafeBufferPointer { ws in
+                DispatchQueue.concurrentPerform(iterations: chunks.count) { c in
+                    let (b, range) = chunks[c]
+                    var rng = RNG.stream(seed: seed, index: UInt64(c))
+                    addPairs(buffers[b], range, std: std, tables: t, k: k, ws: ws, rng: &rng)
                 }
             }
         }
