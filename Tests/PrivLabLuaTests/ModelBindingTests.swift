@@ -150,3 +150,18 @@ extension ModelBindingTests {
         XCTAssertTrue(lines[3].contains("needs continue = true"), lines[3])
     }
 }
+
+extension ModelBindingTests {
+    func testPerLayerClippingAndVirtualBatchesFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 300, features = 6, classes = 3, std = 2, seed = 4}
+            local a = pl.mlp{hidden = {16}, epochs = 2, batch = 64, seed = 1, dp = {clip = 1, noise = 1, per_layer = true}}
+            local b = pl.mlp{hidden = {16}, epochs = 2, batch = 64, seed = 1, dp = {clip = 1, noise = 1, per_layer = true, physical_batch = 16}}
+            a:fit(d); b:fit(d)
+            print(math.abs(a:loss(d) - b:loss(d)) < 1e-4, a:privacy().epsilon == b:privacy().epsilon, b:summary():find("per layer") ~= nil)
+            """)
+        XCTAssertEqual(sink.text, "true\ttrue\ttrue\n")
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, physical_batch = 0}}", ["physical_batch"])
+    }
+}

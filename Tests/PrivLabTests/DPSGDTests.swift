@@ -76,6 +76,76 @@ final class DPSGDTests: XCTestCase {
         }
     }
 
+    /// Per-layer clipping: each layer's part of every per-example gradient is clipped to C/√L on
+    /// its own, checked against per-example gradients computed one record at a time.
+    func testPerLayerClippingAgainstAPerExampleReference() throws {
+        let data = try rings(n: 10, seed: 4)
+        let make = { (o: TrainingOptions) in try NeuralNetwork.mlp(hidden: [5], activation: .tanh, options: o) }
+        let n = data.size
+        for clip in [0.05, 0.5] {
+            let base = options { $0.epochs = 1; $0.learningRate = 1; $0.batchSize = n; $0.seed = 3 }
+            let initial = try make(base)
+            try initial.build(inputShape: [2], classes: 2)
+            let w0 = initial.parameterValues()
+            // Parameter index ranges of the layers that have parameters.
+            var groups = [Range<Int>](), at = 0
+            for l in initial.layers where !l.parameters.isEmpty { groups.append(at..<(at + l.parameters.count)); at += l.parameters.count }
+            let cl = clip / Double(groups.count).squareRoot()
+            var sum = w0.map { [Double](repeating: 0, count: $0.count) }
+            for i in 0..<n {
+                var one = base
+                one.batchSize = 1
+                let m = try make(one)
+                try m.fit(data.rows([i]))
+                let grad = zip(w0, m.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+                for g in groups {
+                    let norm = grad[g].joined().reduce(0) { $0 + $1 * $1 }.squareRoot()
+                    let factor = min(1, cl / (norm + 1e-6))
+                    for p in g { for j in grad[p].indices { sum[p][j] += factor * grad[p][j] } }
+                }
+            }
+            var o = base
+            var dp = DPOptions()
+            dp.clip = clip
+            dp.noise = 0
+            dp.sampling = .shuffle
+            dp.perLayer = true
+            o.dp = dp
+            let priv = try make(o)
+            try priv.fit(data)
+            let moved = zip(w0, priv.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+            for p in moved.indices {
+                for j in moved[p].indices { XCTAssertEqual(moved[p][j], sum[p][j] / Double(n), accuracy: 1e-5, "clip \(clip)") }
+            }
+            for g in groups {
+                XCTAssertLessThanOrEqual(moved[g].joined().reduce(0) { $0 + $1 * $1 }.squareRoot(), cl + 1e-5)
+            }
+        }
+    }
+
+    /// Virtual batches give the logical batch's update (up to summation order), noise included.
+    func testVirtualBatchesMatchTheLogicalBatch() throws {
+        let data = try rings(n: 200, seed: 5)
+        for perLayer in [false, true] {
+            var results = [[[Float]]]()
+            for physical in [nil, 7, 64] as [Int?] {
+                var o = options { $0.epochs = 2; $0.batchSize = 64; $0.seed = 9 }
+                var dp = DPOptions()
+                dp.clip = 0.3
+                dp.noise = 1.1
+                dp.perLayer = perLayer ? true : nil
+                dp.physicalBatch = physical
+                o.dp = dp
+                let m = try NeuralNetwork.mlp(hidden: [8], options: o)
+                try m.fit(data)
+                results.append(m.parameterValues())
+            }
+            for r in results.dropFirst() {
+                for (a, b) in zip(results[0].joined(), r.joined()) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+            }
+        }
+    }
+
     /// The noise has std σ·C/B on every coordinate: zero features give zero weight gradients, so a
     /// zero-initialised softmax layer after one lr-1 step holds exactly −noise.
     func testNoiseHasTheRightScale() throws {

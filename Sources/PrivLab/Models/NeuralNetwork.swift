@@ -106,7 +106,8 @@ public final class NeuralNetwork: Classifier {
         if let p = o.patience { parts.append("patience=\(p)") }
         if let d = o.dp {
             let noise = d.noise.map { "σ=\(formatCompact($0))" } ?? "ε=\(formatCompact(d.targetEpsilon ?? 0))"
-            parts.append("dp(C=\(formatCompact(d.clip)), \(noise), δ=\(formatCompact(d.delta)), \(d.sampling.rawValue))")
+            parts.append("dp(C=\(formatCompact(d.clip))\(d.perLayer == true ? " per layer" : ""), \(noise), δ=\(formatCompact(d.delta)), \(d.sampling.rawValue)"
+                         + (d.physicalBatch.map { ", physical batch \($0)" } ?? "") + ")")
         }
         parts.append("seed=\(o.seed)")
         let name = kind == "softmax" ? "softmax regression" : kind

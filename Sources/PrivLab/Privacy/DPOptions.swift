@@ -21,6 +21,14 @@ public struct DPOptions: Codable, Equatable, Sendable {
     public var sampling: DPSampling = .poisson
     /// "rdp" (fast, the default) or "pld" (tighter) for the ε reported per epoch.
     public var accountant: String = "rdp"
+    /// Per-layer clipping (McMahan et al. 2018, §3): each layer's part of a per-example gradient is
+    /// clipped to C/√L (L = layers with parameters), so the whole stays within C and the noise and
+    /// the accounting are unchanged. nil/false: one flat clip over all parameters.
+    public var perLayer: Bool? = nil
+    /// Virtual batches: a sampled (logical) batch larger than this is processed in chunks of this
+    /// many records, their clipped gradients summed before the one noisy update (memory bounded
+    /// by the physical size; the result is the logical batch's, up to summation order).
+    public var physicalBatch: Int? = nil
     public init() {}
 
     public func validate() throws {
@@ -32,6 +40,7 @@ public struct DPOptions: Codable, Equatable, Sendable {
         default: throw PrivLabError.invalidArgument("dp needs exactly one of noise (σ) and epsilon (a target to calibrate σ to)")
         }
         guard delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("dp delta must be in (0, 1)") }
+        if let p = physicalBatch { guard p >= 1 else { throw PrivLabError.invalidArgument("dp physical_batch must be at least 1") } }
         guard ["rdp", "pld"].contains(accountant) else { throw PrivLabError.invalidArgument("dp accountant must be \"rdp\" or \"pld\"") }
     }
 }

@@ -23,9 +23,21 @@ enum PerExampleClipping {
     /// Sets every parameter's gradient to Σᵢ min(1, C/(‖∇ᵢ‖ + 1e-6))·∇ᵢ / B, given ∂loss/∂logits
     /// already divided by B: one backward pass keeps each layer's output gradient, the per-example
     /// norms come from those and the cached inputs, and the clipped sum is one GEMM per layer.
-    static func clippedGradients(_ net: NeuralNetwork, outputGradient: Matrix, clip: Double, normalizer b: Int) throws {
+    static func clippedGradients(_ net: NeuralNetwork, outputGradient: Matrix, clip: Double, normalizer b: Int, perLayer: Bool = false) throws {
         var g = outputGradient
         for l in net.layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
+        if perLayer {
+            // Each layer's share of the budget: C/√L, so that Σ_l (C/√L)² = C².
+            let withParams = net.layers.filter { !$0.parameters.isEmpty }
+            let c = Float(clip / Double(max(withParams.count, 1)).squareRoot())
+            for l in withParams {
+                var norms = [Float](repeating: 0, count: outputGradient.rows)
+                try l.addPerExampleSquaredNorms(&norms)
+                let factors = norms.map { min(1, c / (Float(b) * $0.squareRoot() + 1e-6)) }
+                try l.accumulateParameterGradients(rowScale: factors.allSatisfy { $0 == 1 } ? nil : factors)
+            }
+            return
+        }
         var norms = [Float](repeating: 0, count: outputGradient.rows)
         for l in net.layers { try l.addPerExampleSquaredNorms(&norms) }
         // The kept gradients carry the 1/B normaliser: ‖∇ᵢ‖ = B·√normsᵢ.

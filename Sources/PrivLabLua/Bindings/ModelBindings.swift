@@ -114,6 +114,8 @@ extension Runtime {
         dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
         dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
         dp.accountant = try d.string("accountant", "rdp", oneOf: ["rdp", "pld"])
+        dp.perLayer = try d.bool("per_layer", false) ? true : nil
+        dp.physicalBatch = try d.int("physical_batch", min: 1)
         try d.finish()
         if (dp.noise == nil) == (dp.targetEpsilon == nil) {
             throw LuaError("\(fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")

@@ -86,6 +86,24 @@ struct NetworkTrainer {
                 if dp != nil && idx.isEmpty {
                     // An empty Poisson batch: the update is noise only.
                     for p in params { p.grad = Matrix(rows: p.value.rows, cols: p.value.cols) }
+                } else if let d = dp, let physical = d.physicalBatch, idx.count > physical {
+                    // Virtual batch: the logical (sampled) batch goes through in physical chunks whose
+                    // clipped gradients are summed; noise and the update happen once, as for the whole.
+                    var acc = params.map { [Float](repeating: 0, count: $0.value.count) }
+                    for start in stride(from: 0, to: idx.count, by: physical) {
+                        let part = Array(idx[start..<min(start + physical, idx.count)])
+                        ctx.training = true
+                        let z = try net.forward(train.features.rows(part), &ctx)
+                        let (losses, g, c) = loss.lossAndGradient(z, part.map { train.labels[$0] }, normalizer: bsz)
+                        lossSum += losses.reduce(0, +)
+                        correct += c
+                        seen += part.count
+                        try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz, perLayer: d.perLayer ?? false)
+                        for (a, p) in zip(acc.indices, params) {
+                            p.grad.data.withUnsafeBufferPointer { gd in for j in 0..<gd.count { acc[a][j] += gd[j] } }
+                        }
+                    }
+                    for (a, p) in zip(acc, params) { p.grad.data = a }
                 } else {
                     let xb = train.features.rows(idx)
                     let yb = idx.map { train.labels[$0] }
@@ -97,7 +115,7 @@ struct NetworkTrainer {
                     correct += c
                     seen += idx.count
                     if let d = dp {
-                        try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz)
+                        try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz, perLayer: d.perLayer ?? false)
                     } else if fusedSGD {
                         try net.backwardApplyingSGD(g, learningRate: Float(lr))
                         continue
