@@ -87,6 +87,20 @@ extension Matrix {
         }
     }
 
+    /// ‖row i‖² for every row, by BLAS dot products (a plain Swift loop cannot vectorise the
+    /// floating-point reduction; DP-SGD needs these norms for every layer at every step).
+    public func rowNormsSquared() -> [Float] {
+        BLASThreads.pinOpenBLAS()
+        let c = cols
+        guard c > 0 else { return [Float](repeating: 0, count: rows) }
+        return data.withUnsafeBufferPointer { d in
+            (0..<rows).map { i in
+                let p = d.baseAddress! + i * c
+                return cblas_sdot(Int32(c), p, 1, p, 1)
+            }
+        }
+    }
+
     /// op(A) · x as a new vector.
     public static func matvec(_ a: Matrix, _ x: [Float], transA ta: Transpose = .none) throws -> [Float] {
         var y = [Float](repeating: 0, count: ta == .none ? a.rows : a.cols)

@@ -120,17 +120,6 @@ public final class KMeans {
 
 extension Matrix {
     /// ‖row‖² for every row.
-    public func rowNormsSquared() -> [Float] {
-        let c = cols
-        return data.withUnsafeBufferPointer { d in
-            (0..<rows).map { i in
-                var s: Float = 0
-                for j in 0..<c { s += d[i * c + j] * d[i * c + j] }
-                return s
-            }
-        }
-    }
-
     /// Index of the smallest element of each row.
     public func argminRows() -> [Int] { map { -$0 }.argmaxRows() }
 }
