@@ -141,6 +141,7 @@ public struct Dataset: Sendable, CustomStringConvertible {
 
     /// Throws when any feature is NaN or infinite (training on them silently produces NaN models).
     public func checkFinite() throws {
+        if features.data.withUnsafeBufferPointer(allFinite) { return }
         if let i = features.data.firstIndex(where: { !$0.isFinite }) {
             let r = i / max(featureCount, 1)
             throw PrivLabError.invalidArgument("\(name): record id \(ids[r]) has a non-finite feature (column \(i % max(featureCount, 1) + 1))")

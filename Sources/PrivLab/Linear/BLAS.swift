@@ -31,7 +31,9 @@ extension Matrix {
         // threads (SISA's exact unlearning retrains one shard alone what was trained in parallel).
         let threads = BLASThreads.count
         let flops = 2 * Double(m) * Double(n) * Double(ka)
-        let blocks = threads > 1 && m >= 128 && flops >= 4e6 ? min(threads, m / 64) : 1
+        // Any product with more than one 64-row block is split (DP-SGD's Poisson batches vary
+        // around their expected size, and half of them are below it).
+        let blocks = threads > 1 && m > 64 && flops >= 4e6 ? min(threads, (m + 63) / 64) : 1
         let lda = Int32(max(a.cols, 1)), ldb = Int32(max(b.cols, 1))
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in

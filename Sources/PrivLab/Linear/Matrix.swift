@@ -104,7 +104,7 @@ public struct Matrix: Equatable, CustomStringConvertible, Sendable {
     }
 
     /// True when any element is NaN or infinite.
-    public var hasNonFinite: Bool { data.contains { !$0.isFinite } }
+    public var hasNonFinite: Bool { data.withUnsafeBufferPointer { !allFinite($0) } }
 
     public var description: String {
         let shown = min(rows, 6)
@@ -130,4 +130,22 @@ public func formatCompact(_ x: Double) -> String {
         if s.hasSuffix(".") { s.removeLast() }
     }
     return s
+}
+
+/// Whether every value is finite, 16 lanes at a time: x·0 is 0 for a finite x and NaN for ±∞ or
+/// NaN, so one NaN lane in the running sum flags the buffer (whole training sets are checked
+/// before every fit).
+public func allFinite(_ d: UnsafeBufferPointer<Float>) -> Bool {
+    guard let base = d.baseAddress else { return true }
+    let n = d.count
+    let raw = UnsafeRawPointer(base)
+    var acc = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i + 16 <= n {
+        acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self) * 0
+        i += 16
+    }
+    var tail: Float = 0
+    while i < n { tail += base[i] * 0; i += 1 }
+    return acc.sum() == 0 && tail == 0
 }
