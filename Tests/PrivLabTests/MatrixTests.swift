@@ -38,7 +38,8 @@ final class MatrixTests: XCTestCase {
         let saved = BLASThreads.count
         defer { BLASThreads.count = saved }
         for (m, k, n, ta, tb) in [(128, 784, 256, Transpose.none, Transpose.none), (200, 300, 130, .none, .transposed),
-                                  (784, 128, 256, .transposed, .none), (333, 129, 257, .transposed, .transposed)] {
+                                  (784, 128, 256, .transposed, .none), (333, 129, 257, .transposed, .transposed),
+                                  (100, 784, 256, .none, .none), (96, 200, 300, .none, .transposed), (70, 90, 1000, .transposed, .transposed)] {
             let a = ta == .none ? randomMatrix(m, k, &rng) : randomMatrix(k, m, &rng)
             let b = tb == .none ? randomMatrix(k, n, &rng) : randomMatrix(n, k, &rng)
             var results = [Matrix]()
