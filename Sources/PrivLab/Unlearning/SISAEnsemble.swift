@@ -381,10 +381,16 @@ public final class SISAEnsemble: Classifier {
         }
         work.shardsTouched.sort()
 
-        // Materialise the constituents from their final checkpoints.
-        var models = [Classifier?](), finals = [SISACheckpoint?]()
+        // Materialise the constituents from their final checkpoints (an unchanged one is kept).
+        var models = [Classifier?](), finals = [SISACheckpoint?](), finalKeys = [UInt64?]()
         for s in 0..<S {
-            guard let k = keys[s].last ?? nil else { models.append(nil); finals.append(nil); continue }
+            guard let k = keys[s].last ?? nil else { models.append(nil); finals.append(nil); finalKeys.append(nil); continue }
+            finalKeys.append(k)
+            if s < constituentKeys.count, constituentKeys[s] == k, let m = constituents[s] {
+                models.append(m)
+                finals.append(finalCheckpoints[s])
+                continue
+            }
             guard let c = store.load(k, factory: factory) else { throw PrivLabError.message("sisa: checkpoint \(hex(k)) is missing") }
             finals.append(c)
             models.append(try factory.model(seed: seed, shard: s, restoring: c))
@@ -392,6 +398,7 @@ public final class SISAEnsemble: Classifier {
         guard models.contains(where: { $0 != nil }) else { throw PrivLabError.invalidArgument("sisa: no records are left to train on") }
         constituents = models
         finalCheckpoints = finals
+        constituentKeys = finalKeys
         stageKeysInUse = Set(keys.flatMap { $0.compactMap { $0 } })
 
         if options.aggregation == "stack" {
@@ -406,6 +413,8 @@ public final class SISAEnsemble: Classifier {
     }
 
     private var stageKeysInUse = Set<UInt64>()
+    /// The final-stage key each materialised constituent came from.
+    private var constituentKeys: [UInt64?] = []
 
     private func collectGarbage() { store.collectGarbage(keep: stageKeysInUse) }
 
