@@ -107,5 +107,6 @@ final class AttackBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.attack.metric{target = target, score = function() return 0/0 end}:evaluate{members = members, nonmembers = nonmembers}",
                        ["must return a number for every record"])
         assertLuaError(rt, setup + "pl.attack.metric{target = target}:risk(members)", ["risk scores need shadow models"])
+        assertLuaError(rt, "pl.attack.roc_chart{titel = 'ROC'}", ["unknown option 'titel'"])
     }
 }

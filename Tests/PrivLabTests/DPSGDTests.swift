@@ -40,6 +40,19 @@ final class DPSGDTests: XCTestCase {
         try checkClipping(make: cnn, data: try bars(n: 6, seed: 2), shape: [1, 8, 8])
     }
 
+    /// Every example's gradient, each from a one-record, one-step, lr-1 fit starting at the same
+    /// initialisation as `base` (the reference the clipping tests compare with).
+    func perExampleGradients(_ make: (TrainingOptions) throws -> NeuralNetwork, base: TrainingOptions, data: Dataset,
+                             w0: [[Float]]) throws -> [[[Double]]] {
+        try (0..<data.size).map { i in
+            var one = base
+            one.batchSize = 1
+            let m = try make(one)
+            try m.fit(data.rows([i]))
+            return zip(w0, m.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+        }
+    }
+
     func checkClipping(make: (TrainingOptions) throws -> NeuralNetwork, data full: Dataset, shape: [Int]) throws {
         let n = full.size
         for clip in [0.05, 0.5, 100.0] {
@@ -48,12 +61,7 @@ final class DPSGDTests: XCTestCase {
             try initial.build(inputShape: shape, classes: 2)
             let w0 = initial.parameterValues()
             var sum = w0.map { [Double](repeating: 0, count: $0.count) }
-            for i in 0..<n {
-                var one = base
-                one.batchSize = 1
-                let m = try make(one)
-                try m.fit(full.rows([i]))
-                let grad = zip(w0, m.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+            for grad in try perExampleGradients(make, base: base, data: full, w0: w0) {
                 let norm = grad.joined().reduce(0) { $0 + $1 * $1 }.squareRoot()
                 let factor = min(1, clip / (norm + 1e-6))
                 for p in grad.indices { for j in grad[p].indices { sum[p][j] += factor * grad[p][j] } }
@@ -92,12 +100,7 @@ final class DPSGDTests: XCTestCase {
             for l in initial.layers where !l.parameters.isEmpty { groups.append(at..<(at + l.parameters.count)); at += l.parameters.count }
             let cl = clip / Double(groups.count).squareRoot()
             var sum = w0.map { [Double](repeating: 0, count: $0.count) }
-            for i in 0..<n {
-                var one = base
-                one.batchSize = 1
-                let m = try make(one)
-                try m.fit(data.rows([i]))
-                let grad = zip(w0, m.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+            for grad in try perExampleGradients(make, base: base, data: data, w0: w0) {
                 for g in groups {
                     let norm = grad[g].joined().reduce(0) { $0 + $1 * $1 }.squareRoot()
                     let factor = min(1, cl / (norm + 1e-6))

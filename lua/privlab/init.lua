@@ -99,7 +99,12 @@ end
 --- With log = true (the default; Carlini et al.'s convention) both axes are logarithmic, which
 --- shows the low-FPR regime that matters; points at zero cannot be drawn there and are left out.
 function pl.attack.roc_chart(o)
-  assert(type(o) == "table", "attack.roc_chart: expected a table of {name =, result =} entries")
+  if type(o) ~= "table" then error("attack.roc_chart: expected a table of {name =, result =} entries", 2) end
+  for k in pairs(o) do
+    if type(k) ~= "number" and k ~= "title" and k ~= "log" and k ~= "name" then
+      error(("attack.roc_chart: unknown option '%s' (options: title, log, name; entries: {name =, result =})"):format(tostring(k)), 2)
+    end
+  end
   local log = o.log ~= false
   local series = {}
   local lo = 1
