@@ -118,14 +118,14 @@ public enum QuestionGrader {
             }
         }
         let earned = results.reduce(0) { $0 + $1.points }
-        let allPoints0 = a.checks(of: id).reduce(0) { $0 + $1.points }
-        var points = allPoints0 > 0 ? q.points * earned / allPoints0 : 0
+        // All the question's check points, hidden included: the share a check is worth.
+        let allPoints = a.checks(of: id).reduce(0) { $0 + $1.points }
+        var points = allPoints > 0 ? q.points * earned / allPoints : 0
         if q.allOrNothing && results.contains(where: { !$0.passed }) {
             points = 0
             notes.append("all-or-nothing: every check must pass")
         }
         // Without the hidden checks, the question is worth the public checks' share of its points.
-        let allPoints = a.checks(of: id).reduce(0) { $0 + $1.points }
         let maxPoints = allPoints > 0 ? q.points * total / allPoints : 0
         return QuestionResult(id: id, title: q.title, points: points, maxPoints: maxPoints,
                               checks: results, status: status, notes: notes, output: text)
