@@ -2,7 +2,7 @@
 import PackageDescription
 
 // PrivLab: a Swift engine for privacy in machine learning, scripted from Lua 5.4.
-// Layers (data flows down): privlab CLI -> PrivLabLua (bridge) -> PrivLab (engine) -> CLua / CBLAS / CZlib.
+// Layers (data flows down): privlab CLI -> PrivLabLua (bridge) -> PrivLab (engine) -> CLua / CBLAS / CZlib / CKernels.
 let package = Package(
     name: "PrivLab",
     products: [
@@ -17,7 +17,9 @@ let package = Package(
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "PrivLab", dependencies: ["CBLAS", "CZlib"]),
+        // Hand-vectorised kernels Swift cannot express (per-function AVX2/AVX-512 with run-time choice).
+        .target(name: "CKernels"),
+        .target(name: "PrivLab", dependencies: ["CBLAS", "CZlib", "CKernels"]),
         .target(name: "PrivLabLua", dependencies: ["PrivLab", "CLua"]),
         .executableTarget(
             name: "privlab",

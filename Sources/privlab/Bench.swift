@@ -110,7 +110,10 @@ struct BenchTrain: ParsableCommand {
 struct BenchNoise: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "noise", abstract: "Gaussian noise generation speed (one DP-SGD epoch's worth).")
     @Option(help: "Steps (noise vectors).") var steps = 469
+    @Option(help: "Highest vector level to use (0 portable C, 1 AVX2).") var level = 1
+    @Option(help: "Threads (1 = one core).") var threads = 2
     func run() throws {
+        BLASThreads.count = threads
         let sizes = [784 * 256, 256, 256 * 10, 10]
         let total = sizes.reduce(0, +)
         let storage = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
@@ -122,10 +125,11 @@ struct BenchNoise: ParsableCommand {
         var best = Double.infinity
         for r in 0..<3 {
             let t0 = now()
-            for s in 0..<steps { GaussianNoise.add(std: 1, seed: UInt64(r * steps + s), to: parts) }
+            for s in 0..<steps { GaussianNoise.add(std: 1, seed: UInt64(r * steps + s), to: parts, maxLevel: level) }
             best = min(best, now() - t0)
         }
         let n = Double(steps * sizes.reduce(0, +))
-        print(String(format: "%.0f deviates in %.3f s: %.2f ns per deviate (best of 3)", n, best, best / n * 1e9))
+        print(String(format: "%.0f deviates in %.3f s: %.2f ns per deviate (best of 3; %d thread(s), vector level %d of %d)",
+                     n, best, best / n * 1e9, threads, min(level, GaussianNoise.cpuLevel), GaussianNoise.cpuLevel))
     }
 }

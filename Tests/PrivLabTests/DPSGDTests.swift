@@ -30,6 +30,59 @@ final class DPSGDTests: XCTestCase {
         }
     }
 
+    /// Without momentum DP-SGD's clipped sum and noise go straight into the weights (the fused
+    /// path); with σ = 0 and C = ∞ that is plain (fused) SGD bit for bit, and with noise it matches
+    /// the unfused path (momentum 0 through the optimizer, forced by a zero L2 that is not zero)
+    /// up to rounding.
+    func testFusedDPSGDIsPlainSGDExactlyAndMatchesTheUnfusedPath() throws {
+        let ds = try rings(n: 256, seed: 3)
+        let plainOpts = options { $0.epochs = 2; $0.batchSize = 32 }
+        var dp = DPOptions()
+        dp.clip = .infinity
+        dp.noise = 0
+        dp.sampling = .shuffle
+        var dpOpts = plainOpts
+        dpOpts.dp = dp
+        let plain = try NeuralNetwork.mlp(hidden: [16], options: plainOpts), priv = try NeuralNetwork.mlp(hidden: [16], options: dpOpts)
+        try plain.fit(ds)
+        try priv.fit(ds)
+        XCTAssertEqual(plain.parameterValues(), priv.parameterValues())
+
+        var noisy = DPOptions()
+        noisy.clip = 0.5
+        noisy.noise = 1.2
+        var fusedOpts = plainOpts
+        fusedOpts.dp = noisy
+        var unfusedOpts = fusedOpts
+        unfusedOpts.l2 = 1e-30  // any penalty takes the unfused path; this one changes nothing visible
+        let fused = try NeuralNetwork.mlp(hidden: [16], options: fusedOpts), unfused = try NeuralNetwork.mlp(hidden: [16], options: unfusedOpts)
+        try fused.fit(ds)
+        try unfused.fit(ds)
+        for (a, b) in zip(fused.parameterValues().joined(), unfused.parameterValues().joined()) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        XCTAssertNotEqual(fused.parameterValues(), plain.parameterValues())
+    }
+
+    /// The noise kernel gives the same bits at every vector level (portable C, AVX2) and
+    /// for any number of threads.
+    func testNoiseKernelLevelsAgreeBitForBit() {
+        let sizes = [100_003, 5, 16_384, 40_000]
+        func noise(level: Int, threads: Int) -> [[Float]] {
+            let saved = BLASThreads.count
+            BLASThreads.count = threads
+            defer { BLASThreads.count = saved }
+            let bufs = sizes.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0) }
+            defer { for b in bufs { b.deallocate() } }
+            for b in bufs { b.initialize(repeating: 0.25) }
+            GaussianNoise.add(std: 0.7, seed: 99, to: bufs, maxLevel: level)
+            return bufs.map(Array.init)
+        }
+        let reference = noise(level: 0, threads: 1)
+        for level in 0...GaussianNoise.cpuLevel {
+            for threads in [1, 2] { XCTAssertEqual(noise(level: level, threads: threads), reference, "level \(level), \(threads) thread(s)") }
+        }
+        XCTAssertNotEqual(reference[0][0], 0.25)
+    }
+
     /// One full-batch step at lr 1 moves the parameters by the mean of the clipped per-example
     /// gradients; each per-example gradient is computed on its own (a one-record fit from the same
     /// initialisation) and clipped here by hand.

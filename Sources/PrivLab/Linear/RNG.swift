@@ -26,6 +26,9 @@ public struct RNG: Sendable {
         spareNormal = nil
     }
 
+    /// The four state words (for kernels that run the same generator outside Swift).
+    var stateWords: [UInt64] { [s0, s1, s2, s3] }
+
     /// Convenience for seeds coming from Lua integers.
     public init(seed: Int) { self.init(seed: UInt64(bitPattern: Int64(seed))) }
 

@@ -23,7 +23,13 @@ enum PerExampleClipping {
     /// Sets every parameter's gradient to Σᵢ min(1, C/(‖∇ᵢ‖ + 1e-6))·∇ᵢ / B, given ∂loss/∂logits
     /// already divided by B: one backward pass keeps each layer's output gradient, the per-example
     /// norms come from those and the cached inputs, and the clipped sum is one GEMM per layer.
-    static func clippedGradients(_ net: NeuralNetwork, outputGradient: Matrix, clip: Double, normalizer b: Int, perLayer: Bool = false) throws {
+    /// With `sgdStep` (a learning rate) the clipped sum is applied as a plain SGD step instead of
+    /// being stored in `grad` (`Layer.applyClippedSGD`).
+    static func clippedGradients(_ net: NeuralNetwork, outputGradient: Matrix, clip: Double, normalizer b: Int, perLayer: Bool = false,
+                                 sgdStep lr: Float? = nil) throws {
+        func apply(_ l: Layer, _ scale: [Float]?) throws {
+            if let lr { try l.applyClippedSGD(rowScale: scale, learningRate: lr) } else { try l.accumulateParameterGradients(rowScale: scale) }
+        }
         var g = outputGradient
         for l in net.layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
         if perLayer {
@@ -34,7 +40,7 @@ enum PerExampleClipping {
                 var norms = [Float](repeating: 0, count: outputGradient.rows)
                 try l.addPerExampleSquaredNorms(&norms)
                 let factors = norms.map { min(1, c / (Float(b) * $0.squareRoot() + 1e-6)) }
-                try l.accumulateParameterGradients(rowScale: factors.allSatisfy { $0 == 1 } ? nil : factors)
+                try apply(l, factors.allSatisfy { $0 == 1 } ? nil : factors)
             }
             return
         }
@@ -44,6 +50,6 @@ enum PerExampleClipping {
         let c = Float(clip)
         let factors = norms.map { min(1, c / (Float(b) * $0.squareRoot() + 1e-6)) }
         let scale: [Float]? = factors.allSatisfy { $0 == 1 } ? nil : factors
-        for l in net.layers { try l.accumulateParameterGradients(rowScale: scale) }
+        for l in net.layers { try apply(l, scale) }
     }
 }

@@ -65,6 +65,14 @@ public final class Dense: Layer {
         bias.grad.data = g.columnSums()
     }
 
+    /// w ← w − lr·xᵀ(s∘g) as one GEMM (alpha = −lr, beta = 1), like `backwardApplyingSGD`.
+    public func applyClippedSGD(rowScale: [Float]?, learningRate lr: Float) throws {
+        let g = rowScale.map { keptGradient.scalingRows($0) } ?? keptGradient
+        try Matrix.gemm(lastInput, g, transA: .transposed, alpha: -lr, beta: 1, into: &weight.value)
+        let db = g.columnSums()
+        for j in 0..<db.count { bias.value.data[j] -= lr * db[j] }
+    }
+
     public func backward(_ g: inout Matrix) throws {
         try Matrix.gemm(lastInput, g, transA: .transposed, into: &weight.grad)
         bias.grad.data = g.columnSums()

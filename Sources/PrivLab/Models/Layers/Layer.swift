@@ -57,6 +57,9 @@ public protocol Layer: AnyObject {
     func addPerExampleSquaredNorms(_ norms: inout [Float]) throws
     /// Sets each parameter's `grad` to Σᵢ scaleᵢ·∇ᵢ (nil scale: every scaleᵢ = 1).
     func accumulateParameterGradients(rowScale: [Float]?) throws
+    /// DP-SGD's clipped sum fused with a plain SGD step: w ← w − lr·Σᵢ scaleᵢ·∇ᵢ, without
+    /// materialising the gradient (the noise is then added to the parameters directly).
+    func applyClippedSGD(rowScale: [Float]?, learningRate lr: Float) throws
 
     /// Plain SGD fused into the backward pass: passes the input gradient on (computed with the old
     /// parameters) and applies w ← w − lr·∂w directly, without materialising the gradient.
@@ -67,6 +70,10 @@ extension Layer {
     public func backwardKeepingOutputGradient(_ g: inout Matrix) throws { try backward(&g) }
     public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {}
     public func accumulateParameterGradients(rowScale: [Float]?) throws {}
+    public func applyClippedSGD(rowScale: [Float]?, learningRate lr: Float) throws {
+        try accumulateParameterGradients(rowScale: rowScale)
+        for p in parameters { try p.value.addScaled(p.grad, -lr) }
+    }
     public func backwardApplyingSGD(_ g: inout Matrix, learningRate lr: Float) throws {
         try backward(&g)
         for p in parameters { try p.value.addScaled(p.grad, -lr) }

@@ -69,6 +69,10 @@ struct NetworkTrainer {
         let l1 = Float(o.l1), l2 = Float(o.l2)
         // Plain SGD without momentum or penalties is fused into the backward pass.
         let fusedSGD = dp == nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
+        // So is DP-SGD's: the clipped sum goes straight into the weights (one GEMM per layer with
+        // beta = 1) and the noise is added to the weights, scaled by −lr — no gradient buffers, no
+        // separate update pass. Virtual batches accumulate into the gradients and stay unfused.
+        let fusedDP = dp != nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
         for epoch in 1...epochCount {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: epochCount)
             let order = orderRNG.permutation(n)
@@ -83,9 +87,14 @@ struct NetworkTrainer {
             if fraction < 1 { batches = Array(batches.prefix(max(1, Int((fraction * Double(batches.count)).rounded())))) }
             var lossSum = 0.0, correct = 0, seen = 0
             for idx in batches {
+                var fusedStep = false
                 if dp != nil && idx.isEmpty {
                     // An empty Poisson batch: the update is noise only.
-                    for p in params { p.grad = Matrix(rows: p.value.rows, cols: p.value.cols) }
+                    if fusedDP {
+                        fusedStep = true
+                    } else {
+                        for p in params { p.grad = Matrix(rows: p.value.rows, cols: p.value.cols) }
+                    }
                 } else if let d = dp, let physical = d.physicalBatch, idx.count > physical {
                     // Virtual batch: the logical (sampled) batch goes through in physical chunks whose
                     // clipped gradients are summed; noise and the update happen once, as for the whole.
@@ -115,7 +124,9 @@ struct NetworkTrainer {
                     correct += c
                     seen += idx.count
                     if let d = dp {
-                        try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz, perLayer: d.perLayer ?? false)
+                        fusedStep = fusedDP
+                        try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz, perLayer: d.perLayer ?? false,
+                                                                sgdStep: fusedDP ? Float(lr) : nil)
                     } else if fusedSGD {
                         try net.backwardApplyingSGD(g, learningRate: Float(lr))
                         continue
@@ -129,9 +140,15 @@ struct NetworkTrainer {
                         // the expected batch size.
                         let std = sigma * d.clip / Double(bsz)
                         let stepSeed = noiseRNG.next()
-                        withGradientBuffers(params[...]) { GaussianNoise.add(std: std, seed: stepSeed, to: $0) }
+                        if fusedStep {
+                            // w ← w − lr·(noise): the same deviates as the unfused path, scaled by −lr.
+                            withBuffers(params[...], \.value) { GaussianNoise.add(std: -lr * std, seed: stepSeed, to: $0) }
+                        } else {
+                            withBuffers(params[...], \.grad) { GaussianNoise.add(std: std, seed: stepSeed, to: $0) }
+                        }
                     }
                     dpSteps += 1
+                    if fusedStep { continue }
                 }
                 if l1 > 0 || l2 > 0 {
                     for p in params where p.penalized {
@@ -212,9 +229,10 @@ extension RNG {
     }
 }
 
-/// Runs `body` with the gradient storage of every parameter at once (nested so each pointer stays valid).
-func withGradientBuffers(_ ps: ArraySlice<Parameter>, _ acc: [UnsafeMutableBufferPointer<Float>] = [],
-                         _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void) {
+/// Runs `body` with the storage of every parameter's value or gradient at once (nested so each
+/// pointer stays valid).
+func withBuffers(_ ps: ArraySlice<Parameter>, _ kp: ReferenceWritableKeyPath<Parameter, Matrix>,
+                 _ acc: [UnsafeMutableBufferPointer<Float>] = [], _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void) {
     guard let first = ps.first else { return body(acc) }
-    first.grad.data.withUnsafeMutableBufferPointer { withGradientBuffers(ps.dropFirst(), acc + [$0], body) }
+    first[keyPath: kp].data.withUnsafeMutableBufferPointer { withBuffers(ps.dropFirst(), kp, acc + [$0], body) }
 }

@@ -1,0 +1,29 @@
+#ifndef PRIVLAB_CKERNELS_H
+#define PRIVLAB_CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Tables of the 256-layer ziggurat for the standard normal (Marsaglia & Tsang 2000), for draws
+/// whose low 8 bits pick the layer and whose high 24 bits are a signed magnitude (Doornik 2005:
+/// index and value from disjoint bits). Built by the Swift side (`Ziggurat.tables256`).
+typedef struct {
+    uint32_t k[256];  ///< |hz| < k[i] accepts in layer i's rectangle
+    double w[256];    ///< layer i's width divided by 2^23
+    double f[256];    ///< exp(-x_i^2 / 2) at layer i's edge
+    double r;         ///< start of the tail
+} pl_ziggurat;
+
+/// Instruction-set levels of the vector kernels: 0 portable C, 1 AVX2.
+int pl_cpu_level(void);
+
+/// Adds `scale` times a standard normal deviate to each of buf[0..<n).
+///
+/// Randomness: eight xoshiro256** generators (`lanes`, struct of arrays: lanes[4*word + lane])
+/// give the fast path's 32-bit draws in a fixed order; the rare draws that miss the ziggurat's
+/// rectangles finish, in index order, on the ninth generator `scalar`. Both are advanced. The
+/// result is bit-identical at every level (`max_level` caps the level; the level used is returned).
+int pl_gaussian_add(float *buf, size_t n, double scale, const pl_ziggurat *z,
+                    uint64_t lanes[32], uint64_t scalar[4], int max_level);
+
+#endif
