@@ -3,12 +3,15 @@ import Dispatch
 
 /// Adds N(0, std²) noise to buffers — DP-SGD's noise on every parameter at every step.
 ///
-/// The deviates come from a 256-layer ziggurat (Marsaglia & Tsang 2000) run eight xoshiro256**
+/// The deviates come from a 256-layer ziggurat (Marsaglia & Tsang 2000) run on eight xoshiro256**
 /// generators side by side in vector instructions (`CKernels/gaussian_noise.c`; AVX2 or portable C
-/// by the CPU, identical bits at either level). Buffers are cut into chunks, each with
-/// its own generators derived from `seed` and the chunk's number, and the chunks run on up to
-/// `BLASThreads.count` threads: the result depends only on the seed and the buffer sizes.
+/// by the CPU, identical bits at either level). Buffers are cut into chunks of at most
+/// `chunkSize` values, each with its own generators derived from `seed` and the chunk's number:
+/// the result depends only on the seed and the buffer sizes, never on threads or scheduling.
 public enum GaussianNoise {
+    /// Values per chunk: small enough for two threads to share a step's noise evenly.
+    static let chunkSize = 16384
+
     /// The kernel's tables, built once.
     nonisolated(unsafe) static let tables: UnsafeMutablePointer<pl_ziggurat> = {
         // 256 layers (Marsaglia & Tsang's constants); magnitudes are 24-bit signed, in 2⁻²³ units.
@@ -25,31 +28,68 @@ public enum GaussianNoise {
     /// The vector level the noise kernel uses on this CPU: 0 portable, 1 AVX2.
     public static var cpuLevel: Int { Int(pl_cpu_level()) }
 
-    /// Adds std · N(0, 1) to every element of `buffers`. `maxLevel` caps the instruction set (tests
-    /// compare the levels); the bits do not depend on it.
+    /// The chunks (buffer number, index range) of buffers of these sizes.
+    static func chunks(_ sizes: [Int]) -> [(buffer: Int, range: Range<Int>)] {
+        var out = [(buffer: Int, range: Range<Int>)]()
+        for (b, n) in sizes.enumerated() {
+            for start in stride(from: 0, to: n, by: chunkSize) { out.append((b, start..<min(n, start + chunkSize))) }
+        }
+        return out
+    }
+
+    /// Adds std · N(0, 1) to chunk number `c` (of `chunks(sizes)`) of `buffers`.
+    static func addChunk(_ c: Int, of chunks: [(buffer: Int, range: Range<Int>)], std: Double, seed: UInt64,
+                         to buffers: [UnsafeMutableBufferPointer<Float>], maxLevel: Int = 1) {
+        let (b, range) = chunks[c]
+        // Eight lane generators and one for the rare misses, all from the chunk's own stream.
+        var root = RNG.stream(seed: seed, index: UInt64(c))
+        var lanes = [UInt64](repeating: 0, count: 32)
+        for l in 0..<8 {
+            let s = RNG(seed: root.next()).stateWords
+            for w in 0..<4 { lanes[w * 8 + l] = s[w] }
+        }
+        var scalar = RNG(seed: root.next()).stateWords
+        _ = pl_gaussian_add(buffers[b].baseAddress! + range.lowerBound, range.count, std, tables, &lanes, &scalar, Int32(maxLevel))
+    }
+
+    /// Adds std · N(0, 1) to every element of `buffers`, on up to `BLASThreads.count` threads.
+    /// `maxLevel` caps the instruction set (tests compare the levels); the bits do not depend on it.
     public static func add(std: Double, seed: UInt64, to buffers: [UnsafeMutableBufferPointer<Float>], maxLevel: Int = 1) {
-        var chunks = [(Int, Range<Int>)]()
-        for (b, buf) in buffers.enumerated() {
-            let n = buf.count
-            let parts = n >= 16384 ? 2 : 1
-            for p in 0..<parts { chunks.append((b, (p * n / parts)..<((p + 1) * n / parts))) }
-        }
-        let z = tables
-        func run(_ c: Int) {
-            let (b, range) = chunks[c]
-            if range.isEmpty { return }
-            // Eight lane generators and one for the rare misses, all from the chunk's own stream.
-            var root = RNG.stream(seed: seed, index: UInt64(c))
-            let lanes = (0..<8).map { _ in RNG(seed: root.next()).stateWords }
-            var soa = [UInt64](repeating: 0, count: 32)
-            for l in 0..<8 { for w in 0..<4 { soa[w * 8 + l] = lanes[l][w] } }
-            var scalar = RNG(seed: root.next()).stateWords
-            _ = pl_gaussian_add(buffers[b].baseAddress! + range.lowerBound, range.count, std, z, &soa, &scalar, Int32(maxLevel))
-        }
-        if BLASThreads.count > 1 && chunks.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: chunks.count, execute: run)
+        let parts = chunks(buffers.map(\.count))
+        if BLASThreads.count > 1 && parts.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: parts.count) {
+                addChunk($0, of: parts, std: std, seed: seed, to: buffers, maxLevel: maxLevel)
+            }
         } else {
-            for c in chunks.indices { run(c) }
+            for c in parts.indices { addChunk(c, of: parts, std: std, seed: seed, to: buffers, maxLevel: maxLevel) }
+        }
+    }
+}
+
+/// One DP-SGD step's noise in buffers shaped like the model's parameters, generated by chunks that
+/// an `IdleWorker` can produce ahead of time (the noise depends only on the step's seed). The same
+/// buffers are reused step after step.
+final class PendingNoise: @unchecked Sendable {
+    let buffers: [UnsafeMutableBufferPointer<Float>]
+    private let parts: [(buffer: Int, range: Range<Int>)]
+    /// The seed the buffers hold (or are being filled with) the noise of.
+    private(set) var seed: UInt64? = nil
+
+    init(sizes: [Int]) {
+        buffers = sizes.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0) }
+        parts = GaussianNoise.chunks(sizes)
+    }
+
+    deinit { for b in buffers { b.deallocate() } }
+
+    /// A job that fills the buffers with std · N(0, 1) from `seed`, chunk by chunk. The job keeps
+    /// this object alive until it has run.
+    func job(std: Double, seed: UInt64) -> ChunkedJob {
+        self.seed = seed
+        return ChunkedJob(chunks: parts.count) { [self] c in
+            let (b, r) = parts[c]
+            UnsafeMutableBufferPointer(rebasing: buffers[b][r]).update(repeating: 0)
+            GaussianNoise.addChunk(c, of: parts, std: std, seed: seed, to: buffers)
         }
     }
 }

@@ -16,6 +16,14 @@ public struct Matrix: Equatable, CustomStringConvertible, Sendable {
     }
 
     /// Wraps `data` (row-major); throws when its count is not `rows * cols`.
+    /// A matrix over `storage` whose size the caller guarantees (internal fast path).
+    init(rows: Int, cols: Int, storage: [Float]) {
+        precondition(storage.count == rows * cols, "storage does not fit the shape")
+        self.rows = rows
+        self.cols = cols
+        self.data = storage
+    }
+
     public init(rows: Int, cols: Int, data: [Float]) throws {
         guard rows >= 0, cols >= 0, data.count == rows * cols else {
             throw PrivLabError.shape("\(data.count) values cannot fill a \(rows)×\(cols) matrix")
@@ -60,17 +68,18 @@ public struct Matrix: Equatable, CustomStringConvertible, Sendable {
 
     /// The rows at `indices` (0-based), in that order.
     public func rows(_ indices: [Int]) -> Matrix {
-        var out = Matrix(rows: indices.count, cols: cols)
-        let c = cols
-        data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { dst in
-                for (k, i) in indices.enumerated() {
-                    let s = src.baseAddress! + i * c
-                    (dst.baseAddress! + k * c).update(from: s, count: c)
+        let c = cols, total = indices.count * c
+        // Every element is written below, so the storage starts uninitialised (no zero fill).
+        let out = [Float](unsafeUninitializedCapacity: total) { dst, k in
+            if total > 0 { data.withUnsafeBufferPointer { src in
+                for (r, i) in indices.enumerated() {
+                    precondition(i >= 0 && i < rows, "row index out of range")
+                    (dst.baseAddress! + r * c).initialize(from: src.baseAddress! + i * c, count: c)
                 }
-            }
+            } }
+            k = total
         }
-        return out
+        return Matrix(rows: indices.count, cols: c, storage: out)
     }
 
     /// Reinterprets the same data with another shape of equal size.

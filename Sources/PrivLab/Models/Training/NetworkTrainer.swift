@@ -73,6 +73,14 @@ struct NetworkTrainer {
         // beta = 1) and the noise is added to the weights, scaled by −lr — no gradient buffers, no
         // separate update pass. Virtual batches accumulate into the gradients and stay unfused.
         let fusedDP = dp != nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
+        // The next batch's rows and the next step's noise are prepared by an idle-priority thread
+        // while this step computes (see `IdleWorker`); with one BLAS thread (parallel SISA shards,
+        // shadow models) everything stays on this thread. The bits are the same either way.
+        let worker: IdleWorker? = BLASThreads.count > 1 ? IdleWorker() : nil
+        defer { worker?.stop() }
+        let noiseStd = sigma * (dp?.clip ?? 0) / Double(bsz)
+        let noise: PendingNoise? = dp != nil && sigma > 0 ? PendingNoise(sizes: params.map { $0.value.count }) : nil
+        var noiseJob: ChunkedJob? = nil
         for epoch in 1...epochCount {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: epochCount)
             let order = orderRNG.permutation(n)
@@ -86,7 +94,15 @@ struct NetworkTrainer {
             let fraction = epochBudget - Double(epoch - 1)
             if fraction < 1 { batches = Array(batches.prefix(max(1, Int((fraction * Double(batches.count)).rounded())))) }
             var lossSum = 0.0, correct = 0, seen = 0
-            for idx in batches {
+            var nextBatch: PendingBatch? = nil
+            for (t, idx) in batches.enumerated() {
+                let batch = nextBatch ?? PendingBatch(train.features, idx)
+                nextBatch = nil
+                if let w = worker, t + 1 < batches.count {
+                    let b = PendingBatch(train.features, batches[t + 1])
+                    w.submit(b.job)
+                    nextBatch = b
+                }
                 var fusedStep = false
                 if dp != nil && idx.isEmpty {
                     // An empty Poisson batch: the update is noise only.
@@ -99,10 +115,11 @@ struct NetworkTrainer {
                     // Virtual batch: the logical (sampled) batch goes through in physical chunks whose
                     // clipped gradients are summed; noise and the update happen once, as for the whole.
                     var acc = params.map { [Float](repeating: 0, count: $0.value.count) }
+                    let xAll = batch.take()
                     for start in stride(from: 0, to: idx.count, by: physical) {
                         let part = Array(idx[start..<min(start + physical, idx.count)])
                         ctx.training = true
-                        let z = try net.forward(train.features.rows(part), &ctx)
+                        let z = try net.forward(xAll.rows(Array(start..<min(start + physical, idx.count))), &ctx)
                         let (losses, g, c) = loss.lossAndGradient(z, part.map { train.labels[$0] }, normalizer: bsz)
                         lossSum += losses.reduce(0, +)
                         correct += c
@@ -114,7 +131,7 @@ struct NetworkTrainer {
                     }
                     for (a, p) in zip(acc, params) { p.grad.data = a }
                 } else {
-                    let xb = train.features.rows(idx)
+                    let xb = batch.take()
                     let yb = idx.map { train.labels[$0] }
                     ctx.training = true
                     let z = try net.forward(xb, &ctx)
@@ -135,16 +152,28 @@ struct NetworkTrainer {
                     }
                 }
                 if let d = dp {
-                    if sigma > 0 {
+                    if let pn = noise {
                         // Gaussian noise of std σ·C on the clipped sum, divided (like the sum) by
-                        // the expected batch size.
-                        let std = sigma * d.clip / Double(bsz)
+                        // the expected batch size; usually generated already by the worker.
                         let stepSeed = noiseRNG.next()
-                        if fusedStep {
-                            // w ← w − lr·(noise): the same deviates as the unfused path, scaled by −lr.
-                            withBuffers(params[...], \.value) { GaussianNoise.add(std: -lr * std, seed: stepSeed, to: $0) }
-                        } else {
-                            withBuffers(params[...], \.grad) { GaussianNoise.add(std: std, seed: stepSeed, to: $0) }
+                        if noiseJob == nil || pn.seed != stepSeed { noiseJob = pn.job(std: noiseStd, seed: stepSeed) }
+                        noiseJob!.complete()
+                        for (p, z) in zip(params, pn.buffers) {
+                            if fusedStep {
+                                // w ← w − lr·noise (the clipped sum was applied already).
+                                let a = Float(-lr)
+                                p.value.data.withUnsafeMutableBufferPointer { w in for i in 0..<w.count { w[i] += a * z[i] } }
+                            } else {
+                                p.grad.data.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] += z[i] } }
+                            }
+                        }
+                        noiseJob = nil
+                        if let w = worker {
+                            // The next step's seed is the stream's next value whatever happens in between.
+                            var peek = noiseRNG
+                            let j = pn.job(std: noiseStd, seed: peek.next())
+                            w.submit(j)
+                            noiseJob = j
                         }
                     }
                     dpSteps += 1
