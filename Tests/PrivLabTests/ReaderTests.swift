@@ -135,6 +135,15 @@ final class FashionMNISTTests: XCTestCase {
             XCTAssertEqual(sample.features.row(i), test.features.row(pos[id]!))
         }
         XCTAssertEqual(try FashionMNIST.load(split: "test", n: 50, seed: 3).ids, sample.ids)
+        // 8-bit pixels are finite by construction (fits skip the scan); selections keep that, and
+        // any change to the features clears it so a NaN written later is still caught.
+        XCTAssertTrue(test.featuresKnownFinite)
+        XCTAssertTrue(sample.featuresKnownFinite)
+        var changed = sample
+        changed.features.data[3] = .nan
+        XCTAssertFalse(changed.featuresKnownFinite)
+        XCTAssertThrowsError(try changed.checkFinite())
+        XCTAssertThrowsError(try NeuralNetwork.softmaxRegression(options: TrainingOptions()).fit(changed))
     }
 
     func testMissingDirectoryAndBadArguments() {

@@ -3,7 +3,11 @@
 /// evaluations name records by this id, so it must never be renumbered.
 public struct Dataset: Sendable, CustomStringConvertible {
     /// `size × featureCount` features.
-    public var features: Matrix
+    public var features: Matrix { didSet { featuresKnownFinite = false } }
+    /// Whether every feature is known to be finite without looking: set by loaders whose values
+    /// cannot be anything else (8-bit images), kept by row selections, cleared by any change to
+    /// `features`. `checkFinite` (run before every fit) then skips its scan of the whole set.
+    public internal(set) var featuresKnownFinite = false
     /// Class labels in `0..<classes`.
     public var labels: [Int]
     /// Number of classes (labels may not use all of them in a subset).
@@ -68,6 +72,7 @@ public struct Dataset: Sendable, CustomStringConvertible {
     public func rows(_ positions: [Int]) -> Dataset {
         var d = self
         d.features = features.rows(positions)
+        d.featuresKnownFinite = featuresKnownFinite
         d.labels = positions.map { labels[$0] }
         d.ids = positions.map { ids[$0] }
         return d
@@ -141,7 +146,7 @@ public struct Dataset: Sendable, CustomStringConvertible {
 
     /// Throws when any feature is NaN or infinite (training on them silently produces NaN models).
     public func checkFinite() throws {
-        if features.data.withUnsafeBufferPointer(allFinite) { return }
+        if featuresKnownFinite || features.data.withUnsafeBufferPointer(allFinite) { return }
         if let i = features.data.firstIndex(where: { !$0.isFinite }) {
             let r = i / max(featureCount, 1)
             throw PrivLabError.invalidArgument("\(name): record id \(ids[r]) has a non-finite feature (column \(i % max(featureCount, 1) + 1))")

@@ -49,6 +49,10 @@ public enum FashionMNIST {
         let firstId = split == "test" ? 60_001 : 1
         var ds = try Dataset(features: Matrix(rows: count, cols: h * w, data: pixels), labels: y, classes: 10,
                              ids: (0..<count).map { firstId + $0 }, classNames: classNames, imageShape: [1, h, w], name: "fashion-mnist/\(split)")
+        // Integer pixels divided by 255 cannot be NaN or infinite: fits need not scan 47 M values.
+        ds.featuresKnownFinite = images.integerValued
+        // Integer pixels divided by 255 cannot be NaN or infinite: fits need not scan 47 M values.
+        ds.featuresKnownFinite = images.integerValued
         if let n = n {
             guard n >= 1, n <= count else {
                 throw PrivLabError.invalidArgument("fashion_mnist: n must be in 1…\(count), got \(n)")

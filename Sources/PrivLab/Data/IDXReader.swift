@@ -4,6 +4,8 @@ public struct IDXArray: Sendable {
     public var dims: [Int]
     /// Values converted to Float (exact for the 8- and 16-bit types).
     public var values: [Float]
+    /// Whether the file stores integers (every value is then finite).
+    public var integerValued = false
 }
 
 /// Reader for gzip'd or plain IDX files. Every malformed input (bad magic, unknown type, a size
@@ -73,6 +75,6 @@ public enum IDXReader {
                 }
             }
         }
-        return IDXArray(dims: dims, values: values)
+        return IDXArray(dims: dims, values: values, integerValued: type != 0x0D && type != 0x0E)
     }
 }

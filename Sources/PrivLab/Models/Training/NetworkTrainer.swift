@@ -94,14 +94,17 @@ struct NetworkTrainer {
             let fraction = epochBudget - Double(epoch - 1)
             if fraction < 1 { batches = Array(batches.prefix(max(1, Int((fraction * Double(batches.count)).rounded())))) }
             var lossSum = 0.0, correct = 0, seen = 0
-            var nextBatch: PendingBatch? = nil
+            // Batches gathered ahead by the worker, two steps ahead (it only gets the moments
+            // when a core would be idle, so it needs more than one step's worth of them).
+            var ahead = [Int: PendingBatch]()
             for (t, idx) in batches.enumerated() {
-                let batch = nextBatch ?? PendingBatch(train.features, idx)
-                nextBatch = nil
-                if let w = worker, t + 1 < batches.count {
-                    let b = PendingBatch(train.features, batches[t + 1])
-                    w.submit(b.job)
-                    nextBatch = b
+                let batch = ahead.removeValue(forKey: t) ?? PendingBatch(train.features, idx)
+                if let w = worker {
+                    for u in (t + 1)...(t + 2) where u < batches.count && ahead[u] == nil {
+                        let b = PendingBatch(train.features, batches[u])
+                        w.submit(b.job)
+                        ahead[u] = b
+                    }
                 }
                 var fusedStep = false
                 if dp != nil && idx.isEmpty {
