@@ -28,7 +28,7 @@ public enum FashionMNIST {
         for p in [imgPath, lblPath] where !FileManager.default.fileExists(atPath: p) {
             throw PrivLabError.io("\(p): not found (install Debian's dataset-fashion-mnist, or set PRIVLAB_FASHION_MNIST)")
         }
-        let images = try IDXReader.read(path: imgPath)
+        var images = try IDXReader.read(path: imgPath)
         let labels = try IDXReader.read(path: lblPath)
         guard images.dims.count == 3 else {
             throw PrivLabError.malformedFile(location: imgPath, reason: "expected 3 dimensions (count, rows, cols), found \(images.dims.count)")
@@ -40,7 +40,11 @@ public enum FashionMNIST {
             throw PrivLabError.malformedFile(location: lblPath, reason: "\(labels.dims[0]) labels for \(images.dims[0]) images")
         }
         let count = images.dims[0], h = images.dims[1], w = images.dims[2]
+        let integerPixels = images.integerValued
+        // Taken out of `images` so the scaling below works in place (a second reference would make
+        // it copy all 188 MB).
         var pixels = images.values
+        images.values = []
         for i in pixels.indices { pixels[i] *= 1.0 / 255.0 }
         let y = labels.values.map { Int($0) }
         if let bad = y.firstIndex(where: { $0 < 0 || $0 > 9 }) {
@@ -50,9 +54,9 @@ public enum FashionMNIST {
         var ds = try Dataset(features: Matrix(rows: count, cols: h * w, data: pixels), labels: y, classes: 10,
                              ids: (0..<count).map { firstId + $0 }, classNames: classNames, imageShape: [1, h, w], name: "fashion-mnist/\(split)")
         // Integer pixels divided by 255 cannot be NaN or infinite: fits need not scan 47 M values.
-        ds.featuresKnownFinite = images.integerValued
+        ds.featuresKnownFinite = integerPixels
         // Integer pixels divided by 255 cannot be NaN or infinite: fits need not scan 47 M values.
-        ds.featuresKnownFinite = images.integerValued
+        ds.featuresKnownFinite = integerPixels
         if let n = n {
             guard n >= 1, n <= count else {
                 throw PrivLabError.invalidArgument("fashion_mnist: n must be in 1…\(count), got \(n)")
