@@ -1,10 +1,10 @@
-import Dispatch
 import Foundation
 
-/// Standard normal deviates by the ziggurat method (Marsaglia & Tsang, J. Stat. Softw. 2000) with
-/// 128 layers: almost every draw is one 64-bit random number, a compare and a multiply, which
-/// DP-SGD needs for the millions of noise coordinates of every step. Unlike the original, the layer
-/// index and the value come from disjoint bits of the draw (Doornik 2005's fix).
+/// Standard normal deviates by the ziggurat method (Marsaglia & Tsang, J. Stat. Softw. 2000): almost
+/// every draw is one random number, a compare and a multiply. Unlike the original, the layer index
+/// and the value come from disjoint bits of the draw (Doornik 2005's fix). `RNG.gaussian()` uses 128
+/// layers and 31-bit magnitudes; DP-SGD's bulk noise (`GaussianNoise`) uses 256 layers and 24-bit
+/// magnitudes, two deviates per 64-bit draw, in the vector kernel of `CKernels`.
 enum Ziggurat {
     static let r = 3.442619855899
     struct Tables { var k: [UInt32]; var w: [Double]; var f: [Double] }
