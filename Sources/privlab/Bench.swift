@@ -44,6 +44,7 @@ func gemmGFLOPS(m: Int, k: Int, n: Int, reps: Int = 5) throws -> Double {
 struct BenchGemm: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gemm", abstract: "OpenBLAS sgemm GFLOP/s on square and MLP-shaped products.")
     func run() throws {
+        print("OpenBLAS kernels: \(BLASKernel.name), one thread per row block, \(BLASThreads.count) thread(s)")
         print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", try gemmGFLOPS(m: 1024, k: 1024, n: 1024)))
         print(String(format: "sgemm 128×784×256 (MLP forward): %.1f GFLOP/s", try gemmGFLOPS(m: 128, k: 784, n: 256)))
         print(String(format: "sgemm 784×128×256 (MLP ∂W): %.1f GFLOP/s", try gemmGFLOPS(m: 784, k: 128, n: 256)))
@@ -94,14 +95,16 @@ struct BenchTrain: ParsableCommand {
         let achieved = flopsPerEpoch / median / 1e9
         if json {
             let obj: [String: Any] = ["seconds": times, "median": median, "gflops": achieved, "gemm_peak_gflops": peak,
-                                      "peak_memory_mib": peakMemoryMiB(), "train_accuracy": acc, "blas_threads": BLASThreads.count]
+                                      "peak_memory_mib": peakMemoryMiB(), "train_accuracy": acc, "blas_threads": BLASThreads.count,
+                                      "blas_kernels": BLASKernel.name]
             let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: d, as: UTF8.self))
         } else {
             print("epoch seconds: " + times.map { String(format: "%.3f", $0) }.joined(separator: " ") + String(format: "  (median %.3f)", median))
             print(String(format: "achieved %.1f GFLOP/s of %.1f GFLOP per epoch; sgemm 128×784×256 peak here %.1f GFLOP/s (%.0f%%)",
                          achieved, flopsPerEpoch / 1e9, peak, 100 * achieved / peak))
-            print(String(format: "peak memory %.0f MiB; running train accuracy %.4f; BLAS threads %d", peakMemoryMiB(), acc, BLASThreads.count))
+            print(String(format: "peak memory %.0f MiB; running train accuracy %.4f; threads %d; OpenBLAS kernels %@", peakMemoryMiB(), acc,
+                         BLASThreads.count, BLASKernel.name))
         }
     }
 }

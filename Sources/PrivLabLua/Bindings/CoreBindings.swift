@@ -49,6 +49,17 @@ extension Runtime {
             return 1
         }
 
+        // pl.system(): what the numbers were computed with — results are bit-for-bit reproducible on
+        // the same machine; another CPU may pick other BLAS kernels and round differently.
+        define("system") { call in
+            call.results(.record([
+                "version": .string(privlabVersion),
+                "blas_kernels": .string(BLASKernel.name),
+                "threads": .int(Int64(BLASThreads.count)),
+                "noise_kernel": .string(GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable"),
+            ]))
+        }
+
         // Wall-clock seconds since an arbitrary origin: for timings only (never deterministic).
         define("clock") { call in
             var ts = timespec()
