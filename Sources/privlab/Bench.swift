@@ -44,7 +44,8 @@ func gemmGFLOPS(m: Int, k: Int, n: Int, reps: Int = 5) throws -> Double {
 struct BenchGemm: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "gemm", abstract: "OpenBLAS sgemm GFLOP/s on square and MLP-shaped products.")
     func run() throws {
-        print("OpenBLAS kernels: \(BLASKernel.name), one thread per row block, \(BLASThreads.count) thread(s)")
+        print("OpenBLAS kernels: \(BLASKernel.name); \(BLASThreads.count) thread(s); products split into row blocks: "
+              + (BLASThreads.rowBlocksAreExact ? "yes (bit-identical to one call)" : "no (these kernels round split products differently)"))
         print(String(format: "sgemm 1024×1024×1024: %.1f GFLOP/s", try gemmGFLOPS(m: 1024, k: 1024, n: 1024)))
         print(String(format: "sgemm 128×784×256 (MLP forward): %.1f GFLOP/s", try gemmGFLOPS(m: 128, k: 784, n: 256)))
         print(String(format: "sgemm 784×128×256 (MLP ∂W): %.1f GFLOP/s", try gemmGFLOPS(m: 784, k: 128, n: 256)))

@@ -11,12 +11,6 @@ struct PrivLabCommand: ParsableCommand {
         version: privlabVersion,
         subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self]
     )
-
-    static func main() {
-        // Faster OpenBLAS kernels on AMD Zen 4 (see `BLASKernel`): a re-exec before anything runs.
-        BLASKernel.preferFasterKernels()
-        main(nil)
-    }
 }
 
 /// Parses `-P name=value` pairs.

@@ -50,19 +50,20 @@ final class CLITests: XCTestCase {
         for sub in ["run", "exec", "plugins"] { XCTAssertTrue(h.stdout.contains(sub)) }
     }
 
-    /// `privlab` re-executes itself with OpenBLAS's Haswell kernels where its default (AVX-512 on AMD
-    /// Zen 4) measured slower, and a user's own OPENBLAS_CORETYPE is kept.
-    func testBLASKernelChoice() throws {
+    /// `pl.system()` reports what a run computed with; OPENBLAS_CORETYPE reaches OpenBLAS.
+    func testSystemInformation() throws {
         let script = temporaryDirectory() + "/sys.lua"
-        try "local s = pl.system(); print(s.blas_kernels, s.version, s.noise_kernel)".write(toFile: script, atomically: true, encoding: .utf8)
+        try "local s = pl.system(); print(s.blas_kernels, s.version, s.noise_kernel, s.threads)".write(toFile: script, atomically: true, encoding: .utf8)
         let r = try privlab(["exec", script])
         XCTAssertEqual(r.status, 0, r.stderr)
         let fields = r.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
-        XCTAssertEqual(fields.count, 3, r.stdout)
+        XCTAssertEqual(fields.count, 4, r.stdout)
+        XCTAssertEqual(fields[0], BLASKernel.name)
         XCTAssertEqual(fields[1], privlabVersion)
-        if BLASKernel.prefersHaswell { XCTAssertEqual(fields[0].lowercased(), "haswell") }
-        let own = try privlab(["exec", script], env: ["OPENBLAS_CORETYPE": "Zen"])
-        XCTAssertEqual(own.stdout.split(whereSeparator: \.isWhitespace).first.map { $0.lowercased() }, "zen", own.stdout + own.stderr)
+        XCTAssertEqual(fields[2], GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable")
+        XCTAssertEqual(Int(fields[3]), BLASThreads.count)
+        let own = try privlab(["exec", script], env: ["OPENBLAS_CORETYPE": "SkylakeX"])
+        XCTAssertEqual(own.stdout.split(whereSeparator: \.isWhitespace).first.map { $0.lowercased() }, "skylakex", own.stdout + own.stderr)
     }
 
     /// The quickstart notebook on the full Fashion-MNIST: the report exists, is complete and the

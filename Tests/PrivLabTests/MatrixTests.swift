@@ -37,20 +37,26 @@ final class MatrixTests: XCTestCase {
         var rng = RNG(seed: 12)
         let saved = BLASThreads.count
         defer { BLASThreads.count = saved }
+        // Ragged Poisson-batch sizes around the 64-row blocks, products near OpenBLAS's small and
+        // "direct" code paths (alpha = 1, beta = 0 below), transposes.
         for (m, k, n, ta, tb) in [(128, 784, 256, Transpose.none, Transpose.none), (200, 300, 130, .none, .transposed),
                                   (784, 128, 256, .transposed, .none), (333, 129, 257, .transposed, .transposed),
-                                  (100, 784, 256, .none, .none), (96, 200, 300, .none, .transposed), (70, 90, 1000, .transposed, .transposed)] {
+                                  (100, 784, 256, .none, .none), (96, 200, 300, .none, .transposed), (70, 90, 1000, .transposed, .transposed),
+                                  (66, 784, 256, .none, .none), (117, 784, 256, .none, .none), (139, 784, 256, .none, .none),
+                                  (100, 400, 256, .none, .none), (150, 300, 200, .none, .none)] {
             let a = ta == .none ? randomMatrix(m, k, &rng) : randomMatrix(k, m, &rng)
             let b = tb == .none ? randomMatrix(k, n, &rng) : randomMatrix(n, k, &rng)
             var results = [Matrix]()
-            for t in [1, 2, 3] {
-                BLASThreads.count = t
-                var out = Matrix(rows: m, cols: n)
-                try Matrix.gemm(a, b, transA: ta, transB: tb, alpha: 0.5, into: &out)
-                results.append(out)
+            for alpha: Float in [1, 0.5] {
+                results = []
+                for t in [1, 2, 3, 4] {
+                    BLASThreads.count = t
+                    var out = Matrix(rows: m, cols: n)
+                    try Matrix.gemm(a, b, transA: ta, transB: tb, alpha: alpha, into: &out)
+                    results.append(out)
+                }
+                for t in 1...3 { XCTAssertEqual(results[0], results[t], "\(m)×\(k)×\(n), alpha \(alpha), \(t + 1) threads") }
             }
-            XCTAssertEqual(results[0], results[1], "\(m)×\(k)×\(n)")
-            XCTAssertEqual(results[0], results[2], "\(m)×\(k)×\(n)")
             func rowsOf(_ x: Matrix, _ t: Transpose) -> [[Double]] {
                 t == .none ? toRows(x) : (0..<x.cols).map { j in (0..<x.rows).map { Double(x[$0, j]) } }
             }

@@ -24,37 +24,34 @@ extension Matrix {
             return
         }
         BLASThreads.pinOpenBLAS()
-        // Row blocks of op(A) (and C) go to separate threads, each a single-threaded sgemm. Block
-        // starts are multiples of 64 rows, so every block meets OpenBLAS's micro-kernels at the same
-        // row alignment as the whole product: each C element is computed by the same instructions
-        // in the same order whatever the thread count — results are bit-identical with 1 or many
-        // threads (SISA's exact unlearning retrains one shard alone what was trained in parallel).
-        let threads = BLASThreads.count
-        let flops = 2 * Double(m) * Double(n) * Double(ka)
-        // Any product with more than one 64-row block is split (DP-SGD's Poisson batches vary
-        // around their expected size, and half of them are below it).
-        let blocks = threads > 1 && m > 64 && flops >= 4e6 ? min(threads, (m + 63) / 64) : 1
+        // Row blocks of op(A) (and C) go to separate threads, each a single-threaded sgemm (see
+        // `BLASThreads.rowBlocks`): results are bit-identical with 1 or many threads (SISA's exact
+        // unlearning retrains one shard alone what was trained in parallel).
+        let bounds = BLASThreads.rowBlocks(m: m, n: n, k: ka)
+        gemmRowBlocks(a, b, ta, tb, n: n, k: ka, alpha: alpha, beta: beta, bounds: bounds, into: &c)
+    }
+
+    /// The product computed in the given row ranges of op(A) (and C), each one single-threaded
+    /// sgemm, the ranges on separate threads.
+    static func gemmRowBlocks(_ a: Matrix, _ b: Matrix, _ ta: Transpose, _ tb: Transpose, n: Int, k ka: Int,
+                              alpha: Float, beta: Float, bounds: [Range<Int>], into c: inout Matrix) {
         let lda = Int32(max(a.cols, 1)), ldb = Int32(max(b.cols, 1))
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
                 c.data.withUnsafeMutableBufferPointer { pc in
                     let pa = pa.baseAddress!, pb = pb.baseAddress!, pc = pc.baseAddress!
-                    func rows(_ r0: Int, _ r1: Int) {
-                        // op(A)'s rows r0..<r1: rows of A, or columns of A when transposed.
-                        let aStart = ta == .none ? pa + r0 * a.cols : pa + r0
+                    func rows(_ r: Range<Int>) {
+                        // op(A)'s rows r: rows of A, or columns of A when transposed.
+                        let aStart = ta == .none ? pa + r.lowerBound * a.cols : pa + r.lowerBound
                         cblas_sgemm(CblasRowMajor,
                                     ta == .none ? CblasNoTrans : CblasTrans,
                                     tb == .none ? CblasNoTrans : CblasTrans,
-                                    Int32(r1 - r0), Int32(n), Int32(ka), alpha,
+                                    Int32(r.count), Int32(n), Int32(ka), alpha,
                                     aStart, lda, pb, ldb,
-                                    beta, pc + r0 * n, Int32(max(n, 1)))
+                                    beta, pc + r.lowerBound * n, Int32(max(n, 1)))
                     }
-                    if blocks == 1 { return rows(0, m) }
-                    let per = ((m + blocks - 1) / blocks + 63) / 64 * 64
-                    DispatchQueue.concurrentPerform(iterations: blocks) { i in
-                        let r0 = i * per, r1 = min(m, r0 + per)
-                        if r0 < r1 { rows(r0, r1) }
-                    }
+                    if bounds.count == 1 { return rows(bounds[0]) }
+                    DispatchQueue.concurrentPerform(iterations: bounds.count) { rows(bounds[$0]) }
                 }
             }
         }
@@ -122,6 +119,66 @@ public enum BLASThreads {
         get { threads }
         set { threads = max(1, newValue) }
     }
+
+    /// Multiply-adds a row block must have. OpenBLAS runs small products through other code (its
+    /// "small matrix" and "direct" sgemm paths, below about 1 M and 7.3 M multiply-adds on AVX-512
+    /// CPUs) that sums in another order; with every block above this, the whole product and each of
+    /// its blocks take the same regular path.
+    static let minimumBlockWork = 8_000_000
+
+    /// The row ranges a product with m rows of op(A), inner dimension k and n columns is computed
+    /// in: one per thread, starting at multiples of 64 rows (so each block meets the micro-kernels
+    /// at the same row alignment as the whole product), none below `minimumBlockWork` (a small
+    /// tail joins its neighbour). One range when splitting would not be exact.
+    static func rowBlocks(m: Int, n: Int, k: Int, threads: Int = count) -> [Range<Int>] {
+        guard threads > 1, m > 64, rowBlocksAreExact else { return [0..<m] }
+        return candidateBlocks(m: m, n: n, k: k, threads: threads)
+    }
+
+    static func candidateBlocks(m: Int, n: Int, k: Int, threads: Int) -> [Range<Int>] {
+        let blocks = min(threads, (m + 63) / 64)
+        if blocks <= 1 { return [0..<m] }
+        let minRows = (minimumBlockWork + max(1, n * k) - 1) / max(1, n * k)
+        let per = ((m + blocks - 1) / blocks + 63) / 64 * 64
+        var bounds = stride(from: 0, to: m, by: per).map { $0..<min(m, $0 + per) }
+        while bounds.count > 1, bounds[bounds.count - 1].count < minRows {
+            let tail = bounds.removeLast()
+            bounds[bounds.count - 1] = bounds[bounds.count - 1].lowerBound..<tail.upperBound
+        }
+        return bounds.allSatisfy { $0.count >= minRows } ? bounds : [0..<m]
+    }
+
+    /// Whether the loaded OpenBLAS kernels give a product split by `candidateBlocks` the bits of the
+    /// same product in one call. True for its AVX-512 kernels (these machines), false for its
+    /// Haswell/Zen kernels (measured: their tile order depends on the block); there every product
+    /// runs in one call, slower but still independent of the thread count. Checked once per process
+    /// on products shaped like training's, for 2–4 threads.
+    public static let rowBlocksAreExact: Bool = {
+        pinOpenBLAS()
+        var rng = RNG(seed: 0x5EED)
+        func random(_ r: Int, _ c: Int) -> Matrix {
+            var x = Matrix(rows: r, cols: c)
+            for i in 0..<x.data.count { x.data[i] = rng.uniformFloat() - 0.5 }
+            return x
+        }
+        for (m, k, n, ta, tb, alpha, beta) in [(128, 784, 256, Transpose.none, Transpose.none, Float(1), Float(1)),
+                                               (784, 128, 256, .transposed, .none, -0.05, 1), (117, 784, 256, .none, .none, 1, 0),
+                                               (640, 300, 200, .none, .transposed, 0.5, 0), (500, 256, 512, .transposed, .transposed, 1, 0)] {
+            let a = ta == .none ? random(m, k) : random(k, m)
+            let b = tb == .none ? random(k, n) : random(n, k)
+            let c0 = random(m, n)
+            var whole = c0
+            Matrix.gemmRowBlocks(a, b, ta, tb, n: n, k: k, alpha: alpha, beta: beta, bounds: [0..<m], into: &whole)
+            for threads in 2...4 {
+                let bounds = candidateBlocks(m: m, n: n, k: k, threads: threads)
+                if bounds.count == 1 { continue }
+                var split = c0
+                Matrix.gemmRowBlocks(a, b, ta, tb, n: n, k: k, alpha: alpha, beta: beta, bounds: bounds, into: &split)
+                if split.data != whole.data { return false }
+            }
+        }
+        return true
+    }()
 
     /// OpenBLAS's own threading splits some products differently from one thread to two (the
     /// results differ in the last bits), so it is switched off once, before the first product.

@@ -56,6 +56,7 @@ extension Runtime {
                 "version": .string(privlabVersion),
                 "blas_kernels": .string(BLASKernel.name),
                 "threads": .int(Int64(BLASThreads.count)),
+                "split_products": .bool(BLASThreads.rowBlocksAreExact),
                 "noise_kernel": .string(GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable"),
             ]))
         }
