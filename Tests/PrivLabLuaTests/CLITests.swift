@@ -53,7 +53,7 @@ final class CLITests: XCTestCase {
     /// `pl.system()` reports what a run computed with; OPENBLAS_CORETYPE reaches OpenBLAS.
     func testSystemInformation() throws {
         let script = temporaryDirectory() + "/sys.lua"
-        try "local s = pl.system(); print(s.blas_kernels, s.version, s.noise_kernel, s.threads)".write(toFile: script, atomically: true, encoding: .utf8)
+        try "local ok, e = pcall(pl.system, 1); assert(not ok and e:find('system: takes no arguments'), e)\nlocal s = pl.system(); print(s.blas_kernels, s.version, s.noise_kernel, s.threads)".write(toFile: script, atomically: true, encoding: .utf8)
         let r = try privlab(["exec", script])
         XCTAssertEqual(r.status, 0, r.stderr)
         let fields = r.stdout.split(whereSeparator: \.isWhitespace).map(String.init)

@@ -18,9 +18,9 @@ public enum GaussianNoise {
         let t = Ziggurat.makeTables(layers: 256, r: 3.6541528853610088, v: 0.00492867323399, m1: 8388608)
         let p = UnsafeMutablePointer<pl_ziggurat>.allocate(capacity: 1)
         p.initialize(to: pl_ziggurat())
-        withUnsafeMutableBytes(of: &p.pointee.k) { $0.bindMemory(to: UInt32.self).update(fromContentsOf: t.k) }
-        withUnsafeMutableBytes(of: &p.pointee.w) { $0.bindMemory(to: Double.self).update(fromContentsOf: t.w) }
-        withUnsafeMutableBytes(of: &p.pointee.f) { $0.bindMemory(to: Double.self).update(fromContentsOf: t.f) }
+        _ = withUnsafeMutableBytes(of: &p.pointee.k) { $0.bindMemory(to: UInt32.self).update(fromContentsOf: t.k) }
+        _ = withUnsafeMutableBytes(of: &p.pointee.w) { $0.bindMemory(to: Double.self).update(fromContentsOf: t.w) }
+        _ = withUnsafeMutableBytes(of: &p.pointee.f) { $0.bindMemory(to: Double.self).update(fromContentsOf: t.f) }
         p.pointee.r = 3.6541528853610088
         return p
     }()

@@ -52,7 +52,8 @@ extension Runtime {
         // pl.system(): what the numbers were computed with — results are bit-for-bit reproducible on
         // the same machine; another CPU may pick other BLAS kernels and round differently.
         define("system") { call in
-            call.results(.record([
+            guard call.argCount == 0 else { throw LuaError("system: takes no arguments, got \(call.argCount)") }
+            return call.results(.record([
                 "version": .string(privlabVersion),
                 "blas_kernels": .string(BLASKernel.name),
                 "threads": .int(Int64(BLASThreads.count)),

@@ -154,7 +154,7 @@ struct NetworkTrainer {
                         try net.backward(g)
                     }
                 }
-                if let d = dp {
+                if dp != nil {
                     if let pn = noise {
                         // Gaussian noise of std σ·C on the clipped sum, divided (like the sum) by
                         // the expected batch size; usually generated already by the worker.
@@ -259,12 +259,4 @@ extension RNG {
         var c = self
         return c.next()
     }
-}
-
-/// Runs `body` with the storage of every parameter's value or gradient at once (nested so each
-/// pointer stays valid).
-func withBuffers(_ ps: ArraySlice<Parameter>, _ kp: ReferenceWritableKeyPath<Parameter, Matrix>,
-                 _ acc: [UnsafeMutableBufferPointer<Float>] = [], _ body: ([UnsafeMutableBufferPointer<Float>]) -> Void) {
-    guard let first = ps.first else { return body(acc) }
-    first[keyPath: kp].data.withUnsafeMutableBufferPointer { withBuffers(ps.dropFirst(), kp, acc + [$0], body) }
 }
