@@ -120,9 +120,10 @@ struct NetworkTrainer {
                     var acc = params.map { [Float](repeating: 0, count: $0.value.count) }
                     let xAll = batch.take()
                     for start in stride(from: 0, to: idx.count, by: physical) {
-                        let part = Array(idx[start..<min(start + physical, idx.count)])
+                        let range = start..<min(start + physical, idx.count)
+                        let part = Array(idx[range])
                         ctx.training = true
-                        let z = try net.forward(xAll.rows(Array(start..<min(start + physical, idx.count))), &ctx)
+                        let z = try net.forward(xAll.rows(Array(range)), &ctx)
                         let (losses, g, c) = loss.lossAndGradient(z, part.map { train.labels[$0] }, normalizer: bsz)
                         lossSum += losses.reduce(0, +)
                         correct += c
