@@ -106,6 +106,29 @@ final class DPSGDTests: XCTestCase {
         }
     }
 
+    /// One noiseless full-batch DP step (lr 1) from `w0`: how far each parameter moved, checked
+    /// against the mean of the hand-clipped per-example gradients `expectedSum`.
+    func noiselessStep(_ make: (TrainingOptions) throws -> NeuralNetwork, base: TrainingOptions, data: Dataset, clip: Double,
+                       perLayer: Bool, w0: [[Float]], expectedSum sum: [[Double]],
+                       file: StaticString = #filePath, line: UInt = #line) throws -> [[Double]] {
+        var o = base
+        var dp = DPOptions()
+        dp.clip = clip
+        dp.noise = 0
+        dp.sampling = .shuffle
+        if perLayer { dp.perLayer = true }
+        o.dp = dp
+        let priv = try make(o)
+        try priv.fit(data)
+        let moved = zip(w0, priv.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
+        for p in moved.indices {
+            for j in moved[p].indices {
+                XCTAssertEqual(moved[p][j], sum[p][j] / Double(data.size), accuracy: 1e-5, "clip \(clip)", file: file, line: line)
+            }
+        }
+        return moved
+    }
+
     func checkClipping(make: (TrainingOptions) throws -> NeuralNetwork, data full: Dataset, shape: [Int]) throws {
         let n = full.size
         for clip in [0.05, 0.5, 100.0] {
@@ -119,18 +142,7 @@ final class DPSGDTests: XCTestCase {
                 let factor = min(1, clip / (norm + 1e-6))
                 for p in grad.indices { for j in grad[p].indices { sum[p][j] += factor * grad[p][j] } }
             }
-            var dpOpts = base
-            var dp = DPOptions()
-            dp.clip = clip
-            dp.noise = 0
-            dp.sampling = .shuffle
-            dpOpts.dp = dp
-            let priv = try make(dpOpts)
-            try priv.fit(full)
-            let moved = zip(w0, priv.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
-            for p in moved.indices {
-                for j in moved[p].indices { XCTAssertEqual(moved[p][j], sum[p][j] / Double(n), accuracy: 1e-5, "clip \(clip)") }
-            }
+            let moved = try noiselessStep(make, base: base, data: full, clip: clip, perLayer: false, w0: w0, expectedSum: sum)
             // The step is bounded by C whatever the data: ‖Σ clipped‖/B ≤ C.
             let stepNorm = moved.joined().reduce(0) { $0 + $1 * $1 }.squareRoot()
             XCTAssertLessThanOrEqual(stepNorm, clip + 1e-5)
@@ -160,19 +172,7 @@ final class DPSGDTests: XCTestCase {
                     for p in g { for j in grad[p].indices { sum[p][j] += factor * grad[p][j] } }
                 }
             }
-            var o = base
-            var dp = DPOptions()
-            dp.clip = clip
-            dp.noise = 0
-            dp.sampling = .shuffle
-            dp.perLayer = true
-            o.dp = dp
-            let priv = try make(o)
-            try priv.fit(data)
-            let moved = zip(w0, priv.parameterValues()).map { zip($0, $1).map { Double($0 - $1) } }
-            for p in moved.indices {
-                for j in moved[p].indices { XCTAssertEqual(moved[p][j], sum[p][j] / Double(n), accuracy: 1e-5, "clip \(clip)") }
-            }
+            let moved = try noiselessStep(make, base: base, data: data, clip: clip, perLayer: true, w0: w0, expectedSum: sum)
             for g in groups {
                 XCTAssertLessThanOrEqual(moved[g].joined().reduce(0) { $0 + $1 * $1 }.squareRoot(), cl + 1e-5)
             }
