@@ -65,6 +65,36 @@ final class MatrixTests: XCTestCase {
         }
     }
 
+    /// Products are cut into row blocks by their shape alone, so the thread-count test above runs
+    /// the split path on every machine, whatever kernels OpenBLAS loaded. Catches: splitting turned
+    /// off (every product on one core, the bit-identity test comparing the code with itself), blocks
+    /// that depend on the thread count, blocks that miss or overlap rows.
+    func testProductsAreSplitFromTheirShapeAlone() {
+        let saved = BLASThreads.count
+        defer { BLASThreads.count = saved }
+        var byThreads = [[[Range<Int>]]]()
+        for t in [1, 2, 3] {
+            BLASThreads.count = t
+            byThreads.append([(128, 784, 256), (784, 128, 256), (100, 784, 256), (66, 784, 256), (333, 129, 257)].map {
+                BLASThreads.rowBlocks(m: $0.0, n: $0.2, k: $0.1)
+            })
+        }
+        XCTAssertEqual(byThreads[0], byThreads[1])
+        XCTAssertEqual(byThreads[0], byThreads[2])
+        for (blocks, m) in zip(byThreads[0], [128, 784, 100, 66, 333]) {
+            XCTAssertEqual(blocks.count, BLASThreads.maximumBlocks, "\(m) rows")
+            XCTAssertEqual(blocks.first?.lowerBound, 0)
+            XCTAssertEqual(blocks.last?.upperBound, m)
+            for (a, b) in zip(blocks, blocks.dropFirst()) {
+                XCTAssertEqual(a.upperBound, b.lowerBound)
+                XCTAssertEqual(a.lowerBound % 64, 0)
+            }
+        }
+        // Too little work to be worth a second thread, or fewer than 65 rows: one block.
+        XCTAssertEqual(BLASThreads.rowBlocks(m: 128, n: 10, k: 256), [0..<128])
+        XCTAssertEqual(BLASThreads.rowBlocks(m: 64, n: 4096, k: 4096), [0..<64])
+    }
+
     func testGemvMatchesNaive() throws {
         var rng = RNG(seed: 9)
         let a = randomMatrix(7, 5, &rng)

@@ -24,17 +24,18 @@ extension Matrix {
             return
         }
         BLASThreads.pinOpenBLAS()
-        // Row blocks of op(A) (and C) go to separate threads, each a single-threaded sgemm (see
-        // `BLASThreads.rowBlocks`): results are bit-identical with 1 or many threads (SISA's exact
-        // unlearning retrains one shard alone what was trained in parallel).
+        // Row blocks of op(A) (and C) chosen from the shape alone, each a single-threaded sgemm, run
+        // on as many threads as allowed (see `BLASThreads.rowBlocks`): the same blocks whatever the
+        // thread count, so the bits never depend on it (SISA's exact unlearning retrains one shard
+        // alone what was trained beside others).
         let bounds = BLASThreads.rowBlocks(m: m, n: n, k: ka)
-        gemmRowBlocks(a, b, ta, tb, n: n, k: ka, alpha: alpha, beta: beta, bounds: bounds, into: &c)
+        gemmRowBlocks(a, b, ta, tb, n: n, k: ka, alpha: alpha, beta: beta, bounds: bounds, threads: BLASThreads.count, into: &c)
     }
 
     /// The product computed in the given row ranges of op(A) (and C), each one single-threaded
-    /// sgemm, the ranges on separate threads.
+    /// sgemm; the ranges run on up to `threads` threads (one after another with one thread).
     static func gemmRowBlocks(_ a: Matrix, _ b: Matrix, _ ta: Transpose, _ tb: Transpose, n: Int, k ka: Int,
-                              alpha: Float, beta: Float, bounds: [Range<Int>], into c: inout Matrix) {
+                              alpha: Float, beta: Float, bounds: [Range<Int>], threads: Int, into c: inout Matrix) {
         let lda = Int32(max(a.cols, 1)), ldb = Int32(max(b.cols, 1))
         a.data.withUnsafeBufferPointer { pa in
             b.data.withUnsafeBufferPointer { pb in
@@ -50,7 +51,7 @@ extension Matrix {
                                     aStart, lda, pb, ldb,
                                     beta, pc + r.lowerBound * n, Int32(max(n, 1)))
                     }
-                    if bounds.count == 1 { return rows(bounds[0]) }
+                    if bounds.count == 1 || threads <= 1 { return bounds.forEach(rows) }
                     DispatchQueue.concurrentPerform(iterations: bounds.count) { rows(bounds[$0]) }
                 }
             }
@@ -108,11 +109,23 @@ extension Matrix {
     }
 }
 
-/// How many threads one dense product may use. PrivLab threads GEMMs itself (row blocks, see
-/// `Matrix.gemm`) and keeps OpenBLAS single-threaded, so results do not depend on the count; parallel
-/// workers (SISA shards, shadow models) set it to 1 so they do not oversubscribe the cores.
+/// How many threads one dense product may use, and the blocks a product is cut into.
+///
+/// PrivLab threads GEMMs itself and keeps OpenBLAS single-threaded: a product is cut into row
+/// blocks chosen from its **shape alone** — never from the thread count or the kernel set — and
+/// each block is one single-threaded `sgemm` call. One thread runs the blocks one after another,
+/// two run them side by side; either way every block is the same call on the same operands, so the
+/// bits are the same for any thread count with any OpenBLAS kernel set (Haswell, Zen, SkylakeX,
+/// Cooperlake …). Whether a split product equals the same product in one call does not matter and
+/// is not asked (with AVX2 kernels it does not: their tile order depends on the block). Parallel
+/// workers (SISA shards, shadow models) set the count to 1 so they do not oversubscribe the cores.
 public enum BLASThreads {
-    nonisolated(unsafe) private static var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The cores, or `PRIVLAB_THREADS` when set to a positive number (as `OMP_NUM_THREADS` for
+    /// OpenMP): results do not depend on it, only the speed does.
+    nonisolated(unsafe) private static var threads: Int = {
+        if let s = ProcessInfo.processInfo.environment["PRIVLAB_THREADS"], let t = Int(s), t >= 1 { return min(t, 256) }
+        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }()
     nonisolated(unsafe) private static var pinned = false
 
     public static var count: Int {
@@ -120,68 +133,26 @@ public enum BLASThreads {
         set { threads = max(1, newValue) }
     }
 
-    /// Multiply-adds a row block must have. OpenBLAS runs small products through other code (its
-    /// "small matrix" and "direct" sgemm paths, below about 1 M and 7.3 M multiply-adds on AVX-512
-    /// CPUs) that sums in another order; with every block above this, the whole product and each of
-    /// its blocks take the same regular path.
-    static let minimumBlockWork = 8_000_000
+    /// The most row blocks a product is cut into. Two for this project's 2-core machines: each block
+    /// packs the whole of op(B) again (OpenBLAS's packing is about a tenth of an MLP epoch), so more
+    /// blocks than cores cost time. Part of the result's definition: changing it changes the bits.
+    public static let maximumBlocks = 2
 
-    /// The row ranges a product with m rows of op(A), inner dimension k and n columns is computed
-    /// in: one per thread, starting at multiples of 64 rows (so each block meets the micro-kernels
-    /// at the same row alignment as the whole product), none below `minimumBlockWork` (a small
-    /// tail joins its neighbour). One range when splitting would not be exact.
-    static func rowBlocks(m: Int, n: Int, k: Int, threads: Int = count) -> [Range<Int>] {
-        guard threads > 1, m > 64, rowBlocksAreExact else { return [0..<m] }
-        return candidateBlocks(m: m, n: n, k: k, threads: threads)
-    }
+    /// Multiply-adds a block must have: below this, waking a second thread costs more than it saves.
+    static let minimumBlockWork = 1 << 20
 
-    static func candidateBlocks(m: Int, n: Int, k: Int, threads: Int) -> [Range<Int>] {
-        let blocks = min(threads, (m + 63) / 64)
+    /// The row ranges of op(A) (and C) a product with m rows, inner dimension k and n columns is
+    /// computed in: up to `maximumBlocks`, starting at multiples of 64 rows (whole micro-kernel tiles
+    /// for every kernel set), each with at least `minimumBlockWork` multiply-adds. A function of the
+    /// shape only.
+    public static func rowBlocks(m: Int, n: Int, k: Int) -> [Range<Int>] {
+        let work = max(1, n) * max(1, k)
+        let byWork = m * work / minimumBlockWork
+        let blocks = min(maximumBlocks, (m + 63) / 64, max(1, byWork))
         if blocks <= 1 { return [0..<m] }
-        let minRows = (minimumBlockWork + max(1, n * k) - 1) / max(1, n * k)
         let per = ((m + blocks - 1) / blocks + 63) / 64 * 64
-        var bounds = stride(from: 0, to: m, by: per).map { $0..<min(m, $0 + per) }
-        while bounds.count > 1, bounds[bounds.count - 1].count < minRows {
-            let tail = bounds.removeLast()
-            bounds[bounds.count - 1] = bounds[bounds.count - 1].lowerBound..<tail.upperBound
-        }
-        return bounds.allSatisfy { $0.count >= minRows } ? bounds : [0..<m]
+        return stride(from: 0, to: m, by: per).map { $0..<min(m, $0 + per) }
     }
-
-    /// Whether the loaded OpenBLAS kernels give a product split by `candidateBlocks` the bits of the
-    /// same product in one call. True for its AVX-512 kernels (these machines), false for its
-    /// Haswell/Zen kernels (measured: their tile order depends on the block); there every product
-    /// runs in one call, slower but still independent of the thread count. Checked once per process
-    /// on products shaped like training's, for 2–4 threads.
-    public static let rowBlocksAreExact: Bool = {
-        pinOpenBLAS()
-        var rng = RNG(seed: 0x5EED)
-        func random(_ r: Int, _ c: Int) -> Matrix {
-            var x = Matrix(rows: r, cols: c)
-            for i in 0..<x.data.count { x.data[i] = rng.uniformFloat() - 0.5 }
-            return x
-        }
-        // About 0.5 GFLOP in all (a few ms, once).
-        for (m, k, n, ta, tb, alpha, beta) in [(128, 784, 256, Transpose.none, Transpose.none, Float(1), Float(1)),
-                                               (784, 128, 256, .transposed, .none, -0.05, 1), (117, 784, 256, .none, .none, 1, 0),
-                                               (256, 256, 300, .none, .transposed, 0.5, 0), (256, 300, 256, .transposed, .transposed, 1, 0)] {
-            let a = ta == .none ? random(m, k) : random(k, m)
-            let b = tb == .none ? random(k, n) : random(n, k)
-            let c0 = random(m, n)
-            var whole = c0
-            Matrix.gemmRowBlocks(a, b, ta, tb, n: n, k: k, alpha: alpha, beta: beta, bounds: [0..<m], into: &whole)
-            var tried: [[Range<Int>]] = [[0..<m]]
-            for threads in 2...4 {
-                let bounds = candidateBlocks(m: m, n: n, k: k, threads: threads)
-                if tried.contains(bounds) { continue }
-                tried.append(bounds)
-                var split = c0
-                Matrix.gemmRowBlocks(a, b, ta, tb, n: n, k: k, alpha: alpha, beta: beta, bounds: bounds, into: &split)
-                if split.data != whole.data { return false }
-            }
-        }
-        return true
-    }()
 
     /// OpenBLAS's own threading splits some products differently from one thread to two (the
     /// results differ in the last bits), so it is switched off once, before the first product.

@@ -57,7 +57,7 @@ extension Runtime {
                 "version": .string(privlabVersion),
                 "blas_kernels": .string(BLASKernel.name),
                 "threads": .int(Int64(BLASThreads.count)),
-                "split_products": .bool(BLASThreads.rowBlocksAreExact),
+                "cpu": .string(CPUInfo.model),
                 "noise_kernel": .string(GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable"),
             ]))
         }
