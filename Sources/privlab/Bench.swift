@@ -58,19 +58,31 @@ struct BenchGemm: ParsableCommand {
 struct BenchTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "One epoch of the 784-256-10 MLP (SGD, lr 0.05, batch 128) on the 60,000 Fashion-MNIST training images.")
+        abstract: "One epoch of the 784-256-10 MLP (SGD, lr 0.05, batch 128) or the small CNN (conv16-pool-conv32-pool-dense128, Adam lr 1e-3, batch 64) on the Fashion-MNIST training images.")
+
+    enum Model: String, ExpressibleByArgument { case mlp, cnn }
 
     @Option(help: "Timed epochs (each on a freshly initialised model).") var runs = 3
     @Flag(help: "Print one JSON object instead of text.") var json = false
-    @Flag(help: "Train with DP-SGD (Poisson sampling, expected batch 128, σ = 1.1, C = 1).") var dp = false
+    @Flag(help: "Train with DP-SGD (Poisson sampling, expected batch as the model's, σ = 1.1, C = 1).") var dp = false
     @Option(help: "Threads for dense products (default: every core).") var threads: Int?
+    @Option(help: "mlp or cnn.") var model: Model = .mlp
+    @Option(help: "Train on the first N images only (default: all 60,000).") var limit: Int?
 
     func run() throws {
         if let t = threads { BLASThreads.count = t }
-        let train = try FashionMNIST.load(split: "train")
+        var train = try FashionMNIST.load(split: "train")
+        if let n = limit, n < train.size { train = train.rows(Array(0..<max(1, n))) }
         var o = TrainingOptions()
-        o.learningRate = 0.05
-        o.batchSize = 128
+        switch model {
+        case .mlp:
+            o.learningRate = 0.05
+            o.batchSize = 128
+        case .cnn:
+            o.optimizer = .adam
+            o.learningRate = 1e-3
+            o.batchSize = 64
+        }
         o.epochs = 1
         if dp {
             var d = DPOptions()
@@ -78,14 +90,19 @@ struct BenchTrain: ParsableCommand {
             d.noise = 1.1
             o.dp = d
         }
-        // Per example: forward 2(784·256 + 256·10); backward ∂W₁ 2·784·256, ∂W₂ and ∂h 2·2·256·10
-        // (the first layer's input gradient is not computed).
-        let flopsPerEpoch = Double(train.size) * 2 * (2 * 784 * 256 + 3 * 256 * 10)
+        // MLP, per example: forward 2(784·256 + 256·10); backward ∂W₁ 2·784·256, ∂W₂ and ∂h
+        // 2·2·256·10 (the first layer's input gradient is not computed).
+        let mlpFlops = 2 * (2 * 784 * 256 + 3 * 256 * 10)
+        // CNN, per example: conv1 (16 × 9 × 784) forward and ∂W; conv2 (32 × 144 × 196) forward, ∂W
+        // and ∂x; dense 1568·128 and 128·10 forward, ∂W and ∂x.
+        let cnnFlops = 2 * (2 * 16 * 9 * 784 + 3 * 32 * 144 * 196 + 3 * (1568 * 128 + 128 * 10))
+        let flopsPerEpoch = Double(train.size) * Double(model == .mlp ? mlpFlops : cnnFlops)
         var times = [Double]()
         var acc = 0.0
         for r in 0..<runs {
             o.seed = UInt64(r + 1)
-            let m = try NeuralNetwork.mlp(hidden: [256], options: o)
+            let m = model == .mlp ? try NeuralNetwork.mlp(hidden: [256], options: o)
+                                  : try NeuralNetwork.cnn(channels: [16, 32], hidden: [128], options: o)
             let t0 = now()
             try m.fit(train)
             times.append(now() - t0)
@@ -98,11 +115,12 @@ struct BenchTrain: ParsableCommand {
         if json {
             let obj: [String: Any] = ["seconds": times, "median": median, "gflops": achieved, "gemm_peak_gflops": peak,
                                       "peak_memory_mib": peakMemoryMiB(), "train_accuracy": acc, "blas_threads": BLASThreads.count,
-                                      "blas_kernels": BLASKernel.name, "cpu": CPUInfo.model]
+                                      "blas_kernels": BLASKernel.name, "cpu": CPUInfo.model, "images": train.size]
             let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: d, as: UTF8.self))
         } else {
-            print("epoch seconds: " + times.map { String(format: "%.3f", $0) }.joined(separator: " ") + String(format: "  (median %.3f)", median))
+            print("\(model.rawValue)\(dp ? " DP-SGD" : ""), \(train.size) images; epoch seconds: " + times.map { String(format: "%.3f", $0) }.joined(separator: " ")
+                  + String(format: "  (median %.3f)", median))
             print(String(format: "achieved %.1f GFLOP/s of %.1f GFLOP per epoch; sgemm 128×784×256 peak here %.1f GFLOP/s (%.0f%%)",
                          achieved, flopsPerEpoch / 1e9, peak, 100 * achieved / peak))
             print(String(format: "peak memory %.0f MiB; running train accuracy %.4f", peakMemoryMiB(), acc))

@@ -87,12 +87,14 @@ final class MatrixTests: XCTestCase {
             XCTAssertEqual(blocks.last?.upperBound, m)
             for (a, b) in zip(blocks, blocks.dropFirst()) {
                 XCTAssertEqual(a.upperBound, b.lowerBound)
-                XCTAssertEqual(a.lowerBound % 64, 0)
+                XCTAssertEqual(b.lowerBound % BLASThreads.rowAlignment, 0)
             }
         }
-        // Too little work to be worth a second thread, or fewer than 65 rows: one block.
+        // Too little work to be worth a second thread, or a single row tile: one block.
         XCTAssertEqual(BLASThreads.rowBlocks(m: 128, n: 10, k: 256), [0..<128])
-        XCTAssertEqual(BLASThreads.rowBlocks(m: 64, n: 4096, k: 4096), [0..<64])
+        XCTAssertEqual(BLASThreads.rowBlocks(m: BLASThreads.rowAlignment, n: 4096, k: 4096), [0..<BLASThreads.rowAlignment])
+        // The CNN's dense layer on a 64-example batch is split.
+        XCTAssertEqual(BLASThreads.rowBlocks(m: 64, n: 128, k: 1568), [0..<32, 32..<64])
     }
 
     func testGemvMatchesNaive() throws {

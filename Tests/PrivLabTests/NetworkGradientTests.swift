@@ -86,25 +86,55 @@ final class NetworkGradientTests: XCTestCase {
                    .flatten, .dense(units: nil, zeroInit: false)], inputShape: [1, 7, 7], batch: 2, step: 2e-3)
     }
 
-    /// Convolution against a direct (no im2col) reference implementation.
+    /// Convolution against a direct (no im2col) reference implementation, for strides and paddings
+    /// that take each im2col path (contiguous copies at stride 1, gathers at larger strides, patches
+    /// leaving the image on every side). Catches: a wrong valid-column range at the borders, a
+    /// patch matrix read with the wrong leading dimension (examples mixed up), a missing bias.
     func testConvolutionForwardMatchesDirectSum() throws {
         var rng = RNG(seed: 3)
-        let conv = try Conv2D(inputShape: [2, 5, 4], filters: 3, kernel: 3, stride: 2, padding: 1, rng: &rng)
-        var x = Matrix(rows: 2, cols: 40)
-        for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
-        var ctx = ForwardContext(training: false, rng: rng)
-        var y = x
-        try conv.forward(&y, &ctx)
-        XCTAssertEqual(conv.outputShape, [3, 3, 2])
-        for b in 0..<2 { for f in 0..<3 { for oy in 0..<3 { for ox in 0..<2 {
-            var s = Double(conv.bias.value.data[f])
-            for c in 0..<2 { for ky in 0..<3 { for kx in 0..<3 {
-                let iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx
-                if iy >= 0 && iy < 5 && ix >= 0 && ix < 4 {
-                    s += Double(conv.weight.value[f, (c * 3 + ky) * 3 + kx]) * Double(x[b, c * 20 + iy * 4 + ix])
-                }
-            } } }
-            XCTAssertEqual(Double(y[b, f * 6 + oy * 2 + ox]), s, accuracy: 1e-5)
-        } } } }
+        for (kernel, stride, padding) in [(3, 2, 1), (3, 1, 1), (5, 1, 2), (3, 3, 0), (1, 1, 0), (3, 1, 0)] {
+            let (c, h, w, b) = (2, 5, 4, 3)
+            let conv = try Conv2D(inputShape: [c, h, w], filters: 3, kernel: kernel, stride: stride, padding: padding, rng: &rng)
+            let oh = (h + 2 * padding - kernel) / stride + 1, ow = (w + 2 * padding - kernel) / stride + 1
+            var x = Matrix(rows: b, cols: c * h * w)
+            for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
+            var ctx = ForwardContext(training: false, rng: rng)
+            var y = x
+            try conv.forward(&y, &ctx)
+            XCTAssertEqual(conv.outputShape, [3, oh, ow])
+            for e in 0..<b { for f in 0..<3 { for oy in 0..<oh { for ox in 0..<ow {
+                var s = Double(conv.bias.value.data[f])
+                for ci in 0..<c { for ky in 0..<kernel { for kx in 0..<kernel {
+                    let iy = oy * stride - padding + ky, ix = ox * stride - padding + kx
+                    if iy >= 0 && iy < h && ix >= 0 && ix < w {
+                        s += Double(conv.weight.value[f, (ci * kernel + ky) * kernel + kx]) * Double(x[e, ci * h * w + iy * w + ix])
+                    }
+                } } }
+                XCTAssertEqual(Double(y[e, f * oh * ow + oy * ow + ox]), s, accuracy: 1e-5, "k \(kernel) s \(stride) p \(padding)")
+            } } } }
+        }
+    }
+
+    /// The input gradient of a convolution is the adjoint of its forward map: ⟨conv(x) − b, g⟩ =
+    /// ⟨x, ∂x⟩ for any g, which pins col2im against im2col at every stride and padding.
+    func testConvolutionInputGradientIsTheAdjoint() throws {
+        var rng = RNG(seed: 4)
+        for (kernel, stride, padding) in [(3, 2, 1), (3, 1, 1), (5, 1, 2), (3, 3, 0)] {
+            let (c, h, w, b) = (2, 6, 5, 2)
+            let conv = try Conv2D(inputShape: [c, h, w], filters: 3, kernel: kernel, stride: stride, padding: padding, rng: &rng)
+            for i in 0..<conv.bias.value.data.count { conv.bias.value.data[i] = 0 }
+            var x = Matrix(rows: b, cols: c * h * w)
+            for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
+            var ctx = ForwardContext(training: true, rng: rng)
+            var y = x
+            try conv.forward(&y, &ctx)
+            var g = Matrix(rows: y.rows, cols: y.cols)
+            for i in 0..<g.data.count { g.data[i] = Float(rng.normal()) }
+            let lhs = zip(y.data, g.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            var dx = g
+            try conv.backward(&dx)
+            let rhs = zip(x.data, dx.data).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            XCTAssertEqual(lhs, rhs, accuracy: 1e-3 * max(1, abs(lhs)), "k \(kernel) s \(stride) p \(padding)")
+        }
     }
 }

@@ -141,16 +141,20 @@ public enum BLASThreads {
     /// Multiply-adds a block must have: below this, waking a second thread costs more than it saves.
     static let minimumBlockWork = 1 << 20
 
+    /// Blocks start at multiples of this many rows: whole micro-kernel tiles for every kernel set
+    /// (OpenBLAS's sgemm tiles are 4 to 16 rows), small enough that a CNN's 64-example batch splits.
+    public static let rowAlignment = 16
+
     /// The row ranges of op(A) (and C) a product with m rows, inner dimension k and n columns is
-    /// computed in: up to `maximumBlocks`, starting at multiples of 64 rows (whole micro-kernel tiles
-    /// for every kernel set), each with at least `minimumBlockWork` multiply-adds. A function of the
-    /// shape only.
+    /// computed in: up to `maximumBlocks`, starting at multiples of `rowAlignment`, each with at
+    /// least `minimumBlockWork` multiply-adds. A function of the shape only.
     public static func rowBlocks(m: Int, n: Int, k: Int) -> [Range<Int>] {
+        let a = rowAlignment
         let work = max(1, n) * max(1, k)
         let byWork = m * work / minimumBlockWork
-        let blocks = min(maximumBlocks, (m + 63) / 64, max(1, byWork))
+        let blocks = min(maximumBlocks, (m + a - 1) / a, max(1, byWork))
         if blocks <= 1 { return [0..<m] }
-        let per = ((m + blocks - 1) / blocks + 63) / 64 * 64
+        let per = ((m + blocks - 1) / blocks + a - 1) / a * a
         return stride(from: 0, to: m, by: per).map { $0..<min(m, $0 + per) }
     }
 

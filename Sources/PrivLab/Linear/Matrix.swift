@@ -24,6 +24,14 @@ public struct Matrix: Equatable, CustomStringConvertible, Sendable {
         self.data = storage
     }
 
+    /// A `rows × cols` matrix whose values the caller overwrites before reading (no zero fill: the
+    /// convolution's patch and output buffers are written in full by every forward pass).
+    static func uninitialized(rows: Int, cols: Int) -> Matrix {
+        precondition(rows >= 0 && cols >= 0, "Matrix dimensions must be non-negative")
+        let n = rows * cols
+        return Matrix(rows: rows, cols: cols, storage: [Float](unsafeUninitializedCapacity: n) { _, k in k = n })
+    }
+
     public init(rows: Int, cols: Int, data: [Float]) throws {
         guard rows >= 0, cols >= 0, data.count == rows * cols else {
             throw PrivLabError.shape("\(data.count) values cannot fill a \(rows)×\(cols) matrix")

@@ -40,3 +40,20 @@ public enum ParallelWork {
         return try results.map { try $0!.get() }
     }
 }
+
+extension ParallelWork {
+    /// Calls `body` on consecutive ranges covering 0..<count, on up to `BLASThreads.count` threads
+    /// (one range after another with one thread). For per-example work whose result for an element
+    /// does not depend on the range it falls in — each example's convolution, pooling, gradient —
+    /// so any partition gives the same bits. `grain` is the fewest elements a range should hold.
+    public static func forEachRange(_ count: Int, grain: Int = 1, _ body: (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let threads = BLASThreads.count
+        let chunks = min(threads * 4, max(1, count / max(1, grain)))
+        if threads <= 1 || chunks <= 1 { return body(0..<count) }
+        let per = (count + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: (count + per - 1) / per) { c in
+            body((c * per)..<min(count, (c + 1) * per))
+        }
+    }
+}

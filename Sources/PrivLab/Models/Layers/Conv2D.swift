@@ -1,11 +1,19 @@
 import CBLAS
+import Dispatch
 
 /// 2-D convolution (cross-correlation, as in every deep-learning library) over `[C, H, W]` inputs,
-/// computed as im2col + one GEMM for the whole mini-batch (Chellapilla et al. 2006).
+/// computed as im2col + GEMM (Chellapilla et al. 2006), threaded over the examples of a batch.
 ///
-/// The batch's patches form a `(C·k·k) × (B·P)` matrix (P = output pixels per example), so the
-/// forward pass is `W (F × C·k·k) · cols`, and the backward pass is two more GEMMs
-/// (∂W = g·colsᵀ, ∂cols = Wᵀ·g) followed by col2im. Weights are initialised as PyTorch's Conv2d.
+/// The batch's patches form one `(C·k·k) × (B·P)` matrix (P = output pixels per example; column
+/// i·P + p holds example i's patch at pixel p), written example by example on every core. Each
+/// example's products read its own P columns through the leading dimension, so nothing is
+/// transposed: the forward pass `y_i = W · patches_i` is the example's channel-first output
+/// (F × P), and the input gradient is `∂patches_i = Wᵀ · g_i` followed by col2im; both run example
+/// by example, and an example's bits never depend on which thread computed it. The weight gradient
+/// sums over the batch as one product with inner dimension B·P, `∂W = G · patchesᵀ` (G: the
+/// output gradient as F × (B·P)), cut at an example boundary fixed by the shape into two halves
+/// computed side by side and added in a fixed order (the same bits with one thread or two).
+/// Weights are initialised as PyTorch's Conv2d.
 public final class Conv2D: Layer {
     public let filters, kernel, stride, padding: Int
     public let inputShape: [Int]
@@ -16,10 +24,18 @@ public final class Conv2D: Layer {
     public let bias: Parameter
     public var parameters: [Parameter] { [weight, bias] }
     public var needsInputGradient = true
+    /// The last training batch's patches, `(C·k·k) × (B·P)`.
     private var cols = Matrix(rows: 0, cols: 0)
     private var batch = 0
+    /// The output gradient kept for DP-SGD's per-example norms, `B × (F·P)`.
+    private var keptGradient = Matrix(rows: 0, cols: 0)
+    /// P ones: per-filter pixel sums (the bias gradient) as matrix-vector products.
+    private lazy var ones = [Float](repeating: 1, count: pixels)
 
     let c, h, w, oh, ow: Int
+    /// Values per patch (C·k·k) and output pixels per example.
+    var patchSize: Int { c * kernel * kernel }
+    var pixels: Int { oh * ow }
 
     public init(inputShape: [Int], filters: Int, kernel: Int, stride: Int, padding: Int, rng: inout RNG) throws {
         guard inputShape.count == 3 else {
@@ -50,27 +66,265 @@ public final class Conv2D: Layer {
         bias = Parameter(name: "bias", value: bm, penalized: false)
     }
 
-    /// Visits every in-image entry of the batch's patch matrix, pairing its index (row
-    /// (ci·k + ky)·k + kx, column b·P + oy·ow + ox) with the input index it copies.
+    /// The output columns ox whose input column ox·s − pad + kx lies inside the image.
     @inline(__always)
-    private func walkPatches(batch b: Int, _ visit: (_ column: Int, _ input: Int) -> Void) {
-        let k = kernel, p = oh * ow, n = b * p
-        let (c, h, w, oh, ow, s, pad) = (self.c, self.h, self.w, self.oh, self.ow, stride, padding)
+    private func validColumns(_ kx: Int) -> Range<Int> {
+        let s = stride, pad = padding
+        // ox·s − pad + kx ≥ 0  and  ox·s − pad + kx ≤ w − 1.
+        let lo = max(0, (pad - kx + s - 1) / s)
+        let hi = min(ow, (w - 1 + pad - kx) >= 0 ? (w - 1 + pad - kx) / s + 1 : 0)
+        return lo..<max(lo, hi)
+    }
+
+    /// Writes example i's patches into its P columns of the patch matrix (`d` points at column
+    /// i·P of row 0; rows are `ld` apart), zero where a patch leaves the image. Each (channel, ky,
+    /// kx) row is a run of contiguous copies along the output rows.
+    @inline(__always)
+    private func im2col(_ x: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, ld: Int) {
+        let (c, h, w, oh, ow, k, s, pad) = (self.c, self.h, self.w, self.oh, self.ow, kernel, stride, padding)
         for ci in 0..<c {
+            let plane = x + ci * h * w
             for ky in 0..<k {
                 for kx in 0..<k {
-                    let row = ((ci * k + ky) * k + kx) * n
-                    for bi in 0..<b {
-                        let xb = bi * c * h * w + ci * h * w
-                        var col = row + bi * p
-                        for oy in 0..<oh {
-                            let iy = oy * s - pad + ky
-                            if iy < 0 || iy >= h { col += ow; continue }
-                            let rowBase = xb + iy * w
-                            for ox in 0..<ow {
-                                let ix = ox * s - pad + kx
-                                if ix >= 0 && ix < w { visit(col, rowBase + ix) }
-                                col += 1
+                    let row = d + ((ci * k + ky) * k + kx) * ld
+                    let valid = validColumns(kx)
+                    for oy in 0..<oh {
+                        let out = row + oy * ow
+                        let iy = oy * s - pad + ky
+                        if iy < 0 || iy >= h || valid.isEmpty {
+                            out.update(repeating: 0, count: ow)
+                            continue
+                        }
+                        if valid.lowerBound > 0 { out.update(repeating: 0, count: valid.lowerBound) }
+                        if valid.upperBound < ow { (out + valid.upperBound).update(repeating: 0, count: ow - valid.upperBound) }
+                        let src = plane + iy * w - pad + kx
+                        if s == 1 {
+                            (out + valid.lowerBound).update(from: src + valid.lowerBound, count: valid.count)
+                        } else {
+                            for ox in valid { out[ox] = src[ox * s] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds example i's patch gradients (`d`: C·k·k rows of P values) back into its input positions
+    /// (the adjoint of im2col), row segment by row segment.
+    @inline(__always)
+    private func col2im(_ d: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>) {
+        let (c, h, w, oh, ow, k, s, pad) = (self.c, self.h, self.w, self.oh, self.ow, kernel, stride, padding)
+        let p = oh * ow
+        for ci in 0..<c {
+            let plane = x + ci * h * w
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let row = d + ((ci * k + ky) * k + kx) * p
+                    let valid = validColumns(kx)
+                    if valid.isEmpty { continue }
+                    for oy in 0..<oh {
+                        let iy = oy * s - pad + ky
+                        if iy < 0 || iy >= h { continue }
+                        let g = row + oy * ow
+                        let dst = plane + iy * w - pad + kx
+                        if s == 1 {
+                            for ox in valid { dst[ox] += g[ox] }
+                        } else {
+                            for ox in valid { dst[ox * s] += g[ox] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {
+        guard x.cols == c * h * w else { throw PrivLabError.shape("convolution expects \(c * h * w) inputs per example, got \(x.cols)") }
+        let b = x.rows, p = pixels, ck = patchSize, f = filters, inSize = c * h * w
+        var patches = Matrix.uninitialized(rows: ck, cols: b * p)
+        var y = Matrix.uninitialized(rows: b, cols: f * p)
+        x.data.withUnsafeBufferPointer { src in
+            patches.data.withUnsafeMutableBufferPointer { pt in
+                y.data.withUnsafeMutableBufferPointer { out in
+                    weight.value.data.withUnsafeBufferPointer { wt in
+                        bias.value.data.withUnsafeBufferPointer { bb in
+                            let (src, pt, out, wt, bb) = (src.baseAddress!, pt.baseAddress!, out.baseAddress!, wt.baseAddress!, bb.baseAddress!)
+                            BLASThreads.pinOpenBLAS()
+                            ParallelWork.forEachRange(b) { range in
+                                for i in range {
+                                    let cols = pt + i * p, yi = out + i * f * p
+                                    im2col(src + i * inSize, into: cols, ld: b * p)
+                                    // y_i = bias (broadcast over pixels) + W · patches_i.
+                                    for fi in 0..<f { (yi + fi * p).update(repeating: bb[fi], count: p) }
+                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(f), Int32(p), Int32(ck), 1,
+                                                wt, Int32(ck), cols, Int32(b * p), 1, yi, Int32(p))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if ctx.training {
+            cols = patches
+            batch = b
+        }
+        x = y
+    }
+
+    /// The example ranges the weight-gradient product is cut into: two halves when the product is
+    /// worth two threads, from the shape alone (so the sum has the same bits on one thread).
+    public func gradientBlocks(batch b: Int) -> [Range<Int>] {
+        let work = b * pixels * patchSize * filters
+        guard b >= 2, work >= 2 * BLASThreads.minimumBlockWork else { return [0..<b] }
+        let half = (b + 1) / 2
+        return [0..<half, half..<b]
+    }
+
+    /// target ← beta·target + alpha·Σᵢ scaleᵢ·g_i·patches_iᵀ and biasTarget ← beta·biasTarget +
+    /// alpha·Σᵢ scaleᵢ·Σ_pixels g_i, from the output gradient `g` (B × F·P): the gradient
+    /// (alpha 1, beta 0) or a fused SGD step on the parameters (alpha −lr, beta 1).
+    private func weightProduct(_ g: Matrix, rowScale: [Float]?, alpha: Float, beta: Float, into target: inout Matrix,
+                               biasTarget: inout Matrix) {
+        let b = batch, p = pixels, f = filters, ck = patchSize
+        // G = the scaled output gradient laid out F × (B·P); per-example filter sums beside it.
+        var gm = Matrix.uninitialized(rows: f, cols: b * p)
+        var sums = [Float](repeating: 0, count: b * f)
+        g.data.withUnsafeBufferPointer { s in
+            gm.data.withUnsafeMutableBufferPointer { d in
+                sums.withUnsafeMutableBufferPointer { sm in
+                    ones.withUnsafeBufferPointer { one in
+                        let (s, d, sm, one) = (s.baseAddress!, d.baseAddress!, sm.baseAddress!, one.baseAddress!)
+                        ParallelWork.forEachRange(b) { range in
+                            for bi in range {
+                                let scale = rowScale?[bi] ?? 1
+                                for fi in 0..<f {
+                                    let to = d + fi * b * p + bi * p, from = s + bi * f * p + fi * p
+                                    if scale == 1 { to.update(from: from, count: p) } else { for q in 0..<p { to[q] = from[q] * scale } }
+                                }
+                                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(f), Int32(p), scale, s + bi * f * p, Int32(p),
+                                            one, 1, 0, sm + bi * f, 1)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Bias: the examples' sums added in example order.
+        biasTarget.data.withUnsafeMutableBufferPointer { bt in
+            for fi in 0..<f {
+                var total: Float = 0
+                for bi in 0..<b { total += sums[bi * f + fi] }
+                bt[fi] = beta * bt[fi] + alpha * total
+            }
+        }
+        let blocks = gradientBlocks(batch: b)
+        BLASThreads.pinOpenBLAS()
+        func product(_ r: Range<Int>, _ beta: Float, _ out: UnsafeMutablePointer<Float>) {
+            gm.data.withUnsafeBufferPointer { gp in
+                cols.data.withUnsafeBufferPointer { cp in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f), Int32(ck), Int32(r.count * p), alpha,
+                                gp.baseAddress! + r.lowerBound * p, Int32(b * p), cp.baseAddress! + r.lowerBound * p, Int32(b * p),
+                                beta, out, Int32(ck))
+                }
+            }
+        }
+        if blocks.count == 1 {
+            target.data.withUnsafeMutableBufferPointer { product(blocks[0], beta, $0.baseAddress!) }
+            return
+        }
+        // Two partial sums (the first into the target), then target += second: the same operations
+        // in the same order whether the halves ran side by side or one after the other.
+        var second = [Float](repeating: 0, count: f * ck)
+        target.data.withUnsafeMutableBufferPointer { t in
+            second.withUnsafeMutableBufferPointer { sp in
+                let (t, sp) = (t.baseAddress!, sp.baseAddress!)
+                if BLASThreads.count > 1 {
+                    DispatchQueue.concurrentPerform(iterations: 2) { half in
+                        if half == 0 { product(blocks[0], beta, t) } else { product(blocks[1], 0, sp) }
+                    }
+                } else {
+                    product(blocks[0], beta, t)
+                    product(blocks[1], 0, sp)
+                }
+                for j in 0..<(f * ck) { t[j] += sp[j] }
+            }
+        }
+    }
+
+    private func parameterGradients(_ g: Matrix, rowScale: [Float]?) {
+        weightProduct(g, rowScale: rowScale, alpha: 1, beta: 0, into: &weight.grad, biasTarget: &bias.grad)
+    }
+
+    /// ∂x_i = col2im(Wᵀ · g_i), example by example on every core.
+    private func inputGradient(_ g: inout Matrix) {
+        guard needsInputGradient else {
+            g = Matrix(rows: 0, cols: 0)
+            return
+        }
+        let b = batch, p = pixels, ck = patchSize, f = filters, inSize = c * h * w
+        var dx = Matrix(rows: b, cols: inSize)
+        g.data.withUnsafeBufferPointer { gs in
+            dx.data.withUnsafeMutableBufferPointer { dxs in
+                weight.value.data.withUnsafeBufferPointer { wt in
+                    let (gs, dxs, wt) = (gs.baseAddress!, dxs.baseAddress!, wt.baseAddress!)
+                    BLASThreads.pinOpenBLAS()
+                    ParallelWork.forEachRange(b) { range in
+                        let dcols = UnsafeMutablePointer<Float>.allocate(capacity: ck * p)
+                        defer { dcols.deallocate() }
+                        for i in range {
+                            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(ck), Int32(p), Int32(f), 1,
+                                        wt, Int32(ck), gs + i * f * p, Int32(p), 0, dcols, Int32(p))
+                            col2im(dcols, into: dxs + i * inSize)
+                        }
+                    }
+                }
+            }
+        }
+        g = dx
+    }
+
+    public func backward(_ g: inout Matrix) throws {
+        parameterGradients(g, rowScale: nil)
+        inputGradient(&g)
+    }
+
+    /// Plain SGD fused into the backward pass: the input gradient with the old weights, then
+    /// W ← W − lr·∂W through the product's alpha and beta (no gradient buffer).
+    public func backwardApplyingSGD(_ g: inout Matrix, learningRate lr: Float) throws {
+        let out = g
+        inputGradient(&g)
+        weightProduct(out, rowScale: nil, alpha: -lr, beta: 1, into: &weight.value, biasTarget: &bias.value)
+    }
+
+    public func backwardKeepingOutputGradient(_ g: inout Matrix) throws {
+        keptGradient = g
+        inputGradient(&g)
+    }
+
+    /// Per-example weight gradients g_i·patches_iᵀ (F × C·k·k) formed one example at a time, on
+    /// every core: cheaper than the Gram-matrix ("ghost") identity ‖g_i·A_iᵀ‖² = ⟨A_iᵀA_i, g_iᵀg_i⟩,
+    /// whose P × P Gram matrices cost P²·(F + C·k·k) against F·C·k·k·P here — whenever the output
+    /// has more pixels than F·C·k·k/(F + C·k·k), as in every layer of the course CNNs (Li et al.
+    /// 2022, §4; Bu et al. 2022 choose per layer by the same comparison).
+    public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {
+        let b = batch, p = pixels, f = filters, ck = patchSize
+        norms.withUnsafeMutableBufferPointer { nb in
+            keptGradient.data.withUnsafeBufferPointer { gs in
+                cols.data.withUnsafeBufferPointer { cs in
+                    ones.withUnsafeBufferPointer { one in
+                        let (nb, gs, cs, one) = (nb.baseAddress!, gs.baseAddress!, cs.baseAddress!, one.baseAddress!)
+                        BLASThreads.pinOpenBLAS()
+                        ParallelWork.forEachRange(b) { range in
+                            let per = UnsafeMutablePointer<Float>.allocate(capacity: f * ck + f)
+                            defer { per.deallocate() }
+                            for i in range {
+                                let gi = gs + i * f * p
+                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f), Int32(ck), Int32(p), 1,
+                                            gi, Int32(p), cs + i * p, Int32(b * p), 0, per, Int32(ck))
+                                // The bias gradient of example i: its per-filter pixel sums.
+                                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(f), Int32(p), 1, gi, Int32(p), one, 1, 0, per + f * ck, 1)
+                                nb[i] += cblas_sdot(Int32(f * ck + f), per, 1, per, 1)
                             }
                         }
                     }
@@ -79,138 +333,11 @@ public final class Conv2D: Layer {
         }
     }
 
-    /// The batch's patches as a `(C·k·k) × (B·P)` matrix (zero where a patch leaves the image).
-    func im2col(_ x: Matrix) -> Matrix {
-        var out = Matrix(rows: c * kernel * kernel, cols: x.rows * oh * ow)
-        x.data.withUnsafeBufferPointer { src in
-            out.data.withUnsafeMutableBufferPointer { dst in
-                let d = dst
-                walkPatches(batch: x.rows) { col, input in d[col] = src[input] }
-            }
-        }
-        return out
-    }
-
-    /// Adds patch gradients back into image positions (the adjoint of im2col).
-    func col2im(_ dcols: Matrix, batch b: Int) -> Matrix {
-        var dx = Matrix(rows: b, cols: c * h * w)
-        dcols.data.withUnsafeBufferPointer { src in
-            dx.data.withUnsafeMutableBufferPointer { dst in
-                let d = dst
-                walkPatches(batch: b) { col, input in d[input] += src[col] }
-            }
-        }
-        return dx
-    }
-
-    public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {
-        guard x.cols == c * h * w else { throw PrivLabError.shape("convolution expects \(c * h * w) inputs per example, got \(x.cols)") }
-        let b = x.rows, p = oh * ow
-        let patches = im2col(x)
-        var out = Matrix(rows: filters, cols: b * p)
-        try Matrix.gemm(weight.value, patches, into: &out)
-        if ctx.training {
-            cols = patches
-            batch = b
-        }
-        // F × (B·P) → B × (F·P), adding the bias.
-        var y = Matrix(rows: b, cols: filters * p)
-        let f = filters
-        out.data.withUnsafeBufferPointer { o in
-            y.data.withUnsafeMutableBufferPointer { d in
-                bias.value.data.withUnsafeBufferPointer { bb in
-                    for fi in 0..<f {
-                        let bv = bb[fi]
-                        for bi in 0..<b {
-                            let src = fi * b * p + bi * p, dst = bi * f * p + fi * p
-                            for q in 0..<p { d[dst + q] = o[src + q] + bv }
-                        }
-                    }
-                }
-            }
-        }
-        x = y
-    }
-
-    /// B × (F·P) → F × (B·P).
-    private func channelMajor(_ g: Matrix) -> Matrix {
-        let b = batch, p = oh * ow, f = filters
-        var gm = Matrix(rows: f, cols: b * p)
-        g.data.withUnsafeBufferPointer { s in
-            gm.data.withUnsafeMutableBufferPointer { d in
-                for fi in 0..<f {
-                    for bi in 0..<b {
-                        (d.baseAddress! + fi * b * p + bi * p).update(from: s.baseAddress! + bi * f * p + fi * p, count: p)
-                    }
-                }
-            }
-        }
-        return gm
-    }
-
-    /// ∂W = gm·colsᵀ and ∂b = row sums of gm.
-    private func parameterGradients(_ gm: Matrix) throws {
-        bias.grad.data = gm.rowSums()
-        try Matrix.gemm(gm, cols, transB: .transposed, into: &weight.grad)
-    }
-
-    private func inputGradient(_ gm: Matrix, _ g: inout Matrix) throws {
-        guard needsInputGradient else {
-            g = Matrix(rows: 0, cols: 0)
-            return
-        }
-        var dcols = Matrix(rows: cols.rows, cols: batch * oh * ow)
-        try Matrix.gemm(weight.value, gm, transA: .transposed, into: &dcols)
-        g = col2im(dcols, batch: batch)
-    }
-
-    public func backward(_ g: inout Matrix) throws {
-        let gm = channelMajor(g)
-        try parameterGradients(gm)
-        try inputGradient(gm, &g)
-    }
-
-    private var keptGradient = Matrix(rows: 0, cols: 0)
-
-    public func backwardKeepingOutputGradient(_ g: inout Matrix) throws {
-        keptGradient = channelMajor(g)
-        try inputGradient(keptGradient, &g)
-    }
-
-    /// Per-example weight gradients G_i·A_iᵀ (F × C·k·k) formed one example at a time from the
-    /// example's block of columns: cheaper than the Gram-matrix ("ghost") norm when the output has
-    /// more pixels than the filter has weights, as here (Li et al. 2022, §4).
-    public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {
-        let b = batch, p = oh * ow, f = filters, k = cols.rows
-        var per = [Float](repeating: 0, count: f * k)
-        keptGradient.data.withUnsafeBufferPointer { g in
-            cols.data.withUnsafeBufferPointer { a in
-                for i in 0..<b {
-                    per.withUnsafeMutableBufferPointer { w in
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f), Int32(k), Int32(p), 1,
-                                    g.baseAddress! + i * p, Int32(b * p), a.baseAddress! + i * p, Int32(b * p),
-                                    0, w.baseAddress, Int32(k))
-                    }
-                    var s: Float = 0
-                    for v in per { s += v * v }
-                    for fi in 0..<f {
-                        var bsum: Float = 0
-                        for q in 0..<p { bsum += g[fi * b * p + i * p + q] }
-                        s += bsum * bsum
-                    }
-                    norms[i] += s
-                }
-            }
-        }
-    }
-
     public func accumulateParameterGradients(rowScale: [Float]?) throws {
-        guard let c = rowScale else { return try parameterGradients(keptGradient) }
-        var gm = keptGradient
-        let b = batch, p = oh * ow
-        gm.data.withUnsafeMutableBufferPointer { d in
-            for fi in 0..<filters { for i in 0..<b { for q in 0..<p { d[fi * b * p + i * p + q] *= c[i] } } }
-        }
-        try parameterGradients(gm)
+        parameterGradients(keptGradient, rowScale: rowScale)
+    }
+
+    public func applyClippedSGD(rowScale: [Float]?, learningRate lr: Float) throws {
+        weightProduct(keptGradient, rowScale: rowScale, alpha: -lr, beta: 1, into: &weight.value, biasTarget: &bias.value)
     }
 }

@@ -29,44 +29,49 @@ public final class Pool2D: Layer {
     }
 
     public func forward(_ x: inout Matrix, _ ctx: inout ForwardContext) throws {
-        let b = x.rows
-        var y = Matrix(rows: b, cols: c * oh * ow)
+        let b = x.rows, inSize = c * h * w, outSize = c * oh * ow
+        var y = Matrix.uninitialized(rows: b, cols: outSize)
         let (c, h, w, oh, ow, k, s) = (self.c, self.h, self.w, self.oh, self.ow, size, stride)
         let record = ctx.training && kind == .max
-        if record { argmax = [Int32](repeating: 0, count: b * c * oh * ow); batch = b }
+        if record { argmax = [Int32](repeating: 0, count: b * outSize) }
         if ctx.training { batch = b }
         let inv = 1 / Float(k * k)
+        let kind = self.kind
         x.data.withUnsafeBufferPointer { src in
             y.data.withUnsafeMutableBufferPointer { dst in
                 argmax.withUnsafeMutableBufferPointer { am in
-                    var o = 0
-                    for bi in 0..<b {
-                        for ci in 0..<c {
-                            let base = bi * c * h * w + ci * h * w
-                            for oy in 0..<oh {
-                                for ox in 0..<ow {
-                                    let y0 = oy * s, x0 = ox * s
-                                    if kind == .max {
-                                        var best = -Float.infinity
-                                        var bi2 = base + y0 * w + x0
-                                        for ky in 0..<k {
-                                            let r = base + (y0 + ky) * w + x0
-                                            for kx in 0..<k where src[r + kx] > best {
-                                                best = src[r + kx]
-                                                bi2 = r + kx
+                    let (src, dst, am) = (src.baseAddress!, dst.baseAddress!, am.baseAddress)
+                    // Example by example on every core (each example's outputs are its own).
+                    ParallelWork.forEachRange(b, grain: 4) { range in
+                        for bi in range {
+                            var o = bi * outSize
+                            for ci in 0..<c {
+                                let base = bi * inSize + ci * h * w
+                                for oy in 0..<oh {
+                                    for ox in 0..<ow {
+                                        let y0 = oy * s, x0 = ox * s
+                                        if kind == .max {
+                                            var best = -Float.infinity
+                                            var at = base + y0 * w + x0
+                                            for ky in 0..<k {
+                                                let r = base + (y0 + ky) * w + x0
+                                                for kx in 0..<k where src[r + kx] > best {
+                                                    best = src[r + kx]
+                                                    at = r + kx
+                                                }
                                             }
+                                            dst[o] = best
+                                            if record { am![o] = Int32(at - bi * inSize) }
+                                        } else {
+                                            var sum: Float = 0
+                                            for ky in 0..<k {
+                                                let r = base + (y0 + ky) * w + x0
+                                                for kx in 0..<k { sum += src[r + kx] }
+                                            }
+                                            dst[o] = sum * inv
                                         }
-                                        dst[o] = best
-                                        if record { am[o] = Int32(bi2 - bi * c * h * w) }
-                                    } else {
-                                        var sum: Float = 0
-                                        for ky in 0..<k {
-                                            let r = base + (y0 + ky) * w + x0
-                                            for kx in 0..<k { sum += src[r + kx] }
-                                        }
-                                        dst[o] = sum * inv
+                                        o += 1
                                     }
-                                    o += 1
                                 }
                             }
                         }
@@ -78,30 +83,34 @@ public final class Pool2D: Layer {
     }
 
     public func backward(_ g: inout Matrix) throws {
-        let b = batch
+        let b = batch, inSize = c * h * w, outSize = c * oh * ow
         let (c, h, w, oh, ow, k, s) = (self.c, self.h, self.w, self.oh, self.ow, size, stride)
-        var dx = Matrix(rows: b, cols: c * h * w)
+        var dx = Matrix(rows: b, cols: inSize)
         let inv = 1 / Float(k * k)
+        let kind = self.kind
         g.data.withUnsafeBufferPointer { src in
             dx.data.withUnsafeMutableBufferPointer { dst in
                 argmax.withUnsafeBufferPointer { am in
-                    var o = 0
-                    for bi in 0..<b {
-                        let exBase = bi * c * h * w
-                        for ci in 0..<c {
-                            let base = exBase + ci * h * w
-                            for oy in 0..<oh {
-                                for ox in 0..<ow {
-                                    if kind == .max {
-                                        dst[exBase + Int(am[o])] += src[o]
-                                    } else {
-                                        let v = src[o] * inv
-                                        for ky in 0..<k {
-                                            let r = base + (oy * s + ky) * w + ox * s
-                                            for kx in 0..<k { dst[r + kx] += v }
+                    let (src, dst, am) = (src.baseAddress!, dst.baseAddress!, am.baseAddress)
+                    ParallelWork.forEachRange(b, grain: 4) { range in
+                        for bi in range {
+                            let exBase = bi * inSize
+                            var o = bi * outSize
+                            for ci in 0..<c {
+                                let base = exBase + ci * h * w
+                                for oy in 0..<oh {
+                                    for ox in 0..<ow {
+                                        if kind == .max {
+                                            dst[exBase + Int(am![o])] += src[o]
+                                        } else {
+                                            let v = src[o] * inv
+                                            for ky in 0..<k {
+                                                let r = base + (oy * s + ky) * w + ox * s
+                                                for kx in 0..<k { dst[r + kx] += v }
+                                            }
                                         }
+                                        o += 1
                                     }
-                                    o += 1
                                 }
                             }
                         }
