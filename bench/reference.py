@@ -1,7 +1,8 @@
 """Reference timings for `privlab bench train`: one epoch of the same 784-256-10 MLP (plain SGD,
 lr 0.05, batch 128, shuffled) on the same 60,000 Fashion-MNIST images, in PyTorch (CPU) and in
-scikit-learn's MLPClassifier. Used only by bench/run.py, from a throw-away virtualenv; never a
-dependency of PrivLab or its tests.
+scikit-learn's MLPClassifier; and of the same small CNN (conv16-pool-conv32-pool-dense128, Adam
+lr 1e-3, batch 64) in PyTorch, and privately in Opacus. Used only by bench/run.py, from a
+throw-away virtualenv; never a dependency of PrivLab or its tests.
 
 Prints one JSON object: {"torch": seconds, "sklearn": seconds, ...}.
 """
@@ -50,6 +51,35 @@ def bench_torch(x, y, seed):
     return time.perf_counter() - t0
 
 
+def cnn_model(torch):
+    """PrivLab's pl.cnn{channels={16,32}, hidden={128}}: 3×3 'same' convolutions, ReLU, 2×2 max pooling."""
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def bench_torch_cnn(x, y, seed, limit=None):
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(seed)
+    n = limit or x.shape[0]
+    X, Y = torch.from_numpy(x[:n]).reshape(-1, 1, 28, 28), torch.from_numpy(y[:n])
+    model = cnn_model(torch)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    perm = torch.randperm(X.shape[0])
+    for i in range(0, X.shape[0], 64):
+        idx_ = perm[i:i + 64]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X[idx_]), Y[idx_])
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
 def bench_sklearn(x, y, seed):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -64,8 +94,9 @@ def bench_sklearn(x, y, seed):
         return time.perf_counter() - t0
 
 
-def bench_opacus(x, y, seed, mode):
-    """One DP-SGD epoch (σ = 1.1, C = 1, Poisson sampling with expected batch 128) with Opacus."""
+def bench_opacus(x, y, seed, mode, cnn=False, limit=None):
+    """One DP-SGD epoch (σ = 1.1, C = 1, Poisson sampling) with Opacus: the MLP (SGD, expected batch
+    128) or the CNN (Adam, expected batch 64)."""
     import logging
     import torch
     from opacus import PrivacyEngine
@@ -74,10 +105,18 @@ def bench_opacus(x, y, seed, mode):
     warnings.simplefilter("ignore")
     torch.set_num_threads(2)
     torch.manual_seed(seed)
-    ds = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
-    loader = torch.utils.data.DataLoader(ds, batch_size=128)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
-    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    n = limit or x.shape[0]
+    X = torch.from_numpy(x[:n])
+    if cnn:
+        X = X.reshape(-1, 1, 28, 28)
+    ds = torch.utils.data.TensorDataset(X, torch.from_numpy(y[:n]))
+    loader = torch.utils.data.DataLoader(ds, batch_size=64 if cnn else 128)
+    if cnn:
+        model = cnn_model(torch)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    else:
+        model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+        opt = torch.optim.SGD(model.parameters(), lr=0.05)
     loss_fn = torch.nn.CrossEntropyLoss()
     engine = PrivacyEngine()
     if mode == "ghost":
@@ -97,12 +136,21 @@ def bench_opacus(x, y, seed, mode):
 
 
 def main():
-    which = sys.argv[1:] or ["torch", "sklearn"]
+    args = sys.argv[1:]
+    limit = None
+    if "--limit" in args:
+        i = args.index("--limit")
+        limit = int(args[i + 1])
+        args = args[:i] + args[i + 2:]
+    which = args or ["torch", "sklearn"]
     x, y = load()
     out = {}
     sides = {"torch": bench_torch, "sklearn": bench_sklearn,
+             "torch_cnn": lambda x, y, seed: bench_torch_cnn(x, y, seed, limit),
              "opacus_ghost": lambda x, y, seed: bench_opacus(x, y, seed, "ghost"),
-             "opacus_hooks": lambda x, y, seed: bench_opacus(x, y, seed, "hooks")}
+             "opacus_hooks": lambda x, y, seed: bench_opacus(x, y, seed, "hooks"),
+             "opacus_ghost_cnn": lambda x, y, seed: bench_opacus(x, y, seed, "ghost", cnn=True, limit=limit),
+             "opacus_hooks_cnn": lambda x, y, seed: bench_opacus(x, y, seed, "hooks", cnn=True, limit=limit)}
     for name in which:
         out[name] = sides[name](x, y, seed=len(out) + 1)
     print(json.dumps(out))

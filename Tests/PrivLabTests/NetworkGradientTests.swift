@@ -86,6 +86,62 @@ final class NetworkGradientTests: XCTestCase {
                    .flatten, .dense(units: nil, zeroInit: false)], inputShape: [1, 7, 7], batch: 2, step: 2e-3)
     }
 
+    /// The CNNs' 2×2, stride-2 max pool (its own C path) against a direct computation, on an
+    /// odd-sized input whose last row and column belong to no window: catches a winner stored for
+    /// the wrong window, gradients written into the dropped row, another example's winners.
+    func testTwoByTwoMaxPoolingOnAnOddInputMatchesADirectComputation() throws {
+        var rng = RNG(seed: 8)
+        let (b, c, h, w) = (3, 2, 7, 7)
+        let pool = try Pool2D(kind: .max, inputShape: [c, h, w], size: 2, stride: 2)
+        var x = Matrix(rows: b, cols: c * h * w)
+        for i in 0..<x.data.count { x.data[i] = Float(rng.normal()) }
+        var y = x
+        var ctx = ForwardContext(training: true, rng: rng)
+        try pool.forward(&y, &ctx)
+        var g = Matrix(rows: b, cols: c * 9)
+        for i in 0..<g.data.count { g.data[i] = Float(rng.normal()) }
+        var dx = g
+        try pool.backward(&dx)
+        var expected = Matrix(rows: b, cols: c * h * w)
+        for e in 0..<b { for ci in 0..<c { for oy in 0..<3 { for ox in 0..<3 {
+            var best = -Float.infinity, at = 0
+            for ky in 0..<2 { for kx in 0..<2 {
+                let i = ci * h * w + (2 * oy + ky) * w + 2 * ox + kx
+                if x[e, i] > best { best = x[e, i]; at = i }
+            } }
+            XCTAssertEqual(y[e, ci * 9 + oy * 3 + ox], best)
+            expected[e, at] = g[e, ci * 9 + oy * 3 + ox]
+        } } } }
+        XCTAssertEqual(dx, expected)
+    }
+
+    /// Ties go to the first input of a window (row by row) in both max-pool paths, as in the
+    /// general loop; all-equal windows (ReLU's zeros) are the common case.
+    func testMaxPoolTiesGoToTheFirstInput() throws {
+        for (size, stride) in [(2, 2), (2, 1)] {
+            let pool = try Pool2D(kind: .max, inputShape: [1, 4, 4], size: size, stride: stride)
+            var x = try Matrix(rows: 1, cols: 16, data: [0, 0, 1, 5,
+                                                        0, 0, 5, 2,
+                                                        3, 7, 4, 4,
+                                                        7, 1, 4, 4])
+            var ctx = ForwardContext(training: true, rng: RNG(seed: 1))
+            try pool.forward(&x, &ctx)
+            var g = Matrix(rows: 1, cols: x.cols, repeating: 1)
+            try pool.backward(&g)
+            if stride == 2 {
+                XCTAssertEqual(x.data, [0, 5, 7, 4])
+                XCTAssertEqual(g.data, [1, 0, 0, 1,
+                                        0, 0, 0, 0,
+                                        0, 1, 1, 0,
+                                        0, 0, 0, 0])
+            } else {
+                XCTAssertEqual(x.data, [0, 5, 5, 7, 7, 5, 7, 7, 4])
+                XCTAssertEqual(g.data.reduce(0, +), 9)
+                XCTAssertEqual(g.data[0], 1, "the all-zero window's gradient goes to its first input")
+            }
+        }
+    }
+
     /// Convolution against a direct (no im2col) reference implementation, for strides and paddings
     /// that take each im2col path (contiguous copies at stride 1, gathers at larger strides, patches
     /// leaving the image on every side). Catches: a wrong valid-column range at the borders, a

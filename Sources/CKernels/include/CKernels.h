@@ -29,4 +29,16 @@ int pl_cpu_level(void);
 int pl_gaussian_add(float *buf, size_t n, double scale, const pl_ziggurat *z,
                     uint64_t lanes[32], uint64_t scalar[4], int max_level);
 
+/// Forward pass of a 2×2, stride-2 max pool over `planes` planes of h × w inputs: y gets each
+/// window's maximum (NaN never wins; −∞ when all four are NaN) and, unless `winner` is NULL, the
+/// position (0–3, row by row) of the first input equal to it (0 when none is). Windows that do not
+/// fit (an odd last row or column) are dropped. No data-dependent jump, so it vectorises.
+void pl_maxpool2x2_forward(const float *restrict x, float *restrict y, uint8_t *restrict winner,
+                           long planes, long h, long w);
+
+/// Backward pass of the same pool: each window's gradient `g` goes to its winner, zeros to the
+/// window's other inputs. Inputs outside every window are left as they are.
+void pl_maxpool2x2_backward(const uint8_t *restrict winner, const float *restrict g, float *restrict dx,
+                            long planes, long h, long w);
+
 #endif
