@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "PrivLabLua", dependencies: ["PrivLab", "CLua"]),
         .executableTarget(
             name: "privlab",
-            dependencies: ["PrivLab", "PrivLabLua", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PrivLab", "PrivLabLua", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib"]),
         .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua"]),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import PrivLab
 import PrivLabLua
@@ -11,6 +12,12 @@ struct PrivLabCommand: ParsableCommand {
         version: privlabVersion,
         subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self]
     )
+
+    static func main() {
+        // Reuse freed activation buffers instead of mapping fresh pages at every step.
+        pl_keep_freed_memory()
+        main(nil)
+    }
 }
 
 /// Parses `-P name=value` pairs.

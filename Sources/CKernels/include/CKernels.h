@@ -41,4 +41,16 @@ void pl_maxpool2x2_forward(const float *restrict x, float *restrict y, uint8_t *
 void pl_maxpool2x2_backward(const uint8_t *restrict winner, const float *restrict g, float *restrict dx,
                             long planes, long h, long w);
 
+/// One Adam step on n parameters (Kingma & Ba 2015, with bias correction folded into `step_size` =
+/// lr / (1 − β₁ᵗ) and `inv_sqrt_c2` = 1 / √(1 − β₂ᵗ)): m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+/// w ← w − step_size · m / (√v · inv_sqrt_c2 + ε), in this order of operations, element by element.
+void pl_adam_update(float *restrict w, const float *restrict g, float *restrict m, float *restrict v, long n,
+                    float beta1, float beta2, float step_size, float inv_sqrt_c2, float eps);
+
+/// Training allocates and frees the same megabyte-sized activation buffers at every step; glibc
+/// would map each from the kernel afresh and return it on free (zeroed pages and page faults, about
+/// 3% of a CNN epoch). This keeps freed blocks up to 32 MiB in the heap for reuse (glibc only; a
+/// no-op elsewhere). Called once by the command-line tool.
+void pl_keep_freed_memory(void);
+
 #endif

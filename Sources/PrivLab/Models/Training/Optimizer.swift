@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Which update rule a trainer uses.
@@ -66,10 +67,12 @@ public final class Optimizer {
                     p.grad.data.withUnsafeBufferPointer { g in
                         state1[pi].withUnsafeMutableBufferPointer { m in
                             state2[pi].withUnsafeMutableBufferPointer { v in
-                                for i in 0..<w.count {
-                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                    w[i] -= stepSize * m[i] / (v[i].squareRoot() * invSqrtC2 + eps)
+                                // Element by element (vectorised C), so split over the cores with the same bits.
+                                let n = w.count
+                                let (w, g, m, v) = (w.baseAddress!, g.baseAddress!, m.baseAddress!, v.baseAddress!)
+                                ParallelWork.forEachRange(n, grain: 32768) { r in
+                                    let o = r.lowerBound
+                                    pl_adam_update(w + o, g + o, m + o, v + o, r.count, b1, b2, stepSize, invSqrtC2, eps)
                                 }
                             }
                         }
