@@ -299,45 +299,84 @@ public final class Conv2D: Layer {
 
     public func backwardKeepingOutputGradient(_ g: inout Matrix) throws {
         keptGradient = g
+        perExampleBatch = -1
         inputGradient(&g)
     }
 
+    /// The last DP batch's per-example gradients, one row per example: the F·C·k·k weight
+    /// gradient, then the F bias gradient. Valid for the batch `perExampleBatch` was set for.
+    private var perExample = [Float]()
+    private var perExampleBatch = -1
+    private var perExampleWidth: Int { filters * patchSize + filters }
+
     /// Per-example weight gradients g_i·patches_iᵀ (F × C·k·k) formed one example at a time, on
-    /// every core: cheaper than the Gram-matrix ("ghost") identity ‖g_i·A_iᵀ‖² = ⟨A_iᵀA_i, g_iᵀg_i⟩,
-    /// whose P × P Gram matrices cost P²·(F + C·k·k) against F·C·k·k·P here — whenever the output
-    /// has more pixels than F·C·k·k/(F + C·k·k), as in every layer of the course CNNs (Li et al.
-    /// 2022, §4; Bu et al. 2022 choose per layer by the same comparison).
+    /// every core, and kept. The Gram-matrix ("ghost") identity ‖g_i·A_iᵀ‖² = ⟨A_iᵀA_i, g_iᵀg_i⟩
+    /// would avoid forming them, but its P × P Gram matrices cost P²·(F + C·k·k) against F·C·k·k·P
+    /// here — more whenever the output has more pixels than F·C·k·k/(F + C·k·k), as in every
+    /// layer of the course CNNs (Li et al. 2022, §4; Bu et al. 2022 choose per layer by the same
+    /// comparison). Once formed, they are small (B × F·C·k·k, against the B·P·C·k·k patches), so
+    /// the clipped sum Σᵢ cᵢ·∇ᵢ is one matrix-vector product over them instead of another pass
+    /// over the whole batch's patches.
     public func addPerExampleSquaredNorms(_ norms: inout [Float]) throws {
-        let b = batch, p = pixels, f = filters, ck = patchSize
+        let b = batch, p = pixels, f = filters, ck = patchSize, width = perExampleWidth
+        if perExample.count != b * width { perExample = [Float](repeating: 0, count: b * width) }
         norms.withUnsafeMutableBufferPointer { nb in
             keptGradient.data.withUnsafeBufferPointer { gs in
                 cols.data.withUnsafeBufferPointer { cs in
                     ones.withUnsafeBufferPointer { one in
-                        let (nb, gs, cs, one) = (nb.baseAddress!, gs.baseAddress!, cs.baseAddress!, one.baseAddress!)
-                        BLASThreads.pinOpenBLAS()
-                        ParallelWork.forEachRange(b) { range in
-                            let per = UnsafeMutablePointer<Float>.allocate(capacity: f * ck + f)
-                            defer { per.deallocate() }
-                            for i in range {
-                                let gi = gs + i * f * p
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f), Int32(ck), Int32(p), 1,
-                                            gi, Int32(p), cs + i * p, Int32(b * p), 0, per, Int32(ck))
-                                // The bias gradient of example i: its per-filter pixel sums.
-                                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(f), Int32(p), 1, gi, Int32(p), one, 1, 0, per + f * ck, 1)
-                                nb[i] += cblas_sdot(Int32(f * ck + f), per, 1, per, 1)
+                        perExample.withUnsafeMutableBufferPointer { pe in
+                            let (nb, gs, cs, one, pe) = (nb.baseAddress!, gs.baseAddress!, cs.baseAddress!, one.baseAddress!, pe.baseAddress!)
+                            BLASThreads.pinOpenBLAS()
+                            ParallelWork.forEachRange(b) { range in
+                                for i in range {
+                                    let gi = gs + i * f * p, per = pe + i * width
+                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(f), Int32(ck), Int32(p), 1,
+                                                gi, Int32(p), cs + i * p, Int32(b * p), 0, per, Int32(ck))
+                                    // The bias gradient of example i: its per-filter pixel sums.
+                                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(f), Int32(p), 1, gi, Int32(p), one, 1, 0, per + f * ck, 1)
+                                    nb[i] += cblas_sdot(Int32(width), per, 1, per, 1)
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        perExampleBatch = b
     }
 
+    /// target ← beta·target + alpha·Σᵢ scaleᵢ·∇ᵢ from the kept per-example gradients: one
+    /// matrix-vector product (a single call, so the sum's order never depends on threads).
+    private func weightedSumOfPerExample(rowScale: [Float]?, alpha: Float, beta: Float, weight w: inout Matrix, bias bt: inout Matrix) {
+        let b = batch, f = filters, ck = patchSize, width = perExampleWidth
+        let scale = rowScale ?? [Float](repeating: 1, count: b)
+        precondition(scale.count == b, "one scale per example")
+        var sum = [Float](repeating: 0, count: width)
+        BLASThreads.pinOpenBLAS()
+        perExample.withUnsafeBufferPointer { pe in
+            cblas_sgemv(CblasRowMajor, CblasTrans, Int32(b), Int32(width), 1, pe.baseAddress, Int32(width), scale, 1, 0, &sum, 1)
+        }
+        w.data.withUnsafeMutableBufferPointer { wd in
+            for j in 0..<(f * ck) { wd[j] = beta * wd[j] + alpha * sum[j] }
+        }
+        bt.data.withUnsafeMutableBufferPointer { bd in
+            for j in 0..<f { bd[j] = beta * bd[j] + alpha * sum[f * ck + j] }
+        }
+    }
+
+    // Without clipping (no scale) the sum is the plain gradient, computed as the non-private
+    // backward pass computes it, so that DP-SGD with C = ∞ and σ = 0 is plain SGD bit for bit.
     public func accumulateParameterGradients(rowScale: [Float]?) throws {
+        if perExampleBatch == batch, rowScale != nil {
+            return weightedSumOfPerExample(rowScale: rowScale, alpha: 1, beta: 0, weight: &weight.grad, bias: &bias.grad)
+        }
         parameterGradients(keptGradient, rowScale: rowScale)
     }
 
     public func applyClippedSGD(rowScale: [Float]?, learningRate lr: Float) throws {
+        if perExampleBatch == batch, rowScale != nil {
+            return weightedSumOfPerExample(rowScale: rowScale, alpha: -lr, beta: 1, weight: &weight.value, bias: &bias.value)
+        }
         weightProduct(keptGradient, rowScale: rowScale, alpha: -lr, beta: 1, into: &weight.value, biasTarget: &bias.value)
     }
 }
