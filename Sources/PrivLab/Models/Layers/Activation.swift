@@ -16,24 +16,38 @@ public final class Activation: Layer {
         self.inputShape = shape
     }
 
+    /// Element by element, so large batches are split over the cores with the same bits.
+    static let grain = 1 << 16
+
     public func forward(_ y: inout Matrix, _ ctx: inout ForwardContext) throws {
-        y.data.withUnsafeMutableBufferPointer { d in
-            switch kind {
-            case .relu: reluInPlace(d)
-            case .tanh: for i in 0..<d.count { d[i] = tanhf(d[i]) }
-            case .sigmoid: for i in 0..<d.count { d[i] = 1 / (1 + expf(-d[i])) }
+        let kind = self.kind
+        y.data.withUnsafeMutableBufferPointer { all in
+            let base = all.baseAddress!
+            ParallelWork.forEachRange(all.count, grain: Self.grain) { r in
+                let d = UnsafeMutableBufferPointer(start: base + r.lowerBound, count: r.count)
+                switch kind {
+                case .relu: reluInPlace(d)
+                case .tanh: for i in 0..<d.count { d[i] = tanhf(d[i]) }
+                case .sigmoid: for i in 0..<d.count { d[i] = 1 / (1 + expf(-d[i])) }
+                }
             }
         }
         if ctx.training { lastOutput = y }
     }
 
     public func backward(_ dx: inout Matrix) throws {
-        dx.data.withUnsafeMutableBufferPointer { d in
-            lastOutput.data.withUnsafeBufferPointer { y in
-                switch kind {
-                case .relu: reluGradientInPlace(d, y)
-                case .tanh: for i in 0..<d.count { d[i] *= 1 - y[i] * y[i] }
-                case .sigmoid: for i in 0..<d.count { d[i] *= y[i] * (1 - y[i]) }
+        let kind = self.kind
+        dx.data.withUnsafeMutableBufferPointer { all in
+            lastOutput.data.withUnsafeBufferPointer { out in
+                let (base, yb) = (all.baseAddress!, out.baseAddress!)
+                ParallelWork.forEachRange(all.count, grain: Self.grain) { r in
+                    let d = UnsafeMutableBufferPointer(start: base + r.lowerBound, count: r.count)
+                    let y = UnsafeBufferPointer(start: yb + r.lowerBound, count: r.count)
+                    switch kind {
+                    case .relu: reluGradientInPlace(d, y)
+                    case .tanh: for i in 0..<d.count { d[i] *= 1 - y[i] * y[i] }
+                    case .sigmoid: for i in 0..<d.count { d[i] *= y[i] * (1 - y[i]) }
+                    }
                 }
             }
         }

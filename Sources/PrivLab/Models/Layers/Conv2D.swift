@@ -263,7 +263,7 @@ public final class Conv2D: Layer {
             return
         }
         let b = batch, p = pixels, ck = patchSize, f = filters, inSize = c * h * w
-        var dx = Matrix(rows: b, cols: inSize)
+        var dx = Matrix.uninitialized(rows: b, cols: inSize)
         g.data.withUnsafeBufferPointer { gs in
             dx.data.withUnsafeMutableBufferPointer { dxs in
                 weight.value.data.withUnsafeBufferPointer { wt in
@@ -275,6 +275,8 @@ public final class Conv2D: Layer {
                         for i in range {
                             cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(ck), Int32(p), Int32(f), 1,
                                         wt, Int32(ck), gs + i * f * p, Int32(p), 0, dcols, Int32(p))
+                            // Zeroed here, example by example on the cores, then accumulated into.
+                            (dxs + i * inSize).update(repeating: 0, count: inSize)
                             col2im(dcols, into: dxs + i * inSize)
                         }
                     }

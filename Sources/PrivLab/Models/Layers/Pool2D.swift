@@ -124,7 +124,10 @@ public final class Pool2D: Layer {
 
     public func backward(_ g: inout Matrix) throws {
         let b = batch, inSize = c * h * w, outSize = c * oh * ow
-        var dx = Matrix(rows: b, cols: inSize)
+        // Zeroed example by example on the cores below, except where the 2×2 pool writes every
+        // input itself (even height and width).
+        let writesAll = isMax2x2 && h % 2 == 0 && w % 2 == 0
+        var dx = Matrix.uninitialized(rows: b, cols: inSize)
         g.data.withUnsafeBufferPointer { src in
             dx.data.withUnsafeMutableBufferPointer { dst in
                 argmax.withUnsafeBufferPointer { am in
@@ -133,6 +136,7 @@ public final class Pool2D: Layer {
                         ParallelWork.forEachRange(b, grain: 4) { range in
                             for i in range {
                                 let g = src + i * outSize, dx = dst + i * inSize
+                                if !writesAll { dx.update(repeating: 0, count: inSize) }
                                 if isMax2x2 {
                                     pl_maxpool2x2_backward(wn! + i * outSize, g, dx, c, h, w)
                                 } else if kind == .max {
