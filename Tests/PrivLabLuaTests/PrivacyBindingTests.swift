@@ -28,6 +28,44 @@ final class PrivacyBindingTests: XCTestCase {
         XCTAssertEqual(r[6].asInt, 2)
     }
 
+    /// A model trained to a target ε reports the ε `pl.privacy.epsilon` gives for its own run,
+    /// under the accountant it was asked for; `pl.privacy.delta` inverts it. Catches the PLD
+    /// calibration bug (σ from RDP, ε from PLD) at the level users see it.
+    func testTrainedModelReportsTheEpsilonOfItsAccountant() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            local d = pl.data.blobs{n = 2000, features = 5, classes = 3, seed = 4}
+            local out = {}
+            for _, acc in ipairs{"rdp", "pld"} do
+              local m = pl.mlp{hidden = {8}, epochs = 3, batch = 100, seed = 1,
+                               dp = {clip = 1, epsilon = 2, delta = 1e-5, accountant = acc}}
+              m:fit(d)
+              local p = m:privacy()
+              local again = pl.privacy.epsilon{sample_rate = p.sample_rate, noise = p.noise, steps = p.steps, delta = 1e-5, accountant = acc}
+              local sigma = pl.privacy.noise_for{epsilon = 2, sample_rate = 0.05, steps = 60, delta = 1e-5, accountant = acc}
+              local delta = pl.privacy.delta{sample_rate = p.sample_rate, noise = p.noise, steps = p.steps, epsilon = p.epsilon, accountant = acc}
+              out[#out + 1] = p.accountant
+              out[#out + 1] = p.epsilon
+              out[#out + 1] = again
+              out[#out + 1] = p.noise
+              out[#out + 1] = sigma
+              out[#out + 1] = delta
+            end
+            return table.unpack(out)
+            """)
+        for k in 0..<2 {
+            let v = Array(r[(6 * k)..<(6 * k + 6)])
+            if case .string(let name) = v[0] { XCTAssertEqual(name, ["rdp", "pld"][k]) } else { XCTFail("accountant is not a string: \(v[0])") }
+            XCTAssertEqual(v[1].double!, v[2].double!, "reported ε = pl.privacy.epsilon of the same run")
+            XCTAssertLessThanOrEqual(v[1].double!, 2)
+            XCTAssertGreaterThan(v[1].double!, 1.9998)
+            XCTAssertEqual(v[3].double!, v[4].double!, "σ = pl.privacy.noise_for under the same accountant")
+            XCTAssertLessThanOrEqual(v[5].double!, 1e-5 * (1 + 1e-6))
+            XCTAssertGreaterThan(v[5].double!, k == 1 ? 0.99e-5 : 0)
+        }
+        XCTAssertEqual(r[9].double!, 1.1888, accuracy: 5e-4, "dp-accounting's σ for this run, per the issue")
+    }
+
     func testPrivacyArgumentErrors() throws {
         let (rt, _) = try makeRuntime()
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 1.5, noise = 1, steps = 10, delta = 1e-5}", ["privacy.epsilon: option 'sample_rate' must be in (0, 1]"])
@@ -37,6 +75,10 @@ final class PrivacyBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'moments'}", ["option 'accountant' must be one of \"rdp\", \"pld\""])
         assertLuaError(rt, "pl.privacy.noise_for{epsilon = -1, sample_rate = 0.1, steps = 10, delta = 1e-5}", ["epsilon must be a positive number"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, sigma = 2}", ["unknown option 'sigma'"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'pld', orders = {2, 3}}",
+                       ["privacy.epsilon: option 'orders' does not apply to the pld accountant"])
+        assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, accountant = 'pld'}", ["privacy.rdp: the RDP curve needs accountant = \"rdp\""])
+        assertLuaError(rt, "pl.privacy.delta{sample_rate = 0.1, noise = 1, steps = 10}", ["privacy.delta: option 'epsilon' is required"])
         assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0.1, noise = 1}}, delta = 1e-5}", ["phases[1]: option 'steps' is required"])
     }
 }

@@ -272,7 +272,7 @@ final class DPSGDTests: XCTestCase {
         try m.fit(ds)
         let acc = try RDPAccountant()
         for h in m.history {
-            let expected = try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1.3, steps: 10 * h.epoch)], delta: 1e-4).epsilon
+            let expected = try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1.3, steps: 10 * h.epoch)], delta: 1e-4)
             XCTAssertEqual(h.epsilon!, expected, accuracy: 1e-12)
         }
         XCTAssertEqual(m.privacy?.steps, 40)

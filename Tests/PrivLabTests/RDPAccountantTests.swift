@@ -40,8 +40,8 @@ final class RDPAccountantTests: XCTestCase {
         let acc = try RDPAccountant()
         var checked = 0, googleConservative = 0
         for c in Self.reference.cases {
-            let eps = try acc.epsilon(phases(c), delta: c.delta).epsilon
-            let classic = try acc.epsilon(phases(c), delta: c.delta, conversion: .classic).epsilon
+            let eps = try acc.epsilon(phases(c), delta: c.delta)
+            let classic = try RDPAccountant(conversion: .classic).epsilon(phases(c), delta: c.delta)
             XCTAssertLessThan(rel(classic, c.classic), 1e-3, "classic \(c.phases) δ=\(c.delta)")
             if rel(c.opacus, c.google) < 1e-3 {
                 // Both libraries agree: so must we.
@@ -75,20 +75,18 @@ final class RDPAccountantTests: XCTestCase {
         let b = try acc.curve([PrivacyPhase(sampleRate: 0.01, noise: 1.1, steps: 100), PrivacyPhase(sampleRate: 0.01, noise: 1.1, steps: 200)])
         for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-12 * max(1, x)) }
         // More noise, fewer steps or a smaller sampling rate never cost more privacy.
-        let base = try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1.1, steps: 1000)], delta: 1e-5).epsilon
-        XCTAssertLessThan(try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1.5, steps: 1000)], delta: 1e-5).epsilon, base)
-        XCTAssertLessThan(try acc.epsilon([PrivacyPhase(sampleRate: 0.005, noise: 1.1, steps: 1000)], delta: 1e-5).epsilon, base)
-        XCTAssertLessThan(try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1.1, steps: 500)], delta: 1e-5).epsilon, base)
+        let base = try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1.1, steps: 1000)], delta: 1e-5)
+        XCTAssertLessThan(try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1.5, steps: 1000)], delta: 1e-5), base)
+        XCTAssertLessThan(try acc.epsilon([PrivacyPhase(sampleRate: 0.005, noise: 1.1, steps: 1000)], delta: 1e-5), base)
+        XCTAssertLessThan(try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1.1, steps: 500)], delta: 1e-5), base)
     }
 
     func testNoiseCalibrationHitsTheTarget() throws {
         let acc = try RDPAccountant()
         for target in [0.5, 1.0, 3.0, 8.0] {
             let phase = [PrivacyPhase(sampleRate: 256.0 / 60000, noise: 1, steps: 2344)]
-            let sigma = try NoiseCalibration.noise(forEpsilon: target, phases: phase, delta: 1e-5) {
-                try acc.epsilon($0, delta: 1e-5).epsilon
-            }
-            let eps = try acc.epsilon([PrivacyPhase(sampleRate: 256.0 / 60000, noise: sigma, steps: 2344)], delta: 1e-5).epsilon
+            let sigma = try acc.noise(forEpsilon: target, phases: phase, delta: 1e-5)
+            let eps = try acc.epsilon([PrivacyPhase(sampleRate: 256.0 / 60000, noise: sigma, steps: 2344)], delta: 1e-5)
             XCTAssertLessThanOrEqual(eps, target)
             XCTAssertGreaterThan(eps, target * 0.999)
         }
@@ -101,9 +99,9 @@ final class RDPAccountantTests: XCTestCase {
         XCTAssertThrowsError(try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: 0, steps: 1)], delta: 1e-5)) { XCTAssertTrue("\($0)".contains("noise")) }
         XCTAssertThrowsError(try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: .nan, steps: 1)], delta: 1e-5))
         XCTAssertThrowsError(try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1, steps: 1)], delta: 1)) { XCTAssertTrue("\($0)".contains("delta")) }
-        XCTAssertThrowsError(try NoiseCalibration.noise(forEpsilon: 1e-9, phases: [PrivacyPhase(sampleRate: 1, noise: 1, steps: 1_000_000)], delta: 1e-10) {
-            try acc.epsilon($0, delta: 1e-10).epsilon
-        }) { XCTAssertTrue("\($0)".contains("unreachable")) }
+        XCTAssertThrowsError(try acc.noise(forEpsilon: 1e-9, phases: [PrivacyPhase(sampleRate: 1, noise: 1, steps: 1_000_000)], delta: 1e-10)) {
+            XCTAssertTrue("\($0)".contains("unreachable"))
+        }
         XCTAssertThrowsError(try RDPAccountant(orders: [0.5]))
     }
 }

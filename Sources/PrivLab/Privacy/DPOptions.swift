@@ -19,8 +19,9 @@ public struct DPOptions: Codable, Equatable, Sendable {
     public var targetEpsilon: Double?
     public var delta: Double = 1e-5
     public var sampling: DPSampling = .poisson
-    /// "rdp" (fast, the default) or "pld" (tighter) for the ε reported per epoch.
-    public var accountant: String = "rdp"
+    /// The accountant that calibrates σ to `targetEpsilon` and reports ε per epoch (the same one
+    /// for both, so the report meets the request): RDP (fast, the default) or PLD (tighter).
+    public var accountant: AccountantKind = .rdp
     /// Per-layer clipping (McMahan et al. 2018, §3): each layer's part of a per-example gradient is
     /// clipped to C/√L (L = layers with parameters), so the whole stays within C and the noise and
     /// the accounting are unchanged. nil/false: one flat clip over all parameters.
@@ -41,7 +42,6 @@ public struct DPOptions: Codable, Equatable, Sendable {
         }
         guard delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("dp delta must be in (0, 1)") }
         if let p = physicalBatch { guard p >= 1 else { throw PrivLabError.invalidArgument("dp physical_batch must be at least 1") } }
-        guard ["rdp", "pld"].contains(accountant) else { throw PrivLabError.invalidArgument("dp accountant must be \"rdp\" or \"pld\"") }
     }
 }
 
@@ -54,7 +54,7 @@ public struct PrivacyReport: Codable, Equatable, Sendable {
     public var sampleRate: Double
     public var steps: Int
     public var sampling: DPSampling
-    public var accountant: String
+    public var accountant: AccountantKind
     /// A caveat the report must show (shuffling accounted as Poisson).
     public var note: String?
 }

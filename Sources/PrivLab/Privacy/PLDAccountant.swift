@@ -59,7 +59,8 @@ struct DiscretePLD {
 /// divergence. Both neighbouring relations (adding and removing a record) are accounted and the
 /// larger ε is reported. Tighter than RDP; with q = 1 everywhere the result is the analytic
 /// Gaussian mechanism's ε, exactly.
-public struct PLDAccountant: Sendable {
+public struct PLDAccountant: PrivacyAccountant {
+    public var kind: AccountantKind { .pld }
     /// Width of the loss grid.
     public var discretization: Double
     /// Tail mass dropped (pessimistically) per truncation.
@@ -135,27 +136,56 @@ public struct PLDAccountant: Sendable {
         return pld
     }
 
+    /// The composed privacy loss distributions of the phases, for removing and for adding a record
+    /// (both directions, as dp-accounting's `get_epsilon` takes the worse), or nil when every
+    /// phase is unsubsampled (then the composition is one Gaussian mechanism, handled exactly).
+    func composedDistributions(_ active: [PrivacyPhase]) -> [DiscretePLD] {
+        [true, false].map { remove in
+            var total = DiscretePLD(h: discretization, offset: 0, pmf: [1], infinityMass: 0)
+            for p in active {
+                total = total.composed(with: stepPLD(q: p.sampleRate, sigma: p.noise, remove: remove)
+                                            .selfComposed(p.steps, truncation: truncation), truncation: truncation)
+            }
+            return total
+        }
+    }
+
+    /// μ of the Gaussian mechanism equivalent to composed unsubsampled phases: √(Σ T/σ²) (Dong,
+    /// Roth & Su 2019); nil when some phase is subsampled.
+    static func gaussianMu(_ active: [PrivacyPhase]) -> Double? {
+        guard active.allSatisfy({ $0.sampleRate == 1 }) else { return nil }
+        return active.reduce(0.0) { $0 + Double($1.steps) / ($1.noise * $1.noise) }.squareRoot()
+    }
+
     /// ε for the composed phases at δ.
     public func epsilon(_ phases: [PrivacyPhase], delta: Double) throws -> Double {
         guard delta.isFinite, delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("delta must be in (0, 1), got \(formatCompact(delta))") }
         for p in phases { try p.validate() }
         let active = phases.filter { $0.steps > 0 }
         if active.isEmpty { return 0 }
-        if active.allSatisfy({ $0.sampleRate == 1 }) {
-            // Composed Gaussian mechanisms are one Gaussian mechanism with μ = √(Σ T/σ²) (Dong, Roth & Su 2019).
-            let mu = active.reduce(0.0) { $0 + Double($1.steps) / ($1.noise * $1.noise) }.squareRoot()
-            return try Self.analyticEpsilon(sigma: 1 / mu, delta: delta)
-        }
+        if let mu = Self.gaussianMu(active) { return try Self.analyticEpsilon(sigma: 1 / mu, delta: delta) }
         var worst = 0.0
-        for remove in [true, false] {
-            var total = DiscretePLD(h: discretization, offset: 0, pmf: [1], infinityMass: 0)
-            for p in active {
-                total = total.composed(with: stepPLD(q: p.sampleRate, sigma: p.noise, remove: remove)
-                                            .selfComposed(p.steps, truncation: truncation), truncation: truncation)
-            }
+        for total in composedDistributions(active) {
             worst = max(worst, try Self.epsilonFor(delta: delta) { total.delta(epsilon: $0) })
         }
         return worst
+    }
+
+    /// σ for a target ε, in a few PLD evaluations: RDP's σ (cheap, and RDP's ε is an upper bound on
+    /// the true ε, so its σ almost always meets the target here too; checked) starts the bracket.
+    public func noise(forEpsilon target: Double, phases: [PrivacyPhase], delta: Double) throws -> Double {
+        let upper = (try? RDPAccountant().noise(forEpsilon: target, phases: phases, delta: delta)) ?? 1
+        return try NoiseCalibration.noise(forEpsilon: target, phases: phases, delta: delta, accountant: self, upper: upper)
+    }
+
+    /// δ for the composed phases at ε (the worse of the two directions).
+    public func delta(_ phases: [PrivacyPhase], epsilon: Double) throws -> Double {
+        guard epsilon >= 0, !epsilon.isNaN else { throw PrivLabError.invalidArgument("epsilon must be a non-negative number, got \(formatCompact(epsilon))") }
+        for p in phases { try p.validate() }
+        let active = phases.filter { $0.steps > 0 }
+        if active.isEmpty { return 0 }
+        if let mu = Self.gaussianMu(active) { return Mechanisms.gaussianDelta(sigma: 1 / mu, sensitivity: 1, epsilon: epsilon) }
+        return composedDistributions(active).map { $0.delta(epsilon: epsilon) }.max() ?? 0
     }
 
     /// Smallest ε ≥ 0 with δ(ε) ≤ δ, by bisection (δ(ε) is non-increasing).

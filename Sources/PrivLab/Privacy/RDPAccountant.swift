@@ -35,16 +35,20 @@ public enum RDPConversion: String, Sendable, CaseIterable, Codable {
 /// exact binomial expansion A_α for integer orders (§3.3) and the two-sided series with erfc terms
 /// for fractional orders (§3.4). RDP composes additively over steps and phases; the best order
 /// gives the (ε, δ) guarantee.
-public struct RDPAccountant: Sendable {
+public struct RDPAccountant: PrivacyAccountant {
     /// Opacus's default orders: 1.1, 1.2, …, 10.9 and 12, 13, …, 63.
     public static let defaultOrders: [Double] = (1..<100).map { 1 + Double($0) / 10 } + (12..<64).map(Double.init)
 
+    public var kind: AccountantKind { .rdp }
     public var orders: [Double]
-    public init(orders: [Double] = RDPAccountant.defaultOrders) throws {
+    /// How the RDP curve becomes (ε, δ).
+    public var conversion: RDPConversion
+    public init(orders: [Double] = RDPAccountant.defaultOrders, conversion: RDPConversion = .improved) throws {
         guard !orders.isEmpty, orders.allSatisfy({ $0 > 1 && $0.isFinite }) else {
             throw PrivLabError.invalidArgument("RDP orders must be finite numbers greater than 1")
         }
         self.orders = orders
+        self.conversion = conversion
     }
 
     /// log A_α for integer α: log Σᵢ C(α,i) qⁱ (1−q)^{α−i} exp((i² − i)/(2σ²)).
@@ -109,8 +113,13 @@ public struct RDPAccountant: Sendable {
         return orders.map { a in phases.reduce(0.0) { $0 + Double($1.steps) * Self.rdp(sampleRate: $1.sampleRate, noise: $1.noise, order: a) } }
     }
 
+    /// ε for the composed phases at δ (the best order's).
+    public func epsilon(_ phases: [PrivacyPhase], delta: Double) throws -> Double {
+        try epsilonAndOrder(phases, delta: delta).epsilon
+    }
+
     /// (ε, best order) for the composed phases at δ.
-    public func epsilon(_ phases: [PrivacyPhase], delta: Double, conversion: RDPConversion = .improved) throws -> (epsilon: Double, order: Double) {
+    public func epsilonAndOrder(_ phases: [PrivacyPhase], delta: Double) throws -> (epsilon: Double, order: Double) {
         guard delta.isFinite, delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("delta must be in (0, 1), got \(formatCompact(delta))") }
         let rdp = try curve(phases)
         var best = (Double.infinity, orders[0])
@@ -130,25 +139,22 @@ public struct RDPAccountant: Sendable {
     }
 }
 
-/// Finds the smallest noise multiplier whose ε does not exceed a target (ε is decreasing in σ).
-public enum NoiseCalibration {
-    /// `phases` give the sampling rates and step counts; their noise values are replaced by σ.
-    public static func noise(forEpsilon target: Double, phases: [PrivacyPhase], delta: Double,
-                             epsilonOf: ([PrivacyPhase]) throws -> Double) throws -> Double {
-        guard target.isFinite, target > 0 else { throw PrivLabError.invalidArgument("epsilon must be a positive number, got \(formatCompact(target))") }
-        func eps(_ s: Double) throws -> Double { try epsilonOf(phases.map { PrivacyPhase(sampleRate: $0.sampleRate, noise: s, steps: $0.steps) }) }
-        var hi = 1.0
-        while try eps(hi) > target {
-            hi *= 2
-            if hi > 1e6 { throw PrivLabError.invalidArgument("epsilon \(formatCompact(target)) is unreachable (even σ = 10⁶ gives more)") }
+extension RDPAccountant {
+    /// δ for the composed phases at ε: the smallest over the orders of the conversion solved for δ
+    /// (improved: log δ = (α − 1)(RDP(α) − ε + log(1 − 1/α)) − log α, as dp-accounting's
+    /// `compute_delta`; classic: log δ = (α − 1)(RDP(α) − ε)), capped at 1.
+    public func delta(_ phases: [PrivacyPhase], epsilon: Double) throws -> Double {
+        guard epsilon >= 0, !epsilon.isNaN else { throw PrivLabError.invalidArgument("epsilon must be a non-negative number, got \(formatCompact(epsilon))") }
+        let rdp = try curve(phases)
+        var best = 0.0  // log δ; δ ≤ 1 always
+        for (a, r) in zip(orders, rdp) {
+            let logDelta: Double
+            switch conversion {
+            case .classic: logDelta = (a - 1) * (r - epsilon)
+            case .improved: logDelta = (a - 1) * (r - epsilon + log1p(-1 / a)) - log(a)
+            }
+            if logDelta.isFinite || logDelta == -.infinity { best = min(best, logDelta) }
         }
-        var lo = hi / 2
-        while lo > 1e-6, try eps(lo) <= target { lo /= 2 }
-        // Bisection to a relative width of 1e-7; `hi` always satisfies the target.
-        while hi - lo > 1e-7 * hi {
-            let mid = 0.5 * (lo + hi)
-            if try eps(mid) <= target { hi = mid } else { lo = mid }
-        }
-        return hi
+        return exp(best)
     }
 }

@@ -113,7 +113,7 @@ extension Runtime {
         dp.targetEpsilon = try d.double("epsilon", above: 0)
         dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
         dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
-        dp.accountant = try d.string("accountant", "rdp", oneOf: ["rdp", "pld"])
+        dp.accountant = AccountantKind(rawValue: try d.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
         dp.perLayer = try d.bool("per_layer", false) ? true : nil
         dp.physicalBatch = try d.int("physical_batch", min: 1)
         try d.finish()
@@ -350,7 +350,7 @@ extension Runtime {
             guard let p = found else { return call.results(.nil) }
             var d: [String: LuaValue] = ["epsilon": .number(p.epsilon), "delta": .number(p.delta), "noise": .number(p.noise),
                                          "clip": .number(p.clip), "sample_rate": .number(p.sampleRate), "steps": .int(Int64(p.steps)),
-                                         "sampling": .string(p.sampling.rawValue), "accountant": .string(p.accountant)]
+                                         "sampling": .string(p.sampling.rawValue), "accountant": .string(p.accountant.rawValue)]
             if let n = [p.note, note].compactMap({ $0 }).joined(separator: "; ") as String?, !n.isEmpty { d["note"] = .string(n) }
             return call.results(.record(d))
         }

@@ -35,28 +35,33 @@ extension Runtime {
         return [try phase(o)]
     }
 
-    /// ε of the phases at δ with the accountant the options ask for ("rdp" or "pld").
-    static func epsilonFunction(_ o: LuaOptions, delta: Double) throws -> ([PrivacyPhase]) throws -> Double {
-        let which = try o.string("accountant", "rdp", oneOf: ["rdp", "pld"])
-        let (acc, conv) = try accountantChoice(o)
-        if which == "pld" {
-            let d = try o.double("discretization", 1e-4, max: 0.1, above: 0)
-            let pld = try PLDAccountant(discretization: d)
-            return { try pld.epsilon($0, delta: delta) }
+    /// The accountant the options ask for (`accountant`, default "rdp") with its own settings:
+    /// `orders` and `conversion` for RDP, `discretization` for PLD; a setting of the other
+    /// accountant is an error naming it. The RDP accountant also comes typed, for what only it
+    /// has (the best order, the curve).
+    static func accountant(_ o: LuaOptions) throws -> (any PrivacyAccountant, rdp: RDPAccountant?) {
+        let kind = AccountantKind(rawValue: try o.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
+        let foreign: [String]
+        let made: any PrivacyAccountant
+        var rdp: RDPAccountant? = nil
+        do {
+            switch kind {
+            case .rdp:
+                let conv = RDPConversion(rawValue: try o.string("conversion", RDPConversion.improved.rawValue,
+                                                                oneOf: RDPConversion.allCases.map(\.rawValue)))!
+                let orders = o.has("orders") ? try LuaConvert.numbers(o.raw("orders"), fn: o.fn, arg: "option 'orders'") : RDPAccountant.defaultOrders
+                rdp = try RDPAccountant(orders: orders, conversion: conv)
+                made = rdp!
+                foreign = ["discretization"]
+            case .pld:
+                made = try PLDAccountant(discretization: try o.double("discretization", 1e-4, max: 0.1, above: 0))
+                foreign = ["orders", "conversion"]
+            }
+        } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
+        for k in foreign where o.has(k) {
+            throw LuaError("\(o.fn): option '\(k)' does not apply to the \(kind.rawValue) accountant")
         }
-        _ = o.raw("discretization")
-        return { try acc.epsilon($0, delta: delta, conversion: conv).epsilon }
-    }
-
-    static func accountantChoice(_ o: LuaOptions) throws -> (RDPAccountant, RDPConversion) {
-        _ = try o.string("accountant", "rdp", oneOf: ["rdp", "pld"])
-        let conv = RDPConversion(rawValue: try o.string("conversion", "improved", oneOf: RDPConversion.allCases.map(\.rawValue)))!
-        var acc = try RDPAccountant()
-        if o.has("orders") {
-            let orders = try LuaConvert.numbers(o.raw("orders"), fn: o.fn, arg: "option 'orders'")
-            do { acc = try RDPAccountant(orders: orders) } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
-        }
-        return (acc, conv)
+        return (made, rdp)
     }
 
     func installPrivacy() {
@@ -65,32 +70,41 @@ extension Runtime {
             let o = try call.options(1, fn: "privacy.epsilon", optional: false)
             let phases = try Runtime.privacyPhases(o, needNoise: true)
             guard let delta = try o.double("delta") else { throw LuaError("privacy.epsilon: option 'delta' is required") }
-            if case .string("pld") = o.table.fields["accountant"] ?? .nil {
-                let f = try Runtime.epsilonFunction(o, delta: delta)
-                try o.finish()
-                return call.results(.number(try f(phases)))
-            }
-            let (acc, conv) = try Runtime.accountantChoice(o)
-            _ = o.raw("discretization")
+            let (acc, rdp) = try Runtime.accountant(o)
             try o.finish()
-            let r = try acc.epsilon(phases, delta: delta, conversion: conv)
-            return call.results(.number(r.epsilon), .number(r.order))
+            // RDP also says which order gave the bound.
+            if let rdp {
+                let r = try rdp.epsilonAndOrder(phases, delta: delta)
+                return call.results(.number(r.epsilon), .number(r.order))
+            }
+            return call.results(.number(try acc.epsilon(phases, delta: delta)))
         }
-        // pl.privacy.noise_for{epsilon=, sample_rate=, steps=, delta=} → σ
+        // pl.privacy.delta{sample_rate=, noise=, steps= | phases=, epsilon=, accountant=} → δ
+        define("privacy.delta") { call in
+            let o = try call.options(1, fn: "privacy.delta", optional: false)
+            let phases = try Runtime.privacyPhases(o, needNoise: true)
+            guard let eps = try o.double("epsilon") else { throw LuaError("privacy.delta: option 'epsilon' is required") }
+            let (acc, _) = try Runtime.accountant(o)
+            try o.finish()
+            return call.results(.number(try acc.delta(phases, epsilon: eps)))
+        }
+        // pl.privacy.noise_for{epsilon=, sample_rate=, steps=, delta=, accountant=} → σ
         define("privacy.noise_for") { call in
             let o = try call.options(1, fn: "privacy.noise_for", optional: false)
             let phases = try Runtime.privacyPhases(o, needNoise: false)
             guard let delta = try o.double("delta") else { throw LuaError("privacy.noise_for: option 'delta' is required") }
             guard let target = try o.double("epsilon") else { throw LuaError("privacy.noise_for: option 'epsilon' is required") }
-            let f = try Runtime.epsilonFunction(o, delta: delta)
+            let (acc, _) = try Runtime.accountant(o)
             try o.finish()
-            return call.results(.number(try NoiseCalibration.noise(forEpsilon: target, phases: phases, delta: delta, epsilonOf: f)))
+            return call.results(.number(try acc.noise(forEpsilon: target, phases: phases, delta: delta)))
         }
         // pl.privacy.rdp{sample_rate=, noise=, steps=, orders=} → list of RDP values (one per order), orders
         define("privacy.rdp") { call in
             let o = try call.options(1, fn: "privacy.rdp", optional: false)
             let phases = try Runtime.privacyPhases(o, needNoise: true)
-            let (acc, _) = try Runtime.accountantChoice(o)
+            guard let acc = try Runtime.accountant(o).rdp else {
+                throw LuaError("privacy.rdp: the RDP curve needs accountant = \"rdp\"")
+            }
             try o.finish()
             return call.results(.numbers(try acc.curve(phases)), .numbers(acc.orders))
         }

@@ -53,13 +53,12 @@ struct NetworkTrainer {
         let dp = o.dp
         let q = Double(bsz) / Double(n)
         let stepsPerEpoch = (n + bsz - 1) / bsz
-        let accountant = try RDPAccountant()
+        // One accountant calibrates σ and reports ε, so the report meets the request.
+        let accountant = try (dp?.accountant ?? .rdp).make()
         var sigma = dp?.noise ?? 0
         if let d = dp, d.noise == nil, let target = d.targetEpsilon {
             let total = [PrivacyPhase(sampleRate: q, noise: 1, steps: epochCount * stepsPerEpoch)]
-            sigma = try NoiseCalibration.noise(forEpsilon: target, phases: total, delta: d.delta) {
-                try accountant.epsilon($0, delta: d.delta).epsilon
-            }
+            sigma = try accountant.noise(forEpsilon: target, phases: total, delta: d.delta)
         }
         var noiseRNG = RNG.stream(seed: streamSeed, index: 4)
         var sampleRNG = RNG.stream(seed: streamSeed, index: 5)
@@ -204,9 +203,7 @@ struct NetworkTrainer {
             var rec = EpochRecord(epoch: epoch, trainLoss: trainLoss, trainAccuracy: Double(correct) / Double(max(seen, 1)), learningRate: lr)
             if let d = dp {
                 let spent = [PrivacyPhase(sampleRate: q, noise: sigma, steps: dpSteps)]
-                let eps = sigma == 0 ? Double.infinity
-                    : d.accountant == "pld" ? try PLDAccountant().epsilon(spent, delta: d.delta)
-                    : try accountant.epsilon(spent, delta: d.delta).epsilon
+                let eps = sigma == 0 ? Double.infinity : try accountant.epsilon(spent, delta: d.delta)
                 rec.epsilon = eps
                 net.setPrivacy(PrivacyReport(epsilon: eps, delta: d.delta, noise: sigma, clip: d.clip, sampleRate: q, steps: dpSteps,
                                              sampling: d.sampling, accountant: d.accountant,
