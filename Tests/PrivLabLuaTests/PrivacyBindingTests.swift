@@ -79,6 +79,13 @@ final class PrivacyBindingTests: XCTestCase {
                        ["privacy.epsilon: option 'orders' does not apply to the pld accountant"])
         assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, accountant = 'pld'}", ["privacy.rdp: the RDP curve needs accountant = \"rdp\""])
         assertLuaError(rt, "pl.privacy.delta{sample_rate = 0.1, noise = 1, steps = 10}", ["privacy.delta: option 'epsilon' is required"])
+        // The crashing inputs (SIGILL in PLDAccountant.stepPLD) are errors now.
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.01, noise = 1e-6, steps = 1000, delta = 1e-5, accountant = 'pld'}",
+                       ["cannot represent noise σ = 1e-06"])
+        assertLuaError(rt, "pl.mlp{hidden = {4}, epochs = 1, dp = {clip = 1, delta = 1e-5, accountant = 'pld', noise = 1e-6}}:fit(pl.data.blobs{n = 500, features = 3, classes = 2, seed = 1})",
+                       ["cannot represent noise"])
+        assertLuaError(rt, "pl.mlp{hidden = {4}, epochs = 1, dp = {clip = 1, delta = 1e-5, accountant = 'pld', epsilon = 1e9}}:fit(pl.data.blobs{n = 500, features = 3, classes = 2, seed = 1})",
+                       ["cannot represent noise"])
         assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0.1, noise = 1}}, delta = 1e-5}", ["phases[1]: option 'steps' is required"])
     }
 }

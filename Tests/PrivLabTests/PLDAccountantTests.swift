@@ -42,4 +42,21 @@ final class PLDAccountantTests: XCTestCase {
         XCTAssertThrowsError(try PLDAccountant(discretization: 0))
         XCTAssertEqual(try acc.epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1, steps: 0)], delta: 1e-5), 0)
     }
+
+    /// Tiny noise makes the loss grid astronomically large; it was a trap (a NaN or ∞ converted to
+    /// Int in `stepPLD`, SIGILL) and is now an error that says why, before any allocation.
+    func testTinyNoiseIsAnErrorNotATrap() throws {
+        let acc = try PLDAccountant()
+        for sigma in [1e-6, 1e-3, 0.02] {
+            XCTAssertThrowsError(try acc.epsilon([PrivacyPhase(sampleRate: 0.01, noise: sigma, steps: 1000)], delta: 1e-5), "σ = \(sigma)") {
+                XCTAssertTrue("\($0)".contains("cannot represent noise"), "\($0)")
+            }
+            XCTAssertThrowsError(try acc.delta([PrivacyPhase(sampleRate: 0.01, noise: sigma, steps: 10)], epsilon: 1))
+        }
+        XCTAssertThrowsError(try acc.noise(forEpsilon: 1e9, phases: [PrivacyPhase(sampleRate: 0.01, noise: 1, steps: 1000)], delta: 1e-5))
+        // Full batches are one Gaussian mechanism: no grid, and an ε beyond 10⁶ is reported as ∞,
+        // never as the 709.78 an overflowing e^ε used to give (an under-statement by 10⁸).
+        XCTAssertEqual(try acc.epsilon([PrivacyPhase(sampleRate: 1, noise: 1e-6, steps: 1)], delta: 1e-5), .infinity)
+        XCTAssertGreaterThan(try acc.epsilon([PrivacyPhase(sampleRate: 1, noise: 1e-3, steps: 1)], delta: 1e-5), 709.8)
+    }
 }

@@ -41,7 +41,11 @@ public enum Mechanisms {
     /// 2018, Thm 8): Φ(Δ/(2σ) − εσ/Δ) − e^ε·Φ(−Δ/(2σ) − εσ/Δ).
     public static func gaussianDelta(sigma: Double, sensitivity: Double, epsilon: Double) -> Double {
         let a = sensitivity / (2 * sigma), b = epsilon * sigma / sensitivity
-        return max(0, phi(a - b) - exp(epsilon) * phi(-a - b))
+        if epsilon < 700 { return max(0, phi(a - b) - exp(epsilon) * phi(-a - b)) }
+        // e^ε overflows past ε ≈ 709.8 (∞·0 = NaN, which bisections read as "small enough" and so
+        // under-reported ε): the second term in log space, log Φ(x) = log ½ + log erfc(−x/√2).
+        let logSecond = epsilon + log(0.5) + LogSpace.logErfc((a + b) / 2.squareRoot())
+        return max(0, phi(a - b) - exp(logSecond))
     }
 
     /// The smallest σ with δ(ε) ≤ δ (the analytic Gaussian mechanism, Balle & Wang 2018): valid for every ε > 0.

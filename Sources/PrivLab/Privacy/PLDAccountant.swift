@@ -61,6 +61,8 @@ struct DiscretePLD {
 /// Gaussian mechanism's ε, exactly.
 public struct PLDAccountant: PrivacyAccountant {
     public var kind: AccountantKind { .pld }
+    /// The most points one step's loss grid may have (4 M doubles, 32 MiB per array).
+    static let maximumGridPoints = 1 << 22
     /// Width of the loss grid.
     public var discretization: Double
     /// Tail mass dropped (pessimistically) per truncation.
@@ -88,7 +90,7 @@ public struct PLDAccountant: PrivacyAccountant {
     /// discrete PLD whose δ-curve joins those points (linearly in e^ε) is built. δ(ε) is convex in
     /// e^ε, so the chords lie above it: the result is a pessimistic bound whose error does not grow
     /// with the number of compositions, unlike rounding each loss up to the grid.
-    func stepPLD(q: Double, sigma: Double, remove: Bool) -> DiscretePLD {
+    func stepPLD(q: Double, sigma: Double, remove: Bool) throws -> DiscretePLD {
         let h = discretization, s2 = sigma * sigma
         // Losses, decreasing in x:
         //   remove: μ = (1−q)N(0,σ²) + qN(−1,σ²), μ′ = N(0,σ²), L(x) = log(1 − q + q·e^{(−2x−1)/(2σ²)})
@@ -120,7 +122,16 @@ public struct PLDAccountant: PrivacyAccountant {
         }
         let xLo = sigma * Self.phiInverse(truncation) - (remove ? 1 : 0)
         let xHi = sigma * Self.phiInverse(1 - truncation)
-        let iMin = Int((loss(xHi) / h).rounded(.down)), iMax = max(iMin + 1, Int((loss(xLo) / h).rounded(.up)))
+        // The grid spans the losses between the tail cut-offs; tiny noise makes them huge (the loss
+        // grows like 1/σ²), so the size is checked before anything becomes an integer or is allocated.
+        let lossLo = loss(xHi) / h, lossHi = loss(xLo) / h
+        guard lossLo.isFinite, lossHi.isFinite, lossHi - lossLo < Double(Self.maximumGridPoints) else {
+            throw PrivLabError.invalidArgument(
+                "the PLD accountant cannot represent noise σ = \(formatCompact(sigma)) at sampling rate \(formatCompact(q)) with discretization "
+                + "\(formatCompact(h)): its privacy loss grid would need more than \(Self.maximumGridPoints) points "
+                + "(use more noise, a coarser discretization, or accountant = \"rdp\")")
+        }
+        let iMin = Int(lossLo.rounded(.down)), iMax = max(iMin + 1, Int(lossHi.rounded(.up)))
         let n = iMax - iMin + 1
         let eps = (0..<n).map { Double(iMin + $0) * h }
         let d = eps.map(exactDelta)
@@ -139,11 +150,11 @@ public struct PLDAccountant: PrivacyAccountant {
     /// The composed privacy loss distributions of the phases, for removing and for adding a record
     /// (both directions, as dp-accounting's `get_epsilon` takes the worse), or nil when every
     /// phase is unsubsampled (then the composition is one Gaussian mechanism, handled exactly).
-    func composedDistributions(_ active: [PrivacyPhase]) -> [DiscretePLD] {
-        [true, false].map { remove in
+    func composedDistributions(_ active: [PrivacyPhase]) throws -> [DiscretePLD] {
+        try [true, false].map { remove in
             var total = DiscretePLD(h: discretization, offset: 0, pmf: [1], infinityMass: 0)
             for p in active {
-                total = total.composed(with: stepPLD(q: p.sampleRate, sigma: p.noise, remove: remove)
+                total = total.composed(with: try stepPLD(q: p.sampleRate, sigma: p.noise, remove: remove)
                                             .selfComposed(p.steps, truncation: truncation), truncation: truncation)
             }
             return total
@@ -165,7 +176,7 @@ public struct PLDAccountant: PrivacyAccountant {
         if active.isEmpty { return 0 }
         if let mu = Self.gaussianMu(active) { return try Self.analyticEpsilon(sigma: 1 / mu, delta: delta) }
         var worst = 0.0
-        for total in composedDistributions(active) {
+        for total in try composedDistributions(active) {
             worst = max(worst, try Self.epsilonFor(delta: delta) { total.delta(epsilon: $0) })
         }
         return worst
@@ -185,7 +196,7 @@ public struct PLDAccountant: PrivacyAccountant {
         let active = phases.filter { $0.steps > 0 }
         if active.isEmpty { return 0 }
         if let mu = Self.gaussianMu(active) { return Mechanisms.gaussianDelta(sigma: 1 / mu, sensitivity: 1, epsilon: epsilon) }
-        return composedDistributions(active).map { $0.delta(epsilon: epsilon) }.max() ?? 0
+        return try composedDistributions(active).map { $0.delta(epsilon: epsilon) }.max() ?? 0
     }
 
     /// Smallest ε ≥ 0 with δ(ε) ≤ δ, by bisection (δ(ε) is non-increasing).
@@ -194,7 +205,9 @@ public struct PLDAccountant: PrivacyAccountant {
         var hi = 1.0
         while deltaOf(hi) > delta {
             hi *= 2
-            if hi > 1e6 { throw PrivLabError.invalidArgument("δ = \(formatCompact(delta)) is not reachable (the loss has mass at +∞ above it)") }
+            // No ε up to 10⁶ reaches δ (the loss has more than δ of its mass at +∞, or there is
+            // almost no noise): ∞ is the only bound that is not an under-statement.
+            if hi > 1e6 { return .infinity }
         }
         var lo = 0.0
         for _ in 0..<100 where hi - lo > 1e-10 * hi {
