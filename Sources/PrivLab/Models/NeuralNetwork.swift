@@ -272,6 +272,16 @@ public final class NeuralNetwork: Classifier {
         try NetworkTrainer(network: self).fit(train, validation: validation, observer: observer)
     }
 
+    /// Trains with hooks: soft targets, an extra loss term on the logits, per-step callbacks
+    /// (distillation and adversarial regularisation plug in here; see `TrainingHooks`).
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset? = nil, hooks: TrainingHooks,
+                    observer: TrainingObserver = TrainingObserver()) throws -> [EpochRecord] {
+        var trainer = NetworkTrainer(network: self)
+        trainer.hooks = hooks
+        return try trainer.fit(train, validation: validation, observer: observer)
+    }
+
     /// Trains one stage of incremental training (see `TrainingStage`).
     @discardableResult
     public func fit(_ train: Dataset, stage: TrainingStage, observer: TrainingObserver = TrainingObserver()) throws -> [EpochRecord] {

@@ -7,6 +7,8 @@ struct NetworkTrainer {
     /// Incremental training (SISA slices): continue from the current parameters, for a possibly
     /// fractional number of epochs, with random streams from another seed. nil is a plain `fit`.
     var stage: TrainingStage? = nil
+    /// Soft targets, extra loss terms and per-step callbacks (see `TrainingHooks`).
+    var hooks = TrainingHooks()
 
     func fit(_ trainIn: Dataset, validation valIn: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         let net = network, o = net.options
@@ -41,6 +43,15 @@ struct NetworkTrainer {
             }
         } else {
             try net.build(inputShape: shape, classes: classes)
+        }
+        if let st = hooks.softTargets {
+            // Every training record needs a probability vector over the classes, checked up front.
+            for id in train.ids {
+                guard let v = st[id] else { throw PrivLabError.invalidArgument("fit: soft targets have no vector for record \(id)") }
+                guard v.count == classes, v.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                    throw PrivLabError.invalidArgument("fit: the soft target of record \(id) must be \(classes) non-negative numbers")
+                }
+            }
         }
         let params = net.parameters
         let opt = Optimizer(kind: o.optimizer, momentum: o.momentum, nesterov: o.nesterov,
@@ -80,6 +91,28 @@ struct NetworkTrainer {
         let noiseStd = sigma * (dp?.clip ?? 0) / Double(bsz)
         let noise: PendingNoise? = dp != nil && sigma > 0 ? PendingNoise(sizes: params.map { $0.value.count }) : nil
         var noiseJob: ChunkedJob? = nil
+        // The batch's loss against its targets (labels or soft targets) plus any extra term, and
+        // ∂/∂logits divided by `normalizer` (the batch size when nil).
+        func batchLoss(_ z: Matrix, _ positions: [Int], normalizer: Int?) throws -> (loss: Double, grad: Matrix, correct: Int) {
+            let labels = positions.map { train.labels[$0] }
+            let soft = hooks.softTargets.map { st in positions.map { st[train.ids[$0]]! } }
+            var (losses, g, c) = loss.lossAndGradient(z, labels, soft: soft, normalizer: normalizer)
+            var total = losses.reduce(0, +)
+            if let term = hooks.logitTerm {
+                let (l, extra) = try term(positions.map { train.ids[$0] }, z, normalizer ?? positions.count)
+                guard extra.rows == g.rows, extra.cols == g.cols else {
+                    throw PrivLabError.shape("fit: the extra loss term's gradient is \(extra.rows)×\(extra.cols), the logits \(g.rows)×\(g.cols)")
+                }
+                try g.addScaled(extra, 1)
+                total += l
+            }
+            return (total, g, c)
+        }
+        var updates = 0
+        func stepped() throws {
+            updates += 1
+            try hooks.afterStep?(updates)
+        }
         for epoch in 1...epochCount {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: epochCount)
             let order = orderRNG.permutation(n)
@@ -123,8 +156,8 @@ struct NetworkTrainer {
                         let part = Array(idx[range])
                         ctx.training = true
                         let z = try net.forward(xAll.rows(Array(range)), &ctx)
-                        let (losses, g, c) = loss.lossAndGradient(z, part.map { train.labels[$0] }, normalizer: bsz)
-                        lossSum += losses.reduce(0, +)
+                        let (l, g, c) = try batchLoss(z, part, normalizer: bsz)
+                        lossSum += l
                         correct += c
                         seen += part.count
                         try PerExampleClipping.clippedGradients(net, outputGradient: g, clip: d.clip, normalizer: bsz, perLayer: d.perLayer ?? false)
@@ -135,12 +168,11 @@ struct NetworkTrainer {
                     for (a, p) in zip(acc, params) { p.grad.data = a }
                 } else {
                     let xb = batch.take()
-                    let yb = idx.map { train.labels[$0] }
                     ctx.training = true
                     let z = try net.forward(xb, &ctx)
                     // DP divides by the expected batch size (Opacus semantics), plain SGD by the actual one.
-                    let (losses, g, c) = loss.lossAndGradient(z, yb, normalizer: dp == nil ? nil : bsz)
-                    lossSum += losses.reduce(0, +)
+                    let (l, g, c) = try batchLoss(z, idx, normalizer: dp == nil ? nil : bsz)
+                    lossSum += l
                     correct += c
                     seen += idx.count
                     if let d = dp {
@@ -149,6 +181,7 @@ struct NetworkTrainer {
                                                                 sgdStep: fusedDP ? Float(lr) : nil)
                     } else if fusedSGD {
                         try net.backwardApplyingSGD(g, learningRate: Float(lr))
+                        try stepped()
                         continue
                     } else {
                         try net.backward(g)
@@ -180,7 +213,10 @@ struct NetworkTrainer {
                         }
                     }
                     dpSteps += 1
-                    if fusedStep { continue }
+                    if fusedStep {
+                        try stepped()
+                        continue
+                    }
                 }
                 if l1 > 0 || l2 > 0 {
                     for p in params where p.penalized {
@@ -195,6 +231,7 @@ struct NetworkTrainer {
                     }
                 }
                 opt.update(params, lr: lr)
+                try stepped()
             }
             let trainLoss = lossSum / Double(max(seen, 1))
             if !trainLoss.isFinite || params.contains(where: { $0.value.hasNonFinite }) {

@@ -14,6 +14,13 @@ public struct SoftmaxCrossEntropy: Sendable {
     /// default; DP-SGD divides by the *expected* batch size instead), and how many rows the logits
     /// classify correctly (argmax = label).
     public func lossAndGradient(_ logits: Matrix, _ labels: [Int], normalizer: Int? = nil) -> (losses: [Double], grad: Matrix, correct: Int) {
+        lossAndGradient(logits, labels, soft: nil, normalizer: normalizer)
+    }
+
+    /// The same against soft targets: row r's target is `soft[r]` (a probability vector) instead of
+    /// onehot(labels[r]), smoothed the same way: q = (1 − ε)·soft + ε/K. `labels` still decide
+    /// which rows count as correct.
+    public func lossAndGradient(_ logits: Matrix, _ labels: [Int], soft: [[Float]]?, normalizer: Int? = nil) -> (losses: [Double], grad: Matrix, correct: Int) {
         let b = logits.rows, k = logits.cols
         let invT = Float(1 / temperature)
         let eps = Float(labelSmoothing)
@@ -39,8 +46,9 @@ public struct SoftmaxCrossEntropy: Sendable {
                     }
                     let logS = logf(s), invS = 1 / s
                     var loss = 0.0
+                    let target = soft?[r]
                     for j in 0..<k {
-                        let q = (j == y ? 1 - eps : 0) + eps / Float(k)
+                        let q = (target.map { (1 - eps) * $0[j] } ?? (j == y ? 1 - eps : 0)) + eps / Float(k)
                         // log p_j from the shifted logits: exact even where p_j underflows.
                         if q > 0 { loss -= Double(q) * Double(z[base + j] * invT - m - logS) }
                         g[base + j] = (g[base + j] * invS - q) * scale

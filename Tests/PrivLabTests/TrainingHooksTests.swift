@@ -1,0 +1,124 @@
+import PrivLab
+import XCTest
+
+/// The training loop's extension points (`TrainingHooks`): soft targets, an extra loss term on the
+/// logits, and per-step callbacks — on every path a step can take (fused SGD, the optimizer, DP
+/// fused and unfused, virtual batches).
+final class TrainingHooksTests: XCTestCase {
+    func configurations() -> [TrainingOptions] {
+        var out = [TrainingOptions]()
+        var o = TrainingOptions()
+        o.epochs = 2
+        o.batchSize = 32
+        o.learningRate = 0.1
+        out.append(o)  // fused SGD
+        o.momentum = 0.5
+        out.append(o)  // through the optimizer
+        o.momentum = 0
+        o.optimizer = .adam
+        o.learningRate = 0.01
+        o.labelSmoothing = 0.1
+        out.append(o)
+        var dp = DPOptions()
+        dp.clip = .infinity
+        dp.noise = 0
+        dp.sampling = .shuffle
+        o = TrainingOptions()
+        o.epochs = 2
+        o.batchSize = 32
+        o.dp = dp
+        out.append(o)  // DP, fused
+        dp.physicalBatch = 10
+        o.dp = dp
+        o.momentum = 0.5
+        out.append(o)  // DP, virtual batches, through the optimizer
+        return out
+    }
+
+    func oneHot(_ ds: Dataset) -> [Int: [Float]] {
+        Dictionary(uniqueKeysWithValues: zip(ds.ids, ds.labels).map { id, y in
+            (id, (0..<ds.classes).map { Float($0 == y ? 1 : 0) })
+        })
+    }
+
+    /// Hooks that change nothing change nothing, bit for bit: one-hot soft targets are the labels,
+    /// a zero extra term is no term. Catches a soft target read for the wrong record (the batch's
+    /// position instead of its id), smoothing applied twice, a hook path that skips the fused step.
+    func testNeutralHooksLeaveTrainingBitIdentical() throws {
+        let ds = try Synthetic.blobs(n: 150, features: 6, classes: 3, std: 3, seed: 2)
+        for (i, o) in configurations().enumerated() {
+            let plain = try NeuralNetwork.mlp(hidden: [8], options: o)
+            try plain.fit(ds)
+            let soft = try NeuralNetwork.mlp(hidden: [8], options: o)
+            try soft.fit(ds, hooks: TrainingHooks(softTargets: oneHot(ds)))
+            let zero = try NeuralNetwork.mlp(hidden: [8], options: o)
+            var steps = 0
+            try zero.fit(ds, hooks: TrainingHooks(logitTerm: { _, z, _ in (0, Matrix(rows: z.rows, cols: z.cols)) },
+                                                  afterStep: { n in steps += 1; XCTAssertEqual(n, steps) }))
+            XCTAssertEqual(soft.parameterValues(), plain.parameterValues(), "configuration \(i): one-hot soft targets")
+            XCTAssertEqual(zero.parameterValues(), plain.parameterValues(), "configuration \(i): zero extra term")
+            XCTAssertEqual(steps, 2 * 5, "configuration \(i): one callback per update (150 records, batch 32)")
+        }
+    }
+
+    /// An extra term whose gradient cancels the loss's exactly leaves the parameters where they
+    /// started, on every step path: the term's gradient is added to the very gradient the update
+    /// (or DP's clipping) uses, for the batch's records (the ids the hook receives).
+    func testTheExtraTermReachesTheUpdate() throws {
+        let ds = try Synthetic.blobs(n: 150, features: 6, classes: 3, std: 3, seed: 2)
+        let labelOf = Dictionary(uniqueKeysWithValues: zip(ds.ids, ds.labels))
+        for (i, o) in configurations().enumerated() where o.labelSmoothing == 0 {
+            let m = try NeuralNetwork.mlp(hidden: [8], options: o)
+            var seen = Set<Int>()
+            let ce = SoftmaxCrossEntropy(temperature: o.temperature)
+            try m.fit(ds, hooks: TrainingHooks(logitTerm: { ids, z, normalizer in
+                seen.formUnion(ids)
+                var (_, g, _) = ce.lossAndGradient(z, ids.map { labelOf[$0]! }, normalizer: normalizer)
+                for j in 0..<g.data.count { g.data[j] = -g.data[j] }
+                return (0, g)
+            }))
+            let fresh = try NeuralNetwork.mlp(hidden: [8], options: o)
+            try fresh.build(inputShape: [6], classes: 3)
+            XCTAssertEqual(m.parameterValues(), fresh.parameterValues(), "configuration \(i)")
+            XCTAssertEqual(seen, Set(ds.ids), "configuration \(i): every record reached the hook by its id")
+        }
+    }
+
+    /// The soft-target loss's gradient against central differences of the loss itself, at a
+    /// temperature and with smoothing: catches (p − q)/T with the wrong T or the wrong q.
+    func testSoftTargetGradientMatchesFiniteDifferences() throws {
+        let ce = SoftmaxCrossEntropy(temperature: 2, labelSmoothing: 0.1)
+        let z = try Matrix(rows: 2, cols: 3, data: [0.3, -1.2, 2.0, 1.5, 0.1, -0.4])
+        let soft: [[Float]] = [[0.2, 0.5, 0.3], [0.9, 0.05, 0.05]]
+        let (_, g, _) = ce.lossAndGradient(z, [2, 0], soft: soft)
+        for j in 0..<6 {
+            var up = z, down = z
+            up.data[j] += 1e-2
+            down.data[j] -= 1e-2
+            let lu = ce.lossAndGradient(up, [2, 0], soft: soft).losses.reduce(0, +) / 2
+            let ld = ce.lossAndGradient(down, [2, 0], soft: soft).losses.reduce(0, +) / 2
+            XCTAssertEqual(Double(g.data[j]), (lu - ld) / 2e-2, accuracy: 1e-4)
+        }
+    }
+
+    /// Distillation works through the hook: a student trained only on a teacher's probabilities
+    /// agrees with the teacher on held-out records far more often than chance.
+    func testAStudentLearnsFromSoftTargetsAlone() throws {
+        let all = try Synthetic.blobs(n: 600, features: 8, classes: 4, std: 4, seed: 5)
+        let (train, test) = try all.split(.fraction(0.5), stratified: true, seed: 1)
+        var o = TrainingOptions()
+        o.epochs = 20
+        o.learningRate = 0.1
+        let teacher = try NeuralNetwork.mlp(hidden: [32], options: o)
+        try teacher.fit(train)
+        let p = try teacher.predictProba(train.features, temperature: 1)
+        let soft = Dictionary(uniqueKeysWithValues: train.ids.enumerated().map { r, id in (id, p.row(r)) })
+        // Labels the student may not use: all zero.
+        let blind = try Dataset(features: train.features, labels: [Int](repeating: 0, count: train.size), classes: 4, ids: train.ids)
+        let student = try NeuralNetwork.mlp(hidden: [16], options: o)
+        try student.fit(blind, hooks: TrainingHooks(softTargets: soft))
+        let agree = zip(try student.predict(test.features), try teacher.predict(test.features)).filter { $0 == $1 }.count
+        XCTAssertGreaterThan(Double(agree) / Double(test.size), 0.85)
+        XCTAssertThrowsError(try student.fit(blind, hooks: TrainingHooks(softTargets: [:]))) { XCTAssertTrue("\($0)".contains("no vector")) }
+    }
+}
