@@ -87,16 +87,19 @@ public final class LuaState {
     public var instructionsExecuted: Int64 { limitsPtr.pointee.instr_count }
     /// True when the memory limit refused an allocation since the budget was last reset.
     public var memoryLimitHit: Bool { limitsPtr.pointee.refused > 0 }
-    /// Which limit stopped the script ("instructions", "time", "interrupted"), if any. Such a
-    /// limit stays in force until `resetBudget()`.
-    public var trippedLimit: String? {
+    /// Which limit stopped the script, if any. Such a limit stays in force until `resetBudget()`.
+    public var trippedLimit: LuaLimit? {
         switch limitsPtr.pointee.tripped {
-        case 1: return "instructions"
-        case 2: return "time"
-        case 4: return "interrupted"
+        case 1: return .instructions
+        case 2: return .time
+        case 4: return .interrupted
         default: return nil
         }
     }
+
+    /// What stopped the last script, read from the limits themselves (never from error text):
+    /// a tripped instruction or time limit, an interrupt, or a refused allocation.
+    public var stopReason: LuaLimit? { trippedLimit ?? (memoryLimitHit ? .memory : nil) }
 
     /// Asks the running script to stop at its next hook (safe from another thread or a signal).
     public func interrupt() { limitsPtr.pointee.interrupt = 1 }
@@ -159,9 +162,9 @@ public final class LuaState {
         if let t = trippedLimit {
             lua_settop(l, base)
             switch t {
-            case "instructions": throw LuaError("instruction limit exceeded (\(limits.instructions ?? 0) instructions)", located: true)
-            case "time": throw LuaError("time limit exceeded", located: true)
-            default: throw LuaError("interrupted", located: true)
+            case .instructions: throw LuaError("instruction limit exceeded (\(limits.instructions ?? 0) instructions)", located: true)
+            case .time: throw LuaError("time limit exceeded", located: true)
+            case .memory, .interrupted: throw LuaError("interrupted", located: true)
             }
         }
         let fnIndex = lua_gettop(l) - nargs
@@ -253,3 +256,17 @@ private func plHostDispatchImpl(_ L: OpaquePointer?) -> Int32 {
     }
 }
 let plHostDispatch: @convention(c) (OpaquePointer?) -> Int32 = plHostDispatchImpl
+
+/// A limit that can stop a script.
+public enum LuaLimit: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    case instructions, time, memory, interrupted
+    /// How a grade report names it.
+    public var description: String {
+        switch self {
+        case .instructions: return "instruction limit"
+        case .time: return "time limit"
+        case .memory: return "memory limit"
+        case .interrupted: return "interrupted"
+        }
+    }
+}

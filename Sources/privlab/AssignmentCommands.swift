@@ -49,7 +49,7 @@ struct Check: ParsableCommand {
             g = try Autograder(executable: selfExecutable()).grade(assignment: file, submission: file, seed: seed, includeHidden: false)
         } catch { throw fail("check", error) }
         for q in g.questions {
-            print("\(q.id) · \(q.title): \(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))" + (q.status == "graded" ? "" : " (\(q.status))"))
+            print("\(q.id) · \(q.title): \(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))" + (q.status == .graded ? "" : " (\(q.status))"))
             for c in q.checks {
                 print("  \(c.passed ? "✓" : "✗") \(c.description.isEmpty ? "check" : c.description)" + (c.passed ? "" : ": \(c.message)"))
             }

@@ -250,4 +250,18 @@ extension AutograderTests {
         XCTAssertTrue(md.contains("score: 4 / 5"), md)
         XCTAssertTrue(md.contains("xs: expected 3 values, got 2"), md)
     }
+
+    /// Question statuses travel between the grading worker and its parent as JSON text: each case
+    /// survives the trip, and a limit is named as the report names it. Catches a status decoded
+    /// from the report's wording into the wrong case (the grader used to search error text).
+    func testQuestionStatusRoundTripsThroughJSON() throws {
+        let all: [QuestionStatus] = [.graded, .failed("the grader's worker for this question crashed (signal 11)")]
+            + LuaLimit.allCases.map { .stopped($0) }
+        for status in all {
+            let data = try JSONEncoder().encode([status])
+            XCTAssertEqual(try JSONDecoder().decode([QuestionStatus].self, from: data), [status], "\(status)")
+        }
+        XCTAssertEqual(QuestionStatus.stopped(.memory).description, "memory limit")
+        XCTAssertEqual(String(decoding: try JSONEncoder().encode([QuestionStatus.stopped(.time)]), as: UTF8.self), "[\"time limit\"]")
+    }
 }

@@ -95,7 +95,7 @@ final class BridgeTests: XCTestCase {
     func testInstructionLimitStopsInfiniteLoops() throws {
         let (rt, _) = try makeRuntime(limits: LuaLimits(instructions: 1_000_000))
         assertLuaError(rt, "while true do end", ["instruction limit exceeded"])
-        XCTAssertEqual(rt.lua.trippedLimit, "instructions")
+        XCTAssertEqual(rt.lua.trippedLimit, .instructions)
         // pcall cannot swallow it: the loop around the pcall is stopped too.
         rt.lua.resetBudget()
         assertLuaError(rt, "while true do pcall(function() while true do end end) end", ["instruction limit exceeded"])
@@ -123,7 +123,7 @@ final class BridgeTests: XCTestCase {
         let start = Date()
         assertLuaError(rt, "while true do end", ["time limit exceeded"])
         XCTAssertLessThan(Date().timeIntervalSince(start), 5)
-        XCTAssertEqual(rt.lua.trippedLimit, "time")
+        XCTAssertEqual(rt.lua.trippedLimit, .time)
     }
 
     func testParamsOverridesAreTypedAndChecked() throws {

@@ -45,7 +45,7 @@ final class SISATests: XCTestCase {
         var o = SISAOptions()
         o.shards = shards
         o.slices = slices
-        o.aggregation = aggregation
+        o.aggregation = SISAAggregationRule(rawValue: aggregation)
         o.seed = 9
         o.workers = workers
         o.stackHoldout = 0.2

@@ -115,11 +115,11 @@ public final class SISAEnsemble: Classifier {
         let k = classes
         let probs = try constituents.map { try $0?.predictProba(x, temperature: temperature) }
         switch options.aggregation {
-        case "vote": return SISAAggregation.vote(probs, weights: constituentWeights, classes: k, rows: x.rows)
-        case "mean": return SISAAggregation.mean(probs, weights: constituentWeights, classes: k, rows: x.rows)
-        case "stack":
+        case .vote: return SISAAggregation.vote(probs, weights: constituentWeights, classes: k, rows: x.rows)
+        case .mean: return SISAAggregation.mean(probs, weights: constituentWeights, classes: k, rows: x.rows)
+        case .stack:
             return try metaLearner!.predictProba(SISAAggregation.stackFeatures(probs, classes: k, rows: x.rows), temperature: 1)
-        default:
+        case .custom:
             guard let agg = customAggregator else {
                 throw PrivLabError.invalidArgument("sisa: no aggregator '\(options.aggregation)' is available")
             }
@@ -401,7 +401,7 @@ public final class SISAEnsemble: Classifier {
         constituentKeys = finalKeys
         stageKeysInUse = Set(keys.flatMap { $0.compactMap { $0 } })
 
-        if options.aggregation == "stack" {
+        if options.aggregation == .stack {
             let t0 = Date()
             try trainMetaLearner()
             work.metaSeconds = Date().timeIntervalSince(t0)

@@ -13,12 +13,44 @@ public enum SISASharding: String, Codable, Sendable, CaseIterable {
     case aware
 }
 
+/// How a SISA ensemble combines its constituents' outputs (Bourtoule et al. 2021, §V-B): a
+/// built-in rule or a named custom aggregator (see `SISAEnsemble.customAggregator`). Stored and
+/// compared as its name, so options files and checkpoint keys keep their form.
+public enum SISAAggregationRule: Hashable, Sendable, Codable, RawRepresentable, CustomStringConvertible {
+    /// Majority vote of the constituents' labels.
+    case vote
+    /// Mean of the constituents' probability vectors.
+    case mean
+    /// A softmax meta-learner trained on the constituents' outputs for held-out records.
+    case stack
+    /// A user-supplied rule, by its name.
+    case custom(String)
+
+    /// The built-in rules (the names a plugin may not take).
+    public static let builtIn: [SISAAggregationRule] = [.vote, .mean, .stack]
+
+    public init(rawValue: String) {
+        self = Self.builtIn.first { $0.rawValue == rawValue } ?? .custom(rawValue)
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .vote: return "vote"
+        case .mean: return "mean"
+        case .stack: return "stack"
+        case .custom(let name): return name
+        }
+    }
+
+    public var description: String { rawValue }
+    public var isBuiltIn: Bool { if case .custom = self { return false } else { return true } }
+}
+
 /// Options of a SISA ensemble (everything but the constituent model and the data).
 public struct SISAOptions: Codable, Equatable, Sendable {
     public var shards = 5
     public var slices = 1
-    /// "vote", "mean", "stack", or the name of a custom aggregator (see `SISAEnsemble.customAggregator`).
-    public var aggregation = "vote"
+    public var aggregation: SISAAggregationRule = .vote
     public var sharding: SISASharding = .uniform
     public var seed: UInt64 = 1
     /// Weigh each constituent's vote / probabilities by its shard's size.
@@ -35,7 +67,7 @@ public struct SISAOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
-    public var usesHoldout: Bool { aggregation == "stack" }
+    public var usesHoldout: Bool { aggregation == .stack }
 
     public func validate() throws {
         func check(_ ok: Bool, _ m: String) throws { if !ok { throw PrivLabError.invalidArgument("sisa: \(m)") } }

@@ -33,7 +33,7 @@ public struct Autograder {
                 QuestionResult(id: q.id, title: q.title, points: 0, maxPoints: q.points,
                                checks: checks.map { CheckResult(description: $0.description, hidden: $0.hidden, points: 0, maxPoints: $0.points,
                                                                 passed: false, message: why) },
-                               status: why, notes: [], output: "")
+                               status: .failed(why), notes: [], output: "")
             }
             if !parsed {
                 let why: String

@@ -10,7 +10,7 @@ public enum GradeReport {
         out += "- assignment: `\(g.assignment)`\n- submission: `\(g.submission)`\n- seed: \(g.seed)\n"
         out += "- **score: \(pts(g.score)) / \(pts(g.maxScore))**\n\n"
         out += "| question | score | max | status |\n| :--- | ---: | ---: | :--- |\n"
-        for q in g.questions { out += "| \(q.id) · \(escape(q.title)) | \(pts(q.points)) | \(pts(q.maxPoints)) | \(escape(q.status)) |\n" }
+        for q in g.questions { out += "| \(q.id) · \(escape(q.title)) | \(pts(q.points)) | \(pts(q.maxPoints)) | \(escape(q.status.description)) |\n" }
         for q in g.questions {
             out += "\n## \(q.id) · \(q.title) — \(pts(q.points)) / \(pts(q.maxPoints))\n\n"
             for c in q.checks {
@@ -60,7 +60,7 @@ public enum GradeReport {
         for r in rows {
             if let g = r.result {
                 let per = questions.map { id in g.questions.first { $0.id == id }.map { pts($0.points) } ?? "0" }
-                let status = g.questions.contains { $0.status != "graded" } ? "graded with problems" : "graded"
+                let status = g.questions.contains { $0.status != .graded } ? "graded with problems" : "graded"
                 out += ([r.student, pts(g.score), pts(g.maxScore)] + per + [status]).map(q).joined(separator: ",") + "\n"
             } else {
                 out += ([r.student, "0", ""] + questions.map { _ in "0" } + ["error: \(r.error ?? "unknown")"]).map(q).joined(separator: ",") + "\n"

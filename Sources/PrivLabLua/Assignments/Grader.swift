@@ -12,6 +12,39 @@ public struct CheckResult: Codable, Equatable {
     public var message: String
 }
 
+/// How a question's grading ended. Written to the results JSON (between the grading worker and
+/// its parent, and for Gradescope) as its description, so the format is plain text.
+public enum QuestionStatus: Codable, Equatable, Sendable, CustomStringConvertible {
+    /// Every check ran.
+    case graded
+    /// A limit stopped the question's code or one of its checks.
+    case stopped(LuaLimit)
+    /// Grading itself failed (the worker crashed, the submission could not be read, …): why.
+    case failed(String)
+
+    /// The status after a script stopped for `reason` (graded when no limit was involved).
+    init(stoppedBy reason: LuaLimit?) { self = reason.map { .stopped($0) } ?? .graded }
+
+    public var description: String {
+        switch self {
+        case .graded: return "graded"
+        case .stopped(let limit): return limit.description
+        case .failed(let why): return why
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        if text == "graded" { self = .graded; return }
+        self = LuaLimit.allCases.first { $0.description == text }.map { .stopped($0) } ?? .failed(text)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
 /// One question's outcome.
 public struct QuestionResult: Codable, Equatable {
     public var id: String
@@ -19,8 +52,8 @@ public struct QuestionResult: Codable, Equatable {
     public var points: Double
     public var maxPoints: Double
     public var checks: [CheckResult]
-    /// "graded", or what stopped grading ("time limit", "crashed", …).
-    public var status: String
+    /// Graded, or what stopped grading.
+    public var status: QuestionStatus
     /// Problems outside the checks (a section that failed to run, output dropped).
     public var notes: [String]
     /// What the student's code printed (capped).
@@ -67,7 +100,7 @@ public enum QuestionGrader {
         rt.lua.setLimits(LuaLimits(instructions: q.instructions, memoryBytes: q.memoryMiB << 20, wallSeconds: q.seconds))
         let chunk = "@" + Runtime.displayPath(s.path)
         var notes = [String]()
-        var status = "graded"
+        var status = QuestionStatus.graded
         // The submission's program: preamble, then every section in file order.
         var parts: [(String, Range<Int>)] = [("the code before the first question", s.preamble)]
         for sq in s.questions { if let r = s.sections[sq.id] { parts.append(("question \(sq.id)", r)) } }
@@ -83,14 +116,14 @@ public enum QuestionGrader {
                 }
             } catch let e as LuaError {
                 notes.append("\(what) was stopped: \(e.message)")
-                if what == "question \(id)" { status = limitStatus(e.message) }
+                if what == "question \(id)" { status = QuestionStatus(stoppedBy: rt.lua.stopReason) }
                 rt.lua.resetBudget()
             }
         }
         var results = [CheckResult]()
         // This question's own code never finished: it earns nothing (its checks would run on a
         // half-defined program).
-        let ownStopped = status != "graded"
+        let ownStopped = status != .graded
         for c in checks {
             if ownStopped {
                 results.append(CheckResult(description: c.description, hidden: c.hidden, points: 0, maxPoints: c.points, passed: false,
@@ -104,7 +137,7 @@ public enum QuestionGrader {
                 if case .bool(true)? = r.first { passed = true } else { message = r.count > 1 ? (r[1].string ?? "failed") : "failed" }
             } catch let e as LuaError {
                 message = "stopped: \(e.message)"
-                status = limitStatus(e.message)
+                status = QuestionStatus(stoppedBy: rt.lua.stopReason)
             }
             results.append(CheckResult(description: c.description, hidden: c.hidden, points: passed ? c.points : 0, maxPoints: c.points,
                                        passed: passed, message: passed ? "" : String(message.prefix(2000))))
@@ -131,12 +164,6 @@ public enum QuestionGrader {
                               checks: results, status: status, notes: notes, output: text)
     }
 
-    static func limitStatus(_ message: String) -> String {
-        if message.contains("time limit") || message.contains("wall") { return "time limit" }
-        if message.contains("instruction") { return "instruction limit" }
-        if message.contains("memory") { return "memory limit" }
-        return "graded"
-    }
 }
 
 /// A sink that keeps nothing (the grader captures `print` itself).

@@ -32,7 +32,7 @@ final class ComponentRegistry {
         .metric: ["accuracy", "error_rate", "log_loss"],
         .dataset: ["fashion_mnist", "blobs", "purchase", "csv", "from_table"],
         .chart: Set(Chart.Kind.allCases.map(\.rawValue)),
-        .aggregator: ["vote", "mean", "stack"],
+        .aggregator: Set(SISAAggregationRule.builtIn.map(\.rawValue)),
         .attack_score: ["loss", "confidence", "entropy", "mentropy", "correctness"],
     ]
 

@@ -69,18 +69,20 @@ extension Runtime {
             var custom: LuaRef? = nil
             var customName = ""
             switch agg {
-            case .nil: opts.aggregation = "vote"
-            case .string(let name) where ["vote", "mean", "stack"].contains(name): opts.aggregation = name
+            case .nil: opts.aggregation = .vote
+            case .string(let name) where SISAAggregationRule(rawValue: name).isBuiltIn: opts.aggregation = SISAAggregationRule(rawValue: name)
             case .string(let name):
                 let c = try rt.components.lookup(kind: .aggregator, name: name, runtime: rt, on: call.L)
                 custom = c.function
                 customName = "aggregator '\(name)' (plugin \(c.source))"
-                opts.aggregation = name
+                opts.aggregation = .custom(name)
             case .function(let f):
                 custom = f
                 customName = "the aggregate function"
-                opts.aggregation = "custom"
-            default: throw LuaError("sisa: option 'aggregate' must be \"vote\", \"mean\", \"stack\", an aggregator name or a function, got \(agg.typeName)")
+                opts.aggregation = .custom("custom")
+            default:
+                let names = SISAAggregationRule.builtIn.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw LuaError("sisa: option 'aggregate' must be \(names), an aggregator name or a function, got \(agg.typeName)")
             }
             if !opts.usesHoldout && o.has("stack_holdout") { throw LuaError("sisa: option 'stack_holdout' needs aggregate = \"stack\"") }
             let dir = try o.string("dir")
@@ -197,7 +199,7 @@ extension Runtime {
         m["info"] = { call in
             let e = try ensemble(call, "info").ensemble
             var d: [String: LuaValue] = ["shards": .int(Int64(e.options.shards)), "slices": .int(Int64(e.options.slices)),
-                                         "aggregate": .string(e.options.aggregation), "sharding": .string(e.options.sharding.rawValue),
+                                         "aggregate": .string(e.options.aggregation.rawValue), "sharding": .string(e.options.sharding.rawValue),
                                          "stage_epochs": .number(e.stageEpochs), "fitted": .bool(e.isFitted)]
             if e.data != nil {
                 d["sizes"] = .ints(e.shardSizes)
