@@ -122,3 +122,43 @@ final class TrainingHooksTests: XCTestCase {
         XCTAssertThrowsError(try student.fit(blind, hooks: TrainingHooks(softTargets: [:]))) { XCTAssertTrue("\($0)".contains("no vector")) }
     }
 }
+
+/// Fine-tuning through the classifier interface (what `fit(ds, {continue = true, dp = …})` calls).
+final class FineTuningTests: XCTestCase {
+    /// It starts from the current parameters (a learning rate of ~0 leaves them where they were; a
+    /// cold start would re-initialise), works through a pipeline, and private fine-tuning accounts
+    /// only its own steps. Catches a fine-tune that rebuilds the network, that forgets the
+    /// pipeline's scalers, or that counts the public pre-training in ε.
+    func testFineTuningStartsFromTheCurrentParametersAndAccountsOnlyItself() throws {
+        let ds = try Synthetic.blobs(n: 200, features: 5, classes: 3, std: 2, seed: 6)
+        var o = TrainingOptions()
+        o.epochs = 3
+        o.batchSize = 50
+        let net = try NeuralNetwork.mlp(hidden: [8], options: o)
+        try net.fit(ds)
+        let before = net.parameterValues()
+        let frozen = try net.withTrainingOptions { $0.learningRate = 1e-30 }
+        let (same, _) = try frozen.fineTune(ds, dp: nil, observer: TrainingObserver())
+        for (a, b) in zip(same.parameterValuesOrEmpty.joined(), before.joined()) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+
+        var dp = DPOptions()
+        dp.clip = 1
+        dp.noise = 1
+        let pipe = Pipeline(scalers: [Scaler(kind: .zscore)], model: try NeuralNetwork.mlp(hidden: [8], options: o))
+        try pipe.fit(ds)
+        XCTAssertNil(pipe.privacy)
+        let (tuned, hist) = try pipe.fineTune(ds, dp: dp, observer: TrainingObserver())
+        XCTAssertEqual(hist.count, 3)
+        XCTAssertTrue(tuned is Pipeline, "the pipeline keeps its scalers")
+        let report = try XCTUnwrap(tuned.privacy)
+        XCTAssertEqual(report.steps, 3 * 4, "ε covers the 12 private steps only")
+        XCTAssertGreaterThan(try tuned.accuracy(ds), 0.6)
+        XCTAssertThrowsError(try NeuralNetwork.mlp(hidden: [8], options: o).fineTune(ds, dp: nil, observer: TrainingObserver())) {
+            XCTAssertTrue("\($0)".contains("fitted"))
+        }
+    }
+}
+
+extension Classifier {
+    var parameterValuesOrEmpty: [[Float]] { (self as? NeuralNetwork)?.parameterValues() ?? [] }
+}

@@ -105,10 +105,5 @@ func bestThreshold(inScores: [Double], outScores: [Double]) throws -> Double {
 /// A fresh, untrained copy of `model` whose random streams come from `seed` (shadow models must not
 /// share the target's initialisation).
 public func reseededClone(_ model: Classifier, seed: UInt64) throws -> Classifier {
-    if let b = model as? QueryBudgetedClassifier { return try reseededClone(b.inner, seed: seed) }
-    if let n = model as? NeuralNetwork { return try n.reseeded(seed) }
-    if let p = model as? Pipeline, let n = p.model as? NeuralNetwork {
-        return Pipeline(scalers: p.scalers.map { Scaler(kind: $0.kind) }, model: try n.reseeded(seed))
-    }
-    return try model.cloneUntrained()
+    try model.reseededClone(seed: seed)
 }

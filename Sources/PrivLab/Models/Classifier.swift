@@ -18,6 +18,25 @@ public protocol Classifier: AnyObject {
     /// The softmax temperature of what the model releases (its inference temperature): attacks
     /// see `releasedProbabilities`, which is where a temperature defence acts.
     var releaseTemperature: Double { get }
+    /// What DP training spent, for models trained privately (nil otherwise).
+    var privacy: PrivacyReport? { get }
+    /// A fresh, untrained copy whose random streams come from `seed` (shadow models must not share
+    /// the target's initialisation). Models without random streams return `cloneUntrained()`.
+    func reseededClone(seed: UInt64) throws -> Classifier
+    /// Continues training from the current parameters for the model's epochs (fine-tuning, e.g.
+    /// private fine-tuning after public pre-training), with other DP settings when `dp` is given:
+    /// returns the model that holds the result (this one, or a copy with the new training options)
+    /// and the run's history; DP accounting covers only this run. Models that cannot throw.
+    func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord])
+}
+
+// Defaults for models without DP training, random streams or warm starts.
+extension Classifier {
+    public var privacy: PrivacyReport? { nil }
+    public func reseededClone(seed: UInt64) throws -> Classifier { try cloneUntrained() }
+    public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
+        throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted softmax/MLP/CNN (or a pipeline of one)")
+    }
 }
 
 

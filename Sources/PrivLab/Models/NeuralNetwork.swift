@@ -302,6 +302,18 @@ public final class NeuralNetwork: Classifier {
     }
 
     /// A copy with the same architecture and options but another seed, untrained.
+    public func reseededClone(seed: UInt64) throws -> Classifier { try reseeded(seed) }
+
+    public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
+        guard isFitted else { throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted model: call fit first") }
+        let n = dp.map { d in try? withTrainingOptions { $0.dp = d } } ?? self
+        guard let tuned = n else { throw PrivLabError.invalidArgument("fine-tuning: the DP options do not fit this model") }
+        // Its own random streams (batch order, dropout, noise), distinct from the first fit's.
+        let hist = try tuned.fit(data, stage: TrainingStage(epochs: Double(tuned.options.epochs), seed: tuned.options.seed &+ 0x9E37, warmStart: true),
+                                 observer: observer)
+        return (tuned, hist)
+    }
+
     public func reseeded(_ seed: UInt64) throws -> NeuralNetwork {
         var o = options
         o.seed = seed

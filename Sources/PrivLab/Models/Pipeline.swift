@@ -23,6 +23,19 @@ public final class Pipeline: Classifier {
     public var parameterCount: Int { model.parameterCount }
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
+    public var privacy: PrivacyReport? { model.privacy }
+
+    /// Fresh scalers and a reseeded model.
+    public func reseededClone(seed: UInt64) throws -> Classifier {
+        Pipeline(scalers: scalers.map { Scaler(kind: $0.kind) }, model: try model.reseededClone(seed: seed))
+    }
+
+    /// Fine-tunes the model on the data as the fitted scalers transform it (the scalers stay).
+    public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
+        guard isFitted else { throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted pipeline: call fit first") }
+        let (tuned, hist) = try model.fineTune(try transform(data), dp: dp, observer: observer)
+        return (tuned === model ? self : replacingModel(tuned), hist)
+    }
 
     public func transform(_ x: Matrix) throws -> Matrix {
         var out = x

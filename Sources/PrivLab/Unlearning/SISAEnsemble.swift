@@ -65,6 +65,16 @@ public final class SISAEnsemble: Classifier {
     /// Aggregated outputs are released as computed (constituents at temperature 1).
     public var releaseTemperature: Double { 1 }
 
+    /// For DP constituents: each record is in one shard, so by parallel composition the ensemble is
+    /// (ε, δ)-DP with the largest constituent ε (McSherry 2009, Thm 4); nil when none was trained
+    /// privately.
+    public var privacy: PrivacyReport? {
+        guard var worst = constituents.compactMap({ $0?.privacy }).max(by: { $0.epsilon < $1.epsilon }) else { return nil }
+        let note = "SISA ensemble: each record is in one shard, so by parallel composition the ensemble is (ε, δ)-DP with the largest constituent ε"
+        worst.note = [worst.note, note].compactMap { $0 }.joined(separator: "; ")
+        return worst
+    }
+
     public func cloneUntrained() throws -> Classifier {
         let e = try SISAEnsemble(options: options, model: try factory.template.cloneUntrained())
         e.customAggregator = customAggregator

@@ -264,22 +264,11 @@ extension Runtime {
             if dpOverride != nil && !cont { throw LuaError("Model.fit: option 'dp' here needs continue = true (give dp to the model's constructor otherwise)") }
             if cont {
                 if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
-                let net = (mo.model as? NeuralNetwork) ?? ((mo.model as? Pipeline)?.model as? NeuralNetwork)
-                guard var n = net, mo.model.isFitted else {
-                    throw LuaError("Model.fit: continue = true needs a fitted softmax/MLP/CNN (or a pipeline of one)")
-                }
-                var data = train
-                if let p = mo.model as? Pipeline { data = try p.transform(train) }
-                if let dp = dpOverride {
-                    // Fine-tune privately from the (public) pre-trained parameters.
-                    let tuned = try n.withTrainingOptions { $0.dp = dp }
-                    if let p = mo.model as? Pipeline { mo.model = p.replacingModel(tuned) } else { mo.model = tuned }
-                    n = tuned
-                }
+                guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }
                 var observer = TrainingObserver()
                 observer.progress = rt.progressObserver(label: "fit")
-                let hist = try n.fit(data, stage: TrainingStage(epochs: Double(n.options.epochs), seed: n.options.seed &+ 0x9E37, warmStart: true),
-                                     observer: observer)
+                let (tuned, hist) = try mo.model.fineTune(train, dp: dpOverride, observer: observer)
+                mo.model = tuned
                 return call.results(.list(hist.map(\.lua)))
             }
             var observer = TrainingObserver()
@@ -337,21 +326,12 @@ extension Runtime {
         // model:privacy() → {epsilon=, delta=, noise=, clip=, sample_rate=, steps=, sampling=, accountant=, note=} or nil
         m["privacy"] = { call in
             let mo = try call.thisModel("privacy")
-            func report(_ m: Classifier?) -> PrivacyReport? {
-                ((m as? NeuralNetwork) ?? ((m as? Pipeline)?.model as? NeuralNetwork))?.privacy
-            }
-            var note: String? = nil
-            var found = report(mo.model)
-            if let e = mo.model as? SISAEnsemble {
-                // Disjoint shards: by parallel composition the ensemble's guarantee is the worst constituent's.
-                found = (0..<e.options.shards).compactMap { report(e.constituent($0)) }.max { $0.epsilon < $1.epsilon }
-                if found != nil { note = "SISA ensemble: each record is in one shard, so by parallel composition the ensemble is (ε, δ)-DP with the largest constituent ε" }
-            }
+            let found = mo.model.privacy
             guard let p = found else { return call.results(.nil) }
             var d: [String: LuaValue] = ["epsilon": .number(p.epsilon), "delta": .number(p.delta), "noise": .number(p.noise),
                                          "clip": .number(p.clip), "sample_rate": .number(p.sampleRate), "steps": .int(Int64(p.steps)),
                                          "sampling": .string(p.sampling.rawValue), "accountant": .string(p.accountant.rawValue)]
-            if let n = [p.note, note].compactMap({ $0 }).joined(separator: "; ") as String?, !n.isEmpty { d["note"] = .string(n) }
+            if let n = p.note { d["note"] = .string(n) }
             return call.results(.record(d))
         }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
