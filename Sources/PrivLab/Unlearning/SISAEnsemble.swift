@@ -23,20 +23,23 @@ public final class SISAEnsemble: Classifier {
     public var faultInjector: ((String) throws -> Void)?
 
     /// The dataset given to `fit` (removed records included; `removedIds` says which).
-    public private(set) var data: Dataset?
-    public private(set) var removedIds: Set<Int> = []
+    public internal(set) var data: Dataset?
+    public internal(set) var removedIds: Set<Int> = []
     /// Live record ids per shard and slice (sorted), and the stacking hold-out.
-    public private(set) var sliceIds: [[[Int]]] = []
-    public private(set) var holdoutIds: [Int] = []
-    private var constituents: [Classifier?] = []
-    private var finalCheckpoints: [SISACheckpoint?] = []
-    private var metaLearner: NeuralNetwork?
-    private var configKey: UInt64 = 0
-    private var positions: [Int: Int] = [:]
+    public internal(set) var sliceIds: [[[Int]]] = []
+    public internal(set) var holdoutIds: [Int] = []
+    var constituents: [Classifier?] = []
+    var finalCheckpoints: [SISACheckpoint?] = []
+    var metaLearner: NeuralNetwork?
+    var configKey: UInt64 = 0
+    var positions: [Int: Int] = [:]
     /// Set when a request was interrupted: the in-memory state is stale until `fit` reopens it.
-    public private(set) var interrupted = false
+    public internal(set) var interrupted = false
     /// What the last `fit` (or reopening) trained.
-    public private(set) var lastFitWork: SISAWork? = nil
+    public internal(set) var lastFitWork: SISAWork? = nil
+    var stageKeysInUse = Set<UInt64>()
+    /// The final-stage key each materialised constituent came from.
+    var constituentKeys: [UInt64?] = []
 
     public init(options: SISAOptions, model: Classifier, directory: String? = nil) throws {
         try options.validate()
@@ -262,7 +265,7 @@ public final class SISAEnsemble: Classifier {
 
     // MARK: Internals
 
-    private func checkReady() throws {
+    func checkReady() throws {
         if interrupted {
             throw PrivLabError.message(directory == nil
                 ? "sisa: training was interrupted; call fit(ds) to train the ensemble again"
@@ -271,213 +274,12 @@ public final class SISAEnsemble: Classifier {
         guard data != nil else { throw PrivLabError.invalidArgument("sisa: the ensemble is not fitted yet: call fit first") }
     }
 
-    private func fault(_ step: String) throws { try faultInjector?(step) }
+    func fault(_ step: String) throws { try faultInjector?(step) }
 
-    private func hex(_ v: UInt64) -> String { SISACheckpointStore.hex(v) }
+    func hex(_ v: UInt64) -> String { SISACheckpointStore.hex(v) }
 
-    private var constituentWeights: [Double] {
+    var constituentWeights: [Double] {
         let sizes = shardSizes
         return constituents.enumerated().map { s, c in c == nil ? 0 : (options.weightBySize ? Double(sizes[s]) : 1) }
     }
-
-    /// Hash of the options (worker count aside), the template model and the whole dataset.
-    private func configurationKey(_ d: Dataset) throws -> UInt64 {
-        var o = options
-        o.workers = 1
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        var h = ContentHash()
-        h.add(String(decoding: try enc.encode(o), as: UTF8.self))
-        h.add(factory.identity)
-        h.add(d.ids)
-        h.add(d.labels)
-        h.add(d.classes)
-        h.add(d.features.data)
-        h.add(d.imageShape ?? [])
-        return h.value
-    }
-
-    /// The key of stage `r` of shard `s` given its cumulative record ids: everything that stage's
-    /// checkpoint depends on.
-    private func stageKey(shard s: Int, stage r: Int, cumulative: [Int]) -> UInt64 {
-        var h = ContentHash()
-        h.add(configKey)
-        h.add(s)
-        h.add(r)
-        h.add(cumulative)
-        return h.value
-    }
-
-    /// Places the live records and brings every constituent up to date, training only the stages
-    /// whose checkpoint key is missing (in parallel over shards). Returns what was trained.
-    private func reconcile() throws -> SISAWork {
-        let start = Date()
-        guard let d = data else { throw PrivLabError.invalidArgument("sisa: no data") }
-        let S = options.shards, R = options.slices
-        var slices = [[[Int]]](repeating: [[Int]](repeating: [], count: R), count: S)
-        var holdout = [Int]()
-        for (i, id) in d.ids.enumerated() where !removedIds.contains(id) {
-            switch options.placement(id: id, label: d.labels[i]) {
-            case .holdout: holdout.append(id)
-            case .shard(let s, let r): slices[s][r].append(id)
-            }
-        }
-        for s in 0..<S { for r in 0..<R { slices[s][r].sort() } }
-        holdout.sort()
-        sliceIds = slices
-        holdoutIds = holdout
-
-        // Stage keys, and the first stage of each shard whose checkpoint is missing.
-        var keys = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: R), count: S)
-        var cumulativeIds = [[[Int]]](repeating: [], count: S)
-        struct Job { let shard: Int; let from: Int; let cost: Double }
-        var jobs = [Job]()
-        for s in 0..<S {
-            var cum = [Int]()
-            var firstMissing: Int? = nil
-            for r in 0..<R {
-                cum = (cum + slices[s][r]).sorted()
-                cumulativeIds[s].append(cum)
-                guard !cum.isEmpty else { continue }
-                let k = stageKey(shard: s, stage: r, cumulative: cum)
-                keys[s][r] = k
-                if firstMissing == nil && !store.contains(k, factory: factory) { firstMissing = r }
-            }
-            if let f = firstMissing {
-                let cost = (f..<R).reduce(0.0) { $0 + Double(cumulativeIds[s][$1].count) }
-                jobs.append(Job(shard: s, from: f, cost: cost))
-            }
-        }
-
-        // Train the missing stages: longest jobs first, one BLAS thread per worker when parallel.
-        jobs.sort { ($0.cost, -$0.shard) > ($1.cost, -$1.shard) }
-        let epochsPerStage = stageEpochs
-        let seed = options.seed
-        let lock = NSLock()
-        let outcomes = try ParallelWork.run(jobs.count, workers: options.workers) { [self] j -> (stages: Int, samples: Double, records: Int) in
-            let job = jobs[j]
-            var from: SISACheckpoint? = nil
-            if job.from > 0, let k = keys[job.shard][job.from - 1] {
-                guard let c = store.load(k, factory: factory) else {
-                    throw PrivLabError.message("sisa: checkpoint \(hex(k)) vanished while retraining")
-                }
-                from = c
-            }
-            var stages = 0, samples = 0.0
-            for r in job.from..<R {
-                let ids = cumulativeIds[job.shard][r]
-                guard let k = keys[job.shard][r] else { continue }
-                let part = d.rows(ids.map { positions[$0]! })
-                let stageSeed = mix64(seed ^ mix64(UInt64(job.shard) << 20 | UInt64(r)))
-                let c = try factory.trainStage(data: part, from: from, seed: seed, shard: job.shard,
-                                               stage: TrainingStage(epochs: epochsPerStage, seed: stageSeed, warmStart: from != nil))
-                try store.save(k, c, factory: factory, seed: seed, shard: job.shard)
-                lock.lock()
-                let f: Result<Void, Error> = Result { try fault("stage-trained") }
-                lock.unlock()
-                try f.get()
-                from = c
-                stages += 1
-                samples += Double(ids.count) * epochsPerStage
-            }
-            return (stages, samples, cumulativeIds[job.shard][R - 1].count)
-        }
-        var work = SISAWork()
-        for (j, v) in outcomes.enumerated() {
-            work.shardsTouched.append(jobs[j].shard)
-            work.stagesRetrained += v.stages
-            work.samples += v.samples
-            work.records += v.records
-        }
-        work.shardsTouched.sort()
-
-        // Materialise the constituents from their final checkpoints (an unchanged one is kept).
-        var models = [Classifier?](), finals = [SISACheckpoint?](), finalKeys = [UInt64?]()
-        for s in 0..<S {
-            guard let k = keys[s].last ?? nil else { models.append(nil); finals.append(nil); finalKeys.append(nil); continue }
-            finalKeys.append(k)
-            if s < constituentKeys.count, constituentKeys[s] == k, let m = constituents[s] {
-                models.append(m)
-                finals.append(finalCheckpoints[s])
-                continue
-            }
-            guard let c = store.load(k, factory: factory) else { throw PrivLabError.message("sisa: checkpoint \(hex(k)) is missing") }
-            finals.append(c)
-            models.append(try factory.model(seed: seed, shard: s, restoring: c))
-        }
-        guard models.contains(where: { $0 != nil }) else { throw PrivLabError.invalidArgument("sisa: no records are left to train on") }
-        constituents = models
-        finalCheckpoints = finals
-        constituentKeys = finalKeys
-        stageKeysInUse = Set(keys.flatMap { $0.compactMap { $0 } })
-
-        if options.aggregation == .stack {
-            let t0 = Date()
-            try trainMetaLearner()
-            work.metaSeconds = Date().timeIntervalSince(t0)
-        } else {
-            metaLearner = nil
-        }
-        work.seconds = Date().timeIntervalSince(start)
-        return work
-    }
-
-    private var stageKeysInUse = Set<UInt64>()
-    /// The final-stage key each materialised constituent came from.
-    private var constituentKeys: [UInt64?] = []
-
-    private func collectGarbage() { store.collectGarbage(keep: stageKeysInUse) }
-
-    /// Stacking: a softmax regression on the constituents' probabilities for the held-out records
-    /// (never seen by any constituent). Deterministic and cheap, so it is retrained after every change.
-    private func trainMetaLearner() throws {
-        guard let d = data else { return }
-        guard holdoutIds.count >= 2 else {
-            throw PrivLabError.invalidArgument("sisa: stacking needs held-out records; raise stack_holdout (only \(holdoutIds.count) held out)")
-        }
-        let held = d.rows(holdoutIds.map { positions[$0]! })
-        let probs = try constituents.map { try $0?.predictProba(held.features, temperature: 1) }
-        let x = SISAAggregation.stackFeatures(probs, classes: d.classes, rows: held.size)
-        var o = TrainingOptions()
-        o.optimizer = .adam
-        o.learningRate = 0.01
-        o.epochs = 30
-        o.batchSize = 64
-        o.seed = mix64(options.seed ^ 0x57AC)
-        let meta = try NeuralNetwork.softmaxRegression(options: o)
-        var ds = try Dataset(features: x, labels: held.labels, classes: d.classes, ids: held.ids, name: "stacking")
-        ds.name = "stacking"
-        try meta.fit(ds)
-        metaLearner = meta
-    }
-}
-
-/// What one `fit` or unlearning request trained.
-public struct SISAWork: Sendable {
-    /// Shards that were (re)trained, ascending.
-    public var shardsTouched: [Int] = []
-    /// Slice stages trained.
-    public var stagesRetrained = 0
-    /// Record-epochs processed (the paper's cost unit).
-    public var samples = 0.0
-    /// Distinct records in the retrained shards.
-    public var records = 0
-    public var seconds = 0.0
-    /// Of `seconds`, the stacking meta-learner's training.
-    public var metaSeconds = 0.0
-}
-
-/// The answer to an unlearning request: what was retrained, what retraining from scratch would
-/// cost (the whole ensemble, or one monolithic model on all remaining data), and the paper's
-/// analytic expectation for a request of this size.
-public struct SISAUnlearningReport: Sendable {
-    public var removed: Int
-    public var work: SISAWork
-    public var fullEnsembleSamples: Double
-    /// Estimated at the request's own measured throughput (seconds per sample).
-    public var fullEnsembleSeconds: Double
-    public var monolithicSamples: Double
-    public var monolithicSeconds: Double
-    /// Expected samples for this many uniformly random records (`SISACostModel`).
-    public var expectedSamples: Double
 }

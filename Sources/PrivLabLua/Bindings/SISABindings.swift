@@ -171,22 +171,15 @@ extension Runtime {
             d["expected_samples"] = .number(r.expectedSamples)
             var full: [String: LuaValue] = ["samples": .number(r.fullEnsembleSamples), "seconds": .number(r.fullEnsembleSeconds), "estimated": true]
             var mono: [String: LuaValue] = ["samples": .number(r.monolithicSamples), "seconds": .number(r.monolithicSeconds), "estimated": true]
-            if compare, let data = e.data {
-                // Measure both baselines on the remaining data; the fresh ensemble also checks exactness.
-                let live = try data.without(ids: Array(e.removedIds))
-                let fresh = try e.cloneUntrained() as! SISAEnsemble
-                (fresh as SISAEnsemble).customAggregator = e.customAggregator
-                var t0 = Date()
-                try fresh.fit(live)
-                full["seconds"] = .number(Date().timeIntervalSince(t0))
-                full["estimated"] = false
-                d["exact"] = .bool(try fresh.fingerprint() == e.fingerprint())
-                let mono0 = try e.templateModel.cloneUntrained()
+            if compare {
+                // Both baselines measured on the remaining data; the fresh ensemble also checks exactness.
                 var observer = TrainingObserver()
                 observer.progress = rt.progressObserver(label: "monolithic retrain")
-                t0 = Date()
-                try mono0.fit(live, validation: nil, observer: observer)
-                mono["seconds"] = .number(Date().timeIntervalSince(t0))
+                let c = try e.compareWithRetraining(monolithicObserver: observer)
+                full["seconds"] = .number(c.fullEnsembleSeconds)
+                full["estimated"] = false
+                d["exact"] = .bool(c.exact)
+                mono["seconds"] = .number(c.monolithicSeconds)
                 mono["estimated"] = false
             }
             d["full_ensemble"] = .record(full)
