@@ -73,6 +73,7 @@ public final class Runtime {
         installPrivacy()
         installSISA()
         installAttacks()
+        installDefenses()
         installMechanisms()
         installPerturbation()
         installReport()

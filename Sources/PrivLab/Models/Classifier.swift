@@ -23,6 +23,13 @@ public protocol Classifier: AnyObject {
     /// A fresh, untrained copy whose random streams come from `seed` (shadow models must not share
     /// the target's initialisation). Models without random streams return `cloneUntrained()`.
     func reseededClone(seed: UInt64) throws -> Classifier
+    /// What the model releases for each row: a probability vector per row (at the inference
+    /// temperature by default). Every black-box attack queries this, so an output defence is a
+    /// wrapper that overrides it (`Defenses/OutputDefense.swift`).
+    func releasedProbabilities(_ x: Matrix) throws -> Matrix
+    /// Scores behind the released probabilities (softmax of them gives them back): the logits at
+    /// the release temperature by default; log-probabilities when only probabilities are released.
+    func releasedLogits(_ x: Matrix) throws -> Matrix
     /// Continues training from the current parameters for the model's epochs (fine-tuning, e.g.
     /// private fine-tuning after public pre-training), with other DP settings when `dp` is given:
     /// returns the model that holds the result (this one, or a copy with the new training options)
@@ -41,7 +48,7 @@ extension Classifier {
 
 
 extension Classifier {
-    /// The probability vectors the model releases (at its inference temperature).
+    /// The probability vectors at the model's inference temperature.
     public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try predictProba(x, temperature: releaseTemperature) }
 
     /// Logits divided by the release temperature: the scores behind `releasedProbabilities`.

@@ -1,0 +1,120 @@
+import Foundation
+
+/// What an output defence does to each released probability vector — the defences that change only
+/// what a model releases, not how it was trained (Shokri et al., "Membership Inference Attacks
+/// Against Machine Learning Models", S&P 2017, §VI: restrict to the top k classes, coarsen the
+/// precision; and label-only release, which Choquette-Choo et al. (ICML 2021) show label-only
+/// attacks still break).
+public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
+    /// Keep the k largest probabilities, zero the rest, and renormalise so the vector still sums to
+    /// one. (Shokri et al. release the top-k probabilities as they are; renormalising is our choice,
+    /// so that what is released stays a distribution — the ranking, all a top-k attacker can use
+    /// beyond the values, is the same either way.)
+    case topK(Int)
+    /// Round every probability to `decimals` decimal places (no renormalisation: rounding is what
+    /// is published).
+    case rounding(decimals: Int)
+    /// Release the predicted label only, as a one-hot vector.
+    case labelOnly
+
+    public var description: String {
+        switch self {
+        case .topK(let k): return "top-\(k)"
+        case .rounding(let d): return "rounded to \(d) decimal\(d == 1 ? "" : "s")"
+        case .labelOnly: return "label only"
+        }
+    }
+
+    func validate(classes: Int?) throws {
+        switch self {
+        case .topK(let k):
+            guard k >= 1 else { throw PrivLabError.invalidArgument("output defence: top_k must be at least 1, got \(k)") }
+            if let c = classes, k > c { throw PrivLabError.invalidArgument("output defence: top_k = \(k) but the model has \(c) classes") }
+        case .rounding(let d):
+            guard (0...8).contains(d) else { throw PrivLabError.invalidArgument("output defence: round must be in 0…8 decimals, got \(d)") }
+        case .labelOnly: break
+        }
+    }
+
+    /// The policy applied to one probability vector (in place). Ties at the k-th value keep the
+    /// lower class index, so the result is deterministic.
+    public func apply(_ p: inout [Float]) {
+        switch self {
+        case .topK(let k):
+            let keep = Set(p.indices.sorted { p[$0] != p[$1] ? p[$0] > p[$1] : $0 < $1 }.prefix(k))
+            var sum: Float = 0
+            for j in p.indices { if keep.contains(j) { sum += p[j] } else { p[j] = 0 } }
+            if sum > 0 { for j in p.indices { p[j] /= sum } }
+        case .rounding(let d):
+            let scale = pow(10, Float(d))
+            for j in p.indices { p[j] = (p[j] * scale).rounded() / scale }
+        case .labelOnly:
+            let top = p.indices.max { p[$0] != p[$1] ? p[$0] < p[$1] : $0 > $1 } ?? 0
+            for j in p.indices { p[j] = j == top ? 1 : 0 }
+        }
+    }
+}
+
+/// A model whose released outputs pass through an output defence. Training, prediction and
+/// everything else are the wrapped model's; what attacks (and users) receive from
+/// `releasedProbabilities` is defended. Wraps any classifier.
+public final class OutputDefense: Classifier {
+    public let model: Classifier
+    public let policy: OutputPolicy
+
+    public init(_ model: Classifier, policy: OutputPolicy) throws {
+        try policy.validate(classes: nil)
+        self.model = model
+        self.policy = policy
+    }
+
+    public var summary: String { "\(model.summary), released \(policy)" }
+    public var isFitted: Bool { model.isFitted }
+    public var parameterCount: Int { model.parameterCount }
+    public var history: [EpochRecord] { model.history }
+    public var releaseTemperature: Double { model.releaseTemperature }
+    public var privacy: PrivacyReport? { model.privacy }
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+        try model.fit(train, validation: validation, observer: observer)
+    }
+    public func logits(_ x: Matrix) throws -> Matrix { try model.logits(x) }
+    /// The defended vectors (what a user of the released model sees).
+    public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
+        try defended(try model.predictProba(x, temperature: temperature))
+    }
+    public func predict(_ x: Matrix) throws -> [Int] { try model.predict(x) }
+    public func accuracy(_ ds: Dataset) throws -> Double { try model.accuracy(ds) }
+    /// The loss of what is released (−log of the released probability of the true class, floored
+    /// at 1e-12): what a loss attack against the defended model measures.
+    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
+        let p = try releasedProbabilities(ds.features)
+        return ds.labels.enumerated().map { r, y in -log(max(Double(p[r, y]), 1e-12)) }
+    }
+    public func cloneUntrained() throws -> Classifier { try OutputDefense(try model.cloneUntrained(), policy: policy) }
+    public func reseededClone(seed: UInt64) throws -> Classifier { try OutputDefense(try model.reseededClone(seed: seed), policy: policy) }
+
+    /// What the wrapped model releases, defended (so defences compose).
+    public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try defended(try model.releasedProbabilities(x)) }
+
+    func defended(_ probabilities: Matrix) throws -> Matrix {
+        var p = probabilities
+        try policy.validate(classes: p.cols)
+        let k = p.cols
+        p.data.withUnsafeMutableBufferPointer { d in
+            for r in 0..<p.rows {
+                var row = Array(d[(r * k)..<((r + 1) * k)])
+                policy.apply(&row)
+                for j in 0..<k { d[r * k + j] = row[j] }
+            }
+        }
+        return p
+    }
+
+    /// Log-probabilities of the released vectors (floored at 1e-12): only probabilities leave.
+    public func releasedLogits(_ x: Matrix) throws -> Matrix {
+        var p = try releasedProbabilities(x)
+        p.data = p.data.map { Float(log(max(Double($0), 1e-12))) }
+        return p
+    }
+}
