@@ -11,7 +11,7 @@ final class NetworkGradientTests: XCTestCase {
         o.temperature = temperature
         o.labelSmoothing = smoothing
         o.seed = 11
-        let net = try NeuralNetwork(kind: "net", specs: specs, options: o)
+        let net = try NeuralNetwork(kind: .net, specs: specs, options: o)
         try net.build(inputShape: inputShape, classes: classes)
         net.layers[0].needsInputGradient = true
         var rng = RNG(seed: 5)

@@ -9,7 +9,7 @@ public indirect enum StoredModel: Codable {
     case kmeans(options: KMeans.Options, rows: Int, cols: Int, inertia: Double, iterations: Int)
 
     public struct NetworkState: Codable {
-        var kind: String
+        var kind: NetworkKind
         var specs: [LayerSpec]
         var options: TrainingOptions
         var inputShapeHint: [Int]?

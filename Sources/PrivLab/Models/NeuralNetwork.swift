@@ -1,5 +1,18 @@
 import Foundation
 
+/// How a network was asked for — its constructor — for printing and for model files (which store
+/// the raw value, as they stored the string before).
+public enum NetworkKind: String, Codable, Sendable, CaseIterable {
+    /// Softmax regression: one dense layer, zero-initialised (a convex model).
+    case softmax
+    /// A multi-layer perceptron.
+    case mlp
+    /// A small convolutional network.
+    case cnn
+    /// Any other stack of layers (built from layer specs directly).
+    case net
+}
+
 /// A feed-forward classifier: a stack of layers ending in an output dense layer whose width is the
 /// number of classes, trained on softmax cross-entropy. Softmax regression, the MLP and the CNN are
 /// all instances, differing only in their layer specs.
@@ -9,7 +22,7 @@ import Foundation
 /// therefore a pure function of (specs, options, data).
 public final class NeuralNetwork: Classifier {
     /// "softmax", "mlp", "cnn" or "net": how the model was asked for (for printing and saving).
-    public let kind: String
+    public let kind: NetworkKind
     public let specs: [LayerSpec]
     public let options: TrainingOptions
     /// Per-example input shape to assume (e.g. [1, 28, 28]); nil takes the data's image shape for
@@ -27,7 +40,7 @@ public final class NeuralNetwork: Classifier {
     /// The epoch whose parameters the model holds after early stopping restored the best one.
     public private(set) var bestEpoch: Int? = nil
 
-    public init(kind: String, specs: [LayerSpec], options: TrainingOptions, inputShape: [Int]? = nil) throws {
+    public init(kind: NetworkKind, specs: [LayerSpec], options: TrainingOptions, inputShape: [Int]? = nil) throws {
         try options.validate()
         guard case .dense(nil, _)? = specs.last else {
             throw PrivLabError.invalidArgument("a network must end with the output layer")
@@ -41,7 +54,7 @@ public final class NeuralNetwork: Classifier {
     /// Softmax (multinomial logistic) regression: one zero-initialised output layer (convex, so the
     /// seed only orders the mini-batches).
     public static func softmaxRegression(options: TrainingOptions) throws -> NeuralNetwork {
-        try NeuralNetwork(kind: "softmax", specs: [.dense(units: nil, zeroInit: true)], options: options)
+        try NeuralNetwork(kind: .softmax, specs: [.dense(units: nil, zeroInit: true)], options: options)
     }
 
     /// Multi-layer perceptron with the given hidden widths, activation and dropout after each hidden layer.
@@ -55,7 +68,7 @@ public final class NeuralNetwork: Classifier {
             if dropout > 0 { s.append(.dropout(rate: dropout)) }
         }
         s.append(.dense(units: nil, zeroInit: false))
-        return try NeuralNetwork(kind: "mlp", specs: s, options: options)
+        return try NeuralNetwork(kind: .mlp, specs: s, options: options)
     }
 
     /// A small CNN: for each entry of `channels`, conv(k×k, 'same' padding) → activation → pool(2);
@@ -80,7 +93,7 @@ public final class NeuralNetwork: Classifier {
             if dropout > 0 { s.append(.dropout(rate: dropout)) }
         }
         s.append(.dense(units: nil, zeroInit: false))
-        return try NeuralNetwork(kind: "cnn", specs: s, options: options, inputShape: inputShape)
+        return try NeuralNetwork(kind: .cnn, specs: s, options: options, inputShape: inputShape)
     }
 
     public var isFitted: Bool { !layers.isEmpty }
@@ -94,7 +107,7 @@ public final class NeuralNetwork: Classifier {
     public var summary: String {
         let o = options
         var parts = [String]()
-        if kind != "softmax" { parts.append(specs.map(\.summary).joined(separator: "→")) }
+        if kind != .softmax { parts.append(specs.map(\.summary).joined(separator: "→")) }
         parts.append(o.optimizer == .adam ? "adam lr=\(formatCompact(o.learningRate))" : "sgd lr=\(formatCompact(o.learningRate))")
         if o.momentum > 0 && o.optimizer == .sgd { parts.append("momentum=\(formatCompact(o.momentum))") }
         parts.append("epochs=\(o.epochs)")
@@ -110,7 +123,7 @@ public final class NeuralNetwork: Classifier {
                          + (d.physicalBatch.map { ", physical batch \($0)" } ?? "") + ")")
         }
         parts.append("seed=\(o.seed)")
-        let name = kind == "softmax" ? "softmax regression" : kind
+        let name = kind == .softmax ? "softmax regression" : kind.rawValue
         return "\(name) (\(parts.joined(separator: ", ")))"
     }
 
@@ -128,7 +141,7 @@ public final class NeuralNetwork: Classifier {
         }
         if isConvolutional {
             guard let s = ds.imageShape else {
-                throw PrivLabError.invalidArgument("\(kind): convolutions need image data (a dataset with an image shape) or input_shape = {channels, height, width}")
+                throw PrivLabError.invalidArgument("\(kind.rawValue): convolutions need image data (a dataset with an image shape) or input_shape = {channels, height, width}")
             }
             return s
         }
