@@ -57,13 +57,15 @@ struct NetworkTrainer {
         let opt = Optimizer(kind: o.optimizer, momentum: o.momentum, nesterov: o.nesterov,
                             beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon)
         let loss = SoftmaxCrossEntropy(temperature: o.temperature, labelSmoothing: o.labelSmoothing)
-        var orderRNG = RNG.stream(seed: streamSeed, index: 1)
         var ctx = ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2))
-        let n = train.size, bsz = min(o.batchSize, n)
-        // DP-SGD: sampling rate, steps and the noise multiplier (calibrated to a target ε if asked).
         let dp = o.dp
-        let q = Double(bsz) / Double(n)
-        let stepsPerEpoch = (n + bsz - 1) / bsz
+        var schedule = BatchSchedule(records: train.size, batchSize: o.batchSize, poisson: dp?.sampling == .poisson,
+                                     epochBudget: epochBudget, orderRNG: RNG.stream(seed: streamSeed, index: 1),
+                                     sampleRNG: RNG.stream(seed: streamSeed, index: 5))
+        let bsz = schedule.batchSize
+        // DP-SGD: sampling rate, steps and the noise multiplier (calibrated to a target ε if asked).
+        let q = schedule.sampleRate
+        let stepsPerEpoch = schedule.stepsPerEpoch
         // One accountant calibrates σ and reports ε, so the report meets the request.
         let accountant = try (dp?.accountant ?? .rdp).make()
         var sigma = dp?.noise ?? 0
@@ -72,17 +74,16 @@ struct NetworkTrainer {
             sigma = try accountant.noise(forEpsilon: target, phases: total, delta: d.delta)
         }
         var noiseRNG = RNG.stream(seed: streamSeed, index: 4)
-        var sampleRNG = RNG.stream(seed: streamSeed, index: 5)
         var dpSteps = 0
         var history = [EpochRecord]()
-        var best = Double.infinity, bestEpoch: Int? = nil, bestParams: [[Float]]? = nil, wait = 0
-        let l1 = Float(o.l1), l2 = Float(o.l2)
+        var stopping = EarlyStopping(patience: o.patience, minDelta: o.minDelta, restoreBest: o.restoreBest)
+        let penalty = WeightPenalty(l1: Float(o.l1), l2: Float(o.l2))
         // Plain SGD without momentum or penalties is fused into the backward pass.
-        let fusedSGD = dp == nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
+        let fusedSGD = dp == nil && o.optimizer == .sgd && o.momentum == 0 && penalty.isZero
         // So is DP-SGD's: the clipped sum goes straight into the weights (one GEMM per layer with
         // beta = 1) and the noise is added to the weights, scaled by −lr — no gradient buffers, no
         // separate update pass. Virtual batches accumulate into the gradients and stay unfused.
-        let fusedDP = dp != nil && o.optimizer == .sgd && o.momentum == 0 && l1 == 0 && l2 == 0
+        let fusedDP = dp != nil && o.optimizer == .sgd && o.momentum == 0 && penalty.isZero
         // The next batch's rows and the next step's noise are prepared by an idle-priority thread
         // while this step computes (see `IdleWorker`); with one BLAS thread (parallel SISA shards,
         // shadow models) everything stays on this thread. The bits are the same either way.
@@ -115,16 +116,7 @@ struct NetworkTrainer {
         }
         for epoch in 1...epochCount {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: epochCount)
-            let order = orderRNG.permutation(n)
-            var batches: [[Int]]
-            if let d = dp, d.sampling == .poisson {
-                batches = (0..<stepsPerEpoch).map { _ in PoissonSampler.batch(n: n, rate: q, rng: &sampleRNG) }
-            } else {
-                batches = stride(from: 0, to: n, by: bsz).map { Array(order[$0..<min($0 + bsz, n)]) }
-            }
-            // A fractional last epoch runs that fraction of its mini-batches (at least one).
-            let fraction = epochBudget - Double(epoch - 1)
-            if fraction < 1 { batches = Array(batches.prefix(max(1, Int((fraction * Double(batches.count)).rounded())))) }
+            let batches = schedule.batches(epoch: epoch)
             var lossSum = 0.0, correct = 0, seen = 0
             // Batches gathered ahead by the worker, two steps ahead (it only gets the moments
             // when a core would be idle, so it needs more than one step's worth of them).
@@ -218,18 +210,7 @@ struct NetworkTrainer {
                         continue
                     }
                 }
-                if l1 > 0 || l2 > 0 {
-                    for p in params where p.penalized {
-                        p.grad.data.withUnsafeMutableBufferPointer { gd in
-                            p.value.data.withUnsafeBufferPointer { w in
-                                for i in 0..<gd.count {
-                                    let wi = w[i]
-                                    gd[i] += l2 * wi + (wi > 0 ? l1 : (wi < 0 ? -l1 : 0))
-                                }
-                            }
-                        }
-                    }
-                }
+                penalty.addGradients(params)
                 opt.update(params, lr: lr)
                 try stepped()
             }
@@ -251,25 +232,14 @@ struct NetworkTrainer {
                 rec.validationAccuracy = try net.accuracy(v)
             }
             history.append(rec)
-            net.setHistory(history, bestEpoch: bestEpoch)
+            net.setHistory(history, bestEpoch: stopping.bestEpoch)
             observer.progress?(epoch, epochCount)
-            var stop = false
-            if let patience = o.patience, let vl = rec.validationLoss {
-                if vl < best - o.minDelta {
-                    best = vl
-                    bestEpoch = epoch
-                    wait = 0
-                    if o.restoreBest { bestParams = net.parameterValues() }
-                } else {
-                    wait += 1
-                    if wait >= patience { stop = true }
-                }
-            }
+            var stop = stopping.record(epoch: epoch, validationLoss: rec.validationLoss, parameters: { net.parameterValues() })
             if let cb = observer.onEpoch, try !cb(rec) { stop = true }
             if stop { break }
         }
-        if let bp = bestParams, bestEpoch != history.last?.epoch { try net.setParameterValues(bp) }
-        net.setHistory(history, bestEpoch: o.patience != nil ? bestEpoch : nil)
+        try stopping.restore(net, lastEpoch: history.last?.epoch)
+        net.setHistory(history, bestEpoch: o.patience != nil ? stopping.bestEpoch : nil)
         return history
     }
 }
