@@ -233,4 +233,41 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(bad.stdout.contains("zz.lua:2:") || bad.stdout.contains("zz.lua:1:"), bad.stdout)
         XCTAssertTrue(bad.stdout.contains("metric macro_f1"), "one faulty plugin does not hide the others")
     }
+
+    /// A run killed with SIGKILL in the middle of a chunk leaves a valid report with every chunk
+    /// that had finished, marked incomplete (the runner writes it, atomically, as each chunk ends).
+    /// Catches a runner that writes only at the end (no report at all) or a half-written file.
+    func testAKilledRunKeepsItsReport() throws {
+        let dir = temporaryDirectory()
+        try """
+            --[[md
+            # Killed
+            ]]
+            print("first chunk done")
+            --[[md
+            The second chunk never ends.
+            ]]
+            local x = 0
+            while true do x = x + 1 end
+            """.write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["run", "\(dir)/nb.lua", "-o", "\(dir)/nb.md"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var report = ""
+        for _ in 0..<200 where !report.contains("first chunk done") {
+            Thread.sleep(forTimeInterval: 0.05)
+            report = (try? String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)) ?? ""
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .uncaughtSignal)
+        report = try String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("first chunk done"), report)
+        XCTAssertTrue(report.contains("**incomplete**: chunk 1 finished; the run was still in chunk 2"), report)
+        XCTAssertFalse(report.contains("while true"), "the unfinished chunk is not in the report")
+        XCTAssertFalse(report.contains("completed"))
+    }
 }
