@@ -18,7 +18,15 @@ struct DiscretePLD {
     }
 
     /// The distribution of the sum of independent losses (the PLD of the composition).
-    func composed(with o: DiscretePLD, truncation: Double) -> DiscretePLD {
+    func composed(with o: DiscretePLD, truncation: Double) throws -> DiscretePLD {
+        // The support grows with every composition (its width like √T for T steps): refused before
+        // the convolution when it would no longer fit the grid budget, so work stays bounded.
+        let size = pmf.count + o.pmf.count - 1
+        guard size <= PLDAccountant.maximumGridPoints else {
+            throw PrivLabError.invalidArgument(
+                "the PLD accountant cannot compose this many steps with discretization \(formatCompact(h)): the privacy loss grid "
+                + "would need \(size) points (more than \(PLDAccountant.maximumGridPoints)); use accountant = \"rdp\" or a coarser discretization")
+        }
         var r = DiscretePLD(h: h, offset: offset + o.offset, pmf: FFT.convolve(pmf, o.pmf),
                             infinityMass: 1 - (1 - infinityMass) * (1 - o.infinityMass))
         r.truncate(truncation)
@@ -39,14 +47,14 @@ struct DiscretePLD {
     }
 
     /// `steps`-fold self-composition by repeated squaring.
-    func selfComposed(_ steps: Int, truncation: Double) -> DiscretePLD {
+    func selfComposed(_ steps: Int, truncation: Double) throws -> DiscretePLD {
         var result = DiscretePLD(h: h, offset: 0, pmf: [1], infinityMass: 0)
         var base = self
         var k = steps
         while k > 0 {
-            if k & 1 == 1 { result = result.composed(with: base, truncation: truncation) }
+            if k & 1 == 1 { result = try result.composed(with: base, truncation: truncation) }
             k >>= 1
-            if k > 0 { base = base.composed(with: base, truncation: truncation) }
+            if k > 0 { base = try base.composed(with: base, truncation: truncation) }
         }
         return result
     }
@@ -154,8 +162,8 @@ public struct PLDAccountant: PrivacyAccountant {
         try [true, false].map { remove in
             var total = DiscretePLD(h: discretization, offset: 0, pmf: [1], infinityMass: 0)
             for p in active {
-                total = total.composed(with: try stepPLD(q: p.sampleRate, sigma: p.noise, remove: remove)
-                                            .selfComposed(p.steps, truncation: truncation), truncation: truncation)
+                total = try total.composed(with: try stepPLD(q: p.sampleRate, sigma: p.noise, remove: remove)
+                                                .selfComposed(p.steps, truncation: truncation), truncation: truncation)
             }
             return total
         }
