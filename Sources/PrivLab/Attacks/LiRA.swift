@@ -49,14 +49,10 @@ public final class LiRA: MembershipAttack {
     /// Trains shadows on random halves of `pool` (each record in with probability 1/2, exactly half
     /// the pool per shadow).
     func trainShadows(_ pool: Dataset) throws -> [(Classifier, Set<Int>)] {
-        try ParallelWork.run(options.shadows, workers: options.workers) { i -> (Classifier, Set<Int>) in
-            var rng = RNG.stream(seed: options.seed, index: 300 + UInt64(i))
-            let pick = try rng.sample(pool.size, pool.size / 2).sorted()
-            let part = pool.rows(pick)
-            let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x11AA))
-            try m.fit(part)
-            return (m, Set(part.ids))
-        }
+        let shadowModels = ShadowModels(template: template, seed: options.seed, stream: 300, salt: 0x11AA, workers: options.workers)
+        return try shadowModels.train(options.shadows, draw: { rng in
+            (pool.rows(try rng.sample(pool.size, pool.size / 2).sorted()), ())
+        }) { m, part, _ in (m, Set(part.ids)) }
     }
 
     public func scores(_ ds: Dataset) throws -> [Double] {

@@ -56,14 +56,12 @@ public final class MetricAttack: MembershipAttack {
         guard size >= 2 else { throw PrivLabError.invalidArgument("metric attack: the attacker's data has too few records (\(data.size))") }
         let template = shadowModel ?? target
         // Shadows train in parallel; the signal is computed afterwards on this thread.
-        let outs = try ParallelWork.run(options.shadows, workers: options.workers) { i -> (Matrix, [Int], Matrix, [Int]) in
-            var rng = RNG.stream(seed: options.seed, index: 200 + UInt64(i))
+        let shadowModels = ShadowModels(template: template, seed: options.seed, stream: 200, salt: 0x5EED, workers: options.workers)
+        let outs = try shadowModels.train(options.shadows, draw: { rng in
             let pick = try rng.sample(data.size, 2 * size)
-            let inSet = data.rows(Array(pick[0..<size]).sorted()), outSet = data.rows(Array(pick[size...]).sorted())
-            let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x5EED))
-            try m.fit(inSet)
-            return (try m.releasedProbabilities(inSet.features), inSet.labels,
-                    try m.releasedProbabilities(outSet.features), outSet.labels)
+            return (data.rows(Array(pick[0..<size]).sorted()), data.rows(Array(pick[size...]).sorted()))
+        }) { m, inSet, outSet -> (Matrix, [Int], Matrix, [Int]) in
+            (try m.releasedProbabilities(inSet.features), inSet.labels, try m.releasedProbabilities(outSet.features), outSet.labels)
         }
         for (pi, li, po, lo) in outs {
             let si = try signalFunction(pi, li), so = try signalFunction(po, lo)

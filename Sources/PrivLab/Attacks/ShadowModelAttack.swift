@@ -61,12 +61,11 @@ public final class ShadowModelAttack: MembershipAttack {
         guard size >= 2 else { throw PrivLabError.invalidArgument("shadow attack: the shadow data has too few records (\(pool.size))") }
         let template = shadowModel ?? target
         struct ShadowOutput { var probs: Matrix; var labels: [Int]; var member: [Bool]; var trainAcc: Double; var testAcc: Double }
-        let outputs = try ParallelWork.run(options.shadows, workers: options.workers) { i -> ShadowOutput in
-            var rng = RNG.stream(seed: options.seed, index: 100 + UInt64(i))
+        let shadowModels = ShadowModels(template: template, seed: options.seed, stream: 100, salt: 0x9E37, workers: options.workers)
+        let outputs = try shadowModels.train(options.shadows, draw: { rng in
             let pick = try rng.sample(pool.size, 2 * size)
-            let inSet = pool.rows(Array(pick[0..<size]).sorted()), outSet = pool.rows(Array(pick[size...]).sorted())
-            let m = try reseededClone(template, seed: mix64(options.seed &+ UInt64(i) &* 0x9E37))
-            try m.fit(inSet)
+            return (pool.rows(Array(pick[0..<size]).sorted()), pool.rows(Array(pick[size...]).sorted()))
+        }) { m, inSet, outSet -> ShadowOutput in
             let pin = try m.releasedProbabilities(inSet.features), pout = try m.releasedProbabilities(outSet.features)
             var probs = Matrix(rows: 2 * size, cols: pin.cols)
             probs.data = pin.data + pout.data
