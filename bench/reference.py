@@ -38,12 +38,16 @@ def bench_torch(x, y, seed):
     torch.manual_seed(seed)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
-    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    return timed_epoch(torch, model, torch.optim.SGD(model.parameters(), lr=0.05), X, Y, 128)
+
+
+def timed_epoch(torch, model, opt, X, Y, batch):
+    """Seconds for one shuffled epoch of mini-batch training with cross-entropy."""
     loss_fn = torch.nn.CrossEntropyLoss()
     t0 = time.perf_counter()
     perm = torch.randperm(X.shape[0])
-    for i in range(0, X.shape[0], 128):
-        idx_ = perm[i:i + 128]
+    for i in range(0, X.shape[0], batch):
+        idx_ = perm[i:i + batch]
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(X[idx_]), Y[idx_])
         loss.backward()
@@ -67,17 +71,7 @@ def bench_torch_cnn(x, y, seed, limit=None):
     n = limit or x.shape[0]
     X, Y = torch.from_numpy(x[:n]).reshape(-1, 1, 28, 28), torch.from_numpy(y[:n])
     model = cnn_model(torch)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    t0 = time.perf_counter()
-    perm = torch.randperm(X.shape[0])
-    for i in range(0, X.shape[0], 64):
-        idx_ = perm[i:i + 64]
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(X[idx_]), Y[idx_])
-        loss.backward()
-        opt.step()
-    return time.perf_counter() - t0
+    return timed_epoch(torch, model, torch.optim.Adam(model.parameters(), lr=1e-3), X, Y, 64)
 
 
 def bench_sklearn(x, y, seed):

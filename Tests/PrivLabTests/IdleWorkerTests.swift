@@ -50,14 +50,12 @@ final class IdleWorkerTests: XCTestCase {
         o.dp = dp
         configs.append(o)
         for (i, opts) in configs.enumerated() {
-            var results = [[[Float]]]()
-            for threads in [1, 2] {
-                let saved = BLASThreads.count
-                BLASThreads.count = threads
-                defer { BLASThreads.count = saved }
-                let m = try NeuralNetwork.mlp(hidden: [96], options: opts)
-                try m.fit(ds)
-                results.append(m.parameterValues())
+            let results = try [1, 2].map { threads in
+                try withThreads(threads) { () -> [[Float]] in
+                    let m = try NeuralNetwork.mlp(hidden: [96], options: opts)
+                    try m.fit(ds)
+                    return m.parameterValues()
+                }
             }
             XCTAssertEqual(results[0], results[1], "configuration \(i)")
         }
