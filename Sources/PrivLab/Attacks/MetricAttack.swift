@@ -146,7 +146,8 @@ public final class GradientAttack: MembershipAttack {
     }
 
     public init(target: Classifier, signal: Signal) throws {
-        guard target is NeuralNetwork || (target as? Pipeline)?.model is NeuralNetwork, !(target is QueryBudgetedClassifier) else {
+        // Through the interface: a query-budgeted target is a black box, so it is refused too.
+        guard target.isWhiteBox else {
             throw PrivLabError.invalidArgument("gradient attack: the target must be a softmax regression, MLP, CNN or a pipeline of one")
         }
         self.target = target
@@ -157,10 +158,7 @@ public final class GradientAttack: MembershipAttack {
         queries += ds.size
         switch signal {
         case .loss: return try target.perRecordLoss(ds).map { -$0 }
-        case .gradnorm:
-            if let n = target as? NeuralNetwork { return try n.perRecordGradientNorms(ds).map { -$0 } }
-            let p = target as! Pipeline
-            return try (p.model as! NeuralNetwork).perRecordGradientNorms(try p.transform(ds)).map { -$0 }
+        case .gradnorm: return try target.perRecordGradientNorms(ds).map { -$0 }
         }
     }
 }

@@ -74,6 +74,10 @@ public final class OutputDefense: Classifier {
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
     public var privacy: PrivacyReport? { model.privacy }
+    /// A released model's parameters are the wrapped model's: white-box access sees through the
+    /// output defence (which is the point of comparing the two).
+    public var isWhiteBox: Bool { model.isWhiteBox }
+    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(ds) }
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         try model.fit(train, validation: validation, observer: observer)

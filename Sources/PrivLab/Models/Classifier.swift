@@ -30,6 +30,12 @@ public protocol Classifier: AnyObject {
     /// Scores behind the released probabilities (softmax of them gives them back): the logits at
     /// the release temperature by default; log-probabilities when only probabilities are released.
     func releasedLogits(_ x: Matrix) throws -> Matrix
+    /// Whether an attacker holding the released model sees parameters to differentiate (networks,
+    /// and pipelines or defended releases of one); a query-budgeted target is a black box.
+    var isWhiteBox: Bool { get }
+    /// White-box access: the norm of the loss gradient with respect to all parameters at each
+    /// record (the gradient signal of Nasr et al. 2019). Models that are not white-box throw.
+    func perRecordGradientNorms(_ ds: Dataset) throws -> [Double]
     /// Continues training from the current parameters for the model's epochs (fine-tuning, e.g.
     /// private fine-tuning after public pre-training), with other DP settings when `dp` is given:
     /// returns the model that holds the result (this one, or a copy with the new training options)
@@ -40,6 +46,10 @@ public protocol Classifier: AnyObject {
 // Defaults for models without DP training, random streams or warm starts.
 extension Classifier {
     public var privacy: PrivacyReport? { nil }
+    public var isWhiteBox: Bool { false }
+    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
+        throw PrivLabError.invalidArgument("this model gives no white-box access (per-record gradients)")
+    }
     public func reseededClone(seed: UInt64) throws -> Classifier { try cloneUntrained() }
     public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
         throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted softmax/MLP/CNN (or a pipeline of one)")

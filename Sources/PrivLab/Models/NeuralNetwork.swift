@@ -248,6 +248,8 @@ public final class NeuralNetwork: Classifier {
     /// ‖∇_θ loss(x, y)‖ per record at the current parameters (dropout off): the white-box signal of
     /// gradient-based membership inference (members sit where the loss surface is flat). Computed
     /// by the same per-example book-keeping DP-SGD clips with.
+    public var isWhiteBox: Bool { true }
+
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
         guard isFitted else { throw PrivLabError.invalidArgument("the model is not fitted yet: call fit first") }
         guard ds.featureCount == inputShape.reduce(1, *) else {

@@ -24,6 +24,8 @@ public final class Pipeline: Classifier {
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
     public var privacy: PrivacyReport? { model.privacy }
+    public var isWhiteBox: Bool { model.isWhiteBox }
+    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(try transform(ds)) }
 
     /// Fresh scalers and a reseeded model.
     public func reseededClone(seed: UInt64) throws -> Classifier {
