@@ -49,4 +49,20 @@ final class OutputDefenseTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("4 classes"))
         }
     }
+
+    /// White-box access goes through the interface: a defended release exposes the wrapped
+    /// network's gradients (an output defence does not hide parameters), a query-budgeted target is
+    /// a black box and is refused. Catches a downcast that misses wrappers, or lets a budgeted
+    /// target through.
+    func testTheGradientAttackSeesThroughOutputDefencesButNotBudgets() throws {
+        let ds = try Synthetic.blobs(n: 120, features: 5, classes: 3, std: 3, seed: 4)
+        let m = try NeuralNetwork.mlp(hidden: [8], options: TrainingOptions())
+        try m.fit(ds)
+        let defended = try OutputDefense(m, policy: .labelOnly)
+        XCTAssertEqual(try GradientAttack(target: defended, signal: .gradnorm).scores(ds),
+                       try GradientAttack(target: m, signal: .gradnorm).scores(ds))
+        XCTAssertThrowsError(try GradientAttack(target: try QueryBudgetedClassifier(m, budget: 10), signal: .gradnorm)) {
+            XCTAssertTrue("\($0)".contains("gradient attack: the target must be"))
+        }
+    }
 }
