@@ -139,7 +139,7 @@ final class FineTuningTests: XCTestCase {
         let before = net.parameterValues()
         let frozen = try net.withTrainingOptions { $0.learningRate = 1e-30 }
         let (same, _) = try frozen.fineTune(ds, dp: nil, observer: TrainingObserver())
-        for (a, b) in zip(same.parameterValuesOrEmpty.joined(), before.joined()) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+        for (a, b) in zip(try XCTUnwrap(same as? NeuralNetwork).parameterValues().joined(), before.joined()) { XCTAssertEqual(a, b, accuracy: 1e-12) }
 
         var dp = DPOptions()
         dp.clip = 1
@@ -157,8 +157,4 @@ final class FineTuningTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("fitted"))
         }
     }
-}
-
-extension Classifier {
-    var parameterValuesOrEmpty: [[Float]] { (self as? NeuralNetwork)?.parameterValues() ?? [] }
 }

@@ -102,8 +102,3 @@ func bestThreshold(inScores: [Double], outScores: [Double]) throws -> Double {
     return m.bestThreshold.isFinite ? m.bestThreshold : (inScores.max() ?? 0)
 }
 
-/// A fresh, untrained copy of `model` whose random streams come from `seed` (shadow models must not
-/// share the target's initialisation).
-public func reseededClone(_ model: Classifier, seed: UInt64) throws -> Classifier {
-    try model.reseededClone(seed: seed)
-}

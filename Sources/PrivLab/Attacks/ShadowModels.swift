@@ -20,7 +20,7 @@ struct ShadowModels {
         try ParallelWork.run(count, workers: workers) { i -> Result in
             var rng = RNG.stream(seed: seed, index: stream + UInt64(i))
             let (train, extra) = try draw(&rng)
-            let m = try reseededClone(template, seed: mix64(seed &+ UInt64(i) &* salt))
+            let m = try template.reseededClone(seed: mix64(seed &+ UInt64(i) &* salt))
             try m.fit(train)
             return try read(m, train, extra)
         }

@@ -8,10 +8,7 @@ public enum NoiseCalibration {
     /// smallest that does.
     public static func noise(forEpsilon target: Double, phases: [PrivacyPhase], delta: Double,
                              accountant: any PrivacyAccountant) throws -> Double {
-        guard target.isFinite, target > 0 else { throw PrivLabError.invalidArgument("epsilon must be a positive number, got \(formatCompact(target))") }
-        func eps(_ s: Double) throws -> Double {
-            try accountant.epsilon(phases.map { PrivacyPhase(sampleRate: $0.sampleRate, noise: s, steps: $0.steps) }, delta: delta)
-        }
+        let eps = try epsilonOfNoise(target: target, phases: phases, delta: delta, accountant: accountant)
         var hi = 1.0
         while try eps(hi) > target {
             hi *= 2
@@ -34,10 +31,8 @@ public enum NoiseCalibration {
     /// target or the bracket within 1e-7 of σ. The returned σ always meets the target.
     static func noise(forEpsilon target: Double, phases: [PrivacyPhase], delta: Double, accountant: any PrivacyAccountant,
                       upper: Double) throws -> Double {
-        guard target.isFinite, target > 0 else { throw PrivLabError.invalidArgument("epsilon must be a positive number, got \(formatCompact(target))") }
-        func f(_ s: Double) throws -> Double {
-            try accountant.epsilon(phases.map { PrivacyPhase(sampleRate: $0.sampleRate, noise: s, steps: $0.steps) }, delta: delta) - target
-        }
+        let eps = try epsilonOfNoise(target: target, phases: phases, delta: delta, accountant: accountant)
+        func f(_ s: Double) throws -> Double { try eps(s) - target }
         var hi = upper.isFinite && upper > 0 ? upper : 1, fhi = try f(hi)
         while fhi > 0 {
             hi *= 2
@@ -69,5 +64,12 @@ public enum NoiseCalibration {
             }
         }
         return hi
+    }
+
+    /// ε of the phases with noise σ, as a function of σ (after checking the target).
+    private static func epsilonOfNoise(target: Double, phases: [PrivacyPhase], delta: Double,
+                                       accountant: any PrivacyAccountant) throws -> (Double) throws -> Double {
+        guard target.isFinite, target > 0 else { throw PrivLabError.invalidArgument("epsilon must be a positive number, got \(formatCompact(target))") }
+        return { s in try accountant.epsilon(phases.map { PrivacyPhase(sampleRate: $0.sampleRate, noise: s, steps: $0.steps) }, delta: delta) }
     }
 }

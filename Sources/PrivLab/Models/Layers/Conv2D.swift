@@ -349,9 +349,8 @@ public final class Conv2D: Layer {
 
     /// target ← beta·target + alpha·Σᵢ scaleᵢ·∇ᵢ from the kept per-example gradients: one
     /// matrix-vector product (a single call, so the sum's order never depends on threads).
-    private func weightedSumOfPerExample(rowScale: [Float]?, alpha: Float, beta: Float, weight w: inout Matrix, bias bt: inout Matrix) {
+    private func weightedSumOfPerExample(rowScale scale: [Float], alpha: Float, beta: Float, weight w: inout Matrix, bias bt: inout Matrix) {
         let b = batch, f = filters, ck = patchSize, width = perExampleWidth
-        let scale = rowScale ?? [Float](repeating: 1, count: b)
         precondition(scale.count == b, "one scale per example")
         var sum = [Float](repeating: 0, count: width)
         BLASThreads.pinOpenBLAS()
@@ -369,15 +368,15 @@ public final class Conv2D: Layer {
     // Without clipping (no scale) the sum is the plain gradient, computed as the non-private
     // backward pass computes it, so that DP-SGD with C = ∞ and σ = 0 is plain SGD bit for bit.
     public func accumulateParameterGradients(rowScale: [Float]?) throws {
-        if perExampleBatch == batch, rowScale != nil {
-            return weightedSumOfPerExample(rowScale: rowScale, alpha: 1, beta: 0, weight: &weight.grad, bias: &bias.grad)
+        if perExampleBatch == batch, let scale = rowScale {
+            return weightedSumOfPerExample(rowScale: scale, alpha: 1, beta: 0, weight: &weight.grad, bias: &bias.grad)
         }
         parameterGradients(keptGradient, rowScale: rowScale)
     }
 
     public func applyClippedSGD(rowScale: [Float]?, learningRate lr: Float) throws {
-        if perExampleBatch == batch, rowScale != nil {
-            return weightedSumOfPerExample(rowScale: rowScale, alpha: -lr, beta: 1, weight: &weight.value, bias: &bias.value)
+        if perExampleBatch == batch, let scale = rowScale {
+            return weightedSumOfPerExample(rowScale: scale, alpha: -lr, beta: 1, weight: &weight.value, bias: &bias.value)
         }
         weightProduct(keptGradient, rowScale: rowScale, alpha: -lr, beta: 1, into: &weight.value, biasTarget: &bias.value)
     }

@@ -47,7 +47,8 @@ public final class Pool2D: Layer {
         if record { argmax = [Int32](repeating: 0, count: b * outSize) }
         if ctx.training {
             batch = b
-            if isMax2x2 { winners = [UInt8](repeating: 0, count: b * outSize) }
+            // Every entry is written by the kernel below.
+            if isMax2x2 { winners = [UInt8](unsafeUninitializedCapacity: b * outSize) { _, n in n = b * outSize } }
         }
         let keepWinners = ctx.training && isMax2x2
         x.data.withUnsafeBufferPointer { src in
