@@ -37,4 +37,54 @@ final class DefenseBindingTests: XCTestCase {
         assertLuaError(rt, "pl.defense.output{model = 3, label_only = true}", ["defense.output: option 'model' must be a Model"])
         assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, topk = 2}", ["unknown option 'topk'"])
     }
+
+    /// The training-time defences from Lua: each builds a Model that fits, predicts, is attacked
+    /// like any other and reports what it did; their options are checked by name.
+    func testTrainingTimeDefencesFromLua() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            local d = pl.data.blobs{n = 600, features = 10, classes = 3, std = 8, seed = 2}
+            local private, rest = d:split{test = 0.5, seed = 1}
+            local public, test = rest:split{test = 0.5, seed = 2}
+            local net = pl.mlp{hidden = {32}, epochs = 30, lr = 0.05, seed = 1}
+            local pate = pl.defense.pate{teacher = net, public = public, teachers = 5, aggregator = "gnmax", sigma = 1, queries = 100, seed = 3}
+            pate:fit(private)
+            local pr = pate:defense_report()
+            local dmp = pl.defense.dmp{teacher = net, reference = public, temperature = 2, keep = 0.5}
+            dmp:fit(private)
+            local selena = pl.defense.selena{model = net, models = 4, excluded = 2}
+            selena:fit(private)
+            local pase = pl.defense.pase{model = net, models = 3}
+            pase:fit(private)
+            local auc = pl.attack.metric{target = pase}:evaluate{members = private, nonmembers = test}.auc
+            return pr.defense, pr.teachers, pr.answered, pr.epsilon > pr.epsilon_data_dependent, pr.epsilon_data_dependent > 0,
+                   dmp:defense_report().kept, selena:defense_report().excluded, pase:defense_report().answering,
+                   pase:accuracy(test) > 0.5, auc > 0.3 and auc < 0.7, net:defense_report() == nil
+            """)
+        XCTAssertEqual(r[0].scalar, "pate")
+        XCTAssertEqual(r[1].scalar, AnyHashable(Int64(5)))
+        XCTAssertEqual(r[2].scalar, AnyHashable(Int64(100)), "GNMax answers every query")
+        XCTAssertEqual(r[3].scalar, true, "the data-dependent bound is the smaller")
+        XCTAssertEqual(r[4].scalar, true)
+        XCTAssertEqual(r[5].scalar, AnyHashable(Int64(75)), "half of 150 reference records")
+        XCTAssertEqual(r[6].scalar, AnyHashable(Int64(2)))
+        XCTAssertEqual(r[7].scalar, AnyHashable(Int64(2)))
+        XCTAssertEqual(r[8].scalar, true)
+        XCTAssertEqual(r[9].scalar, true)
+        XCTAssertEqual(r[10].scalar, true)
+
+        let setup = "local d = pl.data.blobs{n = 100, features = 4, classes = 2, seed = 1}; local a, b = d:split{test = 0.5, seed = 1}; "
+        assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{epochs = 2}, reference = a}:fit(a)",
+                       ["dmp: option 'reference' shares 50 records with the private set"])
+        assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{}, reference = 3}", ["defense.dmp: option 'reference' must be a Dataset"])
+        assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{}, reference = b, temprature = 2}", ["unknown option 'temprature'"])
+        assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, aggregator = \"gnmax\", threshold = 3}",
+                       ["defense.pate: option 'threshold' does not apply to aggregator = \"gnmax\""])
+        assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, epsilon = 0.5}",
+                       ["defense.pate", "more than epsilon = 0.5", "at most"])
+        assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, queries = 51}", ["defense.pate: option 'queries' must be at most 50"])
+        assertLuaError(rt, setup + "pl.defense.selena{model = pl.mlp{}, models = 4, excluded = 4}", ["defense.selena: option 'excluded' must be at most 3"])
+        assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{epochs = 2}, student = pl.defense.pase{model = pl.mlp{}}, reference = b}:fit(a)",
+                       ["cannot be trained on soft labels"])
+    }
 }

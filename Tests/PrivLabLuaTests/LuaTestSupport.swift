@@ -63,3 +63,17 @@ extension LuaValue {
     var asInt: Int64? { if case .int(let i) = self { return i }; return nil }
     var asBool: Bool? { if case .bool(let b) = self { return b }; return nil }
 }
+
+extension LuaValue {
+    /// Scalars as comparable values for assertions (nil for tables, functions and objects).
+    var scalar: AnyHashable? {
+        switch self {
+        case .nil: return "nil"
+        case .bool(let b): return b
+        case .int(let i): return i
+        case .number(let x): return x
+        case .string(let s): return s
+        default: return nil
+        }
+    }
+}

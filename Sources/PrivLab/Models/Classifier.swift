@@ -8,6 +8,11 @@ public protocol Classifier: AnyObject {
     var history: [EpochRecord] { get }
     @discardableResult
     func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord]
+    /// Trains with training-loop hooks — soft targets, an extra loss term on the logits, per-step
+    /// callbacks (`TrainingHooks`): the extension point distillation (DMP, SELENA) and adversarial
+    /// regularisation plug into. Models without such a loop throw when any hook is set.
+    @discardableResult
+    func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord]
     func logits(_ x: Matrix) throws -> Matrix
     func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix
     func predict(_ x: Matrix) throws -> [Int]
@@ -41,12 +46,23 @@ public protocol Classifier: AnyObject {
     /// returns the model that holds the result (this one, or a copy with the new training options)
     /// and the run's history; DP accounting covers only this run. Models that cannot throw.
     func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord])
+    /// What a defence did and spent (teachers, queries answered, privacy bounds, …), for models
+    /// that are a membership-inference defence; nil otherwise.
+    var defenseReport: DefenseReport? { get }
 }
 
 // Defaults for models without DP training, random streams or warm starts.
 extension Classifier {
     public var privacy: PrivacyReport? { nil }
+    public var defenseReport: DefenseReport? { nil }
     public var isWhiteBox: Bool { false }
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
+        guard hooks.isEmpty else {
+            throw PrivLabError.invalidArgument("\(summary) cannot be trained on soft labels or extra loss terms (a softmax, MLP or CNN can, or a pipeline ending in one)")
+        }
+        return try fit(train, validation: validation, observer: observer)
+    }
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
         throw PrivLabError.invalidArgument("this model gives no white-box access (per-record gradients)")
     }

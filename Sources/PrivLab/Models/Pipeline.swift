@@ -53,6 +53,13 @@ public final class Pipeline: Classifier {
 
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+        try fit(train, validation: validation, hooks: TrainingHooks(), observer: observer)
+    }
+
+    /// Fits the scalers, then the model with the hooks (record ids, which the hooks key on, pass
+    /// through the scalers unchanged).
+    @discardableResult
+    public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
         var x = train.features
         var fitted = [Scaler]()
         for var s in scalers {
@@ -63,7 +70,7 @@ public final class Pipeline: Classifier {
         scalers = fitted
         var t = train
         t.features = x
-        return try model.fit(t, validation: try validation.map(transform), observer: observer)
+        return try model.fit(t, validation: try validation.map(transform), hooks: hooks, observer: observer)
     }
 
     public func logits(_ x: Matrix) throws -> Matrix { try model.logits(transform(x)) }

@@ -1,0 +1,107 @@
+import Foundation
+
+/// DMP's settings.
+public struct DMPOptions: Sendable {
+    /// The softmax temperature at which the unprotected model labels the reference set: higher
+    /// flattens the soft labels, so they carry less of what the teacher memorised.
+    public var temperature = 1.0
+    /// The fraction of the reference set kept for distillation: the records whose soft labels have
+    /// the lowest entropy (the paper's selection, §4.2), 1 keeps all.
+    public var keep = 1.0
+    public var seed: UInt64 = 1
+    public init() {}
+}
+
+/// Distillation for Membership Privacy (Shejwalkar & Houmansadr, "Membership Privacy for Machine
+/// Learning Models Through Knowledge Transfer", AAAI 2021 — the seed's "Reconciling Utility and
+/// Membership Privacy via Knowledge Distillation"): an unprotected teacher is trained on the
+/// private set; it labels a disjoint, unlabelled reference set with its softened outputs; the
+/// released model is trained on the reference set only, on those soft labels (the KL divergence of
+/// its softmax to the teacher's, which is the cross-entropy `TrainingHooks.softTargets` minimises
+/// up to a constant). The released model never sees a private record, and what it learns about
+/// them passes through soft labels on other records.
+///
+/// Choices: the student trains at its own training temperature (1 by default, as the authors'
+/// notebooks do, `t_softmax = 1`); the low-entropy selection ranks by the entropy of the soft
+/// label at `temperature`.
+public final class DMP: StudentRelease {
+    public let options: DMPOptions
+    public let teacherTemplate: Classifier
+    /// Unlabelled reference records (their labels are never used).
+    public let reference: Dataset
+    public private(set) var teacher: Classifier?
+    public private(set) var kept = 0
+
+    public init(teacher: Classifier, student: Classifier, reference: Dataset, options: DMPOptions) throws {
+        guard options.temperature.isFinite, options.temperature > 0 else {
+            throw PrivLabError.invalidArgument("dmp: temperature must be positive, got \(formatCompact(options.temperature))")
+        }
+        guard options.keep > 0, options.keep <= 1 else {
+            throw PrivLabError.invalidArgument("dmp: keep must be in (0, 1], got \(formatCompact(options.keep))")
+        }
+        guard reference.size > 0 else { throw PrivLabError.invalidArgument("dmp: the reference set is empty") }
+        try reference.checkFinite()
+        self.options = options
+        self.teacherTemplate = teacher
+        self.reference = reference
+        super.init(student: student)
+    }
+
+    public override var summary: String {
+        "DMP (T = \(formatCompact(options.temperature)), \(reference.size) reference records) releasing \(studentTemplate.summary)"
+    }
+
+    @discardableResult
+    public override func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+        guard train.featureCount == reference.featureCount else {
+            throw PrivLabError.shape("dmp: the reference set has \(reference.featureCount) features, the private set \(train.featureCount)")
+        }
+        try train.checkFinite()
+        try RowLookup(train.features).requireDisjoint(reference.features) { n, o, p in
+            "dmp: option 'reference' shares \(n) record\(n == 1 ? "" : "s") with the private set (reference row \(o) = private row \(p)); DMP needs reference records the teacher was not trained on"
+        }
+        let t = try teacherTemplate.reseededClone(seed: mix64(options.seed))
+        try t.fit(train)
+        teacher = t
+        let soft = try t.predictProba(reference.features, temperature: options.temperature)
+        let k = soft.cols
+        // Keep the lowest-entropy soft labels (ties by row order).
+        var rows = Array(0..<reference.size)
+        if options.keep < 1 {
+            let entropy: [Double] = (0..<soft.rows).map { r in
+                (0..<k).reduce(0.0) { acc, j in let p = Double(soft[r, j]); return p > 0 ? acc - p * log(p) : acc }
+            }
+            let n = max(1, Int((options.keep * Double(reference.size)).rounded()))
+            rows = rows.sorted { entropy[$0] != entropy[$1] ? entropy[$0] < entropy[$1] : $0 < $1 }.prefix(n).sorted()
+        }
+        kept = rows.count
+        var transfer = reference.rows(rows)
+        // Labels for the student's own accuracy report: the teacher's hard labels (the reference
+        // set's true labels are not the defence's to use).
+        transfer.labels = rows.map { r in (0..<k).max { soft[r, $0] < soft[r, $1] || (soft[r, $0] == soft[r, $1] && $0 > $1) }! }
+        transfer.classes = max(train.classes, k)
+        var targets = [Int: [Float]]()
+        for (i, r) in rows.enumerated() { targets[transfer.ids[i]] = soft.row(r) }
+        let s = try studentTemplate.reseededClone(seed: mix64(options.seed ^ 0x444D_5021))
+        let history = try s.fit(transfer, validation: validation, hooks: TrainingHooks(softTargets: targets), observer: observer)
+        student = s
+        return history
+    }
+
+    public override func cloneUntrained() throws -> Classifier {
+        try DMP(teacher: teacherTemplate, student: studentTemplate, reference: reference, options: options)
+    }
+    public override func reseededClone(seed: UInt64) throws -> Classifier {
+        var o = options
+        o.seed = seed
+        return try DMP(teacher: teacherTemplate, student: studentTemplate, reference: reference, options: o)
+    }
+
+    public override var defenseReport: DefenseReport? {
+        guard let t = teacher else { return nil }
+        var e: [(String, DefenseReport.Value)] = [("temperature", .number(options.temperature)), ("reference", .integer(reference.size)),
+                                                   ("kept", .integer(kept))]
+        if let acc = try? t.accuracy(reference) { e.append(("teacher_reference_accuracy", .number(acc))) }
+        return DefenseReport(defense: "dmp", e)
+    }
+}

@@ -1,0 +1,39 @@
+import PrivLab
+
+extension LuaOptions {
+    /// Option `key` as a Model (nil when absent and not required); `what` says what it is for.
+    func model(_ key: String, required: Bool = true, what: String = "") throws -> ModelObject? {
+        let v = raw(key)
+        if case .nil = v, !required { return nil }
+        guard case .object(let b) = v, let mo = b.value as? ModelObject else {
+            throw LuaError("\(fn): option '\(key)' must be a Model\(what.isEmpty ? "" : " (\(what))"), got \(v.typeName)")
+        }
+        return mo
+    }
+
+    /// Option `key` as a Dataset (nil when absent and not required).
+    func dataset(_ key: String, required: Bool = true, what: String = "") throws -> Dataset? {
+        let v = raw(key)
+        if case .nil = v, !required { return nil }
+        guard case .object(let b) = v, let d = b.value as? DatasetObject else {
+            throw LuaError("\(fn): option '\(key)' must be a Dataset\(what.isEmpty ? "" : " (\(what))"), got \(v.typeName)")
+        }
+        return d.ds
+    }
+}
+
+extension DefenseReport {
+    /// The report as a Lua table: {defense = name, key = value, …}.
+    var lua: LuaValue {
+        var d: [String: LuaValue] = ["defense": .string(defense)]
+        for e in entries {
+            switch e.value {
+            case .number(let x): d[e.key] = .number(x)
+            case .integer(let i): d[e.key] = .int(Int64(i))
+            case .text(let s): d[e.key] = .string(s)
+            case .flag(let b): d[e.key] = .bool(b)
+            }
+        }
+        return .record(d)
+    }
+}

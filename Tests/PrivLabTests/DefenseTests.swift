@@ -1,0 +1,202 @@
+import Foundation
+import XCTest
+import PrivLab
+
+/// Each training-time defence against the attack it claims to stop, on a target known to leak:
+/// 200 members of a noisy 4-class problem, an MLP trained to memorise them (the loss attack's AUC
+/// is above 0.7 undefended, see MembershipInferenceTests). A defence must bring the AUC near 0.5
+/// (200 + 200 records: one null standard deviation is ≈ 0.029) while keeping accuracy, and its
+/// mechanics are checked exactly (who answers which query, what the analysis charged).
+final class DefenseTests: XCTestCase {
+    struct Population { var members: Dataset; var reference: Dataset; var nonMembers: Dataset }
+
+    func population() throws -> Population {
+        let all = try Synthetic.blobs(n: 1000, features: 30, classes: 4, std: 5, box: 3, seed: 21)
+        let (rest, a) = try all.split(.count(200), stratified: false, seed: 2)
+        let (c, b) = try rest.split(.count(200), stratified: false, seed: 3)
+        return Population(members: a, reference: c, nonMembers: b)
+    }
+
+    func model(epochs: Int = 150, seed: UInt64 = 1) throws -> NeuralNetwork {
+        var o = TrainingOptions()
+        o.optimizer = .adam
+        o.learningRate = 3e-3
+        o.epochs = epochs
+        o.batchSize = 32
+        o.seed = seed
+        return try NeuralNetwork.mlp(hidden: [64], options: o)
+    }
+
+    func lossAUC(_ target: Classifier, _ p: Population) throws -> Double {
+        try MetricAttack(target: target, options: MetricAttack.Options()).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
+    }
+
+    /// The undefended baseline every defence is compared with.
+    func baseline(_ p: Population) throws -> (auc: Double, accuracy: Double) {
+        let m = try model()
+        try m.fit(p.members)
+        return (try lossAUC(m, p), try m.accuracy(p.nonMembers))
+    }
+
+    /// DMP leaves the released model only what the teacher's soft labels on other records carry:
+    /// here the AUC falls from ≈ 0.75 to ≈ 0.58 at the same accuracy (not to 0.5 — on this noisy
+    /// low-dimensional problem reference records near a member inherit its label; measured, not
+    /// assumed). A control pins where the rest comes from: with a teacher trained on other records
+    /// the same pipeline's AUC is 0.5 within four null standard deviations.
+    func testDMPStopsTheLossAttackAtLittleCostInAccuracy() throws {
+        let p = try population()
+        let base = try baseline(p)
+        XCTAssertGreaterThan(base.auc, 0.7, "the undefended target leaks")
+        var o = DMPOptions()
+        o.temperature = 2
+        o.keep = 0.5
+        let dmp = try DMP(teacher: try model(), student: try model(epochs: 40), reference: p.reference, options: o)
+        try dmp.fit(p.members)
+        let auc = try lossAUC(dmp, p)
+        let acc = try dmp.accuracy(p.nonMembers)
+        XCTAssertLessThan(auc, 0.6)
+        XCTAssertLessThan(auc, base.auc - 0.12)
+        XCTAssertGreaterThan(acc, base.accuracy - 0.05)
+        XCTAssertEqual(dmp.defenseReport?["kept"], .integer(300), "the lower-entropy half of 600 reference records")
+        XCTAssertTrue(dmp.isWhiteBox, "the distilled model is released")
+
+        let (reference, others) = try p.reference.split(.count(300), stratified: false, seed: 9)
+        let control = try DMP(teacher: try model(), student: try model(epochs: 40), reference: reference, options: o)
+        try control.fit(others)
+        XCTAssertEqual(try lossAUC(control, p), 0.5, accuracy: 4 * (401.0 / (12 * 200 * 200)).squareRoot())
+    }
+
+    /// Bad input: a reference set holding private records, a student that cannot learn soft labels,
+    /// options out of range — each an error naming what is wrong.
+    func testDMPRejectsWhatItCannotDefend() throws {
+        let p = try population()
+        // The reference set plus one private record (private row 6).
+        let leaky = try Dataset(features: try Matrix(rows: 601, cols: 30, data: p.reference.features.data + p.members.features.row(5)),
+                                labels: p.reference.labels + [0], classes: 4)
+        let dmp = try DMP(teacher: try model(epochs: 5), student: try model(epochs: 5), reference: leaky, options: DMPOptions())
+        XCTAssertThrowsError(try dmp.fit(p.members)) { e in
+            XCTAssertTrue("\(e)".contains("reference") && "\(e)".contains("private row 6"), "\(e)")
+        }
+        let noSoft = try DMP(teacher: try model(epochs: 5), student: try PASE(model: try model(epochs: 5), options: PASEOptions()),
+                             reference: p.reference, options: DMPOptions())
+        XCTAssertThrowsError(try noSoft.fit(p.members)) { e in XCTAssertTrue("\(e)".contains("soft labels"), "\(e)") }
+        var bad = DMPOptions()
+        bad.keep = 0
+        XCTAssertThrowsError(try DMP(teacher: try model(), student: try model(), reference: p.reference, options: bad))
+        bad = DMPOptions()
+        bad.temperature = -1
+        XCTAssertThrowsError(try DMP(teacher: try model(), student: try model(), reference: p.reference, options: bad))
+    }
+
+    /// PATE: the run's privacy is exactly `PATEAnalysis` of the votes it recorded; the votes are the
+    /// teachers' real predictions; the student (which never saw a private record) does not leak them
+    /// to the loss attack; a budget the queries cannot pay for is refused before any training.
+    func testPATELabelsPubliclyAndAccountsForItsQueries() throws {
+        let p = try population()
+        var o = PATEOptions()
+        o.teachers = 5
+        o.aggregator = .confident(threshold: 3, thresholdSigma: 1, sigma: 0.5)
+        o.queries = 400
+        let pate = try PATE(teacher: try model(epochs: 60), student: try model(epochs: 40), publicData: p.reference, options: o)
+        try pate.fit(p.members)
+        XCTAssertEqual(pate.teachers.count, 5)
+        XCTAssertEqual(pate.queries.count, 400)
+        // Votes are the teachers' predictions.
+        let asked = p.reference.rows(Array(0..<400))
+        var votes = [[Double]](repeating: [0, 0, 0, 0], count: 400)
+        for t in pate.teachers { for (r, c) in try t.predict(asked.features).enumerated() { votes[r][c] += 1 } }
+        XCTAssertEqual(pate.queries.map(\.votes), votes)
+        // Unanswered queries are the ones without a label, and the analysis is the run's.
+        XCTAssertEqual(pate.queries.map(\.answered), pate.labels.map { $0 != nil })
+        let expected = try PATEAnalysis.privacy(pate.queries, aggregator: o.aggregator, delta: o.delta)
+        XCTAssertEqual(pate.analysis, expected)
+        let answered = pate.queries.filter(\.answered).count
+        XCTAssertGreaterThan(answered, 50)
+        XCTAssertLessThan(answered, 400, "the threshold turns some queries away")
+        guard case .number(let labelAccuracy)? = pate.defenseReport?["label_accuracy"] else { return XCTFail("no label accuracy") }
+        XCTAssertGreaterThan(labelAccuracy, 0.5, "confident answers are mostly right (chance: 0.25)")
+        XCTAssertEqual(try lossAUC(pate, p), 0.5, accuracy: 4 * (401.0 / (12 * 200 * 200)).squareRoot())
+        XCTAssertGreaterThan(try pate.accuracy(p.nonMembers), 0.4)
+
+        // A budget 400 queries cannot pay for: refused up front, naming how many fit.
+        o.epsilonBudget = 1
+        XCTAssertThrowsError(try PATE(teacher: try model(), student: try model(), publicData: p.reference, options: o)) { e in
+            XCTAssertTrue("\(e)".contains("at most") && "\(e)".contains("epsilon = 1"), "\(e)")
+        }
+        // Public records that are private ones.
+        o.epsilonBudget = nil
+        o.queries = nil
+        let overlapping = try PATE(teacher: try model(epochs: 5), student: try model(epochs: 5), publicData: p.members, options: o)
+        XCTAssertThrowsError(try overlapping.fit(p.members)) { e in XCTAssertTrue("\(e)".contains("public set shares 200 records"), "\(e)") }
+    }
+
+    /// SELENA: each record is left out of exactly L sub-models and the others train on it; the soft
+    /// label of a member is the mean of its L left-out models (recomputed here); Split-AI answers a
+    /// member from models that never saw it; the distilled model resists the loss attack; and the
+    /// result is the same with one worker or two.
+    func testSELENASplitAIAndSelfDistillation() throws {
+        let p = try population()
+        let base = try baseline(p)
+        var o = SELENAOptions()
+        o.models = 6
+        o.excluded = 3
+        let selena = try SELENA(model: try model(), options: o)
+        try selena.fit(p.members)
+        XCTAssertTrue(selena.leftOut.allSatisfy { $0.count == 3 && Set($0).count == 3 && $0.allSatisfy { (0..<6).contains($0) } })
+        // Split-AI on members: the mean of the left-out models, by hand.
+        let split = try selena.splitAI(p.members.features)
+        let each = try selena.members.map { try $0.releasedProbabilities(p.members.features) }
+        for r in [0, 17, 199] {
+            for j in 0..<4 {
+                let mean = selena.leftOut[r].reduce(Float(0)) { $0 + each[$1][r, j] / 3 }
+                XCTAssertEqual(split[r, j], mean, accuracy: 1e-6)
+            }
+        }
+        // Split-AI answers members like non-members: the loss attack on it is near chance.
+        let splitLoss = { (d: Dataset) throws -> [Double] in
+            let q = try selena.splitAI(d.features)
+            return d.labels.enumerated().map { -log(max(Double(q[$0, $1]), 1e-12)) }
+        }
+        let splitAUC = try MembershipMetrics(memberScores: try splitLoss(p.members).map { -$0 }, nonMemberScores: try splitLoss(p.nonMembers).map { -$0 }).auc
+        XCTAssertLessThan(splitAUC, 0.6)
+        let auc = try lossAUC(selena, p)
+        XCTAssertLessThan(auc, 0.62)
+        XCTAssertLessThan(auc, base.auc - 0.1)
+        XCTAssertGreaterThan(try selena.accuracy(p.nonMembers), base.accuracy - 0.08)
+
+        o.workers = 1
+        let serial = try SELENA(model: try model(), options: o)
+        try serial.fit(p.members)
+        XCTAssertEqual(try serial.predictProba(p.nonMembers.features, temperature: 1), try selena.predictProba(p.nonMembers.features, temperature: 1))
+        o.excluded = 6
+        XCTAssertThrowsError(try SELENA(model: try model(), options: o))
+    }
+
+    /// PASE: a member is answered by the k − 1 models that did not train on it (recomputed here), a
+    /// non-member by k − 1 models chosen by its content (the same answer when asked twice); the loss
+    /// attack falls to chance; no parameters are released.
+    func testPASESwitchesAwayFromTheModelThatSawTheRecord() throws {
+        let p = try population()
+        let base = try baseline(p)
+        var o = PASEOptions()
+        o.models = 5
+        let pase = try PASE(model: try model(), options: o)
+        try pase.fit(p.members)
+        let answer = try pase.releasedProbabilities(p.members.features)
+        let each = try pase.members.map { try $0.releasedProbabilities(p.members.features) }
+        for r in [0, 50, 199] {
+            for j in 0..<4 {
+                let mean = (0..<5).filter { $0 != pase.part[r] }.reduce(Float(0)) { $0 + each[$1][r, j] / 4 }
+                XCTAssertEqual(answer[r, j], mean, accuracy: 1e-6)
+            }
+        }
+        // Each model trained on a fifth of the members and would know it: its own part's loss is lower.
+        XCTAssertEqual(pase.part.filter { $0 == 2 }.count, 40)
+        XCTAssertEqual(try pase.releasedProbabilities(p.nonMembers.features), try pase.releasedProbabilities(p.nonMembers.features))
+        let auc = try lossAUC(pase, p)
+        XCTAssertEqual(auc, 0.5, accuracy: 4 * (401.0 / (12 * 200 * 200)).squareRoot())
+        XCTAssertGreaterThan(try pase.accuracy(p.nonMembers), base.accuracy - 0.1)
+        XCTAssertFalse(pase.isWhiteBox)
+        XCTAssertThrowsError(try pase.perRecordGradientNorms(p.members))
+    }
+}
