@@ -8,6 +8,7 @@ are never dependencies of PrivLab or its tests.
     python3 bench/run.py --cnn [--limit N]         the CNN: PrivLab, PyTorch
     python3 bench/run.py --dp [--cnn] [--hooks]    DP-SGD: PrivLab private and non-private, Opacus
     python3 bench/run.py --mia                     the shadow-model attack: PrivLab, IBM ART
+    python3 bench/run.py --attack-strength         attack AUCs on the bundled digits: PrivLab, scikit-learn
 
 Every figure is printed beside the CPU model and the OpenBLAS kernel set PrivLab ran with.
 """
@@ -54,6 +55,24 @@ def run_mia(rounds):
         print(f"{side:<8} end to end {med[side]['end_to_end_seconds']:8.2f} s   AUC {med[side]['auc']:.4f}")
     print(f"speed-up: {med['art']['end_to_end_seconds'] / med['privlab']['end_to_end_seconds']:.1f}×; "
           f"AUC PrivLab − ART: {med['privlab']['auc'] - med['art']['auc']:+.4f}")
+
+
+def run_attack_strength():
+    """Membership-inference strength on the same records: PrivLab's attacks and scikit-learn's."""
+    lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", os.path.join(ROOT, "bench", "attack_strength.lua")],
+                           check=True, capture_output=True, text=True).stdout
+    ref = subprocess.run([PY, os.path.join(ROOT, "bench", "attack_strength_reference.py")], input=lines, check=True,
+                         capture_output=True, text=True).stdout
+    ours = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
+    theirs = [json.loads(l) for l in ref.splitlines() if l.startswith("{")]
+    cols = [("privlab", "loss"), ("privlab", "shadow_paper"), ("privlab", "shadow_boosting_per_class"), ("privlab", "shadow_default"),
+            ("privlab", "lira"), ("sklearn", "loss"), ("sklearn", "shadow_gb_per_class"), ("sklearn", "shadow_logistic_global")]
+    print("membership-inference AUC on the bundled digits: 899 members, 449 non-members, target MLP(256) at 100% training accuracy, 8 shadows")
+    print("split  " + "  ".join(f"{side[:2]}:{name:<22}" for side, name in cols))
+    for o, t in zip(ours, theirs):
+        row = {"privlab": o, "sklearn": t}
+        print(f"{o['split']:>5}  " + "  ".join(f"{row[side][name]:<25.4f}" for side, name in cols))
+    print(" mean  " + "  ".join(f"{statistics.mean({'privlab': o, 'sklearn': t}[side][name] for o, t in zip(ours, theirs)):<25.4f}" for side, name in cols))
 
 
 LIMIT = []  # ["--limit", "N"] to train on the first N images only
@@ -126,6 +145,7 @@ def main():
     ap.add_argument("--dp", action="store_true", help="the DP-SGD benchmark (PrivLab vs Opacus) instead")
     ap.add_argument("--hooks", action="store_true", help="with --dp: also Opacus's hooks mode (≈ 40 s an epoch)")
     ap.add_argument("--mia", action="store_true", help="the membership-inference benchmark (PrivLab vs IBM ART) instead")
+    ap.add_argument("--attack-strength", action="store_true", help="attack AUCs on the bundled digits (PrivLab vs scikit-learn)")
     ap.add_argument("--cnn", action="store_true", help="the small CNN instead of the MLP (against PyTorch; with --dp, against Opacus)")
     ap.add_argument("--limit", type=int, help="train on the first N images only (CNN and DP runs)")
     args = ap.parse_args()
@@ -135,6 +155,8 @@ def main():
     ensure_venv(mia=args.mia)
     if args.mia:
         return run_mia(args.rounds)
+    if args.attack_strength:
+        return run_attack_strength()
     if args.dp:
         return run_dp(args.rounds, args.hooks, args.cnn)
     if args.cnn:

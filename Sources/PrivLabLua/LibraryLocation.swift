@@ -20,6 +20,13 @@ public enum LibraryLocation {
         return candidates.first { FileManager.default.fileExists(atPath: "\($0)/privlab/init.lua") }
     }
 
+    /// The project's `data/` folder (bundled data sets): next to the `lua/` folder found above.
+    public static func dataRoot() -> String? {
+        guard let lua = luaRoot() else { return nil }
+        let dir = URL(fileURLWithPath: lua).deletingLastPathComponent().appendingPathComponent("data").path
+        return FileManager.default.fileExists(atPath: dir + "/README.md") ? dir : nil
+    }
+
     /// Plugin folders, in search order: `$PRIVLAB_PATH` (colon-separated), `~/.privlab/plugins`, the
     /// project's `lua/plugins`.
     public static func pluginPath() -> [String] {

@@ -89,10 +89,26 @@ extension Runtime {
             s.shadows = try o.int("shadows", 4, min: 1, max: 1000)
             s.shadowSize = try o.int("shadow_size", min: 2)
             s.syntheticCount = try o.int("synthetic", min: 1)
-            s.perClass = try o.bool("per_class", true)
+            s.perClass = try o.bool("per_class", false)
             s.sorted = o.has("sorted") ? try o.bool("sorted", true) : nil
-            s.attackHidden = try o.int("attack_hidden", 64, min: 0, max: 4096)
-            s.attackEpochs = try o.int("attack_epochs", 30, min: 1, max: 10_000)
+            s.features = AttackFeatures(rawValue: try o.string("features", "log", oneOf: AttackFeatures.allCases.map(\.rawValue)))!
+            switch try o.string("attack_model", "logistic", oneOf: ["logistic", "boosting", "mlp"]) {
+            case "boosting":
+                for key in ["attack_hidden", "attack_epochs", "attack_l2"] where o.has(key) {
+                    throw LuaError("attack.shadow: option '\(key)' does not apply to attack_model = \"boosting\"")
+                }
+                s.attackModel = .boostedTrees(stages: try o.int("attack_stages", 100, min: 1, max: 10_000), depth: try o.int("attack_depth", 3, min: 1, max: 12))
+            case "mlp":
+                for key in ["attack_stages", "attack_depth", "attack_l2"] where o.has(key) {
+                    throw LuaError("attack.shadow: option '\(key)' does not apply to attack_model = \"mlp\"")
+                }
+                s.attackModel = .mlp(hidden: try o.int("attack_hidden", 64, min: 0, max: 4096), epochs: try o.int("attack_epochs", 30, min: 1, max: 10_000))
+            default:
+                for key in ["attack_hidden", "attack_epochs", "attack_stages", "attack_depth"] where o.has(key) {
+                    throw LuaError("attack.shadow: option '\(key)' does not apply to attack_model = \"logistic\"")
+                }
+                s.attackModel = .logistic(l2: try o.double("attack_l2", 1e-4, min: 0))
+            }
             s.seed = c.seed
             s.workers = c.workers
             let source = try o.string("source", "real", oneOf: ["real", "marginals", "noisy", "synthesis"])

@@ -51,6 +51,20 @@ extension Runtime {
             return 1
         }
 
+        // pl.data.digits{}, pl.data.breast_cancer{}, pl.data.wine{}: the bundled public data sets (data/README.md).
+        for bundled in BundledData.allCases {
+            let fn = bundled.rawValue
+            defineLoader(fn) { call in
+                let o = try call.options(1, fn: fn)
+                try o.finish()
+                guard let dir = LibraryLocation.dataRoot() else {
+                    throw LuaError("\(fn): the bundled data folder (data/ next to lua/) was not found; set PRIVLAB_HOME to the project folder")
+                }
+                call.pushDataset(try bundled.load(directory: dir))
+                return 1
+            }
+        }
+
         define("data.csv") { call in
             try Runtime.checkFileAccess(call, "csv")
             let path = try call.string(1, fn: "csv", arg: "argument 1 (path)")
