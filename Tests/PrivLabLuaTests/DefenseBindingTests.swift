@@ -32,7 +32,7 @@ final class DefenseBindingTests: XCTestCase {
             if case .bool(let b) = v { XCTAssertTrue(b, fact) } else { XCTFail("\(fact): not a boolean") }
         }
         XCTAssertEqual(r.count, facts.count)
-        assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, top_k = 2, round = 3}", ["defense.output: give exactly one of top_k, round and label_only = true (got 2)"])
+        assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, top_k = 2, round = 3}", ["defense.output: give exactly one of top_k, round, temperature and label_only = true (got 2)"])
         assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, round = 9}", ["defense.output: option 'round'"])
         assertLuaError(rt, "pl.defense.output{model = 3, label_only = true}", ["defense.output: option 'model' must be a Model"])
         assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, topk = 2}", ["unknown option 'topk'"])
@@ -86,5 +86,40 @@ final class DefenseBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.defense.selena{model = pl.mlp{}, models = 4, excluded = 4}", ["defense.selena: option 'excluded' must be at most 3"])
         assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{epochs = 2}, student = pl.defense.pase{model = pl.mlp{}}, reference = b}:fit(a)",
                        ["cannot be trained on soft labels"])
+    }
+
+    /// Adversarial regularisation, MemGuard, the temperature output defence and the label-only
+    /// attack from Lua; MemGuard keeps labels, so the label-only attack scores it as the plain model.
+    func testRegularisationMemGuardAndLabelOnlyFromLua() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            local d = pl.data.blobs{n = 600, features = 10, classes = 3, std = 8, seed = 2}
+            local private, rest = d:split{test = 0.5, seed = 1}
+            local reference, test = rest:split{test = 0.5, seed = 2}
+            local net = pl.mlp{hidden = {32}, epochs = 30, lr = 0.05, seed = 1}
+            local adv = pl.defense.adversarial{model = net, reference = reference, lambda = 2, steps = 2}
+            adv:fit(private)
+            local plain = pl.mlp{hidden = {32}, epochs = 30, lr = 0.05, seed = 1}
+            plain:fit(private)
+            local mg = pl.defense.memguard{model = pl.mlp{hidden = {32}, epochs = 30, lr = 0.05, seed = 1}, reference = reference, budget = 0.5}
+            mg:fit(private)
+            local hot = pl.defense.output{model = plain, temperature = 4}
+            local lo = function(t) return pl.attack.label_only{target = t, noise = 2, queries = 5}:evaluate{members = private, nonmembers = test}.auc end
+            local p1, p2 = plain:predict_proba(test)[1], hot:predict_proba(test)[1]
+            return adv:defense_report().lambda, adv:defense_report().attack_gain < 0, mg:defense_report().budget,
+                   lo(mg) == lo(plain), math.max(table.unpack(p2)) < math.max(table.unpack(p1))
+            """)
+        XCTAssertEqual(r[0].scalar, AnyHashable(2.0))
+        XCTAssertEqual(r[1].scalar, true)
+        XCTAssertEqual(r[2].scalar, AnyHashable(0.5))
+        XCTAssertEqual(r[3].scalar, true, "MemGuard keeps every label")
+        XCTAssertEqual(r[4].scalar, true, "temperature 4 flattens the released vector")
+        let setup = "local d = pl.data.blobs{n = 100, features = 4, classes = 2, seed = 1}; local a, b = d:split{test = 0.5, seed = 1}; local m = pl.mlp{epochs = 2}; m:fit(a); "
+        assertLuaError(rt, setup + "pl.attack.label_only{target = m, noise = 1, translate = 1}", ["attack.label_only: give noise or translate, not both"])
+        assertLuaError(rt, setup + "pl.attack.label_only{target = m, data = b}", ["attack.label_only: option 'data' does not apply"])
+        assertLuaError(rt, setup + "pl.attack.label_only{target = m, translate = 1}:scores(a)", ["translate needs image data"])
+        assertLuaError(rt, setup + "pl.defense.adversarial{model = m, reference = a}:fit(a)", ["option 'reference' shares 50 records"])
+        assertLuaError(rt, setup + "pl.defense.memguard{model = m, reference = b, budget = -1}", ["defense.memguard: option 'budget' must be at least 0"])
+        assertLuaError(rt, setup + "pl.defense.output{model = m, temperature = 0}", ["defense.output: option 'temperature' must be greater than 0"])
     }
 }

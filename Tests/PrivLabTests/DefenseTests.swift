@@ -199,4 +199,69 @@ final class DefenseTests: XCTestCase {
         XCTAssertFalse(pase.isWhiteBox)
         XCTAssertThrowsError(try pase.perRecordGradientNorms(p.members))
     }
+
+    /// Adversarial regularisation: with λ = 0 the classifier is bit-identical to plain training
+    /// (the hooks add nothing, the inference model trains on the side); with λ > 0 the loss attack
+    /// weakens at a bounded cost in accuracy. The reference set must be non-members.
+    func testAdversarialRegularisationTradesAccuracyForPrivacy() throws {
+        let p = try population()
+        let plain = try model()
+        try plain.fit(p.members)
+        let baseAUC = try lossAUC(plain, p), baseAcc = try plain.accuracy(p.nonMembers)
+        var o = AdversarialRegularizationOptions()
+        o.lambda = 0
+        let zero = try AdversarialRegularization(model: try model(), reference: p.reference, options: o)
+        try zero.fit(p.members)
+        XCTAssertEqual(try zero.logits(p.nonMembers.features), try plain.logits(p.nonMembers.features))
+        var gains = [Double]()
+        for lambda in [1.0, 3.0, 10.0] {
+            o.lambda = lambda
+            let adv = try AdversarialRegularization(model: try model(), reference: p.reference, options: o)
+            try adv.fit(p.members)
+            gains.append(adv.lastGain!)
+            if lambda == 3 {
+                XCTAssertLessThan(try lossAUC(adv, p), baseAUC - 0.1)
+                XCTAssertGreaterThan(try adv.accuracy(p.nonMembers), baseAcc - 0.12)
+            }
+        }
+        // The inference model's gain G falls towards chance (2 log ½) as λ grows.
+        XCTAssertLessThan(gains[2], gains[0])
+        XCTAssertGreaterThan(gains[2], 2 * log(0.5) - 0.05)
+        let leaky = try AdversarialRegularization(model: try model(epochs: 2), reference: p.members, options: o)
+        XCTAssertThrowsError(try leaky.fit(p.members)) { e in XCTAssertTrue("\(e)".contains("option 'reference' shares 200 records"), "\(e)") }
+    }
+
+    /// MemGuard: the released label is always the model's; the released vectors fool the shadow
+    /// attack (an attacker's own classifier of the kind the defence anticipates) down towards 0.5;
+    /// the expected distortion stays within the budget.
+    func testMemGuardFoolsTheShadowAttackWithoutChangingLabels() throws {
+        let p = try population()
+        let plain = try model()
+        try plain.fit(p.members)
+        var o = MemGuardOptions()
+        o.budget = 1
+        let guarded = try MemGuard(model: try model(), reference: p.reference, options: o)
+        try guarded.fit(p.members)
+        let all = p.members.features
+        let released = try guarded.releasedProbabilities(all)
+        XCTAssertEqual(released.argmaxRows(), try plain.predict(all), "labels unchanged")
+        XCTAssertGreaterThan(guarded.lastPerturbed, 100, "most members' vectors are perturbed")
+        XCTAssertLessThanOrEqual(guarded.lastDistortion, 1, "mean L1 distortion within the budget")
+        // The attacker's shadows are defended the same way (the attacker knows the defence).
+        let (attackerData, _) = try p.reference.split(.count(300), stratified: false, seed: 5)
+        func shadowAUC(_ target: Classifier) throws -> Double {
+            var so = ShadowModelAttack.Options()
+            so.shadows = 4
+            return try ShadowModelAttack(target: target, data: attackerData, shadowModel: try model(), targetTrainingSize: 200, options: so)
+                .evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
+        }
+        let before = try shadowAUC(plain), after = try shadowAUC(guarded)
+        XCTAssertLessThan(after, before - 0.1, "shadow attack AUC \(before) → \(after)")
+        // Phase II: with a budget far below what Phase I needs, most vectors go out unperturbed.
+        o.budget = 1e-4
+        let tight = try MemGuard(model: try model(), reference: p.reference, options: o)
+        try tight.fit(p.members)
+        _ = try tight.releasedProbabilities(all)
+        XCTAssertLessThan(tight.lastPerturbed, guarded.lastPerturbed / 4)
+    }
 }

@@ -18,6 +18,13 @@ final class OutputDefenseTests: XCTestCase {
         var l: [Float] = [0.3, 0.35, 0.35]
         OutputPolicy.labelOnly.apply(&l)
         XCTAssertEqual(l, [0, 1, 0])
+        // Temperature: softmax(log p / T), here T = 2: ∝ √p; zeros stay zero.
+        var t: [Float] = [0.64, 0.36, 0]
+        OutputPolicy.temperature(2).apply(&t)
+        XCTAssertEqual(t[0], 0.8 / 1.4, accuracy: 1e-6)
+        XCTAssertEqual(t[1], 0.6 / 1.4, accuracy: 1e-6)
+        XCTAssertEqual(t[2], 0)
+        XCTAssertThrowsError(try OutputDefense(try NeuralNetwork.mlp(hidden: [4], options: TrainingOptions()), policy: .temperature(0)))
     }
 
     /// An attack on the confidence p_y sees only 0/1 from a label-only release: its AUC is exactly

@@ -24,7 +24,7 @@ public struct DMPOptions: Sendable {
 /// Choices: the student trains at its own training temperature (1 by default, as the authors'
 /// notebooks do, `t_softmax = 1`); the low-entropy selection ranks by the entropy of the soft
 /// label at `temperature`.
-public final class DMP: StudentRelease {
+public final class DMP: TrainingDefense {
     public let options: DMPOptions
     public let teacherTemplate: Classifier
     /// Unlabelled reference records (their labels are never used).
@@ -44,11 +44,11 @@ public final class DMP: StudentRelease {
         self.options = options
         self.teacherTemplate = teacher
         self.reference = reference
-        super.init(student: student)
+        super.init(release: student)
     }
 
     public override var summary: String {
-        "DMP (T = \(formatCompact(options.temperature)), \(reference.size) reference records) releasing \(studentTemplate.summary)"
+        "DMP (T = \(formatCompact(options.temperature)), \(reference.size) reference records) releasing \(releaseTemplate.summary)"
     }
 
     @discardableResult
@@ -82,19 +82,19 @@ public final class DMP: StudentRelease {
         transfer.classes = max(train.classes, k)
         var targets = [Int: [Float]]()
         for (i, r) in rows.enumerated() { targets[transfer.ids[i]] = soft.row(r) }
-        let s = try studentTemplate.reseededClone(seed: mix64(options.seed ^ 0x444D_5021))
+        let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x444D_5021))
         let history = try s.fit(transfer, validation: validation, hooks: TrainingHooks(softTargets: targets), observer: observer)
-        student = s
+        release = s
         return history
     }
 
     public override func cloneUntrained() throws -> Classifier {
-        try DMP(teacher: teacherTemplate, student: studentTemplate, reference: reference, options: options)
+        try DMP(teacher: teacherTemplate, student: releaseTemplate, reference: reference, options: options)
     }
     public override func reseededClone(seed: UInt64) throws -> Classifier {
         var o = options
         o.seed = seed
-        return try DMP(teacher: teacherTemplate, student: studentTemplate, reference: reference, options: o)
+        return try DMP(teacher: teacherTemplate, student: releaseTemplate, reference: reference, options: o)
     }
 
     public override var defenseReport: DefenseReport? {

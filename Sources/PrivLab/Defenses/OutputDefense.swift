@@ -16,12 +16,17 @@ public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
     case rounding(decimals: Int)
     /// Release the predicted label only, as a one-hot vector.
     case labelOnly
+    /// Release softmax(log p / T): above 1 flattens the vector (less confidence to read), below 1
+    /// sharpens it; the label is unchanged (the temperature defence of Shokri et al. §VI.B, here
+    /// applied to the released vector rather than the training loss).
+    case temperature(Double)
 
     public var description: String {
         switch self {
         case .topK(let k): return "top-\(k)"
         case .rounding(let d): return "rounded to \(d) decimal\(d == 1 ? "" : "s")"
         case .labelOnly: return "label only"
+        case .temperature(let t): return "at temperature \(formatCompact(t))"
         }
     }
 
@@ -33,6 +38,8 @@ public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
         case .rounding(let d):
             guard (0...8).contains(d) else { throw PrivLabError.invalidArgument("output defence: round must be in 0…8 decimals, got \(d)") }
         case .labelOnly: break
+        case .temperature(let t):
+            guard t.isFinite, t > 0 else { throw PrivLabError.invalidArgument("output defence: temperature must be positive and finite, got \(formatCompact(t))") }
         }
     }
 
@@ -48,6 +55,13 @@ public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
         case .rounding(let d):
             let scale = pow(10, Float(d))
             for j in p.indices { p[j] = (p[j] * scale).rounded() / scale }
+        case .temperature(let t):
+            // In log space: a probability of 0 stays 0, and no power overflows.
+            let logs = p.map { $0 > 0 ? Double(log($0)) / t : -Double.infinity }
+            let m = logs.max() ?? 0
+            let e = logs.map { exp($0 - m) }
+            let s = e.reduce(0, +)
+            for j in p.indices { p[j] = Float(e[j] / s) }
         case .labelOnly:
             let top = p.indices.max { p[$0] != p[$1] ? p[$0] < p[$1] : $0 > $1 } ?? 0
             for j in p.indices { p[j] = j == top ? 1 : 0 }

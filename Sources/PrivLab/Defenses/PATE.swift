@@ -28,7 +28,7 @@ public struct PATEOptions: Sendable {
 /// near-equal parts; the student learns from the answered queries alone (the papers' best students
 /// also use the unlabelled rest semi-supervisedly — GANs, virtual adversarial training —, which
 /// PrivLab does not implement); a query's public record is the public set's next row, in order.
-public final class PATE: StudentRelease {
+public final class PATE: TrainingDefense {
     public let options: PATEOptions
     public let teacherTemplate: Classifier
     /// The public, unlabelled records the teachers are asked about (its labels, when present, are
@@ -53,12 +53,12 @@ public final class PATE: StudentRelease {
         self.options = options
         self.teacherTemplate = teacher
         self.publicData = publicData
-        super.init(student: student)
+        super.init(release: student)
         try checkBudget()
     }
 
     public override var summary: String {
-        "PATE (\(options.teachers) teachers, \(options.aggregator)) releasing \(studentTemplate.summary)"
+        "PATE (\(options.teachers) teachers, \(options.aggregator)) releasing \(releaseTemplate.summary)"
     }
 
     var queryCount: Int { options.queries ?? publicData.size }
@@ -124,9 +124,9 @@ public final class PATE: StudentRelease {
         var taught = asked.rows(answered)
         taught.labels = answered.map { labels[$0]! }
         taught.classes = k
-        let s = try studentTemplate.reseededClone(seed: mix64(options.seed ^ 0x5354_5544_454E_5421))
+        let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x5354_5544_454E_5421))
         let history = try s.fit(taught, validation: validation, observer: TrainingObserver(onEpoch: observer.onEpoch))
-        student = s
+        release = s
         return history
     }
 
@@ -150,12 +150,12 @@ public final class PATE: StudentRelease {
     }
 
     public override func cloneUntrained() throws -> Classifier {
-        try PATE(teacher: teacherTemplate, student: studentTemplate, publicData: publicData, options: options)
+        try PATE(teacher: teacherTemplate, student: releaseTemplate, publicData: publicData, options: options)
     }
     public override func reseededClone(seed: UInt64) throws -> Classifier {
         var o = options
         o.seed = seed
-        return try PATE(teacher: teacherTemplate, student: studentTemplate, publicData: publicData, options: o)
+        return try PATE(teacher: teacherTemplate, student: releaseTemplate, publicData: publicData, options: o)
     }
 
     public override var defenseReport: DefenseReport? {

@@ -25,7 +25,7 @@ public struct SELENAOptions: Sendable {
 ///    learned every record only from models that had not seen it.
 ///
 /// The released model is the distilled one; `splitAI` answers as Split-AI does, for comparison.
-public final class SELENA: StudentRelease {
+public final class SELENA: TrainingDefense {
     public let options: SELENAOptions
     public let teacherTemplate: Classifier
     public private(set) var members: [Classifier] = []
@@ -41,11 +41,11 @@ public final class SELENA: StudentRelease {
         }
         self.options = options
         self.teacherTemplate = model
-        super.init(student: student ?? model)
+        super.init(release: student ?? model)
     }
 
     public override var summary: String {
-        "SELENA (K = \(options.models), L = \(options.excluded)) releasing \(studentTemplate.summary)"
+        "SELENA (K = \(options.models), L = \(options.excluded)) releasing \(releaseTemplate.summary)"
     }
 
     @discardableResult
@@ -69,9 +69,9 @@ public final class SELENA: StudentRelease {
         let soft = try EnsembleMembers.meanProbabilities(members, train.features) { r in self.leftOut[r] }
         var targets = [Int: [Float]]()
         for r in 0..<train.size { targets[train.ids[r]] = soft.row(r) }
-        let s = try studentTemplate.reseededClone(seed: mix64(options.seed ^ 0x5345_4C45_4E41))
+        let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x5345_4C45_4E41))
         let history = try s.fit(train, validation: validation, hooks: TrainingHooks(softTargets: targets), observer: TrainingObserver(onEpoch: observer.onEpoch))
-        student = s
+        release = s
         return history
     }
 
@@ -86,12 +86,12 @@ public final class SELENA: StudentRelease {
     }
 
     public override func cloneUntrained() throws -> Classifier {
-        try SELENA(model: teacherTemplate, student: studentTemplate, options: options)
+        try SELENA(model: teacherTemplate, student: releaseTemplate, options: options)
     }
     public override func reseededClone(seed: UInt64) throws -> Classifier {
         var o = options
         o.seed = seed
-        return try SELENA(model: teacherTemplate, student: studentTemplate, options: o)
+        return try SELENA(model: teacherTemplate, student: releaseTemplate, options: o)
     }
 
     public override var defenseReport: DefenseReport? {

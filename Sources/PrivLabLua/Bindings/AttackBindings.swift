@@ -197,6 +197,26 @@ extension Runtime {
             call.pushObject(AttackObject(try GradientAttack(target: mo.model, signal: s)), "Attack")
             return 1
         }
+        // pl.attack.label_only{target=, noise=0.5 | translate=, queries=20, budget=, seed=} (Choquette-Choo et al. 2021)
+        define("attack.label_only") { call in
+            let o = try call.options(1, fn: "attack.label_only", optional: false)
+            let c = try Runtime.attackCommon(o, needsData: false)
+            var l = LabelOnlyAttack.Options()
+            if let d = try o.int("translate", min: 1, max: 8) {
+                if o.has("noise") { throw LuaError("attack.label_only: give noise or translate, not both") }
+                l.perturbation = .translation(pixels: d)
+            } else {
+                l.perturbation = .gaussian(sigma: try o.double("noise", 0.5, above: 0))
+            }
+            l.queries = try o.int("queries", 20, min: 1, max: 10_000)
+            l.seed = c.seed
+            for (key, given) in [("data", c.data != nil), ("shadow_model", c.shadowModel != nil), ("train_size", c.trainSize != nil)] where given {
+                throw LuaError("attack.label_only: option '\(key)' does not apply (the attack needs no shadow models)")
+            }
+            try o.finish()
+            call.pushObject(AttackObject(try LabelOnlyAttack(target: c.target, options: l)), "Attack")
+            return 1
+        }
         installAttackClass()
     }
 

@@ -5,16 +5,17 @@ extension Runtime {
     /// `pl.defense.*`: membership-inference defences. Each returns a Model (fit it on the private
     /// set; `model:defense_report()` tells what it did and spent).
     func installDefenses() {
-        // pl.defense.output{model=, top_k= | round= | label_only=true} → the model, releasing defended outputs
+        // pl.defense.output{model=, top_k= | round= | temperature= | label_only=true} → the model, releasing defended outputs
         defineDefense("output") { o in
             let mo = try o.model("model")!
             var policies = [OutputPolicy]()
             if let k = try o.int("top_k", min: 1) { policies.append(.topK(k)) }
             if let d = try o.int("round", min: 0, max: 8) { policies.append(.rounding(decimals: d)) }
+            if let t = try o.double("temperature", min: nil, max: nil, above: 0) { policies.append(.temperature(t)) }
             if try o.bool("label_only", false) { policies.append(.labelOnly) }
             try o.finish()
             guard policies.count == 1 else {
-                throw LuaError("defense.output: give exactly one of top_k, round and label_only = true (got \(policies.count))")
+                throw LuaError("defense.output: give exactly one of top_k, round, temperature and label_only = true (got \(policies.count))")
             }
             return ModelObject(try OutputDefense(mo.model, policy: policies[0]), onEpoch: mo.onEpoch)
         }
@@ -76,6 +77,33 @@ extension Runtime {
             s.workers = try o.int("workers", s.workers, min: 1, max: 256)
             try o.finish()
             return ModelObject(try SELENA(model: m.model, student: student?.model, options: s), onEpoch: student?.onEpoch)
+        }
+
+        // pl.defense.adversarial{model=, reference=, lambda=1, steps=1, attack_hidden=64, attack_lr=1e-3, attack_batch=64, seed=}
+        defineDefense("adversarial") { o in
+            let m = try o.model("model", what: "the classifier to regularise")!
+            let reference = try o.dataset("reference", what: "non-member records for the inference model")!
+            var a = AdversarialRegularizationOptions()
+            a.lambda = try o.double("lambda", 1, min: 0)
+            a.innerSteps = try o.int("steps", 1, min: 1, max: 1000)
+            a.attackHidden = try o.int("attack_hidden", 64, min: 1, max: 4096)
+            a.attackLearningRate = try o.double("attack_lr", 1e-3, above: 0)
+            a.attackBatch = try o.int("attack_batch", 64, min: 1, max: 1_000_000)
+            a.seed = try o.seed()
+            try o.finish()
+            return ModelObject(try AdversarialRegularization(model: m.model, reference: reference, options: a), onEpoch: m.onEpoch)
+        }
+
+        // pl.defense.memguard{model=, reference=, budget=1, iterations=300, seed=}
+        defineDefense("memguard") { o in
+            let m = try o.model("model", what: "the model whose confidence vectors are defended")!
+            let reference = try o.dataset("reference", what: "non-member records for the defence classifier")!
+            var g = MemGuardOptions()
+            g.budget = try o.double("budget", 1, min: 0)
+            g.iterations = try o.int("iterations", 300, min: 1, max: 100_000)
+            g.seed = try o.seed()
+            try o.finish()
+            return ModelObject(try MemGuard(model: m.model, reference: reference, options: g), onEpoch: m.onEpoch)
         }
 
         // pl.defense.pase{model=, models=5, seed=, workers=}

@@ -1,24 +1,24 @@
-/// The shape shared by defences that release one model trained by the defence rather than on the
-/// private labels directly — PATE's student, DMP's and SELENA's distilled models: everything a
-/// classifier answers is the released student's; subclasses say how `fit` makes it.
+/// The shape shared by defences that change how the released model is trained — PATE's student,
+/// DMP's and SELENA's distilled models, the adversarially regularised classifier: everything a
+/// classifier answers is the released model's; subclasses say how `fit` makes it.
 ///
-/// What an attacker gets is the student (white-box if the student is: its parameters are
-/// released); the teachers never leave the curator.
-public class StudentRelease: Classifier {
+/// What an attacker gets is the released model (white-box if it is: its parameters are released);
+/// teachers, sub-models and inference models never leave the curator.
+public class TrainingDefense: Classifier {
     /// The released model, once fitted.
-    public internal(set) var student: Classifier?
+    public internal(set) var release: Classifier?
     /// What the released model is trained as (re-seeded for each fit).
-    public let studentTemplate: Classifier
+    public let releaseTemplate: Classifier
 
-    init(student: Classifier) { studentTemplate = student }
+    init(release: Classifier) { releaseTemplate = release }
 
     /// Subclasses describe themselves.
-    public var summary: String { "defended \(studentTemplate.summary)" }
-    public var isFitted: Bool { student?.isFitted ?? false }
-    public var parameterCount: Int { student?.parameterCount ?? 0 }
-    public var history: [EpochRecord] { student?.history ?? [] }
-    public var releaseTemperature: Double { student?.releaseTemperature ?? studentTemplate.releaseTemperature }
-    public var isWhiteBox: Bool { student?.isWhiteBox ?? studentTemplate.isWhiteBox }
+    public var summary: String { "defended \(releaseTemplate.summary)" }
+    public var isFitted: Bool { release?.isFitted ?? false }
+    public var parameterCount: Int { release?.parameterCount ?? 0 }
+    public var history: [EpochRecord] { release?.history ?? [] }
+    public var releaseTemperature: Double { release?.releaseTemperature ?? releaseTemplate.releaseTemperature }
+    public var isWhiteBox: Bool { release?.isWhiteBox ?? releaseTemplate.isWhiteBox }
     public var defenseReport: DefenseReport? { nil }
 
     /// Subclasses train the defence here.
@@ -35,7 +35,7 @@ public class StudentRelease: Classifier {
     public var privacy: PrivacyReport? { nil }
 
     func released() throws -> Classifier {
-        guard let s = student else { throw PrivLabError.invalidArgument("\(summary) is not fitted: call fit first") }
+        guard let s = release else { throw PrivLabError.invalidArgument("\(summary) is not fitted: call fit first") }
         return s
     }
     public func logits(_ x: Matrix) throws -> Matrix { try released().logits(x) }
