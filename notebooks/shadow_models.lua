@@ -54,8 +54,11 @@ local cols = { "attack", "auc", "accuracy", "advantage", "tpr_at_1pct_fpr", "tpr
 ## 8. Shadow-model attacks by source of shadow data
 
 Four shadow models copy the target's architecture and training (the attacker knows them) and
-train on records the attacker holds; one attack model per class (an MLP with 64 hidden units)
-reads the prediction vector, each position keeping its class as in the paper. The sources: *real* records from the same
+train on records the attacker holds. The attack model is PrivLab's default: one logistic
+regression for all classes on the sorted log-probability vector plus the true class's
+log-probability (the paper trains one MLP per class on the raw probabilities, which is weaker where
+probabilities saturate — `bench/run.py --attack-strength` compares the two with scikit-learn's on
+the same records). The sources: *real* records from the same
 population (disjoint from the target's training set); *marginals*: every pixel drawn independently
 from its distribution within the class; *noisy*: real records with 10% or 20% of their pixels
 redrawn.
@@ -79,7 +82,7 @@ pl.report.table(rows, { columns = { "attack", "auc", "accuracy", "advantage", "t
 print(results.real.notes[1])
 for i = 2, #results.real.notes do print(results.real.notes[i]) end
 
--- Per class: some classes leak more than others (the attack models are per class too).
+-- Per class: some classes leak more than others.
 local names = members:class_names()
 local pc = {}
 for _, c in ipairs(results.real.per_class) do
@@ -250,7 +253,7 @@ local defences = {
   { "SISA, 5 shards", function() return pl.sisa { shards = 5, model = mlp(), aggregate = "mean", seed = P.seed } end },
 }
 local lira_pool = attacker:sample { n = 2 * members:size(), seed = P.seed + 5 }
-local drow, dx, dy = {}, {}, {}
+local drow, dx, dy, dn = {}, {}, {}, {}
 for _, d in ipairs(defences) do
   local t = d[2]()
   t:fit(members)
@@ -267,12 +270,12 @@ for _, d in ipairs(defences) do
                       loss_auc = rl.auc, shadow_auc = rs.auc, lira_auc = rlira.auc, lira_tpr_at_1pct = rlira.tpr_at_fpr[0.01],
                       advantage = math.max(rl.advantage, rs.advantage, rlira.advantage),
                       epsilon = priv and priv.epsilon or "—", advantage_bound = bound or "—" }
-  dx[#dx + 1], dy[#dy + 1] = t:accuracy(nonmembers), math.max(rl.auc, rs.auc, rlira.auc)
+  dx[#dx + 1], dy[#dy + 1], dn[#dn + 1] = t:accuracy(nonmembers), math.max(rl.auc, rs.auc, rlira.auc), d[1]
 end
 pl.report.table(drow, { columns = { "defence", "epsilon", "test_acc", "gap", "loss_auc", "shadow_auc", "lira_auc", "lira_tpr_at_1pct", "advantage", "advantage_bound" },
                         caption = "Defences against membership inference (Fashion-MNIST MLP)" })
 pl.report.chart { kind = "scatter", title = "Privacy against utility", xlabel = "test accuracy", ylabel = "strongest attack's AUC",
-                  series = { { name = "defences", x = dx, y = dy } } }
+                  series = { { name = "defences", x = dx, y = dy, labels = dn } } }
 
 --[[md
 Read the table by pairs of columns: a defence is worth having when it lowers the attacks' AUC (and

@@ -74,6 +74,7 @@ public final class Runtime {
         installSISA()
         installAttacks()
         installDefenses()
+        installAudit()
         installMechanisms()
         installPerturbation()
         installReport()

@@ -181,6 +181,27 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 5)
     }
 
+    /// The defences notebook end to end at a small size: every defence row on both data sets, the
+    /// computed claims, the two scatter charts with their point labels and Pareto front.
+    func testDefencesNotebookSmall() throws {
+        try requireFashionMNIST()
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/defenses.lua", "-o", "\(dir)/d.md", "-P", "n=200", "-P", "epochs=2",
+                              "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "purchase_n=2000"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
+        for piece in ["| none |", "| DP-SGD ε = 1 | 1.0000 |", "| MemGuard |", "| DMP |", "| SELENA (K 10, L 4) |", "| PASE, 5 models |",
+                      "| PATE, 10 teachers |", "| adv. regularisation λ 3 |", "| adv. regularisation λ 10 |", "**Fashion-MNIST.** DMP: accuracy",
+                      "**Purchase-100.** DMP: accuracy", "Adversarial regularisation λ = 3:",
+                      "| defence | fit_s | inference_ms_per_record |"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+        let figures = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/d_files").sorted()
+        XCTAssertEqual(figures.count, 2)
+        let svg = try String(contentsOfFile: "\(dir)/d_files/\(figures[0])", encoding: .utf8)
+        XCTAssertTrue(svg.contains(">PASE, 5 models</text>") && svg.contains("stroke-dasharray"), "labelled points and the front")
+    }
+
     /// The model-zoo issue's MLP quality bar on the full data: 784-256-10, SGD lr 0.05, batch 128,
     /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
     func testMLPQualityBarOnFullFashionMNIST() throws {

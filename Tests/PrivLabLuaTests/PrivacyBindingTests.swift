@@ -152,4 +152,32 @@ final class PerturbationBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.perturb_features(pl.data.blobs{n = 5}, {mechanism = 'exponential'})", ["option 'mechanism' must be one of"])
         assertLuaError(rt, "pl.privacy.release_predictions(pl.data.blobs{n = 5}, {{1, 2}}, {})", ["argument 1 (model) must be a Model, got Dataset"])
     }
+
+    /// `pl.audit.epsilon_lower_bound` from counts, from score lists and from an attack's result
+    /// (the same bound either way), with the multiple-comparison note; bad counts are errors.
+    func testEpsilonLowerBoundFromLua() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            local c = pl.audit.epsilon_lower_bound{tp = 500, fp = 1, positives = 1000, negatives = 1000}
+            local d = pl.data.blobs{n = 400, features = 10, classes = 2, std = 6, seed = 3}
+            local a, b = d:split{test = 0.5, seed = 1}
+            local m = pl.mlp{hidden = {64}, epochs = 100, optimizer = "adam", lr = 3e-3, seed = 1}
+            m:fit(a)
+            local res = pl.attack.metric{target = m}:evaluate{members = a, nonmembers = b}
+            local s = pl.audit.epsilon_lower_bound{result = res}
+            local members, non = {}, {}
+            for i, sc in ipairs(res.scores) do if res.member[i] then members[#members + 1] = sc else non[#non + 1] = sc end end
+            local s2 = pl.audit.epsilon_lower_bound{members = members, nonmembers = non}
+            return c.epsilon, s.epsilon == s2.epsilon, s.epsilon > 0, s.note ~= nil and s.note:find("thresholds") ~= nil
+            """)
+        guard case .number(let eps) = r[0] else { return XCTFail("no epsilon") }
+        XCTAssertEqual(eps, 4.434236439795830, accuracy: 1e-9, "TF Privacy's value for 500/1000 against 1/1000")
+        XCTAssertEqual(r[1].scalar, true)
+        XCTAssertEqual(r[2].scalar, true)
+        XCTAssertEqual(r[3].scalar, true)
+        assertLuaError(rt, "pl.audit.epsilon_lower_bound{tp = 11, fp = 0, positives = 10, negatives = 10}", ["audit.epsilon_lower_bound: tp must be in 0…10"])
+        assertLuaError(rt, "pl.audit.epsilon_lower_bound{tp = 1, fp = 0}", ["counts need all of tp, fp, positives and negatives"])
+        assertLuaError(rt, "pl.audit.epsilon_lower_bound{tp = 1, fp = 0, positives = 5, negatives = 5, alpha = 0.7}", ["option 'alpha' must be at most 0.5"])
+        assertLuaError(rt, "pl.audit.epsilon_lower_bound{}", ["give tp, fp, positives and negatives; or members and nonmembers"])
+    }
 }

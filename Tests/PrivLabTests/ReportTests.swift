@@ -55,6 +55,39 @@ final class ChartTests: XCTestCase {
         for (t, e) in zip(ticks, [0, 0.2, 0.4, 0.6, 0.8, 1]) { XCTAssertEqual(t, e, accuracy: 1e-12) }
     }
 
+    /// Scatter labels (issue 18: "nine unlabelled dots"): every point's label is drawn, no two
+    /// label boxes overlap even for a tight cluster, all stay inside the plot, and points on the
+    /// data's extremes sit inside the frame, not on it.
+    func testScatterLabelsDoNotOverlapAndPointsAreNotOnTheFrame() throws {
+        let names = ["none", "L2 1e-3", "dropout 0.5", "early stopping", "temperature 4", "DP-SGD ε = 8", "DP-SGD ε = 1", "SISA, 5 shards", "DMP"]
+        let x = [0.85, 0.851, 0.849, 0.84, 0.85, 0.80, 0.70, 0.83, 0.845]
+        let y = [0.62, 0.615, 0.618, 0.60, 0.62, 0.55, 0.51, 0.58, 0.61]
+        let c = try Chart(kind: .scatter, title: "Privacy against utility", series: [Chart.Series(name: "defences", x: x, y: y, labels: names)])
+        let svg = try c.svg()
+        struct Box { var x, y, w, h: Double }
+        var boxes = [Box]()
+        let pattern = try NSRegularExpression(pattern: "<text x=\"([0-9.]+)\" y=\"([0-9.]+)\" dominant-baseline=\"middle\" font-size=\"11\" fill=\"#222\">([^<]*)</text>")
+        for m in pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)) {
+            let g = { (i: Int) in String(svg[Range(m.range(at: i), in: svg)!]) }
+            let text = g(3).replacingOccurrences(of: "&amp;", with: "&")
+            boxes.append(Box(x: Double(g(1))!, y: Double(g(2))! - 6, w: 6.2 * Double(text.count), h: 12))
+        }
+        XCTAssertEqual(boxes.count, names.count)
+        for i in boxes.indices {
+            for j in boxes.indices where j > i {
+                let (a, b) = (boxes[i], boxes[j])
+                XCTAssertFalse(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, "labels \(names[i]) and \(names[j]) overlap")
+            }
+            XCTAssertGreaterThanOrEqual(boxes[i].x, 64)
+            XCTAssertLessThanOrEqual(boxes[i].x + boxes[i].w, 640 - 24)
+        }
+        let cx = try NSRegularExpression(pattern: "<circle cx=\"([0-9.]+)\"").matches(in: svg, range: NSRange(svg.startIndex..., in: svg))
+            .map { Double(svg[Range($0.range(at: 1), in: svg)!])! }
+        XCTAssertGreaterThan(cx.min()!, 64 + 5, "the leftmost point is inside the frame")
+        XCTAssertLessThan(cx.max()!, 640 - 24 - 5, "the rightmost point is inside the frame")
+        XCTAssertThrowsError(try Chart(kind: .scatter, series: [Chart.Series(name: "s", x: [1, 2], y: [1, 2], labels: ["one"])]))
+    }
+
     func testBadDataIsRejected() {
         assertThrows(["2 x values and 1 y values"]) { _ = try Chart(kind: .line, series: [.init(name: "s", x: [1, 2], y: [1])]) }
         assertThrows(["NaN"]) { _ = try Chart(kind: .line, series: [.init(name: "s", x: [1], y: [.nan])]) }

@@ -9,10 +9,16 @@ public struct Chart: Sendable {
         public var name: String
         public var x: [Double]
         public var y: [Double]
-        public init(name: String, x: [Double], y: [Double]) {
+        /// Scatter charts: a label per point, drawn beside it without overlapping other labels.
+        public var labels: [String]?
+        /// Scatter charts: join the points in order with a line (a frontier, a trajectory).
+        public var connected = false
+        public init(name: String, x: [Double], y: [Double], labels: [String]? = nil, connected: Bool = false) {
             self.name = name
             self.x = x
             self.y = y
+            self.labels = labels
+            self.connected = connected
         }
     }
 
@@ -46,6 +52,9 @@ public struct Chart: Sendable {
                 throw PrivLabError.shape("chart: series '\(s.name)' has \(s.x.count) x values and \(s.y.count) y values")
             }
             guard !s.x.isEmpty else { throw PrivLabError.invalidArgument("chart: series '\(s.name)' is empty") }
+            if let l = s.labels, l.count != s.x.count {
+                throw PrivLabError.shape("chart: series '\(s.name)' has \(s.x.count) points and \(l.count) labels")
+            }
             if s.x.contains(where: { $0.isNaN }) || s.y.contains(where: { $0.isNaN }) {
                 throw PrivLabError.invalidArgument("chart: series '\(s.name)' contains NaN")
             }
@@ -102,6 +111,8 @@ public struct Chart: Sendable {
         if x1 - x0 < 1e-12 { x0 -= 0.5; x1 += 0.5 }
         if y1 - y0 < 1e-12 { y0 -= 0.5; y1 += 0.5 }
         if !logY && kind != .bar { let pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad }
+        // Scatter points on the frame would be cut in half: a margin on x too.
+        if !logX && kind == .scatter { let pad = (x1 - x0) * 0.05; x0 -= pad; x1 += pad }
         let xTicks = logX ? Self.decadeTicks(x0, x1) : Self.niceTicks(x0, x1)
         let yTicks = logY ? Self.decadeTicks(y0, y1) : Self.niceTicks(y0, y1)
         if logX { x0 = min(x0, xTicks.first ?? x0); x1 = max(x1, xTicks.last ?? x1) }
@@ -140,6 +151,7 @@ public struct Chart: Sendable {
             s += "<text x=\"16\" y=\"\(Self.fmt(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.fmt(top + ph / 2)))\">\(Self.esc(yLabel))</text>\n"
         }
         // Data.
+        var taken = [(x: Double, y: Double, w: Double, h: Double)]()
         let barGroupWidth = 0.8, nS = Double(series.count)
         for (k, ser) in series.enumerated() {
             let color = Self.palette[k % Self.palette.count]
@@ -152,7 +164,18 @@ public struct Chart: Sendable {
                     for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"2.5\" fill=\"\(color)\"/>\n" }
                 }
             case .scatter:
-                for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"3\" fill=\"\(color)\" fill-opacity=\"0.7\"/>\n" }
+                if ser.connected {
+                    let d = pts.map { "\(Self.fmt($0.0)),\(Self.fmt($0.1))" }.joined(separator: " ")
+                    s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\" points=\"\(d)\"/>\n"
+                }
+                for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.8\"/>\n" }
+                if let labels = ser.labels {
+                    let finite = zip(ser.x, ser.y).enumerated().filter { $0.element.0.isFinite && $0.element.1.isFinite }.map(\.offset)
+                    for (p, i) in zip(pts, finite) {
+                        let box = placeLabel(labels[i], at: p, taken: &taken, frame: (left, top, left + pw, top + ph), points: pts)
+                        s += "<text x=\"\(Self.fmt(box.x))\" y=\"\(Self.fmt(box.y + box.h / 2))\" dominant-baseline=\"middle\" font-size=\"11\" fill=\"#222\">\(Self.esc(labels[i]))</text>\n"
+                    }
+                }
             case .bar:
                 let bw = barGroupWidth / nS
                 for (xv, yv) in zip(ser.x, ser.y) where xv.isFinite && yv.isFinite {
@@ -172,6 +195,33 @@ public struct Chart: Sendable {
         }
         s += "</svg>\n"
         return s
+    }
+
+    /// Where a point's label goes: the first of eight positions around the point (right, left,
+    /// above, below, then the diagonals), tried at growing distances, whose box stays inside the
+    /// plot and overlaps no label placed before and no other point. Text width is estimated (no
+    /// font metrics in a self-contained SVG): 6.2 px per character at 11 px.
+    private func placeLabel(_ text: String, at p: (Double, Double), taken: inout [(x: Double, y: Double, w: Double, h: Double)],
+                            frame: (Double, Double, Double, Double), points: [(Double, Double)]) -> (x: Double, y: Double, w: Double, h: Double) {
+        let w = 6.2 * Double(text.count), h = 12.0
+        func overlaps(_ a: (x: Double, y: Double, w: Double, h: Double)) -> Bool {
+            taken.contains { b in a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h }
+                || points.contains { q in (q.0 != p.0 || q.1 != p.1) && q.0 > a.x - 3 && q.0 < a.x + a.w + 3 && q.1 > a.y - 3 && q.1 < a.y + a.h + 3 }
+        }
+        var fallback: (x: Double, y: Double, w: Double, h: Double)? = nil
+        for d in [6.0, 14, 24, 36, 50] {
+            let candidates = [(p.0 + d, p.1 - h / 2), (p.0 - d - w, p.1 - h / 2), (p.0 - w / 2, p.1 - d - h), (p.0 - w / 2, p.1 + d),
+                              (p.0 + d, p.1 - d - h), (p.0 - d - w, p.1 - d - h), (p.0 + d, p.1 + d), (p.0 - d - w, p.1 + d)]
+            for (x, y) in candidates {
+                let box = (x: x, y: y, w: w, h: h)
+                guard x >= frame.0 + 1, y >= frame.1 + 1, x + w <= frame.2 - 1, y + h <= frame.3 - 1 else { continue }
+                if fallback == nil { fallback = box }
+                if !overlaps(box) { taken.append(box); return box }
+            }
+        }
+        let box = fallback ?? (x: min(max(p.0 + 6, frame.0 + 1), frame.2 - w - 1), y: p.1 - h / 2, w: w, h: h)
+        taken.append(box)
+        return box
     }
 
     /// Powers of ten covering [lo, hi] (in log10 units).

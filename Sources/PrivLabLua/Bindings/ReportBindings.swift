@@ -74,8 +74,13 @@ extension Runtime {
                 let y = try LuaConvert.numbers(so.raw("y"), fn: fn, arg: "series[\(i + 1)].y")
                 let x = so.has("x") ? try LuaConvert.numbers(so.raw("x"), fn: fn, arg: "series[\(i + 1)].x") : y.indices.map { Double($0 + 1) }
                 let nm = try so.string("name", "series \(i + 1)")
+                let labels = so.has("labels") ? try LuaConvert.strings(so.raw("labels"), fn: fn, arg: "series[\(i + 1)].labels") : nil
+                let connected = try so.bool("connected", false)
                 try so.finish()
-                series.append(Chart.Series(name: nm, x: x, y: y))
+                if (labels != nil || connected) && kind != .scatter {
+                    throw LuaError("\(fn): series[\(i + 1)]: labels and connected apply to scatter charts")
+                }
+                series.append(Chart.Series(name: nm, x: x, y: y, labels: labels, connected: connected))
             }
             _ = o.raw("x"); _ = o.raw("y")
         } else {

@@ -1,0 +1,56 @@
+import PrivLab
+
+extension Runtime {
+    /// `pl.audit.*`: empirical privacy measurements.
+    func installAudit() {
+        // pl.audit.epsilon_lower_bound{tp=, fp=, positives=, negatives=, alpha=0.05, delta=0}
+        //   or {members = {scores…}, nonmembers = {scores…}, …} or {result = attack:evaluate{…}, …}
+        define("audit.epsilon_lower_bound") { call in
+            let fn = "audit.epsilon_lower_bound"
+            let o = try call.options(1, fn: fn, optional: false)
+            let alpha = try o.double("alpha", 0.05, max: 0.5, above: 0)
+            let delta = try o.double("delta", 0, min: 0, max: 1)
+            let r: EpsilonLowerBound.Result
+            do {
+                if o.has("tp") || o.has("fp") {
+                    guard let tp = try o.int("tp"), let fp = try o.int("fp"), let p = try o.int("positives"), let n = try o.int("negatives") else {
+                        throw LuaError("\(fn): counts need all of tp, fp, positives and negatives")
+                    }
+                    try o.finish()
+                    r = try EpsilonLowerBound.fromCounts(tp: tp, fp: fp, positives: p, negatives: n, alpha: alpha, delta: delta)
+                } else {
+                    var members: [Double], nonMembers: [Double]
+                    if o.has("result") {
+                        guard case .table(let t) = o.raw("result"), let s = t.fields["scores"], let m = t.fields["member"] else {
+                            throw LuaError("\(fn): option 'result' must be what attack:evaluate returns (with scores and member)")
+                        }
+                        let scores = try LuaConvert.numbers(s, fn: fn, arg: "result.scores")
+                        guard case .table(let mt) = m, mt.array.count == scores.count else { throw LuaError("\(fn): result.member must list one boolean per score") }
+                        let flags = try mt.array.map { v -> Bool in
+                            guard case .bool(let b) = v else { throw LuaError("\(fn): result.member must hold booleans") }
+                            return b
+                        }
+                        members = zip(scores, flags).filter { $0.1 }.map(\.0)
+                        nonMembers = zip(scores, flags).filter { !$0.1 }.map(\.0)
+                    } else {
+                        guard o.has("members"), o.has("nonmembers") else {
+                            throw LuaError("\(fn): give tp, fp, positives and negatives; or members and nonmembers (score lists); or result")
+                        }
+                        members = try LuaConvert.numbers(o.raw("members"), fn: fn, arg: "option 'members'")
+                        nonMembers = try LuaConvert.numbers(o.raw("nonmembers"), fn: fn, arg: "option 'nonmembers'")
+                    }
+                    let twoSided = try o.bool("two_sided", true)
+                    try o.finish()
+                    r = try EpsilonLowerBound.fromScores(members: members, nonMembers: nonMembers, alpha: alpha, delta: delta, twoSided: twoSided)
+                }
+            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "audit: ", with: ""))") }
+            var d: [String: LuaValue] = ["epsilon": .number(r.epsilon), "rate_lower": .number(r.rateLower), "rate_upper": .number(r.rateUpper),
+                                         "thresholds_tried": .int(Int64(r.thresholdsTried))]
+            if let t = r.threshold {
+                d["threshold"] = .number(t)
+                d["note"] = .string("the best of \(r.thresholdsTried) thresholds, chosen on the same scores: a valid \(formatCompact(100 * (1 - alpha)))% bound needs the threshold fixed on other data (or alpha divided by \(r.thresholdsTried))")
+            }
+            return call.results(.record(d))
+        }
+    }
+}
