@@ -70,7 +70,7 @@ final class ChartTests: XCTestCase {
         for m in pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)) {
             let g = { (i: Int) in String(svg[Range(m.range(at: i), in: svg)!]) }
             let text = g(3).replacingOccurrences(of: "&amp;", with: "&")
-            boxes.append(Box(x: Double(g(1))!, y: Double(g(2))! - 6, w: 6.2 * Double(text.count), h: 12))
+            boxes.append(Box(x: Double(g(1))!, y: Double(g(2))! - 7, w: 6.2 * Double(text.count), h: 14))
         }
         XCTAssertEqual(boxes.count, names.count)
         for i in boxes.indices {

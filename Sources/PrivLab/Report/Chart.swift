@@ -200,10 +200,10 @@ public struct Chart: Sendable {
     /// Where a point's label goes: the first of eight positions around the point (right, left,
     /// above, below, then the diagonals), tried at growing distances, whose box stays inside the
     /// plot and overlaps no label placed before and no other point. Text width is estimated (no
-    /// font metrics in a self-contained SVG): 6.2 px per character at 11 px.
+    /// font metrics in a self-contained SVG): 6.4 px per character at 11 px, boxes 14 px high.
     private func placeLabel(_ text: String, at p: (Double, Double), taken: inout [(x: Double, y: Double, w: Double, h: Double)],
                             frame: (Double, Double, Double, Double), points: [(Double, Double)]) -> (x: Double, y: Double, w: Double, h: Double) {
-        let w = 6.2 * Double(text.count), h = 12.0
+        let w = 6.4 * Double(text.count), h = 14.0   // with a pixel of air on each side
         func overlaps(_ a: (x: Double, y: Double, w: Double, h: Double)) -> Bool {
             taken.contains { b in a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h }
                 || points.contains { q in (q.0 != p.0 || q.1 != p.1) && q.0 > a.x - 3 && q.0 < a.x + a.w + 3 && q.1 > a.y - 3 && q.1 < a.y + a.h + 3 }
