@@ -180,4 +180,27 @@ final class PerturbationBindingTests: XCTestCase {
         assertLuaError(rt, "pl.audit.epsilon_lower_bound{tp = 1, fp = 0, positives = 5, negatives = 5, alpha = 0.7}", ["option 'alpha' must be at most 0.5"])
         assertLuaError(rt, "pl.audit.epsilon_lower_bound{}", ["give tp, fp, positives and negatives; or members and nonmembers"])
     }
+
+    /// `pl.audit.dp_sgd` from Lua: the result's fields, and its errors by option.
+    func testDPSGDAuditFromLua() throws {
+        let (rt, _) = try makeRuntime()
+        let setup = """
+            local b = pl.data.blobs{n = 300, features = 5, classes = 2, seed = 1}
+            local x = {}
+            for i, id in ipairs(b:ids()) do local f = b:record(id).features; for _ = 1, 20 do f[#f + 1] = 0 end; x[i] = f end
+            local d = pl.data.from_table{x = x, y = b:labels(), classes = 2}
+            local m = pl.softmax{epochs = 5, batch = 600, dp = {clip = 1, noise = 2}}
+            """
+        let r = try rt.exec(setup + """
+            local a = pl.audit.dp_sgd{model = m, data = d, canaries = 20, seed = 2}
+            return a.canaries, a.guesses, a.claimed_epsilon > 0, a.epsilon_lower_bound >= 0, a.method
+            """)
+        XCTAssertEqual(r[0].scalar, AnyHashable(Int64(20)))
+        XCTAssertEqual(r[1].scalar, AnyHashable(Int64(10)), "a quarter each way")
+        XCTAssertEqual(r[2].scalar, true)
+        XCTAssertEqual(r[3].scalar, true)
+        assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, canaries = 21}", ["audit.dp_sgd: Dirac canaries need one feature the data never uses per canary: 20 unused features for 21 canaries"])
+        assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, kind = \"relabelled\", norm = 3}", ["option 'norm' does not apply to kind = \"relabelled\""])
+        assertLuaError(rt, setup + "pl.audit.dp_sgd{model = pl.softmax{epochs = 1}, data = d, canaries = 10}", ["audit.dp_sgd: the model is not trained with DP"])
+    }
 }

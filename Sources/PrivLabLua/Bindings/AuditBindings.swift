@@ -52,5 +52,36 @@ extension Runtime {
             }
             return call.results(.record(d))
         }
+
+        // pl.audit.dp_sgd{model=, data=, canaries=100, kind="dirac"|"random"|"relabelled", norm=, k_plus=, k_minus=, p=0.05, seed=}
+        define("audit.dp_sgd") { call in
+            let fn = "audit.dp_sgd"
+            let o = try call.options(1, fn: fn, optional: false)
+            let m = try o.model("model", what: "a model with dp = {…}, re-trained by the audit")!
+            let data = try o.dataset("data", what: "the training records")!
+            var a = DPSGDAuditOptions()
+            a.canaries = try o.int("canaries", 100, min: 2, max: 1_000_000)
+            let norm = try o.double("norm", min: nil, max: nil, above: 0)
+            switch try o.string("kind", "dirac", oneOf: ["dirac", "random", "relabelled"]) {
+            case "random": a.kind = .random(norm: norm)
+            case "relabelled":
+                if norm != nil { throw LuaError("\(fn): option 'norm' does not apply to kind = \"relabelled\"") }
+                a.kind = .relabelled
+            default: a.kind = .dirac(norm: norm)
+            }
+            a.kPlus = try o.int("k_plus", min: 0)
+            a.kMinus = try o.int("k_minus", min: 0)
+            a.significance = try o.double("p", 0.05, max: 1, above: 0)
+            a.seed = try o.seed()
+            try o.finish()
+            let r: DPSGDAuditResult
+            do { r = try DPSGDAudit.run(model: m.model, data: data, options: a) } catch let e as PrivLabError {
+                throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "audit: ", with: ""))")
+            }
+            return call.results(.record(["epsilon_lower_bound": .number(r.epsilonLowerBound), "claimed_epsilon": .number(r.claimedEpsilon),
+                                         "delta": .number(r.delta), "guesses": .int(Int64(r.guesses)), "correct": .int(Int64(r.correct)),
+                                         "canaries": .int(Int64(r.canaries)), "included": .int(Int64(r.included)),
+                                         "method": .string("one training run (Steinke, Nasr & Jagielski 2023)")]))
+        }
     }
 }
