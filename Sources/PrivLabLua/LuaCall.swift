@@ -146,7 +146,12 @@ public final class LuaOptions {
         return table.fields[key] ?? .nil
     }
 
-    public func has(_ key: String) -> Bool { !(table.fields[key]?.isNil ?? true) }
+    /// Whether `key` is given (not nil); asking marks it known, like every accessor — a binding that
+    /// only reads an option when present still accepts it, and names it among the accepted ones.
+    public func has(_ key: String) -> Bool {
+        known.append(key)
+        return !(table.fields[key]?.isNil ?? true)
+    }
 
     public func double(_ key: String, default d: Double? = nil, min lo: Double? = nil, max hi: Double? = nil,
                        above: Double? = nil) throws -> Double? {
@@ -214,11 +219,46 @@ public final class LuaOptions {
         }
     }
 
+    /// The accepted name closest to a misspelt one: the smallest Damerau–Levenshtein distance
+    /// (a swap of neighbours counts once), at most 1 for names of up to 4 letters and 2 beyond,
+    /// or a name that one is a prefix of the other ("epoch" → "epochs"); nil when nothing is close.
+    static func nearest(_ word: String, in names: [String]) -> String? {
+        func distance(_ a: [Character], _ b: [Character]) -> Int {
+            if a.isEmpty { return b.count }
+            if b.isEmpty { return a.count }
+            var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+            for i in 0...a.count { d[i][0] = i }
+            for j in 0...b.count { d[0][j] = j }
+            for i in 1...a.count {
+                for j in 1...b.count {
+                    let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                    d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                    if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
+                }
+            }
+            return d[a.count][b.count]
+        }
+        let w = Array(word.lowercased())
+        var best: (name: String, score: Int)? = nil
+        for n in names {
+            let lower = n.lowercased()
+            var score = distance(w, Array(lower))
+            if lower.count >= 3, w.count >= 3, lower.hasPrefix(String(w)) || String(w).hasPrefix(lower) { score = min(score, 1) }
+            let limit = max(w.count, lower.count) <= 4 ? 1 : 2
+            if score <= limit, best == nil || score < best!.score { best = (n, score) }
+        }
+        return best?.name
+    }
+
     /// Rejects keys no accessor asked for.
     public func finish() throws {
         let unknown = table.fields.keys.filter { !known.contains($0) }.sorted()
         if let k = unknown.first {
-            let accepted = Array(Set(known)).sorted().joined(separator: ", ")
+            let names = Array(Set(known)).sorted()
+            let accepted = names.joined(separator: ", ")
+            if let near = Self.nearest(k, in: names) {
+                throw LuaError("\(fn): unknown option '\(k)' — did you mean '\(near)'? (accepted: \(accepted))")
+            }
             throw LuaError("\(fn): unknown option '\(k)' (accepted: \(accepted))")
         }
     }

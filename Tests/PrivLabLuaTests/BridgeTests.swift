@@ -16,6 +16,13 @@ final class BridgeTests: XCTestCase {
         let (rt, _) = try makeRuntime()
         assertLuaError(rt, "pl.softmax{lerning_rate = 0.1}", ["script.lua:1:", "softmax: unknown option 'lerning_rate'", "accepted:", "lr"])
         assertLuaError(rt, "pl.softmax{epochs = 'ten'}", ["softmax: option 'epochs' must be an integer, got string"])
+        // A near miss is named (issue 18): a typo, a missing letter, a swap, a singular.
+        assertLuaError(rt, "pl.mlp{epoch = 3}", ["mlp: unknown option 'epoch' — did you mean 'epochs'?"])
+        assertLuaError(rt, "pl.mlp{hiden = {8}}", ["did you mean 'hidden'?"])
+        assertLuaError(rt, "pl.mlp{optimzier = 'adam'}", ["did you mean 'optimizer'?"])
+        assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, topk = 2}", ["did you mean 'top_k'?"])
+        // Nothing close: no guess.
+        assertLuaError(rt, "pl.mlp{wobble = 1}", ["mlp: unknown option 'wobble' (accepted:"])
         assertLuaError(rt, "pl.softmax{epochs = 2.5}", ["option 'epochs' must be an integer, got 2.5"])
         assertLuaError(rt, "pl.softmax{lr = -1}", ["option 'lr' must be greater than 0"])
         assertLuaError(rt, "pl.softmax{lr = 0/0}", ["option 'lr' must be a finite number"])
