@@ -75,6 +75,7 @@ public final class Runtime {
         installAttacks()
         installDefenses()
         installAudit()
+        installMemorisation()
         installMechanisms()
         installPerturbation()
         installReport()

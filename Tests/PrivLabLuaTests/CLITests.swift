@@ -203,6 +203,21 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(svg.contains(">PASE, 5 models</text>") && svg.contains("stroke-dasharray"), "labelled points and the front")
     }
 
+    /// The memorisation notebook end to end at a small size: the seed, regulariser and CNN tables
+    /// with their controls.
+    func testMemorisationNotebookSmall() throws {
+        try requireFashionMNIST()
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/memorisation.lua", "-o", "\(dir)/m.md", "-P", "n_train=500", "-P", "epochs=3",
+                              "-P", "seeds=2", "-P", "probes=50", "-P", "cnn_epochs=1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
+        for piece in ["| model | m2 | m3 | p_value | memorised | control_m3 | control_p | test_acc |", "| MLP, seed 2 |", "| DP-SGD ε = 1 |",
+                      "| early stopping |", "| CNN, seed 1 |", "50 probe images", "## A convolutional network"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+    }
+
     /// The model-zoo issue's MLP quality bar on the full data: 784-256-10, SGD lr 0.05, batch 128,
     /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
     func testMLPQualityBarOnFullFashionMNIST() throws {

@@ -203,4 +203,35 @@ final class PerturbationBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, kind = \"relabelled\", norm = 3}", ["option 'norm' does not apply to kind = \"relabelled\""])
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = pl.softmax{epochs = 1}, data = d, canaries = 10}", ["audit.dp_sgd: the model is not trained with DP"])
     }
+
+    /// `pl.memorisation.*` from Lua: a feature table (1-based position), planting by record id,
+    /// the score's fields; errors by option.
+    func testMemorisationFromLua() throws {
+        let (rt, _) = try makeRuntime()
+        let setup = """
+            local b = pl.data.blobs{n = 200, features = 36, classes = 3, seed = 1}
+            local x = {}
+            for i, id in ipairs(b:ids()) do x[i] = b:record(id).features end
+            local d = pl.data.from_table{x = x, y = b:labels(), classes = 3, image_shape = {1, 6, 6}}
+            local f = pl.memorisation.feature{size = 2, row = 2, col = 3, high = 9, seed = 4}
+            """
+        let r = try rt.exec(setup + """
+            local p = pl.memorisation.plant{data = d, feature = f, id = 5}
+            local rec = p:record(5).features
+            local m = pl.mlp{hidden = {16}, epochs = 5, seed = 1}
+            m:fit(p)
+            local s = pl.memorisation.score{model = m, probes = d, feature = f, label = p:record(5).label}
+            return rec[6 + 3] == f.pixels[1], rec[12 + 4] == f.pixels[4], #f.pixels, s.probes, s.p_value >= 0 and s.p_value <= 1
+            """)
+        XCTAssertEqual(r[0].scalar, true, "row 2, column 3 is the patch's first pixel")
+        XCTAssertEqual(r[1].scalar, true, "row 3, column 4 its last")
+        XCTAssertEqual(r[2].scalar, AnyHashable(Int64(4)))
+        XCTAssertEqual(r[3].scalar, AnyHashable(Int64(200)))
+        XCTAssertEqual(r[4].scalar, true)
+        assertLuaError(rt, setup + "pl.memorisation.plant{data = d, feature = f, id = 999}", ["memorisation.plant: no record with id 999"])
+        assertLuaError(rt, setup + "pl.memorisation.plant{data = d, feature = pl.memorisation.feature{size = 3, row = 5}, id = 1}",
+                       ["memorisation.plant: a 3×3 feature at (4, 0) does not fit 6×6 images"])
+        assertLuaError(rt, setup + "pl.memorisation.plant{data = pl.data.blobs{n = 5, features = 36}, feature = f, id = 1}", ["the data must be images"])
+        assertLuaError(rt, setup + "pl.memorisation.score{model = pl.mlp{}, probes = d, feature = f}", ["option 'label'"])
+    }
 }

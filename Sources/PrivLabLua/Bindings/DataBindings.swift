@@ -107,7 +107,7 @@ extension Runtime {
             return 1
         }
 
-        // pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…"}
+        // pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…", image_shape = {c, h, w}}
         define("data.from_table") { call in
             let o = try call.options(1, fn: "from_table", optional: false)
             guard case .table(let xt) = o.raw("x") else { throw LuaError("from_table: option 'x' must be a list of rows") }
@@ -121,10 +121,16 @@ extension Runtime {
             if let ids = ids, ids.contains(where: { $0 < 1 }) { throw LuaError("from_table: ids must be positive integers") }
             let names = o.has("class_names") ? try LuaConvert.strings(o.raw("class_names"), fn: "from_table", arg: "option 'class_names'") : nil
             let name = try o.string("name", "table")
+            let shape = o.has("image_shape") ? try LuaConvert.integers(o.raw("image_shape"), fn: "from_table", arg: "option 'image_shape'") : nil
             try o.finish()
             let m = try Matrix(rows)
             if m.hasNonFinite { throw LuaError("from_table: x contains NaN or infinite values") }
-            call.pushDataset(try Dataset(features: m, labels: y, classes: k, ids: ids, classNames: names, name: name))
+            if let s = shape, s.count != 3 || s.contains(where: { $0 < 1 }) {
+                throw LuaError("from_table: option 'image_shape' must be {channels, height, width}")
+            }
+            do {
+                call.pushDataset(try Dataset(features: m, labels: y, classes: k, ids: ids, classNames: names, imageShape: shape, name: name))
+            } catch let e as PrivLabError { throw LuaError("from_table: \(e.description)") }
             return 1
         }
 

@@ -1,0 +1,127 @@
+import Foundation
+
+/// A unique feature: a small patch of pixel values at a fixed place in an image (Hartley &
+/// Tsaftaris, "Unintended memorisation of unique features in neural networks", arXiv 2205.10079:
+/// a "name on an X-ray"). Binary 5 × 5 patches, as the authors' code draws them, by default.
+public struct UniqueFeature: Sendable, Equatable {
+    public var height: Int
+    public var width: Int
+    /// Top-left corner (0-based row and column) and the channel it is drawn in.
+    public var row: Int
+    public var column: Int
+    public var channel: Int
+    /// height × width values, row-major.
+    public var pixels: [Float]
+
+    public init(height: Int, width: Int, row: Int, column: Int, channel: Int = 0, pixels: [Float]) throws {
+        guard height >= 1, width >= 1, pixels.count == height * width, row >= 0, column >= 0, channel >= 0 else {
+            throw PrivLabError.invalidArgument("memorisation: a feature needs height × width pixels at a non-negative position")
+        }
+        guard pixels.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument("memorisation: feature pixels must be finite") }
+        self.height = height; self.width = width; self.row = row; self.column = column; self.channel = channel; self.pixels = pixels
+    }
+
+    /// A random binary patch (each pixel `high` with probability ½, else `low`), from `seed`.
+    public static func random(size: Int, row: Int, column: Int, low: Float = 0, high: Float = 1, seed: UInt64) throws -> UniqueFeature {
+        var rng = RNG(seed: seed)
+        return try UniqueFeature(height: size, width: size, row: row, column: column,
+                                 pixels: (0..<(size * size)).map { _ in rng.bernoulli(0.5) ? high : low })
+    }
+
+    func check(_ shape: [Int]?) throws -> (c: Int, h: Int, w: Int) {
+        guard let s = shape, s.count == 3 else { throw PrivLabError.invalidArgument("memorisation: the data must be images (a dataset with an image shape)") }
+        guard channel < s[0], row + height <= s[1], column + width <= s[2] else {
+            throw PrivLabError.invalidArgument("memorisation: a \(height)×\(width) feature at (\(row), \(column)) does not fit \(s[1])×\(s[2]) images")
+        }
+        return (s[0], s[1], s[2])
+    }
+
+    /// Draws the feature (or another patch of the same size and place) into row r of `x`.
+    func draw(_ patch: [Float], into x: inout Matrix, row r: Int, shape: (c: Int, h: Int, w: Int)) {
+        for i in 0..<height {
+            for j in 0..<width {
+                x.data[r * x.cols + (channel * shape.h + row + i) * shape.w + column + j] = patch[i * width + j]
+            }
+        }
+    }
+}
+
+/// What the memorisation score found (Hartley & Tsaftaris, §3; the authors' `experiment.py`).
+public struct MemorisationScore: Sendable, Equatable {
+    /// M2 (black box): mean KL(p_clean ‖ p_feature) − mean KL(p_clean ‖ p_random) over the probes —
+    /// positive when the feature moves the model's outputs more than a random patch does.
+    public var m2: Double
+    /// M3 (label-aware): mean KL(e_y ‖ p_feature) − mean KL(e_y ‖ p_random), y the label of the
+    /// record that carried the feature — negative when the feature pulls the outputs towards y.
+    public var m3: Double
+    /// One-sided paired t-test that KL(e_y ‖ p_random) > KL(e_y ‖ p_feature) (the paper's test).
+    public var m3PValue: Double
+    public var m3Statistic: Double
+    public var probes: Int
+}
+
+/// Unique-feature memorisation: plant a feature in one training record, then score a model on
+/// out-of-distribution probe images with the feature, with a random patch in its place, and clean.
+/// The scorer knows the feature and the label of the record that carried it — not the training
+/// data or the weights (the paper's setting). Every probe gets its own random control patch.
+public enum FeatureMemorisation {
+    /// The training set with the feature drawn into the record at `row` (0-based), label unchanged.
+    public static func plant(_ feature: UniqueFeature, in data: Dataset, row: Int) throws -> Dataset {
+        let shape = try feature.check(data.imageShape)
+        guard (0..<data.size).contains(row) else { throw PrivLabError.invalidArgument("memorisation: row \(row + 1) is outside the data (\(data.size) records)") }
+        var d = data
+        var x = d.features
+        feature.draw(feature.pixels, into: &x, row: row, shape: shape)
+        d.features = x
+        return d
+    }
+
+    public static func score(model: Classifier, probes: Dataset, feature: UniqueFeature, label: Int, seed: UInt64 = 1) throws -> MemorisationScore {
+        let shape = try feature.check(probes.imageShape)
+        guard probes.size >= 2 else { throw PrivLabError.invalidArgument("memorisation: at least 2 probe images are needed") }
+        var withFeature = probes.features, withRandom = probes.features
+        var rng = RNG.stream(seed: seed, index: 17)
+        let (lo, hi) = (feature.pixels.min()!, feature.pixels.max()!)
+        for r in 0..<probes.size {
+            feature.draw(feature.pixels, into: &withFeature, row: r, shape: shape)
+            let control = feature.pixels.map { _ in rng.bernoulli(0.5) ? hi : lo }
+            feature.draw(control, into: &withRandom, row: r, shape: shape)
+        }
+        let clean = try model.releasedProbabilities(probes.features)
+        let pf = try model.releasedProbabilities(withFeature), pr = try model.releasedProbabilities(withRandom)
+        guard label >= 0, label < clean.cols else { throw PrivLabError.invalidArgument("memorisation: label \(label) is outside the model's \(clean.cols) classes") }
+        // KL(p ‖ q) with Keras's clipping to [1e-7, 1], as the reference computes it.
+        func kl(_ p: [Float], _ q: [Float]) -> Double {
+            zip(p, q).reduce(0.0) { acc, pq in
+                let a = min(max(Double(pq.0), 1e-7), 1), b = min(max(Double(pq.1), 1e-7), 1)
+                return acc + a * log(a / b)
+            }
+        }
+        var kl1 = [Double](), kl2 = [Double](), k3f = [Double](), k3r = [Double]()
+        var onehot = [Float](repeating: 0, count: clean.cols)
+        onehot[label] = 1
+        for r in 0..<probes.size {
+            kl1.append(kl(clean.row(r), pf.row(r)))
+            kl2.append(kl(clean.row(r), pr.row(r)))
+            k3f.append(kl(onehot, pf.row(r)))
+            k3r.append(kl(onehot, pr.row(r)))
+        }
+        let mean = { (v: [Double]) in v.reduce(0, +) / Double(v.count) }
+        let (t, p) = pairedTTestGreater(k3r, k3f)
+        return MemorisationScore(m2: mean(kl1) - mean(kl2), m3: mean(k3f) - mean(k3r), m3PValue: p, m3Statistic: t, probes: probes.size)
+    }
+
+    /// Student's paired t-test of mean(a − b) > 0 (SciPy's `ttest_rel(a, b, alternative="greater")`).
+    public static func pairedTTestGreater(_ a: [Double], _ b: [Double]) -> (statistic: Double, pValue: Double) {
+        let d = zip(a, b).map { $0 - $1 }
+        let n = Double(d.count)
+        let mean = d.reduce(0, +) / n
+        let variance = d.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        guard variance > 0 else { return (mean > 0 ? .infinity : (mean < 0 ? -.infinity : .nan), mean > 0 ? 0 : 1) }
+        let t = mean / (variance / n).squareRoot()
+        let nu = n - 1
+        // P(T > t) = ½·I_{ν/(ν+t²)}(ν/2, ½) for t ≥ 0, 1 − that for t < 0.
+        let tail = 0.5 * BetaDistribution.cdf(nu / (nu + t * t), a: nu / 2, b: 0.5)
+        return (t, t >= 0 ? tail : 1 - tail)
+    }
+}

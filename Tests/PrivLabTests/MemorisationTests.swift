@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+import PrivLab
+
+/// Unique-feature memorisation (Hartley & Tsaftaris 2022): the score's statistics against SciPy,
+/// and the score against a model known to have seen the feature once and one that never saw it.
+final class MemorisationTests: XCTestCase {
+    struct Case: Decodable { var a: [Double]; var b: [Double]; var statistic: Double; var pvalue: Double }
+    struct Reference: Decodable { var cases: [Case] }
+
+    /// Catches a two-sided p-value, a population variance, and a wrong tail.
+    func testPairedTTestMatchesSciPy() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/ttest_reference.json")
+        for c in try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url)).cases {
+            let (t, p) = FeatureMemorisation.pairedTTestGreater(c.a, c.b)
+            XCTAssertEqual(t, c.statistic, accuracy: 1e-10 * max(1, abs(c.statistic)))
+            XCTAssertEqual(p, c.pvalue, accuracy: 1e-9 * max(1e-3, c.pvalue) + 1e-14)
+        }
+    }
+
+    /// 8 × 8 "images" of four noisy classes whose top-left 3 × 3 corner is always 0 (as the
+    /// border of a digit or a chest X-ray is): a feature drawn there is unique to its record.
+    func images(_ n: Int, seed: UInt64) throws -> Dataset {
+        var d = try Synthetic.blobs(n: n, features: 64, classes: 4, std: 3, box: 3, seed: seed)
+        d.imageShape = [1, 8, 8]
+        var x = d.features
+        for r in 0..<n { for i in 0..<3 { for j in 0..<3 { x[r, i * 8 + j] = 0 } } }
+        d.features = x
+        return d
+    }
+
+    func model(seed: UInt64) throws -> NeuralNetwork {
+        var o = TrainingOptions()
+        o.optimizer = .adam
+        o.learningRate = 3e-3
+        o.epochs = 100
+        o.batchSize = 32
+        o.seed = seed
+        return try NeuralNetwork.mlp(hidden: [128], options: o)
+    }
+
+    /// A 3 × 3 binary patch (0 or 5) drawn into the empty corner of one of 400 training images:
+    /// the model that saw it is pulled towards that image's label by the patch on probe images (M3
+    /// significantly negative, M2 positive); the same model trained without the planted record is
+    /// moved only by its untrained initial weights, several times less.
+    func testAModelThatSawTheFeatureOnceIsCaughtAndOneThatDidNotIsNot() throws {
+        let train = try images(400, seed: 1)
+        let probes = try images(300, seed: 2)
+        let feature = try UniqueFeature.random(size: 3, row: 0, column: 0, low: 0, high: 5, seed: 5)
+        let planted = try FeatureMemorisation.plant(feature, in: train, row: 7)
+        XCTAssertEqual(planted.features[7, 0], feature.pixels[0])
+        XCTAssertEqual(planted.features[7, 10], feature.pixels[5], "row 1, column 2 of the patch in an 8-wide image")
+        XCTAssertEqual(planted.features[6, 0], train.features[6, 0], "other records untouched")
+        let label = train.labels[7]
+        let saw = try model(seed: 1)
+        try saw.fit(planted)
+        let sawScore = try FeatureMemorisation.score(model: saw, probes: probes, feature: feature, label: label)
+        let never = try model(seed: 1)
+        try never.fit(train)
+        let neverScore = try FeatureMemorisation.score(model: never, probes: probes, feature: feature, label: label)
+        XCTAssertLessThan(sawScore.m3PValue, 0.01)
+        XCTAssertLessThan(sawScore.m3, 0)
+        XCTAssertGreaterThan(sawScore.m2, 0)
+        XCTAssertLessThan(abs(neverScore.m3), abs(sawScore.m3) / 3)
+        XCTAssertThrowsError(try FeatureMemorisation.plant(try UniqueFeature.random(size: 3, row: 6, column: 0, seed: 1), in: train, row: 0))
+        XCTAssertThrowsError(try FeatureMemorisation.score(model: saw, probes: probes, feature: feature, label: 4))
+    }
+}
