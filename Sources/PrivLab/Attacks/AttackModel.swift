@@ -112,31 +112,11 @@ enum LogisticNewton {
             }
             for a in 0..<(d - 1) { g[a] += lambda * w[a]; h[a * d + a] += lambda }
             h[(d - 1) * d + (d - 1)] += 1e-10
-            let step = try choleskySolve(h, g, d)
+            guard let factor = Cholesky(h, dimension: d) else { throw PrivLabError.message("logistic regression: the Hessian is not positive definite") }
+            let step = factor.solve(g)
             for a in 0..<d { w[a] -= step[a] }
             if step.reduce(0, { max($0, abs($1)) }) < 1e-10 { break }
         }
         return w
-    }
-
-    /// Solves H·s = g for a symmetric positive-definite H given by its lower triangle.
-    static func choleskySolve(_ h: [Double], _ g: [Double], _ d: Int) throws -> [Double] {
-        var l = [Double](repeating: 0, count: d * d)
-        for i in 0..<d {
-            for j in 0...i {
-                var s = h[i * d + j]
-                for k in 0..<j { s -= l[i * d + k] * l[j * d + k] }
-                if i == j {
-                    guard s > 0 else { throw PrivLabError.message("logistic regression: the Hessian is not positive definite") }
-                    l[i * d + i] = s.squareRoot()
-                } else {
-                    l[i * d + j] = s / l[j * d + j]
-                }
-            }
-        }
-        var z = g
-        for i in 0..<d { for k in 0..<i { z[i] -= l[i * d + k] * z[k] }; z[i] /= l[i * d + i] }
-        for i in stride(from: d - 1, through: 0, by: -1) { for k in (i + 1)..<d { z[i] -= l[k * d + i] * z[k] }; z[i] /= l[i * d + i] }
-        return z
     }
 }

@@ -88,12 +88,9 @@ public final class DMP: TrainingDefense {
         return history
     }
 
-    public override func cloneUntrained() throws -> Classifier {
-        try DMP(teacher: teacherTemplate, student: releaseTemplate, reference: reference, options: options)
-    }
-    public override func reseededClone(seed: UInt64) throws -> Classifier {
+    public override func copy(seed: UInt64?) throws -> TrainingDefense {
         var o = options
-        o.seed = seed
+        if let seed { o.seed = seed }
         return try DMP(teacher: teacherTemplate, student: releaseTemplate, reference: reference, options: o)
     }
 

@@ -32,8 +32,7 @@ public struct MemGuardOptions: Sendable {
 /// coin is drawn from the query's content and the seed, so asking twice gives the same answer and
 /// repeated queries cannot average the noise away. The label is always the model's: MemGuard
 /// cannot stop label-only attacks, which is the point of comparing them.
-public final class MemGuard: Classifier {
-    public let model: Classifier
+public final class MemGuard: ReleaseDefense {
     public let reference: Dataset
     public let options: MemGuardOptions
     private var mean: [Double] = []
@@ -47,24 +46,16 @@ public final class MemGuard: Classifier {
         guard options.budget.isFinite, options.budget >= 0 else { throw PrivLabError.invalidArgument("memguard: budget must be non-negative") }
         guard options.iterations >= 1 else { throw PrivLabError.invalidArgument("memguard: iterations must be at least 1") }
         guard reference.size > 0 else { throw PrivLabError.invalidArgument("memguard: the reference set is empty") }
-        self.model = model
         self.reference = reference
         self.options = options
+        super.init(model: model)
     }
 
-    public var summary: String { "\(model.summary), MemGuard (budget \(formatCompact(options.budget)))" }
-    public var isFitted: Bool { model.isFitted && !weights.isEmpty }
-    public var parameterCount: Int { model.parameterCount }
-    public var history: [EpochRecord] { model.history }
-    public var releaseTemperature: Double { model.releaseTemperature }
-    public var privacy: PrivacyReport? { model.privacy }
-    /// MemGuard protects the released vectors; releasing the parameters would bypass it, but they
-    /// are what they are: white-box access sees the undefended model.
-    public var isWhiteBox: Bool { model.isWhiteBox }
-    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(ds) }
+    public override var summary: String { "\(model.summary), MemGuard (budget \(formatCompact(options.budget)))" }
+    public override var isFitted: Bool { model.isFitted && !weights.isEmpty }
 
     @discardableResult
-    public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+    public override func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         try RowLookup(train.features).requireDisjoint(reference.features) { n, o, p in
             "memguard: option 'reference' shares \(n) record\(n == 1 ? "" : "s") with the private set (reference row \(o) = private row \(p)); the defence classifier needs non-members"
         }
@@ -163,7 +154,7 @@ public final class MemGuard: Classifier {
     }
 
     /// The released vectors: Phase I, then Phase II's coin, per row.
-    public func releasedProbabilities(_ x: Matrix) throws -> Matrix {
+    public override func releasedProbabilities(_ x: Matrix) throws -> Matrix {
         guard !weights.isEmpty else { throw PrivLabError.invalidArgument("memguard is not fitted: call fit first") }
         let z = try model.releasedLogits(x)
         var out = Softmax.probabilities(z)
@@ -187,29 +178,17 @@ public final class MemGuard: Classifier {
         return out
     }
 
-    public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
+    /// At the release temperature, the defended vectors; at any other, the model's own.
+    public override func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
         temperature == releaseTemperature ? try releasedProbabilities(x) : try model.predictProba(x, temperature: temperature)
     }
-    public func releasedLogits(_ x: Matrix) throws -> Matrix {
-        var p = try releasedProbabilities(x)
-        p.data = p.data.map { Float(log(max(Double($0), 1e-12))) }
-        return p
-    }
-    public func logits(_ x: Matrix) throws -> Matrix { try model.logits(x) }
-    public func predict(_ x: Matrix) throws -> [Int] { try model.predict(x) }
-    public func accuracy(_ ds: Dataset) throws -> Double { try model.accuracy(ds) }
-    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
-        let p = try releasedProbabilities(ds.features)
-        return ds.labels.enumerated().map { r, y in -log(max(Double(p[r, y]), 1e-12)) }
-    }
-    public func cloneUntrained() throws -> Classifier { try MemGuard(model: try model.cloneUntrained(), reference: reference, options: options) }
-    public func reseededClone(seed: UInt64) throws -> Classifier {
+    public override func copy(seed: UInt64?) throws -> ReleaseDefense {
         var o = options
-        o.seed = seed
-        return try MemGuard(model: try model.reseededClone(seed: seed), reference: reference, options: o)
+        if let seed { o.seed = seed }
+        return try MemGuard(model: try seed.map { try model.reseededClone(seed: $0) } ?? model.cloneUntrained(), reference: reference, options: o)
     }
 
-    public var defenseReport: DefenseReport? {
+    public override var defenseReport: DefenseReport? {
         guard isFitted else { return nil }
         return DefenseReport(defense: "memguard", [("budget", .number(options.budget)), ("perturbed_last_query", .integer(lastPerturbed)),
                                                    ("mean_distortion_last_query", .number(lastDistortion))])

@@ -72,48 +72,25 @@ public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
 /// A model whose released outputs pass through an output defence. Training, prediction and
 /// everything else are the wrapped model's; what attacks (and users) receive from
 /// `releasedProbabilities` is defended. Wraps any classifier.
-public final class OutputDefense: Classifier {
-    public let model: Classifier
+public final class OutputDefense: ReleaseDefense {
     public let policy: OutputPolicy
 
     public init(_ model: Classifier, policy: OutputPolicy) throws {
         try policy.validate(classes: nil)
-        self.model = model
         self.policy = policy
+        super.init(model: model)
     }
 
-    public var summary: String { "\(model.summary), released \(policy)" }
-    public var isFitted: Bool { model.isFitted }
-    public var parameterCount: Int { model.parameterCount }
-    public var history: [EpochRecord] { model.history }
-    public var releaseTemperature: Double { model.releaseTemperature }
-    public var privacy: PrivacyReport? { model.privacy }
-    /// A released model's parameters are the wrapped model's: white-box access sees through the
-    /// output defence (which is the point of comparing the two).
-    public var isWhiteBox: Bool { model.isWhiteBox }
-    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(ds) }
-    @discardableResult
-    public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
-        try model.fit(train, validation: validation, observer: observer)
-    }
-    public func logits(_ x: Matrix) throws -> Matrix { try model.logits(x) }
+    public override var summary: String { "\(model.summary), released \(policy)" }
     /// The defended vectors (what a user of the released model sees).
-    public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
+    public override func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
         try defended(try model.predictProba(x, temperature: temperature))
     }
-    public func predict(_ x: Matrix) throws -> [Int] { try model.predict(x) }
-    public func accuracy(_ ds: Dataset) throws -> Double { try model.accuracy(ds) }
-    /// The loss of what is released (−log of the released probability of the true class, floored
-    /// at 1e-12): what a loss attack against the defended model measures.
-    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
-        let p = try releasedProbabilities(ds.features)
-        return ds.labels.enumerated().map { r, y in -log(max(Double(p[r, y]), 1e-12)) }
-    }
-    public func cloneUntrained() throws -> Classifier { try OutputDefense(try model.cloneUntrained(), policy: policy) }
-    public func reseededClone(seed: UInt64) throws -> Classifier { try OutputDefense(try model.reseededClone(seed: seed), policy: policy) }
-
     /// What the wrapped model releases, defended (so defences compose).
-    public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try defended(try model.releasedProbabilities(x)) }
+    public override func releasedProbabilities(_ x: Matrix) throws -> Matrix { try defended(try model.releasedProbabilities(x)) }
+    public override func copy(seed: UInt64?) throws -> ReleaseDefense {
+        try OutputDefense(try seed.map { try model.reseededClone(seed: $0) } ?? model.cloneUntrained(), policy: policy)
+    }
 
     func defended(_ probabilities: Matrix) throws -> Matrix {
         var p = probabilities
@@ -126,13 +103,6 @@ public final class OutputDefense: Classifier {
                 for j in 0..<k { d[r * k + j] = row[j] }
             }
         }
-        return p
-    }
-
-    /// Log-probabilities of the released vectors (floored at 1e-12): only probabilities leave.
-    public func releasedLogits(_ x: Matrix) throws -> Matrix {
-        var p = try releasedProbabilities(x)
-        p.data = p.data.map { Float(log(max(Double($0), 1e-12))) }
         return p
     }
 }

@@ -149,12 +149,9 @@ public final class PATE: TrainingDefense {
         }
     }
 
-    public override func cloneUntrained() throws -> Classifier {
-        try PATE(teacher: teacherTemplate, student: releaseTemplate, publicData: publicData, options: options)
-    }
-    public override func reseededClone(seed: UInt64) throws -> Classifier {
+    public override func copy(seed: UInt64?) throws -> TrainingDefense {
         var o = options
-        o.seed = seed
+        if let seed { o.seed = seed }
         return try PATE(teacher: teacherTemplate, student: releaseTemplate, publicData: publicData, options: o)
     }
 

@@ -85,12 +85,9 @@ public final class SELENA: TrainingDefense {
         }
     }
 
-    public override func cloneUntrained() throws -> Classifier {
-        try SELENA(model: teacherTemplate, student: releaseTemplate, options: options)
-    }
-    public override func reseededClone(seed: UInt64) throws -> Classifier {
+    public override func copy(seed: UInt64?) throws -> TrainingDefense {
         var o = options
-        o.seed = seed
+        if let seed { o.seed = seed }
         return try SELENA(model: teacherTemplate, student: releaseTemplate, options: o)
     }
 

@@ -26,12 +26,13 @@ public class TrainingDefense: Classifier {
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         throw PrivLabError.invalidArgument("\(summary): fit is not implemented")
     }
-    public func cloneUntrained() throws -> Classifier {
+    /// An untrained copy with the same settings, its seed replaced when one is given: the one
+    /// method a subclass writes for `cloneUntrained` and `reseededClone` (shadow models).
+    public func copy(seed: UInt64?) throws -> TrainingDefense {
         throw PrivLabError.invalidArgument("\(summary): cloning is not implemented")
     }
-    /// Declared here (not left to the protocol's default) so that subclasses' versions are the
-    /// ones called through `Classifier`.
-    public func reseededClone(seed: UInt64) throws -> Classifier { try cloneUntrained() }
+    public func cloneUntrained() throws -> Classifier { try copy(seed: nil) }
+    public func reseededClone(seed: UInt64) throws -> Classifier { try copy(seed: seed) }
     public var privacy: PrivacyReport? { nil }
 
     func released() throws -> Classifier {

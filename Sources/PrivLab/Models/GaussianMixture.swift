@@ -129,21 +129,11 @@ public final class GaussianMixture {
                 factors.append(cov.map { $0.squareRoot() })
                 logDets.append(cov.reduce(0) { $0 + log($1) })
             } else {
-                var l = [Double](repeating: 0, count: d * d)
-                for i in 0..<d {
-                    for j in 0...i {
-                        var s = cov[i * d + j]
-                        for t in 0..<j { s -= l[i * d + t] * l[j * d + t] }
-                        if i == j {
-                            guard s > 0 else { throw PrivLabError.message("gmm: covariance of component \(ci + 1) is not positive definite; raise reg") }
-                            l[i * d + i] = s.squareRoot()
-                        } else {
-                            l[i * d + j] = s / l[j * d + j]
-                        }
-                    }
+                guard let c = Cholesky(cov, dimension: d) else {
+                    throw PrivLabError.message("gmm: covariance of component \(ci + 1) is not positive definite; raise reg")
                 }
-                factors.append(l)
-                logDets.append((0..<d).reduce(0) { $0 + 2 * log(l[$1 * d + $1]) })
+                factors.append(c.lower)
+                logDets.append(c.logDeterminant)
             }
         }
     }
