@@ -76,6 +76,7 @@ public final class Runtime {
         installDefenses()
         installAudit()
         installMemorisation()
+        installLeakage()
         installMechanisms()
         installPerturbation()
         installReport()

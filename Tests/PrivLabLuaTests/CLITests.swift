@@ -203,6 +203,29 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(svg.contains(">PASE, 5 models</text>") && svg.contains("stroke-dasharray"), "labelled points and the front")
     }
 
+    /// The leakage notebook end to end (it needs no downloaded data): every table, and the
+    /// paper's orderings in its numbers — KL falls with n and λ, grows with the features.
+    func testLeakageNotebook() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/leakage.lua", "-o", "\(dir)/l.md", "-P", "runs=20"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/l.md", encoding: .utf8)
+        for piece in ["| n | mean_kl | max_kl | success_bound | optimal_attack |", "| learner | lambda |", "| features | mean_kl |",
+                      "| epsilon | delta | sigma | mean_kl | kl_ceiling |", "| noise | kl | ci_low | ci_high | success_bound |"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+        func column(_ header: String, _ rows: Int) -> [Double] {
+            let lines = md.components(separatedBy: "\n")
+            guard let h = lines.firstIndex(where: { $0.hasPrefix(header) }) else { return [] }
+            // The second column: mean_kl.
+            return lines[(h + 2)..<(h + 2 + rows)].map { Double($0.split(separator: "|")[1 + 1].trimmingCharacters(in: .whitespaces))! }
+        }
+        let byN = column("| n | mean_kl", 6), byD = column("| features | mean_kl", 5)
+        XCTAssertEqual(byN, byN.sorted(by: >), "KL falls with n: \(byN)")
+        XCTAssertEqual(byD, byD.sorted(), "KL grows with the features: \(byD)")
+        XCTAssertEqual(byN.count, 6)
+    }
+
     /// The memorisation notebook end to end at a small size: the seed, regulariser and CNN tables
     /// with their controls.
     func testMemorisationNotebookSmall() throws {

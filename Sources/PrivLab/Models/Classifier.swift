@@ -49,12 +49,18 @@ public protocol Classifier: AnyObject {
     /// What a defence did and spent (teachers, queries answered, privacy bounds, …), for models
     /// that are a membership-inference defence; nil otherwise.
     var defenseReport: DefenseReport? { get }
+    /// All trained parameters as one vector (for estimates over the distribution of trained
+    /// models, e.g. Monte-Carlo leakage). Models without accessible parameters throw.
+    func parameterVector() throws -> [Float]
 }
 
 // Defaults for models without DP training, random streams or warm starts.
 extension Classifier {
     public var privacy: PrivacyReport? { nil }
     public var defenseReport: DefenseReport? { nil }
+    public func parameterVector() throws -> [Float] {
+        throw PrivLabError.invalidArgument("\(summary) gives no access to its parameters")
+    }
     public var isWhiteBox: Bool { false }
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {

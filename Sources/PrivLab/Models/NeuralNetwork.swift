@@ -192,6 +192,11 @@ public final class NeuralNetwork: Classifier {
     /// Parameter values, for snapshots (early stopping, checkpoints).
     public func parameterValues() -> [[Float]] { parameters.map(\.value.data) }
 
+    public func parameterVector() throws -> [Float] {
+        guard isFitted else { throw PrivLabError.invalidArgument("the model is not fitted yet: call fit first") }
+        return parameterValues().flatMap { $0 }
+    }
+
     public func setParameterValues(_ v: [[Float]]) throws {
         let ps = parameters
         guard v.count == ps.count, zip(v, ps).allSatisfy({ $0.count == $1.value.count }) else {

@@ -28,6 +28,7 @@ public final class Pipeline: Classifier {
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(try transform(ds)) }
 
     /// Fresh scalers and a reseeded model.
+    public func parameterVector() throws -> [Float] { try model.parameterVector() }
     public func reseededClone(seed: UInt64) throws -> Classifier {
         Pipeline(scalers: scalers.map { Scaler(kind: $0.kind) }, model: try model.reseededClone(seed: seed))
     }
