@@ -123,13 +123,13 @@ final class CLITests: XCTestCase {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
         let r = try privlab(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100",
-                              "-P", "cnn_train=500", "-P", "cnn_epochs=1"])
+                              "-P", "cnn_train=500", "-P", "cnn_epochs=1", "-P", "audit_runs=20"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
         for piece in ["| sigma | epsilon | train_acc | test_acc |", "| none | ∞ |", "| epoch | epsilon | val_accuracy |",
                       "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam", "CNN, 500 training records", "| epochs | rdp | pld |",
                       "| ensemble of 4 DP models on disjoint shards | 2.000", "| public pre-training + DP fine-tuning | 2.000",
-                      "| sigma | run | claimed_epsilon | audited_dirac | hits_dirac |", "| broken (σ/10) |"] {
+                      "| sigma | run | claimed_epsilon | audited_dirac | hits_dirac |", "| broken (σ/10) |", "| audited_many_runs |"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
     }

@@ -80,4 +80,16 @@ final class DPAuditTests: XCTestCase {
             XCTAssertTrue("\(e)".contains("not trained with DP"), "\(e)")
         }
     }
+
+    /// The many-run audit (Jagielski et al. 2020) on the same pair of runs: 100 trainings each,
+    /// one Dirac canary in about half of them. The honest run stays below its claim of 1.31 (0.04),
+    /// the broken one is caught (2.52).
+    func testTheManyRunAuditCatchesTheBrokenRunToo() throws {
+        let d = try data()
+        let honest = try DPSGDAudit.manyRuns(model: try model(noise: 31.6), data: d, runs: 100, seed: 3)
+        XCTAssertLessThan(honest.bound.epsilon, honest.claimedEpsilon)
+        let broken = try DPSGDAudit.manyRuns(model: try model(noise: 3.16), data: d, runs: 100, seed: 3)
+        XCTAssertGreaterThan(broken.bound.epsilon, honest.claimedEpsilon, "the broken run is caught")
+        XCTAssertGreaterThan(broken.bound.thresholdsTried, 50)
+    }
 }

@@ -60,16 +60,11 @@ public enum DPSGDAudit {
         return norm
     }
 
-    public static func run(model: Classifier, data: Dataset, options: DPSGDAuditOptions = DPSGDAuditOptions()) throws -> DPSGDAuditResult {
-        let m = options.canaries
-        guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument("audit: canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
-        guard data.classes >= 2 else { throw PrivLabError.invalidArgument("audit: relabelled canaries need at least 2 classes") }
-        let kPlus = options.kPlus ?? m / 4, kMinus = options.kMinus ?? m / 4
-        guard kPlus >= 0, kMinus >= 0, kPlus + kMinus <= m else { throw PrivLabError.invalidArgument("audit: k_plus + k_minus must be at most canaries (\(m))") }
-        var rng = RNG.stream(seed: options.seed, index: 11)
+    /// `m` canaries of `kind` and the data they leave (relabelled canaries are taken out of it).
+    static func makeCanaries(_ m: Int, kind: CanaryKind, data: Dataset, rng: inout RNG) throws -> (rest: Dataset, canaries: Dataset) {
         var rest = data
         var canaries: Dataset
-        switch options.kind {
+        switch kind {
         case .relabelled:
             let picked = try rng.sample(data.size, m)
             let chosen = Set(picked)
@@ -101,6 +96,43 @@ public enum DPSGDAudit {
             canaries = try Dataset(features: try Matrix(rows: m, cols: d, data: x), labels: (0..<m).map { _ in rng.int(below: data.classes) },
                                    classes: data.classes, ids: Array(first..<(first + m)), name: "canaries")
         }
+        return (rest, canaries)
+    }
+
+    /// The many-run audit (Jagielski, Ullman & Oprea 2020): `runs` trainings, each with one canary
+    /// included with probability ½; the canary's score in each run (minus its loss) separates the
+    /// runs that had it from those that did not, and `EpsilonLowerBound.fromScores` turns the best
+    /// threshold into an ε lower bound (the caveat of choosing the threshold on the same runs is in
+    /// its result). Costs `runs` trainings; free of the one-run method's ceiling.
+    public static func manyRuns(model: Classifier, data: Dataset, runs: Int, kind: CanaryKind = .dirac(norm: nil),
+                                alpha: Double = 0.05, seed: UInt64 = 1) throws -> (bound: EpsilonLowerBound.Result, claimedEpsilon: Double, delta: Double) {
+        guard runs >= 4 else { throw PrivLabError.invalidArgument("audit: runs must be at least 4") }
+        var rng = RNG.stream(seed: seed, index: 12)
+        let (rest, canary) = try makeCanaries(1, kind: kind, data: data, rng: &rng)
+        let included = (0..<runs).map { _ in rng.bernoulli(0.5) }
+        let outcomes = try ParallelWork.run(runs, workers: max(1, ProcessInfo.processInfo.activeProcessorCount)) { i -> (Double, PrivacyReport) in
+            let m = try model.reseededClone(seed: mix64(seed &+ UInt64(i) &* 0xA0D2))
+            try m.fit(included[i] ? try rest.concatenated(canary) : rest)
+            guard let p = m.privacy else {
+                throw PrivLabError.invalidArgument("audit: the model is not trained with DP (no ε to audit): give it dp = {…}")
+            }
+            return (-(try m.perRecordLoss(canary)[0]), p)
+        }
+        let scores = outcomes.map(\.0)
+        let bound = try EpsilonLowerBound.fromScores(members: zip(scores, included).filter { $0.1 }.map(\.0),
+                                                     nonMembers: zip(scores, included).filter { !$0.1 }.map(\.0),
+                                                     alpha: alpha, delta: outcomes[0].1.delta)
+        return (bound, outcomes[0].1.epsilon, outcomes[0].1.delta)
+    }
+
+    public static func run(model: Classifier, data: Dataset, options: DPSGDAuditOptions = DPSGDAuditOptions()) throws -> DPSGDAuditResult {
+        let m = options.canaries
+        guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument("audit: canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
+        guard data.classes >= 2 else { throw PrivLabError.invalidArgument("audit: relabelled canaries need at least 2 classes") }
+        let kPlus = options.kPlus ?? m / 4, kMinus = options.kMinus ?? m / 4
+        guard kPlus >= 0, kMinus >= 0, kPlus + kMinus <= m else { throw PrivLabError.invalidArgument("audit: k_plus + k_minus must be at most canaries (\(m))") }
+        var rng = RNG.stream(seed: options.seed, index: 11)
+        let (rest, canaries) = try makeCanaries(m, kind: options.kind, data: data, rng: &rng)
         let included = (0..<m).map { _ in rng.bernoulli(0.5) }
         let train = try rest.concatenated(canaries.rows((0..<m).filter { included[$0] }))
         let audited = try model.reseededClone(seed: mix64(options.seed ^ 0xA0D1))

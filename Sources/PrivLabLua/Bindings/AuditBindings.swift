@@ -54,13 +54,13 @@ extension Runtime {
         }
 
         // pl.audit.dp_sgd{model=, data=, canaries=100, kind="dirac"|"random"|"relabelled", norm=, k_plus=, k_minus=, p=0.05, seed=}
+        //   or {model=, data=, runs=R, kind=, norm=, alpha=0.05, seed=}: the many-run audit (R trainings, one canary)
         define("audit.dp_sgd") { call in
             let fn = "audit.dp_sgd"
             let o = try call.options(1, fn: fn, optional: false)
             let m = try o.model("model", what: "a model with dp = {…}, re-trained by the audit")!
             let data = try o.dataset("data", what: "the training records")!
             var a = DPSGDAuditOptions()
-            a.canaries = try o.int("canaries", 100, min: 2, max: 1_000_000)
             let norm = try o.double("norm", min: nil, max: nil, above: 0)
             switch try o.string("kind", "dirac", oneOf: ["dirac", "random", "relabelled"]) {
             case "random": a.kind = .random(norm: norm)
@@ -69,6 +69,23 @@ extension Runtime {
                 a.kind = .relabelled
             default: a.kind = .dirac(norm: norm)
             }
+            if let runs = try o.int("runs", min: 4, max: 100_000) {
+                for key in ["canaries", "k_plus", "k_minus", "p"] where o.has(key) {
+                    throw LuaError("\(fn): option '\(key)' is for the one-run audit; with runs = \(runs) give alpha")
+                }
+                let alpha = try o.double("alpha", 0.05, max: 0.5, above: 0)
+                let seed = try o.seed()
+                try o.finish()
+                do {
+                    let r = try DPSGDAudit.manyRuns(model: m.model, data: data, runs: runs, kind: a.kind, alpha: alpha, seed: seed)
+                    return call.results(.record(["epsilon_lower_bound": .number(r.bound.epsilon), "claimed_epsilon": .number(r.claimedEpsilon),
+                                                 "delta": .number(r.delta), "runs": .int(Int64(runs)), "thresholds_tried": .int(Int64(r.bound.thresholdsTried)),
+                                                 "method": .string("many training runs (Jagielski, Ullman & Oprea 2020)")]))
+                } catch let e as PrivLabError {
+                    throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "audit: ", with: ""))")
+                }
+            }
+            a.canaries = try o.int("canaries", 100, min: 2, max: 1_000_000)
             a.kPlus = try o.int("k_plus", min: 0)
             a.kMinus = try o.int("k_minus", min: 0)
             a.significance = try o.double("p", 0.05, max: 1, above: 0)
