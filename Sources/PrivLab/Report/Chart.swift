@@ -173,6 +173,11 @@ public struct Chart: Sendable {
                     let finite = zip(ser.x, ser.y).enumerated().filter { $0.element.0.isFinite && $0.element.1.isFinite }.map(\.offset)
                     for (p, i) in zip(pts, finite) {
                         let box = placeLabel(labels[i], at: p, taken: &taken, frame: (left, top, left + pw, top + ph), points: pts)
+                        // A label pushed away from its point gets a thin leader line to it.
+                        let cx = min(max(p.0, box.x), box.x + box.w), cy = min(max(p.1, box.y), box.y + box.h)
+                        if (cx - p.0) * (cx - p.0) + (cy - p.1) * (cy - p.1) > 20 * 20 {
+                            s += "<line x1=\"\(Self.fmt(p.0))\" y1=\"\(Self.fmt(p.1))\" x2=\"\(Self.fmt(cx))\" y2=\"\(Self.fmt(cy))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
+                        }
                         s += "<text x=\"\(Self.fmt(box.x))\" y=\"\(Self.fmt(box.y + box.h / 2))\" dominant-baseline=\"middle\" font-size=\"11\" fill=\"#222\">\(Self.esc(labels[i]))</text>\n"
                     }
                 }
@@ -209,7 +214,7 @@ public struct Chart: Sendable {
                 || points.contains { q in (q.0 != p.0 || q.1 != p.1) && q.0 > a.x - 3 && q.0 < a.x + a.w + 3 && q.1 > a.y - 3 && q.1 < a.y + a.h + 3 }
         }
         var fallback: (x: Double, y: Double, w: Double, h: Double)? = nil
-        for d in [6.0, 14, 24, 36, 50] {
+        for d in [6.0, 14, 24, 36, 50, 70, 95, 125, 160] {
             let candidates = [(p.0 + d, p.1 - h / 2), (p.0 - d - w, p.1 - h / 2), (p.0 - w / 2, p.1 - d - h), (p.0 - w / 2, p.1 + d),
                               (p.0 + d, p.1 - d - h), (p.0 - d - w, p.1 - d - h), (p.0 + d, p.1 + d), (p.0 - d - w, p.1 + d)]
             for (x, y) in candidates {
