@@ -128,6 +128,22 @@ final class AutograderTests: XCTestCase {
         XCTAssertEqual(atTopLevel.a, 0)
     }
 
+    /// A top-level infinite loop before the first question stops the whole program: every question
+    /// fails at once with that reason (issue 18) instead of each worker paying the time limit again.
+    func testAStoppedPreambleFailsEveryQuestionAtOnce() throws {
+        let g = try grade(Self.submission(a: "function double(x) return 2 * x end", preamble: "while true do end"))
+        XCTAssertEqual(g.score, 0)
+        let tests = g.json["tests"] as! [[String: Any]]
+        XCTAssertEqual(tests.count, 3, "every check of both questions is reported")
+        for t in tests {
+            XCTAssertTrue((t["output"] as? String ?? "").contains("the code before the first question was stopped (time limit"), "\(t)")
+        }
+        // Question b's worker never ran: its checks carry the reason and none of a worker's notes.
+        let b = tests.filter { ($0["name"] as! String).hasPrefix("b ·") }
+        XCTAssertEqual(b.count, 1)
+        XCTAssertFalse((b[0]["output"] as! String).contains("\n"), "\(b[0])")
+    }
+
     func testInstructionLimitPerQuestion() throws {
         let dir = temporaryDirectory()
         let assignment = """

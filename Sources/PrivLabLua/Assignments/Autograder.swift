@@ -25,6 +25,11 @@ public struct Autograder {
         // A submission that does not even parse (a broken marker) is graded as one program.
         let parsed: Bool
         do { _ = try AssignmentSource(path: submission); parsed = true } catch { parsed = false }
+        // Set once a worker reports that the code before the first question hit a limit: that
+        // code runs first in every question's worker, so each would pay the limit again (a
+        // top-level infinite loop cost 4 × 30 s on a four-question assignment); every later question
+        // fails at once with the same reason instead.
+        var preambleStopped: (reason: String, status: QuestionStatus)? = nil
         for q in a.questions {
             let checks = a.checks(of: q.id).filter { includeHidden || !$0.hidden }
             // The worker enforces the limits itself; this hard stop only catches what it cannot (a hang inside the engine).
@@ -34,6 +39,13 @@ public struct Autograder {
                                checks: checks.map { CheckResult(description: $0.description, hidden: $0.hidden, points: 0, maxPoints: $0.points,
                                                                 passed: false, message: why) },
                                status: .failed(why), notes: [], output: "")
+            }
+            if let stop = preambleStopped {
+                var r = failed(stop.reason)
+                r.status = stop.status
+                r.checks = r.checks.map { var c = $0; c.message = "not run: \(stop.reason)"; return c }
+                results.append(r)
+                continue
             }
             if !parsed {
                 let why: String
@@ -51,6 +63,7 @@ public struct Autograder {
                 results.append(failed("the grader's worker for this question \(run.signaled ? "crashed (signal \(run.status))" : "failed (exit \(run.status))"): \(tail)"))
             } else if let d = run.stdout.data(using: .utf8), let r = try? JSONDecoder().decode(QuestionResult.self, from: d) {
                 results.append(r)
+                if let why = r.preambleStopped { preambleStopped = (why, r.status) }
             } else {
                 results.append(failed("the grader's worker for this question returned no result"))
             }

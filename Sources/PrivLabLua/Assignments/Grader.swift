@@ -58,6 +58,9 @@ public struct QuestionResult: Codable, Equatable {
     public var notes: [String]
     /// What the student's code printed (capped).
     public var output: String
+    /// Set when the code before the first question was stopped by a limit: the whole submission's
+    /// program cannot run, so the autograder fails every question with this reason at once.
+    public var preambleStopped: String? = nil
 }
 
 /// A whole submission's grade.
@@ -101,6 +104,7 @@ public enum QuestionGrader {
         let chunk = "@" + Runtime.displayPath(s.path)
         var notes = [String]()
         var status = QuestionStatus.graded
+        var preambleStopped: String? = nil
         // The submission's program: preamble, then every section in file order.
         var parts: [(String, Range<Int>)] = [("the code before the first question", s.preamble)]
         for sq in s.questions { if let r = s.sections[sq.id] { parts.append(("question \(sq.id)", r)) } }
@@ -117,6 +121,12 @@ public enum QuestionGrader {
             } catch let e as LuaError {
                 notes.append("\(what) was stopped: \(e.message)")
                 if what == "question \(id)" { status = QuestionStatus(stoppedBy: rt.lua.stopReason) }
+                if what.hasPrefix("the code before"), let limit = rt.lua.stopReason {
+                    // Nothing after it can be trusted to run: this question, and every other, fails now.
+                    status = .stopped(limit)
+                    preambleStopped = "the code before the first question was stopped (\(limit))"
+                    break
+                }
                 rt.lua.resetBudget()
             }
         }
@@ -127,7 +137,7 @@ public enum QuestionGrader {
         for c in checks {
             if ownStopped {
                 results.append(CheckResult(description: c.description, hidden: c.hidden, points: 0, maxPoints: c.points, passed: false,
-                                           message: "not run: the code of question \(id) was stopped (\(status))"))
+                                           message: "not run: " + (preambleStopped ?? "the code of question \(id) was stopped (\(status))")))
                 continue
             }
             rt.lua.resetBudget()
@@ -161,7 +171,7 @@ public enum QuestionGrader {
         // Without the hidden checks, the question is worth the public checks' share of its points.
         let maxPoints = allPoints > 0 ? q.points * total / allPoints : 0
         return QuestionResult(id: id, title: q.title, points: points, maxPoints: maxPoints,
-                              checks: results, status: status, notes: notes, output: text)
+                              checks: results, status: status, notes: notes, output: text, preambleStopped: preambleStopped)
     }
 
 }
