@@ -183,6 +183,29 @@ final class MembershipInferenceTests: XCTestCase {
         XCTAssertGreaterThan(standard, paper, "mean AUC over four splits")
     }
 
+    /// Configure, then fit: one options value fitted against two targets gives each the same
+    /// attack as the one-call form (scores bit for bit), and holds nothing of either target.
+    func testAttackConfigurationsFitAgainstAnyTarget() throws {
+        let (members, attacker, nonMembers) = try population()
+        let t1 = try overfitModel(seed: 1), t2 = try overfitModel(seed: 2)
+        try t1.fit(members)
+        try t2.fit(members)
+        var shadow = ShadowModelAttack.Options()
+        shadow.shadows = 2
+        var lira = LiRA.Options()
+        lira.shadows = 4
+        for t in [t1, t2] {
+            XCTAssertEqual(try shadow.fit(target: t, data: attacker).scores(nonMembers),
+                           try ShadowModelAttack(target: t, data: attacker, options: shadow).scores(nonMembers))
+            XCTAssertEqual(try lira.fit(target: t, data: attacker).scores(nonMembers),
+                           try LiRA(target: t, data: attacker, options: lira).scores(nonMembers))
+            XCTAssertEqual(try MetricAttack.Options().fit(target: t).scores(nonMembers),
+                           try MetricAttack(target: t, options: MetricAttack.Options()).scores(nonMembers))
+        }
+        XCTAssertThrowsError(try shadow.fit(target: t1))
+        XCTAssertThrowsError(try LabelOnlyAttack.Options().fit(target: t1, data: attacker))
+    }
+
     func testShadowModelAttackFromEveryDataSource() throws {
         let (members, attacker, nonMembers) = try population()
         let target = try overfitModel()

@@ -132,7 +132,7 @@ extension Runtime {
             default: s.source = .real
             }
             try o.finish()
-            let a = try ShadowModelAttack(target: c.target, data: c.data!, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize, options: s)
+            let a = try s.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize)
             call.pushObject(AttackObject(a), "Attack")
             return 1
         }
@@ -182,7 +182,7 @@ extension Runtime {
             l.workers = c.workers
             if c.trainSize != nil { throw LuaError("attack.lira: option 'train_size' does not apply (each shadow trains on half of its pool)") }
             try o.finish()
-            call.pushObject(AttackObject(try LiRA(target: c.target, data: c.data!, shadowModel: c.shadowModel, options: l)), "Attack")
+            call.pushObject(AttackObject(try l.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: nil)), "Attack")
             return 1
         }
 
