@@ -204,6 +204,11 @@ final class MembershipInferenceTests: XCTestCase {
         }
         XCTAssertThrowsError(try shadow.fit(target: t1))
         XCTAssertThrowsError(try LabelOnlyAttack.Options().fit(target: t1, data: attacker))
+        // Progress (issue 18): one report per shadow model, ending at (n, n).
+        var heard = [(Int, Int)]()
+        _ = try shadow.fit(target: t1, data: attacker, shadowModel: nil, targetTrainingSize: nil, progress: { heard.append(($0, $1)) })
+        XCTAssertEqual(heard.map(\.0), [1, 2])
+        XCTAssertEqual(heard.map(\.1), [2, 2])
     }
 
     func testShadowModelAttackFromEveryDataSource() throws {

@@ -36,20 +36,25 @@ public final class LiRA: MembershipAttack {
     }
     /// Offline shadows (trained once), with the ids each trained on.
     private var offlineShadows: [(Classifier, Set<Int>)]? = nil
+    /// Hears (shadows trained, total) whenever shadows train (online shadows train when scoring).
+    private let progress: ((Int, Int) -> Void)?
 
-    public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options) throws {
+    public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options,
+                progress: ((Int, Int) -> Void)? = nil) throws {
         guard options.shadows >= 2 else { throw PrivLabError.invalidArgument("lira: at least 2 shadow models are needed") }
         guard data.size >= 4 else { throw PrivLabError.invalidArgument("lira: the attacker's data set is too small") }
         self.target = target
         self.data = data
         self.options = options
         self.template = shadowModel ?? target
+        self.progress = progress
     }
 
     /// Trains shadows on random halves of `pool` (each record in with probability 1/2, exactly half
     /// the pool per shadow).
     func trainShadows(_ pool: Dataset) throws -> [(Classifier, Set<Int>)] {
-        let shadowModels = ShadowModels(template: template, seed: options.seed, stream: 300, salt: 0x11AA, workers: options.workers)
+        var shadowModels = ShadowModels(template: template, seed: options.seed, stream: 300, salt: 0x11AA, workers: options.workers)
+        shadowModels.progress = progress
         return try shadowModels.train(options.shadows, draw: { rng in
             (pool.rows(try rng.sample(pool.size, pool.size / 2).sorted()), ())
         }) { m, part, _ in (m, Set(part.ids)) }

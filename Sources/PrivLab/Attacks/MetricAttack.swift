@@ -39,7 +39,7 @@ public final class MetricAttack: MembershipAttack {
     /// then reported at the best threshold, marked as an upper bound).
     /// `custom` replaces `options.signal` by a named signal function (called on this thread only).
     public init(target: Classifier, data: Dataset? = nil, shadowModel: Classifier? = nil, targetTrainingSize: Int? = nil,
-                options: Options, custom: (name: String, function: SignalFunction)? = nil) throws {
+                options: Options, custom: (name: String, function: SignalFunction)? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
         self.target = target
         self.options = options
         let builtin = options.signal
@@ -56,7 +56,8 @@ public final class MetricAttack: MembershipAttack {
         guard size >= 2 else { throw PrivLabError.invalidArgument("metric attack: the attacker's data has too few records (\(data.size))") }
         let template = shadowModel ?? target
         // Shadows train in parallel; the signal is computed afterwards on this thread.
-        let shadowModels = ShadowModels(template: template, seed: options.seed, stream: 200, salt: 0x5EED, workers: options.workers)
+        var shadowModels = ShadowModels(template: template, seed: options.seed, stream: 200, salt: 0x5EED, workers: options.workers)
+        shadowModels.progress = progress
         let outs = try shadowModels.train(options.shadows, draw: { rng in
             let pick = try rng.sample(data.size, 2 * size)
             return (data.rows(Array(pick[0..<size]).sorted()), data.rows(Array(pick[size...]).sorted()))

@@ -52,7 +52,7 @@ public final class ShadowModelAttack: MembershipAttack {
     /// Trains the shadow models (in parallel) and the attack models. `shadowModel` is the attacker's
     /// guess of the architecture (nil: the target's own, i.e. architecture known).
     public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, targetTrainingSize: Int? = nil,
-                options: Options) throws {
+                options: Options, progress: ((Int, Int) -> Void)? = nil) throws {
         guard options.shadows >= 1 else { throw PrivLabError.invalidArgument("shadow attack: shadows must be at least 1") }
         guard data.size >= 4 else { throw PrivLabError.invalidArgument("shadow attack: the attacker's data set is too small") }
         self.target = target
@@ -67,7 +67,8 @@ public final class ShadowModelAttack: MembershipAttack {
         guard size >= 2 else { throw PrivLabError.invalidArgument("shadow attack: the shadow data has too few records (\(pool.size))") }
         let template = shadowModel ?? target
         struct ShadowOutput { var probs: Matrix; var labels: [Int]; var member: [Bool]; var trainAcc: Double; var testAcc: Double }
-        let shadowModels = ShadowModels(template: template, seed: options.seed, stream: 100, salt: 0x9E37, workers: options.workers)
+        var shadowModels = ShadowModels(template: template, seed: options.seed, stream: 100, salt: 0x9E37, workers: options.workers)
+        shadowModels.progress = progress
         let outputs = try shadowModels.train(options.shadows, draw: { rng in
             let pick = try rng.sample(pool.size, 2 * size)
             return (pool.rows(Array(pick[0..<size]).sorted()), pool.rows(Array(pick[size...]).sorted()))

@@ -132,7 +132,8 @@ extension Runtime {
             default: s.source = .real
             }
             try o.finish()
-            let a = try s.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize)
+            let a = try s.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
+                              progress: Runtime.from(call).progressObserver(label: "shadow models"))
             call.pushObject(AttackObject(a), "Attack")
             return 1
         }
@@ -165,7 +166,7 @@ extension Runtime {
             }
             try o.finish()
             let a = try MetricAttack(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
-                                     options: m, custom: custom)
+                                     options: m, custom: custom, progress: Runtime.from(call).progressObserver(label: "shadow models"))
             call.pushObject(AttackObject(a), "Attack")
             return 1
         }
@@ -182,7 +183,8 @@ extension Runtime {
             l.workers = c.workers
             if c.trainSize != nil { throw LuaError("attack.lira: option 'train_size' does not apply (each shadow trains on half of its pool)") }
             try o.finish()
-            call.pushObject(AttackObject(try l.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: nil)), "Attack")
+            call.pushObject(AttackObject(try l.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: nil,
+                                                   progress: Runtime.from(call).progressObserver(label: "LiRA shadows"))), "Attack")
             return 1
         }
 
