@@ -11,21 +11,11 @@ final class DefenseTests: XCTestCase {
     struct Population { var members: Dataset; var reference: Dataset; var nonMembers: Dataset }
 
     func population() throws -> Population {
-        let all = try Synthetic.blobs(n: 1000, features: 30, classes: 4, std: 5, box: 3, seed: 21)
-        let (rest, a) = try all.split(.count(200), stratified: false, seed: 2)
-        let (c, b) = try rest.split(.count(200), stratified: false, seed: 3)
-        return Population(members: a, reference: c, nonMembers: b)
+        let p = try LeakyPopulation.split()
+        return Population(members: p.members, reference: p.others, nonMembers: p.nonMembers)
     }
 
-    func model(epochs: Int = 150, seed: UInt64 = 1) throws -> NeuralNetwork {
-        var o = TrainingOptions()
-        o.optimizer = .adam
-        o.learningRate = 3e-3
-        o.epochs = epochs
-        o.batchSize = 32
-        o.seed = seed
-        return try NeuralNetwork.mlp(hidden: [64], options: o)
-    }
+    func model(epochs: Int = 150, seed: UInt64 = 1) throws -> NeuralNetwork { try LeakyPopulation.mlp(epochs: epochs, seed: seed) }
 
     func lossAUC(_ target: Classifier, _ p: Population) throws -> Double {
         try MetricAttack(target: target, options: MetricAttack.Options()).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc

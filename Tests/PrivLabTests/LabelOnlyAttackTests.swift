@@ -7,20 +7,11 @@ import PrivLab
 /// score, and so the AUC, unchanged.
 final class LabelOnlyAttackTests: XCTestCase {
     func population() throws -> (members: Dataset, reference: Dataset, nonMembers: Dataset) {
-        let all = try Synthetic.blobs(n: 1000, features: 30, classes: 4, std: 5, box: 3, seed: 21)
-        let (rest, a) = try all.split(.count(200), stratified: false, seed: 2)
-        let (c, b) = try rest.split(.count(200), stratified: false, seed: 3)
-        return (a, c, b)
+        let p = try LeakyPopulation.split()
+        return (p.members, p.others, p.nonMembers)
     }
 
-    func model() throws -> NeuralNetwork {
-        var o = TrainingOptions()
-        o.optimizer = .adam
-        o.learningRate = 3e-3
-        o.epochs = 150
-        o.batchSize = 32
-        return try NeuralNetwork.mlp(hidden: [64], options: o)
-    }
+    func model() throws -> NeuralNetwork { try LeakyPopulation.mlp() }
 
     func testRobustnessSeparatesMembersThroughLabelPreservingDefences() throws {
         let p = try population()

@@ -73,21 +73,11 @@ final class MembershipInferenceTests: XCTestCase {
 
     /// 4 classes of 30 noisy features; 200 members, 600 records for the attacker, 200 non-members.
     func population() throws -> (members: Dataset, attacker: Dataset, nonMembers: Dataset) {
-        let all = try Synthetic.blobs(n: 1000, features: 30, classes: 4, std: 5, box: 3, seed: 21)
-        let (rest, a) = try all.split(.count(200), stratified: false, seed: 2)
-        let (c, b) = try rest.split(.count(200), stratified: false, seed: 3)
-        return (a, c, b)
+        let p = try LeakyPopulation.split()
+        return (p.members, p.others, p.nonMembers)
     }
 
-    func overfitModel(seed: UInt64 = 1) throws -> NeuralNetwork {
-        var o = TrainingOptions()
-        o.optimizer = .adam
-        o.learningRate = 3e-3
-        o.epochs = 150
-        o.batchSize = 32
-        o.seed = seed
-        return try NeuralNetwork.mlp(hidden: [64], options: o)
-    }
+    func overfitModel(seed: UInt64 = 1) throws -> NeuralNetwork { try LeakyPopulation.mlp(seed: seed) }
 
     func testLossAttackSeparatesAnOverfitTargetAndNotADPTarget() throws {
         let (members, _, nonMembers) = try population()

@@ -45,3 +45,25 @@ func assertThrows(_ fragments: [String], file: StaticString = #filePath, line: U
         }
     }
 }
+
+/// The leaking target the membership tests share: four noisy classes of 30 features split into
+/// 200 members, 600 further records (the attacker's or a defence's reference set) and 200
+/// non-members, all disjoint; and an MLP trained to memorise its members (loss-attack AUC ≈ 0.75).
+enum LeakyPopulation {
+    static func split() throws -> (members: Dataset, others: Dataset, nonMembers: Dataset) {
+        let all = try Synthetic.blobs(n: 1000, features: 30, classes: 4, std: 5, box: 3, seed: 21)
+        let (rest, a) = try all.split(.count(200), stratified: false, seed: 2)
+        let (c, b) = try rest.split(.count(200), stratified: false, seed: 3)
+        return (a, c, b)
+    }
+
+    static func mlp(epochs: Int = 150, seed: UInt64 = 1) throws -> NeuralNetwork {
+        var o = TrainingOptions()
+        o.optimizer = .adam
+        o.learningRate = 3e-3
+        o.epochs = epochs
+        o.batchSize = 32
+        o.seed = seed
+        return try NeuralNetwork.mlp(hidden: [64], options: o)
+    }
+}

@@ -85,17 +85,20 @@ struct MembershipClassifier {
     }
 }
 
-/// Binary logistic regression, min Σ log(1 + e^{−ỹ·(w·x + b)}) + ½λ‖w‖², by Newton's method with a
-/// Cholesky solve (the intercept is not penalised). In Double: the attack's features are few.
+/// Binary logistic regression, min Σ log(1 + e^{−ỹ·(w·x + b)}) + ½λn‖w‖² — the minimiser of the
+/// mean loss plus ½λ‖w‖² — by Newton's method with a Cholesky solve. With `intercept`, a last
+/// weight b is fitted and not penalised; without, every weight is (a λ-strongly convex objective,
+/// as output-perturbation leakage needs). In Double: the features are few.
 enum LogisticNewton {
     static func probability(_ x: [Double], _ w: [Double]) -> Double {
-        var t = w[x.count]
+        var t = w.count > x.count ? w[x.count] : 0
         for j in x.indices { t += w[j] * x[j] }
         return 1 / (1 + exp(-t))
     }
 
-    static func fit(_ x: [[Double]], _ y: [Double], l2: Double, iterations: Int = 50) throws -> [Double] {
-        let d = (x.first?.count ?? 0) + 1
+    static func fit(_ x: [[Double]], _ y: [Double], l2: Double, intercept: Bool = true, iterations: Int = 50) throws -> [Double] {
+        let features = x.first?.count ?? 0
+        let d = features + (intercept ? 1 : 0)
         var w = [Double](repeating: 0, count: d)
         let lambda = max(l2, 1e-8) * Double(x.count)
         for _ in 0..<iterations {
@@ -105,13 +108,13 @@ enum LogisticNewton {
                 let p = probability(xi, w)
                 let r = p - yi, s = max(p * (1 - p), 1e-12)
                 for a in 0..<d {
-                    let xa = a < d - 1 ? xi[a] : 1
+                    let xa = a < features ? xi[a] : 1
                     g[a] += r * xa
-                    for b in 0...a { h[a * d + b] += s * xa * (b < d - 1 ? xi[b] : 1) }
+                    for b in 0...a { h[a * d + b] += s * xa * (b < features ? xi[b] : 1) }
                 }
             }
-            for a in 0..<(d - 1) { g[a] += lambda * w[a]; h[a * d + a] += lambda }
-            h[(d - 1) * d + (d - 1)] += 1e-10
+            for a in 0..<features { g[a] += lambda * w[a]; h[a * d + a] += lambda }
+            if intercept { h[(d - 1) * d + (d - 1)] += 1e-10 }
             guard let factor = Cholesky(h, dimension: d) else { throw PrivLabError.message("logistic regression: the Hessian is not positive definite") }
             let step = factor.solve(g)
             for a in 0..<d { w[a] -= step[a] }

@@ -73,13 +73,14 @@ public final class ShadowModelAttack: MembershipAttack {
             let pick = try rng.sample(pool.size, 2 * size)
             return (pool.rows(Array(pick[0..<size]).sorted()), pool.rows(Array(pick[size...]).sorted()))
         }) { m, inSet, outSet -> ShadowOutput in
-            let pin = try m.releasedProbabilities(inSet.features), pout = try m.releasedProbabilities(outSet.features)
-            var probs = Matrix(rows: 2 * size, cols: pin.cols)
-            probs.data = try self.released(m, inSet.features).data + self.released(m, outSet.features).data
+            // One query per record: the attack features' arg max is the released label too.
+            let fin = try self.released(m, inSet.features), fout = try self.released(m, outSet.features)
+            var probs = Matrix(rows: 2 * size, cols: fin.cols)
+            probs.data = fin.data + fout.data
             return ShadowOutput(probs: probs, labels: inSet.labels + outSet.labels,
                                 member: [Bool](repeating: true, count: size) + [Bool](repeating: false, count: size),
-                                trainAcc: try Metrics.accuracy(inSet.labels, pin.argmaxRows()),
-                                testAcc: try Metrics.accuracy(outSet.labels, pout.argmaxRows()))
+                                trainAcc: try Metrics.accuracy(inSet.labels, fin.argmaxRows()),
+                                testAcc: try Metrics.accuracy(outSet.labels, fout.argmaxRows()))
         }
         shadowTrainAccuracy = outputs.map(\.trainAcc).reduce(0, +) / Double(outputs.count)
         shadowTestAccuracy = outputs.map(\.testAcc).reduce(0, +) / Double(outputs.count)
@@ -139,24 +140,20 @@ public final class ShadowModelAttack: MembershipAttack {
         switch options.features {
         case .probabilities: return try m.releasedProbabilities(x)
         case .logProbabilities:
+            // In Double, not `Softmax.logProbabilities`' Float: the smallest log-probabilities are
+            // the attack's signal, and the boosted-tree attack model splits on their last digits.
             var z = try m.releasedLogits(x)
             let k = z.cols
             for r in 0..<z.rows {
-                var top = -Float.infinity
-                for j in 0..<k { top = max(top, z.data[r * k + j]) }
-                var sum = 0.0
-                for j in 0..<k { sum += exp(Double(z.data[r * k + j] - top)) }
-                let lse = Double(top) + log(sum)
-                for j in 0..<k { z.data[r * k + j] = Float(Double(z.data[r * k + j]) - lse) }
+                let row = (0..<k).map { Double(z.data[r * k + $0]) }
+                let top = row.max()!
+                let lse = top + log(row.reduce(0.0) { $0 + exp($1 - top) })
+                for j in 0..<k { z.data[r * k + j] = Float(row[j] - lse) }
             }
             return z
         }
     }
 
-    /// The vector (sorted or not) and, on the log scale, the true class's log-probability (minus
-    /// the loss) as one more feature: the record's label is the attacker's, and with it a single
-    /// attack model for all classes can learn at least the loss threshold — sorting alone throws
-    /// the label away, and per-class models rank members on scales that differ between classes.
     func attackFeatures(_ p: [Float], label: Int) -> [Float] {
         var f = options.sortsFeatures ? p.sorted(by: >) : p
         if options.features == .logProbabilities, label < p.count { f.append(p[label]) }

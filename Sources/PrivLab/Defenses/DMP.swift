@@ -78,7 +78,7 @@ public final class DMP: TrainingDefense {
         var transfer = reference.rows(rows)
         // Labels for the student's own accuracy report: the teacher's hard labels (the reference
         // set's true labels are not the defence's to use).
-        transfer.labels = rows.map { r in (0..<k).max { soft[r, $0] < soft[r, $1] || (soft[r, $0] == soft[r, $1] && $0 > $1) }! }
+        transfer.labels = rows.map { soft.row($0).firstMaxIndex! }
         transfer.classes = max(train.classes, k)
         var targets = [Int: [Float]]()
         for (i, r) in rows.enumerated() { targets[transfer.ids[i]] = soft.row(r) }

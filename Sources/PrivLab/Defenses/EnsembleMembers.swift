@@ -23,10 +23,11 @@ struct EnsembleMembers {
         }
     }
 
-    /// The mean of the members' released probability vectors for the rows of `x`, over the members
-    /// `chosen(row)` names for each row (all of them when nil).
-    static func meanProbabilities(_ members: [Classifier], _ x: Matrix, chosen: ((Int) -> [Int])? = nil) throws -> Matrix {
-        let outputs = try members.map { try $0.releasedProbabilities(x) }
+    /// The mean of the members' probability vectors for the rows of `x` — released ones, or at
+    /// `temperature` when given —, over the members `chosen(row)` names for each row (all when nil).
+    static func meanProbabilities(_ members: [Classifier], _ x: Matrix, temperature: Double? = nil,
+                                  chosen: ((Int) -> [Int])? = nil) throws -> Matrix {
+        let outputs = try members.map { m in try temperature.map { try m.predictProba(x, temperature: $0) } ?? m.releasedProbabilities(x) }
         let k = outputs.first?.cols ?? 0
         var out = Matrix(rows: x.rows, cols: k)
         for r in 0..<x.rows {

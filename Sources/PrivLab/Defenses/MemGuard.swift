@@ -111,7 +111,7 @@ public final class MemGuard: ReleaseDefense {
     /// search fails to keep the label).
     func phaseOne(_ z: [Double]) -> [Double] {
         let k = z.count
-        let label = z.indices.max { z[$0] < z[$1] || (z[$0] == z[$1] && $0 > $1) }!
+        let label = z.firstMaxIndex!
         let start = defence(z).value
         let side = start > 0.5
         let s = softmax(z)

@@ -63,7 +63,7 @@ public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
             let s = e.reduce(0, +)
             for j in p.indices { p[j] = Float(e[j] / s) }
         case .labelOnly:
-            let top = p.indices.max { p[$0] != p[$1] ? p[$0] < p[$1] : $0 > $1 } ?? 0
+            let top = p.firstMaxIndex ?? 0
             for j in p.indices { p[j] = j == top ? 1 : 0 }
         }
     }

@@ -68,17 +68,11 @@ public final class PASE: Classifier {
 
     public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
         guard isFitted else { throw PrivLabError.invalidArgument("pase is not fitted: call fit first") }
-        let outputs = try members.map { try $0.predictProba(x, temperature: temperature) }
-        let k = outputs[0].cols
-        var out = Matrix(rows: x.rows, cols: k)
-        let w = 1 / Float(members.count - 1)
-        for r in 0..<x.rows {
-            let skip = leftOut(x, r)
-            for m in members.indices where m != skip {
-                for j in 0..<k { out.data[r * k + j] += w * outputs[m].data[r * k + j] }
-            }
+        let all = Array(members.indices)
+        return try EnsembleMembers.meanProbabilities(members, x, temperature: temperature) { r in
+            let skip = self.leftOut(x, r)
+            return all.filter { $0 != skip }
         }
-        return out
     }
     /// Log-probabilities of the switched mean (what softmax turns back into the answer).
     public func logits(_ x: Matrix) throws -> Matrix {

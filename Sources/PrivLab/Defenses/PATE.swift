@@ -111,7 +111,7 @@ public final class PATE: TrainingDefense {
         queries = []
         labels = []
         for v in votes {
-            let label = aggregate(v, &noise)
+            let label = try aggregate(v, &noise)
             queries.append(PATEQuery(votes: v, answered: label != nil))
             labels.append(label)
         }
@@ -131,21 +131,17 @@ public final class PATE: TrainingDefense {
     }
 
     /// One query's label (nil: not answered).
-    func aggregate(_ votes: [Double], _ rng: inout RNG) -> Int? {
-        func argmax(_ v: [Double]) -> Int { v.indices.max { v[$0] < v[$1] || (v[$0] == v[$1] && $0 > $1) }! }
+    func aggregate(_ votes: [Double], _ rng: inout RNG) throws -> Int? {
         switch options.aggregator {
         case .laplace(let lambda):
-            return argmax(votes.map { v in
-                var u = rng.uniform() - 0.5
-                while u == -0.5 { u = rng.uniform() - 0.5 }
-                return v - lambda * (u < 0 ? -1 : 1) * log1p(-2 * abs(u))
-            })
+            // Laplace noise of scale λ: the mechanism's sensitivity-over-ε form with Δ = λ, ε = 1.
+            return try Mechanisms.laplace(votes, sensitivity: lambda, epsilon: 1, rng: &rng).firstMaxIndex
         case .gaussian(let sigma):
-            return argmax(votes.map { $0 + sigma * rng.normal() })
+            return votes.map { $0 + sigma * rng.normal() }.firstMaxIndex
         case .confident(let threshold, let sigma1, let sigma2):
             let top = votes.max()! + sigma1 * rng.normal()
             guard top >= threshold else { return nil }
-            return argmax(votes.map { $0 + sigma2 * rng.normal() })
+            return votes.map { $0 + sigma2 * rng.normal() }.firstMaxIndex
         }
     }
 

@@ -38,22 +38,7 @@ public enum LeakageLearner: Sendable, Equatable {
             guard let c = Cholesky(a, dimension: d) else { throw PrivLabError.message("leakage: singular least-squares system") }
             return c.solve(b)
         case .logistic(let lambda):
-            var w = [Double](repeating: 0, count: d)
-            for _ in 0..<100 {
-                var g = w.map { lambda * $0 }, h = [Double](repeating: 0, count: d * d)
-                for (xi, yi) in zip(x, y) {
-                    let z = zip(w, xi).reduce(0) { $0 + $1.0 * $1.1 }
-                    let p = 1 / (1 + exp(-z))
-                    let r = (p - Double(yi)) / n, s = p * (1 - p) / n
-                    for i in 0..<d { g[i] += r * xi[i]; for j in 0...i { h[i * d + j] += s * xi[i] * xi[j] } }
-                }
-                for i in 0..<d { h[i * d + i] += lambda }
-                guard let c = Cholesky(h, dimension: d) else { throw PrivLabError.message("leakage: the Hessian is not positive definite") }
-                let step = c.solve(g)
-                for i in 0..<d { w[i] -= step[i] }
-                if step.reduce(0, { max($0, abs($1)) }) < 1e-12 { break }
-            }
-            return w
+            return try LogisticNewton.fit(x, y.map(Double.init), l2: lambda, intercept: false, iterations: 100)
         }
     }
 }

@@ -170,7 +170,7 @@ public enum PATEAnalysis {
     /// An upper bound on log Pr[GNMax does not return the plurality] (2018, Proposition 7): a union
     /// bound over the other classes of Pr[N(0, 2σ²) ≥ gap], capped at log(1 − 1/k).
     public static func logqGaussian(_ votes: [Double], sigma: Double) -> Double {
-        let top = votes.indices.max { votes[$0] < votes[$1] || (votes[$0] == votes[$1] && $0 > $1) }!
+        let top = votes.firstMaxIndex!
         var terms = [Double]()
         for j in votes.indices where j != top {
             terms.append(logNormalTail(votes[top] - votes[j], scale: (2 * sigma * sigma).squareRoot()))
@@ -181,7 +181,7 @@ public enum PATEAnalysis {
     /// The same bound for LNMax (2017, Lemma 4): Pr[class j beats the plurality] ≤
     /// (2 + gap/λ) / (4 e^{gap/λ}), summed over the other classes and capped at 1 − 1/k.
     public static func logqLaplace(_ votes: [Double], scale lambda: Double) -> Double {
-        let top = votes.indices.max { votes[$0] < votes[$1] || (votes[$0] == votes[$1] && $0 > $1) }!
+        let top = votes.firstMaxIndex!
         var terms = [Double]()
         for j in votes.indices where j != top {
             let c = (votes[j] - votes[top]) / lambda
