@@ -140,20 +140,24 @@ public final class ShadowModelAttack: MembershipAttack {
         switch options.features {
         case .probabilities: return try m.releasedProbabilities(x)
         case .logProbabilities:
-            // In Double, not `Softmax.logProbabilities`' Float: the smallest log-probabilities are
-            // the attack's signal, and the boosted-tree attack model splits on their last digits.
             var z = try m.releasedLogits(x)
             let k = z.cols
             for r in 0..<z.rows {
-                let row = (0..<k).map { Double(z.data[r * k + $0]) }
-                let top = row.max()!
-                let lse = top + log(row.reduce(0.0) { $0 + exp($1 - top) })
-                for j in 0..<k { z.data[r * k + j] = Float(row[j] - lse) }
+                var top = -Float.infinity
+                for j in 0..<k { top = max(top, z.data[r * k + j]) }
+                var sum = 0.0
+                for j in 0..<k { sum += exp(Double(z.data[r * k + j] - top)) }
+                let lse = Double(top) + log(sum)
+                for j in 0..<k { z.data[r * k + j] = Float(Double(z.data[r * k + j]) - lse) }
             }
             return z
         }
     }
 
+    /// The vector (sorted or not) and, on the log scale, the true class's log-probability (minus
+    /// the loss) as one more feature: the record's label is the attacker's, and with it a single
+    /// attack model for all classes can learn at least the loss threshold — sorting alone throws
+    /// the label away, and per-class models rank members on scales that differ between classes.
     func attackFeatures(_ p: [Float], label: Int) -> [Float] {
         var f = options.sortsFeatures ? p.sorted(by: >) : p
         if options.features == .logProbabilities, label < p.count { f.append(p[label]) }
