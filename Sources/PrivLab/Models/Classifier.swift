@@ -52,10 +52,33 @@ public protocol Classifier: AnyObject {
     /// All trained parameters as one vector (for estimates over the distribution of trained
     /// models, e.g. Monte-Carlo leakage). Models without accessible parameters throw.
     func parameterVector() throws -> [Float]
+    /// The fitted model as a model-file description, its parameters appended to `floats`: what
+    /// save/load and SISA's slice checkpoints store. Models that cannot be stored throw.
+    func storedModel(_ floats: inout [Float]) throws -> StoredModel
+    /// Trains one SISA slice stage on `data`, the records of slices 1…r (Bourtoule et al. 2021,
+    /// §IV-B): an iterative model continues from its current parameters for `stage.epochs` when
+    /// `stage.warmStart`; a model fitted in closed form or to convergence refits on `data`, which is
+    /// exact because `data` holds every slice the stage depends on.
+    func fitStage(_ data: Dataset, stage: TrainingStage) throws
+    /// The number of passes full training makes (SISA's cost model and stage epochs 2e/(R+1)); 1
+    /// for models fitted in closed form or to convergence.
+    var trainingEpochs: Int { get }
+    /// Whether `fit` trains with differential privacy (SISA then needs one slice per shard).
+    var trainsPrivately: Bool { get }
+    /// A stable text naming the model kind and every hyper-parameter (SISA's checkpoint keys
+    /// depend on it, so two configurations must never share it).
+    var configurationIdentity: String { get }
 }
 
 // Defaults for models without DP training, random streams or warm starts.
 extension Classifier {
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        throw PrivLabError.invalidArgument("\(summary) cannot be saved (model files and SISA checkpoints hold networks, classical models and pipelines of them)")
+    }
+    public func fitStage(_ data: Dataset, stage: TrainingStage) throws { try fit(data) }
+    public var trainingEpochs: Int { 1 }
+    public var trainsPrivately: Bool { false }
+    public var configurationIdentity: String { summary }
     public var privacy: PrivacyReport? { nil }
     public var defenseReport: DefenseReport? { nil }
     public func parameterVector() throws -> [Float] {

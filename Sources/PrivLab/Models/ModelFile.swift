@@ -2,13 +2,13 @@ import CZlib
 import Foundation
 
 /// What a model file holds: the description of the model (JSON) and its parameters (Float32 blob).
-public indirect enum StoredModel: Codable {
+public indirect enum StoredModel: Codable, Sendable {
     case network(NetworkState)
     case pipeline(scalers: [Scaler], model: StoredModel)
     case gmm(GMMState)
     case kmeans(options: KMeans.Options, rows: Int, cols: Int, inertia: Double, iterations: Int)
 
-    public struct NetworkState: Codable {
+    public struct NetworkState: Codable, Sendable {
         var kind: NetworkKind
         var specs: [LayerSpec]
         var options: TrainingOptions
@@ -21,7 +21,7 @@ public indirect enum StoredModel: Codable {
         var privacy: PrivacyReport?
     }
 
-    public struct GMMState: Codable {
+    public struct GMMState: Codable, Sendable {
         var options: GaussianMixture.Options
         var dimension: Int
         var weights: [Double]
@@ -54,17 +54,7 @@ public enum ModelFile {
     public static func save(_ model: LoadedModel, to path: String) throws {
         var floats = [Float]()
         let stored = try describe(model, &floats)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        let header = try enc.encode(stored)
-        var b = magic
-        append(&b, version)
-        append(&b, UInt32(header.count))
-        b += header
-        append(&b, UInt64(floats.count))
-        floats.withUnsafeBytes { b += $0 }   // little-endian on every platform Swift runs PrivLab on
-        append(&b, crc(b))
-        try AtomicFile.write(Data(b), to: path)
+        try save(stored: stored, floats: floats, to: path)
     }
 
     static func describe(_ m: LoadedModel, _ floats: inout [Float]) throws -> StoredModel {
@@ -83,20 +73,44 @@ public enum ModelFile {
 
     static func describe(classifier c: Classifier, _ floats: inout [Float]) throws -> StoredModel {
         guard c.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
-        if let p = c as? Pipeline {
-            return .pipeline(scalers: p.scalers, model: try describe(classifier: p.model, &floats))
-        }
-        guard let n = c as? NeuralNetwork else { throw PrivLabError.invalidArgument("save: this kind of model cannot be saved") }
-        let values = n.parameterValues()
-        for v in values { floats += v }
-        return .network(.init(kind: n.kind, specs: n.specs, options: n.options, inputShapeHint: n.inputShapeHint,
-                              inputShape: n.inputShape, classes: n.classes, history: n.history, bestEpoch: n.bestEpoch,
-                              parameterCounts: values.map(\.count), privacy: n.privacy))
+        return try c.storedModel(&floats)
+    }
+
+    /// Writes a description and its parameters (what `Classifier.storedModel` gives) as a model file.
+    public static func save(stored: StoredModel, floats: [Float], to path: String) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let header = try enc.encode(stored)
+        var b = magic
+        append(&b, version)
+        append(&b, UInt32(header.count))
+        b += header
+        append(&b, UInt64(floats.count))
+        floats.withUnsafeBytes { b += $0 }   // little-endian on every platform Swift runs PrivLab on
+        append(&b, crc(b))
+        try AtomicFile.write(Data(b), to: path)
     }
 
     // MARK: loading
 
     public static func load(path: String) throws -> LoadedModel {
+        let (desc, floats) = try read(path: path)
+        var cursor = 0
+        return try restore(desc, floats, &cursor, path: path)
+    }
+
+    /// A fitted classifier from a description and its parameters (the inverse of `Classifier.storedModel`).
+    public static func restoreClassifier(_ d: StoredModel, floats: [Float], origin: String) throws -> Classifier {
+        var cursor = 0
+        guard case .classifier(let m) = try restore(d, floats, &cursor, path: origin) else {
+            throw PrivLabError.malformedFile(location: origin, reason: "not a classifier")
+        }
+        return m
+    }
+
+    /// The description and parameters of a model file, checked (magic, version, checksum, sizes)
+    /// but not yet decoded into a model.
+    public static func read(path: String) throws -> (StoredModel, [Float]) {
         guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read") }
         let b = [UInt8](data)
         func fail(_ at: Int, _ why: String) -> PrivLabError { .malformedFile(location: "\(path)@\(at)", reason: why) }
@@ -127,8 +141,7 @@ public enum ModelFile {
         floats.withUnsafeMutableBytes { dst in
             b.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[fstart..<(fstart + 4 * count)])) }
         }
-        var cursor = 0
-        return try restore(desc, floats, &cursor, path: path)
+        return (desc, floats)
     }
 
     static func restore(_ d: StoredModel, _ floats: [Float], _ cursor: inout Int, path: String) throws -> LoadedModel {

@@ -308,6 +308,28 @@ public final class NeuralNetwork: Classifier {
         try NetworkTrainer(network: self, stage: stage).fit(train, validation: nil, observer: observer)
     }
 
+    public func fitStage(_ data: Dataset, stage: TrainingStage) throws { try fit(data, stage: stage) }
+    public var trainingEpochs: Int { options.epochs }
+    public var trainsPrivately: Bool { options.dp != nil }
+
+    /// Kind, layers, training options and input shape, as sorted-key JSON.
+    public var configurationIdentity: String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let s = (try? enc.encode(specs)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let o = (try? enc.encode(options)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return "\(kind)|\(s)|\(o)|\(inputShapeHint ?? [])"
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        let values = parameterValues()
+        for v in values { floats += v }
+        return .network(.init(kind: kind, specs: specs, options: options, inputShapeHint: inputShapeHint,
+                              inputShape: inputShape, classes: classes, history: history, bestEpoch: bestEpoch,
+                              parameterCounts: values.map(\.count), privacy: privacy))
+    }
+
     /// A copy with the current parameters and changed training options (fine-tuning with other
     /// settings, e.g. DP after public pre-training).
     public func withTrainingOptions(_ change: (inout TrainingOptions) -> Void) throws -> NeuralNetwork {

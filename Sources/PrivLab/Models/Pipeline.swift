@@ -74,6 +74,34 @@ public final class Pipeline: Classifier {
         return try model.fit(t, validation: try validation.map(transform), hooks: hooks, observer: observer)
     }
 
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        return .pipeline(scalers: scalers, model: try model.storedModel(&floats))
+    }
+
+    /// A first stage fits the scalers on its data; later stages keep them, since moving the
+    /// features under a warm-started model would change what its parameters mean.
+    public func fitStage(_ data: Dataset, stage: TrainingStage) throws {
+        if stage.warmStart {
+            try model.fitStage(try transform(data), stage: stage)
+            return
+        }
+        var x = data.features
+        var fitted = [Scaler]()
+        for var s in scalers {
+            try s.fit(x)
+            x = try s.transform(x)
+            fitted.append(s)
+        }
+        scalers = fitted
+        var t = data
+        t.features = x
+        try model.fitStage(t, stage: stage)
+    }
+    public var trainingEpochs: Int { model.trainingEpochs }
+    public var trainsPrivately: Bool { model.trainsPrivately }
+    public var configurationIdentity: String { "\(model.configurationIdentity)|\(scalers.map(\.kind.rawValue))" }
+
     public func logits(_ x: Matrix) throws -> Matrix { try model.logits(transform(x)) }
     public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix { try model.predictProba(transform(x), temperature: temperature) }
     public func predict(_ x: Matrix) throws -> [Int] { try model.predict(transform(x)) }

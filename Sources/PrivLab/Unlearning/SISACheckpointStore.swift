@@ -33,11 +33,8 @@ final class SISACheckpointStore: @unchecked Sendable {
         if let c = cache[key] { lock.unlock(); return c }
         lock.unlock()
         guard let p = path(key), FileManager.default.fileExists(atPath: p),
-              case .classifier(let m)? = try? ModelFile.load(path: p) else { return nil }
-        let net = (m as? NeuralNetwork) ?? ((m as? Pipeline)?.model as? NeuralNetwork)
-        guard let n = net else { return nil }
-        let c = SISACheckpoint(parameters: n.parameterValues(), scalers: (m as? Pipeline)?.scalers ?? [],
-                               inputShape: n.inputShape, classes: n.classes, privacy: n.privacy)
+              let (stored, floats) = try? ModelFile.read(path: p) else { return nil }
+        let c = SISACheckpoint(model: stored, parameters: floats)
         lock.lock()
         cache[key] = c
         lock.unlock()
@@ -47,11 +44,8 @@ final class SISACheckpointStore: @unchecked Sendable {
     /// Whether a usable checkpoint exists: a file that fails its checksum counts as missing.
     func contains(_ key: UInt64, factory: SISAModelFactory) -> Bool { load(key, factory: factory) != nil }
 
-    func save(_ key: UInt64, _ c: SISACheckpoint, factory: SISAModelFactory, seed: UInt64, shard: Int) throws {
-        if let p = path(key) {
-            let m = try factory.model(seed: seed, shard: shard, restoring: c)
-            try ModelFile.save(.classifier(m), to: p)
-        }
+    func save(_ key: UInt64, _ c: SISACheckpoint) throws {
+        if let p = path(key) { try ModelFile.save(stored: c.model, floats: c.parameters, to: p) }
         lock.lock()
         cache[key] = c
         lock.unlock()

@@ -52,8 +52,8 @@ public final class SISAEnsemble: Classifier {
     /// The model every constituent is a copy of (untrained).
     public var templateModel: Classifier { factory.template }
     /// The template's epoch count e (each slice stage trains 2e/(R+1) of them).
-    public var templateModelEpochs: Int { factory.network.options.epochs }
-    public var stageEpochs: Double { options.epochsPerStage(modelEpochs: factory.network.options.epochs) }
+    public var templateModelEpochs: Int { factory.epochs }
+    public var stageEpochs: Double { options.epochsPerStage(modelEpochs: factory.epochs) }
 
     // MARK: Classifier
 
@@ -62,7 +62,7 @@ public final class SISAEnsemble: Classifier {
     }
     public var isFitted: Bool { data != nil && !interrupted }
     public var parameterCount: Int {
-        finalCheckpoints.reduce(0) { $0 + ($1?.parameters.reduce(0) { $0 + $1.count } ?? 0) } + (metaLearner?.parameterCount ?? 0)
+        constituents.reduce(0) { $0 + ($1?.parameterCount ?? 0) } + (metaLearner?.parameterCount ?? 0)
     }
     public var history: [EpochRecord] { [] }
     /// Aggregated outputs are released as computed (constituents at temperature 1).
@@ -206,7 +206,7 @@ public final class SISAEnsemble: Classifier {
         try fault("gc")
 
         let live = liveCount
-        let e = factory.network.options.epochs
+        let e = factory.epochs
         let cost = SISACostModel(records: liveBefore, shards: options.shards, slices: options.slices, epochs: e)
         let secondsPerSample = work.samples > 0 ? work.seconds / work.samples : 0
         let ensembleSamples = fullEnsembleSamples()
@@ -240,8 +240,7 @@ public final class SISAEnsemble: Classifier {
         for (s, c) in finalCheckpoints.enumerated() {
             h.add(s)
             guard let c = c else { h.add(-1); continue }
-            for p in c.parameters { h.add(p) }
-            for sc in c.scalers { h.add(sc.offset); h.add(sc.scale) }
+            c.hash(into: &h)
         }
         if let m = metaLearner { for p in m.parameterValues() { h.add(p) } }
         return h.hex

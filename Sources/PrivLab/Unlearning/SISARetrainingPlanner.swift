@@ -96,7 +96,7 @@ extension SISAEnsemble {
                 let stageSeed = mix64(seed ^ mix64(UInt64(job.shard) << 20 | UInt64(r)))
                 let c = try factory.trainStage(data: part, from: from, seed: seed, shard: job.shard,
                                                stage: TrainingStage(epochs: epochsPerStage, seed: stageSeed, warmStart: from != nil))
-                try store.save(k, c, factory: factory, seed: seed, shard: job.shard)
+                try store.save(k, c)
                 lock.lock()
                 let f: Result<Void, Error> = Result { try fault("stage-trained") }
                 lock.unlock()
@@ -128,7 +128,7 @@ extension SISAEnsemble {
             }
             guard let c = store.load(k, factory: factory) else { throw PrivLabError.message("sisa: checkpoint \(hex(k)) is missing") }
             finals.append(c)
-            models.append(try factory.model(seed: seed, shard: s, restoring: c))
+            models.append(try factory.model(restoring: c))
         }
         guard models.contains(where: { $0 != nil }) else { throw PrivLabError.invalidArgument("sisa: no records are left to train on") }
         constituents = models
