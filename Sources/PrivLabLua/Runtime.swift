@@ -74,6 +74,8 @@ public final class Runtime {
         installSISA()
         installAttacks()
         installDefenses()
+        installClassical()
+        installTransformers()
         installAudit()
         installMemorisation()
         installLeakage()

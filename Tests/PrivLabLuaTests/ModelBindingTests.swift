@@ -62,7 +62,7 @@ final class ModelBindingTests: XCTestCase {
         assertLuaError(rt, "pl.mlp{dropout = 1}", ["option 'dropout' must be at most 0.95"])
         assertLuaError(rt, "pl.mlp{patience = 2}:fit(pl.data.blobs{n = 20})", ["needs a validation set"])
         assertLuaError(rt, "pl.mlp{lr = 1e30, epochs = 3}:fit(pl.data.blobs{n = 20, box = 1e30})", ["diverged"])
-        assertLuaError(rt, "pl.pipeline{pl.mlp{}, pl.mlp{}}", ["pipeline: step 1 must be a Scaler"])
+        assertLuaError(rt, "pl.pipeline{pl.mlp{}, pl.mlp{}}", ["pipeline: step 1 must be a transformer", "a model can only be the last step"])
         assertLuaError(rt, "pl.pipeline{pl.scaler{}}", ["the last step must be a Model"])
         assertLuaError(rt, "pl.pipeline{}", ["expected a list of steps"])
     }

@@ -175,6 +175,34 @@ final class MembershipInferenceTests: XCTestCase {
 
     /// Configure, then fit: one options value fitted against two targets gives each the same
     /// attack as the one-call form (scores bit for bit), and holds nothing of either target.
+    /// Classical models are targets and shadow models like any other: a 1-nearest-neighbour model
+    /// is its training set, so every member has loss 0, while a strongly regularised logistic
+    /// regression leaks little; the shadow attack trains its shadows as copies of either and ranks
+    /// them the same way.
+    func testClassicalTargetsLeakAsTheirCapacitySays() throws {
+        let (members, attacker, nonMembers) = try population()
+        var k = NearestNeighbors.Options()
+        k.k = 1
+        let knn = try NearestNeighbors(options: k)
+        try knn.fit(members)
+        var l = LogisticRegression.Options()
+        l.c = 0.01
+        let logistic = Pipeline(steps: [Scaler(kind: .zscore)], model: try LogisticRegression(options: l))
+        try logistic.fit(members)
+        let knnAUC = try MetricAttack(target: knn, options: .init()).evaluate(members: members, nonMembers: nonMembers).metrics.auc
+        let logisticAUC = try MetricAttack(target: logistic, options: .init()).evaluate(members: members, nonMembers: nonMembers).metrics.auc
+        // Members always score loss 0; a non-member ties with them when its nearest neighbour has
+        // its class and loses otherwise, so the AUC is ½ + ½·(the error on non-members), exactly.
+        XCTAssertEqual(knnAUC, 0.5 + 0.5 * (1 - (try knn.accuracy(nonMembers))), accuracy: 1e-12)
+        XCTAssertGreaterThan(knnAUC, logisticAUC + 0.1)
+        XCTAssertLessThan(logisticAUC, 0.65)
+        var shadow = ShadowModelAttack.Options()
+        shadow.shadows = 2
+        let knnShadow = try shadow.fit(target: knn, data: attacker).evaluate(members: members, nonMembers: nonMembers).metrics.auc
+        let logisticShadow = try shadow.fit(target: logistic, data: attacker).evaluate(members: members, nonMembers: nonMembers).metrics.auc
+        XCTAssertGreaterThan(knnShadow, logisticShadow + 0.1)
+    }
+
     func testAttackConfigurationsFitAgainstAnyTarget() throws {
         let (members, attacker, nonMembers) = try population()
         let t1 = try overfitModel(seed: 1), t2 = try overfitModel(seed: 2)

@@ -21,7 +21,9 @@ final class SISATests: XCTestCase {
         return o
     }
 
-    enum Kind: CaseIterable { case softmax, mlp, pipeline, cnn }
+    /// Networks, and classical models (refitted on slices 1…r at each stage, no warm start), one
+    /// inside a pipeline of transformers fitted per stage.
+    enum Kind: CaseIterable { case softmax, mlp, pipeline, cnn, classicalPipeline, lda }
 
     func model(_ k: Kind) throws -> Classifier {
         switch k {
@@ -37,6 +39,9 @@ final class SISATests: XCTestCase {
             o.optimizer = .adam
             o.learningRate = 0.02
             return try NeuralNetwork.cnn(channels: [4], hidden: [8], options: o)
+        case .classicalPipeline:
+            return Pipeline(steps: [Scaler(kind: .zscore), try PCA(components: 6)], model: try LogisticRegression(options: .init()))
+        case .lda: return try LinearDiscriminantAnalysis(options: .init())
         }
     }
 

@@ -4,7 +4,13 @@ import Foundation
 /// What a model file holds: the description of the model (JSON) and its parameters (Float32 blob).
 public indirect enum StoredModel: Codable, Sendable {
     case network(NetworkState)
+    /// A pipeline of scalers (files written before other transformers existed).
     case pipeline(scalers: [Scaler], model: StoredModel)
+    case transformed(steps: [StoredTransformer], model: StoredModel)
+    case logistic(LogisticRegression.State)
+    case lda(LinearDiscriminantAnalysis.State)
+    case gaussianNB(GaussianNaiveBayes.State)
+    case knn(NearestNeighbors.State)
     case gmm(GMMState)
     case kmeans(options: KMeans.Options, rows: Int, cols: Int, inertia: Double, iterations: Int)
 
@@ -165,7 +171,16 @@ public enum ModelFile {
             guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path) else {
                 throw PrivLabError.malformedFile(location: path, reason: "a pipeline must end with a classifier")
             }
-            return .classifier(Pipeline(fittedScalers: scalers, model: m))
+            return .classifier(Pipeline(fittedSteps: scalers, model: m))
+        case .transformed(let steps, let inner):
+            guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path) else {
+                throw PrivLabError.malformedFile(location: path, reason: "a pipeline must end with a classifier")
+            }
+            return .classifier(Pipeline(fittedSteps: steps.map(\.transformer), model: m))
+        case .logistic(let s): return .classifier(LogisticRegression(state: s))
+        case .lda(let s): return .classifier(LinearDiscriminantAnalysis(state: s))
+        case .gaussianNB(let s): return .classifier(GaussianNaiveBayes(state: s))
+        case .knn(let s): return .classifier(NearestNeighbors(state: s))
         case .gmm(let s):
             return .gmm(try GaussianMixture(restoring: s))
         case .kmeans(let o, let r, let c, let inertia, let it):

@@ -1,25 +1,34 @@
-/// scikit-learn's Pipeline idea: scalers fitted in turn on the training data, then a classifier on
-/// the transformed data; at prediction time the same (already fitted) transforms run first. A
-/// pipeline is a `Classifier` itself, so it goes wherever a model goes.
+import Foundation
+
+/// scikit-learn's Pipeline: transformers (scalers, PCA, feature selection, unions) fitted in turn
+/// on the training data, each on the previous one's output, then a classifier on the result; at
+/// prediction time the same fitted transforms run first. A pipeline is a `Classifier` itself, so it
+/// goes wherever a model goes — SISA, attacks, cross-validation (where each fold fits every step on
+/// its training part only).
 public final class Pipeline: Classifier {
-    public private(set) var scalers: [Scaler]
+    public private(set) var steps: [any Transformer]
     public let model: Classifier
 
-    public init(scalers: [Scaler], model: Classifier) {
-        self.scalers = scalers
+    public init(steps: [any Transformer], model: Classifier) {
+        self.steps = steps.map(\.unfitted)
         self.model = model
     }
 
+    /// Scalers, then the model.
+    public convenience init(scalers: [Scaler], model: Classifier) {
+        self.init(steps: scalers, model: model)
+    }
+
     /// Restores a fitted pipeline (model files).
-    init(fittedScalers: [Scaler], model: Classifier) {
-        scalers = fittedScalers
+    init(fittedSteps: [any Transformer], model: Classifier) {
+        steps = fittedSteps
         self.model = model
     }
 
     public var summary: String {
-        (scalers.map { "\($0.kind.rawValue) scaler" } + [model.summary]).joined(separator: " → ")
+        (steps.map(\.name) + [model.summary]).joined(separator: " → ")
     }
-    public var isFitted: Bool { model.isFitted && scalers.allSatisfy(\.isFitted) }
+    public var isFitted: Bool { model.isFitted && steps.allSatisfy(\.isFitted) }
     public var parameterCount: Int { model.parameterCount }
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
@@ -27,13 +36,13 @@ public final class Pipeline: Classifier {
     public var isWhiteBox: Bool { model.isWhiteBox }
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(try transform(ds)) }
 
-    /// Fresh scalers and a reseeded model.
     public func parameterVector() throws -> [Float] { try model.parameterVector() }
+    /// Unfitted steps and a reseeded model.
     public func reseededClone(seed: UInt64) throws -> Classifier {
-        Pipeline(scalers: scalers.map { Scaler(kind: $0.kind) }, model: try model.reseededClone(seed: seed))
+        Pipeline(steps: steps, model: try model.reseededClone(seed: seed))
     }
 
-    /// Fine-tunes the model on the data as the fitted scalers transform it (the scalers stay).
+    /// Fine-tunes the model on the data as the fitted steps transform it (the steps stay).
     public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
         guard isFitted else { throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted pipeline: call fit first") }
         let (tuned, hist) = try model.fineTune(try transform(data), dp: dp, observer: observer)
@@ -42,13 +51,30 @@ public final class Pipeline: Classifier {
 
     public func transform(_ x: Matrix) throws -> Matrix {
         var out = x
-        for s in scalers { out = try s.transform(out) }
+        for s in steps { out = try s.transform(out) }
         return out
     }
 
     public func transform(_ ds: Dataset) throws -> Dataset {
         var d = ds
-        d.features = try transform(ds.features)
+        for s in steps { d = try s.transform(d) }
+        return d
+    }
+
+    /// Fits every step in turn on `train` as the steps before it transform it; returns the
+    /// transformed training data.
+    func fitSteps(_ train: Dataset) throws -> Dataset {
+        var d = train
+        var fitted = [any Transformer]()
+        for (i, s) in steps.enumerated() {
+            let f: any Transformer
+            do { f = try s.unfitted.fitted(to: d) } catch {
+                throw PrivLabError.invalidArgument("pipeline step \(i + 1) (\(s.name)): \(error)")
+            }
+            d = try f.transform(d)
+            fitted.append(f)
+        }
+        steps = fitted
         return d
     }
 
@@ -57,50 +83,36 @@ public final class Pipeline: Classifier {
         try fit(train, validation: validation, hooks: TrainingHooks(), observer: observer)
     }
 
-    /// Fits the scalers, then the model with the hooks (record ids, which the hooks key on, pass
-    /// through the scalers unchanged).
+    /// Fits the steps, then the model with the hooks (record ids, which the hooks key on, pass
+    /// through the steps unchanged).
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
-        var x = train.features
-        var fitted = [Scaler]()
-        for var s in scalers {
-            try s.fit(x)
-            x = try s.transform(x)
-            fitted.append(s)
-        }
-        scalers = fitted
-        var t = train
-        t.features = x
+        let t = try fitSteps(train)
         return try model.fit(t, validation: try validation.map(transform), hooks: hooks, observer: observer)
     }
 
     public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
         guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
-        return .pipeline(scalers: scalers, model: try model.storedModel(&floats))
+        return .transformed(steps: try steps.map { try $0.stored() }, model: try model.storedModel(&floats))
     }
 
-    /// A first stage fits the scalers on its data; later stages keep them, since moving the
+    /// A first stage fits the steps on its data; later stages keep them, since moving the
     /// features under a warm-started model would change what its parameters mean.
     public func fitStage(_ data: Dataset, stage: TrainingStage) throws {
         if stage.warmStart {
             try model.fitStage(try transform(data), stage: stage)
-            return
+        } else {
+            try model.fitStage(try fitSteps(data), stage: stage)
         }
-        var x = data.features
-        var fitted = [Scaler]()
-        for var s in scalers {
-            try s.fit(x)
-            x = try s.transform(x)
-            fitted.append(s)
-        }
-        scalers = fitted
-        var t = data
-        t.features = x
-        try model.fitStage(t, stage: stage)
     }
     public var trainingEpochs: Int { model.trainingEpochs }
     public var trainsPrivately: Bool { model.trainsPrivately }
-    public var configurationIdentity: String { "\(model.configurationIdentity)|\(scalers.map(\.kind.rawValue))" }
+    public var configurationIdentity: String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        let described = steps.map { s in (try? s.unfitted.stored()).flatMap { try? enc.encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? s.name }
+        return "\(model.configurationIdentity)|\(described)"
+    }
 
     public func logits(_ x: Matrix) throws -> Matrix { try model.logits(transform(x)) }
     public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix { try model.predictProba(transform(x), temperature: temperature) }
@@ -109,9 +121,9 @@ public final class Pipeline: Classifier {
     public func perRecordLoss(_ ds: Dataset) throws -> [Double] { try model.perRecordLoss(transform(ds)) }
 
     /// The same fitted scalers in front of another model.
-    public func replacingModel(_ m: Classifier) -> Pipeline { Pipeline(fittedScalers: scalers, model: m) }
+    public func replacingModel(_ m: Classifier) -> Pipeline { Pipeline(fittedSteps: steps, model: m) }
 
     public func cloneUntrained() throws -> Classifier {
-        Pipeline(scalers: scalers.map { Scaler(kind: $0.kind) }, model: try model.cloneUntrained())
+        Pipeline(steps: steps, model: try model.cloneUntrained())
     }
 }

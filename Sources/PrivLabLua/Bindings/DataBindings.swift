@@ -3,10 +3,6 @@ import Foundation
 import PrivLab
 
 /// A scaler as a Lua object (fitting changes it in place, as in scikit-learn).
-final class ScalerObject {
-    var scaler: Scaler
-    init(_ s: Scaler) { scaler = s }
-}
 
 /// A dataset as a Lua object (datasets are values in the engine; Lua holds them by reference and
 /// every method returns a new one, so a script can never change a dataset another object uses).
@@ -153,7 +149,6 @@ extension Runtime {
         }
 
         installDatasetClass()
-        installScaler()
     }
 
     private func installDatasetClass() {
@@ -265,36 +260,4 @@ extension Runtime {
         lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
     }
 
-    private func installScaler() {
-        define("scaler") { call in
-            let o = try call.options(1, fn: "scaler")
-            let kind = try o.string("kind", "zscore", oneOf: Scaler.Kind.allCases.map(\.rawValue))
-            try o.finish()
-            call.pushObject(ScalerObject(Scaler(kind: Scaler.Kind(rawValue: kind)!)), "Scaler")
-            return 1
-        }
-        var m = [String: HostFunction]()
-        m["fit"] = { call in
-            let s = try call.this(ScalerObject.self, "Scaler", method: "fit")
-            try s.scaler.fit(try call.dataset(2, fn: "Scaler.fit", arg: "argument 1").features)
-            call.pushReceiver()
-            return 1
-        }
-        m["transform"] = { call in
-            let s = try call.this(ScalerObject.self, "Scaler", method: "transform")
-            call.pushDataset(try s.scaler.transform(try call.dataset(2, fn: "Scaler.transform", arg: "argument 1")))
-            return 1
-        }
-        m["fit_transform"] = { call in
-            let s = try call.this(ScalerObject.self, "Scaler", method: "fit_transform")
-            let ds = try call.dataset(2, fn: "Scaler.fit_transform", arg: "argument 1")
-            try s.scaler.fit(ds.features)
-            call.pushDataset(try s.scaler.transform(ds))
-            return 1
-        }
-        lua.register(LuaClass(name: "Scaler", methods: m) {
-            let s = ($0 as! ScalerObject).scaler
-            return "Scaler(\(s.kind.rawValue), \(s.isFitted ? "fitted on \(s.offset.count) features" : "not fitted"))"
-        })
-    }
 }

@@ -168,23 +168,24 @@ extension Runtime {
             return 1
         }
 
-        // pl.pipeline{ pl.scaler{…}, …, <model> }: transforms then a model, usable as a model.
+        // pl.pipeline{ pl.scaler{…}, pl.pca{…}, …, <model> }: transformers then a model, usable as a model.
         define("pipeline") { call in
             guard case .table(let t) = call.value(1), !t.array.isEmpty else {
                 throw LuaError("pipeline: expected a list of steps, e.g. pl.pipeline{ pl.scaler{kind = \"zscore\"}, pl.mlp{…} }")
             }
             if let k = t.fields.keys.sorted().first { throw LuaError("pipeline: unknown option '\(k)' (a pipeline is a list of steps)") }
-            var scalers = [Scaler]()
+            var steps = [any Transformer]()
             for (i, step) in t.array.dropLast().enumerated() {
-                guard case .object(let b) = step, let s = b.value as? ScalerObject else {
-                    throw LuaError("pipeline: step \(i + 1) must be a Scaler (only the last step is a model), got \(step.typeName)")
+                guard case .object(let b) = step, let s = b.value as? TransformerObject else {
+                    let what = step.typeName == "Model" ? " — a model can only be the last step" : ""
+                    throw LuaError("pipeline: step \(i + 1) must be a transformer (pl.scaler, pl.pca, pl.select_k_best, pl.feature_union)\(what), got \(step.typeName)")
                 }
-                scalers.append(Scaler(kind: s.scaler.kind))
+                steps.append(s.transformer)
             }
             guard case .object(let b) = t.array.last!, let mo = b.value as? ModelObject else {
                 throw LuaError("pipeline: the last step must be a Model, got \(t.array.last!.typeName)")
             }
-            let p = Pipeline(scalers: scalers, model: try mo.model.cloneUntrained())
+            let p = Pipeline(steps: steps, model: try mo.model.cloneUntrained())
             call.pushObject(ModelObject(p, onEpoch: mo.onEpoch), "Model")
             return 1
         }

@@ -37,3 +37,11 @@ extension DefenseReport {
         return .record(d)
     }
 }
+
+extension LuaOptions {
+    /// Option `key` as one of an enum's string values (the accepted values listed on error).
+    func choice<E: RawRepresentable & CaseIterable>(_ key: String, _ d: E) throws -> E where E.RawValue == String {
+        let s = try string(key, d.rawValue, oneOf: E.allCases.map(\.rawValue))
+        return E(rawValue: s)!
+    }
+}

@@ -1,0 +1,64 @@
+/// A step that learns a feature transformation from training data and then applies it unchanged to
+/// any data — scikit-learn's transformer (`fit`, `transform`). The value is the configuration;
+/// `fitted(to:)` returns a fitted copy, so one configuration can be fitted on many folds at once.
+/// A pipeline fits its steps in turn, each on the output of the previous one, so no step ever sees
+/// the data it will be evaluated on.
+public protocol Transformer: Sendable {
+    /// A short description with the hyper-parameters ("PCA(5 components)").
+    var name: String { get }
+    var isFitted: Bool { get }
+    /// The transformer fitted to `data` (supervised steps such as feature selection use its labels).
+    func fitted(to data: Dataset) throws -> any Transformer
+    /// Applies the fitted transformation.
+    func transform(_ x: Matrix) throws -> Matrix
+    /// The same configuration, unfitted.
+    var unfitted: any Transformer { get }
+    /// What a model file stores; transformers that cannot be stored (Lua functions) throw.
+    func stored() throws -> StoredTransformer
+}
+
+extension Transformer {
+    /// `data` with transformed features (ids, labels and classes unchanged; the image shape kept
+    /// when the feature count is).
+    public func transform(_ data: Dataset) throws -> Dataset {
+        var d = data
+        d.features = try transform(data.features)
+        if d.features.cols != data.features.cols { d.imageShape = nil }   // an image no more
+        return d
+    }
+
+    /// Fits to `data`, then transforms it.
+    public func fitTransform(_ data: Dataset) throws -> (any Transformer, Dataset) {
+        let t = try fitted(to: data)
+        return (t, try t.transform(data))
+    }
+}
+
+/// The transformers a model file can hold.
+public indirect enum StoredTransformer: Codable, Sendable, Equatable {
+    case scaler(Scaler)
+    case pca(PCA)
+    case selectKBest(SelectKBest)
+    case union([StoredTransformer])
+
+    /// The transformer this describes.
+    public var transformer: any Transformer {
+        switch self {
+        case .scaler(let s): return s
+        case .pca(let p): return p
+        case .selectKBest(let s): return s
+        case .union(let parts): return FeatureUnion(parts: parts.map(\.transformer))
+        }
+    }
+}
+
+extension Scaler: Transformer {
+    public var name: String { "\(kind.rawValue) scaler" }
+    public func fitted(to data: Dataset) throws -> any Transformer {
+        var s = Scaler(kind: kind)
+        try s.fit(data.features)
+        return s
+    }
+    public var unfitted: any Transformer { Scaler(kind: kind) }
+    public func stored() throws -> StoredTransformer { .scaler(self) }
+}

@@ -1,0 +1,242 @@
+import Foundation
+
+/// Logistic regression fitted to its optimum — scikit-learn's `LogisticRegression` objective:
+///
+///     C · Σᵢ −log p(yᵢ | xᵢ) + ½‖W‖²        (penalty l2; the intercept is not penalised)
+///
+/// binary with one weight vector (p = σ(w·x + b)), multinomial (softmax over one weight vector per
+/// class) for more classes. The solver minimises the same objective divided by C·n (better scaled;
+/// the minimiser is unchanged) by L-BFGS, or by Newton's method with the exact Hessian and a
+/// Cholesky solve, until the largest gradient entry is below `tolerance` — to the optimum, not a
+/// fixed number of epochs. Computed in Double through BLAS.
+public final class LogisticRegression: ClassicalClassifier {
+    public enum Penalty: String, Codable, Sendable, CaseIterable { case l2, none }
+    public enum Solver: String, Codable, Sendable, CaseIterable { case lbfgs, newton }
+
+    public struct Options: Codable, Sendable, Equatable {
+        public var penalty: Penalty = .l2
+        /// Inverse regularisation strength (scikit-learn's C).
+        public var c: Double = 1
+        public var solver: Solver = .lbfgs
+        public var intercept = true
+        /// Stop when the largest entry of the scaled objective's gradient is below this.
+        public var tolerance = 1e-8
+        public var maxIterations = 1000
+        public init() {}
+
+        public func validate() throws {
+            guard c > 0, c.isFinite else { throw PrivLabError.invalidArgument("logistic: C must be positive, got \(c)") }
+            guard tolerance > 0 else { throw PrivLabError.invalidArgument("logistic: tol must be positive") }
+            guard maxIterations >= 1 else { throw PrivLabError.invalidArgument("logistic: max_iter must be at least 1") }
+        }
+    }
+
+    /// The fitted parameters: one row of weights per output (one for binary problems), each with
+    /// its intercept last when `intercept` is on.
+    public struct State: Codable, Sendable, Equatable {
+        public var options: Options
+        public var coefficients: DoubleMatrix
+        public var classes: Int
+        public var features: Int
+        public var iterations: Int
+        public var converged: Bool
+    }
+
+    public let options: Options
+    public private(set) var state: State? = nil
+
+    public init(options: Options) throws {
+        try options.validate()
+        self.options = options
+    }
+
+    init(state: State) {
+        options = state.options
+        self.state = state
+    }
+
+    public var kindName: String { "logistic" }
+    public var summary: String {
+        "logistic regression (\(options.penalty == .l2 ? "l2, C=\(options.c)" : "no penalty"), \(options.solver.rawValue))"
+    }
+    public var isFitted: Bool { state != nil }
+    public var featureCount: Int { state?.features ?? 0 }
+    public var classes: Int { state?.classes ?? 0 }
+    public var parameterCount: Int { state?.coefficients.data.count ?? 0 }
+    /// Solver iterations of the last fit and whether the gradient test passed.
+    public var iterations: Int { state?.iterations ?? 0 }
+    public var converged: Bool { state?.converged ?? false }
+    public func cloneUntrained() throws -> Classifier { try LogisticRegression(options: options) }
+    public var configurationIdentity: String { "logistic|\(String(describing: options))" }
+    public func parameterVector() throws -> [Float] {
+        guard let s = state else { throw PrivLabError.invalidArgument("logistic: the model is not fitted") }
+        return s.coefficients.data.map { Float($0) }
+    }
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard let s = state else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        return .logistic(s)
+    }
+
+    /// The design matrix: features, then a column of ones for the intercept.
+    func design(_ x: DoubleMatrix) -> DoubleMatrix {
+        guard options.intercept else { return x }
+        var out = DoubleMatrix(rows: x.rows, cols: x.cols + 1, repeating: 1)
+        for i in 0..<x.rows { for j in 0..<x.cols { out[i, j] = x[i, j] } }
+        return out
+    }
+
+    public func decisionScores(_ x: DoubleMatrix) throws -> DoubleMatrix {
+        guard let s = state else { throw PrivLabError.invalidArgument("logistic: the model is not fitted") }
+        let z = DoubleMatrix.product(design(x), s.coefficients, transB: true)
+        guard s.classes == 2 else { return z }
+        // Binary: the one score is class 1's against a class 0 fixed at zero.
+        var two = DoubleMatrix(rows: z.rows, cols: 2)
+        for i in 0..<z.rows { two[i, 1] = z[i, 0] }
+        return two
+    }
+
+    /// scikit-learn's objective C·Σ loss + ½‖W‖² at the fitted parameters on `data`.
+    public func objective(_ data: Dataset) throws -> Double {
+        guard let s = state else { throw PrivLabError.invalidArgument("logistic: the model is not fitted") }
+        let problem = Problem(x: design(DoubleMatrix(data.features)), y: data.labels, outputs: s.coefficients.rows,
+                              penalised: options.penalty == .l2 ? data.features.cols : 0, c: options.c)
+        return problem.evaluate(s.coefficients.data).value * options.c * Double(data.size)
+    }
+
+    public func fitClassical(_ data: Dataset) throws {
+        let outputs = data.classes == 2 ? 1 : data.classes
+        let x = design(DoubleMatrix(data.features))
+        let problem = Problem(x: x, y: data.labels, outputs: outputs,
+                              penalised: options.penalty == .l2 ? data.features.cols : 0, c: options.c)
+        let start = [Double](repeating: 0, count: outputs * x.cols)
+        let (theta, iterations, converged): ([Double], Int, Bool)
+        switch options.solver {
+        case .lbfgs:
+            let r = LBFGS(tolerance: options.tolerance, maxIterations: options.maxIterations).minimize(from: start, problem.evaluate)
+            (theta, iterations, converged) = (r.x, r.iterations, r.converged)
+        case .newton:
+            (theta, iterations, converged) = try problem.newton(from: start, tolerance: options.tolerance, maxIterations: options.maxIterations)
+        }
+        state = State(options: options, coefficients: DoubleMatrix(rows: outputs, cols: x.cols, data: theta),
+                      classes: data.classes, features: data.features.cols, iterations: iterations, converged: converged)
+    }
+
+    /// The scaled objective f = mean loss + ‖W‖²/(2Cn) over parameters θ (outputs × design columns,
+    /// row-major), its gradient and Hessian.
+    struct Problem {
+        let x: DoubleMatrix
+        let y: [Int]
+        let outputs: Int
+        /// How many leading design columns are penalised (0 without a penalty).
+        let penalised: Int
+        let c: Double
+
+        var n: Double { Double(x.rows) }
+
+        /// Residuals P − Y (n × outputs) and the mean loss at θ.
+        func residuals(_ theta: [Double]) -> (DoubleMatrix, Double) {
+            let w = DoubleMatrix(rows: outputs, cols: x.cols, data: theta)
+            var r = DoubleMatrix.product(x, w, transB: true)
+            var loss = 0.0
+            for i in 0..<x.rows {
+                if outputs == 1 {
+                    let z = r[i, 0], t = y[i] == 1 ? 1.0 : -1.0
+                    // log(1 + e^{−t z}) without overflow.
+                    let m = -t * z
+                    loss += m > 0 ? m + log1p(exp(-m)) : log1p(exp(m))
+                    r[i, 0] = 1 / (1 + exp(-z)) - Double(y[i])
+                } else {
+                    var m = -Double.infinity
+                    for k in 0..<outputs { m = max(m, r[i, k]) }
+                    var s = 0.0
+                    for k in 0..<outputs { s += exp(r[i, k] - m) }
+                    let lse = m + log(s)
+                    loss += lse - r[i, y[i]]
+                    for k in 0..<outputs { r[i, k] = exp(r[i, k] - lse) - (k == y[i] ? 1 : 0) }
+                }
+            }
+            return (r, loss / n)
+        }
+
+        func evaluate(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
+            let (r, loss) = residuals(theta)
+            var g = DoubleMatrix.product(r, x, transA: true)   // outputs × columns
+            var value = loss
+            let lambda = 1 / (c * n)
+            for k in 0..<outputs {
+                for j in 0..<x.cols {
+                    g[k, j] /= n
+                    if j < penalised {
+                        let t = theta[k * x.cols + j]
+                        value += 0.5 * lambda * t * t
+                        g[k, j] += lambda * t
+                    }
+                }
+            }
+            return (value, g.data)
+        }
+
+        /// Newton's method with the exact Hessian (blocks Xᵀ diag(p_k(δ_kl − p_l)) X / n, one
+        /// BLAS product each) and an Armijo backtracking line search.
+        func newton(from start: [Double], tolerance: Double, maxIterations: Int) throws -> ([Double], Int, Bool) {
+            var theta = start
+            let d = x.cols, size = outputs * d
+            var (value, g) = evaluate(theta)
+            for it in 0..<maxIterations {
+                if g.reduce(0, { max($0, abs($1)) }) <= tolerance { return (theta, it, true) }
+                let w = DoubleMatrix(rows: outputs, cols: d, data: theta)
+                let z = DoubleMatrix.product(x, w, transB: true)
+                var p = z
+                for i in 0..<x.rows {
+                    if outputs == 1 { p[i, 0] = 1 / (1 + exp(-z[i, 0])); continue }
+                    var m = -Double.infinity
+                    for k in 0..<outputs { m = max(m, z[i, k]) }
+                    var s = 0.0
+                    for k in 0..<outputs { s += exp(z[i, k] - m) }
+                    for k in 0..<outputs { p[i, k] = exp(z[i, k] - m) / s }
+                }
+                var h = [Double](repeating: 0, count: size * size)
+                for k in 0..<outputs {
+                    for l in k..<outputs {
+                        var scaled = x
+                        for i in 0..<x.rows {
+                            let wi = outputs == 1 ? p[i, 0] * (1 - p[i, 0]) : p[i, k] * ((k == l ? 1 : 0) - p[i, l])
+                            for j in 0..<d { scaled[i, j] *= wi / n }
+                        }
+                        let block = DoubleMatrix.product(scaled, x, transA: true)
+                        for a in 0..<d {
+                            for b in 0..<d {
+                                h[(k * d + a) * size + l * d + b] = block[a, b]
+                                h[(l * d + b) * size + k * d + a] = block[a, b]
+                            }
+                        }
+                    }
+                }
+                let lambda = 1 / (c * n)
+                for k in 0..<outputs {
+                    for j in 0..<d {
+                        // The penalty; a tiny ridge elsewhere for the directions the loss leaves
+                        // flat (softmax's shift invariance, separable data without a penalty).
+                        h[(k * d + j) * size + k * d + j] += j < penalised ? lambda : 1e-12
+                    }
+                }
+                guard let chol = Cholesky(h, dimension: size) else {
+                    throw PrivLabError.message("logistic: the Hessian is not positive definite (try solver = \"lbfgs\")")
+                }
+                let step = chol.solve(g)
+                var slope = 0.0
+                for i in 0..<size { slope -= g[i] * step[i] }
+                var t = 1.0, accepted = false
+                var next = theta
+                for _ in 0..<50 {
+                    for i in 0..<size { next[i] = theta[i] - t * step[i] }
+                    let (v, gn) = evaluate(next)
+                    if v <= value + 1e-4 * t * slope { theta = next; value = v; g = gn; accepted = true; break }
+                    t *= 0.5
+                }
+                if !accepted { return (theta, it, g.reduce(0, { max($0, abs($1)) }) <= tolerance) }
+            }
+            return (theta, maxIterations, g.reduce(0, { max($0, abs($1)) }) <= tolerance)
+        }
+    }
+}

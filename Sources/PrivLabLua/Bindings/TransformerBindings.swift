@@ -1,0 +1,134 @@
+import Foundation
+import PrivLab
+
+/// A transformer (scaler, PCA, feature selection, union) as a Lua object; `fit` replaces the value
+/// with the fitted one.
+final class TransformerObject {
+    var transformer: any Transformer
+    init(_ t: any Transformer) { transformer = t }
+}
+
+extension Runtime {
+    func installTransformers() {
+        define("scaler") { call in
+            let o = try call.options(1, fn: "scaler")
+            let kind = try o.choice("kind", Scaler.Kind.zscore)
+            try o.finish()
+            call.pushObject(TransformerObject(Scaler(kind: kind)), "Scaler")
+            return 1
+        }
+        // pl.pca{components=, whiten=false, dp={epsilon=, delta=, clip=}, seed=}
+        define("pca") { call in
+            let o = try call.options(1, fn: "pca", optional: false)
+            guard let k = try o.int("components", min: 1) else { throw LuaError("pca: option 'components' is required") }
+            let whiten = try o.bool("whiten", false)
+            var dp: PCA.Privacy? = nil
+            if o.has("dp") {
+                guard case .table(let t) = o.raw("dp") else { throw LuaError("pca: option 'dp' must be a table {epsilon=, delta=, clip=}") }
+                let d = try LuaOptions(t, fn: "pca.dp")
+                guard let eps = try d.double("epsilon", above: 0) else { throw LuaError("pca.dp: option 'epsilon' is required") }
+                let delta = try d.double("delta", 1e-5, above: 0)
+                let clip = try d.double("clip", 1, above: 0)
+                try d.finish()
+                dp = PCA.Privacy(epsilon: eps, delta: delta, clip: clip, seed: 0)
+            }
+            let seed = try o.seed()
+            try o.finish()
+            if dp != nil { dp!.seed = seed }
+            call.pushObject(TransformerObject(try PCA(components: k, whiten: whiten, dp: dp)), "Transformer")
+            return 1
+        }
+        // pl.select_k_best{k=, score="f_classif"|"chi2"|"mutual_info", seed=}
+        define("select_k_best") { call in
+            let o = try call.options(1, fn: "select_k_best", optional: false)
+            guard let k = try o.int("k", min: 1) else { throw LuaError("select_k_best: option 'k' is required") }
+            let score = try o.choice("score", SelectKBest.Score.fClassif)
+            let seed = try o.seed()
+            try o.finish()
+            call.pushObject(TransformerObject(try SelectKBest(k: k, score: score, seed: seed)), "Transformer")
+            return 1
+        }
+        // pl.feature_union{ t1, t2, … }
+        define("feature_union") { call in
+            guard case .table(let t) = call.value(1), !t.array.isEmpty, t.fields.isEmpty else {
+                throw LuaError("feature_union: expected a list of transformers, e.g. pl.feature_union{ pl.pca{components = 3}, pl.select_k_best{k = 6} }")
+            }
+            let parts = try t.array.enumerated().map { i, v -> any Transformer in
+                guard case .object(let b) = v, let s = b.value as? TransformerObject else {
+                    throw LuaError("feature_union: part \(i + 1) must be a transformer, got \(v.typeName)")
+                }
+                return s.transformer.unfitted
+            }
+            call.pushObject(TransformerObject(FeatureUnion(parts: parts)), "Transformer")
+            return 1
+        }
+
+        func this(_ call: LuaCall, _ method: String) throws -> TransformerObject {
+            guard let box = LuaObjects.box(call.L, 1), let v = box.value as? TransformerObject else {
+                throw LuaError("Transformer.\(method): call it as a method (obj:\(method)(...)), not obj.\(method)(...)")
+            }
+            return v
+        }
+        var m = [String: HostFunction]()
+        m["fit"] = { call in
+            let t = try this(call, "fit")
+            t.transformer = try t.transformer.unfitted.fitted(to: try call.dataset(2, fn: "Transformer.fit", arg: "argument 1"))
+            call.pushReceiver()
+            return 1
+        }
+        m["transform"] = { call in
+            let t = try this(call, "transform")
+            guard t.transformer.isFitted else { throw LuaError("Transformer.transform: \(t.transformer.name) is not fitted: call fit first") }
+            call.pushDataset(try t.transformer.transform(try call.dataset(2, fn: "Transformer.transform", arg: "argument 1")))
+            return 1
+        }
+        m["fit_transform"] = { call in
+            let t = try this(call, "fit_transform")
+            let (f, out) = try t.transformer.unfitted.fitTransform(try call.dataset(2, fn: "Transformer.fit_transform", arg: "argument 1"))
+            t.transformer = f
+            call.pushDataset(out)
+            return 1
+        }
+        // What the fitted transformer learnt: PCA's components and explained variance, the
+        // selected features (1-based) and their scores.
+        m["info"] = { call in
+            call.push(try this(call, "info").transformer.lua)
+            return 1
+        }
+        let describe: (AnyObject) -> String = { obj in
+            let t = (obj as! TransformerObject).transformer
+            if case .scaler(let s)? = try? t.stored() {
+                return "Scaler(\(s.kind.rawValue), \(s.isFitted ? "fitted on \(s.offset.count) features" : "not fitted"))"
+            }
+            return "\(t.name)\(t.isFitted ? "" : " (not fitted)")"
+        }
+        lua.register(LuaClass(name: "Scaler", methods: m, describe: describe))
+        lua.register(LuaClass(name: "Transformer", methods: m, describe: describe))
+    }
+}
+
+extension Transformer {
+    /// The fitted state as a Lua table (the kind-specific fields come from the stored form).
+    var lua: LuaValue {
+        var d: [String: LuaValue] = ["name": .string(name), "fitted": .bool(isFitted)]
+        switch try? stored() {
+        case .pca(let p)?:
+            if let dir = p.directions {
+                d["components"] = .list((0..<dir.rows).map { .numbers(dir.row($0)) })
+                d["explained_variance"] = .numbers(p.explainedVariance)
+                if !p.explainedVarianceRatio.isEmpty { d["explained_variance_ratio"] = .numbers(p.explainedVarianceRatio) }
+                d["mean"] = .numbers(p.mean)
+            }
+        case .selectKBest(let s)?:
+            if let sel = s.selected {
+                d["selected"] = .ints(sel.map { $0 + 1 })
+                d["scores"] = .numbers(s.scores)
+            }
+        case .scaler(let s)?:
+            d["offset"] = .numbers(s.offset.map(Double.init))
+            d["scale"] = .numbers(s.scale.map(Double.init))
+        case .union?, nil: break
+        }
+        return .record(d)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import PrivLab
+import PrivLabLua
+import XCTest
+
+/// `pl.logistic`, `pl.lda`, `pl.gaussian_nb`, `pl.knn`, the transformers and model selection from Lua.
+final class ClassicalBindingTests: XCTestCase {
+    /// The seed article's two pipelines cross-validate from Lua; the same seed gives the same folds
+    /// and scores, the results are plain tables.
+    func testPipelinesCrossValidateFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.wine{}
+            local function cv(seed)
+              return pl.cross_validate{model = pl.pipeline{pl.scaler{}, pl.lda{}}, data = d, folds = 5, seed = seed,
+                                       metrics = {"accuracy", "log_loss", "f1_macro"}}
+            end
+            local a, b = cv(1), cv(1)
+            print(#a.scores.accuracy, #a.fold, a.mean.accuracy == b.mean.accuracy, a.mean.accuracy > 0.9, a.mean.log_loss < 0.5)
+            local union = pl.pipeline{pl.feature_union{pl.pca{components = 3}, pl.select_k_best{k = 6}}, pl.logistic{C = 10}}
+            local r = pl.cross_validate{model = union, data = d, folds = 5, seed = 2}
+            print(r.mean.accuracy > 0.85, r.std.accuracy >= 0)
+            for _, m in ipairs{pl.gaussian_nb{}, pl.knn{k = 3, weights = "distance"}, pl.logistic{solver = "newton", penalty = "none", C = 1},
+                               pl.lda{solver = "lsqr", shrinkage = "auto"}, pl.lda{solver = "lsqr", shrinkage = 0.2}} do
+              print(pl.cross_validate{model = pl.pipeline{pl.scaler{}, m}, data = d, folds = 3, seed = 3}.mean.accuracy > 0.85)
+            end
+            local g = pl.grid_search{model = pl.logistic, grid = {C = {0.001, 1}}, options = {max_iter = 500}, data = d, folds = 3, seed = 1}
+            print(g.best.C, #g.results, g.best_index)
+            """)
+        XCTAssertEqual(sink.text, "5\t178\ttrue\ttrue\ttrue\ntrue\ttrue\n" + String(repeating: "true\n", count: 5) + "1\t2\t2\n")
+    }
+
+    /// Transformers on their own: fit, transform, what they learnt; a fitted model saves and loads.
+    func testTransformersAndSaving() throws {
+        let (rt, sink) = try makeRuntime()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("privlab-lua-classical-\(getpid()).plm").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try rt.exec("""
+            local d = pl.data.wine{}
+            local p = pl.pca{components = 2}
+            local z = p:fit_transform(d)
+            local info = p:info()
+            print(z:size(), z:nfeatures(), #info.components, #info.components[1], info.explained_variance_ratio[1] > info.explained_variance_ratio[2])
+            local s = pl.select_k_best{k = 4, score = "chi2"}:fit(d)
+            print(#s:info().selected, s:transform(d):nfeatures(), tostring(s))
+            local dp = pl.pca{components = 2, dp = {epsilon = 1, delta = 1e-5, clip = 1}, seed = 4}
+            print(dp:fit_transform(pl.scaler{kind = "minmax"}:fit_transform(d)):nfeatures())
+            local m = pl.pipeline{pl.scaler{}, pl.pca{components = 5}, pl.logistic{}}
+            m:fit(d)
+            m:save("\(path)")
+            local back = pl.load("\(path)")
+            print(back:accuracy(d) == m:accuracy(d))
+            """)
+        XCTAssertEqual(sink.text, "178\t2\t2\t13\ttrue\n4\t4\tSelectKBest(k=4, chi2)\n2\ntrue\n")
+    }
+
+    /// Bad input is an error naming the function, the step and the option.
+    func testBadInputNamesTheStepAndOption() throws {
+        let (rt, _) = try makeRuntime()
+        assertLuaError(rt, "pl.logistic{C = 0}", ["logistic: option 'C' must be greater than 0"])
+        assertLuaError(rt, "pl.logistic{solver = 'sag'}", ["logistic: option 'solver' must be one of \"lbfgs\", \"newton\""])
+        assertLuaError(rt, "pl.lda{shrinkage = 'auto'}", ["lda: shrinkage needs solver = \"lsqr\""])
+        assertLuaError(rt, "pl.pipeline{pl.logistic{}, pl.scaler{}}", ["pipeline: step 1 must be a transformer", "a model can only be the last step"])
+        assertLuaError(rt, "pl.pipeline{pl.scaler{}, pl.pca{components = 40}, pl.lda{}}:fit(pl.data.wine{})",
+                       ["pipeline step 2 (PCA(40 components))", "components = 40 exceeds the 13 features"])
+        assertLuaError(rt, "pl.cross_validate{model = pl.lda{}, data = pl.data.wine{}, folds = 100}", ["cross_validate:", "fewer than folds = 100"])
+        assertLuaError(rt, "pl.cross_validate{model = pl.lda{}, data = pl.data.wine{}, metric = 'roc_auc'}", ["roc_auc needs a binary problem"])
+        assertLuaError(rt, "pl.cross_validate{model = pl.lda{}, data = pl.data.wine{}, metric = 'accuracy', metrics = {'accuracy'}}", ["not both"])
+        assertLuaError(rt, "pl.select_k_best{k = 2}:fit(pl.data.from_table{x = {{1, 2}, {1, 3}, {1, 4}, {1, 5}}, y = {0, 1, 0, 1}})", ["feature 1 is constant"])
+        assertLuaError(rt, "pl.grid_search{model = pl.logistic, grid = {C = {}}, data = pl.data.wine{}}", ["grid entry 'C' must be a non-empty list"])
+        assertLuaError(rt, "pl.grid_search{model = pl.logistic, grid = {lerning = {1}}, data = pl.data.wine{}, folds = 3}", ["logistic: unknown option 'lerning'"])
+        assertLuaError(rt, "pl.knn{k = 0}", ["knn: option 'k' must be at least 1"])
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import XCTest
+import PrivLab
+
+/// The classical models and transformers against scikit-learn on the shipped data sets
+/// (Fixtures/make_classical_reference.py writes the reference values).
+final class ClassicalModelTests: XCTestCase {
+    static let reference: [String: Any] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/classical_reference.json")
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }()
+    static let dataDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("data").path
+
+    func ref(_ key: String) -> [String: Any] { ClassicalModelTests.reference[key] as! [String: Any] }
+    func matrix(_ v: Any?) -> [[Double]] { (v as! [[NSNumber]]).map { $0.map(\.doubleValue) } }
+    func vector(_ v: Any?) -> [Double] { (v as! [NSNumber]).map(\.doubleValue) }
+
+    func load(_ d: BundledData) throws -> Dataset { try d.load(directory: ClassicalModelTests.dataDirectory) }
+
+    /// Standardised as the reference script does: float64 from the float32 values, rounded to float32.
+    func standardised(_ d: Dataset) -> Dataset {
+        let x = DoubleMatrix(d.features)
+        let mean = x.columnMeans
+        var sd = [Double](repeating: 0, count: x.cols)
+        for i in 0..<x.rows { for j in 0..<x.cols { sd[j] += (x[i, j] - mean[j]) * (x[i, j] - mean[j]) } }
+        sd = sd.map { let s = ($0 / Double(x.rows)).squareRoot(); return s == 0 ? 1 : s }
+        var out = d
+        for i in 0..<x.rows { for j in 0..<x.cols { out.features.data[i * x.cols + j] = Float((x[i, j] - mean[j]) / sd[j]) } }
+        return out
+    }
+
+    func assertClose(_ a: [[Double]], _ b: [[Double]], _ tol: Double, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        var worst = 0.0
+        for (ra, rb) in zip(a, b) { for (x, y) in zip(ra, rb) { worst = max(worst, abs(x - y)) } }
+        XCTAssertLessThan(worst, tol, "\(what): largest difference \(worst)", file: file, line: line)
+    }
+
+    func rows(_ m: Matrix) -> [[Double]] { (0..<m.rows).map { i in (0..<m.cols).map { Double(m[i, $0]) } } }
+
+    /// Both solvers reach scikit-learn's optimum of C·Σ loss + ½‖W‖² to 1e-6 relative, binary (one
+    /// weight vector) and multinomial, and the probabilities agree.
+    func testLogisticRegressionReachesTheReferenceOptimum() throws {
+        for (key, data) in [("logistic_binary", standardised(try load(.breastCancer))), ("logistic_multinomial", standardised(try load(.wine)))] {
+            let r = ref(key)
+            for solver in LogisticRegression.Solver.allCases {
+                var o = LogisticRegression.Options()
+                o.c = (r["C"] as! NSNumber).doubleValue
+                o.solver = solver
+                let m = try LogisticRegression(options: o)
+                try m.fit(data)
+                XCTAssertTrue(m.converged, "\(key) \(solver)")
+                let want = (r["objective"] as! NSNumber).doubleValue
+                let got = try m.objective(data)
+                XCTAssertLessThan(abs(got - want) / want, 1e-6, "\(key) \(solver): objective \(got) vs scikit-learn \(want)")
+                XCTAssertGreaterThanOrEqual(got, want * (1 - 1e-9), "\(key) \(solver): below the optimum means a different objective")
+                assertClose(rows(try m.predictProba(data.features, temperature: 1)), matrix(r["proba"]), 1e-4, "\(key) \(solver) probabilities")
+            }
+        }
+    }
+
+    /// The svd solver copes with a singular covariance (blank pixels of the digits) and makes
+    /// scikit-learn's decisions; the lsqr solver with Ledoit–Wolf or fixed shrinkage gives its
+    /// coefficients; both give its probabilities.
+    func testLinearDiscriminantAnalysisMatchesTheReference() throws {
+        let digits = try load(.digits).rows(Array(0..<600))
+        let lda = try LinearDiscriminantAnalysis(options: .init())
+        try lda.fit(digits)
+        let want = (ref("lda_svd_digits")["predict"] as! [Int])
+        let got = try lda.predict(digits.features)
+        XCTAssertEqual(zip(got, want).filter { $0 != $1 }.count, 0, "svd predictions on the digits")
+        assertClose(rows(try lda.logits(digits.rows(Array(0..<50)).features)), matrix(ref("lda_svd_digits")["decision"]), 1e-4, "svd decision function")
+
+        let wine = standardised(try load(.wine))
+        for (key, shrink) in [("auto", LinearDiscriminantAnalysis.Shrinkage.ledoitWolf), ("fixed", .fixed(0.3))] {
+            var o = LinearDiscriminantAnalysis.Options()
+            o.solver = .lsqr
+            o.shrinkage = shrink
+            let m = try LinearDiscriminantAnalysis(options: o)
+            try m.fit(wine)
+            let r = ref("lda_lsqr_\(key)")
+            assertClose((0..<3).map { m.state!.coefficients.row($0) }, matrix(r["coef"]), 1e-6, "lsqr \(key) coefficients")
+            assertClose([m.state!.intercepts], [vector(r["intercept"])], 1e-6, "lsqr \(key) intercepts")
+            assertClose(rows(try m.predictProba(wine.features, temperature: 1)), matrix(r["proba"]), 1e-5, "lsqr \(key) probabilities")
+        }
+        let svd = try LinearDiscriminantAnalysis(options: .init())
+        try svd.fit(wine)
+        assertClose(rows(try svd.predictProba(wine.features, temperature: 1)), matrix(ref("lda_svd_wine")["proba"]), 1e-5, "svd probabilities on wine")
+    }
+
+    func testNaiveBayesAndNearestNeighboursMatchTheReference() throws {
+        let wine = try load(.wine)
+        let nb = try GaussianNaiveBayes(options: .init())
+        try nb.fit(wine)
+        assertClose(rows(try nb.predictProba(wine.features, temperature: 1)), matrix(ref("gaussian_nb")["proba"]), 1e-5, "naive Bayes probabilities")
+
+        let z = standardised(wine)
+        for w in NearestNeighbors.Weights.allCases {
+            var o = NearestNeighbors.Options()
+            o.weights = w
+            let m = try NearestNeighbors(options: o)
+            try m.fit(z.rows(Array(0..<120)))
+            assertClose(rows(try m.predictProba(z.rows(Array(120..<178)).features, temperature: 1)), matrix(ref("knn")[w.rawValue]), 1e-6, "knn \(w)")
+        }
+        // k = 1: every training record is its own nearest neighbour — the model memorises.
+        var o = NearestNeighbors.Options()
+        o.k = 1
+        let one = try NearestNeighbors(options: o)
+        try one.fit(z)
+        XCTAssertEqual(try one.accuracy(z), 1)
+    }
+
+    /// Components agree with scikit-learn's up to sign to 1e-4 (here: with its sign convention
+    /// exactly), and so do the explained variances and the whitened projection.
+    func testPCAMatchesTheReference() throws {
+        let wine = standardised(try load(.wine))
+        let p = try PCA(components: 5).fitted(to: wine) as! PCA
+        let r = ref("pca")
+        let comps = (0..<5).map { p.directions!.row($0) }
+        assertClose(comps, matrix(r["components"]), 1e-4, "components")
+        assertClose([p.explainedVariance, p.explainedVarianceRatio], [vector(r["explained_variance"]), vector(r["ratio"])], 1e-6, "explained variance")
+        let w = try PCA(components: 3, whiten: true).fitted(to: wine)
+        assertClose(rows(try w.transform(wine.rows(Array(0..<10)).features)), matrix(r["whitened"]), 1e-4, "whitened projection")
+    }
+
+    func testFeatureScoresMatchTheReference() throws {
+        let wine = try load(.wine)
+        let r = ref("select")
+        for (score, key) in [(SelectKBest.Score.fClassif, "f_classif"), (.chi2, "chi2")] {
+            let s = try SelectKBest(k: 3, score: score).fitted(to: wine) as! SelectKBest
+            let want = vector(r[key])
+            for (a, b) in zip(s.scores, want) { XCTAssertEqual(a, b, accuracy: 1e-6 * max(1, b), key) }
+            // The three best, in feature order.
+            let best = Array(want.indices.sorted { want[$0] > want[$1] }.prefix(3)).sorted()
+            XCTAssertEqual(s.selected, best, key)
+        }
+        let mx = matrix(r["mi_x"]), my = (r["mi_y"] as! [Int])
+        let ds = try Dataset(features: try Matrix(mx.map { $0.map(Float.init) }), labels: my, classes: 3)
+        let mi = try SelectKBest(k: 1, score: .mutualInfo).fitted(to: ds) as! SelectKBest
+        for (a, b) in zip(mi.scores, vector(r["mutual_info"])) { XCTAssertEqual(a, b, accuracy: 1e-6, "mutual information") }
+    }
+
+    /// The seed article's two pipelines cross-validated on the reference's folds: every step is
+    /// fitted on the training folds only, and the out-of-fold predictions agree with scikit-learn's
+    /// on at least 99% of the records.
+    func testPipelinesCrossValidateLikeTheReference() throws {
+        let cancer = try load(.breastCancer)
+        let r = ref("cv")
+        let fold = r["fold"] as! [Int]
+        var cv = CrossValidation()
+        cv.workers = 2
+        let lda = Pipeline(steps: [Scaler(kind: .zscore)], model: try LinearDiscriminantAnalysis(options: .init()))
+        var o = LogisticRegression.Options()
+        o.tolerance = 1e-6
+        let union = Pipeline(steps: [FeatureUnion(parts: [try PCA(components: 3), try SelectKBest(k: 6)])], model: try LogisticRegression(options: o))
+        for (key, model) in [("lda", lda as Classifier), ("union", union)] {
+            let out = try cv.run(model, on: cancer, foldOf: fold)
+            let want = r[key] as! [Int]
+            let agree = Double(zip(out.predictions, want).filter { $0 == $1 }.count) / Double(want.count)
+            XCTAssertGreaterThanOrEqual(agree, 0.99, key)
+            let refAccuracy = Double(zip(want, cancer.labels).filter { $0 == $1 }.count) / Double(want.count)
+            let ours = Double(zip(out.predictions, cancer.labels).filter { $0 == $1 }.count) / Double(want.count)
+            XCTAssertEqual(ours, refAccuracy, accuracy: 0.01, key)
+        }
+    }
+
+    /// Folds in parallel give the same bits as serially, and stratified folds hold every class.
+    func testParallelCrossValidationIsBitIdenticalAndStratified() throws {
+        let wine = try load(.wine)
+        let model = Pipeline(steps: [Scaler(kind: .zscore), try PCA(components: 4)], model: try LogisticRegression(options: .init()))
+        var cv = CrossValidation()
+        cv.folds = 5
+        cv.seed = 3
+        cv.metrics = [.accuracy, .logLoss]
+        cv.workers = 1
+        let serial = try cv.run(model, on: wine)
+        cv.workers = 2
+        let parallel = try cv.run(model, on: wine)
+        XCTAssertEqual(serial.foldScores, parallel.foldScores)
+        XCTAssertEqual(serial.predictions, parallel.predictions)
+        for f in 0..<5 {
+            let held = wine.labels.indices.filter { serial.fold[$0] == f }.map { wine.labels[$0] }
+            XCTAssertEqual(Set(held), [0, 1, 2], "fold \(f) misses a class")
+        }
+        cv.seed = 4
+        XCTAssertNotEqual(try cv.run(model, on: wine).fold, serial.fold, "the seed decides the folds")
+    }
+
+    /// Bad input: a clear error naming the step or option.
+    func testBadInputIsAClearError() throws {
+        let wine = try load(.wine)
+        func message(_ f: () throws -> Void) -> String {
+            do { try f(); return "" } catch { return "\(error)" }
+        }
+        XCTAssertTrue(message { _ = try PCA(components: 20).fitted(to: wine) }.contains("components = 20 exceeds the 13 features"))
+        let pipe = Pipeline(steps: [Scaler(kind: .zscore), try PCA(components: 20)], model: try LogisticRegression(options: .init()))
+        XCTAssertTrue(message { try pipe.fit(wine) }.contains("pipeline step 2 (PCA(20 components))"))
+        var cv = CrossValidation()
+        cv.folds = 60
+        XCTAssertTrue(message { _ = try cv.run(try LogisticRegression(options: .init()), on: wine) }.contains("fewer than folds = 60"))
+        var constant = wine
+        for i in 0..<constant.size { constant.features[i, 2] = 1 }
+        XCTAssertTrue(message { _ = try SelectKBest(k: 2).fitted(to: constant) }.contains("feature 3 is constant"))
+        XCTAssertTrue(message { _ = try SelectKBest(k: 2, score: .chi2).fitted(to: self.standardised(wine)) }.contains("non-negative"))
+        var o = LinearDiscriminantAnalysis.Options()
+        o.shrinkage = .ledoitWolf
+        XCTAssertTrue(message { _ = try LinearDiscriminantAnalysis(options: o) }.contains("shrinkage needs solver"))
+        let m = try LogisticRegression(options: .init())
+        try m.fit(wine)
+        XCTAssertTrue(message { _ = try m.predict(try Matrix(rows: 1, cols: 3, data: [1, 2, 3])) }.contains("fitted on 13 features, got 3"))
+    }
+
+    /// Saved and loaded, every classical model and a pipeline of transformers predict the same.
+    func testModelFilesRoundTripClassicalPipelines() throws {
+        let wine = try load(.wine)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("privlab-classical-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let models: [Classifier] = [
+            Pipeline(steps: [Scaler(kind: .zscore), FeatureUnion(parts: [try PCA(components: 3, whiten: true), try SelectKBest(k: 4, score: .mutualInfo)])],
+                     model: try LogisticRegression(options: .init())),
+            Pipeline(steps: [Scaler(kind: .minmax), try SelectKBest(k: 5, score: .chi2)], model: try LinearDiscriminantAnalysis(options: .init())),
+            try GaussianNaiveBayes(options: .init()), try NearestNeighbors(options: .init()),
+        ]
+        for (i, m) in models.enumerated() {
+            try m.fit(wine)
+            let path = dir.appendingPathComponent("m\(i).plm").path
+            try ModelFile.save(.classifier(m), to: path)
+            guard case .classifier(let back) = try ModelFile.load(path: path) else { return XCTFail() }
+            XCTAssertEqual(try back.predictProba(wine.features, temperature: 1), try m.predictProba(wine.features, temperature: 1), m.summary)
+            XCTAssertEqual(back.summary, m.summary)
+        }
+    }
+}
