@@ -226,6 +226,30 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(byN.count, 6)
     }
 
+    /// The pipelines notebook end to end (shipped data only, about a second): the article's two
+    /// pipelines, the leakage demonstration — selection fitted outside the folds looks better than
+    /// chance on random labels, inside it does not — and the membership table, where the
+    /// 1-nearest-neighbour AUC is exactly ½ + ½ × its test error.
+    func testPipelinesNotebook() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.md", "-P", "repeats=2", "-P", "noise_features=500"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/p.md", encoding: .utf8)
+        let lines = md.components(separatedBy: "\n")
+        func cells(_ prefix: String) -> [String] {
+            guard let l = lines.first(where: { $0.hasPrefix(prefix) }) else { XCTFail("missing \(prefix)"); return [] }
+            return l.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let lda = Double(cells("| standardise → LDA |")[1])!
+        XCTAssertGreaterThan(lda, 0.9)
+        let leaked = Double(cells("| selection fitted on all records")[1])!, honest = Double(cells("| selection inside the pipeline")[1])!
+        XCTAssertGreaterThan(leaked, honest + 0.1, "selecting on all records must look better than it is")
+        XCTAssertLessThan(abs(honest - 0.5), 0.15)
+        let oneNN = cells("| 1-nearest neighbour |")
+        XCTAssertEqual(Double(oneNN[4])!, 0.5 + 0.5 * (1 - Double(oneNN[2])!), accuracy: 1e-3)
+        XCTAssertTrue(md.contains("best C = "))
+    }
+
     /// The memorisation notebook end to end at a small size: the seed, regulariser and CNN tables
     /// with their controls.
     func testMemorisationNotebookSmall() throws {

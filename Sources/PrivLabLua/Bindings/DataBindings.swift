@@ -159,6 +159,10 @@ extension Runtime {
         m["name"] = { call in call.results(.string(try call.thisDataset("name").name)) }
         m["ids"] = { call in call.results(.ints(try call.thisDataset("ids").ids)) }
         m["labels"] = { call in call.results(.ints(try call.thisDataset("labels").labels)) }
+        m["feature_names"] = { call in
+            let ds = try call.thisDataset("feature_names")
+            return call.results(.list((ds.featureNames ?? (1...max(ds.featureCount, 1)).prefix(ds.featureCount).map { "x\($0)" }).map { .string($0) }))
+        }
         m["class_counts"] = { call in call.results(.ints(try call.thisDataset("class_counts").classCounts)) }
         m["class_names"] = { call in
             let ds = try call.thisDataset("class_names")

@@ -23,7 +23,10 @@ extension Transformer {
     public func transform(_ data: Dataset) throws -> Dataset {
         var d = data
         d.features = try transform(data.features)
-        if d.features.cols != data.features.cols { d.imageShape = nil }   // an image no more
+        if d.features.cols != data.features.cols {   // new features: no longer an image, nor named
+            d.imageShape = nil
+            d.featureNames = nil
+        }
         return d
     }
 
