@@ -9,6 +9,7 @@ are never dependencies of PrivLab or its tests.
     python3 bench/run.py --dp [--cnn] [--hooks]    DP-SGD: PrivLab private and non-private, Opacus
     python3 bench/run.py --mia                     the shadow-model attack: PrivLab, IBM ART
     python3 bench/run.py --attack-strength         attack AUCs on the bundled digits: PrivLab, scikit-learn
+    python3 bench/run.py --classical               the article's pipelines, 10-fold CV: PrivLab, scikit-learn (same folds)
 
 Every figure is printed beside the CPU model and the OpenBLAS kernel set PrivLab ran with.
 """
@@ -73,6 +74,25 @@ def run_attack_strength():
         row = {"privlab": o, "sklearn": t}
         print(f"{o['split']:>5}  " + "  ".join(f"{row[side][name]:<25.4f}" for side, name in cols))
     print(" mean  " + "  ".join(f"{statistics.mean({'privlab': o, 'sklearn': t}[side][name] for o, t in zip(ours, theirs)):<25.4f}" for side, name in cols))
+
+
+def run_classical():
+    """The seed article's two pipelines under 10-fold CV on the same folds: accuracy, agreement, speed."""
+    lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", os.path.join(ROOT, "bench", "classical.lua")],
+                           check=True, capture_output=True, text=True).stdout
+    ref = subprocess.run([PY, os.path.join(ROOT, "bench", "classical_reference.py")], input=lines, check=True,
+                         capture_output=True, text=True).stdout
+    ours = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
+    theirs = [json.loads(l) for l in ref.splitlines() if l.startswith("{")]
+    print("10-fold stratified CV on the same folds (PrivLab's, seed 7); wall clock, median of the rounds; PrivLab on both cores")
+    print(f"{'data':<14}{'pipeline':<8}{'acc PL':>8}{'acc SK':>8}{'agree':>8}{'CV PL s':>10}{'CV SK s':>10}{'SK 2 jobs':>11}"
+          f"{'fit PL s':>10}{'fit SK s':>10}{'CV speed-up':>13}")
+    for o, t in zip(ours[:-1], theirs[:-1]):
+        print(f"{o['data']:<14}{o['pipeline']:<8}{o['accuracy']:>8.4f}{t['accuracy']:>8.4f}{t['agreement']:>8.4f}{o['cv_seconds']:>10.4f}"
+              f"{t['cv_seconds']:>10.4f}{t['cv_seconds_2_jobs']:>11.4f}{o['fit_seconds']:>10.4f}{t['fit_seconds']:>10.4f}"
+              f"{min(t['cv_seconds'], t['cv_seconds_2_jobs']) / o['cv_seconds']:>12.1f}×")
+    print(f"PCA (5 components, standardised breast cancer): largest difference from scikit-learn's, up to sign: "
+          f"{theirs[-1]['pca_max_difference_up_to_sign']:.2e}")
 
 
 LIMIT = []  # ["--limit", "N"] to train on the first N images only
@@ -146,6 +166,7 @@ def main():
     ap.add_argument("--hooks", action="store_true", help="with --dp: also Opacus's hooks mode (≈ 40 s an epoch)")
     ap.add_argument("--mia", action="store_true", help="the membership-inference benchmark (PrivLab vs IBM ART) instead")
     ap.add_argument("--attack-strength", action="store_true", help="attack AUCs on the bundled digits (PrivLab vs scikit-learn)")
+    ap.add_argument("--classical", action="store_true", help="the article's pipelines under 10-fold CV (PrivLab vs scikit-learn)")
     ap.add_argument("--cnn", action="store_true", help="the small CNN instead of the MLP (against PyTorch; with --dp, against Opacus)")
     ap.add_argument("--limit", type=int, help="train on the first N images only (CNN and DP runs)")
     args = ap.parse_args()
@@ -157,6 +178,8 @@ def main():
         return run_mia(args.rounds)
     if args.attack_strength:
         return run_attack_strength()
+    if args.classical:
+        return run_classical()
     if args.dp:
         return run_dp(args.rounds, args.hooks, args.cnn)
     if args.cnn:

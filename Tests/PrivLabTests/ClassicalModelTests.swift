@@ -48,6 +48,7 @@ final class ClassicalModelTests: XCTestCase {
                 var o = LogisticRegression.Options()
                 o.c = (r["C"] as! NSNumber).doubleValue
                 o.solver = solver
+                o.tolerance = 1e-10
                 let m = try LogisticRegression(options: o)
                 try m.fit(data)
                 XCTAssertTrue(m.converged, "\(key) \(solver)")
@@ -151,8 +152,7 @@ final class ClassicalModelTests: XCTestCase {
         var cv = CrossValidation()
         cv.workers = 2
         let lda = Pipeline(steps: [Scaler(kind: .zscore)], model: try LinearDiscriminantAnalysis(options: .init()))
-        var o = LogisticRegression.Options()
-        o.tolerance = 1e-6
+        let o = LogisticRegression.Options()
         let union = Pipeline(steps: [FeatureUnion(parts: [try PCA(components: 3), try SelectKBest(k: 6)])], model: try LogisticRegression(options: o))
         for (key, model) in [("lda", lda as Classifier), ("union", union)] {
             let out = try cv.run(model, on: cancer, foldOf: fold)

@@ -3,7 +3,9 @@ import Foundation
 /// Limited-memory BFGS (Nocedal & Wright 2006, Alg. 7.4 and 7.5) for smooth convex objectives, with
 /// a backtracking line search on the Armijo condition (c₁ = 10⁻⁴) and the curvature pair skipped
 /// when sᵀy is not positive. Stops when the largest gradient entry is below `tolerance` (SciPy's
-/// `pgtol`, which scikit-learn's lbfgs solver passes its `tol` as) or after `maxIterations`.
+/// `gtol`, which scikit-learn's lbfgs solver passes its `tol` as), when a step lowers the objective
+/// by a relative 64·ε or less (SciPy's `ftol` as scikit-learn sets it: no progress left in double
+/// precision — both count as converged), or after `maxIterations`.
 public struct LBFGS: Sendable {
     public var memory = 10
     public var tolerance = 1e-8
@@ -79,8 +81,9 @@ public struct LBFGS: Sendable {
                 s.append(sk); y.append(yk); rho.append(1 / sy)
                 if s.count > memory { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
             }
-            // No progress left in double precision.
-            if previous - fx <= 1e-16 * max(1, abs(fx)) && step < 1e-10 { return Result(x: x, value: fx, iterations: it + 1, converged: false) }
+            if (previous - fx) / max(abs(previous), abs(fx), 1) <= 64 * Double.ulpOfOne {
+                return Result(x: x, value: fx, iterations: it + 1, converged: true)
+            }
         }
         let ok = g.reduce(0, { max($0, abs($1)) }) <= tolerance
         return Result(x: x, value: fx, iterations: maxIterations, converged: ok)
