@@ -54,6 +54,22 @@ final class ClassicalBindingTests: XCTestCase {
         XCTAssertEqual(sink.text, "178\t2\t2\t13\ttrue\n4\t4\tSelectKBest(k=4, chi2)\n2\ntrue\n")
     }
 
+    /// A private logistic regression reports its mechanism and ε; the seed decides the noise.
+    func testPrivateLogisticRegressionFromLua() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.scaler{}:fit_transform(pl.data.breast_cancer{})
+            local function fit(seed) local m = pl.logistic{dp = {epsilon = 1, clip = 3}, seed = seed}; m:fit(d); return m end
+            local a, b, c = fit(1), fit(1), fit(2)
+            local p = a:privacy()
+            print(p.mechanism, p.epsilon, p.delta, p.sampling, a:accuracy(d) == b:accuracy(d), pl.logistic{}:privacy())
+            print(a:predict_proba(d)[1][1] ~= c:predict_proba(d)[1][1])
+            """)
+        XCTAssertEqual(sink.text, "output_perturbation\t1.0\t0.0\tnil\ttrue\tnil\ntrue\n")
+        assertLuaError(rt, "pl.logistic{dp = {epsilon = 1}, penalty = 'none'}", ["dp needs penalty = \"l2\""])
+        assertLuaError(rt, "pl.logistic{dp = {eps = 1}}", ["logistic.dp: unknown option 'eps'"])
+    }
+
     /// Bad input is an error naming the function, the step and the option.
     func testBadInputNamesTheStepAndOption() throws {
         let (rt, _) = try makeRuntime()

@@ -233,3 +233,122 @@ final class ClassicalModelTests: XCTestCase {
         }
     }
 }
+
+/// Output-perturbed logistic regression (Chaudhuri et al. 2011): the sensitivity bound its noise is
+/// calibrated to holds on real neighbouring data sets, the noise has the stated size, and a large ε
+/// costs little accuracy.
+final class PrivateLogisticRegressionTests: XCTestCase {
+    func data() throws -> Dataset {
+        let d = try Synthetic.blobs(n: 120, features: 4, classes: 3, std: 2, box: 2, seed: 4)
+        return d
+    }
+
+    /// Replacing any one record moves the (non-noisy) minimiser by at most 2·L·C, with the rows
+    /// clipped and the intercept penalised as the DP fit does it — the bound the noise rests on.
+    func testReplacingOneRecordMovesTheMinimiserWithinTheSensitivity() throws {
+        let d = try data()
+        for classes in [2, 3] {
+            let ds = classes == 3 ? d : try Dataset(features: d.features, labels: d.labels.map { $0 == 2 ? 1 : $0 }, classes: 2)
+            var o = LogisticRegression.Options()
+            o.c = 0.5
+            o.dp = .init(epsilon: 1e9, clip: 1, seed: 1)   // noise ~ 0: the minimiser itself
+            o.tolerance = 1e-12
+            func minimiser(_ x: Dataset) throws -> [Double] {
+                let m = try LogisticRegression(options: o)
+                try m.fit(x)
+                return m.state!.coefficients.data
+            }
+            let base = try minimiser(ds)
+            let radius = 2.0.squareRoot(), lipschitz = classes == 2 ? radius : 2.0.squareRoot() * radius
+            let bound = 2 * lipschitz * o.c
+            var worst = 0.0
+            // Replace record i by a far-away record of another class (the worst kind of neighbour).
+            for i in stride(from: 0, to: ds.size, by: 7) {
+                var n = ds
+                for j in 0..<ds.featureCount { n.features[i, j] = 50 * (j % 2 == 0 ? 1 : -1) }
+                n.labels[i] = (ds.labels[i] + 1) % classes
+                let moved = try minimiser(n)
+                worst = max(worst, zip(base, moved).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot())
+            }
+            XCTAssertLessThan(worst, bound, "\(classes) classes")
+            XCTAssertGreaterThan(worst, bound / 50, "\(classes) classes: the replacements must move it")
+        }
+    }
+
+    /// The released parameters differ from the minimiser by noise whose norm averages D·scale
+    /// (Gamma(D, scale)), scale = 2LC/ε; different seeds give different releases.
+    func testNoiseHasTheStatedSize() throws {
+        let d = try data()
+        var o = LogisticRegression.Options()
+        o.c = 0.2
+        o.tolerance = 1e-12
+        o.dp = .init(epsilon: 1e9, clip: 1, seed: 1)
+        let exact = try LogisticRegression(options: o)
+        try exact.fit(d)
+        var norms = [Double]()
+        for seed: UInt64 in 1...200 {
+            o.dp = .init(epsilon: 2, clip: 1, seed: seed)
+            let m = try LogisticRegression(options: o)
+            try m.fit(d)
+            norms.append(zip(m.state!.coefficients.data, exact.state!.coefficients.data).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot())
+            XCTAssertEqual(m.privacy?.epsilon, 2)
+            XCTAssertEqual(m.privacy?.mechanism, .outputPerturbation)
+        }
+        let dimension = 3.0 * 5, scale = 2 * (2.0.squareRoot() * 2.0.squareRoot()) * 0.2 / 2
+        let mean = norms.reduce(0, +) / Double(norms.count)
+        // Gamma(D, s): mean D·s, standard deviation √D·s; the mean of 200 draws within 4 standard errors.
+        XCTAssertEqual(mean, dimension * scale, accuracy: 4 * dimension.squareRoot() * scale / 200.0.squareRoot())
+        XCTAssertGreaterThan(Set(norms).count, 190)
+    }
+
+    func testLargeEpsilonKeepsTheAccuracyAndSmallEpsilonCostsIt() throws {
+        let d = try data()
+        var o = LogisticRegression.Options()
+        let plain = try LogisticRegression(options: o)
+        try plain.fit(d)
+        o.dp = .init(epsilon: 1000, clip: 5, seed: 3)
+        let loose = try LogisticRegression(options: o)
+        try loose.fit(d)
+        XCTAssertEqual(try loose.accuracy(d), try plain.accuracy(d), accuracy: 0.05)
+        o.dp = .init(epsilon: 0.01, clip: 5, seed: 3)
+        let tight = try LogisticRegression(options: o)
+        try tight.fit(d)
+        XCTAssertLessThan(try tight.accuracy(d), try plain.accuracy(d) - 0.1)
+        // SISA takes a private model only with one slice per shard.
+        var s = SISAOptions()
+        s.slices = 2
+        XCTAssertThrowsError(try SISAEnsemble(options: s, model: tight))
+    }
+}
+
+/// Analyze-Gauss private PCA (Dwork et al. 2014): with vanishing noise it is the uncentred PCA of
+/// the clipped rows; with real noise the directions move, more for smaller ε; the seed decides it.
+final class PrivatePCATests: XCTestCase {
+    func testAnalyzeGaussConvergesToTheUncentredPCAAndNoiseMovesIt() throws {
+        let d = try Synthetic.blobs(n: 400, features: 6, classes: 3, std: 1, box: 1, seed: 2)
+        let clip = 8.0
+        // The uncentred principal directions of the clipped rows, by SVD.
+        var x = DoubleMatrix(d.features)
+        for i in 0..<x.rows {
+            let n = (0..<x.cols).reduce(0.0) { $0 + x[i, $1] * x[i, $1] }.squareRoot()
+            if n > clip { for j in 0..<x.cols { x[i, j] *= clip / n } }
+        }
+        let (_, _, vt) = try Decompositions.svd(x)
+        func angleError(_ p: PCA) -> Double {
+            // 1 − |cos| between each private component and the exact one, worst over 2 components.
+            (0..<2).map { c in 1 - abs((0..<6).reduce(0.0) { $0 + p.directions![c, $1] * vt[c, $1] }) }.max()!
+        }
+        let exact = try PCA(components: 2, dp: .init(epsilon: 1e12, delta: 1e-5, clip: clip, seed: 1)).fitted(to: d) as! PCA
+        XCTAssertLessThan(angleError(exact), 1e-9)
+        var errors = [Double]()
+        for eps in [10.0, 0.1] {
+            let p = try PCA(components: 2, dp: .init(epsilon: eps, delta: 1e-5, clip: clip, seed: 1)).fitted(to: d) as! PCA
+            errors.append(angleError(p))
+        }
+        XCTAssertGreaterThan(errors[1], errors[0], "smaller ε, more noise: \(errors)")
+        XCTAssertGreaterThan(errors[1], 1e-3)
+        let a = try PCA(components: 2, dp: .init(epsilon: 0.1, delta: 1e-5, clip: clip, seed: 1)).fitted(to: d) as! PCA
+        let b = try PCA(components: 2, dp: .init(epsilon: 0.1, delta: 1e-5, clip: clip, seed: 2)).fitted(to: d) as! PCA
+        XCTAssertNotEqual(a.directions, b.directions)
+    }
+}

@@ -15,6 +15,17 @@ extension Runtime {
             opt.intercept = try o.bool("intercept", opt.intercept)
             opt.tolerance = try o.double("tol", opt.tolerance, above: 0)
             opt.maxIterations = try o.int("max_iter", opt.maxIterations, min: 1)
+            if o.has("dp") {
+                guard case .table(let t) = o.raw("dp") else { throw LuaError("logistic: option 'dp' must be a table {epsilon=, clip=}") }
+                let d = try LuaOptions(t, fn: "logistic.dp")
+                let epsilon = try d.double("epsilon", above: 0)
+                let clip = try d.double("clip", 1, above: 0)
+                try d.finish()   // a misspelt key first, then what is missing
+                guard let eps = epsilon else { throw LuaError("logistic.dp: option 'epsilon' is required") }
+                opt.dp = .init(epsilon: eps, clip: clip, seed: 0)
+            }
+            let seed = try o.seed()
+            if opt.dp != nil { opt.dp!.seed = seed }
             try o.finish()
             call.pushObject(ModelObject(try LogisticRegression(options: opt), onEpoch: nil), "Model")
             return 1

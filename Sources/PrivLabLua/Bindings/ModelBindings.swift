@@ -330,8 +330,15 @@ extension Runtime {
             let found = mo.model.privacy
             guard let p = found else { return call.results(.nil) }
             var d: [String: LuaValue] = ["epsilon": .number(p.epsilon), "delta": .number(p.delta), "noise": .number(p.noise),
-                                         "clip": .number(p.clip), "sample_rate": .number(p.sampleRate), "steps": .int(Int64(p.steps)),
-                                         "sampling": .string(p.sampling.rawValue), "accountant": .string(p.accountant.rawValue)]
+                                         "clip": .number(p.clip)]
+            if let mech = p.mechanism {
+                d["mechanism"] = .string(mech.rawValue)
+            } else {
+                d["sample_rate"] = .number(p.sampleRate)
+                d["steps"] = .int(Int64(p.steps))
+                d["sampling"] = .string(p.sampling.rawValue)
+                d["accountant"] = .string(p.accountant.rawValue)
+            }
             if let n = p.note { d["note"] = .string(n) }
             return call.results(.record(d))
         }

@@ -26,10 +26,11 @@ extension Runtime {
             if o.has("dp") {
                 guard case .table(let t) = o.raw("dp") else { throw LuaError("pca: option 'dp' must be a table {epsilon=, delta=, clip=}") }
                 let d = try LuaOptions(t, fn: "pca.dp")
-                guard let eps = try d.double("epsilon", above: 0) else { throw LuaError("pca.dp: option 'epsilon' is required") }
+                let epsilon = try d.double("epsilon", above: 0)
                 let delta = try d.double("delta", 1e-5, above: 0)
                 let clip = try d.double("clip", 1, above: 0)
-                try d.finish()
+                try d.finish()   // a misspelt key first, then what is missing
+                guard let eps = epsilon else { throw LuaError("pca.dp: option 'epsilon' is required") }
                 dp = PCA.Privacy(epsilon: eps, delta: delta, clip: clip, seed: 0)
             }
             let seed = try o.seed()

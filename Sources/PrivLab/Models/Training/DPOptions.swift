@@ -57,4 +57,12 @@ public struct PrivacyReport: Codable, Equatable, Sendable {
     public var accountant: AccountantKind
     /// A caveat the report must show (shuffling accounted as Poisson).
     public var note: String?
+    /// The mechanism when it is not DP-SGD (then the sampling fields mean nothing: one release, rate 1).
+    public var mechanism: PrivacyMechanism? = nil
+}
+
+/// Privacy mechanisms other than DP-SGD that a model's `privacy` can report.
+public enum PrivacyMechanism: String, Codable, Sendable {
+    /// Noise on the minimiser of a strongly convex objective (Chaudhuri, Monteleoni & Sarwate 2011, Alg. 1).
+    case outputPerturbation = "output_perturbation"
 }
