@@ -75,6 +75,7 @@ public final class Runtime {
         installAttacks()
         installDefenses()
         installClassical()
+        installSynthesis()
         installTransformers()
         installAudit()
         installMemorisation()

@@ -1,0 +1,84 @@
+import Foundation
+import PrivLab
+
+/// `pl.synth.*`: private synthetic data (random mixing, ClustMix) and how faithful and how private
+/// a release is (MMD, distance to the closest record).
+extension Runtime {
+    func installSynthesis() {
+        // pl.synth.random_mixing{data=, m=10, clip=1, noise= | epsilon=, delta=1e-5, outputs=, accountant=, seed=, workers=}
+        define("synth.random_mixing") { call in
+            let o = try call.options(1, fn: "synth.random_mixing", optional: false)
+            let data = try o.dataset("data", what: "the private records")!
+            let opt = try Runtime.mixingOptions(o)
+            try o.finish()
+            let r = try RandomMixing.release(data, options: opt)
+            call.pushDataset(r.data)
+            call.push(r.privacy.lua)
+            return 2
+        }
+        // pl.synth.clustmix{data=, clusters=5, iterations=5, cluster_share=0.3, cluster_noise=, public=, + the mixing options}
+        define("synth.clustmix") { call in
+            let o = try call.options(1, fn: "synth.clustmix", optional: false)
+            let data = try o.dataset("data", what: "the private records")!
+            var opt = ClustMix.Options()
+            opt.mixing = try Runtime.mixingOptions(o)
+            opt.clusters = try o.int("clusters", opt.clusters, min: 1)
+            opt.iterations = try o.int("iterations", opt.iterations, min: 1)
+            opt.clusterShare = try o.double("cluster_share", opt.clusterShare, above: 0)
+            opt.clusterNoise = try o.double("cluster_noise", above: 0)
+            opt.publicData = try o.dataset("public", required: false, what: "public records whose k-means gives the centres")
+            try o.finish()
+            let r = try ClustMix.release(data, options: opt)
+            call.pushDataset(r.data)
+            call.push(r.privacy.lua)
+            return 2
+        }
+        // pl.synth.mmd(a, b, {bandwidth=, limit=1000, seed=}) → {mmd2=, bandwidth=}
+        define("synth.mmd") { call in
+            let a = try call.dataset(1, fn: "synth.mmd", arg: "argument 1"), b = try call.dataset(2, fn: "synth.mmd", arg: "argument 2")
+            let o = try call.options(3, fn: "synth.mmd")
+            let bw = try o.double("bandwidth", above: 0)
+            let limit = try o.int("limit", 1000, min: 2, max: 20000)
+            let seed = try o.seed()
+            try o.finish()
+            let r = try Fidelity.mmd(a, b, bandwidth: bw, limit: limit, seed: seed)
+            call.push(.record(["mmd2": .number(r.mmd2), "bandwidth": .number(r.bandwidth)]))
+            return 1
+        }
+        // pl.synth.dcr{release=, members=, nonmembers=} → {auc=, tpr_at_fpr=, member_distance=, nonmember_distance=}
+        define("synth.dcr") { call in
+            let o = try call.options(1, fn: "synth.dcr", optional: false)
+            let release = try o.dataset("release", what: "the synthetic data")!
+            let members = try o.dataset("members", what: "records the release was made from")!
+            let non = try o.dataset("nonmembers", what: "records it was not")!
+            try o.finish()
+            let m = try Fidelity.closestRecordAttack(release: release, members: members, nonMembers: non)
+            let dm = try Fidelity.closestDistances(members, to: release), dn = try Fidelity.closestDistances(non, to: release)
+            func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
+            call.push(.record(["auc": .number(m.auc), "member_distance": .number(median(dm)), "nonmember_distance": .number(median(dn))]))
+            return 1
+        }
+    }
+
+    static func mixingOptions(_ o: LuaOptions) throws -> MixingOptions {
+        var m = MixingOptions()
+        m.m = try o.int("m", m.m, min: 1)
+        m.clip = try o.double("clip", m.clip, above: 0)
+        m.noise = try o.double("noise", above: 0)
+        m.epsilon = try o.double("epsilon", above: 0)
+        m.delta = try o.double("delta", m.delta, max: 0.5, above: 0)
+        m.outputs = try o.int("outputs", min: 1)
+        m.accountant = try o.choice("accountant", m.accountant)
+        m.seed = try o.seed()
+        m.workers = try o.int("workers", 2, min: 1, max: 64)
+        return m
+    }
+}
+
+extension SynthesisPrivacy {
+    /// {epsilon=, delta=, accountant=, noise=, notes={…}}
+    var lua: LuaValue {
+        .record(["epsilon": .number(epsilon), "delta": .number(delta), "accountant": .string(accountant.rawValue), "noise": .number(noise),
+                 "notes": .list(notes.map { .string($0) })])
+    }
+}
