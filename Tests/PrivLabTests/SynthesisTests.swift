@@ -126,6 +126,42 @@ final class SynthesisTests: XCTestCase {
         XCTAssertGreaterThan(moved, 10 * max(abs(same), 1e-4))
     }
 
+    /// The DP Gaussian-mixture baseline: its ε is the accountant's for its unsampled steps and meets
+    /// the target; with negligible noise its samples have each class's mean and spread.
+    func testPrivateGaussianMixtureBaseline() throws {
+        let d = try data()
+        for covariance in PrivateGaussianMixture.Covariance.allCases {
+            var o = PrivateGaussianMixture.Options()
+            o.covariance = covariance
+            o.clip = 100
+            o.noise = 1e-6
+            o.outputs = 8000
+            o.components = 2
+            let r = try PrivateGaussianMixture.release(d, options: o)
+            XCTAssertEqual(r.privacy.phases, [PrivacyPhase(sampleRate: 1, noise: 1e-6, steps: 8)])
+            for label in 0..<4 {
+                let real = d.labels.indices.filter { d.labels[$0] == label }, fake = r.data.labels.indices.filter { r.data.labels[$0] == label }
+                for j in 0..<2 {
+                    func moments(_ x: Dataset, _ rows: [Int]) -> (Double, Double) {
+                        let v = rows.map { Double(x.features[$0, j]) }
+                        let m = v.reduce(0, +) / Double(v.count)
+                        return (m, (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count)).squareRoot())
+                    }
+                    let (rm, rs) = moments(d, real), (fm, fs) = moments(r.data, fake)
+                    XCTAssertEqual(fm, rm, accuracy: 0.15, "\(covariance) class \(label) mean")
+                    XCTAssertEqual(fs, rs, accuracy: 0.15 * rs, "\(covariance) class \(label) spread")
+                }
+            }
+        }
+        var o = PrivateGaussianMixture.Options()
+        o.epsilon = 1.5
+        o.clip = 10
+        let r = try PrivateGaussianMixture.release(d, options: o)
+        XCTAssertEqual(r.privacy.epsilon, try AccountantKind.rdp.make().epsilon(r.privacy.phases, delta: o.delta), accuracy: 1e-12)
+        XCTAssertLessThanOrEqual(r.privacy.epsilon, 1.5 + 1e-9)
+        XCTAssertGreaterThan(r.privacy.epsilon, 1.49)
+    }
+
     func testBadInputIsAClearError() throws {
         let d = try data(n: 100)
         func message(_ f: () throws -> Void) -> String { do { try f(); return "" } catch { return "\(error)" } }

@@ -33,6 +33,27 @@ extension Runtime {
             call.push(r.privacy.lua)
             return 2
         }
+        // pl.synth.dp_gmm{data=, components=3, iterations=5, covariance="diag"|"full", clip=1, noise= | epsilon=, delta=, outputs=, accountant=, seed=}
+        define("synth.dp_gmm") { call in
+            let o = try call.options(1, fn: "synth.dp_gmm", optional: false)
+            let data = try o.dataset("data", what: "the private records")!
+            var opt = PrivateGaussianMixture.Options()
+            opt.components = try o.int("components", opt.components, min: 1)
+            opt.iterations = try o.int("iterations", opt.iterations, min: 1)
+            opt.covariance = try o.choice("covariance", opt.covariance)
+            opt.clip = try o.double("clip", opt.clip, above: 0)
+            opt.noise = try o.double("noise", above: 0)
+            opt.epsilon = try o.double("epsilon", above: 0)
+            opt.delta = try o.double("delta", opt.delta, max: 0.5, above: 0)
+            opt.outputs = try o.int("outputs", min: 1)
+            opt.accountant = try o.choice("accountant", opt.accountant)
+            opt.seed = try o.seed()
+            try o.finish()
+            let r = try PrivateGaussianMixture.release(data, options: opt)
+            call.pushDataset(r.data)
+            call.push(r.privacy.lua)
+            return 2
+        }
         // pl.synth.mmd(a, b, {bandwidth=, limit=1000, seed=}) → {mmd2=, bandwidth=}
         define("synth.mmd") { call in
             let a = try call.dataset(1, fn: "synth.mmd", arg: "argument 1"), b = try call.dataset(2, fn: "synth.mmd", arg: "argument 2")
