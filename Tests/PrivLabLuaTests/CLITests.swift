@@ -250,6 +250,27 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(md.contains("best C = "))
     }
 
+    /// The synthetic-data notebook end to end (Fashion-MNIST at 2,000 images): every table, each
+    /// release's reported ε equal to the level asked for, and the claim's summary line.
+    func testSyntheticDataNotebook() throws {
+        try requireFashionMNIST()
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/synthetic_data.lua", "-o", "\(dir)/s.md", "-P", "fashion_n=2000", "-P", "epochs=2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
+        for piece in ["| epsilon | method | spent | logistic | mlp |", "| epsilon | clustmix | random_mixing | difference |",
+                      "| release | mmd2 | dcr_auc | loss_attack_auc |", "| epsilon | method | spent | softmax |", "ClustMix ahead at ",
+                      "| real training records |", "three releases of 2000 points"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+        for line in md.components(separatedBy: "\n") where line.hasPrefix("| ") && line.contains(" | ClustMix |") && !line.hasPrefix("| ClustMix") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            XCTAssertEqual(cells[0], cells[2], "the spent ε is the asked one: \(line)")
+        }
+        // The real training records are their own closest records.
+        XCTAssertTrue(md.contains("| real training records |") && md.components(separatedBy: "| real training records |")[1].split(separator: "|")[1].trimmingCharacters(in: .whitespaces) == "1")
+    }
+
     /// The memorisation notebook end to end at a small size: the seed, regulariser and CNN tables
     /// with their controls.
     func testMemorisationNotebookSmall() throws {
