@@ -255,7 +255,7 @@ final class CLITests: XCTestCase {
     func testSyntheticDataNotebook() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/synthetic_data.lua", "-o", "\(dir)/s.md", "-P", "fashion_n=2000", "-P", "epochs=2"])
+        let r = try privlab(["run", "notebooks/synthetic_data.lua", "-o", "\(dir)/s.md", "-P", "fashion_n=2000", "-P", "epochs=2", "-P", "kip_steps=5"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
         for piece in ["| epsilon | method | spent | logistic | mlp |", "| epsilon | clustmix | random_mixing | difference |",

@@ -19,8 +19,12 @@ final class SynthesisBindingTests: XCTestCase {
             print(qp.notes[1]:find("public data") ~= nil, qp.noise)
             local f = pl.synth.mmd(cm, d)
             print(f.mmd2 < 0.5, f.bandwidth > 0, pl.synth.dcr{release = d, members = d, nonmembers = pub}.auc)
+            local a, pa = pl.synth.kip{release = cm, privacy = q, data = d, support = 20, steps = 5, batch = 50, epsilon = 3, seed = 1}
+            print(a:size(), math.abs(pa.epsilon - 3) < 0.01, #pa.phases, pa.notes[#pa.notes]:find("adapted by KIP", 1, true) ~= nil)
             """)
-        XCTAssertEqual(sink.text, "300\t6\t3\ttrue\ttrue\trdp\t1\n600\ttrue\ttrue\ntrue\t1.0\ntrue\ttrue\t1.0\n")
+        XCTAssertEqual(sink.text, "300\t6\t3\ttrue\ttrue\trdp\t1\n600\ttrue\ttrue\ntrue\t1.0\ntrue\ttrue\t1.0\n20\ttrue\t3\ttrue\n")
+        assertLuaError(rt, "local d = pl.data.blobs{n = 60}; local r, p = pl.synth.random_mixing{data = d, epsilon = 2}; pl.synth.kip{release = r, privacy = p, data = d, support = 10, batch = 20, epsilon = 1}",
+                       ["kip: the release already spends"])
         assertLuaError(rt, "pl.synth.random_mixing{data = pl.data.blobs{n = 20}, m = 50, epsilon = 1}", ["random_mixing: m = 50 exceeds the 20 records"])
         assertLuaError(rt, "pl.synth.clustmix{data = pl.data.blobs{n = 20}, epsilon = 0}", ["synth.clustmix: option 'epsilon' must be greater than 0"])
         assertLuaError(rt, "pl.synth.clustmix{data = pl.data.blobs{n = 20}, epsilon = 1, clusers = 2}", ["unknown option 'clusers'", "clusters"])

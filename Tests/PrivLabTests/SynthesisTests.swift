@@ -184,3 +184,63 @@ final class SynthesisTests: XCTestCase {
         XCTAssertTrue(message { _ = try ClustMix.release(d, options: c) }.contains("below m = 60"))
     }
 }
+
+/// KIP adaptation: its per-record gradient is the loss's (finite differences), its privacy is the
+/// release's phases composed with its own DP-SGD steps, and without noise it makes the support set
+/// fit the data better.
+final class KernelInducingPointsTests: XCTestCase {
+    func testPerRecordGradientMatchesFiniteDifferences() throws {
+        var rng = RNG(seed: 4)
+        let s = DoubleMatrix(rows: 6, cols: 3, data: (0..<18).map { _ in rng.normal() })
+        let labels = [0, 1, 2, 0, 1, 2]
+        let x = [0.3, -0.2, 0.5]
+        let fit = try KernelInducingPoints.Fit(support: s, labels: labels, classes: 3, g: 0.4, ridge: 1e-2)
+        let grad = fit.gradient(x, label: 1)
+        let h = 1e-6
+        var worst = 0.0
+        for i in s.data.indices {
+            var plus = s, minus = s
+            plus.data[i] += h
+            minus.data[i] -= h
+            let fp = try KernelInducingPoints.Fit(support: plus, labels: labels, classes: 3, g: 0.4, ridge: 1e-2).loss(x, label: 1)
+            let fm = try KernelInducingPoints.Fit(support: minus, labels: labels, classes: 3, g: 0.4, ridge: 1e-2).loss(x, label: 1)
+            worst = max(worst, abs((fp - fm) / (2 * h) - grad.data[i]))
+        }
+        XCTAssertLessThan(worst, 1e-6)
+        XCTAssertGreaterThan(grad.data.map(abs).max()!, 1e-3, "a gradient worth checking")
+    }
+
+    func testAdaptationComposesPrivacyAndImprovesTheFit() throws {
+        let d = try Synthetic.blobs(n: 600, features: 5, classes: 3, std: 2, box: 2, seed: 8)
+        var m = MixingOptions()
+        m.epsilon = 3
+        m.clip = 8
+        m.m = 10
+        let release = try RandomMixing.release(d, options: m)
+        var o = KernelInducingPoints.Options()
+        o.support = 30
+        o.steps = 40
+        o.batch = 100
+        o.bandwidth = 2
+        let adapted = try KernelInducingPoints.adapt(release: release, privateData: d, options: o)
+        XCTAssertEqual(adapted.privacy.phases, release.privacy.phases + [PrivacyPhase(sampleRate: 100.0 / 600, noise: 1, steps: 40)])
+        XCTAssertEqual(adapted.privacy.epsilon, try AccountantKind.rdp.make().epsilon(adapted.privacy.phases, delta: m.delta), accuracy: 1e-12)
+        XCTAssertGreaterThan(adapted.privacy.epsilon, release.privacy.epsilon)
+        XCTAssertEqual(adapted.data.size, 30)
+        // Without noise (not private), the steps lower the mean KIP loss on the data.
+        o.noise = 0
+        o.steps = 60
+        let clean = try KernelInducingPoints.adapt(release: release, privateData: d, options: o)
+        XCTAssertEqual(clean.privacy.epsilon, .infinity)
+        func meanLoss(_ support: Dataset) throws -> Double {
+            let s = DoubleMatrix(support.features)
+            let fit = try KernelInducingPoints.Fit(support: s, labels: support.labels, classes: 3, g: 1 / (2 * 2 * 2), ridge: 1e-3)
+            let x = DoubleMatrix(d.features)
+            return (0..<d.size).reduce(0.0) { $0 + fit.loss(x.row($1), label: d.labels[$1]) } / Double(d.size)
+        }
+        o.steps = 1
+        o.learningRate = 1e-12
+        let unmoved = try KernelInducingPoints.adapt(release: release, privateData: d, options: o)
+        XCTAssertLessThan(try meanLoss(clean.data), try meanLoss(unmoved.data))
+    }
+}

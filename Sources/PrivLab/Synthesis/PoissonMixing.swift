@@ -70,12 +70,25 @@ public struct SynthesisPrivacy: Sendable {
     public var phases: [PrivacyPhase]
     /// What was computed from the private data and how it was paid for.
     public var notes: [String]
+
+    public init(epsilon: Double, delta: Double, accountant: AccountantKind, noise: Double, phases: [PrivacyPhase], notes: [String]) {
+        self.epsilon = epsilon
+        self.delta = delta
+        self.accountant = accountant
+        self.noise = noise
+        self.phases = phases
+        self.notes = notes
+    }
 }
 
 /// A released synthetic data set and its privacy statement.
 public struct SyntheticRelease: Sendable {
     public var data: Dataset
     public var privacy: SynthesisPrivacy
+    public init(data: Dataset, privacy: SynthesisPrivacy) {
+        self.data = data
+        self.privacy = privacy
+    }
 }
 
 /// Noise calibration over a fixed set of phases plus one whose noise is sought: the smallest σ

@@ -54,6 +54,44 @@ extension Runtime {
             call.push(r.privacy.lua)
             return 2
         }
+        // pl.synth.kip{release=, privacy=, data=, support=100, steps=200, lr=0.5, fidelity=0.1, ridge=1e-3, bandwidth=, batch=256, clip=1, noise=1 | epsilon= (total), seed=}
+        define("synth.kip") { call in
+            let o = try call.options(1, fn: "synth.kip", optional: false)
+            let release = try o.dataset("release", what: "a private release to adapt")!
+            let data = try o.dataset("data", what: "the private records the release was made from")!
+            guard case .table(let pt) = o.raw("privacy") else {
+                throw LuaError("synth.kip: option 'privacy' must be the release's privacy table (the second value pl.synth.* returned)")
+            }
+            let p = try LuaOptions(pt, fn: "synth.kip privacy")
+            guard let eps = try p.double("epsilon", min: 0), let delta = try p.double("delta", above: 0) else {
+                throw LuaError("synth.kip: the privacy table needs epsilon and delta")
+            }
+            let accountant = try p.choice("accountant", AccountantKind.rdp)
+            let noise = try p.double("noise", 1, min: 0)
+            _ = p.raw("notes"); _ = p.raw("phases")
+            let phases = try Runtime.phaseList(p.raw("phases"))
+            try p.finish()
+            var opt = KernelInducingPoints.Options()
+            opt.support = try o.int("support", opt.support, min: 2)
+            opt.steps = try o.int("steps", opt.steps, min: 1)
+            opt.learningRate = try o.double("lr", opt.learningRate, above: 0)
+            opt.fidelity = try o.double("fidelity", opt.fidelity, min: 0)
+            opt.ridge = try o.double("ridge", opt.ridge, above: 0)
+            opt.bandwidth = try o.double("bandwidth", above: 0)
+            opt.batch = try o.int("batch", opt.batch, min: 1)
+            opt.clip = try o.double("clip", opt.clip, above: 0)
+            opt.noise = try o.double("noise", opt.noise, min: 0)
+            opt.epsilon = try o.double("epsilon", above: 0)
+            if opt.epsilon != nil && o.has("noise") { throw LuaError("synth.kip: give noise or epsilon (a total to calibrate the noise to), not both") }
+            opt.seed = try o.seed()
+            try o.finish()
+            let start = SyntheticRelease(data: release, privacy: SynthesisPrivacy(epsilon: eps, delta: delta, accountant: accountant, noise: noise,
+                                                                                 phases: phases, notes: []))
+            let r = try KernelInducingPoints.adapt(release: start, privateData: data, options: opt)
+            call.pushDataset(r.data)
+            call.push(r.privacy.lua)
+            return 2
+        }
         // pl.synth.mmd(a, b, {bandwidth=, limit=1000, seed=}) → {mmd2=, bandwidth=}
         define("synth.mmd") { call in
             let a = try call.dataset(1, fn: "synth.mmd", arg: "argument 1"), b = try call.dataset(2, fn: "synth.mmd", arg: "argument 2")
@@ -81,6 +119,20 @@ extension Runtime {
         }
     }
 
+    /// A release's phases back from Lua ({{sample_rate=, noise=, steps=}, …}).
+    static func phaseList(_ v: LuaValue) throws -> [PrivacyPhase] {
+        guard case .table(let t) = v, t.fields.isEmpty, !t.array.isEmpty else {
+            throw LuaError("synth.kip: the privacy table's phases must be a list of {sample_rate=, noise=, steps=}")
+        }
+        return try t.array.map { e in
+            guard case .table(let pt) = e else { throw LuaError("synth.kip: each phase must be a table") }
+            let p = try LuaOptions(pt, fn: "synth.kip phase")
+            let q = try p.double("sample_rate", 1, max: 1, above: 0), s = try p.double("noise", 1, above: 0), n = try p.int("steps", 1, min: 1)
+            try p.finish()
+            return PrivacyPhase(sampleRate: q, noise: s, steps: n)
+        }
+    }
+
     static func mixingOptions(_ o: LuaOptions) throws -> MixingOptions {
         var m = MixingOptions()
         m.m = try o.int("m", m.m, min: 1)
@@ -97,9 +149,10 @@ extension Runtime {
 }
 
 extension SynthesisPrivacy {
-    /// {epsilon=, delta=, accountant=, noise=, notes={…}}
+    /// {epsilon=, delta=, accountant=, noise=, notes={…}, phases={{sample_rate=, noise=, steps=}, …}}
     var lua: LuaValue {
         .record(["epsilon": .number(epsilon), "delta": .number(delta), "accountant": .string(accountant.rawValue), "noise": .number(noise),
-                 "notes": .list(notes.map { .string($0) })])
+                 "notes": .list(notes.map { .string($0) }),
+                 "phases": .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) })])
     }
 }
