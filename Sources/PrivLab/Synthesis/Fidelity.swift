@@ -42,6 +42,36 @@ public enum Fidelity {
         return (mean(dxx, offDiagonal: true) + mean(dyy, offDiagonal: true) - 2 * mean(dxy, offDiagonal: false), h)
     }
 
+    /// Per-class moment gaps between a release and real data: the mean over classes (present in both)
+    /// of ‖μ̃_c − μ_c‖ and of ‖Σ̃_c − Σ_c‖_F (biased covariances), each relative to the real
+    /// class's ‖μ_c‖ resp. ‖Σ_c‖_F so that data sets of any scale compare.
+    public static func momentGaps(_ release: Dataset, _ real: Dataset) throws -> (mean: Double, covariance: Double) {
+        guard release.featureCount == real.featureCount else { throw PrivLabError.shape("fidelity: \(release.featureCount) features against \(real.featureCount)") }
+        func moments(_ d: Dataset, _ c: Int) -> ([Double], DoubleMatrix)? {
+            let rows = d.labels.indices.filter { d.labels[$0] == c }
+            guard rows.count >= 2 else { return nil }
+            let x = DoubleMatrix(d.features).rows(rows)
+            let mu = x.columnMeans
+            let centred = x.subtractingRow(mu)
+            var cov = DoubleMatrix.product(centred, centred, transA: true)
+            cov.data = cov.data.map { $0 / Double(rows.count) }
+            return (mu, cov)
+        }
+        var meanGap = 0.0, covGap = 0.0, classes = 0
+        for c in 0..<min(release.classes, real.classes) {
+            guard let (m1, s1) = moments(release, c), let (m0, s0) = moments(real, c) else { continue }
+            let dm = zip(m1, m0).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            let nm = m0.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            let ds = zip(s1.data, s0.data).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
+            let ns = s0.data.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+            meanGap += dm / max(nm, 1e-12)
+            covGap += ds / max(ns, 1e-12)
+            classes += 1
+        }
+        guard classes > 0 else { throw PrivLabError.invalidArgument("fidelity: no class has two records in both data sets") }
+        return (meanGap / Double(classes), covGap / Double(classes))
+    }
+
     /// Distance from each record of `data` to its closest row of `release`.
     public static func closestDistances(_ data: Dataset, to release: Dataset) throws -> [Double] {
         guard data.featureCount == release.featureCount else { throw PrivLabError.shape("dcr: \(data.featureCount) features against \(release.featureCount)") }

@@ -92,6 +92,13 @@ extension Runtime {
             call.push(r.privacy.lua)
             return 2
         }
+        // pl.synth.moments(release, real) → {mean_gap=, covariance_gap=} (relative, averaged over classes)
+        define("synth.moments") { call in
+            let a = try call.dataset(1, fn: "synth.moments", arg: "argument 1 (the release)"), b = try call.dataset(2, fn: "synth.moments", arg: "argument 2 (real data)")
+            let g = try Fidelity.momentGaps(a, b)
+            call.push(.record(["mean_gap": .number(g.mean), "covariance_gap": .number(g.covariance)]))
+            return 1
+        }
         // pl.synth.mmd(a, b, {bandwidth=, limit=1000, seed=}) → {mmd2=, bandwidth=}
         define("synth.mmd") { call in
             let a = try call.dataset(1, fn: "synth.mmd", arg: "argument 1"), b = try call.dataset(2, fn: "synth.mmd", arg: "argument 2")
