@@ -58,10 +58,10 @@ public enum ClustMix {
 
         // Clusters within each class (classes with no record release nothing).
         struct Pool { var rows: [[Float]]; var label: Int; var size: Double }
-        var pools = [Pool]()
-        for c in 0..<data.classes {
+        // Classes are clustered independently (each from its own seed), so in parallel.
+        let perClass = try ParallelWork.run(data.classes, workers: m.workers) { c -> [Pool] in
             let members = data.labels.indices.filter { data.labels[$0] == c }
-            guard !members.isEmpty else { continue }
+            guard !members.isEmpty else { return [] }
             let rows = PoissonMixing.clipped(data.features, rows: members, clip: m.clip)
             var assignment: [Int], sizes: [Double]
             let seed = mix64(m.seed ^ 0xC1_0000 ^ UInt64(c))
@@ -85,13 +85,16 @@ public enum ClustMix {
                 let km = PrivateKMeans(k: o.clusters, iterations: o.iterations, noise: clusterNoise, clip: m.clip, seed: seed)
                 (_, sizes, assignment) = try km.fit(rows, dimension: data.featureCount)
             }
+            var pools = [Pool]()
             for j in 0..<o.clusters {
                 let inCluster = assignment.indices.filter { assignment[$0] == j }.map { rows[$0] }
                 // A cluster whose noisy size is below m cannot be mixed m at a time: dropped
                 // (its records then take part in no output).
                 if sizes[j] >= Double(m.m), !inCluster.isEmpty { pools.append(Pool(rows: inCluster, label: c, size: sizes[j])) }
             }
+            return pools
         }
+        let pools = perClass.flatMap { $0 }
         guard !pools.isEmpty else {
             throw PrivLabError.invalidArgument("clustmix: every cluster's (noisy) size is below m = \(m.m); lower m or clusters, or use more records")
         }

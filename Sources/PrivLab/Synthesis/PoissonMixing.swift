@@ -47,15 +47,23 @@ enum PoissonMixing {
         return parts.flatMap { $0 }
     }
 
-    /// Rows clipped to norm ≤ `clip` (Float, as the engine stores features).
-    static func clipped(_ x: Matrix, rows: [Int], clip: Double) -> [[Float]] {
-        rows.map { i in
-            let r = Array(x.data[(i * x.cols)..<((i + 1) * x.cols)])
-            let norm = r.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-            guard norm > clip else { return r }
-            let f = Float(clip / norm)
-            return r.map { $0 * f }
-        }
+    /// Rows clipped to norm ≤ `clip` (Float, as the engine stores features), each followed by
+    /// `extra(row)` when given; in blocks over both cores.
+    static func clipped(_ x: Matrix, rows: [Int], clip: Double, extra: ((Int) -> [Float])? = nil) -> [[Float]] {
+        let block = 4096
+        let parts = (try? ParallelWork.run((rows.count + block - 1) / block, workers: 2) { b -> [[Float]] in
+            rows[(b * block)..<min((b + 1) * block, rows.count)].map { i in
+                var r = Array(x.data[(i * x.cols)..<((i + 1) * x.cols)])
+                let norm = r.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+                if norm > clip {
+                    let f = Float(clip / norm)
+                    for j in r.indices { r[j] *= f }
+                }
+                if let e = extra { r += e(i) }
+                return r
+            }
+        }) ?? []
+        return parts.flatMap { $0 }
     }
 }
 

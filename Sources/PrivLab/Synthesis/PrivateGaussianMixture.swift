@@ -37,10 +37,11 @@ public enum PrivateGaussianMixture {
         let sigma = try o.noise ?? SynthesisCalibration.noise(target: o.epsilon!, delta: o.delta, accountant: accountant, fixed: [],
                                                                candidates: [(1, steps)])
         struct Component { var label: Int; var weight: Double; var mean: [Double]; var factor: DoubleMatrix }
-        var comps = [Component]()
-        for c in 0..<data.classes {
+        // Classes are fitted independently (each from its own seed), so in parallel.
+        let perClass = try ParallelWork.run(data.classes, workers: 2) { c -> [Component] in
+            var comps = [Component]()
             let members = data.labels.indices.filter { data.labels[$0] == c }
-            guard !members.isEmpty else { continue }
+            guard !members.isEmpty else { return [] }
             let rows = PoissonMixing.clipped(data.features, rows: members, clip: o.clip)
             let seed = mix64(o.seed ^ 0x6A_0000 ^ UInt64(c))
             let km = PrivateKMeans(k: o.components, iterations: o.iterations, noise: sigma, clip: o.clip, seed: seed)
@@ -82,25 +83,33 @@ public enum PrivateGaussianMixture {
                 }
                 comps.append(Component(label: c, weight: n, mean: centers[j], factor: factor))
             }
+            return comps
         }
+        let comps = perClass.flatMap { $0 }
         guard !comps.isEmpty else { throw PrivLabError.invalidArgument("dp_gmm: every component's noisy size is below 2; lower components or the noise") }
         let outputs = o.outputs ?? data.size
         let total = comps.reduce(0) { $0 + $1.weight }
-        var rng = RNG(seed: mix64(o.seed ^ 0x5A3))
-        var x = [Float](), y = [Int]()
-        x.reserveCapacity(outputs * d)
-        for _ in 0..<outputs {
-            var u = rng.uniform() * total, k = 0
-            while k < comps.count - 1 && u >= comps[k].weight { u -= comps[k].weight; k += 1 }
-            let z = (0..<d).map { _ in rng.normal() }
-            let comp = comps[k]
-            for a in 0..<d {
-                var v = comp.mean[a]
-                if o.covariance == .diag { v += comp.factor[a, a] * z[a] } else { for b in 0..<d { v += comp.factor[a, b] * z[b] } }
-                x.append(Float(v))
+        // Samples in fixed blocks, each from its own random stream: the same bits for any worker count.
+        let blockSize = 512
+        let blocks = (outputs + blockSize - 1) / blockSize
+        let parts = try ParallelWork.run(blocks, workers: 2) { b -> ([Float], [Int]) in
+            var rng = RNG.stream(seed: mix64(o.seed ^ 0x5A3), index: UInt64(b))
+            var x = [Float](), y = [Int]()
+            for _ in (b * blockSize)..<min((b + 1) * blockSize, outputs) {
+                var u = rng.uniform() * total, k = 0
+                while k < comps.count - 1 && u >= comps[k].weight { u -= comps[k].weight; k += 1 }
+                let z = (0..<d).map { _ in rng.normal() }
+                let comp = comps[k]
+                for a in 0..<d {
+                    var v = comp.mean[a]
+                    if o.covariance == .diag { v += comp.factor[a, a] * z[a] } else { for b in 0..<d { v += comp.factor[a, b] * z[b] } }
+                    x.append(Float(v))
+                }
+                y.append(comp.label)
             }
-            y.append(comp.label)
+            return (x, y)
         }
+        let x = parts.flatMap(\.0), y = parts.flatMap(\.1)
         let ds = try Dataset(features: try Matrix(rows: outputs, cols: d, data: x), labels: y, classes: data.classes,
                              classNames: data.classNames, name: "DP-GMM samples of \(data.name)")
         let phases = [PrivacyPhase(sampleRate: 1, noise: sigma, steps: steps)]

@@ -17,8 +17,9 @@ public enum RandomMixing {
         let sigma = try o.noise ?? SynthesisCalibration.noise(target: o.epsilon!, delta: o.delta, accountant: accountant, fixed: [],
                                                                candidates: [(q, outputs)])
         // Each record's vector: clipped features, then C times its one-hot label.
-        let features = PoissonMixing.clipped(data.features, rows: Array(0..<data.size), clip: o.clip)
-        let pool = features.enumerated().map { i, f in f + (0..<k).map { $0 == data.labels[i] ? Float(o.clip) : 0 } }
+        let pool = PoissonMixing.clipped(data.features, rows: Array(0..<data.size), clip: o.clip) { i in
+            (0..<k).map { $0 == data.labels[i] ? Float(o.clip) : 0 }
+        }
         let mixed = try PoissonMixing.release(pool: pool, dimension: d + k, rate: q, outputs: outputs, m: Double(o.m), noise: sigma,
                                               sensitivity: o.clip * 2.squareRoot(), seed: o.seed, workers: o.workers)
         var x = [Float](), y = [Int]()
