@@ -5,9 +5,11 @@
 #   pkg-config            lets SwiftPM find both
 #   zlib1g-dev            gzip'd IDX files
 #   dataset-fashion-mnist Fashion-MNIST in /usr/share/datasets/fashion-mnist
+#   chromium              headless browser the tests load HTML reports in (not needed to run PrivLab)
+#   python3-venv          throw-away venvs in which the tests validate Jupyter exports with nbformat
 set -euo pipefail
 
-packages=(liblua5.4-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist)
+packages=(liblua5.4-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

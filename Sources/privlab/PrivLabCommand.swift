@@ -39,13 +39,21 @@ struct Run: ParsableCommand {
         abstract: "Run a literate notebook and write its Markdown report (figures beside it).")
 
     @Argument(help: "The notebook (.lua).") var notebook: String
-    @Option(name: .shortAndLong, help: "Report path (default: reports/<notebook>.md).") var output: String?
+    @Option(name: .shortAndLong, help: "Report path (default: reports/<notebook>.md; a .html or .ipynb path asks for that format, the Markdown goes beside it).") var output: String?
     @Option(name: .customShort("P"), help: ArgumentHelp("Override a parameter declared with pl.params.", valueName: "name=value"))
     var parameters: [String] = []
+    @Flag(help: "Also write the report as one self-contained HTML page (figures inline).") var html = false
+    @Flag(help: "Also write the report as a Jupyter notebook with its outputs.") var ipynb = false
 
     func run() throws {
         var o = NotebookRunner.Options(notebookPath: notebook)
         o.outputPath = output
+        if html { o.formats.append(.html) }
+        if ipynb { o.formats.append(.ipynb) }
+        if let out = output, let f = NotebookRunner.ReportFormat(rawValue: URL(fileURLWithPath: out).pathExtension) {
+            if !o.formats.contains(f) { o.formats.append(f) }
+            o.outputPath = URL(fileURLWithPath: out).deletingPathExtension().appendingPathExtension("md").path
+        }
         o.parameters = try parseParameters(parameters)
         let result: NotebookRunner.Result
         do {
@@ -59,6 +67,7 @@ struct Run: ParsableCommand {
             throw ExitCode(1)
         }
         print("report: \(result.reportPath)" + (result.figures.isEmpty ? "" : " (\(result.figures.count) figure\(result.figures.count == 1 ? "" : "s"))"))
+        for e in result.extraReports { print("report: \(e)") }
     }
 }
 

@@ -271,6 +271,88 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(md.contains("| real training records |") && md.components(separatedBy: "| real training records |")[1].split(separator: "|")[3].trimmingCharacters(in: .whitespaces) == "1")
     }
 
+    /// `--html` and `--ipynb` (issue 18): one self-contained page that a real browser renders with
+    /// every figure and nothing loaded from elsewhere, and a Jupyter notebook that nbformat
+    /// validates, with the chunks' outputs attached; the Markdown report is unchanged beside them.
+    func testHTMLAndJupyterExports() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.html", "--ipynb", "-P", "repeats=1", "-P", "noise_features=300"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("report: \(dir)/p.md") && r.stdout.contains("report: \(dir)/p.html") && r.stdout.contains("report: \(dir)/p.ipynb"))
+        let md = try String(contentsOfFile: "\(dir)/p.md", encoding: .utf8)
+        let html = try String(contentsOfFile: "\(dir)/p.html", encoding: .utf8)
+        // Self-contained: no script, no external resource; the policy forbids loading anything.
+        XCTAssertFalse(html.contains("<script"))
+        for attr in ["src=\"http", "src=\"//", "<link", "@import", "url("] { XCTAssertFalse(html.contains(attr), attr) }
+        XCTAssertTrue(html.contains("default-src 'none'"))
+        let figures = md.components(separatedBy: "](p_files/").count - 1
+        XCTAssertEqual(figures, 1)
+        XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, figures, "every figure inline")
+        XCTAssertTrue(html.contains("<td class=\"num\">") && html.contains("<span class=\"kw\">local</span>"), "tables and coloured code")
+        XCTAssertTrue(html.contains("<p class=\"timing\">") || !md.contains("⏱"), "timing lines marked")
+        // A real browser: Chromium headless renders it; the screenshot is kept as an artifact.
+        if let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) {
+            let artifacts = "\(CLITests.root)/.build/test-artifacts"
+            try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+            let shot = "\(artifacts)/pipelines-report.png"
+            try? FileManager.default.removeItem(atPath: shot)
+            let dom = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://\(dir)/p.html"])
+            XCTAssertEqual(dom.components(separatedBy: "<svg ").count - 1, figures, "the browser's DOM holds every figure")
+            XCTAssertTrue(dom.contains("Classical workflows"))
+            _ = try runTool(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=900,2400", "--screenshot=\(shot)", "file://\(dir)/p.html"])
+            let size = (try FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int) ?? 0
+            XCTAssertGreaterThan(size, 50_000, "a screenshot of a rendered page")
+        } else if ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail("chromium is not installed: the test command's dependency step (make test) installs it")
+        }
+        // Jupyter: structure here, the schema by nbformat in a throw-away venv.
+        let nb = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/p.ipynb"))) as! [String: Any]
+        XCTAssertEqual(nb["nbformat"] as? Int, 4)
+        let cells = nb["cells"] as! [[String: Any]]
+        let code = cells.filter { $0["cell_type"] as? String == "code" }
+        XCTAssertEqual(code.count, md.components(separatedBy: "```lua").count - 1)
+        let outputs = code.flatMap { $0["outputs"] as! [[String: Any]] }
+        XCTAssertTrue(outputs.contains { ($0["data"] as? [String: Any])?["image/svg+xml"] != nil }, "the figure")
+        XCTAssertTrue(outputs.contains { ($0["data"] as? [String: Any])?["text/markdown"] != nil }, "the tables")
+        XCTAssertTrue(outputs.contains { $0["output_type"] as? String == "stream" }, "printed text")
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
+            let check = try runTool("\(CLITests.root)/scripts/check-ipynb.sh", ["\(dir)/p.ipynb"])
+            XCTAssertTrue(check.contains("valid: \(dir)/p.ipynb (nbformat 4.5"), check)
+        }
+    }
+
+    /// Nothing in a notebook becomes markup in its HTML: prose, printed text and errors are
+    /// escaped; a failing chunk's error reaches both exports.
+    func testExportsEscapeAndCarryErrors() throws {
+        let dir = temporaryDirectory()
+        try "--[[md\n# A <b>title</b>\nSome *prose* with `code` and <img src=x onerror=alert(1)>.\n]]\nprint(\"<script>alert(1)</script>\")\nerror(\"bad <thing>\")\n"
+            .write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["run", "\(dir)/nb.lua", "-o", "\(dir)/nb.md", "--html", "--ipynb"])
+        XCTAssertEqual(r.status, 1)
+        let html = try String(contentsOfFile: "\(dir)/nb.html", encoding: .utf8)
+        XCTAssertFalse(html.contains("<script>") || html.contains("<img") || html.contains("<b>"))
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && html.contains("<em>prose</em>") && html.contains("<code>code</code>"))
+        XCTAssertTrue(html.contains("bad &lt;thing&gt;") && html.contains("Execution stopped here"))
+        let nb = try String(contentsOfFile: "\(dir)/nb.ipynb", encoding: .utf8)
+        XCTAssertTrue(nb.contains("\"output_type\" : \"error\"") && nb.contains("bad <thing>"))
+    }
+
+    /// Runs a tool and returns its standard output; a non-zero exit is a failure with its stderr.
+    func runTool(_ path: String, _ args: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { XCTFail("\(path) exited \(p.terminationStatus): \(String(decoding: errData, as: UTF8.self).suffix(2000))") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     /// The memorisation notebook end to end at a small size: the seed, regulariser and CNN tables
     /// with their controls.
     func testMemorisationNotebookSmall() throws {
