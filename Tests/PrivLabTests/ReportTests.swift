@@ -55,6 +55,31 @@ final class ChartTests: XCTestCase {
         for (t, e) in zip(ticks, [0, 0.2, 0.4, 0.6, 0.8, 1]) { XCTAssertEqual(t, e, accuracy: 1e-12) }
     }
 
+    /// Bar categories (issue 18: seven labels printed on top of each other): long ones wrap at
+    /// spaces to their slot's width, every line of every label is drawn, and the plot leaves room
+    /// below for the extra lines; short labels stay single text elements.
+    func testLongBarCategoriesWrapWithinTheirSlots() throws {
+        let names = ["none", "L2 1e-3", "L1 1e-4", "elastic net 1e-3 (ratio 0.5)", "dropout 0.5", "early stopping (patience 3)", "label smoothing 0.1"]
+        let c = try Chart(kind: .bar, title: "Generalisation gap by regulariser",
+                          series: [.init(name: "gap", x: (1...7).map(Double.init), y: [0.01, 0.02, 0.015, 0.012, 0.018, 0.013, 0.016])],
+                          categories: names)
+        let svg = try c.svg()
+        let slot = (Double(c.width) - 64 - 24) / 7, perChar = 6.5
+        var drawn = [String]()
+        let tspan = try NSRegularExpression(pattern: "<tspan x=\"[0-9.]+\" dy=\"[0-9]+\">([^<]*)</tspan>")
+        for m in tspan.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)) {
+            let line = (svg as NSString).substring(with: m.range(at: 1))
+            XCTAssertLessThanOrEqual(Double(line.count) * perChar, slot, "\(line) is wider than its slot")
+            drawn.append(line)
+        }
+        for long in ["elastic net 1e-3 (ratio 0.5)", "early stopping (patience 3)", "label smoothing 0.1"] {
+            XCTAssertTrue(drawn.joined(separator: " ").contains(long), "every word of \(long), in order")
+        }
+        XCTAssertTrue(svg.contains(">none</text>") && svg.contains(">L2 1e-3</text>"))
+        XCTAssertEqual(Chart.wrap("a b", width: 100), ["a b"])
+        XCTAssertEqual(Chart.wrap("supercalifragilistic x", width: 30), ["supercalifragilistic", "x"])
+    }
+
     /// Scatter labels (issue 18: "nine unlabelled dots"): every point's label is drawn, no two
     /// label boxes overlap even for a tight cluster, all stay inside the plot, and points on the
     /// data's extremes sit inside the frame, not on it.

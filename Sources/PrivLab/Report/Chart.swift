@@ -93,12 +93,34 @@ public struct Chart: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// `text` broken at spaces into lines of at most `width` pixels (12 px sans-serif, about
+    /// 6.5 px a character); a word longer than a line keeps a line to itself.
+    public static func wrap(_ text: String, width: Double) -> [String] {
+        let limit = max(Int(width / 6.5), 4)
+        var lines = [String](), line = ""
+        for word in text.split(separator: " ") {
+            if line.isEmpty { line = String(word) } else if line.count + 1 + word.count <= limit { line += " " + word } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+
     /// The chart as an SVG document.
     public func svg() throws -> String {
         try validate()
         let W = Double(width), H = Double(height)
-        let left = 64.0, right = series.count > 1 ? 150.0 : 24.0, top = title.isEmpty ? 20.0 : 40.0, bottom = 52.0
-        let pw = W - left - right, ph = H - top - bottom
+        let left = 64.0, right = series.count > 1 ? 150.0 : 24.0, top = title.isEmpty ? 20.0 : 40.0
+        let pw = W - left - right
+        // Bar categories wrap at word boundaries to the width of their slot (about 6.5 px a
+        // character at 12 px), so long labels stack instead of running into each other; the
+        // bottom margin grows by a line for each extra line.
+        let categoryLines: [[String]] = kind == .bar ? (categories ?? []).map { Self.wrap($0, width: pw / Double(max(categories?.count ?? 1, 1)) - 6) } : []
+        let extraLines = Double(max((categoryLines.map(\.count).max() ?? 1) - 1, 0))
+        let bottom = 52.0 + 14 * extraLines
+        let ph = H - top - bottom
         let tx: (Double) -> Double = logX ? { log10($0) } : { $0 }
         let ty: (Double) -> Double = logY ? { log10($0) } : { $0 }
         var xs = series.flatMap { $0.x }.filter { $0.isFinite }.map(tx)
@@ -111,6 +133,8 @@ public struct Chart: Sendable {
         if x1 - x0 < 1e-12 { x0 -= 0.5; x1 += 0.5 }
         if y1 - y0 < 1e-12 { y0 -= 0.5; y1 += 0.5 }
         if !logY && kind != .bar { let pad = (y1 - y0) * 0.05; y0 -= pad; y1 += pad }
+        // Bars keep their zero baseline; the tallest stops short of the frame.
+        if !logY && kind == .bar { y1 += (y1 - y0) * 0.05 }
         // Scatter points on the frame would be cut in half: a margin on x too.
         if !logX && kind == .scatter { let pad = (x1 - x0) * 0.05; x0 -= pad; x1 += pad }
         let xTicks = logX ? Self.decadeTicks(x0, x1) : Self.niceTicks(x0, x1)
@@ -132,9 +156,16 @@ public struct Chart: Sendable {
             s += "<line x1=\"\(Self.fmt(left))\" y1=\"\(y)\" x2=\"\(Self.fmt(left + pw))\" y2=\"\(y)\" stroke=\"#e0e0e0\"/>\n"
             s += "<text x=\"\(Self.fmt(left - 6))\" y=\"\(y)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.esc(label(t, log: logY)))</text>\n"
         }
-        if kind == .bar, let cats = categories {
-            for (i, c) in cats.enumerated() {
-                s += "<text x=\"\(Self.fmt(px(Double(i + 1))))\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">\(Self.esc(c))</text>\n"
+        if kind == .bar, categories != nil {
+            for (i, lines) in categoryLines.enumerated() {
+                let x = Self.fmt(px(Double(i + 1)))
+                if lines.count == 1 {
+                    s += "<text x=\"\(x)\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">\(Self.esc(lines[0]))</text>\n"
+                } else {
+                    s += "<text x=\"\(x)\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">"
+                    for (j, l) in lines.enumerated() { s += "<tspan x=\"\(x)\" dy=\"\(j == 0 ? "0" : "14")\">\(Self.esc(l))</tspan>" }
+                    s += "</text>\n"
+                }
             }
         } else {
             for t in xTicks where t >= x0 - 1e-12 && t <= x1 + 1e-12 {
