@@ -77,6 +77,7 @@ public final class Runtime {
         installClassical()
         installSynthesis()
         installTransformers()
+        installLuaTransformers()
         installAudit()
         installMemorisation()
         installLeakage()

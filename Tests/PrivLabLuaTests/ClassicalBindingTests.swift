@@ -70,6 +70,67 @@ final class ClassicalBindingTests: XCTestCase {
         assertLuaError(rt, "pl.logistic{dp = {eps = 1}}", ["logistic.dp: unknown option 'eps'"])
     }
 
+    /// A transformer written in Lua works as a pipeline step — fitted inside each cross-validation
+    /// fold (on the calling thread, whatever `workers` says), as a registered plugin — and its
+    /// mistakes (and SISA, whose checkpoints are model files) are errors naming it.
+    func testLuaFunctionsAsTransformers() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            -- Keep the k features with the largest variance in the training data (a Lua fit).
+            local function top_variance(k)
+              return pl.transformer{name = "top variance", fit = function(train)
+                local n, d = train:size(), train:nfeatures()
+                local mean, var = {}, {}
+                for j = 1, d do mean[j], var[j] = 0, 0 end
+                local rows = {}
+                for i, id in ipairs(train:ids()) do rows[i] = train:record(id).features end
+                for _, r in ipairs(rows) do for j = 1, d do mean[j] = mean[j] + r[j] / n end end
+                for _, r in ipairs(rows) do for j = 1, d do var[j] = var[j] + (r[j] - mean[j]) ^ 2 end end
+                local order = {}
+                for j = 1, d do order[j] = j end
+                table.sort(order, function(a, b) return var[a] > var[b] end)
+                return function(ds)
+                  local x = {}
+                  for i, id in ipairs(ds:ids()) do
+                    local f, out = ds:record(id).features, {}
+                    for c = 1, k do out[c] = f[order[c]] end
+                    x[i] = out
+                  end
+                  return pl.data.from_table{x = x, y = ds:labels(), classes = ds:nclasses()}
+                end
+              end}
+            end
+            local d = pl.data.wine{}
+            local p = pl.pipeline{top_variance(4), pl.scaler{}, pl.logistic{}}
+            local a = pl.cross_validate{model = p, data = d, folds = 4, seed = 1, workers = 2}
+            local b = pl.cross_validate{model = p, data = d, folds = 4, seed = 1, workers = 1}
+            print(a.mean.accuracy == b.mean.accuracy, a.mean.accuracy > 0.6)
+            p:fit(d)
+            print(#p:predict(d), p:accuracy(d) > 0.6)
+            -- SISA keeps model files as checkpoints, which Lua code cannot be: a clear refusal.
+            local ok, err = pcall(function() pl.sisa{shards = 2, slices = 1, model = p, seed = 1}:fit(d) end)
+            print(not ok and err:find("cannot be saved in a model file", 1, true) ~= nil)
+            pl.register("transformer", "negate", function(train)
+              return function(ds)
+                local x = {}
+                for i, id in ipairs(ds:ids()) do local f = ds:record(id).features; for j = 1, #f do f[j] = -f[j] end; x[i] = f end
+                return pl.data.from_table{x = x, y = ds:labels(), classes = ds:nclasses()}
+              end
+            end)
+            local q = pl.pipeline{pl.transformer("negate"), pl.lda{}}
+            q:fit(d)
+            print(q:accuracy(d) > 0.9, tostring(pl.transformer("negate")))
+            """)
+        XCTAssertEqual(sink.text, "true\ttrue\n178\ttrue\ntrue\ntrue\tLua transformer 'negate' (not fitted)\n")
+        assertLuaError(rt, "pl.pipeline{pl.transformer{fit = function() return 1 end}, pl.lda{}}:fit(pl.data.wine{})",
+                       ["pipeline step 1 (Lua transformer 'fit')", "fit must return the function that transforms a Dataset"])
+        assertLuaError(rt, "pl.pipeline{pl.transformer{fit = function() return function(ds) return ds:head(3) end end}, pl.lda{}}:fit(pl.data.wine{})",
+                       ["returned 3 records for 178"])
+        assertLuaError(rt, "local p = pl.pipeline{pl.transformer{fit = function() return function(ds) return ds end end}, pl.lda{}}; p:fit(pl.data.wine{}); p:save(os.tmpname())",
+                       ["cannot be saved in a model file"])
+        assertLuaError(rt, "pl.transformer{fit = function() error('oops') end}:fit(pl.data.wine{})", ["Lua transformer 'fit' failed in fit", "oops"])
+    }
+
     /// Bad input is an error naming the function, the step and the option.
     func testBadInputNamesTheStepAndOption() throws {
         let (rt, _) = try makeRuntime()

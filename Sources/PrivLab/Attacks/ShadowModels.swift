@@ -24,7 +24,7 @@ struct ShadowModels {
                               read: (Classifier, Dataset, Extra) throws -> Result) throws -> [Result] {
         let lock = NSLock()
         var done = 0
-        return try ParallelWork.run(count, workers: workers) { i -> Result in
+        return try ParallelWork.run(count, workers: template.parallelWorkers(workers)) { i -> Result in
             var rng = RNG.stream(seed: seed, index: stream + UInt64(i))
             let (train, extra) = try draw(&rng)
             let m = try template.reseededClone(seed: mix64(seed &+ UInt64(i) &* salt))

@@ -12,7 +12,7 @@ struct EnsembleMembers {
     func train(_ parts: [Dataset], progress: ((Int, Int) -> Void)? = nil) throws -> [Classifier] {
         let lock = NSLock()
         var done = 0
-        return try ParallelWork.run(parts.count, workers: workers) { i -> Classifier in
+        return try ParallelWork.run(parts.count, workers: template.parallelWorkers(workers)) { i -> Classifier in
             let m = try template.reseededClone(seed: mix64(seed &+ UInt64(i) &* 0x5851_F42D_4C95_7F2D))
             try m.fit(parts[i])
             if let p = progress {

@@ -110,7 +110,7 @@ public enum DPSGDAudit {
         var rng = RNG.stream(seed: seed, index: 12)
         let (rest, canary) = try makeCanaries(1, kind: kind, data: data, rng: &rng)
         let included = (0..<runs).map { _ in rng.bernoulli(0.5) }
-        let outcomes = try ParallelWork.run(runs, workers: max(1, ProcessInfo.processInfo.activeProcessorCount)) { i -> (Double, PrivacyReport) in
+        let outcomes = try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> (Double, PrivacyReport) in
             let m = try model.reseededClone(seed: mix64(seed &+ UInt64(i) &* 0xA0D2))
             try m.fit(included[i] ? try rest.concatenated(canary) : rest)
             guard let p = m.privacy else {

@@ -124,7 +124,7 @@ public enum MembershipLeakage {
         guard runs >= 4 else { throw PrivLabError.invalidArgument("leakage: runs must be at least 4") }
         let without = data.rows((0..<data.size).filter { $0 != row })
         func sample(_ d: Dataset, _ stream: UInt64) throws -> [[Double]] {
-            try ParallelWork.run(runs, workers: max(1, ProcessInfo.processInfo.activeProcessorCount)) { i -> [Double] in
+            try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> [Double] in
                 let m = try model.reseededClone(seed: mix64(seed &+ stream &* 0x9E37 &+ UInt64(i)))
                 try m.fit(d)
                 return try m.parameterVector().map(Double.init)

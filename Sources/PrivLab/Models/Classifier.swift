@@ -68,6 +68,15 @@ public protocol Classifier: AnyObject {
     /// A stable text naming the model kind and every hyper-parameter (SISA's checkpoint keys
     /// depend on it, so two configurations must never share it).
     var configurationIdentity: String { get }
+    /// Whether the model (or a step in it) may only run on the thread that called into the
+    /// engine — a Lua function in a pipeline. Everything that trains copies in parallel
+    /// (cross-validation, SISA, shadow models, ensembles, audits) then trains them in turn.
+    var runsOnCallingThread: Bool { get }
+}
+
+extension Classifier {
+    /// `workers`, or 1 when the model must stay on the calling thread.
+    public func parallelWorkers(_ workers: Int) -> Int { runsOnCallingThread ? 1 : workers }
 }
 
 // Defaults for models without DP training, random streams or warm starts.
@@ -79,6 +88,7 @@ extension Classifier {
     public var trainingEpochs: Int { 1 }
     public var trainsPrivately: Bool { false }
     public var configurationIdentity: String { summary }
+    public var runsOnCallingThread: Bool { false }
     public var privacy: PrivacyReport? { nil }
     public var defenseReport: DefenseReport? { nil }
     public func parameterVector() throws -> [Float] {

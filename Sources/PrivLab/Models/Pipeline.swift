@@ -105,6 +105,7 @@ public final class Pipeline: Classifier {
             try model.fitStage(try fitSteps(data), stage: stage)
         }
     }
+    public var runsOnCallingThread: Bool { model.runsOnCallingThread || steps.contains { $0.runsOnCallingThread } }
     public var trainingEpochs: Int { model.trainingEpochs }
     public var trainsPrivately: Bool { model.trainsPrivately }
     public var configurationIdentity: String {

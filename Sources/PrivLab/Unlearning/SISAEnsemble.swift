@@ -61,6 +61,7 @@ public final class SISAEnsemble: Classifier {
         "SISA(shards=\(options.shards), slices=\(options.slices), \(options.aggregation), \(options.sharding.rawValue) sharding) of \(factory.template.summary)"
     }
     public var isFitted: Bool { data != nil && !interrupted }
+    public var runsOnCallingThread: Bool { factory.template.runsOnCallingThread }
     public var parameterCount: Int {
         constituents.reduce(0) { $0 + ($1?.parameterCount ?? 0) } + (metaLearner?.parameterCount ?? 0)
     }

@@ -79,7 +79,7 @@ extension SISAEnsemble {
         let epochsPerStage = stageEpochs
         let seed = options.seed
         let lock = NSLock()
-        let outcomes = try ParallelWork.run(jobs.count, workers: options.workers) { [self] j -> (stages: Int, samples: Double, records: Int) in
+        let outcomes = try ParallelWork.run(jobs.count, workers: factory.template.parallelWorkers(options.workers)) { [self] j -> (stages: Int, samples: Double, records: Int) in
             let job = jobs[j]
             var from: SISACheckpoint? = nil
             if job.from > 0, let k = keys[job.shard][job.from - 1] {

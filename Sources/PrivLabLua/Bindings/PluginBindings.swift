@@ -5,7 +5,7 @@ import PrivLab
 /// The kinds of component a plugin can register; the engine accepts a registered name (or a Lua
 /// function) wherever it accepts a built-in of that kind.
 public enum ComponentKind: String, CaseIterable {
-    case aggregator, attack_score, metric, dataset, chart
+    case aggregator, attack_score, metric, dataset, chart, transformer
 }
 
 /// A component a plugin registered: its Lua function and where it was defined.

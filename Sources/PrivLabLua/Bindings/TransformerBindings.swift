@@ -133,3 +133,95 @@ extension Transformer {
         return .record(d)
     }
 }
+
+/// A transformer written in Lua: `fit(train)` returns the function that transforms a Dataset (a
+/// closure over whatever it learnt), so a stateless step is `function(train) return f end`. It
+/// runs only on the interpreter's thread (`runsOnCallingThread`): cross-validation, SISA and the
+/// attacks then fit copies in turn. At prediction time the records' labels are unknown and reach
+/// the function as 0. A Lua transformer cannot be saved in a model file.
+final class LuaTransformer: Transformer, @unchecked Sendable {
+    let label: String
+    let fitFunction: LuaRef
+    let transformFunction: LuaRef?
+    weak var runtime: Runtime?
+    let thread: OpaquePointer
+    /// The feature count the fitted function was fitted on (its input must match).
+    let inputWidth: Int
+
+    init(label: String, fit: LuaRef, transform: LuaRef? = nil, runtime: Runtime, thread: OpaquePointer, inputWidth: Int = 0) {
+        self.label = label
+        fitFunction = fit
+        transformFunction = transform
+        self.runtime = runtime
+        self.thread = thread
+        self.inputWidth = inputWidth
+    }
+
+    var name: String { "Lua transformer '\(label)'" }
+    var isFitted: Bool { transformFunction != nil }
+    var runsOnCallingThread: Bool { true }
+    var unfitted: any Transformer { LuaTransformer(label: label, fit: fitFunction, runtime: runtime!, thread: thread) }
+    func stored() throws -> StoredTransformer {
+        throw PrivLabError.invalidArgument("\(name) cannot be saved in a model file (it is Lua code); save a pipeline of built-in steps")
+    }
+
+    private func call(_ f: LuaRef, _ ds: Dataset, _ what: String) throws -> LuaValue {
+        guard let rt = runtime else { throw PrivLabError.message("\(name): its Lua state is gone") }
+        do {
+            return try rt.lua.call(f, [.object(LuaObjectBox(DatasetObject(ds), typeName: "Dataset"))], on: thread).first ?? .nil
+        } catch let e as LuaError {
+            throw PrivLabError.invalidArgument("\(name) failed in \(what): \(e.message)")
+        }
+    }
+
+    func fitted(to data: Dataset) throws -> any Transformer {
+        guard case .function(let t) = try call(fitFunction, data, "fit") else {
+            throw PrivLabError.invalidArgument("\(name): fit must return the function that transforms a Dataset")
+        }
+        return LuaTransformer(label: label, fit: fitFunction, transform: t, runtime: runtime!, thread: thread, inputWidth: data.featureCount)
+    }
+
+    func transform(_ data: Dataset) throws -> Dataset {
+        guard let t = transformFunction else { throw PrivLabError.invalidArgument("\(name): transform before fit") }
+        guard data.featureCount == inputWidth else { throw PrivLabError.shape("\(name) was fitted on \(inputWidth) features, got \(data.featureCount)") }
+        guard case .object(let b) = try call(t, data, "transform"), let out = b.value as? DatasetObject else {
+            throw PrivLabError.invalidArgument("\(name): the transform function must return a Dataset")
+        }
+        guard out.ds.size == data.size else {
+            throw PrivLabError.shape("\(name): the transform function returned \(out.ds.size) records for \(data.size)")
+        }
+        var d = data
+        d.features = out.ds.features
+        if d.features.cols != data.featureCount { d.imageShape = nil; d.featureNames = nil }
+        try d.checkFinite()
+        return d
+    }
+
+    func transform(_ x: Matrix) throws -> Matrix {
+        // Prediction: no labels are known; the function sees 0 for each.
+        let ds = try Dataset(features: x, labels: [Int](repeating: 0, count: x.rows), classes: 1, name: "query")
+        return try transform(ds).features
+    }
+}
+
+extension Runtime {
+    func installLuaTransformers() {
+        // pl.transformer{fit = function(train) … return function(ds) … end end, name = }  or  pl.transformer("plugin name")
+        define("transformer") { call in
+            let rt = Runtime.from(call)
+            if case .string(let name) = call.value(1) {
+                let c = try rt.components.lookup(kind: .transformer, name: name, runtime: rt, on: call.L)
+                call.pushObject(TransformerObject(LuaTransformer(label: name, fit: c.function, runtime: rt, thread: rt.lua.L)), "Transformer")
+                return 1
+            }
+            let o = try call.options(1, fn: "transformer", optional: false)
+            guard let fit = try o.function("fit") else {
+                throw LuaError("transformer: option 'fit' is required: function(train) returning function(ds) → ds")
+            }
+            let label = try o.string("name", "fit")
+            try o.finish()
+            call.pushObject(TransformerObject(LuaTransformer(label: label, fit: fit, runtime: rt, thread: rt.lua.L)), "Transformer")
+            return 1
+        }
+    }
+}

@@ -8,6 +8,7 @@ public struct FeatureUnion: Transformer {
     public var name: String { "union(\(parts.map(\.name).joined(separator: ", ")))" }
     public var isFitted: Bool { !parts.isEmpty && parts.allSatisfy(\.isFitted) }
     public var unfitted: any Transformer { FeatureUnion(parts: parts.map(\.unfitted)) }
+    public var runsOnCallingThread: Bool { parts.contains { $0.runsOnCallingThread } }
     public func stored() throws -> StoredTransformer { .union(try parts.map { try $0.stored() }) }
 
     public func fitted(to data: Dataset) throws -> any Transformer {

@@ -15,9 +15,18 @@ public protocol Transformer: Sendable {
     var unfitted: any Transformer { get }
     /// What a model file stores; transformers that cannot be stored (Lua functions) throw.
     func stored() throws -> StoredTransformer
+    /// Applies the fitted transformation to a data set (labels and ids ride along; the default
+    /// transforms the features).
+    func transform(_ data: Dataset) throws -> Dataset
+    /// Whether the transformer may only run on the thread that called into the engine (a Lua
+    /// function: the interpreter is single-threaded); whoever fits models in parallel then runs
+    /// them one after another.
+    var runsOnCallingThread: Bool { get }
 }
 
 extension Transformer {
+    public var runsOnCallingThread: Bool { false }
+
     /// `data` with transformed features (ids, labels and classes unchanged; the image shape kept
     /// when the feature count is).
     public func transform(_ data: Dataset) throws -> Dataset {

@@ -101,7 +101,7 @@ public struct CrossValidation: Sendable {
             throw PrivLabError.invalidArgument("cross_validate: the fold list must give each of the \(data.size) records a fold in 1…\(folds)")
         }
         let template = try model.cloneUntrained()
-        let outcomes = try ParallelWork.run(folds, workers: workers) { f -> FoldOutcome in
+        let outcomes = try ParallelWork.run(folds, workers: template.parallelWorkers(workers)) { f -> FoldOutcome in
             let test = fold.indices.filter { fold[$0] == f }, train = fold.indices.filter { fold[$0] != f }
             let m = try template.cloneUntrained()
             let t0 = Date()
