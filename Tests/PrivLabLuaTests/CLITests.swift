@@ -259,7 +259,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
         for piece in ["| epsilon | method | spent | logistic | mlp |", "| epsilon | clustmix | random_mixing | difference |",
-                      "| release | mmd2 | mean_gap | covariance_gap | dcr_auc | loss_attack_auc |", "| epsilon | method | spent | softmax |", "ClustMix ahead at ",
+                      "| release | mmd2 | mean_gap | covariance_gap | dcr_auc | loss_attack_auc |", "| epsilon | method | spent | softmax | mlp | cnn |", "ClustMix ahead at ",
                       "| real training records |", "three releases of 2000 points"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }

@@ -21,8 +21,10 @@ final class SynthesisBindingTests: XCTestCase {
             print(f.mmd2 < 0.5, f.bandwidth > 0, pl.synth.dcr{release = d, members = d, nonmembers = pub}.auc)
             local a, pa = pl.synth.kip{release = cm, privacy = q, data = d, support = 20, steps = 5, batch = 50, epsilon = 3, seed = 1}
             print(a:size(), math.abs(pa.epsilon - 3) < 0.01, #pa.phases, pa.notes[#pa.notes]:find("adapted by KIP", 1, true) ~= nil)
+            local ad, pad = pl.synth.clustmix{data = d, m = 6, clip = 8, epsilon = 2, clusters = 2, seed = 1, adapt = {support = 15, steps = 3, batch = 40}}
+            print(ad:size(), math.abs(pad.epsilon - 2) < 0.01, #pad.phases)
             """)
-        XCTAssertEqual(sink.text, "300\t6\t3\ttrue\ttrue\trdp\t1\n600\ttrue\ttrue\ntrue\t1.0\ntrue\ttrue\t1.0\n20\ttrue\t3\ttrue\n")
+        XCTAssertEqual(sink.text, "300\t6\t3\ttrue\ttrue\trdp\t1\n600\ttrue\ttrue\ntrue\t1.0\ntrue\ttrue\t1.0\n20\ttrue\t3\ttrue\n15\ttrue\t3\n")
         assertLuaError(rt, "local d = pl.data.blobs{n = 60}; local r, p = pl.synth.random_mixing{data = d, epsilon = 2}; pl.synth.kip{release = r, privacy = p, data = d, support = 10, batch = 20, epsilon = 1}",
                        ["kip: the release already spends"])
         assertLuaError(rt, "pl.synth.random_mixing{data = pl.data.blobs{n = 20}, m = 50, epsilon = 1}", ["random_mixing: m = 50 exceeds the 20 records"])

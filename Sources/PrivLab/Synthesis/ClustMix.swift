@@ -28,10 +28,28 @@ public enum ClustMix {
         public var clusterNoise: Double? = nil
         /// Records whose k-means (not private) gives the centres instead of DP k-means.
         public var publicData: Dataset? = nil
+        /// 3A's Adapt step after the release (`KernelInducingPoints`); with `mixing.epsilon`, the
+        /// release gets (1 − adaptShare)·ε and the adaptation's noise is calibrated to the total ε.
+        public var adapt: KernelInducingPoints.Options? = nil
+        public var adaptShare = 0.3
         public init() {}
     }
 
     public static func release(_ data: Dataset, options o: Options) throws -> SyntheticRelease {
+        guard var a = o.adapt else { return try anonymize(data, options: o) }
+        var base = o
+        base.adapt = nil
+        if let e = o.mixing.epsilon {
+            guard o.adaptShare > 0, o.adaptShare < 1 else { throw PrivLabError.invalidArgument("clustmix: adapt_share must lie in (0, 1)") }
+            base.mixing.epsilon = e * (1 - o.adaptShare)
+            a.epsilon = e
+        }
+        a.delta = o.mixing.delta
+        return try KernelInducingPoints.adapt(release: try anonymize(data, options: base), privateData: data, options: a)
+    }
+
+    /// The ClustMix release itself (Approximate by clusters, Anonymize by mixing).
+    static func anonymize(_ data: Dataset, options o: Options) throws -> SyntheticRelease {
         let m = o.mixing
         try m.validate(data, what: "clustmix")
         guard o.clusters >= 1 else { throw PrivLabError.invalidArgument("clustmix: clusters must be at least 1") }

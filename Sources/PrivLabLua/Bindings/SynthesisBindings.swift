@@ -16,7 +16,7 @@ extension Runtime {
             call.push(r.privacy.lua)
             return 2
         }
-        // pl.synth.clustmix{data=, clusters=5, iterations=5, cluster_share=0.3, cluster_noise=, public=, + the mixing options}
+        // pl.synth.clustmix{data=, clusters=5, iterations=5, cluster_share=0.3, cluster_noise=, public=, adapt={KIP options}, adapt_share=0.3, + the mixing options}
         define("synth.clustmix") { call in
             let o = try call.options(1, fn: "synth.clustmix", optional: false)
             let data = try o.dataset("data", what: "the private records")!
@@ -27,6 +27,24 @@ extension Runtime {
             opt.clusterShare = try o.double("cluster_share", opt.clusterShare, above: 0)
             opt.clusterNoise = try o.double("cluster_noise", above: 0)
             opt.publicData = try o.dataset("public", required: false, what: "public records whose k-means gives the centres")
+            if o.has("adapt") {
+                guard case .table(let t) = o.raw("adapt") else { throw LuaError("synth.clustmix: option 'adapt' must be a table of KIP options {support=, steps=, …}") }
+                let a = try LuaOptions(t, fn: "synth.clustmix adapt")
+                var k = KernelInducingPoints.Options()
+                k.support = try a.int("support", k.support, min: 2)
+                k.steps = try a.int("steps", k.steps, min: 1)
+                k.learningRate = try a.double("lr", k.learningRate, above: 0)
+                k.fidelity = try a.double("fidelity", k.fidelity, min: 0)
+                k.ridge = try a.double("ridge", k.ridge, above: 0)
+                k.bandwidth = try a.double("bandwidth", above: 0)
+                k.batch = try a.int("batch", k.batch, min: 1)
+                k.clip = try a.double("clip", k.clip, above: 0)
+                k.noise = try a.double("noise", k.noise, min: 0)
+                try a.finish()
+                k.seed = opt.mixing.seed
+                opt.adapt = k
+            }
+            opt.adaptShare = try o.double("adapt_share", opt.adaptShare, above: 0)
             try o.finish()
             let r = try ClustMix.release(data, options: opt)
             call.pushDataset(r.data)
