@@ -28,10 +28,15 @@ struct Assign: ParsableCommand {
             abstract: "Write the student version (solutions replaced, hidden checks removed) and the instructor bundle.")
         @Argument(help: "The assignment directory (holding assignment.lua, README.md, README.student.md).") var directory: String
         @Option(name: .shortAndLong, help: "Output directory (gets student/ and instructor/).") var output: String
+        @Flag(help: "Also write autograder.zip for Gradescope (setup.sh, run_autograder, this privlab binary and its runtime).")
+        var gradescope = false
 
         func run() throws {
             do {
                 for f in try AssignmentBuilder.build(directory: directory, output: output) { print(f) }
+                if gradescope {
+                    print(try GradescopeBundle.write(instructorDirectory: "\(output)/instructor", executable: selfExecutable(), output: output))
+                }
             } catch { throw fail("assign build", error) }
         }
     }

@@ -337,6 +337,69 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(nb.contains("\"output_type\" : \"error\"") && nb.contains("bad <thing>"))
     }
 
+    /// The Gradescope bundle (issue 18): `assign build --gradescope` writes autograder.zip; unpacked
+    /// into a folder laid out like Gradescope's (`source/`, `submission/`, `results/`), `setup.sh`
+    /// and `run_autograder` grade the submission into results.json with the bundled binary and its
+    /// own runtime libraries; an empty submission gets a score of 0 and a message, not a crash.
+    func testGradescopeBundleGradesLikeGradescope() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["assign", "build", "assignments/dp-sgd", "-o", "\(dir)/out", "--gradescope"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is needed to unpack the bundle") }
+            throw XCTSkip("python3 is not installed")
+        }
+        let root = "\(dir)/autograder"
+        try FileManager.default.createDirectory(atPath: "\(root)/source", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(root)/submission", withIntermediateDirectories: true)
+        // Unpacked as Gradescope does, permissions kept.
+        _ = try runTool("/usr/bin/python3", ["-c", """
+            import os, sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            for i in z.infolist():
+                z.extract(i, sys.argv[2])
+                mode = (i.external_attr >> 16) & 0o777
+                if mode: os.chmod(os.path.join(sys.argv[2], i.filename), mode)
+            """, "\(dir)/out/autograder.zip", "\(root)/source"])
+        for f in ["setup.sh", "run_autograder", "privlab/bin/privlab", "privlab/lib/libswiftCore.so", "privlab/lua/privlab/init.lua",
+                  "assignment/assignment.lua", "assignment/manifest.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/source/\(f)"), f)
+        }
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: "\(root)/source/run_autograder"))
+        func bash(_ script: String) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = [script]
+            var env = ProcessInfo.processInfo.environment
+            env["AUTOGRADER_ROOT"] = root
+            env["LD_LIBRARY_PATH"] = nil
+            p.environment = env
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, text)
+            return text
+        }
+        func results() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(root)/results/results.json"))) as! [String: Any]
+        }
+        _ = try bash("\(root)/source/setup.sh")
+        // No .lua uploaded: a zero with a message.
+        _ = try bash("\(root)/source/run_autograder")
+        XCTAssertEqual(try results()["score"] as? Double, 0)
+        XCTAssertTrue((try results()["output"] as? String ?? "").contains("No .lua file was submitted"))
+        // The reference solution scores full marks, test by test.
+        try FileManager.default.copyItem(atPath: "\(CLITests.root)/assignments/dp-sgd/assignment.lua", toPath: "\(root)/submission/dp-sgd.lua")
+        _ = try bash("\(root)/source/run_autograder")
+        let full = try results()
+        XCTAssertEqual(full["score"] as? Double, 14)
+        XCTAssertEqual((full["tests"] as? [[String: Any]])?.count ?? 0 > 0, true)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/results/report.md"))
+    }
+
     /// Runs a tool and returns its standard output; a non-zero exit is a failure with its stderr.
     func runTool(_ path: String, _ args: [String]) throws -> String {
         let p = Process()

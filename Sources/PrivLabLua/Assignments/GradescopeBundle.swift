@@ -1,0 +1,108 @@
+import Foundation
+import PrivLab
+
+/// Gradescope's autograder format (`autograder.zip`, unpacked into `/autograder/source`):
+/// `setup.sh` runs once when the image is built, `run_autograder` for each submission and writes
+/// `/autograder/results/results.json`. The bundle carries this `privlab` binary with the Swift
+/// runtime libraries it links (so no toolchain is needed on Gradescope), the Lua library and data
+/// beside it, and the instructor's assignment; `setup.sh` installs the three system libraries
+/// (Lua 5.4, OpenBLAS, zlib) with apt. Choose Gradescope's Ubuntu 24.04 base image: the binary
+/// needs a C library at least as new as the one it was built with. `AUTOGRADER_ROOT` moves
+/// `/autograder` (for testing the bundle away from Gradescope).
+public enum GradescopeBundle {
+    static let setup = """
+    #!/usr/bin/env bash
+    # Gradescope setup (runs once, as root, when the autograder image is built).
+    set -euo pipefail
+    ROOT="${AUTOGRADER_ROOT:-/autograder}"
+    packages=(liblua5.4-dev libopenblas-dev zlib1g)
+    missing=()
+    for p in "${packages[@]}"; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -q
+      apt-get install -y -q --no-install-recommends "${missing[@]}"
+    fi
+    chmod +x "$ROOT/source/privlab/bin/privlab" "$ROOT/source/run_autograder"
+    LD_LIBRARY_PATH="$ROOT/source/privlab/lib" "$ROOT/source/privlab/bin/privlab" --version
+
+    """
+
+    static let run = """
+    #!/usr/bin/env bash
+    # Gradescope grading of one submission: the first .lua file the student uploaded.
+    set -uo pipefail
+    ROOT="${AUTOGRADER_ROOT:-/autograder}"
+    mkdir -p "$ROOT/results"
+    shopt -s nullglob
+    files=("$ROOT"/submission/*.lua "$ROOT"/submission/*/*.lua)
+    if ((${#files[@]} == 0)); then
+      printf '%s\\n' '{"score": 0, "output": "No .lua file was submitted: upload your assignment file.", "tests": []}' > "$ROOT/results/results.json"
+      exit 0
+    fi
+    export LD_LIBRARY_PATH="$ROOT/source/privlab/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+    export PRIVLAB_HOME="$ROOT/source/privlab"
+    "$ROOT/source/privlab/bin/privlab" grade "$ROOT/source/assignment" "${files[0]}" \\
+      --json "$ROOT/results/results.json" -o "$ROOT/results/report.md"
+    status=$?
+    if [ ! -s "$ROOT/results/results.json" ]; then
+      printf '%s\\n' "{\\"score\\": 0, \\"output\\": \\"The autograder failed (exit $status); contact the course staff.\\", \\"tests\\": []}" > "$ROOT/results/results.json"
+    fi
+    exit 0
+
+    """
+
+    /// Writes `<output>/autograder.zip` from an instructor bundle (the folder `assign build`
+    /// writes) and this executable; returns its path.
+    public static func write(instructorDirectory: String, executable: String, output: String) throws -> String {
+        var zip = ZipArchive()
+        func file(_ path: String) throws -> [UInt8] {
+            guard let d = FileManager.default.contents(atPath: path) else { throw LuaError("gradescope: cannot read \(path)") }
+            return [UInt8](d)
+        }
+        try zip.add("setup.sh", Array(setup.utf8), executable: true)
+        try zip.add("run_autograder", Array(run.utf8), executable: true)
+        for f in ["assignment.lua", "README.md", "manifest.json"] {
+            try zip.add("assignment/\(f)", try file("\(instructorDirectory)/\(f)"))
+        }
+        try zip.add("privlab/bin/privlab", try file(executable), executable: true)
+        for lib in try runtimeLibraries(executable) {
+            try zip.add("privlab/lib/\(URL(fileURLWithPath: lib).lastPathComponent)", try file(lib))
+        }
+        guard let lua = LibraryLocation.luaRoot() else { throw LuaError("gradescope: the lua/ library folder was not found") }
+        for (root, prefix) in [(lua, "privlab/lua")] + (LibraryLocation.dataRoot().map { [($0, "privlab/data")] } ?? []) {
+            let items = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []).sorted()
+            for rel in items {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: "\(root)/\(rel)", isDirectory: &isDir), !isDir.boolValue else { continue }
+                try zip.add("\(prefix)/\(rel)", try file("\(root)/\(rel)"))
+            }
+        }
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let path = "\(output)/autograder.zip"
+        try AtomicFile.write(zip.data(), to: path)
+        return path
+    }
+
+    /// The shared libraries the executable loads from outside the system's library folders (the
+    /// Swift runtime), as `ldd` resolves them.
+    static func runtimeLibraries(_ executable: String) throws -> [String] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
+        p.arguments = [executable]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = Pipe()
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let system = ["/lib/", "/lib64/", "/usr/lib/"]
+        return text.split(separator: "\n").compactMap { line -> String? in
+            guard let arrow = line.range(of: "=> ") else { return nil }
+            let path = line[arrow.upperBound...].split(separator: " ").first.map(String.init) ?? ""
+            return path.hasPrefix("/") && !system.contains(where: { path.hasPrefix($0) }) ? path : nil
+        }.sorted()
+    }
+}
