@@ -84,6 +84,23 @@ final class SISATests: XCTestCase {
         }
     }
 
+    /// Progress (issue 18): one report per slice stage trained, ending at (total, total) — for the
+    /// first fit every stage, for an unlearning request only the stages it retrains.
+    func testProgressCountsTheStagesTrained() throws {
+        let ds = try data()
+        let e = try ensemble(.softmax, shards: 3, slices: 3)
+        var heard = [(Int, Int)]()
+        e.progress = { heard.append(($0, $1)) }
+        try e.fit(ds)
+        XCTAssertEqual(heard.map(\.0), Array(1...9))
+        XCTAssertTrue(heard.allSatisfy { $0.1 == 9 })
+        heard = []
+        let r = try e.unlearn([17])
+        XCTAssertEqual(heard.count, r.work.stagesRetrained)
+        XCTAssertEqual(heard.last?.0, heard.last?.1)
+        XCTAssertGreaterThan(heard.count, 0)
+    }
+
     func testHoldoutRecordsUnlearnExactlyUnderStacking() throws {
         let ds = try data()
         let e = try ensemble(.softmax, aggregation: "stack")

@@ -21,6 +21,9 @@ public final class SISAEnsemble: Classifier {
     /// Test hook: called at each step of a request ("request-logged", "stage-trained",
     /// "request-done", "gc"); throwing there simulates a crash at that point.
     public var faultInjector: ((String) throws -> Void)?
+    /// Called with (slice stages trained, stages to train) as each stage finishes, during `fit`
+    /// (also set from the fit's `TrainingObserver.progress`) and `unlearn` — for a progress display.
+    public var progress: ((Int, Int) -> Void)?
 
     /// The dataset given to `fit` (removed records included; `removedIds` says which).
     public internal(set) var data: Dataset?
@@ -114,6 +117,9 @@ public final class SISAEnsemble: Classifier {
         removedIds = removed
         configKey = key
         interrupted = true
+        let saved = progress
+        if let p = observer.progress { progress = p }
+        defer { progress = saved }
         lastFitWork = try reconcile()
         if let dir = directory, var l = log, l.requests.contains(where: { !$0.done }) {
             for i in l.requests.indices { l.requests[i].done = true }

@@ -79,6 +79,8 @@ extension SISAEnsemble {
         let epochsPerStage = stageEpochs
         let seed = options.seed
         let lock = NSLock()
+        let totalStages = jobs.reduce(0) { $0 + (R - $1.from) }
+        var stagesDone = 0
         let outcomes = try ParallelWork.run(jobs.count, workers: factory.template.parallelWorkers(options.workers)) { [self] j -> (stages: Int, samples: Double, records: Int) in
             let job = jobs[j]
             var from: SISACheckpoint? = nil
@@ -99,6 +101,8 @@ extension SISAEnsemble {
                 try store.save(k, c)
                 lock.lock()
                 let f: Result<Void, Error> = Result { try fault("stage-trained") }
+                stagesDone += 1
+                progress?(stagesDone, totalStages)
                 lock.unlock()
                 try f.get()
                 from = c

@@ -165,6 +165,8 @@ extension Runtime {
             let compare = try o.bool("compare", false)
             try o.finish()
             let e = obj.ensemble
+            e.progress = rt.progressObserver(label: "unlearn")
+            defer { e.progress = nil }
             let r = try e.unlearn(ids)
             var d = r.work.luaFields
             d["removed"] = .int(Int64(r.removed))

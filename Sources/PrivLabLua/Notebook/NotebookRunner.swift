@@ -121,8 +121,13 @@ public final class NotebookRunner {
             ro.limits = options.limits
             ro.progress = options.progress
             let rt = try Runtime(options: ro, sink: sink)
+            // Chunk k of n with the elapsed time, on a terminal only (stderr; never in the report).
+            let chunks = src.segments.filter { if case .code = $0 { return true }; return false }.count
+            let bar = options.progress && ProgressBar.isEnabled ? ProgressBar(label: "notebook chunks", total: chunks) : nil
+            defer { bar?.update(chunks) }
             rt.lua.setGlobal(NotebookSource.markerFunction) { [unowned rt] call in
                 let next = try call.integer(1, fn: NotebookSource.markerFunction, arg: "chunk")
+                bar?.update(next - 1)
                 // The chunks before this one have finished: the report so far goes to disk now,
                 // atomically and marked incomplete, so a run killed later (SIGKILL, power loss)
                 // still leaves every finished chunk's output. The final report replaces it.
