@@ -43,6 +43,7 @@ public struct LuaClass {
 extension LuaState {
     /// Creates the metatable of `cls` in the registry.
     public func register(_ cls: LuaClass) {
+        registeredClasses[cls.name] = cls.methods.keys.sorted()
         let l = L
         luaL_newmetatable(l, cls.name)  // also sets __name, used by error messages
         lua_pushboolean(l, 1)

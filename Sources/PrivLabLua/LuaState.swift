@@ -37,6 +37,9 @@ public typealias HostFunction = (LuaCall) throws -> Int32
 ///
 /// Not thread-safe: use a state from one thread at a time.
 public final class LuaState {
+    /// Every class registered, with its method names (the editor stubs list them).
+    public internal(set) var registeredClasses: [String: [String]] = [:]
+
     /// The main thread.
     public let L: OpaquePointer
     private let limitsPtr: UnsafeMutablePointer<pl_limits>

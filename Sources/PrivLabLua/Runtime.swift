@@ -62,6 +62,8 @@ public final class Runtime {
 
     /// Adds `pl.<path>`.
     func define(_ path: String, _ fn: @escaping HostFunction) { module.append((path, fn)) }
+    /// Every `pl` function's path ("mlp", "synth.clustmix").
+    public var modulePaths: [String] { module.map(\.0) }
 
     private func install() throws {
         let L = lua.L

@@ -10,7 +10,7 @@ struct PrivLabCommand: ParsableCommand {
         commandName: "privlab",
         abstract: "PrivLab: privacy in machine learning, scripted in Lua.",
         version: privlabVersion,
-        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self]
+        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self]
     )
 
     static func main() {
@@ -144,4 +144,38 @@ func luaQuote(_ s: String) -> String {
         }
     }
     return out + "\""
+}
+
+struct Doc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print every option of a pl function: type, default and range (from the bindings themselves).")
+    @Argument(help: "The function, e.g. pl.mlp or synth.clustmix.") var name: String
+
+    func run() throws {
+        do { print(try OptionDocumentation.collect().text(for: name), terminator: "") } catch {
+            FileHandle.standardError.write(Data("privlab doc: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct Stubs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write Lua Language Server annotations for pl (editor completion) and a .luarc.json.")
+    @Option(name: .shortAndLong, help: "Folder for privlab.lua (default: .privlab-stubs); .luarc.json goes in the current folder.")
+    var output: String = ".privlab-stubs"
+
+    func run() throws {
+        do {
+            let doc = try OptionDocumentation.collect()
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try AtomicFile.write(doc.luaStubs(), to: "\(output)/privlab.lua")
+            try AtomicFile.write(OptionDocumentation.luarc(stubDirectory: output), to: ".luarc.json")
+            print("\(output)/privlab.lua (\(doc.functions.count) functions, \(doc.functions.reduce(0) { $0 + $1.options.count }) options, \(doc.classes.count) classes)")
+            print(".luarc.json")
+        } catch {
+            FileHandle.standardError.write(Data("privlab stubs: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
 }

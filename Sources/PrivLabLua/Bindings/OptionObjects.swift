@@ -4,6 +4,10 @@ extension LuaOptions {
     /// Option `key` as a Model (nil when absent and not required); `what` says what it is for.
     func model(_ key: String, required: Bool = true, what: String = "") throws -> ModelObject? {
         let v = raw(key)
+        if LuaOptions.recorder != nil {
+            declare(key, "Model", nil, what.isEmpty ? nil : what)
+            if v.isNil { return required ? ModelObject(try NeuralNetwork.softmaxRegression(options: TrainingOptions()), onEpoch: nil) : nil }
+        }
         if case .nil = v, !required { return nil }
         guard case .object(let b) = v, let mo = b.value as? ModelObject else {
             throw LuaError("\(fn): option '\(key)' must be a Model\(what.isEmpty ? "" : " (\(what))"), got \(v.typeName)")
@@ -14,6 +18,10 @@ extension LuaOptions {
     /// Option `key` as a Dataset (nil when absent and not required).
     func dataset(_ key: String, required: Bool = true, what: String = "") throws -> Dataset? {
         let v = raw(key)
+        if LuaOptions.recorder != nil {
+            declare(key, "Dataset", nil, what.isEmpty ? nil : what)
+            if v.isNil { return required ? try Synthetic.blobs(n: 40, features: 3, classes: 2, seed: 1) : nil }
+        }
         if case .nil = v, !required { return nil }
         guard case .object(let b) = v, let d = b.value as? DatasetObject else {
             throw LuaError("\(fn): option '\(key)' must be a Dataset\(what.isEmpty ? "" : " (\(what))"), got \(v.typeName)")
