@@ -88,7 +88,7 @@ local real_lin, real_mlp = tstr(dtrain, dtest, 64)
 local rows, chart = {}, {}
 for _, e in ipairs(EPS) do
   local rel = releases(dtrain, e, 8)
-  rel[#rel + 1] = { "ClustMix + KIP (Adapt)", adapted(dtrain, e, 8, 200) }
+  rel[#rel + 1] = { "ClustMix + KIP", adapted(dtrain, e, 8, 200) }
   for _, r in ipairs(rel) do
     local lin, mlp = tstr(r[2], dtest, 64)
     rows[#rows + 1] = { epsilon = eps_label(e), method = r[1], spent = spent(r[3].epsilon), logistic = lin, mlp = mlp }
@@ -107,7 +107,7 @@ rows[#rows + 1] = { epsilon = "—", method = "real data", logistic = real_lin, 
 pl.report.table(rows, { columns = { "epsilon", "method", "spent", "logistic", "mlp" },
   caption = ("Digits: accuracy on real test records of models trained on each release (m = %d, %d clusters per class, δ = %g); spent = the release's ε by the RDP accountant"):format(P.m, P.clusters, P.delta) })
 local series = {}
-for _, name in ipairs { "random mixing", "ClustMix", "ClustMix + KIP (Adapt)", "DP-GMM", "DP-SGD" } do
+for _, name in ipairs { "random mixing", "ClustMix", "ClustMix + KIP", "DP-GMM", "DP-SGD" } do
   series[#series + 1] = { name = name, x = chart[name].x, y = chart[name].y }
 end
 pl.report.chart { kind = "line", title = "Digits: train on synthetic, test on real", xlabel = "ε", ylabel = "test accuracy (logistic; DP-SGD: MLP)",

@@ -248,6 +248,7 @@ final class CLITests: XCTestCase {
         let oneNN = cells("| 1-nearest neighbour |")
         XCTAssertEqual(Double(oneNN[4])!, 0.5 + 0.5 * (1 - Double(oneNN[2])!), accuracy: 1e-3)
         XCTAssertTrue(md.contains("best C = "))
+        try renderFigures(in: dir, name: "pipelines")
     }
 
     /// The synthetic-data notebook end to end (Fashion-MNIST at 2,000 images): every table, each
@@ -269,6 +270,7 @@ final class CLITests: XCTestCase {
         }
         // The real training records are their own closest records.
         XCTAssertTrue(md.contains("| real training records |") && md.components(separatedBy: "| real training records |")[1].split(separator: "|")[3].trimmingCharacters(in: .whitespaces) == "1")
+        try renderFigures(in: dir, name: "synthetic_data")
     }
 
     /// `--html` and `--ipynb` (issue 18): one self-contained page that a real browser renders with
@@ -398,6 +400,25 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(full["score"] as? Double, 14)
         XCTAssertEqual((full["tests"] as? [[String: Any]])?.count ?? 0 > 0, true)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/results/report.md"))
+    }
+
+    /// Every figure a notebook run wrote, rendered to PNG by librsvg (a second SVG implementation
+    /// besides the browser): each must render, and is kept under .build/test-artifacts to look at.
+    func renderFigures(in dir: String, name: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("rsvg-convert is not installed: make test's dependency step installs librsvg2-bin") }
+            return
+        }
+        let artifacts = "\(CLITests.root)/.build/test-artifacts/\(name)"
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let svgs = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".svg") }.sorted()
+        XCTAssertFalse(svgs.isEmpty, "no figure in \(dir)")
+        for f in svgs {
+            let png = "\(artifacts)/\(URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent).png"
+            _ = try runTool("/usr/bin/rsvg-convert", ["\(dir)/\(f)", "-o", png])
+            let size = (try FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+            XCTAssertGreaterThan(size, 5_000, "\(f) rendered to an empty picture")
+        }
     }
 
     /// Runs a tool and returns its standard output; a non-zero exit is a failure with its stderr.
