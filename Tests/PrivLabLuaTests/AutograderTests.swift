@@ -161,6 +161,37 @@ final class AutograderTests: XCTestCase {
         XCTAssertTrue(md.contains("score: 0 / 1"), md)
     }
 
+    /// An oversized model is refused before it is allocated (issue 19): the student reads how much
+    /// memory it needs against the question's limit, and the question is graded — no crash, no
+    /// backtrace, no lost time.
+    func testOversizedModelsMeetTheQuestionsMemoryLimit() throws {
+        let dir = temporaryDirectory()
+        let assignment = """
+            --@ question a 1 memory=256 -- a model
+            function train()
+              local m = pl.mlp{hidden = {64}, epochs = 1} -- SOLUTION
+              m:fit(pl.data.blobs{n = 100, features = 20, classes = 2, seed = 1})
+              return m
+            end
+            --@ check a public 1 -- it trains
+            expect.truthy(train())
+            --@ end
+            """
+        try assignment.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
+        try assignment.replacingOccurrences(of: "hidden = {64}", with: "hidden = {20000000}")
+            .write(toFile: "\(dir)/student.lua", atomically: true, encoding: .utf8)
+        let start = Date()
+        let r = try privlab(["grade", "\(dir)/assignment.lua", "\(dir)/student.lua", "-o", "\(dir)/r.md"])
+        XCTAssertEqual(r.status, 0)
+        let md = try String(contentsOfFile: "\(dir)/r.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("memory limit: this mlp") && md.contains("the question's memory limit"), md)
+        XCTAssertTrue(md.contains("score: 0 / 1"), md)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+        let ref = try privlab(["grade", "\(dir)/assignment.lua", "\(dir)/assignment.lua", "-o", "\(dir)/ok.md"])
+        XCTAssertEqual(ref.status, 0)
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/ok.md", encoding: .utf8).contains("score: 1 / 1"))
+    }
+
     func testSandboxRefusesTheOutsideWorld() throws {
         for code in ["os.exit(3)", "io.open('/etc/passwd')", "load('return 1')", "require('os')", "dofile('/etc/passwd')",
                      "debug.sethook()", "pl.data.csv('/etc/passwd')", "pl.load('/etc/passwd')", "collectgarbage()"] {

@@ -11,6 +11,7 @@ public enum Synthetic {
         guard features >= 1 else { throw PrivLabError.invalidArgument("blobs: features must be at least 1") }
         guard classes >= 1 else { throw PrivLabError.invalidArgument("blobs: classes must be at least 1") }
         guard std.isFinite, std >= 0 else { throw PrivLabError.invalidArgument("blobs: std must be a non-negative number") }
+        try MemoryBudget.check(Double(n) * (Double(features) * 4 + 16) + Double(classes) * Double(features) * 8, "blobs with n = \(n) and features = \(features)")
         var rng = RNG(seed: seed)
         let centres = (0..<classes).map { _ in (0..<features).map { _ in rng.uniform(-box, box) } }
         var labels = (0..<n).map { $0 % classes }
@@ -35,6 +36,7 @@ public enum Synthetic {
         guard classes >= 2, classes <= 100 else { throw PrivLabError.invalidArgument("purchase: classes must be in 2…100") }
         guard density > 0, density < 0.5 else { throw PrivLabError.invalidArgument("purchase: density must be in (0, 0.5)") }
         guard signature > 0, signature <= 1 else { throw PrivLabError.invalidArgument("purchase: signature must be in (0, 1]") }
+        try MemoryBudget.check(Double(n) * (Double(features) * 4 + 16) + Double(classes) * Double(features) * 8, "purchase with n = \(n) and features = \(features)")
         var rng = RNG(seed: seed)
         let base = (0..<features).map { _ in rng.uniform(0, 2 * density) }
         let sigSize = max(1, Int((signature * Double(features)).rounded()))

@@ -150,6 +150,9 @@ public final class NeuralNetwork: Classifier {
 
     /// (Re)creates the layers for this input shape and class count, with freshly initialised parameters.
     public func build(inputShape shape: [Int], classes k: Int) throws {
+        if let e = estimatedTrainingBytes(inputShape: shape, classes: k, batch: options.batchSize) {
+            try MemoryBudget.check(e.bytes, "this \(kind) (\(formatCompact(e.parameters)) parameters) trained at batch \(options.batchSize)")
+        }
         var rng = RNG.stream(seed: options.seed, index: 0)
         var built = [Layer]()
         var s = shape

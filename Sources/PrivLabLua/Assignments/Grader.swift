@@ -101,6 +101,11 @@ public enum QuestionGrader {
         }
         _ = try rt.lua.call(start, [.int(Int64(bitPattern: seed)), .int(Int64(outputCap)), .list(a.forbidden.map { .string($0) })])
         rt.lua.setLimits(LuaLimits(instructions: q.instructions, memoryBytes: q.memoryMiB << 20, wallSeconds: q.seconds))
+        // What the engine allocates for the student (models, data) is held to the question's limit too.
+        let (savedLimit, savedSource) = (MemoryBudget.limit, MemoryBudget.source)
+        MemoryBudget.limit = min(savedLimit, Double(q.memoryMiB << 20))
+        MemoryBudget.source = "the question's memory limit"
+        defer { (MemoryBudget.limit, MemoryBudget.source) = (savedLimit, savedSource) }
         let chunk = "@" + Runtime.displayPath(s.path)
         var notes = [String]()
         var status = QuestionStatus.graded
