@@ -8,6 +8,7 @@ public enum Decompositions {
     /// Eigenvalues in decreasing order and the matching unit eigenvectors as the rows of `vectors`.
     public static func symmetricEigen(_ a: DoubleMatrix) throws -> (values: [Double], vectors: DoubleMatrix) {
         precondition(a.rows == a.cols, "symmetricEigen: the matrix is not square")
+        BLASThreads.pinOpenBLAS()   // one OpenBLAS thread: callers parallelise, bits never depend on it
         var n = Int32(a.rows)
         guard n > 0 else { return ([], DoubleMatrix(rows: 0, cols: 0)) }
         var m = a.data          // symmetric: its row-major and column-major readings agree
@@ -33,6 +34,7 @@ public enum Decompositions {
     public static func svd(_ a: DoubleMatrix) throws -> (u: DoubleMatrix, s: [Double], vt: DoubleMatrix) {
         let k = min(a.rows, a.cols)
         guard k > 0 else { return (DoubleMatrix(rows: a.rows, cols: 0), [], DoubleMatrix(rows: 0, cols: a.cols)) }
+        BLASThreads.pinOpenBLAS()
         // LAPACK sees B = Aᵀ (cols × rows, column-major). B = U_B S Vt_B with U_B = V and Vt_B = Uᵀ;
         // U_B stored column-major (cols × k) is Vt row-major (k × cols), and Vt_B column-major
         // (k × rows) is U row-major (rows × k).
