@@ -12,6 +12,8 @@ public struct OptionDocumentation {
     public struct Function {
         public var path: String
         public var options: [OptionDeclaration]
+        /// Why recording stopped before `finish()` (nil: every option was declared).
+        public var stoppedBy: String? = nil
     }
     public var functions: [Function]
     /// Lua classes (objects the functions return) and their methods.
@@ -25,14 +27,19 @@ public struct OptionDocumentation {
             let recorder = OptionRecorder()
             // Run until the function reaches finish(); each "option 'k' is required" gives k a
             // stand-in value and runs it again.
+            var last: String? = nil
             for _ in 0..<12 {
                 LuaOptions.recorder = recorder
                 let r = try? rt.run("local ok, e = pcall(pl.\(path), {}); return tostring(e)", chunkName: "=doc")
                 LuaOptions.recorder = nil
-                guard case .string(let message)? = r?.first, let k = requiredKey(message), !recorder.required.contains(k) else { break }
+                guard case .string(let message)? = r?.first else { last = nil; break }
+                last = message
+                guard let k = requiredKey(message), !recorder.required.contains(k) else { break }
                 recorder.required.insert(k)
             }
-            out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") }))
+            let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
+            out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") },
+                                stoppedBy: stopped))
         }
         // Functions of the Lua-side library (lua/privlab/*.lua) take positional arguments.
         let walked = try rt.run(OptionDocumentation.walk, chunkName: "=doc")
@@ -87,6 +94,7 @@ public struct OptionDocumentation {
             var line = "  " + o.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + typeText(o)
             if let d = o.defaultValue { line += ", default \(d)" } else if o.type != "value" { line += ", required or optional (no default)" }
             if let r = o.range { line += o.type == "Dataset" || o.type == "Model" ? " — \(r)" : ", \(r)" }
+            if let m = OptionMeanings.meaning(function: f.path, key: o.key) { line += ": " + m }
             s += line + "\n"
         }
         return s
@@ -119,6 +127,7 @@ public struct OptionDocumentation {
                 s += "---@class \(cls)\n"
                 for o in f.options {
                     var doc = [String]()
+                    if let m = OptionMeanings.meaning(function: f.path, key: o.key) { doc.append(m) }
                     if let d = o.defaultValue { doc.append("default \(d)") }
                     if let r = o.range { doc.append(r) }
                     let type: String

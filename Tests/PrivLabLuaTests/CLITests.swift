@@ -102,6 +102,7 @@ final class CLITests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(acc, 0.80)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/q_files/fig-1-loss-per-epoch.svg"))
+        try renderFigures(in: dir, name: "quickstart")
     }
 
     /// The models notebook end to end at a small size: every section runs and reports.
@@ -116,6 +117,7 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 4)
+        try renderFigures(in: dir, name: "models")
     }
 
     /// The DP-SGD notebook end to end at a small size.
@@ -125,6 +127,7 @@ final class CLITests: XCTestCase {
         let r = try privlab(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100",
                               "-P", "cnn_train=500", "-P", "cnn_epochs=1", "-P", "audit_runs=20"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        try renderFigures(in: dir, name: "dp_sgd")
         let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
         for piece in ["| sigma | epsilon | train_acc | test_acc |", "| none | ∞ |", "| epoch | epsilon | val_accuracy |",
                       "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam", "CNN, 500 training records", "| epochs | rdp | pld |",
@@ -142,6 +145,7 @@ final class CLITests: XCTestCase {
         let args = ["-P", "n_train=1500", "-P", "epochs=2", "-P", "requests=5", "-P", "cnn_train=400", "-P", "cnn_epochs=1", "-P", "forget=20"]
         let r = try privlab(["run", "notebooks/sisa.lua", "-o", "\(dir)/s.md"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)
+        try renderFigures(in: dir, name: "sisa")
         let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
         for piece in ["| S | records_per_shard | vote | mean | stack |", "| 20 | 75 |", "| k | sequential | expected_sequential | batched |",
                       "identical to a fresh ensemble trained without the record: true", "| batched_requests | share_of_full_retrain |",
@@ -180,6 +184,7 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 5)
+        try renderFigures(in: dir, name: "shadow_models")
     }
 
     /// The defences notebook end to end at a small size: every defence row on both data sets, the
@@ -198,6 +203,7 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
         let figures = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/d_files").sorted()
+        try renderFigures(in: dir, name: "defenses")
         XCTAssertEqual(figures.count, 2)
         let svg = try String(contentsOfFile: "\(dir)/d_files/\(figures[0])", encoding: .utf8)
         XCTAssertTrue(svg.contains(">PASE, 5 models</text>") && svg.contains("stroke-dasharray"), "labelled points and the front")

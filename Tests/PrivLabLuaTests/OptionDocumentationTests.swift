@@ -21,6 +21,8 @@ final class OptionDocumentationTests: XCTestCase {
         for n in names.split(separator: " ") where !n.hasPrefix("_") {
             XCTAssertTrue(stubs.contains("function pl.\(n)("), "pl.\(n) has no stub")
         }
+        // Every option says what it means.
+        for f in doc.functions { for o in f.options { XCTAssertTrue(try doc.text(for: f.path).contains("\(o.key) ") && (try doc.text(for: f.path)).components(separatedBy: "\n").contains { $0.hasPrefix("  \(o.key) ") && $0.contains(": ") }, "pl.\(f.path): option '\(o.key)' has no meaning in OptionMeanings") } }
         for (cls, methods) in doc.classes { for m in methods { XCTAssertTrue(stubs.contains("function \(cls):\(m)("), "\(cls):\(m)") } }
         // The stubs are valid Lua.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("privlab-stubs-\(getpid()).lua").path

@@ -80,6 +80,25 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(Chart.wrap("supercalifragilistic x", width: 30), ["supercalifragilistic", "x"])
     }
 
+    /// Long series names get a legend column wide enough for them (the SISA notebook's
+    /// "sequential (measured)" ran off the edge); short ones keep the usual 150 px.
+    func testLegendFitsItsNames() throws {
+        let names = ["sequential (measured)", "sequential (expected)", "one full retrain"]
+        let c = try Chart(kind: .line, series: names.map { .init(name: $0, x: [1, 2], y: [1, 2]) })
+        let svg = try c.svg()
+        let pattern = try NSRegularExpression(pattern: "<text x=\"([0-9.]+)\" y=\"[0-9.]+\" dominant-baseline=\"middle\">([^<]*)</text>")
+        var seen = 0
+        for m in pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)) {
+            let x = Double((svg as NSString).substring(with: m.range(at: 1)))!, name = (svg as NSString).substring(with: m.range(at: 2))
+            guard names.contains(name) else { continue }
+            seen += 1
+            XCTAssertLessThanOrEqual(x + 6.5 * Double(name.count), Double(c.width), name)
+        }
+        XCTAssertEqual(seen, 3)
+        let short = try Chart(kind: .line, series: ["a", "b"].map { .init(name: $0, x: [1, 2], y: [1, 2]) }).svg()
+        XCTAssertTrue(short.contains("<text x=\"522.00\""), "the usual legend column for short names")
+    }
+
     /// Scatter labels (issue 18: "nine unlabelled dots"): every point's label is drawn, no two
     /// label boxes overlap even for a tight cluster, all stay inside the plot, and points on the
     /// data's extremes sit inside the frame, not on it.

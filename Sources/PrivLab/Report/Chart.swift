@@ -112,7 +112,10 @@ public struct Chart: Sendable {
     public func svg() throws -> String {
         try validate()
         let W = Double(width), H = Double(height)
-        let left = 64.0, right = series.count > 1 ? 150.0 : 24.0, top = title.isEmpty ? 20.0 : 40.0
+        // The legend column is as wide as its longest name needs (about 6.5 px a character at 12 px),
+        // at least 150 px and at most 45% of the chart, so names are not cut at the edge.
+        let longest = Double(series.map(\.name.count).max() ?? 0)
+        let left = 64.0, right = series.count > 1 ? min(max(150, 40 + 6.5 * longest), W * 0.45) : 24.0, top = title.isEmpty ? 20.0 : 40.0
         let pw = W - left - right
         // Bar categories wrap at word boundaries to the width of their slot (about 6.5 px a
         // character at 12 px), so long labels stack instead of running into each other; the
