@@ -145,6 +145,8 @@ public final class OptionRecorder {
     /// Options without a default get a stand-in value only when the function said it needs them
     /// ("option 'k' is required"); otherwise they read as absent, like an optional option.
     public var required: Set<String> = []
+    /// Values handed to `raw` for options a function checks itself (a fitted model, a list, a table).
+    public var standIns: [String: LuaValue] = [:]
     public init() {}
     func record(_ d: OptionDeclaration) {
         if let i = declarations.firstIndex(where: { $0.function == d.function && $0.key == d.key }) {
@@ -190,6 +192,7 @@ public final class LuaOptions {
     public func raw(_ key: String) -> LuaValue {
         known.append(key)
         declare(key, "value")
+        if table.fields[key] == nil, let r = LuaOptions.recorder, let v = r.standIns[key] { return v }
         return table.fields[key] ?? .nil
     }
 
@@ -198,6 +201,7 @@ public final class LuaOptions {
     public func has(_ key: String) -> Bool {
         known.append(key)
         declare(key, "value")
+        if table.fields[key] == nil, let r = LuaOptions.recorder, r.standIns[key] != nil { return true }
         return !(table.fields[key]?.isNil ?? true)
     }
 

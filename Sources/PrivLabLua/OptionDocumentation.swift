@@ -23,6 +23,7 @@ public struct OptionDocumentation {
     public static func collect() throws -> OptionDocumentation {
         let rt = try Runtime(options: RuntimeOptions(), sink: ConsoleSink(figureDirectory: NSTemporaryDirectory(), out: { _ in }))
         var out = [Function]()
+        let standIns = try OptionDocumentation.standIns(rt)
         for path in rt.modulePaths.sorted() {
             let recorder = OptionRecorder()
             // Run until the function reaches finish(); each "option 'k' is required" gives k a
@@ -34,8 +35,13 @@ public struct OptionDocumentation {
                 LuaOptions.recorder = nil
                 guard case .string(let message)? = r?.first else { last = nil; break }
                 last = message
-                guard let k = requiredKey(message), !recorder.required.contains(k) else { break }
-                recorder.required.insert(k)
+                var progressed = false
+                if let k = requiredKey(message), !recorder.required.contains(k) { recorder.required.insert(k); progressed = true }
+                // A function that checks an object argument itself: hand it a stand-in of that kind.
+                for (needle, values) in standIns where message.contains(needle) {
+                    for (k, v) in values where recorder.standIns[k] == nil { recorder.standIns[k] = v; progressed = true }
+                }
+                if !progressed { break }
             }
             let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
             out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") },
@@ -51,6 +57,31 @@ public struct OptionDocumentation {
         }
         out.sort { $0.path < $1.path }
         return OptionDocumentation(functions: out, classes: rt.lua.registeredClasses)
+    }
+
+    /// Stand-ins by the phrase of the check that asks for them: (message fragment → option values).
+    static func standIns(_ rt: Runtime) throws -> [(String, [String: LuaValue])] {
+        func value(_ code: String) throws -> LuaValue { try rt.run(code, chunkName: "=doc").first ?? .nil }
+        let fitted = try value("local m = pl.softmax{epochs = 1}; m:fit(pl.data.blobs{n = 40, features = 3, classes = 2, seed = 1}); return m")
+        let ints = LuaValue.list([.int(0), .int(1), .int(0), .int(1)])
+        let numbers = LuaValue.list([.number(0.1), .number(0.9), .number(0.4), .number(0.6)])
+        return [
+            ("option 'target' must be a fitted Model", ["target": fitted]),
+            ("option 'model' must be a Model", ["model": fitted]),
+            ("option 'model' must be a model constructor", ["model": try value("return pl.softmax")]),
+            ("option 'values' must be a list of integers", ["values": ints]),
+            ("option 'reports' must be a list of integers", ["reports": ints]),
+            ("option 'value' or 'values' is required", ["value": .number(1)]),
+            ("option 'feature' must be a table from pl.memorisation.feature", ["feature": try value("return pl.memorisation.feature{}")]),
+            ("option 'privacy' must be the release's privacy table",
+             ["privacy": try value("local d = pl.data.blobs{n = 40, seed = 1}; local r, p = pl.synth.random_mixing{data = d, noise = 1}; return p"),
+              "release": try value("return pl.data.blobs{n = 40, seed = 1}")]),
+            ("give 'y' (and optionally 'x') or 'series'", ["y": numbers]),
+            ("give tp, fp, positives and negatives", ["tp": .int(5), "fp": .int(1), "positives": .int(10), "negatives": .int(10)]),
+            ("option 'data' (the attacker's Dataset) is required", ["data": try value("return pl.data.blobs{n = 40, features = 3, classes = 2, seed = 2}")]),
+            ("option 'grid' must be a table", ["grid": .table(LuaTable(fields: ["C": .list([.int(1)])]))]),
+            ("option 'fit' is required", ["fit": try value("return function(train) return function(ds) return ds end end")]),
+        ]
     }
 
     /// Lua that lists every function under `pl` by dotted path.
@@ -72,7 +103,7 @@ public struct OptionDocumentation {
 
     /// The option a "… option 'k' is required …" message names.
     static func requiredKey(_ message: String) -> String? {
-        guard let r = message.range(of: #"option '([A-Za-z_0-9]+)' is required"#, options: .regularExpression) else { return nil }
+        guard let r = message.range(of: #"option '([A-Za-z_0-9]+)'( \([^)]*\))? is required"#, options: .regularExpression) else { return nil }
         let part = message[r]
         guard let open = part.firstIndex(of: "'") else { return nil }
         let rest = part[part.index(after: open)...]

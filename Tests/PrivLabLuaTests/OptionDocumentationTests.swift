@@ -21,6 +21,9 @@ final class OptionDocumentationTests: XCTestCase {
         for n in names.split(separator: " ") where !n.hasPrefix("_") {
             XCTAssertTrue(stubs.contains("function pl.\(n)("), "pl.\(n) has no stub")
         }
+        // Recording reached finish() in every function that takes options (none stopped at a check).
+        for f in doc.functions where !f.options.isEmpty { XCTAssertNil(f.stoppedBy, "pl.\(f.path) stopped before declaring every option: \(f.stoppedBy ?? "")") }
+        XCTAssertTrue(try doc.text(for: "attack.shadow").contains("shadows "), "options after the target check are declared too")
         // Every option says what it means.
         for f in doc.functions { for o in f.options { XCTAssertTrue(try doc.text(for: f.path).contains("\(o.key) ") && (try doc.text(for: f.path)).components(separatedBy: "\n").contains { $0.hasPrefix("  \(o.key) ") && $0.contains(": ") }, "pl.\(f.path): option '\(o.key)' has no meaning in OptionMeanings") } }
         for (cls, methods) in doc.classes { for m in methods { XCTAssertTrue(stubs.contains("function \(cls):\(m)("), "\(cls):\(m)") } }
