@@ -93,6 +93,19 @@ public struct DoubleMatrix: Equatable, Sendable, Codable {
         return rows > 0 ? mean.map { $0 / Double(rows) } : mean
     }
 
+    /// Rows scaled down to norm ≤ `clip` (rows already inside are unchanged): the clipping that
+    /// bounds one record's influence in every private fit.
+    public func clippingRows(toNorm clip: Double) -> DoubleMatrix {
+        var out = self
+        for i in 0..<rows {
+            var n2 = 0.0
+            for j in 0..<cols { n2 += self[i, j] * self[i, j] }
+            let n = n2.squareRoot()
+            if n > clip { for j in 0..<cols { out[i, j] *= clip / n } }
+        }
+        return out
+    }
+
     /// Subtracts `v` from every row.
     public func subtractingRow(_ v: [Double]) -> DoubleMatrix {
         var out = self

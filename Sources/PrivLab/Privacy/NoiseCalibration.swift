@@ -9,15 +9,22 @@ public enum NoiseCalibration {
     public static func noise(forEpsilon target: Double, phases: [PrivacyPhase], delta: Double,
                              accountant: any PrivacyAccountant) throws -> Double {
         let eps = try epsilonOfNoise(target: target, phases: phases, delta: delta, accountant: accountant)
+        return try smallestNoise(meeting: target, floor: 1e-6, tolerance: 1e-7, eps)
+    }
+
+    /// The smallest σ with `eps(σ) ≤ target` for any ε decreasing in σ: doubling from 1 to a σ
+    /// that meets the target (at most 10⁶), halving down to `floor` for one that does not, then
+    /// bisection to a relative width of `tolerance`; the σ returned always meets the target.
+    public static func smallestNoise(meeting target: Double, floor: Double, tolerance: Double,
+                                     _ eps: (Double) throws -> Double) throws -> Double {
         var hi = 1.0
         while try eps(hi) > target {
             hi *= 2
             if hi > 1e6 { throw PrivLabError.invalidArgument("epsilon \(formatCompact(target)) is unreachable (even σ = 10⁶ gives more)") }
         }
         var lo = hi / 2
-        while lo > 1e-6, try eps(lo) <= target { lo /= 2 }
-        // Bisection to a relative width of 1e-7; `hi` always satisfies the target.
-        while hi - lo > 1e-7 * hi {
+        while lo > floor, try eps(lo) <= target { lo /= 2 }
+        while hi - lo > tolerance * hi {
             let mid = 0.5 * (lo + hi)
             if try eps(mid) <= target { hi = mid } else { lo = mid }
         }

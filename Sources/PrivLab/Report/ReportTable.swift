@@ -14,7 +14,8 @@ public struct ReportTable: Sendable, Equatable {
         self.caption = caption
     }
 
-    private var numericColumns: [Bool] {
+    /// Which columns hold only numbers (they are right-aligned in every format).
+    public var numericColumns: [Bool] {
         headers.indices.map { j in
             !rows.isEmpty && rows.allSatisfy { Double($0[j]) != nil || $0[j].isEmpty || $0[j] == "nan" || $0[j] == "inf" || $0[j] == "-inf" }
         }

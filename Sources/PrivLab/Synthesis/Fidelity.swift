@@ -88,7 +88,12 @@ public enum Fidelity {
     /// The distance-to-closest-record attack on a release: a record is guessed a member the closer
     /// the release comes to it; the result is that guess's ROC.
     public static func closestRecordAttack(release: Dataset, members: Dataset, nonMembers: Dataset) throws -> MembershipMetrics {
-        try MembershipMetrics(memberScores: try closestDistances(members, to: release).map { -$0 },
-                              nonMemberScores: try closestDistances(nonMembers, to: release).map { -$0 })
+        try closestRecordAttack(memberDistances: try closestDistances(members, to: release),
+                                nonMemberDistances: try closestDistances(nonMembers, to: release))
+    }
+
+    /// The same from distances already measured (the closer, the more likely a member).
+    public static func closestRecordAttack(memberDistances: [Double], nonMemberDistances: [Double]) throws -> MembershipMetrics {
+        try MembershipMetrics(memberScores: memberDistances.map { -$0 }, nonMemberScores: nonMemberDistances.map { -$0 })
     }
 }

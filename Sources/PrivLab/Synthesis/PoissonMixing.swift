@@ -110,17 +110,6 @@ enum SynthesisCalibration {
         if !fixed.isEmpty, try accountant.epsilon(fixed, delta: delta) >= target {
             throw PrivLabError.invalidArgument("the clustering alone spends ε ≥ \(formatCompact(target)): raise epsilon or lower cluster_share")
         }
-        var hi = 1.0
-        while try eps(hi) > target {
-            hi *= 2
-            if hi > 1e6 { throw PrivLabError.invalidArgument("epsilon \(formatCompact(target)) is unreachable (even σ = 10⁶ gives more)") }
-        }
-        var lo = hi / 2
-        while lo > 1e-4, try eps(lo) <= target { lo /= 2 }
-        while hi - lo > 1e-6 * hi {
-            let mid = 0.5 * (lo + hi)
-            if try eps(mid) <= target { hi = mid } else { lo = mid }
-        }
-        return hi
+        return try NoiseCalibration.smallestNoise(meeting: target, floor: 1e-4, tolerance: 1e-6, eps)
     }
 }

@@ -12,9 +12,7 @@ extension Runtime {
             let opt = try Runtime.mixingOptions(o)
             try o.finish()
             let r = try RandomMixing.release(data, options: opt)
-            call.pushDataset(r.data)
-            call.push(r.privacy.lua)
-            return 2
+            return call.pushRelease(r)
         }
         // pl.synth.clustmix{data=, clusters=5, iterations=5, cluster_share=0.3, cluster_noise=, public=, adapt={KIP options}, adapt_share=0.3, + the mixing options}
         define("synth.clustmix") { call in
@@ -30,16 +28,7 @@ extension Runtime {
             if o.has("adapt") {
                 guard case .table(let t) = o.raw("adapt") else { throw LuaError("synth.clustmix: option 'adapt' must be a table of KIP options {support=, steps=, …}") }
                 let a = try LuaOptions(t, fn: "synth.clustmix adapt")
-                var k = KernelInducingPoints.Options()
-                k.support = try a.int("support", k.support, min: 2)
-                k.steps = try a.int("steps", k.steps, min: 1)
-                k.learningRate = try a.double("lr", k.learningRate, above: 0)
-                k.fidelity = try a.double("fidelity", k.fidelity, min: 0)
-                k.ridge = try a.double("ridge", k.ridge, above: 0)
-                k.bandwidth = try a.double("bandwidth", above: 0)
-                k.batch = try a.int("batch", k.batch, min: 1)
-                k.clip = try a.double("clip", k.clip, above: 0)
-                k.noise = try a.double("noise", k.noise, min: 0)
+                var k = try Runtime.kipOptions(a)
                 try a.finish()
                 k.seed = opt.mixing.seed
                 opt.adapt = k
@@ -47,9 +36,7 @@ extension Runtime {
             opt.adaptShare = try o.double("adapt_share", opt.adaptShare, above: 0)
             try o.finish()
             let r = try ClustMix.release(data, options: opt)
-            call.pushDataset(r.data)
-            call.push(r.privacy.lua)
-            return 2
+            return call.pushRelease(r)
         }
         // pl.synth.dp_gmm{data=, components=3, iterations=5, covariance="diag"|"full", clip=1, noise= | epsilon=, delta=, outputs=, accountant=, seed=}
         define("synth.dp_gmm") { call in
@@ -68,9 +55,7 @@ extension Runtime {
             opt.seed = try o.seed()
             try o.finish()
             let r = try PrivateGaussianMixture.release(data, options: opt)
-            call.pushDataset(r.data)
-            call.push(r.privacy.lua)
-            return 2
+            return call.pushRelease(r)
         }
         // pl.synth.kip{release=, privacy=, data=, support=100, steps=200, lr=0.5, fidelity=0.1, ridge=1e-3, bandwidth=, batch=256, clip=1, noise=1 | epsilon= (total), seed=}
         define("synth.kip") { call in
@@ -86,19 +71,10 @@ extension Runtime {
             }
             let accountant = try p.choice("accountant", AccountantKind.rdp)
             let noise = try p.double("noise", 1, min: 0)
-            _ = p.raw("notes"); _ = p.raw("phases")
+            _ = p.raw("notes")
             let phases = try Runtime.phaseList(p.raw("phases"))
             try p.finish()
-            var opt = KernelInducingPoints.Options()
-            opt.support = try o.int("support", opt.support, min: 2)
-            opt.steps = try o.int("steps", opt.steps, min: 1)
-            opt.learningRate = try o.double("lr", opt.learningRate, above: 0)
-            opt.fidelity = try o.double("fidelity", opt.fidelity, min: 0)
-            opt.ridge = try o.double("ridge", opt.ridge, above: 0)
-            opt.bandwidth = try o.double("bandwidth", above: 0)
-            opt.batch = try o.int("batch", opt.batch, min: 1)
-            opt.clip = try o.double("clip", opt.clip, above: 0)
-            opt.noise = try o.double("noise", opt.noise, min: 0)
+            var opt = try Runtime.kipOptions(o)
             opt.epsilon = try o.double("epsilon", above: 0)
             if opt.epsilon != nil && o.has("noise") { throw LuaError("synth.kip: give noise or epsilon (a total to calibrate the noise to), not both") }
             opt.seed = try o.seed()
@@ -106,9 +82,7 @@ extension Runtime {
             let start = SyntheticRelease(data: release, privacy: SynthesisPrivacy(epsilon: eps, delta: delta, accountant: accountant, noise: noise,
                                                                                  phases: phases, notes: []))
             let r = try KernelInducingPoints.adapt(release: start, privateData: data, options: opt)
-            call.pushDataset(r.data)
-            call.push(r.privacy.lua)
-            return 2
+            return call.pushRelease(r)
         }
         // pl.synth.moments(release, real) → {mean_gap=, covariance_gap=} (relative, averaged over classes)
         define("synth.moments") { call in
@@ -136,8 +110,8 @@ extension Runtime {
             let members = try o.dataset("members", what: "records the release was made from")!
             let non = try o.dataset("nonmembers", what: "records it was not")!
             try o.finish()
-            let m = try Fidelity.closestRecordAttack(release: release, members: members, nonMembers: non)
             let dm = try Fidelity.closestDistances(members, to: release), dn = try Fidelity.closestDistances(non, to: release)
+            let m = try Fidelity.closestRecordAttack(memberDistances: dm, nonMemberDistances: dn)
             func median(_ v: [Double]) -> Double { v.sorted()[v.count / 2] }
             call.push(.record(["auc": .number(m.auc), "member_distance": .number(median(dm)), "nonmember_distance": .number(median(dn))]))
             return 1
@@ -158,6 +132,21 @@ extension Runtime {
         }
     }
 
+    /// The KIP options `synth.kip` and ClustMix's `adapt = {…}` share.
+    static func kipOptions(_ o: LuaOptions) throws -> KernelInducingPoints.Options {
+        var k = KernelInducingPoints.Options()
+        k.support = try o.int("support", k.support, min: 2)
+        k.steps = try o.int("steps", k.steps, min: 1)
+        k.learningRate = try o.double("lr", k.learningRate, above: 0)
+        k.fidelity = try o.double("fidelity", k.fidelity, min: 0)
+        k.ridge = try o.double("ridge", k.ridge, above: 0)
+        k.bandwidth = try o.double("bandwidth", above: 0)
+        k.batch = try o.int("batch", k.batch, min: 1)
+        k.clip = try o.double("clip", k.clip, above: 0)
+        k.noise = try o.double("noise", k.noise, min: 0)
+        return k
+    }
+
     static func mixingOptions(_ o: LuaOptions) throws -> MixingOptions {
         var m = MixingOptions()
         m.m = try o.int("m", m.m, min: 1)
@@ -170,6 +159,15 @@ extension Runtime {
         m.seed = try o.seed()
         m.workers = try o.int("workers", 2, min: 1, max: 64)
         return m
+    }
+}
+
+extension LuaCall {
+    /// A release to Lua: the Dataset, then its privacy table.
+    func pushRelease(_ r: SyntheticRelease) -> Int32 {
+        pushDataset(r.data)
+        push(r.privacy.lua)
+        return 2
     }
 }
 

@@ -43,7 +43,7 @@ enum NotebookHTML {
     }
 
     static func table(_ t: ReportTable) -> String {
-        let numeric = t.headers.indices.map { j in !t.rows.isEmpty && t.rows.allSatisfy { Double($0[j]) != nil || $0[j].isEmpty } }
+        let numeric = t.numericColumns
         var h = "<table>"
         if let c = t.caption { h += "<caption>\(MarkdownHTML.inline(c))</caption>" }
         h += "<tr>" + t.headers.map { "<th>\(MarkdownHTML.inline($0))</th>" }.joined() + "</tr>"

@@ -94,13 +94,7 @@ public struct PCA: Transformer, Codable, Equatable {
     }
 
     mutating func fitPrivately(_ x: DoubleMatrix, _ p: Privacy) throws {
-        var clipped = x
-        for i in 0..<x.rows {
-            var n2 = 0.0
-            for j in 0..<x.cols { n2 += x[i, j] * x[i, j] }
-            let f = min(1, p.clip / max(n2.squareRoot(), 1e-300))
-            if f < 1 { for j in 0..<x.cols { clipped[i, j] *= f } }
-        }
+        let clipped = x.clippingRows(toNorm: p.clip)
         var a = DoubleMatrix.product(clipped, clipped, transA: true)
         let sigma = p.clip * p.clip * (2 * log(1.25 / p.delta)).squareRoot() / p.epsilon
         var rng = RNG(seed: p.seed)

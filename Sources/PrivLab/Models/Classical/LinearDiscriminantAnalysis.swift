@@ -182,23 +182,20 @@ public final class LinearDiscriminantAnalysis: ClassicalClassifier {
         let d = xc.cols, n = Double(xc.rows)
         let mean = xc.columnMeans
         var centred = xc.subtractingRow(mean)
-        switch options.shrinkage {
-        case nil:
-            var cov = DoubleMatrix.product(centred, centred, transA: true)
-            cov.data = cov.data.map { $0 / n }
-            return cov
-        case .fixed(let alpha):
-            var cov = DoubleMatrix.product(centred, centred, transA: true)
-            cov.data = cov.data.map { $0 / n }
-            return LinearDiscriminantAnalysis.shrink(cov, alpha)
-        case .ledoitWolf:
-            // Standardise (constant features keep scale 1), shrink, scale back.
-            var sd = [Double](repeating: 0, count: d)
+        // Ledoit–Wolf works on standardised features (constant ones keep scale 1) and scales back.
+        var sd = [Double](repeating: 1, count: d)
+        if case .ledoitWolf? = options.shrinkage {
+            sd = [Double](repeating: 0, count: d)
             for i in 0..<xc.rows { for j in 0..<d { sd[j] += centred[i, j] * centred[i, j] } }
             sd = sd.map { let s = ($0 / n).squareRoot(); return s == 0 ? 1 : s }
             for i in 0..<xc.rows { for j in 0..<d { centred[i, j] /= sd[j] } }
-            var cov = DoubleMatrix.product(centred, centred, transA: true)
-            cov.data = cov.data.map { $0 / n }
+        }
+        var cov = DoubleMatrix.product(centred, centred, transA: true)
+        cov.data = cov.data.map { $0 / n }
+        switch options.shrinkage {
+        case nil: return cov
+        case .fixed(let alpha)?: return LinearDiscriminantAnalysis.shrink(cov, alpha)
+        case .ledoitWolf?:
             var shrunk = LinearDiscriminantAnalysis.shrink(cov, LinearDiscriminantAnalysis.ledoitWolfShrinkage(centred))
             for a in 0..<d { for b in 0..<d { shrunk[a, b] *= sd[a] * sd[b] } }
             return shrunk

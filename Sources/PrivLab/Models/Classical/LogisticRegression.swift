@@ -141,7 +141,7 @@ public final class LogisticRegression: ClassicalClassifier {
     public func fitClassical(_ data: Dataset) throws {
         let outputs = data.classes == 2 ? 1 : data.classes
         var features = DoubleMatrix(data.features)
-        if let p = options.dp { features = LogisticRegression.clipRows(features, to: p.clip) }
+        if let p = options.dp { features = features.clippingRows(toNorm: p.clip) }
         let x = design(features)
         // Under DP every weight is penalised (the intercept too), for strong convexity in all of θ.
         let penalised = options.dp != nil ? x.cols : (options.penalty == .l2 ? data.features.cols : 0)
@@ -171,18 +171,6 @@ public final class LogisticRegression: ClassicalClassifier {
         }
         state = State(options: options, coefficients: DoubleMatrix(rows: outputs, cols: x.cols, data: released),
                       classes: data.classes, features: data.features.cols, iterations: iterations, converged: converged, privacy: report)
-    }
-
-    /// Rows scaled down to norm ≤ `clip` (rows already inside are unchanged).
-    static func clipRows(_ x: DoubleMatrix, to clip: Double) -> DoubleMatrix {
-        var out = x
-        for i in 0..<x.rows {
-            var n2 = 0.0
-            for j in 0..<x.cols { n2 += x[i, j] * x[i, j] }
-            let n = n2.squareRoot()
-            if n > clip { for j in 0..<x.cols { out[i, j] *= clip / n } }
-        }
-        return out
     }
 
     /// A draw from the density ∝ exp(−‖b‖/scale) in `dimension` dimensions: a uniform direction
