@@ -228,7 +228,10 @@ the 25 canaries with the lowest loss and "out" for the 25 highest turns its hit 
 that the run provably exceeds (95% confidence). The data here are four blobs in 20 features padded
 with 100 features no record uses, as border pixels are; the canaries are *Dirac* inputs on those
 features (nothing but a canary and the noise ever moves their weights — the strongest input-space
-canaries) or *random* directions far from the data. Softmax regression, full batches (q = 1),
+canaries) or *random* directions far from the data — or, for an auditor inside the training loop
+(white box, the paper's §7), *gradient* canaries: a gradient as large as clipping allows on one weight
+of an unused feature, added to the clipped sum whenever sampling picks it, scored by how far that
+weight moved. Softmax regression, full batches (q = 1),
 C = 1, 100 steps; the "broken" rows train with a tenth of the noise while still claiming the σ of
 their row — the bug an audit exists to catch.
 ]]
@@ -251,15 +254,17 @@ for _, sigma in ipairs { 31.6, 10, 3.16 } do
     local claimed = pl.privacy.epsilon { noise = sigma, sample_rate = 1, steps = 100, delta = 1e-5 }
     local dirac = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, k_plus = 25, k_minus = 25, seed = P.seed }
     local random = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, kind = "random", k_plus = 25, k_minus = 25, seed = P.seed }
+    local gradient = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, kind = "gradient", k_plus = 25, k_minus = 25, seed = P.seed }
     local many = pl.audit.dp_sgd { model = model, data = audit_data, runs = P.audit_runs, seed = P.seed }
     arows[#arows + 1] = { sigma = sigma, run = broken and "broken (σ/10)" or "honest", claimed_epsilon = claimed,
                           audited_dirac = dirac.epsilon_lower_bound, hits_dirac = ("%d/%d"):format(dirac.correct, dirac.guesses),
                           audited_random = random.epsilon_lower_bound, hits_random = ("%d/%d"):format(random.correct, random.guesses),
+                          audited_gradient = gradient.epsilon_lower_bound, hits_gradient = ("%d/%d"):format(gradient.correct, gradient.guesses),
                           audited_many_runs = many.epsilon_lower_bound,
-                          caught = (math.max(dirac.epsilon_lower_bound, random.epsilon_lower_bound, many.epsilon_lower_bound) > claimed) and "yes" or "no" }
+                          caught = (math.max(dirac.epsilon_lower_bound, random.epsilon_lower_bound, gradient.epsilon_lower_bound, many.epsilon_lower_bound) > claimed) and "yes" or "no" }
   end
 end
-pl.report.table(arows, { columns = { "sigma", "run", "claimed_epsilon", "audited_dirac", "hits_dirac", "audited_random", "hits_random", "audited_many_runs", "caught" },
+pl.report.table(arows, { columns = { "sigma", "run", "claimed_epsilon", "audited_dirac", "hits_dirac", "audited_random", "hits_random", "audited_gradient", "hits_gradient", "audited_many_runs", "caught" },
                          caption = ("Claimed ε against audited ε lower bounds (one run with 100 canaries; and %d runs with one Dirac canary; 95%% confidence)"):format(P.audit_runs) })
 
 --[[md
@@ -268,4 +273,8 @@ a broken run is caught when its bound exceeds the claim (the last column); with 
 cannot certify more than about ε = 3, so claims above that cannot be refuted this way however
 broken the run (more canaries, or more runs for the many-run method, raise that ceiling). Random canaries far from the data
 are weaker than Dirac ones: the data's own weights reach them too, and hide the canary's effect.
+Gradient canaries and Dirac inputs audit alike here: in softmax regression a Dirac input's clipped
+gradient lies on its own feature's weights, just where a gradient canary is put. In deeper models
+an input canary's gradient is shaped by the layers it passes through, a gradient canary's is not —
+the reason to use them when the auditor can reach inside the training loop.
 ]]

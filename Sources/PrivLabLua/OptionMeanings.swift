@@ -128,7 +128,7 @@ enum OptionMeanings {
         "top_k": "release only the k largest probabilities",
         // Audits, leakage, memorisation
         "alpha": "significance level of the confidence interval",
-        "canaries": "records inserted (or not) to audit the training",
+        "canaries": "canaries inserted (or not) to audit the training: records, or gradients with kind = \"gradient\"",
         "fp": "false positives of the attack",
         "tp": "true positives of the attack",
         "result": "an attack:evaluate{…} result",

@@ -202,6 +202,15 @@ final class PerturbationBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, canaries = 21}", ["audit.dp_sgd: Dirac canaries need one feature the data never uses per canary: 20 unused features for 21 canaries"])
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, kind = \"relabelled\", norm = 3}", ["option 'norm' does not apply to kind = \"relabelled\""])
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = pl.softmax{epochs = 1}, data = d, canaries = 10}", ["audit.dp_sgd: the model is not trained with DP"])
+        // White-box gradient canaries: placed on the weights of the 20 unused features.
+        let g = try rt.exec(setup + """
+            local a = pl.audit.dp_sgd{model = m, data = d, kind = "gradient", canaries = 30, seed = 2}
+            return a.canaries, a.placement
+            """)
+        XCTAssertEqual(g[0].scalar, AnyHashable(Int64(30)))
+        XCTAssertEqual(g[1].scalar, AnyHashable("first-layer weights of features no training record uses"))
+        assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, kind = \"gradient\", norm = 2}", ["option 'norm' does not apply to kind = \"gradient\""])
+        assertLuaError(rt, setup + "pl.audit.dp_sgd{model = pl.softmax{epochs = 1}, data = d, kind = \"gradient\"}", ["audit.dp_sgd: fit: inserted gradients (gradient canaries) need DP-SGD"])
     }
 
     /// `pl.memorisation.*` from Lua: a feature table (1-based position), planting by record id,

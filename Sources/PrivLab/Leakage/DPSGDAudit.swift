@@ -16,6 +16,11 @@ public enum CanaryKind: Sendable, Equatable {
     /// itself (the input-space analogue of the paper's Dirac gradient canaries; on images, border
     /// pixels that are zero in every record serve).
     case dirac(norm: Double?)
+    /// White-box gradient canaries (`GradientCanaries`): a gradient of the clipping bound on one
+    /// parameter, inserted into the clipped sum whenever Poisson sampling picks it — the strongest
+    /// canaries a DP-SGD audit can use, since nothing but the mechanism stands between them and the
+    /// weights (Steinke, Nasr & Jagielski 2023, §7). Needs a network trained by DP-SGD.
+    case gradient
 }
 
 /// Settings of an end-to-end audit of a DP training run.
@@ -41,17 +46,20 @@ public struct DPSGDAuditResult: Sendable, Equatable {
     public var correct: Int
     public var canaries: Int
     public var included: Int
+    /// Where gradient canaries were put (nil for input-space canaries).
+    public var placement: CanaryPlacement? = nil
 }
 
 /// An audit of a DP-trained model in one training run, with input-space canaries (Steinke, Nasr &
 /// Jagielski 2023, §6, "black-box" auditing): `canaries` canaries (`CanaryKind`) are each added
 /// to the training set with probability ½; the model (a re-seeded copy of the one given, with its
 /// DP settings) is trained once; each canary's score is minus its loss under its label;
-/// `OneRunAudit` turns the guesses into an ε lower bound at the training's δ.
+/// `OneRunAudit` turns the guesses into an ε lower bound at the training's δ. With
+/// `CanaryKind.gradient` the canaries are gradients inserted inside the DP step instead (§7,
+/// white-box), scored by how far each moved its own weight.
 ///
 /// If the lower bound exceeds the ε the training claims, the training is not what it claims — or
-/// a (1 − p)-probability event happened. Only input-space canaries are implemented (the paper's
-/// white-box variant inserts gradients directly, which needs access inside the DP step).
+/// a (1 − p)-probability event happened.
 public enum DPSGDAudit {
     /// The given canary norm, or 10 × the largest record's.
     static func canaryNorm(_ given: Double?, _ data: Dataset) throws -> Double {
@@ -65,6 +73,8 @@ public enum DPSGDAudit {
         var rest = data
         var canaries: Dataset
         switch kind {
+        case .gradient:
+            throw PrivLabError.invalidArgument("audit: gradient canaries are inserted into training, not records")
         case .relabelled:
             let picked = try rng.sample(data.size, m)
             let chosen = Set(picked)
@@ -108,6 +118,16 @@ public enum DPSGDAudit {
                                 alpha: Double = 0.05, seed: UInt64 = 1) throws -> (bound: EpsilonLowerBound.Result, claimedEpsilon: Double, delta: Double) {
         guard runs >= 4 else { throw PrivLabError.invalidArgument("audit: runs must be at least 4") }
         var rng = RNG.stream(seed: seed, index: 12)
+        if kind == .gradient {
+            let included = (0..<runs).map { _ in rng.bernoulli(0.5) }
+            // The same coordinate in every run (the choice is seeded alike); the coin and the
+            // canary's sampling differ per run.
+            let outcomes = try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i in
+                try GradientCanaries.train(model, seed: mix64(seed &+ UInt64(i) &* 0xA0D2), data: data, included: [included[i]],
+                                           samplingSeed: mix64(seed ^ UInt64(i) &* 0xA0D3), choiceSeed: seed)
+            }
+            return try manyRunBound(scores: outcomes.map { $0.scores[0] }, included: included, alpha: alpha, privacy: outcomes[0].privacy)
+        }
         let (rest, canary) = try makeCanaries(1, kind: kind, data: data, rng: &rng)
         let included = (0..<runs).map { _ in rng.bernoulli(0.5) }
         let outcomes = try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> (Double, PrivacyReport) in
@@ -118,20 +138,33 @@ public enum DPSGDAudit {
             }
             return (-(try m.perRecordLoss(canary)[0]), p)
         }
-        let scores = outcomes.map(\.0)
+        return try manyRunBound(scores: outcomes.map(\.0), included: included, alpha: alpha, privacy: outcomes[0].1)
+    }
+
+    static func manyRunBound(scores: [Double], included: [Bool], alpha: Double, privacy: PrivacyReport) throws
+        -> (bound: EpsilonLowerBound.Result, claimedEpsilon: Double, delta: Double) {
         let bound = try EpsilonLowerBound.fromScores(members: zip(scores, included).filter { $0.1 }.map(\.0),
                                                      nonMembers: zip(scores, included).filter { !$0.1 }.map(\.0),
-                                                     alpha: alpha, delta: outcomes[0].1.delta)
-        return (bound, outcomes[0].1.epsilon, outcomes[0].1.delta)
+                                                     alpha: alpha, delta: privacy.delta)
+        return (bound, privacy.epsilon, privacy.delta)
     }
 
     public static func run(model: Classifier, data: Dataset, options: DPSGDAuditOptions = DPSGDAuditOptions()) throws -> DPSGDAuditResult {
         let m = options.canaries
-        guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument("audit: canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
-        guard data.classes >= 2 else { throw PrivLabError.invalidArgument("audit: relabelled canaries need at least 2 classes") }
         let kPlus = options.kPlus ?? m / 4, kMinus = options.kMinus ?? m / 4
         guard kPlus >= 0, kMinus >= 0, kPlus + kMinus <= m else { throw PrivLabError.invalidArgument("audit: k_plus + k_minus must be at most canaries (\(m))") }
         var rng = RNG.stream(seed: options.seed, index: 11)
+        if options.kind == .gradient {
+            guard m >= 2 else { throw PrivLabError.invalidArgument("audit: canaries must be at least 2, got \(m)") }
+            let included = (0..<m).map { _ in rng.bernoulli(0.5) }
+            let t = try GradientCanaries.train(model, seed: mix64(options.seed ^ 0xA0D1), data: data, included: included,
+                                             samplingSeed: options.seed, choiceSeed: options.seed)
+            let r = try OneRunAudit.audit(scores: t.scores, included: included, kPlus: kPlus, kMinus: kMinus, delta: t.privacy.delta, p: options.significance)
+            return DPSGDAuditResult(epsilonLowerBound: r.epsilon, claimedEpsilon: t.privacy.epsilon, delta: t.privacy.delta, guesses: r.guesses,
+                                    correct: r.correct, canaries: m, included: included.filter { $0 }.count, placement: t.placement)
+        }
+        guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument("audit: canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
+        guard data.classes >= 2 else { throw PrivLabError.invalidArgument("audit: relabelled canaries need at least 2 classes") }
         let (rest, canaries) = try makeCanaries(m, kind: options.kind, data: data, rng: &rng)
         let included = (0..<m).map { _ in rng.bernoulli(0.5) }
         let train = try rest.concatenated(canaries.rows((0..<m).filter { included[$0] }))

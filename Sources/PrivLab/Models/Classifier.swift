@@ -52,6 +52,11 @@ public protocol Classifier: AnyObject {
     /// All trained parameters as one vector (for estimates over the distribution of trained
     /// models, e.g. Monte-Carlo leakage). Models without accessible parameters throw.
     func parameterVector() throws -> [Float]
+    /// White-box layout: the positions in `parameterVector()` of the weights through which input
+    /// feature `feature` enters the model (one per first-layer unit), for models whose first
+    /// parameters connect each feature to its own weights (a dense first layer); nil otherwise
+    /// (convolutions share weights across features; non-neural models). Built models only.
+    func inputWeightPositions(feature: Int) -> [Int]?
     /// The fitted model as a model-file description, its parameters appended to `floats`: what
     /// save/load and SISA's slice checkpoints store. Models that cannot be stored throw.
     func storedModel(_ floats: inout [Float]) throws -> StoredModel
@@ -95,10 +100,11 @@ extension Classifier {
         throw PrivLabError.invalidArgument("\(summary) gives no access to its parameters")
     }
     public var isWhiteBox: Bool { false }
+    public func inputWeightPositions(feature: Int) -> [Int]? { nil }
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
         guard hooks.isEmpty else {
-            throw PrivLabError.invalidArgument("\(summary) cannot be trained on soft labels or extra loss terms (a softmax, MLP or CNN can, or a pipeline ending in one)")
+            throw PrivLabError.invalidArgument("\(summary) cannot be trained with training hooks — soft labels, extra loss terms, gradient canaries (a softmax, MLP or CNN can, or a pipeline ending in one)")
         }
         return try fit(train, validation: validation, observer: observer)
     }

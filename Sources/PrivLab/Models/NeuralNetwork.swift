@@ -258,6 +258,16 @@ public final class NeuralNetwork: Classifier {
     /// by the same per-example book-keeping DP-SGD clips with.
     public var isWhiteBox: Bool { true }
 
+    public func inputWeightPositions(feature: Int) -> [Int]? {
+        // Shape-only layers (flatten, dropout) may come first; the dense weight is fan-in × units,
+        // row-major, and it is the first parameter of the vector.
+        guard let first = layers.firstIndex(where: { !$0.parameters.isEmpty }), let dense = layers[first] as? Dense,
+              layers[..<first].allSatisfy({ $0 is Flatten || $0 is Dropout }) else { return nil }
+        let units = dense.weight.value.cols
+        guard feature >= 0, feature < dense.weight.value.rows else { return nil }
+        return (0..<units).map { feature * units + $0 }
+    }
+
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
         guard isFitted else { throw PrivLabError.invalidArgument("the model is not fitted yet: call fit first") }
         guard ds.featureCount == inputShape.reduce(1, *) else {

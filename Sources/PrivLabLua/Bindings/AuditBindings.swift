@@ -53,7 +53,7 @@ extension Runtime {
             return call.results(.record(d))
         }
 
-        // pl.audit.dp_sgd{model=, data=, canaries=100, kind="dirac"|"random"|"relabelled", norm=, k_plus=, k_minus=, p=0.05, seed=}
+        // pl.audit.dp_sgd{model=, data=, canaries=100, kind="dirac"|"random"|"relabelled"|"gradient", norm=, k_plus=, k_minus=, p=0.05, seed=}
         //   or {model=, data=, runs=R, kind=, norm=, alpha=0.05, seed=}: the many-run audit (R trainings, one canary)
         define("audit.dp_sgd") { call in
             let fn = "audit.dp_sgd"
@@ -62,8 +62,11 @@ extension Runtime {
             let data = try o.dataset("data", what: "the training records")!
             var a = DPSGDAuditOptions()
             let norm = try o.double("norm", min: nil, max: nil, above: 0)
-            switch try o.string("kind", "dirac", oneOf: ["dirac", "random", "relabelled"]) {
+            switch try o.string("kind", "dirac", oneOf: ["dirac", "random", "relabelled", "gradient"]) {
             case "random": a.kind = .random(norm: norm)
+            case "gradient":
+                if norm != nil { throw LuaError("\(fn): option 'norm' does not apply to kind = \"gradient\" (a gradient canary is as large as the clipping allows)") }
+                a.kind = .gradient
             case "relabelled":
                 if norm != nil { throw LuaError("\(fn): option 'norm' does not apply to kind = \"relabelled\"") }
                 a.kind = .relabelled
@@ -98,6 +101,7 @@ extension Runtime {
             return call.results(.record(["epsilon_lower_bound": .number(r.epsilonLowerBound), "claimed_epsilon": .number(r.claimedEpsilon),
                                          "delta": .number(r.delta), "guesses": .int(Int64(r.guesses)), "correct": .int(Int64(r.correct)),
                                          "canaries": .int(Int64(r.canaries)), "included": .int(Int64(r.included)),
+                                         "placement": r.placement.map { .string($0.rawValue) } ?? .nil,
                                          "method": .string("one training run (Steinke, Nasr & Jagielski 2023)")]))
         }
     }

@@ -109,6 +109,26 @@ struct NetworkTrainer {
             }
             return (total, g, c)
         }
+        if hooks.insertedGradients != nil && dp == nil {
+            throw PrivLabError.invalidArgument("fit: inserted gradients (gradient canaries) need DP-SGD: give the model dp = {…}")
+        }
+        // Where each parameter starts in the flat parameter vector, for inserted gradients.
+        let offsets = params.reduce(into: [0]) { $0.append($0.last! + $1.value.count) }
+        let coordinateBound = dp.map { $0.perLayer == true ? PerExampleClipping.layerBound(net, clip: $0.clip) : $0.clip } ?? 0
+        /// Adds the hook's gradients to the step's clipped sum (or, fused, applies them as SGD).
+        func insertGradients(step: Int, fused: Bool, lr: Double) throws {
+            guard let insert = hooks.insertedGradients else { return }
+            for (position, value) in try insert(PrivateStep(number: step, sampleRate: q, coordinateBound: coordinateBound)) {
+                guard position >= 0, position < offsets.last!, value.isFinite, abs(Double(value)) <= coordinateBound * (1 + 1e-6) else {
+                    throw PrivLabError.invalidArgument("fit: an inserted gradient must be at a parameter position (0…\(offsets.last! - 1)) and within the clipping bound \(coordinateBound), got \(value) at \(position)")
+                }
+                var k = 0
+                while offsets[k + 1] <= position { k += 1 }
+                let g = value / Float(bsz)
+                if fused { params[k].value.data[position - offsets[k]] -= Float(lr) * g } else { params[k].grad.data[position - offsets[k]] += g }
+            }
+        }
+        try hooks.beforeFirstStep?()
         var updates = 0
         func stepped() throws {
             updates += 1
@@ -180,6 +200,7 @@ struct NetworkTrainer {
                     }
                 }
                 if dp != nil {
+                    try insertGradients(step: updates + 1, fused: fusedStep, lr: lr)
                     if let pn = noise {
                         // Gaussian noise of std σ·C on the clipped sum, divided (like the sum) by
                         // the expected batch size; usually generated already by the worker.

@@ -20,6 +20,12 @@ public enum PoissonSampler {
 
 /// Per-example gradient clipping for DP-SGD (Abadi et al. 2016), by book-keeping.
 enum PerExampleClipping {
+    /// Each layer's share of the clipping norm under per-layer clipping: C/√L over the L layers
+    /// with parameters, so that Σ_l (C/√L)² = C².
+    static func layerBound(_ net: NeuralNetwork, clip: Double) -> Double {
+        clip / Double(max(net.layers.filter { !$0.parameters.isEmpty }.count, 1)).squareRoot()
+    }
+
     /// Sets every parameter's gradient to Σᵢ min(1, C/(‖∇ᵢ‖ + 1e-6))·∇ᵢ / B, given ∂loss/∂logits
     /// already divided by B: one backward pass keeps each layer's output gradient, the per-example
     /// norms come from those and the cached inputs, and the clipped sum is one GEMM per layer.
@@ -33,9 +39,8 @@ enum PerExampleClipping {
         var g = outputGradient
         for l in net.layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
         if perLayer {
-            // Each layer's share of the budget: C/√L, so that Σ_l (C/√L)² = C².
             let withParams = net.layers.filter { !$0.parameters.isEmpty }
-            let c = Float(clip / Double(max(withParams.count, 1)).squareRoot())
+            let c = Float(layerBound(net, clip: clip))
             for l in withParams {
                 var norms = [Float](repeating: 0, count: outputGradient.rows)
                 try l.addPerExampleSquaredNorms(&norms)

@@ -22,14 +22,42 @@ public struct TrainingHooks {
     /// Called after every parameter update with the update's number (1, 2, …) in this fit.
     public var afterStep: ((_ step: Int) throws -> Void)?
 
+    /// Called once the parameters are initialised (or, when training continues, as they are),
+    /// before the first update: where a white-box auditor reads θ₀.
+    public var beforeFirstStep: (() throws -> Void)?
+
+    /// Gradients inserted into DP-SGD's clipped sum at each private step, as if from extra records
+    /// that are already clipped: given the step, returns sparse entries (a position in
+    /// `Classifier.parameterVector()`, a value) added to the sum before the noise and divided by the
+    /// expected batch size like it. This is where white-box auditing puts its gradient canaries
+    /// (Nasr et al. 2021, "Dirac" gradient canaries; Steinke, Nasr & Jagielski 2023, §7): the
+    /// hook draws their Poisson inclusion at `PrivateStep.sampleRate` and keeps every entry within
+    /// `PrivateStep.coordinateBound`. Training without DP refuses it.
+    public var insertedGradients: ((_ step: PrivateStep) throws -> [(position: Int, value: Float)])?
+
     public init(softTargets: [Int: [Float]]? = nil,
                 logitTerm: ((_ ids: [Int], _ logits: Matrix, _ normalizer: Int) throws -> (loss: Double, gradient: Matrix))? = nil,
-                afterStep: ((_ step: Int) throws -> Void)? = nil) {
+                afterStep: ((_ step: Int) throws -> Void)? = nil,
+                beforeFirstStep: (() throws -> Void)? = nil,
+                insertedGradients: ((_ step: PrivateStep) throws -> [(position: Int, value: Float)])? = nil) {
         self.softTargets = softTargets
         self.logitTerm = logitTerm
         self.afterStep = afterStep
+        self.beforeFirstStep = beforeFirstStep
+        self.insertedGradients = insertedGradients
     }
 
     /// Whether any hook is set.
-    var isEmpty: Bool { softTargets == nil && logitTerm == nil && afterStep == nil }
+    var isEmpty: Bool { softTargets == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil }
+}
+
+/// One private update, as `TrainingHooks.insertedGradients` sees it.
+public struct PrivateStep: Sendable {
+    /// The update's number (1, 2, …) in this fit.
+    public var number: Int
+    /// The Poisson sampling rate the accountant assumes for every record.
+    public var sampleRate: Double
+    /// The most one record's clipped gradient can put on one coordinate: the clipping norm C, or
+    /// C/√L under per-layer clipping (each of L layers gets C/√L).
+    public var coordinateBound: Double
 }
