@@ -139,6 +139,8 @@ enum OptionMeanings {
         "k_minus": "guesses that a canary was not included",
         "learner": "the learner whose output is perturbed",
         "id": "record id to measure",
+        "memorisation.influence.trace": "train the model here and sum self-influences over every epoch's end (TracInCP), rather than use the fitted model's final parameters",
+        "memorisation.influence.id": "id of the training record to rank by self-influence (the one carrying the feature)",
         "feature": "a unique feature from pl.memorisation.feature",
         "probes": "out-of-distribution probe images",
         "size": "side of the square patch (pixels)",

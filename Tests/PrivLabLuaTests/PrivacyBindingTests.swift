@@ -242,5 +242,16 @@ final class PerturbationBindingTests: XCTestCase {
                        ["memorisation.plant: a 3×3 feature at (4, 0) does not fit 6×6 images"])
         assertLuaError(rt, setup + "pl.memorisation.plant{data = pl.data.blobs{n = 5, features = 36}, feature = f, id = 1}", ["the data must be images"])
         assertLuaError(rt, setup + "pl.memorisation.score{model = pl.mlp{}, probes = d, feature = f}", ["option 'label'"])
+        // Self-influence (white box): a relabelled record by Dataset:with_label, traced through training.
+        let i = try rt.exec(setup + """
+            local w = d:with_label(5, (d:record(5).label + 1) % 3)
+            local a = pl.memorisation.influence{model = pl.mlp{hidden = {16}, epochs = 20, seed = 1}, data = w, id = 5, trace = true}
+            return w:record(5).label ~= d:record(5).label, w:record(6).label == d:record(6).label, a.records, a.rank >= 1 and a.rank <= 200, a.score > 0
+            """)
+        XCTAssertEqual(i.map(\.scalar), [true, true, AnyHashable(Int64(200)), true, true])
+        assertLuaError(rt, setup + "pl.memorisation.influence{model = pl.mlp{}, data = d, id = 5}", ["memorisation.influence: the model is not fitted: fit it first, or give trace = true"])
+        assertLuaError(rt, setup + "pl.memorisation.influence{model = pl.logistic{}, data = d, id = 5, trace = true}", ["self-influence needs the model's gradients"])
+        assertLuaError(rt, setup + "d:with_label(5, 3)", ["Dataset.with_label: label must be in 0…2, got 3"])
+        assertLuaError(rt, setup + "d:with_label(999, 1)", ["Dataset.with_label: no record with id 999"])
     }
 }

@@ -65,4 +65,28 @@ final class MemorisationTests: XCTestCase {
         XCTAssertThrowsError(try FeatureMemorisation.plant(try UniqueFeature.random(size: 3, row: 6, column: 0, seed: 1), in: train, row: 0))
         XCTAssertThrowsError(try FeatureMemorisation.score(model: saw, probes: probes, feature: feature, label: 4))
     }
+
+    /// The white-box variant, TracIn self-influence: a record given a wrong label is among the
+    /// most self-influential of 400 (Pruthi et al. 2020's mislabelled-data check), the same record
+    /// correctly labelled is not; with the fitted model alone the score is its squared gradient
+    /// norm and the rank counts the records above it. Catches gradients taken at the predicted
+    /// instead of the given label (a mislabelled record would look ordinary), norms not squared
+    /// or checkpoints not summed (the rank check against the recomputation), and a reversed rank.
+    func testSelfInfluenceFindsAMislabelledRecord() throws {
+        let train = try images(400, seed: 1)
+        var wrong = train
+        wrong.labels[7] = (train.labels[7] + 1) % 4
+        let traced = try FeatureMemorisation.selfInfluence(model: try model(seed: 1), data: wrong, id: wrong.ids[7], trainAndTrace: true)
+        XCTAssertLessThanOrEqual(traced.rank, 4, "a mislabelled record is among the most self-influential (1%)")
+        XCTAssertGreaterThan(traced.score, 10 * traced.median)
+        let fitted = try model(seed: 1)
+        try fitted.fit(train)
+        let plain = try FeatureMemorisation.selfInfluence(model: fitted, data: train, id: train.ids[7], trainAndTrace: false)
+        let norms = try fitted.perRecordGradientNorms(train).map { $0 * $0 }
+        XCTAssertEqual(plain.score, norms[7], accuracy: 1e-12 * max(1, norms[7]))
+        XCTAssertEqual(plain.rank, norms.filter { $0 > norms[7] }.count + 1)
+        XCTAssertGreaterThan(plain.rank, 40, "correctly labelled, the same record is not among the top 10%")
+        XCTAssertEqual(plain.median, norms.sorted()[200])
+        XCTAssertThrowsError(try FeatureMemorisation.selfInfluence(model: fitted, data: train, id: -5, trainAndTrace: false))
+    }
 }

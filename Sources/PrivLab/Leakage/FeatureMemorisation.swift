@@ -60,6 +60,17 @@ public struct MemorisationScore: Sendable, Equatable {
     public var probes: Int
 }
 
+/// Where one training record stands by self-influence (`FeatureMemorisation.selfInfluence`).
+public struct SelfInfluence: Sendable, Equatable {
+    /// The record's summed squared gradient norm.
+    public var score: Double
+    /// 1 for the most influential record; ties share the better rank.
+    public var rank: Int
+    public var records: Int
+    /// The median self-influence over all records, for scale.
+    public var median: Double
+}
+
 /// Unique-feature memorisation: plant a feature in one training record, then score a model on
 /// out-of-distribution probe images with the feature, with a random patch in its place, and clean.
 /// The scorer knows the feature and the label of the record that carried it — not the training
@@ -109,6 +120,35 @@ public enum FeatureMemorisation {
         let mean = { (v: [Double]) in v.reduce(0, +) / Double(v.count) }
         let (t, p) = pairedTTestGreater(k3r, k3f)
         return MemorisationScore(m2: mean(kl1) - mean(kl2), m3: mean(k3f) - mean(k3r), m3PValue: p, m3Statistic: t, probes: probes.size)
+    }
+
+    /// White-box variant (the paper's finding that images carrying a unique feature are highly
+    /// influential; the authors' `influence.py`): the TracIn self-influence of every training record
+    /// (Pruthi et al. 2020, TracInCP) — Σ_k η_k ‖∇_θ loss(x, y; θ_k)‖² over checkpoints θ_k — and
+    /// where the record with id `id` ranks among them. With `trainAndTrace` the model is trained on
+    /// `data` here and every epoch's end is a checkpoint (η_k its learning rate); otherwise the
+    /// fitted model's final parameters are the one checkpoint (η = 1). Needs the weights and the
+    /// training data: the model owner's check, not the paper's black-box scorer.
+    public static func selfInfluence(model: Classifier, data: Dataset, id: Int, trainAndTrace: Bool) throws -> SelfInfluence {
+        guard let row = data.positionsById()[id] else { throw PrivLabError.invalidArgument("memorisation: no record with id \(id) in the data") }
+        guard model.isWhiteBox else {
+            throw PrivLabError.invalidArgument("memorisation: self-influence needs the model's gradients (\(model.summary) is not white-box)")
+        }
+        var scores = [Double](repeating: 0, count: data.size)
+        func checkpoint(weight: Double) throws {
+            for (r, g) in try model.perRecordGradientNorms(data).enumerated() { scores[r] += weight * g * g }
+        }
+        if trainAndTrace {
+            try model.fit(data, validation: nil, observer: TrainingObserver(onEpoch: { rec in
+                try checkpoint(weight: rec.learningRate)
+                return true
+            }))
+        } else {
+            try checkpoint(weight: 1)
+        }
+        let mine = scores[row]
+        return SelfInfluence(score: mine, rank: scores.filter { $0 > mine }.count + 1, records: data.size,
+                             median: scores.sorted()[data.size / 2])
     }
 
     /// Student's paired t-test of mean(a − b) > 0 (SciPy's `ttest_rel(a, b, alternative="greater")`).

@@ -104,7 +104,7 @@ extension Classifier {
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
         guard hooks.isEmpty else {
-            throw PrivLabError.invalidArgument("\(summary) cannot be trained with training hooks — soft labels, extra loss terms, gradient canaries (a softmax, MLP or CNN can, or a pipeline ending in one)")
+            throw PrivLabError.invalidArgument("\(summary) cannot be trained on soft labels, extra loss terms or gradient canaries (a softmax, MLP or CNN can, or a pipeline ending in one)")
         }
         return try fit(train, validation: validation, observer: observer)
     }

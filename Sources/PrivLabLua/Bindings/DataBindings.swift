@@ -231,6 +231,17 @@ extension Runtime {
             call.pushDataset(try ds.filter(classes: classes, relabel: relabel))
             return 1
         }
+        m["with_label"] = { call in
+            let fn = "Dataset.with_label"
+            var ds = try call.thisDataset("with_label")
+            let id = try call.integer(2, fn: fn, arg: "argument 1 (id)")
+            let label = try call.integer(3, fn: fn, arg: "argument 2 (label)")
+            guard let row = ds.positionsById()[id] else { throw LuaError("\(fn): no record with id \(id)") }
+            guard label >= 0, label < ds.classes else { throw LuaError("\(fn): label must be in 0…\(ds.classes - 1), got \(label)") }
+            ds.labels[row] = label
+            call.pushDataset(ds)
+            return 1
+        }
         m["shuffle"] = { call in
             let ds = try call.thisDataset("shuffle")
             let o = try call.options(2, fn: "Dataset.shuffle")

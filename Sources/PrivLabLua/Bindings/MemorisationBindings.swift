@@ -43,6 +43,24 @@ extension Runtime {
             }
             return 1
         }
+        // pl.memorisation.influence{model=, data=, id=, trace=false} → {score, rank, records, median}
+        define("memorisation.influence") { call in
+            let fn = "memorisation.influence"
+            let o = try call.options(1, fn: fn, optional: false)
+            let model = try o.model("model", what: "a network; trained here on data when trace = true")!
+            let data = try o.dataset("data", what: "the training records")!
+            guard let id = try o.int("id") else { throw LuaError("\(fn): option 'id' (the record to rank) is required") }
+            let trace = try o.bool("trace", false)
+            try o.finish()
+            if !trace && !model.model.isFitted { throw LuaError("\(fn): the model is not fitted: fit it first, or give trace = true to train it here with a checkpoint per epoch") }
+            do {
+                let s = try FeatureMemorisation.selfInfluence(model: model.model, data: data, id: id, trainAndTrace: trace)
+                return call.results(.record(["score": .number(s.score), "rank": .int(Int64(s.rank)), "records": .int(Int64(s.records)),
+                                             "median": .number(s.median)]))
+            } catch let e as PrivLabError {
+                throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "memorisation: ", with: ""))")
+            }
+        }
         // pl.memorisation.score{model=, probes=, feature=, label=, seed=} → {m2, m3, p_value, statistic, probes}
         define("memorisation.score") { call in
             let fn = "memorisation.score"
