@@ -81,6 +81,24 @@ public final class LiRA: MembershipAttack {
                 if ids.contains(ds.ids[i]) { inObs[i].append(phis[s][i]) } else { outObs[i].append(phis[s][i]) }
             }
         }
+        return Self.likelihoodRatio(target: phiTarget, inObservations: inObs, outObservations: outObs,
+                                    online: options.online, globalVariance: options.globalVariance)
+    }
+
+    /// LiRA's score for each record from its target statistic and the shadow models' statistics
+    /// when the record was IN and OUT of their training data (§IV): the Gaussian log-likelihood
+    /// ratio log N(x; μ_in, σ_in²) − log N(x; μ_out, σ_out²) online, the z-score (x − μ_out)/σ_out
+    /// offline. Means and unbiased variances (n − 1) per record, floored at 1e-6; with
+    /// `globalVariance`, or for a record with fewer than two observations on a side, the mean of the
+    /// per-record variances over the records that have two or more. A record with no IN (OUT)
+    /// observation borrows its OUT (IN) mean shifted by the average IN − OUT gap.
+    ///
+    /// Where this differs from the authors' code (`research/mi_lira_2021/plot.py`): they take the
+    /// median rather than the mean, np.std (divisor n), and for the fixed variance the spread of all
+    /// IN observations pooled; the test against a NumPy recomputation also measures how closely the
+    /// two rank records.
+    public static func likelihoodRatio(target: [Double], inObservations inObs: [[Double]], outObservations outObs: [[Double]],
+                                       online: Bool, globalVariance: Bool) -> [Double] {
         func meanVar(_ v: [Double]) -> (Double, Double) {
             let m = v.reduce(0, +) / Double(v.count)
             return (m, v.count > 1 ? v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1) : .nan)
@@ -91,16 +109,16 @@ public final class LiRA: MembershipAttack {
         let pooledIn = inObs.filter { $0.count > 1 }.map { meanVar($0).1 }
         let gOut = max(pooledOut.isEmpty ? 1 : pooledOut.reduce(0, +) / Double(pooledOut.count), 1e-6)
         let gIn = max(pooledIn.isEmpty ? gOut : pooledIn.reduce(0, +) / Double(pooledIn.count), 1e-6)
-        let both = (0..<ds.size).filter { !inObs[$0].isEmpty && !outObs[$0].isEmpty }
+        let both = target.indices.filter { !inObs[$0].isEmpty && !outObs[$0].isEmpty }
         let shift = both.isEmpty ? 0 : both.reduce(0.0) { $0 + meanVar(inObs[$1]).0 - meanVar(outObs[$1]).0 } / Double(both.count)
         func logNormal(_ x: Double, _ m: Double, _ v: Double) -> Double { -0.5 * Foundation.log(2 * .pi * v) - (x - m) * (x - m) / (2 * v) }
-        return (0..<ds.size).map { i in
-            let x = phiTarget[i]
+        return target.indices.map { i in
+            let x = target[i]
             let (mo, vo0) = outObs[i].isEmpty ? (meanVar(inObs[i]).0 - shift, Double.nan) : meanVar(outObs[i])
-            let vo = options.globalVariance || !vo0.isFinite ? gOut : max(vo0, 1e-6)
-            if !options.online { return (x - mo) / vo.squareRoot() }
+            let vo = globalVariance || !vo0.isFinite ? gOut : max(vo0, 1e-6)
+            if !online { return (x - mo) / vo.squareRoot() }
             let (mi, vi0) = inObs[i].isEmpty ? (mo + shift, Double.nan) : meanVar(inObs[i])
-            let vi = options.globalVariance || !vi0.isFinite ? gIn : max(vi0, 1e-6)
+            let vi = globalVariance || !vi0.isFinite ? gIn : max(vi0, 1e-6)
             return logNormal(x, mi, vi) - logNormal(x, mo, vo)
         }
     }

@@ -101,14 +101,23 @@ public final class MetricAttack: MembershipAttack {
     /// densities estimated by histograms of the shadow models' in and out signals.
     public func riskScores(_ ds: Dataset) throws -> [Double] {
         guard !shadowIn.isEmpty else { throw PrivLabError.invalidArgument("risk scores need shadow models: give the attack data = …") }
-        let s = try signal(ds)
+        return Self.riskScores(signal: try signal(ds), labels: ds.labels, shadowIn: shadowIn, shadowOut: shadowOut, bins: options.riskBins)
+    }
+
+    /// Song & Mittal's risk score for each (signal, class) from the shadow models' IN and OUT
+    /// signals per class: P(in | s, y) = h_in(s) / (h_in(s) + h_out(s)), the densities histograms
+    /// over `bins` equal-frequency bins of the class's pooled signals (at most a quarter as many
+    /// bins as signals; edge k is the pooled value at rank ⌊k·N/bins⌋, a signal equal to an edge
+    /// falls in the bin above it), each bin starting at one count (add-one smoothing, so that no bin
+    /// is certain). A class missing from either side scores ½.
+    public static func riskScores(signal: [Double], labels: [Int], shadowIn: [Int: [Double]], shadowOut: [Int: [Double]], bins wanted: Int) -> [Double] {
         // Equal-frequency bins over the pooled shadow signals: signals are heavy-tailed (a loss
         // spans orders of magnitude), and equal-width bins would put nearly everything in one bin.
         var hist = [Int: (edges: [Double], pin: [Double], pout: [Double])]()
         for c in Set(shadowIn.keys).intersection(shadowOut.keys) {
             let a = shadowIn[c]!, b = shadowOut[c]!
             let pooled = (a + b).sorted()
-            let bins = max(1, min(options.riskBins, pooled.count / 4))
+            let bins = max(1, min(wanted, pooled.count / 4))
             var edges = [Double]()
             for k in 1..<bins { edges.append(pooled[k * pooled.count / bins]) }
             func bin(_ x: Double) -> Int {
@@ -124,7 +133,7 @@ public final class MetricAttack: MembershipAttack {
             }
             hist[c] = (edges, density(a), density(b))
         }
-        return zip(s, ds.labels).map { v, c in
+        return zip(signal, labels).map { v, c in
             guard let h = hist[c] else { return 0.5 }
             var lo = 0, hi = h.edges.count
             while lo < hi { let m = (lo + hi) / 2; if h.edges[m] <= v { lo = m + 1 } else { hi = m } }
