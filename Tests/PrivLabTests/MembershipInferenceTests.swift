@@ -41,6 +41,11 @@ final class MembershipInferenceTests: XCTestCase {
             }
             XCTAssertEqual(m.advantage, referenceCurve(a, b, fpr: 1).advantage, accuracy: 1e-12)
             XCTAssertEqual(m.balancedAccuracy, (1 + m.advantage) / 2, accuracy: 1e-12)
+            // Precision and recall of "member" at the best threshold, by counting (p ≠ n: unbalanced).
+            let tp = Double(a.filter { $0 >= m.bestThreshold }.count), fp = Double(b.filter { $0 >= m.bestThreshold }.count)
+            XCTAssertEqual(m.recall, tp / Double(p), accuracy: 1e-12)
+            XCTAssertEqual(m.precision, tp + fp == 0 ? m.precision : tp / (tp + fp), accuracy: 1e-12)
+            XCTAssertEqual(tp / Double(p) - fp / Double(n), m.advantage, accuracy: 1e-12, "the best threshold attains the advantage")
             XCTAssertEqual(m.roc.first, MembershipMetrics.Point(fpr: 0, tpr: 0, threshold: .infinity))
             XCTAssertEqual(m.roc.last?.fpr, 1)
             XCTAssertEqual(m.roc.last?.tpr, 1)
@@ -344,5 +349,35 @@ final class MembershipInferenceTests: XCTestCase {
         XCTAssertEqual(r.scores.count, 100)
         XCTAssertTrue(r.notes[0].contains("balanced: 50 members and 50 non-members"), r.notes[0])
         assertThrows(["both a member and a non-member"]) { _ = try a.evaluate(members: members, nonMembers: members) }
+    }
+
+    /// An evaluation's per-class AUCs, accuracy at the attack's own threshold, and the unbalanced
+    /// case, recomputed from the per-record scores it returns: catches per-class AUCs computed over
+    /// the wrong records (labels misaligned with scores), the calibrated accuracy silently replaced
+    /// by the oracle one, and `balanced: false` subsampling anyway.
+    func testEvaluationPerClassAndUnbalancedMatchTheScores() throws {
+        let (members, attacker, nonMembers) = try population()
+        let target = try overfitModel()
+        try target.fit(members)
+        var o = MetricAttack.Options()
+        o.shadows = 2
+        let a = try MetricAttack(target: target, data: attacker, options: o)
+        let few = nonMembers.rows(Array(0..<60))
+        let r = try a.evaluate(members: members, nonMembers: few, balanced: false)
+        XCTAssertEqual(r.isMember.filter { $0 }.count, members.size, "nothing subsampled")
+        XCTAssertEqual(r.isMember.filter { !$0 }.count, 60)
+        XCTAssertTrue(r.notes[0].contains("not balanced"), r.notes[0])
+        for (c, auc) in r.perClassAUC {
+            let mine = r.scores.indices.filter { r.labels[$0] == c }
+            let inC = mine.filter { r.isMember[$0] }.map { r.scores[$0] }, outC = mine.filter { !r.isMember[$0] }.map { r.scores[$0] }
+            XCTAssertEqual(auc, referenceAUC(inC, outC), accuracy: 1e-12, "class \(c)")
+            XCTAssertEqual(r.perClassCount[c], mine.count)
+        }
+        XCTAssertGreaterThan(r.perClassAUC.count, 1)
+        let t = try XCTUnwrap(a.threshold, "a calibrated metric attack has its own threshold")
+        XCTAssertFalse(r.accuracyIsOracle)
+        let sm = r.scores.indices.filter { r.isMember[$0] }.map { r.scores[$0] }, sn = r.scores.indices.filter { !r.isMember[$0] }.map { r.scores[$0] }
+        let tpr = Double(sm.filter { $0 >= t }.count) / Double(sm.count), tnr = Double(sn.filter { $0 < t }.count) / Double(sn.count)
+        XCTAssertEqual(r.accuracy, (tpr + tnr) / 2, accuracy: 1e-12)
     }
 }
