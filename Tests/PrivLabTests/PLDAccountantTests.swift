@@ -12,13 +12,18 @@ final class PLDAccountantTests: XCTestCase {
         return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
     }()
 
-    func testAgreesWithDPAccountingWithinOnePercent() throws {
+    /// Agreement measured: within 6.1e-7 relative in 17 of the 18 cases and 2.6e-5 in the
+    /// 10,000-step one (both sides discretise the privacy-loss distribution pessimistically, on
+    /// grids that differ, and the rounding compounds over the steps), so the tolerance is 1e-4
+    /// relative — a hundred times tighter than the 1% it was. Catches a missed composition step, a
+    /// phase dropped, δ used as 1 − δ, or an optimistic (rounding-down) discretisation.
+    func testAgreesWithDPAccountingToOneIn10000() throws {
         let acc = try PLDAccountant()
         let rdp = try RDPAccountant()
         for c in Self.reference.cases {
             let phases = c.phases.map { PrivacyPhase(sampleRate: $0[0], noise: $0[1], steps: Int($0[2])) }
             let eps = try acc.epsilon(phases, delta: c.delta)
-            XCTAssertEqual(eps, c.epsilon, accuracy: 0.01 * c.epsilon + 1e-6, "\(c.phases) δ=\(c.delta)")
+            XCTAssertEqual(eps, c.epsilon, accuracy: 1e-4 * c.epsilon, "\(c.phases) δ=\(c.delta)")
             // PLD accounting is tighter than RDP.
             XCTAssertLessThanOrEqual(eps, try rdp.epsilon(phases, delta: c.delta) + 1e-9)
         }
