@@ -305,4 +305,40 @@ final class SISATests: XCTestCase {
         try fresh.fit(ds, stage: TrainingStage(epochs: 0.25, seed: 4, warmStart: true))
         XCTAssertNotEqual(fresh.parameterValues(), net.parameterValues(), "warm start from nothing is a fresh start")
     }
+
+    /// DP constituents: each record lives in one shard, so the ensemble's ε is the *largest*
+    /// constituent ε (parallel composition), not their sum — each constituent accounted with its
+    /// own sampling rate batch/shard size, recomputed here with the RDP accountant from the shard
+    /// sizes. After unlearning a record the retrained shard's ε is re-accounted the same way.
+    /// Catches ε summed over shards (sequential composition: 3× too large), one rate for all
+    /// shards, and a stale ε after retraining.
+    func testDPConstituentsAccountByParallelComposition() throws {
+        var t = trainingOptions(epochs: 3)
+        var dp = DPOptions()
+        dp.clip = 1
+        dp.noise = 1.2
+        t.dp = dp
+        var o = SISAOptions()
+        o.shards = 3
+        o.slices = 1
+        o.seed = 4
+        let e = try SISAEnsemble(options: o, model: try NeuralNetwork.mlp(hidden: [8], options: t))
+        let ds = try data()
+        try e.fit(ds)
+        func expected() throws -> Double {
+            try e.shardSizes.map { size -> Double in
+                let q = Double(t.batchSize) / Double(size)
+                let steps = 3 * Int((Double(size) / Double(t.batchSize)).rounded(.up))
+                return try RDPAccountant().epsilon([PrivacyPhase(sampleRate: q, noise: 1.2, steps: steps)], delta: dp.delta)
+            }.max()!
+        }
+        let report = try XCTUnwrap(e.privacy)
+        XCTAssertEqual(report.epsilon, try expected(), accuracy: 1e-9)
+        XCTAssertTrue(report.note?.contains("parallel composition") == true)
+        // A record of the smallest shard, whose ε is the ensemble's: unlearning it changes that ε.
+        let smallest = e.shardSizes.indices.min { e.shardSizes[$0] < e.shardSizes[$1] }!
+        let victim = try XCTUnwrap((0..<ds.size).first { o.placement(id: ds.ids[$0], label: ds.labels[$0]) == .shard(smallest, slice: 0) })
+        _ = try e.unlearn([ds.ids[victim]])
+        XCTAssertEqual(try XCTUnwrap(e.privacy).epsilon, try expected(), accuracy: 1e-9, "the retrained shard re-accounted")
+    }
 }
