@@ -59,8 +59,9 @@ public struct Autograder {
             if run.timedOut {
                 results.append(failed("time limit: grading this question took longer than \(Int(limit)) s and was stopped"))
             } else if run.status != 0 {
-                let tail = run.stderr.split(separator: "\n").suffix(3).joined(separator: " ")
-                results.append(failed("the grader's worker for this question \(run.signaled ? "crashed (signal \(run.status))" : "failed (exit \(run.status))"): \(tail)"))
+                let what = run.signaled ? "crashed (\(Subprocess.signalName(run.status)))" : "failed (exit \(run.status))"
+                let reason = Subprocess.reason(stderr: run.stderr)
+                results.append(failed("the grader's worker for this question \(what)" + (reason.isEmpty ? "" : ": \(reason)")))
             } else if let d = run.stdout.data(using: .utf8), let r = try? JSONDecoder().decode(QuestionResult.self, from: d) {
                 results.append(r)
                 if let why = r.preambleStopped { preambleStopped = (why, r.status) }
@@ -86,6 +87,11 @@ enum Subprocess {
         p.standardOutput = out
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
+        // A crashing Swift worker would otherwise symbolicate its backtrace first (tens of seconds
+        // on a large binary) — time the student's question pays for a report nobody reads.
+        var env = ProcessInfo.processInfo.environment
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        p.environment = env
         try p.run()
         // Drain both pipes concurrently so a chatty child never blocks on a full pipe.
         final class Captured: @unchecked Sendable { var data = [Bool: Data]() ; let lock = NSLock() }
@@ -121,5 +127,22 @@ enum Subprocess {
         let o = captured.data[true] ?? Data(), e = captured.data[false] ?? Data()
         return Outcome(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal, timedOut: timedOut,
                        stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// What a student can read in a dead worker's error output: its last lines that are not
+    /// backtrace frames or crash-handler banners (addresses, "#3 0x…", "at /path:line"), at most two.
+    static func reason(stderr: String) -> String {
+        let frame = try! NSRegularExpression(pattern: #"0x[0-9a-fA-F]{6,}|^\s*#?\d+\s|\bat /|^\s*\*\*\*|[Bb]acktrace|Crash|^Thread \d"#)
+        let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { line in
+            !line.isEmpty && frame.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) == nil
+        }
+        return lines.suffix(2).joined(separator: " ")
+    }
+
+    /// The usual name of a signal number (as `kill -l` prints it).
+    static func signalName(_ n: Int32) -> String {
+        let names: [Int32: String] = [SIGILL: "SIGILL", SIGABRT: "SIGABRT", SIGSEGV: "SIGSEGV", SIGBUS: "SIGBUS", SIGFPE: "SIGFPE",
+                                      SIGKILL: "SIGKILL", SIGTERM: "SIGTERM", SIGTRAP: "SIGTRAP"]
+        return names[n] ?? "signal \(n)"
     }
 }
