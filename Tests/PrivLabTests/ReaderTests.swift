@@ -96,6 +96,43 @@ final class CSVReaderTests: XCTestCase {
         assertThrows(["cannot read"]) { _ = try CSVReader.load(path: "/nonexistent.csv") }
     }
 
+    /// Separators other than the comma, a byte-order mark before the header, a quoted field that
+    /// spans lines (line numbers in later errors still count it), and the id and features= errors.
+    /// Catches a BOM glued to the first column name ("no label column" for a file that has one), a
+    /// separator ignored inside the parser, line numbers that forget a quoted newline, and ids that
+    /// are not positive integers accepted.
+    func testSeparatorsBOMQuotedNewlinesAndIdErrors() throws {
+        for sep in [";", "\t", "|"] as [Character] {
+            var o = CSVOptions()
+            o.separator = sep
+            let text = ["x", "y", "label"].joined(separator: String(sep)) + "\n" + ["1.5", "-2", "a"].joined(separator: String(sep)) + "\n"
+                + ["3", "4e-1", "b"].joined(separator: String(sep)) + "\n"
+            let ds = try CSVReader.load(text: text, name: "s.csv", options: o)
+            XCTAssertEqual(ds.features.data, [1.5, -2, 3, 0.4], "separator \(sep)")
+            XCTAssertEqual(ds.classNames!, ["a", "b"])
+        }
+        var withId = CSVOptions()
+        withId.idColumn = "id"
+        let bom = try CSVReader.load(text: "\u{FEFF}id,x,label\n7,1,0\n9,2,1\n", name: "bom.csv", options: withId)
+        XCTAssertEqual(bom.ids, [7, 9], "the BOM is not part of the first column's name")
+        XCTAssertEqual(bom.featureNames!, ["x"])
+        let quoted = try CSVReader.load(text: "x,label\n1,\"two\nlines\"\n2,plain\n", name: "q.csv")
+        XCTAssertEqual(quoted.classNames!, ["plain", "two\nlines"])
+        XCTAssertEqual(quoted.labels, [1, 0])
+        assertThrows(["q.csv:4", "expected 2 fields, found 1"]) {
+            _ = try CSVReader.load(text: "x,label\n1,\"two\nlines\"\n2\n", name: "q.csv")
+        }
+        var pick = CSVOptions()
+        pick.features = ["x", "z"]
+        assertThrows(["d.csv:1", "no feature column 'z'"]) { _ = try CSVReader.load(text: "x,y,label\n1,2,0\n", name: "d.csv", options: pick) }
+        pick.features = ["label"]
+        assertThrows(["cannot be both label and feature"]) { _ = try CSVReader.load(text: "x,label\n1,0\n", name: "d.csv", options: pick) }
+        for bad in ["0", "-3", "1.5", "abc", ""] {
+            assertThrows(["d.csv:2", "is not a positive integer"]) { _ = try CSVReader.load(text: "id,x,label\n\(bad),1,0\n", name: "d.csv", options: withId) }
+        }
+        assertThrows(["no id column 'id'"]) { _ = try CSVReader.load(text: "x,label\n1,0\n", name: "d.csv", options: withId) }
+    }
+
     func testLoadsFromDisk() throws {
         let dir = temporaryDirectory()
         try "f1,f2,label\n0,1,1\n1,0,0\n".write(toFile: "\(dir)/t.csv", atomically: true, encoding: .utf8)

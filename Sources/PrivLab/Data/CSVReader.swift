@@ -8,6 +8,8 @@ public struct CSVTable: Sendable {
     public var records: [(line: Int, fields: [String])]
 
     public static func parse(_ text: String, name: String, separator: Character = ",") throws -> CSVTable {
+        // A byte-order mark (spreadsheets write one into "CSV UTF-8") is not part of the first name.
+        let text = text.first == "\u{FEFF}" ? String(text.dropFirst()) : text
         var rows: [(Int, [String])] = []
         var field = ""
         var fields: [String] = []
