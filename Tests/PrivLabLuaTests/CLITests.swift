@@ -88,7 +88,7 @@ final class CLITests: XCTestCase {
     func testQuickstartNotebookEndToEnd() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/quickstart.lua", "-o", "\(dir)/q.md"])
+        let r = try runNotebookTwice(["run", "notebooks/quickstart.lua", "-o", "\(dir)/q.md"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "", "no progress bar or noise when stderr is not a terminal")
         XCTAssertTrue(r.stdout.contains("report: \(dir)/q.md (1 figure)"), r.stdout)
@@ -109,7 +109,7 @@ final class CLITests: XCTestCase {
     func testModelsNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/models.lua", "-o", "\(dir)/m.md", "-P", "n_train=600", "-P", "epochs=3", "-P", "cnn_epochs=1"])
+        let r = try runNotebookTwice(["run", "notebooks/models.lua", "-o", "\(dir)/m.md", "-P", "n_train=600", "-P", "epochs=3", "-P", "cnn_epochs=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
         for piece in ["| softmax regression | 7850 |", "| MLP 784-256-10 | 203530 |", "| CNN 16-32-128 |", "| early stopping (patience 3) |",
@@ -124,7 +124,7 @@ final class CLITests: XCTestCase {
     func testDPNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100",
+        let r = try runNotebookTwice(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100",
                               "-P", "cnn_train=500", "-P", "cnn_epochs=1", "-P", "audit_runs=20"])
         XCTAssertEqual(r.status, 0, r.stderr)
         try renderFigures(in: dir, name: "dp_sgd")
@@ -137,13 +137,46 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// Runs a notebook (`args` as for `privlab`, with `-o DIR/NAME.md`) twice — the second time to
+    /// NAME-again.md — and checks that the two reports are byte-identical apart from the lines and
+    /// tables marked ⏱ (wall clock), and so are their figures. Returns the first run's output.
+    func runNotebookTwice(_ args: [String]) throws -> Output {
+        let first = try privlab(args)
+        guard first.status == 0, let o = args.firstIndex(of: "-o"), o + 1 < args.count, args[o + 1].hasSuffix(".md") else { return first }
+        let path = args[o + 1], base = String(path.dropLast(3)), again = base + "-again"
+        var second = args
+        second[o + 1] = again + ".md"
+        let r = try privlab(second)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        func stable(_ path: String) throws -> String {
+            var out = [Substring](), skipping = false
+            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.contains("⏱") { skipping = line.hasPrefix("*"); continue }
+                if skipping && (line.hasPrefix("|") || line.isEmpty) { continue }
+                skipping = false
+                out.append(line)
+            }
+            return out.joined(separator: "\n")
+        }
+        let name = (base as NSString).lastPathComponent
+        XCTAssertEqual(try stable(path), try stable(again + ".md").replacingOccurrences(of: name + "-again_files", with: name + "_files"),
+                       "\(args[1]): two runs with the same parameters differ")
+        let fm = FileManager.default
+        let figures = (try? fm.contentsOfDirectory(atPath: base + "_files").sorted()) ?? []
+        XCTAssertEqual(figures, (try? fm.contentsOfDirectory(atPath: again + "_files").sorted()) ?? [])
+        for f in figures {
+            XCTAssertEqual(fm.contents(atPath: "\(base)_files/\(f)"), fm.contents(atPath: "\(again)_files/\(f)"), "\(args[1]): figure \(f) differs")
+        }
+        return first
+    }
+
     /// The SISA notebook end to end at a small size: every question gets its table, unlearning is
-    /// reported exact, and two runs give the same report apart from the marked wall-clock parts.
+    /// reported exact.
     func testSISANotebookSmall() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
         let args = ["-P", "n_train=1500", "-P", "epochs=2", "-P", "requests=5", "-P", "cnn_train=400", "-P", "cnn_epochs=1", "-P", "forget=20"]
-        let r = try privlab(["run", "notebooks/sisa.lua", "-o", "\(dir)/s.md"] + args)
+        let r = try runNotebookTwice(["run", "notebooks/sisa.lua", "-o", "\(dir)/s.md"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)
         try renderFigures(in: dir, name: "sisa")
         let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
@@ -154,26 +187,13 @@ final class CLITests: XCTestCase {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
         XCTAssertFalse(md.contains("| false |"), "every architecture unlearns exactly")
-        // Determinism: everything but timing lines and wall-clock tables is byte-identical.
-        _ = try privlab(["run", "notebooks/sisa.lua", "-o", "\(dir)/t.md"] + args)
-        func stable(_ path: String) throws -> String {
-            var out = [Substring](), skipping = false
-            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false) {
-                if line.contains("⏱") { skipping = line.hasPrefix("*"); continue }
-                if skipping && (line.hasPrefix("|") || line.isEmpty) { continue }
-                skipping = false
-                out.append(line)
-            }
-            return out.joined(separator: "\n").replacingOccurrences(of: "s_files", with: "X").replacingOccurrences(of: "t_files", with: "X")
-        }
-        XCTAssertEqual(try stable("\(dir)/s.md"), try stable("\(dir)/t.md"))
     }
 
     /// The shadow-model notebook end to end at a small size.
     func testShadowModelsNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/shadow_models.lua", "-o", "\(dir)/m.md", "-P", "n_target=200", "-P", "epochs=3",
+        let r = try runNotebookTwice(["run", "notebooks/shadow_models.lua", "-o", "\(dir)/m.md", "-P", "n_target=200", "-P", "epochs=3",
                               "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "attacker=600"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
@@ -192,7 +212,7 @@ final class CLITests: XCTestCase {
     func testDefencesNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/defenses.lua", "-o", "\(dir)/d.md", "-P", "n=200", "-P", "epochs=2",
+        let r = try runNotebookTwice(["run", "notebooks/defenses.lua", "-o", "\(dir)/d.md", "-P", "n=200", "-P", "epochs=2",
                               "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "purchase_n=2000"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
@@ -213,7 +233,7 @@ final class CLITests: XCTestCase {
     /// paper's orderings in its numbers — KL falls with n and λ, grows with the features.
     func testLeakageNotebook() throws {
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/leakage.lua", "-o", "\(dir)/l.md", "-P", "runs=20"])
+        let r = try runNotebookTwice(["run", "notebooks/leakage.lua", "-o", "\(dir)/l.md", "-P", "runs=20"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/l.md", encoding: .utf8)
         for piece in ["| n | mean_kl | max_kl | success_bound | optimal_attack |", "| learner | lambda |", "| features | mean_kl |",
@@ -238,7 +258,7 @@ final class CLITests: XCTestCase {
     /// 1-nearest-neighbour AUC is exactly ½ + ½ × its test error.
     func testPipelinesNotebook() throws {
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.md", "-P", "repeats=2", "-P", "noise_features=500"])
+        let r = try runNotebookTwice(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.md", "-P", "repeats=2", "-P", "noise_features=500"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/p.md", encoding: .utf8)
         let lines = md.components(separatedBy: "\n")
@@ -262,7 +282,7 @@ final class CLITests: XCTestCase {
     func testSyntheticDataNotebook() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/synthetic_data.lua", "-o", "\(dir)/s.md", "-P", "fashion_n=2000", "-P", "epochs=2", "-P", "kip_steps=5"])
+        let r = try runNotebookTwice(["run", "notebooks/synthetic_data.lua", "-o", "\(dir)/s.md", "-P", "fashion_n=2000", "-P", "epochs=2", "-P", "kip_steps=5"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
         for piece in ["| epsilon | method | spent | logistic | mlp |", "| epsilon | clustmix | random_mixing | difference |",
@@ -448,7 +468,7 @@ final class CLITests: XCTestCase {
     func testMemorisationNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = temporaryDirectory()
-        let r = try privlab(["run", "notebooks/memorisation.lua", "-o", "\(dir)/m.md", "-P", "n_train=500", "-P", "epochs=3",
+        let r = try runNotebookTwice(["run", "notebooks/memorisation.lua", "-o", "\(dir)/m.md", "-P", "n_train=500", "-P", "epochs=3",
                               "-P", "seeds=2", "-P", "probes=50", "-P", "cnn_epochs=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
