@@ -77,7 +77,9 @@ final class AttackBindingTests: XCTestCase {
             local rs = pl.attack.metric{target = e}:evaluate{members = members, nonmembers = nonmembers}
             print(rs.auc > 0.5, rs.auc < r.auc + 0.3)
             """)
-        XCTAssertEqual(sink.text, "metric (top_gap)\ttrue\tfalse\ntrue\ttrue\n")
+        assertPrinted(sink.text, "metric (top_gap)\ttrue\tfalse\ntrue\ttrue\n",
+                      facts: ["the plugin signal's attack name", "the plugin signal separates members (AUC > 0.55)", "its threshold was calibrated, not the oracle's",
+                              "a SISA ensemble is attacked (AUC > 0.5)", "and leaks less than a single over-fit model plus 0.3"])
     }
 
     func testQueryBudgetIsEnforced() throws {

@@ -77,3 +77,20 @@ extension LuaValue {
         }
     }
 }
+
+/// Compares what a script printed with what it should print, fact by fact: `expected` is the
+/// printed text (tab-separated fields, one `print` per line) and `facts` names each field in order,
+/// so a failure says which fact broke ("same seed, same mean: printed false, expected true")
+/// rather than showing two long strings.
+func assertPrinted(_ text: String, _ expected: String, facts: [String], file: StaticString = #filePath, line: UInt = #line) {
+    func fields(_ s: String) -> [String] {
+        s.split(separator: "\n", omittingEmptySubsequences: false).dropLast(s.hasSuffix("\n") ? 1 : 0)
+            .flatMap { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+    let got = fields(text), want = fields(expected)
+    XCTAssertEqual(want.count, facts.count, "the test names \(facts.count) facts for \(want.count) expected fields", file: file, line: line)
+    XCTAssertEqual(got.count, want.count, "printed \(got.count) fields, expected \(want.count):\n\(text)", file: file, line: line)
+    for (i, (g, w)) in zip(got, want).enumerated() where g != w {
+        XCTFail("\(i < facts.count ? facts[i] : "field \(i + 1)"): printed \(g), expected \(w)", file: file, line: line)
+    }
+}

@@ -81,7 +81,9 @@ final class ModelBindingTests: XCTestCase {
             local c = m:clone()
             print(tostring(c):find("not fitted") ~= nil, #m:losses(d), #m:logits({{0, 0}})[1])
             """)
-        XCTAssertEqual(sink.text, "1,2,3\ttrue\t3\ntrue\ntrue\t100\t2\n")
+        assertPrinted(sink.text, "1,2,3\ttrue\t3\ntrue\ntrue\t100\t2\n",
+                      facts: ["on_epoch saw every epoch in order", "validation accuracy recorded", "history rows",
+                              "a higher temperature flattens the probabilities", "a clone is unfitted", "one loss per record", "logits per class"])
     }
 
     func testSaveLoadFromLua() throws {
@@ -101,7 +103,9 @@ final class ModelBindingTests: XCTestCase {
             k:save("\(dir)/k.plm")
             print(table.concat(pl.load("\(dir)/k.plm"):predict(d), ",") == table.concat(k:predict(d), ","))
             """)
-        XCTAssertEqual(sink.text, "true\ttrue\ntrue\ntrue\n")
+        assertPrinted(sink.text, "true\ttrue\ntrue\ntrue\n",
+                      facts: ["a loaded pipeline predicts the same", "and describes itself the same", "a loaded GMM scores the same",
+                              "a loaded k-means assigns the same clusters"])
         try "garbage".write(toFile: "\(dir)/bad.plm", atomically: true, encoding: .utf8)
         assertLuaError(rt, "pl.load('\(dir)/bad.plm')", ["script.lua:1:", "not a PrivLab model file"])
         assertLuaError(rt, "pl.mlp{}:save('\(dir)/x.plm')", ["not fitted"])
@@ -118,7 +122,10 @@ final class ModelBindingTests: XCTestCase {
             local k = pl.kmeans{k = 3, seed = 1}:fit(d)
             print(#k:centers(), k:inertia() > 0, #k:predict(d))
             """)
-        XCTAssertEqual(sink.text, "true\t3\t3\ttrue\n50\t3\t50\t3\n3\ttrue\t600\n")
+        assertPrinted(sink.text, "true\t3\t3\ttrue\n50\t3\t50\t3\n3\ttrue\t600\n",
+                      facts: ["the GMM converged", "component means", "component weights", "3 components have a lower BIC than 1",
+                              "samples drawn", "sample classes (components)", "a density per sample", "a posterior per component",
+                              "k-means centres", "inertia is positive", "a cluster per record"])
         assertLuaError(rt, "pl.gmm{covariance = 'tied'}", ["option 'covariance' must be one of \"diag\", \"full\""])
         assertLuaError(rt, "pl.kmeans{k = 5}:fit({{1, 2}})", ["1 points cannot make 5 clusters"])
         assertLuaError(rt, "pl.gmm{}:sample{n = 3}", ["not fitted"])
@@ -161,7 +168,8 @@ extension ModelBindingTests {
             a:fit(d); b:fit(d)
             print(math.abs(a:loss(d) - b:loss(d)) < 1e-4, a:privacy().epsilon == b:privacy().epsilon, b:summary():find("per layer") ~= nil)
             """)
-        XCTAssertEqual(sink.text, "true\ttrue\ttrue\n")
+        assertPrinted(sink.text, "true\ttrue\ttrue\n",
+                      facts: ["virtual batches give the same model as one logical batch (loss within 1e-4)", "the same ε", "the summary says per layer"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, physical_batch = 0}}", ["physical_batch"])
     }
 }

@@ -106,7 +106,10 @@ final class DPTrainingBindingTests: XCTestCase {
             t:fit(d)
             print(t:privacy().accountant, t:privacy().epsilon < pl.privacy.epsilon{sample_rate = 0.1, noise = 1.1, steps = 10, delta = 1e-5})
             """)
-        XCTAssertEqual(sink.text, "3\ttrue\ttrue\t30\tpoisson\ttrue\ntrue\ttrue\ttrue\npld\ttrue\n")
+        assertPrinted(sink.text, "3\ttrue\ttrue\t30\tpoisson\ttrue\ntrue\ttrue\ttrue\npld\ttrue\n",
+                      facts: ["history rows", "ε grows over the epochs", "the last epoch's ε is the report's", "steps accounted", "sampling",
+                              "no note under Poisson sampling", "a target ε is met", "shuffling is noted", "a non-private model has no report",
+                              "the accountant chosen", "PLD's ε is below RDP's"])
         assertLuaError(rt, "pl.mlp{dp = {clip = 1}}", ["needs exactly one of 'noise' (σ) and 'epsilon'"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, epsilon = 2}}", ["needs exactly one of"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, clip = -1}}", ["mlp dp: option 'clip' must be greater than 0"])
@@ -128,7 +131,9 @@ final class MechanismBindingTests: XCTestCase {
             local r = pl.privacy.randomized_response{values = {0, 1, 1, 0}, categories = 2, epsilon = 2, seed = 3}
             print(#r, #pl.privacy.rr_estimate{reports = r, categories = 2, epsilon = 2})
             """)
-        XCTAssertEqual(sink.text, "number\t2.0\ttrue\n3\t3.7306\t1e-05\n4\t2\n")
+        assertPrinted(sink.text, "number\t2.0\ttrue\n3\t3.7306\t1e-05\n4\t2\n",
+                      facts: ["Laplace returns a number", "Laplace scale 1/ε", "the same seed gives the same draw", "one noisy value per input",
+                              "the analytic Gaussian σ", "δ at that σ is the δ asked", "one report per value", "one frequency per category"])
         assertLuaError(rt, "pl.privacy.laplace{values = {1}, epsilon = 0}", ["privacy.laplace: option 'epsilon' must be greater than 0"])
         assertLuaError(rt, "pl.privacy.gaussian{value = 1, epsilon = 2, calibration = 'classic'}", ["0 < ε < 1"])
         assertLuaError(rt, "pl.privacy.laplace{epsilon = 1}", ["option 'value' or 'values' is required"])
@@ -148,7 +153,9 @@ final class PerturbationBindingTests: XCTestCase {
             local p, labels, h = pl.privacy.release_predictions(m, d:head(3), {epsilon = 2})
             print(#p, #labels, h.epsilon, h.noise)
             """)
-        XCTAssertEqual(sink.text, "100\ttrue\n3\t3\t2.0\t1.0\n")
+        assertPrinted(sink.text, "100\ttrue\n3\t3\t2.0\t1.0\n",
+                      facts: ["every record released", "the guarantee says labels are not protected", "probability vectors released",
+                              "labels released", "ε per vector", "Laplace scale 2/ε"])
         assertLuaError(rt, "pl.privacy.perturb_features(pl.data.blobs{n = 5}, {mechanism = 'exponential'})", ["option 'mechanism' must be one of"])
         assertLuaError(rt, "pl.privacy.release_predictions(pl.data.blobs{n = 5}, {{1, 2}}, {})", ["argument 1 (model) must be a Model, got Dataset"])
     }

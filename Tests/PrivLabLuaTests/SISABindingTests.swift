@@ -104,7 +104,8 @@ final class SISABindingTests: XCTestCase {
             again:fit(train)
             print(again:fingerprint() == e:fingerprint(), again:info().fit.slices_retrained, #again:removed())
             """)
-        XCTAssertEqual(sink.text, "true\t0\t1\n")
+        assertPrinted(sink.text, "true\t0\t1\n",
+                      facts: ["the reopened ensemble is the unlearned one", "slices retrained on reopening", "removed records remembered"])
     }
 
     func testBadOptionsAndRequestsAreClearErrors() throws {

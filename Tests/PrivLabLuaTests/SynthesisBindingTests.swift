@@ -24,7 +24,13 @@ final class SynthesisBindingTests: XCTestCase {
             local ad, pad = pl.synth.clustmix{data = d, m = 6, clip = 8, epsilon = 2, clusters = 2, seed = 1, adapt = {support = 15, steps = 3, batch = 40}}
             print(ad:size(), math.abs(pad.epsilon - 2) < 0.01, #pad.phases)
             """)
-        XCTAssertEqual(sink.text, "300\t6\t3\ttrue\ttrue\trdp\t1\n600\ttrue\ttrue\ntrue\t1.0\ntrue\ttrue\t1.0\n20\ttrue\t3\ttrue\n15\ttrue\t3\n")
+        assertPrinted(sink.text, "300\t6\t3\ttrue\ttrue\trdp\t1\n600\ttrue\ttrue\ntrue\t1.0\ntrue\ttrue\t1.0\n20\ttrue\t3\ttrue\n15\ttrue\t3\n",
+                      facts: ["random mixing outputs", "features", "classes", "ε within the target", "ε calibrated close to it", "the accountant", "notes",
+                              "ClustMix outputs (one per record)", "ClustMix ε within the target", "the note names DP k-means",
+                              "public centres are noted", "the noise given is used",
+                              "MMD² of ClustMix to the data < 0.5", "a positive bandwidth", "DCR AUC of the data against itself",
+                              "KIP support points", "KIP meets its ε", "phases composed", "the note says adapted by KIP",
+                              "ClustMix + Adapt support points", "the whole budget is met", "phases composed (k-means, mixing, KIP)"])
         assertLuaError(rt, "local d = pl.data.blobs{n = 60}; local r, p = pl.synth.random_mixing{data = d, epsilon = 2}; pl.synth.kip{release = r, privacy = p, data = d, support = 10, batch = 20, epsilon = 1}",
                        ["kip: the release already spends"])
         assertLuaError(rt, "pl.synth.random_mixing{data = pl.data.blobs{n = 20}, m = 50, epsilon = 1}", ["random_mixing: m = 50 exceeds the 20 records"])
