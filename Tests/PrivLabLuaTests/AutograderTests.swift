@@ -192,12 +192,20 @@ final class AutograderTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: "\(dir)/ok.md", encoding: .utf8).contains("score: 1 / 1"))
     }
 
+    /// Each escape fails for the reason that proves the sandbox — the library is absent, or file
+    /// access is refused — at the student's line; a probe failing for any other reason (a typo, a
+    /// missing file) would prove nothing, so the reason is asserted, not just the failure.
     func testSandboxRefusesTheOutsideWorld() throws {
-        for code in ["os.exit(3)", "io.open('/etc/passwd')", "load('return 1')", "require('os')", "dofile('/etc/passwd')",
-                     "debug.sethook()", "pl.data.csv('/etc/passwd')", "pl.load('/etc/passwd')", "collectgarbage()"] {
+        let absent = "attempt to %@ a nil value (global '%@')"
+        for (code, why) in [("os.exit(3)", String(format: absent, "index", "os")), ("io.open('/etc/passwd')", String(format: absent, "index", "io")),
+                            ("load('return 1')", String(format: absent, "call", "load")), ("require('os')", String(format: absent, "call", "require")),
+                            ("dofile('/etc/passwd')", String(format: absent, "call", "dofile")), ("debug.sethook()", String(format: absent, "index", "debug")),
+                            ("collectgarbage()", String(format: absent, "call", "collectgarbage")),
+                            ("pl.data.csv('/etc/passwd')", "csv: file access is not available in the grader's sandbox"),
+                            ("pl.load('/etc/passwd')", "load: file access is not available in the grader's sandbox")] {
             let g = try grade(Self.submission(a: "function double(x) return 2 * x end\n" + code))
             XCTAssertEqual(g.b, 1, code)
-            XCTAssertTrue(g.report.contains("question a failed"), "\(code): \(g.report)")
+            XCTAssertTrue(g.report.contains("sub.lua:4: \(why)"), "\(code): \(g.report)")
         }
         // A model file cannot be written either.
         let w = try grade(Self.submission(a: "local m = pl.softmax{}\nm:fit(pl.data.blobs{n = 20})\nm:save('/tmp/x.plm')\nfunction double(x) return 2 * x end"))
