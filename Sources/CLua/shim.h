@@ -83,6 +83,23 @@ static inline void pl_hook(lua_State *L, lua_Debug *ar) {
     }
 }
 
+/* What host (engine) work must check between its steps: an interrupt or a passed deadline trips
+   the limit as the hook would (instruction limits only count Lua instructions). Returns the
+   tripped code, 0 to go on. Safe from any thread: it only reads and sets plain ints. */
+static inline int pl_limits_check(pl_limits *lim) {
+    if (!lim->tripped) {
+        if (lim->interrupt) lim->tripped = 4;
+        else if (lim->deadline > 0 && pl_monotonic() > lim->deadline) lim->tripped = 2;
+    }
+    return lim->tripped;
+}
+
+/* After host work saw a limit trip: raise it at the script's very next instruction, so a pcall
+   around the engine call cannot swallow it either. */
+static inline void pl_arm_if_tripped(lua_State *L) {
+    if (pl_getlimits(L)->tripped) lua_sethook(L, pl_hook, LUA_MASKCOUNT, 1);
+}
+
 /// Restores the normal count hook (every PL_HOOK_EVERY instructions).
 static inline void pl_resethook(lua_State *L) { lua_sethook(L, pl_hook, LUA_MASKCOUNT, PL_HOOK_EVERY); }
 

@@ -11,6 +11,9 @@ public enum PrivLabError: Error, CustomStringConvertible, Equatable {
     case io(String)
     /// Anything else that the caller should see verbatim.
     case message(String)
+    /// Long work stopped between steps because the host asked (`WorkBudget`): a time limit
+    /// passed or the user interrupted; the reason is the host's.
+    case stopped(String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,7 @@ public enum PrivLabError: Error, CustomStringConvertible, Equatable {
         case .malformedFile(let loc, let why): return "\(loc): \(why)"
         case .io(let s): return s
         case .message(let s): return s
+        case .stopped(let s): return s
         }
     }
 }

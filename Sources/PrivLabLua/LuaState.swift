@@ -1,5 +1,6 @@
 import CLua
 import Foundation
+import PrivLab
 
 /// An error raised into Lua (or out of a Lua call) with a message. Host functions throw these (or
 /// any `PrivLabError`); the dispatcher turns them into Lua errors prefixed with the script's file and
@@ -63,8 +64,31 @@ public final class LuaState {
     }
 
     deinit {
+        if LuaState.budgetOwner == UInt(bitPattern: limitsPtr) {
+            WorkBudget.stopReason = nil
+            LuaState.budgetOwner = 0
+        }
         lua_close(L)
         limitsPtr.deallocate()
+    }
+
+    /// The limits whose state answers `WorkBudget.stopReason` (the state that last ran code).
+    nonisolated(unsafe) static var budgetOwner: UInt = 0
+
+    /// Makes engine work started from this state stop between steps when this state's time limit
+    /// passes, it is interrupted, or a limit has tripped (`WorkBudget`).
+    func installWorkBudget() {
+        let address = UInt(bitPattern: limitsPtr)
+        guard LuaState.budgetOwner != address else { return }
+        LuaState.budgetOwner = address
+        WorkBudget.stopReason = { () -> String? in
+            switch pl_limits_check(UnsafeMutablePointer<pl_limits>(bitPattern: address)!) {
+            case 1: return "instruction limit exceeded"
+            case 2: return "time limit exceeded"
+            case 4: return "interrupted"
+            default: return nil
+            }
+        }
     }
 
     /// Replaces the limits; the instruction counter and wall-clock deadline restart now.
@@ -175,6 +199,7 @@ public final class LuaState {
         pl_insert(l, fnIndex)
         let savedDepth = hostDepth
         hostDepth = 0
+        installWorkBudget()
         let status = pl_pcall(l, nargs, LUA_MULTRET, fnIndex)
         hostDepth = savedDepth
         if status != LUA_OK {
@@ -248,6 +273,8 @@ private func plHostDispatchImpl(_ L: OpaquePointer?) -> Int32 {
         lua_pushstring(L, "privlab: invalid host function id \(id)")
         return -1
     }
+    // Engine work may have tripped a limit (`WorkBudget`): the script stops at its next instruction.
+    defer { pl_arm_if_tripped(L) }
     do {
         return try state.hostFunctions[id](LuaCall(L: L, state: state))
     } catch let e as LuaError {

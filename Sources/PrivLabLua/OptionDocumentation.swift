@@ -14,6 +14,9 @@ public struct OptionDocumentation {
         public var options: [OptionDeclaration]
         /// Why recording stopped before `finish()` (nil: every option was declared).
         public var stoppedBy: String? = nil
+        /// Options the function needed before it would go on: those it says are required, and
+        /// those it checks itself (a fitted model, a list) — what a real call must give.
+        public var needs: [String] = []
     }
     public var functions: [Function]
     /// Lua classes (objects the functions return) and their methods.
@@ -45,7 +48,7 @@ public struct OptionDocumentation {
             }
             let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
             out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") },
-                                stoppedBy: stopped))
+                                stoppedBy: stopped, needs: recorder.required.union(recorder.standIns.keys).sorted()))
         }
         // Functions of the Lua-side library (lua/privlab/*.lua) take positional arguments.
         let walked = try rt.run(OptionDocumentation.walk, chunkName: "=doc")

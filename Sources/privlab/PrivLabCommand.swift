@@ -10,7 +10,7 @@ struct PrivLabCommand: ParsableCommand {
         commandName: "privlab",
         abstract: "PrivLab: privacy in machine learning, scripted in Lua.",
         version: privlabVersion,
-        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self]
+        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self, CheckOptions.self]
     )
 
     static func main() {
@@ -80,6 +80,12 @@ struct Exec: ParsableCommand {
     @Option(name: .customShort("P"), help: ArgumentHelp("Override a parameter declared with pl.params.", valueName: "name=value"))
     var parameters: [String] = []
     @Option(help: "Folder for figures (default: <script>_files).") var figures: String?
+    @Option(help: ArgumentHelp("Stop the script after this many seconds — engine work too, between its steps.", valueName: "seconds"))
+    var timeLimit: Double?
+
+    func validate() throws {
+        if let t = timeLimit, !(t.isFinite && t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
 
     func run() throws {
         var ro = RuntimeOptions()
@@ -88,6 +94,7 @@ struct Exec: ParsableCommand {
         let sink = ConsoleSink(figureDirectory: figures ?? "\(stem)_files")
         do {
             let rt = try Runtime(options: ro, sink: sink)
+            if let t = timeLimit { rt.lua.setLimits(LuaLimits(wallSeconds: t)) }
             let argTable = "arg = {[0] = \(luaQuote(script))" + args.map { ", " + luaQuote($0) }.joined() + "}"
             try rt.run(argTable, chunkName: "=arg")
             if script == "-" {

@@ -212,3 +212,30 @@ final class BridgeTests: XCTestCase {
         assertLuaError(rt, "pl.report.table({{1, 2}, {3}})", ["row 1 has 1 cells"])
     }
 }
+
+/// The script's time limit stops engine work too, between its steps (issue 19, bounded work).
+final class WorkBudgetTests: XCTestCase {
+    /// A training run asked for 100,000 epochs stops about when the limit passes — not when the
+    /// epochs are done — with the limit as its reason and the limit marked tripped (the grader
+    /// reads its status from that); a pcall around the call cannot swallow it (the script stops at
+    /// its next instruction, as for a Lua loop); the PLD accountant stops likewise.
+    /// Catches a training loop without the checkpoint (the test would run for hours), a checkpoint
+    /// that does not mark the limit tripped, and engine errors a pcall can hide.
+    func testATimeLimitStopsEngineWorkBetweenSteps() throws {
+        for (name, code) in [("training", "pl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})"),
+                             ("pld", "pl.privacy.epsilon{sample_rate = 0.001, noise = 0.8, steps = 900000000, delta = 1e-5, accountant = 'pld'}")] {
+            let (rt, sink) = try makeRuntime(limits: LuaLimits(wallSeconds: 0.5))
+            let start = Date()
+            XCTAssertThrowsError(try rt.exec("local ok, e = pcall(function() \(code) end)\nprint('swallowed', ok, e)")) { e in
+                XCTAssertTrue("\(e)".contains("time limit exceeded"), "\(name): \(e)")
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(start), 3, "\(name): stopped between steps, soon after the limit")
+            XCTAssertEqual(rt.lua.trippedLimit, .time, name)
+            XCTAssertFalse(sink.text.contains("swallowed"), "\(name): a pcall cannot swallow a limit: \(sink.text)")
+        }
+        // Without a limit the same kind of work runs to its end.
+        let (free, sink) = try makeRuntime()
+        try free.exec("local m = pl.mlp{hidden = {4}, epochs = 3}; m:fit(pl.data.blobs{n = 50, seed = 1}); print(#m:history())")
+        XCTAssertEqual(sink.text, "3\n")
+    }
+}

@@ -126,4 +126,35 @@ final class GraderPathsTests: XCTestCase {
         XCTAssertEqual(reference.questions.map(\.points), [2, 2, 0], "eps() = 1.0 is not the accountant's value, but the check ran")
         XCTAssertFalse(reference.questions[2].checks[0].message.contains("not available"), reference.questions[2].checks[0].message)
     }
+
+    /// A student's training that would run for hours is stopped by the question's time limit inside
+    /// the engine, between steps: the question fails with "time limit" in about its time limit,
+    /// not after the worker's hard kill (time × (checks + 1) + 5 s), and the next question is graded.
+    func testEngineWorkStopsAtTheQuestionsTimeLimit() throws {
+        let dir = temporaryDirectory()
+        let assignment = """
+            --@ question a 1 time=1 -- train
+            function train() return 1 end -- SOLUTION
+            --@ check a public 1 -- trains
+            expect.equal(train(), 1)
+            --@ end
+            --@ question b 1 time=5 -- something else
+            function two() return 2 end -- SOLUTION
+            --@ check b public 1 -- two
+            expect.equal(two(), 2)
+            --@ end
+            """
+        try assignment.write(toFile: "\(dir)/a.lua", atomically: true, encoding: .utf8)
+        try """
+            --@ question a 1 time=1 -- train
+            function train() pl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1}) return 1 end
+            --@ question b 1 time=5 -- something else
+            function two() return 2 end
+            """.write(toFile: "\(dir)/s.lua", atomically: true, encoding: .utf8)
+        let start = Date()
+        let r = try Autograder(executable: CLITests.binary).grade(assignment: "\(dir)/a.lua", submission: "\(dir)/s.lua", seed: 3)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5, "stopped at the 1 s limit, not at the 7 s hard kill")
+        XCTAssertEqual(r.questions.map(\.points), [0, 1])
+        XCTAssertTrue(r.questions[0].checks[0].message.contains("time limit"), r.questions[0].checks[0].message)
+    }
 }

@@ -17,7 +17,7 @@ final class BoostedTreesTests: XCTestCase {
         let ref = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
         var gb = BoostedTrees()
         gb.minLeaf = 10
-        gb.fit(ref.x, ref.y)
+        try gb.fit(ref.x, ref.y)
         var worst = 0.0
         for (v, p) in zip(ref.test + ref.x, ref.probability + ref.train_probability) { worst = max(worst, abs(gb.probability(v) - p)) }
         XCTAssertLessThan(worst, 1e-6, "largest difference in P(y = 1) from scikit-learn")

@@ -66,7 +66,7 @@ struct MembershipClassifier {
             var t = BoostedTrees()
             t.stages = stages
             t.depth = depth
-            t.fit(z, y.map(Double.init))
+            try t.fit(z, y.map(Double.init))
             trees = t
         }
     }

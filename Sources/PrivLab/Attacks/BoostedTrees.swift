@@ -27,7 +27,7 @@ public struct BoostedTrees: Sendable {
     public init() {}
 
     /// Fits to features `x` and outcomes `y` (0 or 1).
-    public mutating func fit(_ x: [[Double]], _ y: [Double]) {
+    public mutating func fit(_ x: [[Double]], _ y: [Double]) throws {
         let n = x.count
         let positive = y.reduce(0, +)
         let prior = min(max(positive / Double(max(n, 1)), 1e-6), 1 - 1e-6)
@@ -35,6 +35,7 @@ public struct BoostedTrees: Sendable {
         var f = [Double](repeating: initial, count: n)
         trees = []
         for _ in 0..<stages {
+            try WorkBudget.checkpoint()
             let p = f.map { 1 / (1 + exp(-$0)) }
             let r = (0..<n).map { y[$0] - p[$0] }
             let h = p.map { max($0 * (1 - $0), 1e-12) }

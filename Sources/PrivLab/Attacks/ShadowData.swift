@@ -151,6 +151,7 @@ public final class ShadowSynthesis {
         var k = min(options.kMax, d)
         var rejections = 0
         for it in 0..<options.iterMax {
+            try WorkBudget.checkpoint()
             var proposal = x
             if it > 0 {
                 for j in try rng.sample(d, min(k, d)) { proposal[j] = randomValue(&rng) }

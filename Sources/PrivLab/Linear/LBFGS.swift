@@ -25,7 +25,7 @@ public struct LBFGS: Sendable {
     }
 
     /// Minimises `f`, which returns the objective and its gradient at a point.
-    public func minimize(from x0: [Double], _ f: ([Double]) -> (value: Double, gradient: [Double])) -> Result {
+    public func minimize(from x0: [Double], _ f: ([Double]) -> (value: Double, gradient: [Double])) throws -> Result {
         var x = x0
         var (fx, g) = f(x)
         var s = [[Double]](), y = [[Double]](), rho = [Double]()
@@ -35,6 +35,7 @@ public struct LBFGS: Sendable {
             return t
         }
         for it in 0..<maxIterations {
+            try WorkBudget.checkpoint()
             if g.reduce(0, { max($0, abs($1)) }) <= tolerance { return Result(x: x, value: fx, iterations: it, converged: true) }
             // Two-loop recursion: d = −H·g.
             var q = g

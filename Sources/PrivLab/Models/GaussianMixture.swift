@@ -82,6 +82,7 @@ public final class GaussianMixture {
             var conv = false
             var it = 0
             while it < options.maxIterations {
+                try WorkBudget.checkpoint()
                 it += 1
                 let (r, ll) = try eStep(x)
                 trace.append(ll)

@@ -73,6 +73,7 @@ public final class KMeans {
             var it = 0
             var cost = 0.0
             while it < options.maxIterations {
+                try WorkBudget.checkpoint()
                 it += 1
                 let d = try Self.squaredDistances(x, c)
                 let assign = d.argminRows()

@@ -52,6 +52,7 @@ struct DiscretePLD {
         var base = self
         var k = steps
         while k > 0 {
+            try WorkBudget.checkpoint()
             if k & 1 == 1 { result = try result.composed(with: base, truncation: truncation) }
             k >>= 1
             if k > 0 { base = try base.composed(with: base, truncation: truncation) }

@@ -78,6 +78,7 @@ public enum KernelInducingPoints {
         let q = Double(o.batch) / Double(n)
         let x = DoubleMatrix(data.features)
         for _ in 0..<o.steps {
+            try WorkBudget.checkpoint()
             let model = try Fit(support: s, labels: ys, classes: k, g: g, ridge: o.ridge)
             // Poisson batch of private records.
             var batch = [Int]()

@@ -85,7 +85,10 @@ extension Runtime {
             let rt = Runtime.from(call)
             let grid = try Runtime.gridCombinations(o.raw("grid"))
             var base = [String: LuaValue]()
-            if case .table(let t) = o.raw("options") { base = t.fields } else if !o.raw("options").isNil {
+            if case .table(let t) = o.raw("options") {
+                guard t.array.isEmpty else { throw LuaError("grid_search: option 'options' must hold name = value pairs, not a list") }
+                base = t.fields
+            } else if !o.raw("options").isNil {
                 throw LuaError("grid_search: option 'options' must be a table of the constructor's fixed options")
             }
             let data = try o.dataset("data", what: "the records to split into folds")!

@@ -162,7 +162,7 @@ extension Runtime {
         define("privacy.randomized_response") { call in
             let o = try call.options(1, fn: "privacy.randomized_response", optional: false)
             let values = try LuaConvert.integers(o.raw("values"), fn: o.fn, arg: "option 'values'")
-            let k = try o.int("categories", 2, min: 2), eps = try o.double("epsilon", 1, above: 0)
+            let k = try o.int("categories", 2, min: 2, max: 1_000_000), eps = try o.double("epsilon", 1, above: 0)
             var rng = RNG(seed: try o.seed())
             try o.finish()
             return call.results(.ints(try Mechanisms.randomizedResponse(values, categories: k, epsilon: eps, rng: &rng)))
@@ -171,7 +171,7 @@ extension Runtime {
         define("privacy.rr_estimate") { call in
             let o = try call.options(1, fn: "privacy.rr_estimate", optional: false)
             let reports = try LuaConvert.integers(o.raw("reports"), fn: o.fn, arg: "option 'reports'")
-            let k = try o.int("categories", 2, min: 2), eps = try o.double("epsilon", 1, above: 0)
+            let k = try o.int("categories", 2, min: 2, max: 1_000_000), eps = try o.double("epsilon", 1, above: 0)
             try o.finish()
             return call.results(.numbers(try Mechanisms.estimateFrequencies(reports, categories: k, epsilon: eps)))
         }

@@ -151,7 +151,7 @@ public final class LogisticRegression: ClassicalClassifier {
         let (theta, iterations, converged): ([Double], Int, Bool)
         switch options.solver {
         case .lbfgs:
-            let r = LBFGS(tolerance: tolerance, maxIterations: options.maxIterations).minimize(from: start, problem.evaluate)
+            let r = try LBFGS(tolerance: tolerance, maxIterations: options.maxIterations).minimize(from: start, problem.evaluate)
             (theta, iterations, converged) = (r.x, r.iterations, r.converged)
         case .newton:
             (theta, iterations, converged) = try problem.newton(from: start, tolerance: tolerance, maxIterations: options.maxIterations)
@@ -247,6 +247,7 @@ public final class LogisticRegression: ClassicalClassifier {
             let d = x.cols, size = outputs * d
             var (value, g) = evaluate(theta)
             for it in 0..<maxIterations {
+                try WorkBudget.checkpoint()
                 if g.reduce(0, { max($0, abs($1)) }) <= tolerance { return (theta, it, true) }
                 let w = DoubleMatrix(rows: outputs, cols: d, data: theta)
                 let z = DoubleMatrix.product(x, w, transB: true)

@@ -142,6 +142,9 @@ struct NetworkTrainer {
             // when a core would be idle, so it needs more than one step's worth of them).
             var ahead = [Int: PendingBatch]()
             for (t, idx) in batches.enumerated() {
+                // A time limit or Ctrl-C stops training here, between steps (the model keeps
+                // what it had; the caller sees the reason).
+                try WorkBudget.checkpoint()
                 let batch = ahead.removeValue(forKey: t) ?? PendingBatch(train.features, idx)
                 if let w = worker {
                     for u in (t + 1)...(t + 2) where u < batches.count && ahead[u] == nil {

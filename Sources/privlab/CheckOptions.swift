@@ -1,0 +1,134 @@
+import ArgumentParser
+import Foundation
+import PrivLab
+import PrivLabLua
+
+/// The bad-value check behind the test suite (issue 19): every numeric option of every `pl`
+/// function — found in the option declarations the bindings record, so a new option is covered
+/// without touching this file — is tried with 0, −1, 1e-300, 1e300, NaN, ±∞, 2^53, 1e-6 and 1e9
+/// (list-valued options as one-element lists), each in a fresh runtime under a time limit, and
+/// models the call returns are fitted too. A clear Lua error is a pass; the caller (the test)
+/// runs each function-and-option in its own process and fails on a signal or a hang.
+struct CheckOptions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-options", abstract: "Try options with extreme values (used by the test suite).", shouldDisplay: false)
+
+    @Flag(help: "List the function-and-option cases, one per line.") var list = false
+    @Option(help: "The function (under pl).") var function: String?
+    @Option(help: "The option (dp.<key> for a key of dp = {…}).") var option: String?
+    @Option(help: "Only this value (by its name in the list).") var value: String?
+    @Option(help: "Seconds each value may run.") var timeLimit: Double = 2
+
+    /// The values tried, by name, as Lua expressions.
+    static let values: [(name: String, lua: String)] = [
+        ("0", "0"), ("-1", "-1"), ("1e-300", "1e-300"), ("1e300", "1e300"), ("nan", "0/0"), ("inf", "math.huge"),
+        ("-inf", "-math.huge"), ("2^53", "2^53"), ("1e-6", "1e-6"), ("1e9", "1e9"),
+    ]
+    /// Keys of nested option tables: `dp = {…}` of the networks.
+    static let nested: [(function: String, table: String, base: String, keys: [String])] = [
+        ("mlp", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta", "physical_batch"]),
+        ("cnn", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta"]),
+        ("softmax", "dp", "{clip = 1, epsilon = 1}", ["clip", "noise", "epsilon", "delta"]),
+    ]
+    /// Sizes each within its own bound whose product is not: the memory budget must refuse them.
+    static let products: [String] = [
+        "pl.data.blobs{n = 10000000, features = 100000}",
+        "pl.data.purchase{n = 10000000, features = 100000}",
+        "pl.mlp{hidden = {100000, 100000, 100000}}:fit(d)",
+        "pl.cnn{channels = {100000}}:fit(img)",
+        "pl.cnn{channels = {64, 64}, hidden = {100000000}}:fit(img)",
+        "pl.mlp{hidden = {1000}, batch = 100000000}:fit(d)",
+    ]
+
+    /// What each case can use (globals of the runtime): small data, images, a fitted model, and good values for the options
+    /// functions require (by name), so the bad value is what the call trips over.
+    static let prelude = """
+        d = pl.data.blobs{n = 60, features = 4, classes = 3, seed = 1}
+        d2 = pl.data.blobs{n = 60, features = 4, classes = 3, seed = 2}
+        local px = {}
+        for i = 1, 30 do local r = {} for j = 1, 36 do r[j] = ((i * 7 + j * 3) % 10) / 10 end px[i] = r end
+        img = pl.data.from_table{x = px, y = (function() local y = {} for i = 1, 30 do y[i] = i % 3 end return y end)(), classes = 3, image_shape = {1, 6, 6}}
+        fitted = pl.softmax{epochs = 1}
+        fitted:fit(d)
+        good = {
+          data = d, train = d, members = d, nonmembers = d2, attacker = d2, public = d2, release = d, probes = img, test = d2,
+          model = fitted, target = fitted, sample_rate = 0.01, noise = 1, steps = 10, delta = 1e-5, epsilon = 1,
+          values = {0, 1, 1, 0}, value = 1, reports = {0, 1, 1, 0}, categories = 2, y = {0.1, 0.9, 0.4},
+          tp = 5, fp = 1, positives = 10, negatives = 10, grid = {C = {1}}, label = 0, id = 1,
+          fit = function(train) return function(ds) return ds end end,
+          feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2,
+        }
+        -- Where a function wants something else under the same name.
+        special = {
+          grid_search = {model = pl.logistic},
+          sisa = {model = pl.softmax{epochs = 1}},
+          ["leakage.kl"] = {data = pl.data.blobs{n = 40, features = 2, classes = 2, std = 0.1, box = 0.5, seed = 3}},
+          ["memorisation.plant"] = {data = img},
+          ["memorisation.score"] = {model = (function() local m = pl.softmax{epochs = 1}; m:fit(img); return m end)()},
+        }
+        """
+
+    func run() throws {
+        let doc = try OptionDocumentation.collect()
+        if list {
+            for f in doc.functions {
+                for o in f.options where ["number", "integer", "value"].contains(o.type) { print("\(f.path)\t\(o.key)") }
+            }
+            for n in Self.nested { for k in n.keys { print("\(n.function)\t\(n.table).\(k)") } }
+            for i in Self.products.indices { print("product\t\(i)") }
+            return
+        }
+        guard let fn = function, let key = option else { throw ValidationError("give --list, or --function and --option") }
+        var cases = [(name: String, code: String)]()
+        if fn == "product" {
+            guard let i = Int(key), Self.products.indices.contains(i) else { throw ValidationError("no product case \(key)") }
+            cases = [("product \(i)", Self.products[i])]
+        } else {
+            guard let f = doc.functions.first(where: { $0.path == fn }) else { throw ValidationError("no function pl.\(fn)") }
+            // What the function needs, and every data set or model it takes (a recorded stand-in
+            // hides whether those are required), from the good values; the case's key is set after.
+            let objects = f.options.filter { $0.type == "Dataset" || $0.type == "Model" }.map(\.key)
+            let base = Set(f.needs + objects).sorted().map { "\($0) = (special[\"\(fn)\"] or {}).\($0) or good.\($0)" }.joined(separator: ", ")
+            let fitWith = fn.hasPrefix("cnn") ? "img" : "d"
+            for v in Self.values where value == nil || value == v.name {
+                var set: [String]
+                if let dot = key.firstIndex(of: ".") {
+                    let table = String(key[..<dot]), k = String(key[key.index(after: dot)...])
+                    let nestedBase = Self.nested.first { $0.function == fn && $0.table == table }?.base ?? "{}"
+                    set = ["o.\(table) = \(nestedBase); o.\(table).\(k) = \(v.lua)"]
+                } else {
+                    let declared = f.options.first { $0.key == key }
+                    // A list-valued option (hidden = {…}, channels = {…}) gets the value as its element too.
+                    set = ["o.\(key) = \(v.lua)"]
+                    if declared?.type == "value" { set.append("o.\(key) = {\(v.lua)}") }
+                }
+                for (i, s) in set.enumerated() {
+                    let code = """
+                        local o = {\(base)}
+                        \(s)
+                        local r = pl.\(fn)(o)
+                        if type(r) == "userdata" and tostring(r):find("not fitted", 1, true) then r:fit(\(fitWith)) end
+                        """
+                    cases.append((v.name + (i == 0 ? "" : " (in a list)"), code))
+                }
+            }
+        }
+        for c in cases {
+            let sink = ConsoleSink(figureDirectory: NSTemporaryDirectory() + "privlab-check-options", out: { _ in })
+            var ro = RuntimeOptions()
+            ro.progress = false
+            let rt = try Runtime(options: ro, sink: sink)
+            try rt.run(Self.prelude, chunkName: "=prelude")
+            rt.lua.setLimits(LuaLimits(wallSeconds: timeLimit))
+            var line = "\(c.name)\t"
+            do {
+                try rt.run(c.code, chunkName: "=\(fn).\(key)")
+                line += "ok"
+            } catch {
+                line += "error\t" + "\(error)".split(separator: "\n").first.map(String.init)!
+            }
+            print(line)
+            fflush(stdout)
+        }
+    }
+}

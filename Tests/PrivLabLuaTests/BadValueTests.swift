@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+/// No input ends the process (issue 19): every numeric option of every `pl` function — listed by
+/// `privlab check-options --list` from the options the bindings declare, so new options are covered
+/// without editing this test — is tried with 0, −1, 1e-300, 1e300, NaN, ±∞, 2^53, 1e-6 and 1e9 (list
+/// options also as a one-element list), plus products of sizes each within its own bound, each
+/// function-and-option in its own `privlab` process. Every value must end in a Lua error or a
+/// result: a signal (SIGILL from a NaN reaching an integer, SIGABRT from a failed allocation) or a
+/// process still running after 60 s fails the test, naming the function, the option and — rerun
+/// value by value — the value.
+final class BadValueTests: XCTestCase {
+    struct Outcome { var status: Int32; var signaled: Bool; var timedOut: Bool; var stdout: String }
+
+    /// Runs privlab with a wall-clock limit (killed after it).
+    func run(_ args: [String], timeout: Double = 60) throws -> Outcome {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLITests.binary)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        env["PRIVLAB_PATH"] = nil
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var data = Data()
+        let reader = DispatchQueue(label: "read")
+        let done = DispatchSemaphore(value: 0)
+        reader.async {
+            data = out.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while p.isRunning {
+            if Date() > deadline { timedOut = true; kill(p.processIdentifier, SIGKILL); break }
+            usleep(10_000)
+        }
+        p.waitUntilExit()
+        done.wait()
+        return Outcome(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal, timedOut: timedOut,
+                       stdout: String(decoding: data, as: UTF8.self))
+    }
+
+    func testNoOptionValueEndsTheProcessWithASignalOrAHang() throws {
+        let listing = try run(["check-options", "--list"])
+        XCTAssertEqual(listing.status, 0)
+        let cases = listing.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }.filter { $0.count == 2 }
+        XCTAssertGreaterThan(cases.count, 300, "every numeric option of every function")
+        XCTAssertTrue(cases.contains(["mlp", "lr"]) && cases.contains(["privacy.epsilon", "steps"]) && cases.contains(["mlp", "dp.noise"]))
+        final class Results: @unchecked Sendable { var items = [(case: [String], outcome: Outcome?)](); let lock = NSLock() }
+        let results = Results()
+        results.items = cases.map { ($0, nil) }
+        DispatchQueue.concurrentPerform(iterations: 2) { worker in
+            for i in stride(from: worker, to: cases.count, by: 2) {
+                let o = try? run(["check-options", "--function", cases[i][0], "--option", cases[i][1]])
+                results.lock.lock()
+                results.items[i].outcome = o
+                results.lock.unlock()
+            }
+        }
+        var lines = 0, errors = 0
+        for (c, outcome) in results.items {
+            guard let o = outcome else { XCTFail("\(c): could not run"); continue }
+            let name = "pl.\(c[0]){\(c[1]) = …}"
+            if o.signaled || o.timedOut || o.status != 0 {
+                // Name the value: rerun each alone.
+                var culprits = [String]()
+                if c[0] != "product" {
+                    for v in ["0", "-1", "1e-300", "1e300", "nan", "inf", "-inf", "2^53", "1e-6", "1e9"] {
+                        if let r = try? run(["check-options", "--function", c[0], "--option", c[1], "--value", v]), r.signaled || r.timedOut || r.status != 0 {
+                            culprits.append(v)
+                        }
+                    }
+                }
+                XCTFail("\(name): \(o.timedOut ? "still running after 60 s" : o.signaled ? "ended by signal \(o.status)" : "exit \(o.status)") — values \(culprits); last output: \(o.stdout.suffix(300))")
+                continue
+            }
+            let printed = o.stdout.split(separator: "\n")
+            XCTAssertTrue(printed.allSatisfy { $0.contains("\tok") || $0.contains("\terror\t") }, "\(name): \(o.stdout)")
+            XCTAssertGreaterThanOrEqual(printed.count, c[0] == "product" ? 1 : 10, "\(name): every value tried")
+            lines += printed.count
+            errors += printed.filter { $0.contains("\terror\t") }.count
+            for p in printed where (p.hasPrefix("nan") || p.hasPrefix("inf") || p.hasPrefix("-inf")) && p.contains("\tok") {
+                XCTFail("\(name): \(p.split(separator: "\t")[0]) was accepted")
+            }
+        }
+        // Finite extremes are often fine (ε = 1e300 is a valid, if useless, ε); NaN and ±∞ never are
+        // (checked per line above).
+        XCTAssertGreaterThan(lines, 3000)
+        XCTAssertGreaterThan(errors, lines / 2)
+    }
+}
