@@ -377,4 +377,31 @@ final class MemoryBudgetTests: XCTestCase {
         MemoryBudget.limit = saved
         XCTAssertNoThrow(try NeuralNetwork.mlp(hidden: [64], options: o).fit(d))
     }
+
+    /// The other allocation sites: a gzip file that inflates past the budget is refused while it is
+    /// read (a 20 MB run of zeros compresses to 20 kB), a CSV file by its size, SISA by what all
+    /// its slice checkpoints will hold once the first one is known. Each error names the thing.
+    func testFilesAndCheckpointsAreSizedToo() throws {
+        func message(_ f: () throws -> Void) -> String { do { try f(); return "" } catch { return "\(error)" } }
+        let saved = MemoryBudget.limit
+        defer { MemoryBudget.limit = saved }
+        let dir = temporaryDirectory()
+        writeGzip([UInt8](repeating: 0, count: 20_000_000), to: "\(dir)/bomb.gz")
+        try String(repeating: "1,2,0\n", count: 200_000).write(toFile: "\(dir)/big.csv", atomically: true, encoding: .utf8)
+        MemoryBudget.limit = 50_000_000
+        XCTAssertTrue(message { _ = try IDXReader.read(path: "\(dir)/bomb.gz") }.contains("memory limit: \(dir)/bomb.gz (decompressed so far"))
+        XCTAssertTrue(message { _ = try CSVReader.load(path: "\(dir)/big.csv") }.contains("memory limit: reading \(dir)/big.csv (1200000 bytes)") == false,
+                      "1.2 MB of CSV fits in 50 MB")
+        MemoryBudget.limit = 5_000_000
+        XCTAssertTrue(message { _ = try CSVReader.load(path: "\(dir)/big.csv") }.contains("memory limit: reading \(dir)/big.csv (1200000 bytes)"))
+        MemoryBudget.limit = 40_000   // one network fits (30 KiB), a hundred checkpoints of it do not (45 KiB)
+        var so = SISAOptions()
+        so.shards = 10
+        so.slices = 10
+        var t = TrainingOptions()
+        t.epochs = 1
+        let e = try SISAEnsemble(options: so, model: try NeuralNetwork.mlp(hidden: [16], options: t))
+        let m = message { try e.fit(try Synthetic.blobs(n: 400, features: 4, classes: 2, seed: 1)) }
+        XCTAssertTrue(m.contains("memory limit: sisa: 100 slice checkpoints of 114 parameters"), m)
+    }
 }

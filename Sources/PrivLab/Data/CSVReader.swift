@@ -107,6 +107,10 @@ public struct CSVOptions: Sendable {
 /// sorted (numerically when all are integers), become classes `0..<k` and their text the class names.
 public enum CSVReader {
     public static func load(path: String, options: CSVOptions = CSVOptions()) throws -> Dataset {
+        // The text, its fields as strings and the floats: about a dozen bytes per byte of file.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber {
+            try MemoryBudget.check(size.doubleValue * 12, "reading \(path) (\(size) bytes)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read file") }
         guard let text = String(data: data, encoding: .utf8) else {
             throw PrivLabError.malformedFile(location: path, reason: "not valid UTF-8 text")

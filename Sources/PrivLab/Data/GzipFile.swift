@@ -19,6 +19,9 @@ enum GzipFile {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<Int(n)])
+            // The bytes become 4-byte floats: a small file that inflates past the budget is refused
+            // while it is read, not when the floats fail to allocate.
+            try MemoryBudget.check(Double(out.count) * 5, "\(path) (decompressed so far: \(out.count) bytes)")
             if out.count > maxBytes { throw PrivLabError.malformedFile(location: path, reason: "larger than \(maxBytes) bytes") }
         }
         // gzread returns 0 both at a clean end and at a truncated stream; gzerror tells them apart.

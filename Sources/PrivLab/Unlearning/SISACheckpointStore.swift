@@ -5,11 +5,14 @@ import Foundation
 /// Safe to use from several training workers at once.
 final class SISACheckpointStore: @unchecked Sendable {
     let directory: String?
+    /// How many checkpoints the ensemble keeps (shards × slices), for the memory check.
+    let capacity: Int
     private var cache: [UInt64: SISACheckpoint] = [:]
     private let lock = NSLock()
 
-    init(directory: String?) throws {
+    init(directory: String?, capacity: Int) throws {
         self.directory = directory
+        self.capacity = capacity
         if let d = directory {
             do {
                 try FileManager.default.createDirectory(atPath: "\(d)/checkpoints", withIntermediateDirectories: true)
@@ -45,6 +48,9 @@ final class SISACheckpointStore: @unchecked Sendable {
     func contains(_ key: UInt64, factory: SISAModelFactory) -> Bool { load(key, factory: factory) != nil }
 
     func save(_ key: UInt64, _ c: SISACheckpoint) throws {
+        // All checkpoints stay in memory: the first one tells what all of them will take.
+        try MemoryBudget.check(Double(c.parameters.count) * 4 * Double(capacity),
+                               "sisa: \(capacity) slice checkpoints of \(c.parameters.count) parameters")
         if let p = path(key) { try ModelFile.save(stored: c.model, floats: c.parameters, to: p) }
         lock.lock()
         cache[key] = c

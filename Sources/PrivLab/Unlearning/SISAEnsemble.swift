@@ -48,7 +48,7 @@ public final class SISAEnsemble: Classifier {
         try options.validate()
         self.options = options
         self.factory = try SISAModelFactory(model, slices: options.slices)
-        self.store = try SISACheckpointStore(directory: directory)
+        self.store = try SISACheckpointStore(directory: directory, capacity: options.shards * options.slices)
     }
 
     public var directory: String? { store.directory }
