@@ -104,9 +104,16 @@ def privlab_epoch(dp=False, cnn=False):
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
 
 
+# With --avx2-reference the references run as on an AVX2-only CPU: PyTorch's own kernels, MKL and
+# oneDNN are each told to use nothing newer than AVX2 (what an AVX2-only EPYC of this machine kind
+# gives them), as PrivLab's OpenBLAS is by OPENBLAS_CORETYPE=Haswell.
+REFERENCE_ENV = dict(os.environ)
+AVX2_ONLY = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_ENABLE_INSTRUCTIONS": "AVX2", "ONEDNN_MAX_CPU_ISA": "AVX2", "DNNL_MAX_CPU_ISA": "AVX2"}
+
+
 def reference(*sides):
     return json.loads(subprocess.run([PY, os.path.join(ROOT, "bench", "reference.py"), *sides, *LIMIT], check=True,
-                                     capture_output=True, text=True).stdout)
+                                     capture_output=True, text=True, env=REFERENCE_ENV).stdout)
 
 
 def machine(details):
@@ -169,7 +176,12 @@ def main():
     ap.add_argument("--classical", action="store_true", help="the article's pipelines under 10-fold CV (PrivLab vs scikit-learn)")
     ap.add_argument("--cnn", action="store_true", help="the small CNN instead of the MLP (against PyTorch; with --dp, against Opacus)")
     ap.add_argument("--limit", type=int, help="train on the first N images only (CNN and DP runs)")
+    ap.add_argument("--avx2-reference", action="store_true",
+                    help="limit PyTorch, MKL and oneDNN to AVX2, as on an AVX2-only CPU (PrivLab: OPENBLAS_CORETYPE=Haswell)")
     args = ap.parse_args()
+    if args.avx2_reference:
+        REFERENCE_ENV.update(AVX2_ONLY)
+        print("references limited to AVX2: " + " ".join(f"{k}={v}" for k, v in AVX2_ONLY.items()), flush=True)
     if args.limit:
         LIMIT.extend(["--limit", str(args.limit)])
     subprocess.run(["swift", "build", "-c", "release", "--product", "privlab"], cwd=ROOT, check=True)
