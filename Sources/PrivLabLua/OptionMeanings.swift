@@ -139,6 +139,7 @@ enum OptionMeanings {
         "k_minus": "guesses that a canary was not included",
         "learner": "the learner whose output is perturbed",
         "id": "record id to measure",
+        "audit.dp_sgd.kind": "the canaries: dirac (= input) inputs on unused features, random inputs far from the data, relabelled records, or white-box gradient canaries inside DP-SGD",
         "memorisation.influence.trace": "train the model here and sum self-influences over every epoch's end (TracInCP), rather than use the fitted model's final parameters",
         "memorisation.influence.id": "id of the training record to rank by self-influence (the one carrying the feature)",
         "feature": "a unique feature from pl.memorisation.feature",

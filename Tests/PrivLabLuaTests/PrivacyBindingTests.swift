@@ -216,6 +216,13 @@ final class PerturbationBindingTests: XCTestCase {
             """)
         XCTAssertEqual(g[0].scalar, AnyHashable(Int64(30)))
         XCTAssertEqual(g[1].scalar, AnyHashable("first-layer weights of features no training record uses"))
+        let input = try rt.exec(setup + """
+            local a = pl.audit.dp_sgd{model = m, data = d, kind = "input", canaries = 20, seed = 2}
+            local b = pl.audit.dp_sgd{model = m, data = d, kind = "dirac", canaries = 20, seed = 2}
+            return a.correct == b.correct and a.epsilon_lower_bound == b.epsilon_lower_bound, a.placement
+            """)
+        XCTAssertEqual(input[0].scalar, true, "kind = \"input\" is the Dirac input canaries")
+        XCTAssertTrue(input[1].isNil, "input canaries have no parameter placement")
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = m, data = d, kind = \"gradient\", norm = 2}", ["option 'norm' does not apply to kind = \"gradient\""])
         assertLuaError(rt, setup + "pl.audit.dp_sgd{model = pl.softmax{epochs = 1}, data = d, kind = \"gradient\"}", ["audit.dp_sgd: fit: inserted gradients (gradient canaries) need DP-SGD"])
     }

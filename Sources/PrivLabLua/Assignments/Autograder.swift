@@ -132,7 +132,7 @@ enum Subprocess {
     /// What a student can read in a dead worker's error output: its last lines that are not
     /// backtrace frames or crash-handler banners (addresses, "#3 0x…", "at /path:line"), at most two.
     static func reason(stderr: String) -> String {
-        let frame = try! NSRegularExpression(pattern: #"0x[0-9a-fA-F]{6,}|^\s*#?\d+\s|\bat /|^\s*\*\*\*|[Bb]acktrace|Crash|^Thread \d"#)
+        let frame = try! NSRegularExpression(pattern: #"0x[0-9a-fA-F]{6,}|^\s*#?\d+\s|\bat /|^\s*\*\*\*|(?i:backtrace|stack trace|crash)|^Thread \d"#)
         let lines = stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { line in
             !line.isEmpty && frame.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) == nil
         }

@@ -62,7 +62,8 @@ extension Runtime {
             let data = try o.dataset("data", what: "the training records")!
             var a = DPSGDAuditOptions()
             let norm = try o.double("norm", min: nil, max: nil, above: 0)
-            switch try o.string("kind", "dirac", oneOf: ["dirac", "random", "relabelled", "gradient"]) {
+            // "input" names the input-space canaries as a family; its strongest member, Dirac, is used.
+            switch try o.string("kind", "dirac", oneOf: ["dirac", "input", "random", "relabelled", "gradient"]) {
             case "random": a.kind = .random(norm: norm)
             case "gradient":
                 if norm != nil { throw LuaError("\(fn): option 'norm' does not apply to kind = \"gradient\" (a gradient canary is as large as the clipping allows)") }
