@@ -131,6 +131,10 @@ public final class LuaState {
     /// Asks the running script to stop at its next hook (safe from another thread or a signal).
     public func interrupt() { limitsPtr.pointee.interrupt = 1 }
 
+    /// The flag `interrupt()` sets, for a signal handler to set instead (`privlab run` and `exec`
+    /// hand it to their Ctrl-C handler). Valid while this state lives.
+    public var interruptFlag: UnsafeMutablePointer<Int32> { limitsPtr.pointer(to: \.interrupt)! }
+
     static func from(_ L: OpaquePointer) -> LuaState {
         let raw = pl_extraspace(L).load(as: UnsafeMutableRawPointer.self)
         return Unmanaged<LuaState>.fromOpaque(raw).takeUnretainedValue()

@@ -55,6 +55,8 @@ struct Run: ParsableCommand {
             o.outputPath = URL(fileURLWithPath: out).deletingPathExtension().appendingPathExtension("md").path
         }
         o.parameters = try parseParameters(parameters)
+        // Ctrl-C stops the running chunk between engine steps; the report keeps it, with the reason.
+        o.onRuntime = { rt in pl_on_interrupt(rt.map { UnsafeMutablePointer(mutating: $0.lua.interruptFlag) }) }
         let result: NotebookRunner.Result
         do {
             result = try NotebookRunner(options: o).run()
@@ -95,6 +97,8 @@ struct Exec: ParsableCommand {
         do {
             let rt = try Runtime(options: ro, sink: sink)
             if let t = timeLimit { rt.lua.setLimits(LuaLimits(wallSeconds: t)) }
+            pl_on_interrupt(rt.lua.interruptFlag)
+            defer { pl_on_interrupt(nil) }
             let argTable = "arg = {[0] = \(luaQuote(script))" + args.map { ", " + luaQuote($0) }.joined() + "}"
             try rt.run(argTable, chunkName: "=arg")
             if script == "-" {

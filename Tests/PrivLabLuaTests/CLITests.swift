@@ -583,4 +583,44 @@ final class CLITests: XCTestCase {
         XCTAssertFalse(report.contains("while true"), "the unfinished chunk is not in the report")
         XCTAssertFalse(report.contains("completed"))
     }
+
+    /// Ctrl-C (SIGINT) during a long training stops it between engine steps: the run ends at once
+    /// with the chunk's error "interrupted" in a complete report (exit 1), the chunks before it kept.
+    /// Catches a handler that is not installed (the process dies by the signal, the report stays
+    /// marked incomplete) and engine work that ignores the interrupt (the run does not end).
+    func testCtrlCStopsEngineWorkAndWritesTheReport() throws {
+        let dir = temporaryDirectory()
+        try """
+            --[[md
+            # Interrupted
+            ]]
+            print("first chunk done")
+            --[[md
+            A training that would take hours.
+            ]]
+            pl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})
+            """.write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = ["run", "\(dir)/nb.lua", "-o", "\(dir)/nb.md"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var report = ""
+        for _ in 0..<200 where !report.contains("first chunk done") {
+            Thread.sleep(forTimeInterval: 0.05)
+            report = (try? String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)) ?? ""
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(p.processIdentifier, SIGINT)
+        let sent = Date()
+        p.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 3, "stopped between steps")
+        XCTAssertEqual(p.terminationReason, .exit)
+        XCTAssertEqual(p.terminationStatus, 1)
+        report = try String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("first chunk done"), report)
+        XCTAssertTrue(report.contains("nb.lua:8: interrupted"), report)
+        XCTAssertFalse(report.contains("**incomplete**"), "the final report, not the one written between chunks")
+    }
 }

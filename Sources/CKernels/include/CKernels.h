@@ -14,6 +14,11 @@ typedef struct {
     double r;         ///< start of the tail
 } pl_ziggurat;
 
+/// Makes the first Ctrl-C (SIGINT) set *flag = 1 — a script's interrupt flag, which stops its Lua
+/// code at the next hook and engine work at its next step — and the second end the process as
+/// SIGINT normally does. NULL restores the default.
+void pl_on_interrupt(volatile int *flag);
+
 /// 1 when the CPU is AMD's (x86-64 only), else 0.
 int pl_cpu_is_amd(void);
 

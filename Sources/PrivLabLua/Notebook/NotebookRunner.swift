@@ -59,6 +59,9 @@ public final class NotebookRunner {
         public var progress = true
         /// Formats written beside the Markdown report (same name, their own extension).
         public var formats: [ReportFormat] = []
+        /// Hears the notebook's runtime when it is created, and nil when the run is over (the CLI
+        /// points its Ctrl-C handler at the runtime's interrupt flag, then away from it).
+        public var onRuntime: ((Runtime?) -> Void)? = nil
         public init(notebookPath: String) { self.notebookPath = notebookPath }
     }
 
@@ -121,6 +124,8 @@ public final class NotebookRunner {
             ro.limits = options.limits
             ro.progress = options.progress
             let rt = try Runtime(options: ro, sink: sink)
+            options.onRuntime?(rt)
+            defer { options.onRuntime?(nil) }
             // Chunk k of n with the elapsed time, on a terminal only (stderr; never in the report).
             let chunks = src.segments.filter { if case .code = $0 { return true }; return false }.count
             let bar = options.progress && ProgressBar.isEnabled ? ProgressBar(label: "notebook chunks", total: chunks) : nil
