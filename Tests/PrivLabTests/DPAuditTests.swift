@@ -139,6 +139,25 @@ final class DPAuditTests: XCTestCase {
         XCTAssertGreaterThan(broken.epsilonLowerBound, honest.claimedEpsilon, "the broken run is caught")
         XCTAssertEqual(broken.correct, broken.guesses, "a tenth of the noise: every guess right")
         XCTAssertGreaterThan(broken.epsilonLowerBound, 2.78, "gradient canaries audit more tightly than input canaries")
+        // Through a hidden layer (a 120-32-4 MLP): gradient canaries still catch the broken run,
+        // and audit it far above what the Dirac inputs reach through that layer.
+        var mo = TrainingOptions()
+        mo.epochs = 100
+        mo.batchSize = 2000
+        mo.learningRate = 0.1
+        var mdp = DPOptions()
+        mdp.clip = 1
+        mdp.noise = 3.16
+        mo.dp = mdp
+        let deep = try DPSGDAudit.run(model: try NeuralNetwork.mlp(hidden: [32], options: mo), data: d, options: o)
+        XCTAssertGreaterThan(deep.epsilonLowerBound, honest.claimedEpsilon, "gradient canaries through a hidden layer")
+        var inputs = o
+        inputs.kind = .dirac(norm: nil)
+        inputs.canaries = 100
+        inputs.kPlus = 25
+        inputs.kMinus = 25
+        let deepInputs = try DPSGDAudit.run(model: try NeuralNetwork.mlp(hidden: [32], options: mo), data: d, options: inputs)
+        XCTAssertLessThan(deepInputs.epsilonLowerBound + 1, deep.epsilonLowerBound, "input canaries see less through the hidden layer")
         // Sampling at q < 1: Poisson batches of about 100 of the 1,000 records, the canaries at the same rate.
         let s = try DPSGDAudit.run(model: try model(noise: 3.16, batch: 100), data: d, options: o)
         XCTAssertLessThan(s.epsilonLowerBound, s.claimedEpsilon, "q = 0.1: the canaries are sampled like records")
