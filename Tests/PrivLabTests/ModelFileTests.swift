@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CZlib
 import PrivLab
 
 final class PipelineAndModelFileTests: XCTestCase {
@@ -85,5 +86,18 @@ final class PipelineAndModelFileTests: XCTestCase {
         FileManager.default.createFile(atPath: "\(dir)/v9.plm", contents: Data(v2))
         XCTAssertThrowsError(try ModelFile.load(path: "\(dir)/v9.plm")) { XCTAssertTrue("\($0)".contains("version 9"), "\($0)") }
         XCTAssertThrowsError(try ModelFile.load(path: "\(dir)/missing.plm")) { XCTAssertTrue("\($0)".contains("cannot read")) }
+        // A crafted file: a parameter count no file can hold (2⁶⁴ − 1, and one whose byte size
+        // overflows), under a valid checksum — an error, not a trap converting it to Int.
+        for declared in [UInt64.max, UInt64(1) << 62] {
+            var crafted = good
+            let hlen = Int(crafted[12]) | Int(crafted[13]) << 8 | Int(crafted[14]) << 16 | Int(crafted[15]) << 24
+            for i in 0..<8 { crafted[16 + hlen + i] = UInt8(truncatingIfNeeded: declared >> (8 * UInt64(i))) }
+            let crc = crafted.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, UInt32($0.count - 4))) }
+            for i in 0..<4 { crafted[crafted.count - 4 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+            FileManager.default.createFile(atPath: "\(dir)/crafted.plm", contents: Data(crafted))
+            XCTAssertThrowsError(try ModelFile.load(path: "\(dir)/crafted.plm")) {
+                XCTAssertTrue("\($0)".contains("parameter block has the wrong size (\(declared) parameters declared)"), "\($0)")
+            }
+        }
     }
 }

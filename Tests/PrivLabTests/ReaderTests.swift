@@ -37,6 +37,11 @@ final class IDXReaderTests: XCTestCase {
         assertThrows(["truncated", "need 6 bytes", "file has 4"]) { _ = try IDXReader.parse(idx([2, 3], [1, 2, 3, 4]), name: "f.idx") }
         assertThrows(["2 unexpected bytes"]) { _ = try IDXReader.parse(idx([1], [1, 2, 3]), name: "f.idx") }
         assertThrows(["too short"]) { _ = try IDXReader.parse([0, 0], name: "f.idx") }
+        // Dimensions whose element count fits an Int but whose bytes do not (2³¹⁻¹ × 2³¹⁻¹ × 2³¹⁻¹
+        // doubles), and a count that overflows: errors, not an overflow trap.
+        let huge = (1 << 31) - 1
+        assertThrows(["truncated"]) { _ = try IDXReader.parse(idx([huge, huge], [], type: 0x0E), name: "f.idx") }
+        assertThrows(["truncated"]) { _ = try IDXReader.parse(idx([huge, huge, huge], [], type: 0x0E), name: "f.idx") }
         assertThrows(["no such file"]) { _ = try IDXReader.read(path: "/nonexistent/x.gz") }
         // A gzip stream cut in the middle.
         let dir = temporaryDirectory()

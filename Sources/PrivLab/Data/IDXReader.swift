@@ -41,7 +41,8 @@ public enum IDXReader {
             dims.append(v)
             total = total.multipliedReportingOverflow(by: v).overflow ? Int.max : total * v
         }
-        let needed = total == Int.max ? Int.max : total * width
+        let (bytes, overflow) = total.multipliedReportingOverflow(by: width)
+        let needed = overflow ? Int.max : bytes
         let have = b.count - headerEnd
         guard have == needed else {
             if have < needed {

@@ -140,9 +140,13 @@ public enum ModelFile {
             throw fail(hstart, "unreadable model description (\(error))")
         }
         let countAt = hstart + hlen
-        let count = Int(read(b, countAt) as UInt64)
+        // The count comes from the file: checked before it becomes an Int or a size (a crafted
+        // file with a valid checksum could hold any 64-bit value).
+        let declared = read(b, countAt) as UInt64
         let fstart = countAt + 8
-        guard count >= 0, fstart + 4 * count == b.count - 4 else { throw fail(countAt, "parameter block has the wrong size") }
+        guard declared <= UInt64(b.count), let count = Int(exactly: declared), fstart + 4 * count == b.count - 4 else {
+            throw fail(countAt, "parameter block has the wrong size (\(declared) parameters declared)")
+        }
         var floats = [Float](repeating: 0, count: count)
         floats.withUnsafeMutableBytes { dst in
             b.withUnsafeBytes { src in dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[fstart..<(fstart + 4 * count)])) }
