@@ -7,7 +7,8 @@ import PrivLabLua
 /// function — found in the option declarations the bindings record, so a new option is covered
 /// without touching this file — is tried with 0, −1, 1e-300, 1e300, NaN, ±∞, 2^53, 1e-6 and 1e9
 /// (list-valued options as one-element lists), each in a fresh runtime under a time limit, and
-/// models the call returns are fitted too. A clear Lua error is a pass; the caller (the test)
+/// models the call returns are fitted too; every method of every Lua class likewise, with the value
+/// in several argument shapes. A clear Lua error is a pass; the caller (the test)
 /// runs each function-and-option in its own process and fails on a signal or a hang.
 struct CheckOptions: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -68,11 +69,33 @@ struct CheckOptions: ParsableCommand {
         }
         """
 
+    /// An instance of every Lua class, for trying its methods (`method` cases). A class missing
+    /// here makes `--list` fail, so a new class cannot go untried.
+    static let instances: [String: String] = [
+        "Dataset": "d",
+        "Model": "(function() local m = pl.mlp{hidden = {4}, epochs = 1}; m:fit(d); return m end)()",
+        "GMM": "pl.gmm{components = 2}:fit(d)",
+        "KMeans": "pl.kmeans{k = 2}:fit(d)",
+        "Transformer": "pl.pca{components = 2}:fit(d)",
+        "Scaler": "pl.scaler{}:fit(d)",
+        "SISA": "(function() local e = pl.sisa{shards = 2, slices = 2, model = pl.softmax{epochs = 1}}; e:fit(d); return e end)()",
+        "Attack": "pl.attack.metric{target = fitted}",
+        "RNG": "pl.rng{seed = 1}",
+    ]
+    /// Methods not tried: they write files (a number is a valid path).
+    static let untried: Set<String> = ["save"]
+    /// How a method is called with the value v.
+    static let argumentShapes = ["v", "{v}", "{n = v}", "d, v", "d, {temperature = v, epochs = v}", "{{v, v, v, v}}", "v, v"]
+
     func run() throws {
         let doc = try OptionDocumentation.collect()
         if list {
             for f in doc.functions {
                 for o in f.options where ["number", "integer", "value"].contains(o.type) { print("\(f.path)\t\(o.key)") }
+            }
+            for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {
+                guard Self.instances[cls] != nil else { throw ValidationError("no instance of class \(cls) to try its methods: add one to CheckOptions.instances") }
+                for m in methods.sorted() where !Self.untried.contains(m) && !m.hasPrefix("__") { print("method\t\(cls).\(m)") }
             }
             for n in Self.nested { for k in n.keys { print("\(n.function)\t\(n.table).\(k)") } }
             for i in Self.products.indices { print("product\t\(i)") }
@@ -80,7 +103,14 @@ struct CheckOptions: ParsableCommand {
         }
         guard let fn = function, let key = option else { throw ValidationError("give --list, or --function and --option") }
         var cases = [(name: String, code: String)]()
-        if fn == "product" {
+        if fn == "method" {
+            let parts = key.split(separator: ".").map(String.init)
+            guard parts.count == 2, let make = Self.instances[parts[0]] else { throw ValidationError("no method case \(key)") }
+            for v in Self.values where value == nil || value == v.name {
+                let calls = Self.argumentShapes.map { "pcall(function() local o = \(make); local v = \(v.lua); o:\(parts[1])(\($0)) end)" }
+                cases.append((v.name, calls.joined(separator: "\n") + "\n" + "return"))
+            }
+        } else if fn == "product" {
             guard let i = Int(key), Self.products.indices.contains(i) else { throw ValidationError("no product case \(key)") }
             cases = [("product \(i)", Self.products[i])]
         } else {

@@ -119,6 +119,7 @@ public struct RNG: Sendable {
     /// Floyd's algorithm with a set when k ≪ n).
     public mutating func sample(_ n: Int, _ k: Int) throws -> [Int] {
         guard k >= 0, k <= n else { throw PrivLabError.invalidArgument("cannot sample \(k) of \(n) without replacement") }
+        try MemoryBudget.check(Double(k * 4 >= n ? n : k) * 16, "sampling \(k) of \(n) values")
         if k * 4 >= n {
             var a = Array(0..<n)
             for i in 0..<k {

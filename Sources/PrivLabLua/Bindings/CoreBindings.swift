@@ -146,13 +146,15 @@ extension Runtime {
         m["permutation"] = { call in
             let r = try call.this(RNGObject.self, "RNG", method: "permutation")
             let n = try call.integer(2, fn: "RNG.permutation", arg: "argument 1 (n)")
-            guard n >= 0, n <= 100_000_000 else { throw LuaError("RNG.permutation: n must be in 0…1e8, got \(n)") }
+            // The result is a Lua table of n integers: ten million is already 160 MB of them.
+            guard n >= 0, n <= 10_000_000 else { throw LuaError("RNG.permutation: n must be in 0…1e7, got \(n)") }
             return call.results(.ints(r.rng.permutation(n).map { $0 + 1 }))
         }
         m["sample"] = { call in
             let r = try call.this(RNGObject.self, "RNG", method: "sample")
             let n = try call.integer(2, fn: "RNG.sample", arg: "argument 1 (n)")
             let k = try call.integer(3, fn: "RNG.sample", arg: "argument 2 (k)")
+            guard k >= 0, k <= 10_000_000 else { throw LuaError("RNG.sample: k must be in 0…1e7 (the result is a Lua table), got \(k)") }
             return call.results(.ints(try r.rng.sample(n, k).map { $0 + 1 }))
         }
         m["split"] = { call in

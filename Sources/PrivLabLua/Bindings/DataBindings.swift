@@ -193,6 +193,9 @@ extension Runtime {
                 guard v == v.rounded(), v >= 1 else {
                     throw LuaError("Dataset.split: option '\(key)' must be a fraction in (0, 1) or a whole count, got \(formatCompact(v))")
                 }
+                guard v <= Double(ds.size) else {
+                    throw LuaError("Dataset.split: option '\(key)' asks for \(formatCompact(v)) records of \(ds.size)")
+                }
                 return .count(Int(v))
             }
             let part: SplitSize

@@ -123,7 +123,7 @@ extension Runtime {
         var m = Matrix(rows: n, cols: k)
         for (i, row) in t.array.enumerated() {
             if let label = row.double {
-                guard label == label.rounded(), label >= 0, Int(label) < k else {
+                guard label == label.rounded(), label >= 0, label < Double(k) else {
                     throw PrivLabError.invalidArgument("\(what): label \(label) of row \(i + 1) is not a class in 0…\(k - 1)")
                 }
                 m[i, Int(label)] = 1
@@ -159,7 +159,7 @@ extension Runtime {
             let rt = Runtime.from(call)
             let obj = try ensemble(call, "unlearn")
             let ids: [Int]
-            if let one = call.value(2).double, one == one.rounded() { ids = [Int(one)] }
+            if let one = call.value(2).double, let id = Int(exactly: one) { ids = [id] }
             else { ids = try LuaConvert.integers(call.value(2), fn: "SISA.unlearn", arg: "argument 1 (record ids)") }
             let o = try call.options(3, fn: "SISA.unlearn")
             let compare = try o.bool("compare", false)
