@@ -47,7 +47,11 @@ public struct OptionDocumentation {
                 if !progressed { break }
             }
             let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
-            out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") },
+            // A binding may name itself by its last component (the data loaders say "blobs" for
+            // pl.data.blobs); declarations of other functions it calls are not its own.
+            let short = String(path.split(separator: ".").last ?? "")
+            let own = { (f: String) in f == path || f == short || f.hasPrefix(path + ".") }
+            out.append(Function(path: path, options: recorder.declarations.filter { own($0.function) },
                                 stoppedBy: stopped, needs: recorder.required.union(recorder.standIns.keys).sorted()))
         }
         // Functions of the Lua-side library (lua/privlab/*.lua) take positional arguments.
@@ -83,6 +87,7 @@ public struct OptionDocumentation {
             ("give tp, fp, positives and negatives", ["tp": .int(5), "fp": .int(1), "positives": .int(10), "negatives": .int(10)]),
             ("option 'data' (the attacker's Dataset) is required", ["data": try value("return pl.data.blobs{n = 40, features = 3, classes = 2, seed = 2}")]),
             ("option 'grid' must be a table", ["grid": .table(LuaTable(fields: ["C": .list([.int(1)])]))]),
+            ("option 'x' must be a list of rows", ["x": .list([.list([.number(1), .number(2)]), .list([.number(3), .number(4)])]), "y": .list([.int(0), .int(1)])]),
             ("option 'fit' is required", ["fit": try value("return function(train) return function(ds) return ds end end")]),
         ]
     }

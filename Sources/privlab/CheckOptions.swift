@@ -84,8 +84,12 @@ struct CheckOptions: ParsableCommand {
     ]
     /// Methods not tried: they write files (a number is a valid path).
     static let untried: Set<String> = ["save"]
-    /// How a method is called with the value v.
-    static let argumentShapes = ["v", "{v}", "{n = v}", "d, v", "d, {temperature = v, epochs = v}", "{{v, v, v, v}}", "v, v"]
+    /// How a method (or a function taking positional arguments) is called with the value v.
+    static let argumentShapes = ["v", "{v}", "{n = v}", "d, v", "d, {temperature = v, epochs = v}", "{{v, v, v, v}}", "v, v",
+                                 "d, {epsilon = v, clip = v, bandwidth = v, n = v}", "fitted, d, {epsilon = v}", "d, d, {bandwidth = v}"]
+    /// Functions with positional arguments that are not tried: they write files, or only report
+    /// on the runtime.
+    static let untriedFunctions: Set<String> = ["_write", "_params", "params", "doc", "system", "clock", "time", "spairs", "inspect", "use", "register"]
 
     func run() throws {
         let doc = try OptionDocumentation.collect()
@@ -93,6 +97,7 @@ struct CheckOptions: ParsableCommand {
             for f in doc.functions {
                 for o in f.options where ["number", "integer", "value"].contains(o.type) { print("\(f.path)\t\(o.key)") }
             }
+            for f in doc.functions where f.options.isEmpty && !Self.untriedFunctions.contains(f.path) { print("call\t\(f.path)") }
             for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {
                 guard Self.instances[cls] != nil else { throw ValidationError("no instance of class \(cls) to try its methods: add one to CheckOptions.instances") }
                 for m in methods.sorted() where !Self.untried.contains(m) && !m.hasPrefix("__") { print("method\t\(cls).\(m)") }
@@ -103,11 +108,18 @@ struct CheckOptions: ParsableCommand {
         }
         guard let fn = function, let key = option else { throw ValidationError("give --list, or --function and --option") }
         var cases = [(name: String, code: String)]()
-        if fn == "method" {
+        if fn == "method" || fn == "call" {
             let parts = key.split(separator: ".").map(String.init)
-            guard parts.count == 2, let make = Self.instances[parts[0]] else { throw ValidationError("no method case \(key)") }
+            let target: String
+            if fn == "call" {
+                guard doc.functions.contains(where: { $0.path == key }), !Self.untriedFunctions.contains(key) else { throw ValidationError("no function pl.\(key)") }
+                target = "pl.\(key)("
+            } else {
+                guard parts.count == 2, let make = Self.instances[parts[0]] else { throw ValidationError("no method case \(key)") }
+                target = "(\(make)):\(parts[1])("
+            }
             for v in Self.values where value == nil || value == v.name {
-                let calls = Self.argumentShapes.map { "pcall(function() local o = \(make); local v = \(v.lua); o:\(parts[1])(\($0)) end)" }
+                let calls = Self.argumentShapes.map { "pcall(function() local v = \(v.lua); \(target)\($0)) end)" }
                 cases.append((v.name, calls.joined(separator: "\n") + "\n" + "return"))
             }
         } else if fn == "product" {
