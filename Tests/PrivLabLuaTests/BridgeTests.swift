@@ -223,7 +223,7 @@ final class WorkBudgetTests: XCTestCase {
     /// that does not mark the limit tripped, and engine errors a pcall can hide.
     func testATimeLimitStopsEngineWorkBetweenSteps() throws {
         for (name, code) in [("training", "pl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})"),
-                             ("pld", "pl.privacy.epsilon{sample_rate = 0.001, noise = 0.8, steps = 900000000, delta = 1e-5, accountant = 'pld'}")] {
+                             ("pld", "pl.privacy.epsilon{sample_rate = 0.01, noise = 1, steps = 1000000, delta = 1e-5, accountant = 'pld'}")] {
             let (rt, sink) = try makeRuntime(limits: LuaLimits(wallSeconds: 0.5))
             let start = Date()
             XCTAssertThrowsError(try rt.exec("local ok, e = pcall(function() \(code) end)\nprint('swallowed', ok, e)")) { e in

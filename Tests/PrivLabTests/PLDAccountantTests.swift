@@ -65,12 +65,14 @@ final class PLDAccountantTests: XCTestCase {
         XCTAssertGreaterThan(try acc.epsilon([PrivacyPhase(sampleRate: 1, noise: 1e-3, steps: 1)], delta: 1e-5), 709.8)
     }
 
-    /// Composing 10⁹ steps ran for minutes (the grid's support grows like √T); the work is now
-    /// bounded by the grid budget and ends in an error that names the way out.
+    /// Composing 10⁹ steps ran for minutes (the grid's support grows like √T); it is now refused
+    /// up front from one step's spread (√T standard deviations), with an error that names the way
+    /// out; counts the estimate lets through are bounded by the exact grid check as they compose.
     func testHugeStepCountsAreRefusedNotEndless() throws {
         let t0 = Date()
         XCTAssertThrowsError(try PLDAccountant().epsilon([PrivacyPhase(sampleRate: 0.01, noise: 1, steps: 1_000_000_000)], delta: 1e-5)) {
             XCTAssertTrue("\($0)".contains("cannot compose this many steps"), "\($0)")
+            XCTAssertTrue("\($0)".contains("would need about"), "refused from the estimate, before composing: \($0)")
         }
         XCTAssertLessThan(Date().timeIntervalSince(t0), 60)
     }

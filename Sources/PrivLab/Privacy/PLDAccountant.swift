@@ -48,6 +48,22 @@ struct DiscretePLD {
 
     /// `steps`-fold self-composition by repeated squaring.
     func selfComposed(_ steps: Int, truncation: Double) throws -> DiscretePLD {
+        // Refused up front when the composed support clearly cannot fit the grid: by the central
+        // limit theorem T steps spread over about ±z·√T standard deviations of one step, z the
+        // Gaussian quantile of the tail truncation. Only estimates beyond twice the budget are
+        // refused here; the exact check in `composed` catches the rest as the grid grows.
+        let total = pmf.reduce(0, +)
+        if total > 0 {
+            let mean = pmf.enumerated().reduce(0.0) { $0 + Double($1.offset) * $1.element } / total
+            let variance = pmf.enumerated().reduce(0.0) { $0 + (Double($1.offset) - mean) * (Double($1.offset) - mean) * $1.element } / total
+            let z = (2 * log(1 / max(truncation, 1e-300))).squareRoot()
+            let estimate = 2 * z * (Double(steps) * variance).squareRoot() + Double(pmf.count)
+            guard estimate <= 2 * Double(PLDAccountant.maximumGridPoints) else {
+                throw PrivLabError.invalidArgument(
+                    "the PLD accountant cannot compose this many steps with discretization \(formatCompact(h)): the privacy loss grid "
+                    + "would need about \(formatCompact(estimate.rounded())) points (more than \(PLDAccountant.maximumGridPoints)); use accountant = \"rdp\" or a coarser discretization")
+            }
+        }
         var result = DiscretePLD(h: h, offset: 0, pmf: [1], infinityMass: 0)
         var base = self
         var k = steps
