@@ -47,11 +47,7 @@ public struct OptionDocumentation {
                 if !progressed { break }
             }
             let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
-            // A binding may name itself by its last component (the data loaders say "blobs" for
-            // pl.data.blobs); declarations of other functions it calls are not its own.
-            let short = String(path.split(separator: ".").last ?? "")
-            let own = { (f: String) in f == path || f == short || f.hasPrefix(path + ".") }
-            out.append(Function(path: path, options: recorder.declarations.filter { own($0.function) },
+            out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") },
                                 stoppedBy: stopped, needs: recorder.required.union(recorder.standIns.keys).sorted()))
         }
         // Functions of the Lua-side library (lua/privlab/*.lua) take positional arguments.

@@ -36,12 +36,12 @@ extension Runtime {
 
     func installData() {
         defineLoader("fashion_mnist") { call in
-            let o = try call.options(1, fn: "fashion_mnist")
+            let o = try call.options(1, fn: "data.fashion_mnist")
             let split = try o.string("split", "train", oneOf: ["train", "test"])
             let n = try o.int("n", min: 1)
             let seed: UInt64? = o.has("seed") ? try o.seed() : nil
             let dir = try o.string("dir")
-            if dir != nil { try Runtime.checkFileAccess(call, "fashion_mnist") }
+            if dir != nil { try Runtime.checkFileAccess(call, "data.fashion_mnist") }
             try o.finish()
             call.pushDataset(try FashionMNIST.load(split: split, directory: dir, n: n, seed: seed))
             return 1
@@ -49,8 +49,8 @@ extension Runtime {
 
         // pl.data.digits{}, pl.data.breast_cancer{}, pl.data.wine{}: the bundled public data sets (data/README.md).
         for bundled in BundledData.allCases {
-            let fn = bundled.rawValue
-            defineLoader(fn) { call in
+            let fn = "data.\(bundled.rawValue)"
+            defineLoader(bundled.rawValue) { call in
                 let o = try call.options(1, fn: fn)
                 try o.finish()
                 guard let dir = LibraryLocation.dataRoot() else {
@@ -78,7 +78,7 @@ extension Runtime {
         }
 
         defineLoader("blobs") { call in
-            let o = try call.options(1, fn: "blobs")
+            let o = try call.options(1, fn: "data.blobs")
             let n = try o.int("n", 300, min: 1, max: 10_000_000)
             let f = try o.int("features", 2, min: 1, max: 100_000)
             let k = try o.int("classes", 3, min: 1, max: 10_000)
@@ -91,7 +91,7 @@ extension Runtime {
         }
 
         defineLoader("purchase") { call in
-            let o = try call.options(1, fn: "purchase")
+            let o = try call.options(1, fn: "data.purchase")
             let n = try o.int("n", 10_000, min: 1, max: 10_000_000)
             let f = try o.int("features", 600, min: 2, max: 100_000)
             let k = try o.int("classes", 100, min: 2, max: 100)
@@ -105,28 +105,28 @@ extension Runtime {
 
         // pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…", image_shape = {c, h, w}}
         define("data.from_table") { call in
-            let o = try call.options(1, fn: "from_table", optional: false)
-            guard case .table(let xt) = o.raw("x") else { throw LuaError("from_table: option 'x' must be a list of rows") }
+            let o = try call.options(1, fn: "data.from_table", optional: false)
+            guard case .table(let xt) = o.raw("x") else { throw LuaError("data.from_table: option 'x' must be a list of rows") }
             var rows = [[Float]]()
             for (i, r) in xt.array.enumerated() {
-                rows.append(try LuaConvert.numbers(r, fn: "from_table", arg: "x[\(i + 1)]").map(Float.init))
+                rows.append(try LuaConvert.numbers(r, fn: "data.from_table", arg: "x[\(i + 1)]").map(Float.init))
             }
-            let y = try LuaConvert.integers(o.raw("y"), fn: "from_table", arg: "option 'y'")
+            let y = try LuaConvert.integers(o.raw("y"), fn: "data.from_table", arg: "option 'y'")
             let k = try o.int("classes", min: 1)
-            let ids = o.has("ids") ? try LuaConvert.integers(o.raw("ids"), fn: "from_table", arg: "option 'ids'") : nil
-            if let ids = ids, ids.contains(where: { $0 < 1 }) { throw LuaError("from_table: ids must be positive integers") }
-            let names = o.has("class_names") ? try LuaConvert.strings(o.raw("class_names"), fn: "from_table", arg: "option 'class_names'") : nil
+            let ids = o.has("ids") ? try LuaConvert.integers(o.raw("ids"), fn: "data.from_table", arg: "option 'ids'") : nil
+            if let ids = ids, ids.contains(where: { $0 < 1 }) { throw LuaError("data.from_table: ids must be positive integers") }
+            let names = o.has("class_names") ? try LuaConvert.strings(o.raw("class_names"), fn: "data.from_table", arg: "option 'class_names'") : nil
             let name = try o.string("name", "table")
-            let shape = o.has("image_shape") ? try LuaConvert.integers(o.raw("image_shape"), fn: "from_table", arg: "option 'image_shape'") : nil
+            let shape = o.has("image_shape") ? try LuaConvert.integers(o.raw("image_shape"), fn: "data.from_table", arg: "option 'image_shape'") : nil
             try o.finish()
             let m = try Matrix(rows)
-            if m.hasNonFinite { throw LuaError("from_table: x contains NaN or infinite values") }
+            if m.hasNonFinite { throw LuaError("data.from_table: x contains NaN or infinite values") }
             if let s = shape, s.count != 3 || s.contains(where: { $0 < 1 }) {
-                throw LuaError("from_table: option 'image_shape' must be {channels, height, width}")
+                throw LuaError("data.from_table: option 'image_shape' must be {channels, height, width}")
             }
             do {
                 call.pushDataset(try Dataset(features: m, labels: y, classes: k, ids: ids, classNames: names, imageShape: shape, name: name))
-            } catch let e as PrivLabError { throw LuaError("from_table: \(e.description)") }
+            } catch let e as PrivLabError { throw LuaError("data.from_table: \(e.description)") }
             return 1
         }
 
