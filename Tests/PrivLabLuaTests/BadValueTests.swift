@@ -6,44 +6,14 @@ import XCTest
 /// without editing this test — is tried with 0, −1, 1e-300, 1e300, NaN, ±∞, 2^53, 1e-6 and 1e9 (list
 /// options also as a one-element list), plus products of sizes each within its own bound, and every
 /// method of every Lua class and every function taking positional arguments with those values in
-/// several argument shapes — each function-and-
-/// option (method) in its own `privlab` process. Every value must end in a Lua error or a
-/// result: a signal (SIGILL from a NaN reaching an integer, SIGABRT from a failed allocation) or a
+/// several argument shapes — each function-and-option (method) in its own `privlab` process.
+/// Every value must end in a Lua error or a result: a signal (SIGILL from a NaN reaching an integer, SIGABRT from a failed allocation) or a
 /// process still running after 60 s fails the test, naming the function, the option and — rerun
 /// value by value — the value.
 final class BadValueTests: XCTestCase {
-    struct Outcome { var status: Int32; var signaled: Bool; var timedOut: Bool; var stdout: String }
-
-    /// Runs privlab with a wall-clock limit (killed after it).
-    func run(_ args: [String], timeout: Double = 60) throws -> Outcome {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLITests.binary)
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["PRIVLAB_PATH"] = nil
-        env["SWIFT_BACKTRACE"] = "enable=no"
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        var data = Data()
-        let reader = DispatchQueue(label: "read")
-        let done = DispatchSemaphore(value: 0)
-        reader.async {
-            data = out.fileHandleForReading.readDataToEndOfFile()
-            done.signal()
-        }
-        let deadline = Date().addingTimeInterval(timeout)
-        var timedOut = false
-        while p.isRunning {
-            if Date() > deadline { timedOut = true; kill(p.processIdentifier, SIGKILL); break }
-            usleep(10_000)
-        }
-        p.waitUntilExit()
-        done.wait()
-        return Outcome(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal, timedOut: timedOut,
-                       stdout: String(decoding: data, as: UTF8.self))
+    /// Runs privlab with a wall-clock limit (killed after it), without the Swift backtracer.
+    func run(_ args: [String], timeout: Double = 60) throws -> CLITests.Output {
+        try runPrivlab(args, env: ["SWIFT_BACKTRACE": "enable=no"], timeout: timeout)
     }
 
     func testNoOptionValueEndsTheProcessWithASignalOrAHang() throws {
@@ -53,7 +23,7 @@ final class BadValueTests: XCTestCase {
         XCTAssertGreaterThan(cases.count, 400, "every numeric option of every function, every method of every class")
         XCTAssertTrue(cases.contains(["mlp", "lr"]) && cases.contains(["privacy.epsilon", "steps"]) && cases.contains(["mlp", "dp.noise"])
                       && cases.contains(["method", "SISA.unlearn"]) && cases.contains(["method", "Dataset.split"]))
-        final class Results: @unchecked Sendable { var items = [(case: [String], outcome: Outcome?)](); let lock = NSLock() }
+        final class Results: @unchecked Sendable { var items = [(case: [String], outcome: CLITests.Output?)](); let lock = NSLock() }
         let results = Results()
         results.items = cases.map { ($0, nil) }
         DispatchQueue.concurrentPerform(iterations: 2) { worker in

@@ -3,8 +3,9 @@ import PrivLab
 import PrivLabLua
 import XCTest
 
-/// Runs the privlab binary built next to the tests, as a user would.
-func runPrivlab(_ args: [String], env: [String: String] = [:], cwd: String = CLITests.root) throws -> CLITests.Output {
+/// Runs the privlab binary built next to the tests, as a user would; with a `timeout`, a run still
+/// going after it is killed (and reported as `timedOut`).
+func runPrivlab(_ args: [String], env: [String: String] = [:], cwd: String = CLITests.root, timeout: Double? = nil) throws -> CLITests.Output {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: CLITests.binary)
     p.arguments = args
@@ -19,10 +20,25 @@ func runPrivlab(_ args: [String], env: [String: String] = [:], cwd: String = CLI
     p.standardOutput = out
     p.standardError = err
     try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let r = err.fileHandleForReading.readDataToEndOfFile()
+    // Both pipes drained at once, so a chatty child never blocks on a full one.
+    final class Captured: @unchecked Sendable { var out = Data(), err = Data() }
+    let captured = Captured()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { captured.out = out.fileHandleForReading.readDataToEndOfFile() }
+    DispatchQueue.global().async(group: group) { captured.err = err.fileHandleForReading.readDataToEndOfFile() }
+    var timedOut = false
+    if let t = timeout {
+        let deadline = Date().addingTimeInterval(t)
+        while p.isRunning {
+            if Date() > deadline { timedOut = true; kill(p.processIdentifier, SIGKILL); break }
+            usleep(10_000)
+        }
+    }
     p.waitUntilExit()
-    return CLITests.Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: r, as: UTF8.self))
+    group.wait()
+    return CLITests.Output(status: p.terminationStatus, stdout: String(decoding: captured.out, as: UTF8.self),
+                           stderr: String(decoding: captured.err, as: UTF8.self),
+                           signaled: p.terminationReason == .uncaughtSignal, timedOut: timedOut)
 }
 
 /// End-to-end tests of the `privlab` executable, run as a user would run it.
@@ -39,7 +55,7 @@ final class CLITests: XCTestCase {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    struct Output { var status: Int32; var stdout: String; var stderr: String }
+    struct Output { var status: Int32; var stdout: String; var stderr: String; var signaled = false; var timedOut = false }
 
     /// Tests that run the course notebooks need Fashion-MNIST (Debian's dataset-fashion-mnist, which
     /// the README's test command installs). Outside CI they skip with that reason; in CI (CI=true)
