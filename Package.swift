@@ -19,14 +19,16 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Hand-vectorised kernels Swift cannot express (per-function AVX2/AVX-512 with run-time choice).
         .target(name: "CKernels"),
+        // Executables only (it may restart the process): OpenBLAS's kernel set from the CPU's features.
+        .target(name: "CBLASStartup", dependencies: ["CKernels", "CBLAS"]),
         .target(name: "PrivLab", dependencies: ["CBLAS", "CZlib", "CKernels"]),
         .target(name: "PrivLabLua", dependencies: ["PrivLab", "CLua"]),
         .executableTarget(
             name: "privlab",
-            dependencies: ["PrivLab", "PrivLabLua", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["PrivLab", "PrivLabLua", "CKernels", "CBLASStartup", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib"]),
-        .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua"]),
+        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib", "CBLASStartup"]),
+        .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua", "CBLASStartup"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -11,7 +11,8 @@ are never dependencies of PrivLab or its tests.
     python3 bench/run.py --attack-strength         attack AUCs on the bundled digits: PrivLab, scikit-learn
     python3 bench/run.py --classical               the article's pipelines, 10-fold CV: PrivLab, scikit-learn (same folds)
 
-Every figure is printed beside the CPU model and the OpenBLAS kernel set PrivLab ran with.
+Every figure is printed beside the CPU model, the OpenBLAS kernel set PrivLab ran with and who chose it
+(OpenBLAS, PrivLab's CPU-feature check, or the user through OPENBLAS_CORETYPE).
 """
 import argparse
 import json
@@ -118,7 +119,8 @@ def reference(*sides):
 
 def machine(details):
     d = details[-1]
-    return f"CPU {d['cpu']}, OpenBLAS kernels {d['blas_kernels']}, {d['blas_threads']} threads; {d['images']:,} images"
+    return (f"CPU {d['cpu']}, OpenBLAS kernels {d['blas_kernels']} ({d.get('blas_choice', 'chosen by OpenBLAS')}), "
+            f"{d['blas_threads']} threads; {d['images']:,} images")
 
 
 def run_dp(rounds, hooks, cnn):

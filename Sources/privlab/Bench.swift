@@ -115,7 +115,8 @@ struct BenchTrain: ParsableCommand {
         if json {
             let obj: [String: Any] = ["seconds": times, "median": median, "gflops": achieved, "gemm_peak_gflops": peak,
                                       "peak_memory_mib": peakMemoryMiB(), "train_accuracy": acc, "blas_threads": BLASThreads.count,
-                                      "blas_kernels": BLASKernel.name, "cpu": CPUInfo.model, "images": train.size]
+                                      "blas_kernels": BLASKernel.name, "blas_choice": BLASKernel.choice.phrase,
+                                      "cpu": CPUInfo.model, "images": train.size]
             let d = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
             print(String(decoding: d, as: UTF8.self))
         } else {

@@ -58,4 +58,25 @@ void pl_adam_update(float *restrict w, const float *restrict g, float *restrict 
 /// no-op elsewhere). Called once by the command-line tool.
 void pl_keep_freed_memory(void);
 
+/// CPU features that decide OpenBLAS's kernel set (`pl_cpu_features`): AVX, AVX2, FMA, AVX-512
+/// (F, BW, DQ, VL and CD together), AVX-512 BF16, and an AMD vendor.
+enum {
+    PL_CPU_AVX = 1, PL_CPU_AVX2 = 2, PL_CPU_FMA = 4, PL_CPU_AVX512 = 8, PL_CPU_AVX512_BF16 = 16, PL_CPU_AMD = 32
+};
+
+/// This CPU's `PL_CPU_*` features, each only where the OS also enables it (x86-64; 0 elsewhere).
+unsigned pl_cpu_features(void);
+
+/// The vector tier of an OpenBLAS kernel set by its name (case-insensitive): 3 AVX-512 (SkylakeX,
+/// Cooperlake, SapphireRapids), 2 AVX2 (Haswell, Zen), 1 AVX (Sandybridge, Bulldozer … Excavator),
+/// 0 any other (the SSE-only generic sets: Prescott, Core2, Nehalem, Atom, Katmai, …).
+int pl_blas_set_tier(const char *name);
+
+/// The kernel set features call for: AVX-512 → SkylakeX (Cooperlake with BF16), AVX2 + FMA →
+/// Haswell (Zen on AMD), AVX → Sandybridge; NULL when none beats the generic sets.
+const char *pl_blas_set_for_features(unsigned features);
+
+/// The set to switch to when `current` is below what `features` call for, else NULL (keep it).
+const char *pl_blas_upgrade(const char *current, unsigned features);
+
 #endif

@@ -56,6 +56,8 @@ extension Runtime {
             return call.results(.record([
                 "version": .string(privlabVersion),
                 "blas_kernels": .string(BLASKernel.name),
+                // "openblas", "features" (PrivLab's start-up check restarted with a better set) or "user".
+                "blas_choice": .string(BLASKernel.choice.rawValue),
                 "threads": .int(Int64(BLASThreads.count)),
                 "cpu": .string(CPUInfo.model),
                 "noise_kernel": .string(GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable"),
