@@ -42,7 +42,7 @@ def run_mia(rounds):
     runs = {"privlab": [], "art": []}
     for r in range(rounds):
         p = json.loads(subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "bench", "mia", "--json"],
-                                      check=True, capture_output=True, text=True).stdout)
+                                      check=True, capture_output=True, text=True, env=PRIVLAB_ENV).stdout)
         a = json.loads(subprocess.run([PY, os.path.join(ROOT, "bench", "mia_reference.py")], check=True,
                                       capture_output=True, text=True).stdout)
         runs["privlab"].append(p)
@@ -62,7 +62,7 @@ def run_mia(rounds):
 def run_attack_strength():
     """Membership-inference strength on the same records: PrivLab's attacks and scikit-learn's."""
     lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", os.path.join(ROOT, "bench", "attack_strength.lua")],
-                           check=True, capture_output=True, text=True).stdout
+                           check=True, capture_output=True, text=True, env=PRIVLAB_ENV).stdout
     ref = subprocess.run([PY, os.path.join(ROOT, "bench", "attack_strength_reference.py")], input=lines, check=True,
                          capture_output=True, text=True).stdout
     ours = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
@@ -80,7 +80,7 @@ def run_attack_strength():
 def run_classical():
     """The seed article's two pipelines under 10-fold CV on the same folds: accuracy, agreement, speed."""
     lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", os.path.join(ROOT, "bench", "classical.lua")],
-                           check=True, capture_output=True, text=True).stdout
+                           check=True, capture_output=True, text=True, env=PRIVLAB_ENV).stdout
     ref = subprocess.run([PY, os.path.join(ROOT, "bench", "classical_reference.py")], input=lines, check=True,
                          capture_output=True, text=True).stdout
     ours = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
@@ -99,10 +99,23 @@ def run_classical():
 LIMIT = []  # ["--limit", "N"] to train on the first N images only
 
 
+# PrivLab's environment. --as-unrecognised makes this CPU look unrecognised to OpenBLAS (Prescott,
+# its fallback, treated by the start-up check as OpenBLAS's own choice), so the check's restart is
+# what is measured; --fallback keeps Prescott, as a CPU newer than the library ran before the check.
+PRIVLAB_ENV = dict(os.environ)
+
+
 def privlab_epoch(dp=False, cnn=False):
     cmd = ([os.path.join(ROOT, ".build", "release", "privlab"), "bench", "train", "--runs", "1", "--json"] + (["--dp"] if dp else [])
            + (["--model", "cnn"] if cnn else []) + LIMIT)
-    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=PRIVLAB_ENV).stdout)
+
+
+def print_system():
+    """The CPU, the kernel set PrivLab runs and who chose it: printed before every benchmark's figures."""
+    out = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "system"], check=True, capture_output=True,
+                         text=True, env=PRIVLAB_ENV).stdout
+    print("PrivLab: " + "; ".join(" ".join(l.split()) for l in out.splitlines()[1:4]), flush=True)
 
 
 # With --avx2-reference the references run as on an AVX2-only CPU: PyTorch's own kernels, MKL and
@@ -180,7 +193,15 @@ def main():
     ap.add_argument("--limit", type=int, help="train on the first N images only (CNN and DP runs)")
     ap.add_argument("--avx2-reference", action="store_true",
                     help="limit PyTorch, MKL and oneDNN to AVX2, as on an AVX2-only CPU (PrivLab: OPENBLAS_CORETYPE=Haswell)")
+    ap.add_argument("--as-unrecognised", action="store_true",
+                    help="PrivLab as on a CPU OpenBLAS does not recognise: Prescott, replaced by the start-up check")
+    ap.add_argument("--fallback", action="store_true",
+                    help="PrivLab on OpenBLAS's generic Prescott kernels, as such a CPU ran before the check")
     args = ap.parse_args()
+    if args.as_unrecognised:
+        PRIVLAB_ENV.update({"OPENBLAS_CORETYPE": "Prescott", "PRIVLAB_BLAS_TEST_UNRECOGNISED": "1"})
+    if args.fallback:
+        PRIVLAB_ENV.update({"OPENBLAS_CORETYPE": "Prescott"})
     if args.avx2_reference:
         REFERENCE_ENV.update(AVX2_ONLY)
         print("references limited to AVX2: " + " ".join(f"{k}={v}" for k, v in AVX2_ONLY.items()), flush=True)
@@ -188,6 +209,7 @@ def main():
         LIMIT.extend(["--limit", str(args.limit)])
     subprocess.run(["swift", "build", "-c", "release", "--product", "privlab"], cwd=ROOT, check=True)
     ensure_venv(mia=args.mia)
+    print_system()
     if args.mia:
         return run_mia(args.rounds)
     if args.attack_strength:

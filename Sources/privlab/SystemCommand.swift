@@ -25,7 +25,7 @@ struct SystemInfo: ParsableCommand {
             ("blas_for_cpu", BLASKernel.forFeatures ?? "none (no AVX)"),
             ("blas_config", BLASKernel.configuration),
             ("threads", "\(BLASThreads.count)"),
-            ("noise_kernel", GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable"),
+            ("noise_kernel", GaussianNoise.kernelName),
         ]
         if json {
             let object = Dictionary(uniqueKeysWithValues: facts)
@@ -39,6 +39,6 @@ struct SystemInfo: ParsableCommand {
         print("for this CPU   \(BLASKernel.forFeatures ?? "no AVX: OpenBLAS's generic sets")")
         print("OpenBLAS       \(BLASKernel.configuration)")
         print("threads        \(BLASThreads.count)")
-        print("noise kernel   \(GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable")")
+        print("noise kernel   \(GaussianNoise.kernelName)")
     }
 }

@@ -28,6 +28,9 @@ public enum GaussianNoise {
     /// The vector level the noise kernel uses on this CPU: 0 portable, 1 AVX2.
     public static var cpuLevel: Int { Int(pl_cpu_level()) }
 
+    /// The noise kernel's name for reports: "avx2" or "portable".
+    public static var kernelName: String { cpuLevel >= 1 ? "avx2" : "portable" }
+
     /// The chunks (buffer number, index range) of buffers of these sizes.
     static func chunks(_ sizes: [Int]) -> [(buffer: Int, range: Range<Int>)] {
         var out = [(buffer: Int, range: Range<Int>)]()

@@ -60,7 +60,7 @@ extension Runtime {
                 "blas_choice": .string(BLASKernel.choice.rawValue),
                 "threads": .int(Int64(BLASThreads.count)),
                 "cpu": .string(CPUInfo.model),
-                "noise_kernel": .string(GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable"),
+                "noise_kernel": .string(GaussianNoise.kernelName),
             ]))
         }
 
