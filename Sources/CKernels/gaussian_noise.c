@@ -135,15 +135,6 @@ static void noise_avx2(float *buf, size_t n, double scale, const float *ws, cons
 }
 #endif
 
-int pl_cpu_is_amd(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_is("amd") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
 int pl_cpu_level(void) {
 #if defined(__x86_64__)
     __builtin_cpu_init();

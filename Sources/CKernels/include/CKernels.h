@@ -19,9 +19,6 @@ typedef struct {
 /// SIGINT normally does. NULL restores the default.
 void pl_on_interrupt(volatile int *flag);
 
-/// 1 when the CPU is AMD's (x86-64 only), else 0.
-int pl_cpu_is_amd(void);
-
 /// Instruction-set levels of the vector kernels: 0 portable C, 1 AVX2.
 int pl_cpu_level(void);
 
