@@ -587,10 +587,11 @@ final class CLITests: XCTestCase {
         p.standardError = FileHandle.nullDevice
         try p.run()
         var report = ""
-        for _ in 0..<200 where !report.contains("first chunk done") {
-            Thread.sleep(forTimeInterval: 0.05)
+        let started = waitUntil {
             report = (try? String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)) ?? ""
+            return report.contains("first chunk done") || !p.isRunning
         }
+        XCTAssertTrue(started && p.isRunning, "the first chunk's report, the run still going, within \(generousDeadline) s")
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)
@@ -604,40 +605,95 @@ final class CLITests: XCTestCase {
     /// Ctrl-C (SIGINT) during a long training stops it between engine steps: the run ends at once
     /// with the chunk's error "interrupted" in a complete report (exit 1), the chunks before it kept.
     /// Catches a handler that is not installed (the process dies by the signal, the report stays
-    /// marked incomplete) and engine work that ignores the interrupt (the run does not end).
+    /// marked incomplete) and engine work that ignores the interrupt (the run does not end: after a
+    /// generous deadline it is killed and the test fails).
+    /// "At once" is counted in epochs, not seconds (a busy machine stretches seconds, not epochs):
+    /// each finished epoch leaves a line in a file; the run is frozen (SIGSTOP) to read the count,
+    /// Ctrl-C is sent and the run resumed (SIGCONT), so the count is exactly the work done before
+    /// the signal, however late the test gets to run. Stopping between steps, at most the epoch
+    /// under way can finish after it. An epoch (125 steps) is tens of milliseconds of CPU time, far
+    /// more than the moment between the run resuming and its Ctrl-C handler running.
     func testCtrlCStopsEngineWorkAndWritesTheReport() throws {
         let dir = temporaryDirectory()
+        let log = "\(dir)/epochs"
         try """
             --[[md
             # Interrupted
             ]]
             print("first chunk done")
             --[[md
-            A training that would take hours.
+            A training that would take hours; each finished epoch adds a line to a file.
             ]]
-            pl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})
+            pl.mlp{hidden = {512}, epochs = 100000, batch = 16, on_epoch = function(h) local f = assert(io.open(\(luaString(log)), "a")); f:write(h.epoch, "\\n"); f:close() end}:fit(pl.data.blobs{n = 2000, features = 200, seed = 1})
             """.write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        func epochs() -> Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").filter { $0 == "\n" }.count }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["run", "\(dir)/nb.lua", "-o", "\(dir)/nb.md"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        var report = ""
-        for _ in 0..<200 where !report.contains("first chunk done") {
-            Thread.sleep(forTimeInterval: 0.05)
-            report = (try? String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)) ?? ""
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        let training = waitUntil { epochs() >= 2 || !p.isRunning }
+        guard training, p.isRunning else {
+            return XCTFail("the training did not get under way within \(generousDeadline) s (\(epochs()) epochs, running: \(p.isRunning))")
         }
-        Thread.sleep(forTimeInterval: 0.3)
+        kill(p.processIdentifier, SIGSTOP)
+        XCTAssertTrue(waitUntilStopped(p.processIdentifier), "the run froze for the count")
+        let before = epochs()
         kill(p.processIdentifier, SIGINT)
-        let sent = Date()
+        kill(p.processIdentifier, SIGCONT)
+        let ended = waitUntil { !p.isRunning }
+        if !ended {
+            kill(p.processIdentifier, SIGKILL)
+            XCTFail("Ctrl-C did not stop the training: still running \(generousDeadline) s later (\(epochs() - before) more epochs)")
+        }
         p.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(sent), 3, "stopped between steps")
+        let after = epochs()
+        XCTAssertLessThanOrEqual(after - before, 1,
+                                 "stopped between steps: at most the epoch under way finishes after Ctrl-C; \(after - before) epochs (\(125 * (after - before)) steps) ran after it")
         XCTAssertEqual(p.terminationReason, .exit)
         XCTAssertEqual(p.terminationStatus, 1)
-        report = try String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)
+        let report = try String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)
         XCTAssertTrue(report.contains("first chunk done"), report)
         XCTAssertTrue(report.contains("nb.lua:8: interrupted"), report)
         XCTAssertFalse(report.contains("**incomplete**"), "the final report, not the one written between chunks")
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `seconds` pass; whether it held. For waits on
+    /// something that takes well under a second on an idle machine: the generous default is only
+    /// reached by a hang, and ends early on every machine where the event happens.
+    func waitUntil(_ seconds: TimeInterval = generousDeadline, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+
+    /// Waits until every thread of `pid` is stopped (after SIGSTOP), read from /proc/<pid>/task;
+    /// where there is no /proc, a second's pause stands in (a stop takes effect in microseconds).
+    func waitUntilStopped(_ pid: pid_t) -> Bool {
+        let tasks = "/proc/\(pid)/task"
+        guard FileManager.default.fileExists(atPath: tasks) else {
+            Thread.sleep(forTimeInterval: 1)
+            return true
+        }
+        return waitUntil {
+            let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+            return !ids.isEmpty && ids.allSatisfy { id in
+                // "tid (comm) S …": the state follows the last ')'.
+                guard let stat = try? String(contentsOfFile: "\(tasks)/\(id)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return true }  // the thread has ended
+                let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+                return state == "T" || state == "t"
+            }
+        }
+    }
+
+    /// `text` as a Lua string literal.
+    func luaString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
