@@ -26,7 +26,8 @@ let package = Package(
             dependencies: ["PrivLab", "PrivLabLua", "CKernels", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib"]),
-        .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua"]),
+        // CBLAS: the tests ask OpenBLAS how it was built (openblas_get_config) before forcing a kernel set.
+        .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua", "CBLAS"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,10 +13,11 @@ public enum BLASKernel {
     public static var name: String { String(cString: openblas_get_corename()) }
 
     /// The instruction-set extensions each x86-64 kernel set of OpenBLAS needs (its
-    /// `driver/others/dynamic.c` checks the same), by the names Linux gives them in /proc/cpuinfo.
+    /// `driver/others/dynamic.c` checks the same), by the names Linux gives them in /proc/cpuinfo
+    /// (where SSE3 is "pni", Prescott New Instructions).
     public static let requirements: [String: Set<String>] = [
-        "Prescott": ["sse3"],
-        "Nehalem": ["sse3", "ssse3", "sse4_2"],
+        "Prescott": ["pni"],
+        "Nehalem": ["pni", "ssse3", "sse4_2"],
         "Sandybridge": ["avx"],
         "Haswell": ["avx", "avx2", "fma"],
         "Zen": ["avx", "avx2", "fma"],
