@@ -380,10 +380,48 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(outputs.contains { ($0["data"] as? [String: Any])?["image/svg+xml"] != nil }, "the figure")
         XCTAssertTrue(outputs.contains { ($0["data"] as? [String: Any])?["text/markdown"] != nil }, "the tables")
         XCTAssertTrue(outputs.contains { $0["output_type"] as? String == "stream" }, "printed text")
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-            let check = try runTool("\(CLITests.root)/scripts/check-ipynb.sh", ["\(dir)/p.ipynb"])
-            XCTAssertTrue(check.contains("valid: \(dir)/p.ipynb (nbformat 4.5"), check)
+        // Last, as it may skip: everything above has been checked by then.
+        let check = try runToolWithStatus("\(CLITests.root)/scripts/check-ipynb.sh", ["\(dir)/p.ipynb"])
+        switch check.status {
+        case 0:
+            XCTAssertTrue(check.stdout.contains("valid: \(dir)/p.ipynb (nbformat 4.5"), check.stdout)
+        case 75:
+            // nbformat comes from PyPI at test time (or a cached venv, or Debian's python3-nbformat):
+            // no install step of the project provides it, so without a network this skips even in CI.
+            throw XCTSkip("the Jupyter export passed every other check; nbformat's validation could not run: \(lastLine(check.stderr))")
+        case 77:
+            // python3-venv is installed by scripts/install-deps.sh (make test): missing in CI, the
+            // install step is broken, which must not pass unnoticed; elsewhere it skips.
+            let why = "the Jupyter export passed every other check; nbformat's validation could not run: \(lastLine(check.stderr))"
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(why) }
+            throw XCTSkip(why)
+        default:
+            XCTFail("check-ipynb.sh exited \(check.status): \(check.stdout)\(check.stderr.suffix(2000))")
         }
+    }
+
+    func lastLine(_ text: String) -> String {
+        text.split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// Runs a tool and returns its exit status and output, for tools whose exit status says more
+    /// than pass or fail.
+    func runToolWithStatus(_ path: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        final class Captured: @unchecked Sendable { var err = Data() }
+        let captured = Captured()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { captured.err = err.fileHandleForReading.readDataToEndOfFile() }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: captured.err, as: UTF8.self))
     }
 
     /// Nothing in a notebook becomes markup in its HTML: prose, printed text and errors are
