@@ -145,20 +145,24 @@ final class GraderPathsTests: XCTestCase {
     /// A student's training that would run for hours is stopped by the question's time limit inside
     /// the engine, between steps: the worker itself stops it and reports the question stopped by
     /// the time limit (status `.stopped(.time)`, a result the worker wrote) — not the grader's hard
-    /// kill of a worker still running at time × (checks + 1) + 5 s = 7 s (status `.failed`, "took
-    /// longer than 7 s"); the next question is graded.
+    /// kill of a worker still running at time × (checks + 1) + 5 s (status `.failed`, "took longer
+    /// than 21 s"); the next question is graded.
     /// Asserted by who stopped it rather than by seconds: the worker's 1 s is wall-clock, so load
-    /// does not stretch it, and the 6 s to the hard kill are left for the worker to start and write
-    /// its result (milliseconds of CPU time).
+    /// does not stretch it; what load stretches is the worker's start and its result (milliseconds
+    /// of CPU time, but seconds of wall-clock time on a busy two-core machine — once more than the
+    /// 6 s a single check would leave). So question a has 14 more checks that pass at once: the
+    /// hard limit grows to 1 × (15 + 1) + 5 = 21 s and the worker has 20 s beyond its 1 s, while
+    /// the test takes no longer; all-or-nothing keeps the question at 0 points.
     func testEngineWorkStopsAtTheQuestionsTimeLimit() throws {
         let dir = temporaryDirectory()
+        let padding = (1...14).map { "--@ check a public 1 -- passes at once \($0)\nexpect.equal(1, 1)\n--@ end\n" }.joined()
         let assignment = """
-            --@ question a 1 time=1 -- train
+            --@ question a 1 time=1 all-or-nothing -- train
             function train() return 1 end -- SOLUTION
             --@ check a public 1 -- trains
             expect.equal(train(), 1)
             --@ end
-            --@ question b 1 time=5 -- something else
+            \(padding)--@ question b 1 time=5 -- something else
             function two() return 2 end -- SOLUTION
             --@ check b public 1 -- two
             expect.equal(two(), 2)
@@ -172,7 +176,7 @@ final class GraderPathsTests: XCTestCase {
             function two() return 2 end
             """.write(toFile: "\(dir)/s.lua", atomically: true, encoding: .utf8)
         let r = try Autograder(executable: CLITests.binary).grade(assignment: "\(dir)/a.lua", submission: "\(dir)/s.lua", seed: 3)
-        XCTAssertEqual(r.questions[0].status, .stopped(.time), "stopped by the worker at the 1 s limit, not killed at the 7 s hard limit")
+        XCTAssertEqual(r.questions[0].status, .stopped(.time), "stopped by the worker at the 1 s limit, not killed at the 21 s hard limit")
         XCTAssertEqual(r.questions.map(\.points), [0, 1])
         let message = r.questions[0].checks[0].message
         XCTAssertTrue(message.contains("time limit exceeded") && !message.contains("took longer than"), message)
