@@ -105,8 +105,8 @@ final class CLITests: XCTestCase {
     /// OPENBLAS_CORETYPE reaches OpenBLAS: a forced kernel set is the one `pl.system()` reports.
     /// The set is one this CPU can run and the library carries (`KernelForcing`; forcing a set the
     /// CPU lacks dies with SIGILL), other than the one OpenBLAS picks by itself so the answer cannot
-    /// come from the automatic choice: the portable Prescott (SSE3, every x86-64 CPU OpenBLAS
-    /// knows) first. Elsewhere — not x86-64, not a DYNAMIC_ARCH build — it skips with the reason.
+    /// come from the automatic choice: the portable Prescott (SSE3 only) first. Elsewhere — not
+    /// x86-64, not a DYNAMIC_ARCH build — it skips with the reason.
     /// `KernelSetTests` computes under each set the CPU has.
     func testForcedKernelSetReachesOpenBLAS() throws {
         let candidates = ["Prescott", "Sandybridge", "Haswell"].filter { $0.lowercased() != BLASKernel.name.lowercased() }
@@ -670,7 +670,8 @@ final class CLITests: XCTestCase {
     /// Ctrl-C is sent and the run resumed (SIGCONT), so the count is exactly the work done before
     /// the signal, however late the test gets to run. Stopping between steps, at most the epoch
     /// under way can finish after it. An epoch (125 steps) is tens of milliseconds of CPU time, far
-    /// more than the moment between the run resuming and its Ctrl-C handler running.
+    /// more than the moment between the run resuming and its Ctrl-C handler running. (That the
+    /// engine checks at every step, not every epoch, `WorkBudgetTests` pins by counting checkpoints.)
     func testCtrlCStopsEngineWorkAndWritesTheReport() throws {
         let dir = temporaryDirectory()
         let log = "\(dir)/epochs"

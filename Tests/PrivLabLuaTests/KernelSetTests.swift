@@ -8,8 +8,9 @@ import XCTest
 /// set needs its own `privlab` process. A set is skipped with the reason where it cannot be forced
 /// (`KernelForcing`): the CPU lacks its instructions (forcing it would die with SIGILL), the machine
 /// is not x86-64, or OpenBLAS is not a DYNAMIC_ARCH build (one kernel set; the variable is ignored).
-/// On a DYNAMIC_ARCH build a set other than the one forced is a failure. Catches: blocks of a product chosen from the thread count or the kernel set (the
-/// 1- and 2-thread models differ), a kernel-dependent check that turns threading off (no longer
+/// On a DYNAMIC_ARCH build a set other than the one forced is a failure. Prescott needs only
+/// SSE3, which nearly every x86-64 CPU has. Catches: blocks of a product chosen from the thread count or the kernel set
+/// (the 1- and 2-thread models differ), a kernel-dependent check that turns threading off (no longer
 /// exists; the 2-thread run would still pass, so `MatrixTests` pins that products are split), and
 /// SISA retraining a shard on two threads what was trained on one (`exact` false).
 final class KernelSetTests: XCTestCase {
