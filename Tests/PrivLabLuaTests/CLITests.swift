@@ -79,10 +79,16 @@ final class CLITests: XCTestCase {
         for sub in ["run", "exec", "plugins"] { XCTAssertTrue(h.stdout.contains(sub)) }
     }
 
-    /// `pl.system()` reports what a run computed with; OPENBLAS_CORETYPE reaches OpenBLAS.
-    func testSystemInformation() throws {
+    /// A script printing what `pl.system()` reports (the fields the tests read; it may report more).
+    func systemScript() throws -> String {
         let script = temporaryDirectory() + "/sys.lua"
         try "local ok, e = pcall(pl.system, 1); assert(not ok and e:find('system: takes no arguments'), e)\nlocal s = pl.system(); print(s.blas_kernels, s.version, s.noise_kernel, s.threads)".write(toFile: script, atomically: true, encoding: .utf8)
+        return script
+    }
+
+    /// `pl.system()` reports what a run computed with; PRIVLAB_THREADS sets the thread count.
+    func testSystemInformation() throws {
+        let script = try systemScript()
         let r = try privlab(["exec", script])
         XCTAssertEqual(r.status, 0, r.stderr)
         let fields = r.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
@@ -91,12 +97,26 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(fields[1], privlabVersion)
         XCTAssertEqual(fields[2], GaussianNoise.cpuLevel >= 1 ? "avx2" : "portable")
         XCTAssertEqual(Int(fields[3]), BLASThreads.count)
-        // A kernel set every x86-64 CPU of this kind can run (forcing an AVX-512 set on an AVX2-only
-        // CPU dies with SIGILL; `KernelSetTests` covers each set where the CPU has it).
-        let own = try privlab(["exec", script], env: ["OPENBLAS_CORETYPE": "Sandybridge", "PRIVLAB_THREADS": "1"])
-        let ownFields = own.stdout.split(whereSeparator: \.isWhitespace).map { $0.lowercased() }
-        XCTAssertEqual(ownFields.first, "sandybridge", own.stdout + own.stderr)
-        XCTAssertEqual(ownFields.last, "1", "PRIVLAB_THREADS sets the thread count")
+        let one = try privlab(["exec", script], env: ["PRIVLAB_THREADS": "1"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertEqual(one.stdout.split(whereSeparator: \.isWhitespace).last, "1", "PRIVLAB_THREADS sets the thread count")
+    }
+
+    /// OPENBLAS_CORETYPE reaches OpenBLAS: a forced kernel set is the one `pl.system()` reports.
+    /// The set is one this CPU can run and the library carries (`KernelForcing`; forcing a set the
+    /// CPU lacks dies with SIGILL), other than the one OpenBLAS picks by itself so the answer cannot
+    /// come from the automatic choice: the portable Prescott (SSE3 only) first. Elsewhere — not
+    /// x86-64, not a DYNAMIC_ARCH build — it skips with the reason.
+    /// `KernelSetTests` computes under each set the CPU has.
+    func testForcedKernelSetReachesOpenBLAS() throws {
+        let candidates = ["Prescott", "Sandybridge", "Haswell"].filter { $0.lowercased() != BLASKernel.name.lowercased() }
+        guard let set = candidates.first(where: { KernelForcing.whyNot($0) == nil }) else {
+            throw XCTSkip("no kernel set can be forced here: " + candidates.map { KernelForcing.whyNot($0) ?? $0 }.joined(separator: "; "))
+        }
+        let r = try privlab(["exec", try systemScript()], env: ["OPENBLAS_CORETYPE": set])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.split(whereSeparator: \.isWhitespace).first?.lowercased(), set.lowercased(),
+                       "OPENBLAS_CORETYPE=\(set) did not reach OpenBLAS (\(KernelForcing.openBLASConfig)): " + r.stdout + r.stderr)
     }
 
     /// The quickstart notebook on the full Fashion-MNIST: the report exists, is complete and the
@@ -360,10 +380,48 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(outputs.contains { ($0["data"] as? [String: Any])?["image/svg+xml"] != nil }, "the figure")
         XCTAssertTrue(outputs.contains { ($0["data"] as? [String: Any])?["text/markdown"] != nil }, "the tables")
         XCTAssertTrue(outputs.contains { $0["output_type"] as? String == "stream" }, "printed text")
-        if FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") {
-            let check = try runTool("\(CLITests.root)/scripts/check-ipynb.sh", ["\(dir)/p.ipynb"])
-            XCTAssertTrue(check.contains("valid: \(dir)/p.ipynb (nbformat 4.5"), check)
+        // Last, as it may skip: everything above has been checked by then.
+        let check = try runToolWithStatus("\(CLITests.root)/scripts/check-ipynb.sh", ["\(dir)/p.ipynb"])
+        switch check.status {
+        case 0:
+            XCTAssertTrue(check.stdout.contains("valid: \(dir)/p.ipynb (nbformat 4.5"), check.stdout)
+        case 75:
+            // nbformat comes from PyPI at test time (or a cached venv, or Debian's python3-nbformat):
+            // no install step of the project provides it, so without a network this skips even in CI.
+            throw XCTSkip("the Jupyter export passed every other check; nbformat's validation could not run: \(lastLine(check.stderr))")
+        case 77:
+            // python3-venv is installed by scripts/install-deps.sh (make test): missing in CI, the
+            // install step is broken, which must not pass unnoticed; elsewhere it skips.
+            let why = "the Jupyter export passed every other check; nbformat's validation could not run: \(lastLine(check.stderr))"
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(why) }
+            throw XCTSkip(why)
+        default:
+            XCTFail("check-ipynb.sh exited \(check.status): \(check.stdout)\(check.stderr.suffix(2000))")
         }
+    }
+
+    func lastLine(_ text: String) -> String {
+        text.split(separator: "\n").last.map(String.init) ?? ""
+    }
+
+    /// Runs a tool and returns its exit status and output, for tools whose exit status says more
+    /// than pass or fail.
+    func runToolWithStatus(_ path: String, _ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        final class Captured: @unchecked Sendable { var err = Data() }
+        let captured = Captured()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { captured.err = err.fileHandleForReading.readDataToEndOfFile() }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self), String(decoding: captured.err, as: UTF8.self))
     }
 
     /// Nothing in a notebook becomes markup in its HTML: prose, printed text and errors are
@@ -587,10 +645,11 @@ final class CLITests: XCTestCase {
         p.standardError = FileHandle.nullDevice
         try p.run()
         var report = ""
-        for _ in 0..<200 where !report.contains("first chunk done") {
-            Thread.sleep(forTimeInterval: 0.05)
+        let started = waitUntil {
             report = (try? String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)) ?? ""
+            return report.contains("first chunk done") || !p.isRunning
         }
+        XCTAssertTrue(started && p.isRunning, "the first chunk's report, the run still going, within \(generousDeadline) s")
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)
@@ -604,40 +663,96 @@ final class CLITests: XCTestCase {
     /// Ctrl-C (SIGINT) during a long training stops it between engine steps: the run ends at once
     /// with the chunk's error "interrupted" in a complete report (exit 1), the chunks before it kept.
     /// Catches a handler that is not installed (the process dies by the signal, the report stays
-    /// marked incomplete) and engine work that ignores the interrupt (the run does not end).
+    /// marked incomplete) and engine work that ignores the interrupt (the run does not end: after a
+    /// generous deadline it is killed and the test fails).
+    /// "At once" is counted in epochs, not seconds (a busy machine stretches seconds, not epochs):
+    /// each finished epoch leaves a line in a file; the run is frozen (SIGSTOP) to read the count,
+    /// Ctrl-C is sent and the run resumed (SIGCONT), so the count is exactly the work done before
+    /// the signal, however late the test gets to run. Stopping between steps, at most the epoch
+    /// under way can finish after it. An epoch (125 steps) is tens of milliseconds of CPU time, far
+    /// more than the moment between the run resuming and its Ctrl-C handler running. (That the
+    /// engine checks at every step, not every epoch, `WorkBudgetTests` pins by counting checkpoints.)
     func testCtrlCStopsEngineWorkAndWritesTheReport() throws {
         let dir = temporaryDirectory()
+        let log = "\(dir)/epochs"
         try """
             --[[md
             # Interrupted
             ]]
             print("first chunk done")
             --[[md
-            A training that would take hours.
+            A training that would take hours; each finished epoch adds a line to a file.
             ]]
-            pl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})
+            pl.mlp{hidden = {512}, epochs = 100000, batch = 16, on_epoch = function(h) local f = assert(io.open(\(luaString(log)), "a")); f:write(h.epoch, "\\n"); f:close() end}:fit(pl.data.blobs{n = 2000, features = 200, seed = 1})
             """.write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        func epochs() -> Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").filter { $0 == "\n" }.count }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.binary)
         p.arguments = ["run", "\(dir)/nb.lua", "-o", "\(dir)/nb.md"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        var report = ""
-        for _ in 0..<200 where !report.contains("first chunk done") {
-            Thread.sleep(forTimeInterval: 0.05)
-            report = (try? String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)) ?? ""
+        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        let training = waitUntil { epochs() >= 2 || !p.isRunning }
+        guard training, p.isRunning else {
+            return XCTFail("the training did not get under way within \(generousDeadline) s (\(epochs()) epochs, running: \(p.isRunning))")
         }
-        Thread.sleep(forTimeInterval: 0.3)
+        kill(p.processIdentifier, SIGSTOP)
+        XCTAssertTrue(waitUntilStopped(p.processIdentifier), "the run froze for the count")
+        let before = epochs()
         kill(p.processIdentifier, SIGINT)
-        let sent = Date()
+        kill(p.processIdentifier, SIGCONT)
+        let ended = waitUntil { !p.isRunning }
+        if !ended {
+            kill(p.processIdentifier, SIGKILL)
+            XCTFail("Ctrl-C did not stop the training: still running \(generousDeadline) s later (\(epochs() - before) more epochs)")
+        }
         p.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(sent), 3, "stopped between steps")
+        let after = epochs()
+        XCTAssertLessThanOrEqual(after - before, 1,
+                                 "stopped between steps: at most the epoch under way finishes after Ctrl-C; \(after - before) epochs (\(125 * (after - before)) steps) ran after it")
         XCTAssertEqual(p.terminationReason, .exit)
         XCTAssertEqual(p.terminationStatus, 1)
-        report = try String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)
+        let report = try String(contentsOfFile: "\(dir)/nb.md", encoding: .utf8)
         XCTAssertTrue(report.contains("first chunk done"), report)
         XCTAssertTrue(report.contains("nb.lua:8: interrupted"), report)
         XCTAssertFalse(report.contains("**incomplete**"), "the final report, not the one written between chunks")
+    }
+
+    /// Polls `condition` every 50 ms until it holds or `seconds` pass; whether it held. For waits on
+    /// something that takes well under a second on an idle machine: the generous default is only
+    /// reached by a hang, and ends early on every machine where the event happens.
+    func waitUntil(_ seconds: TimeInterval = generousDeadline, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !condition() {
+            if Date() > deadline { return false }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return true
+    }
+
+    /// Waits until every thread of `pid` is stopped (after SIGSTOP), read from /proc/<pid>/task;
+    /// where there is no /proc, a second's pause stands in (a stop takes effect in microseconds).
+    func waitUntilStopped(_ pid: pid_t) -> Bool {
+        let tasks = "/proc/\(pid)/task"
+        guard FileManager.default.fileExists(atPath: tasks) else {
+            Thread.sleep(forTimeInterval: 1)
+            return true
+        }
+        return waitUntil {
+            let ids = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+            return !ids.isEmpty && ids.allSatisfy { id in
+                // "tid (comm) S …": the state follows the last ')'.
+                guard let stat = try? String(contentsOfFile: "\(tasks)/\(id)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return true }  // the thread has ended
+                let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+                return state == "T" || state == "t"
+            }
+        }
+    }
+
+    /// `text` as a Lua string literal.
+    func luaString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

@@ -5,10 +5,12 @@ import XCTest
 /// Bit-exactness under every OpenBLAS kernel set this CPU can load, with one thread and with two.
 ///
 /// OpenBLAS chooses its kernels when it loads (`OPENBLAS_CORETYPE` overrides the choice), so each
-/// set needs its own `privlab` process. A set whose instructions the CPU lacks is skipped with the
-/// reason (forcing it would die with SIGILL); on every CPU at least the portable Sandybridge/Haswell
-/// paths run. Catches: blocks of a product chosen from the thread count or the kernel set (the
-/// 1- and 2-thread models differ), a kernel-dependent check that turns threading off (no longer
+/// set needs its own `privlab` process. A set is skipped with the reason where it cannot be forced
+/// (`KernelForcing`): the CPU lacks its instructions (forcing it would die with SIGILL), the machine
+/// is not x86-64, or OpenBLAS is not a DYNAMIC_ARCH build (one kernel set; the variable is ignored).
+/// On a DYNAMIC_ARCH build a set other than the one forced is a failure. Prescott needs only
+/// SSE3, which nearly every x86-64 CPU has. Catches: blocks of a product chosen from the thread count or the kernel set
+/// (the 1- and 2-thread models differ), a kernel-dependent check that turns threading off (no longer
 /// exists; the 2-thread run would still pass, so `MatrixTests` pins that products are split), and
 /// SISA retraining a shard on two threads what was trained on one (`exact` false).
 final class KernelSetTests: XCTestCase {
@@ -31,10 +33,7 @@ final class KernelSetTests: XCTestCase {
         """
 
     func checkKernelSet(_ set: String) throws {
-        let (loadable, missing) = BLASKernel.loadableSets()
-        guard loadable.contains(set) else {
-            throw XCTSkip("this CPU cannot run OpenBLAS's \(set) kernels (\(missing[set] ?? "not an x86-64 set")); \(CPUInfo.model)")
-        }
+        if let why = KernelForcing.whyNot(set) { throw XCTSkip(why) }
         let dir = temporaryDirectory()
         let script = dir + "/exact.lua"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
@@ -48,7 +47,7 @@ final class KernelSetTests: XCTestCase {
             let fields = r.stdout.split(whereSeparator: \.isWhitespace).map(String.init)
             XCTAssertEqual(fields.count, 3, r.stdout)
             guard fields.count == 3 else { return }
-            XCTAssertEqual(fields[0].lowercased(), set.lowercased(), "OPENBLAS_CORETYPE did not reach OpenBLAS")
+            XCTAssertEqual(fields[0].lowercased(), set.lowercased(), "OPENBLAS_CORETYPE=\(set) did not reach OpenBLAS (\(KernelForcing.openBLASConfig))")
             XCTAssertEqual(fields[1], "true", "\(set), \(threads) thread(s): SISA's unlearning is not exact")
             outputs.append(fields)
             files.append(try ["mlp.bin", "dp.bin"].map { try Data(contentsOf: URL(fileURLWithPath: "\(out)/\($0)")) })
@@ -59,6 +58,7 @@ final class KernelSetTests: XCTestCase {
         XCTAssertEqual(files[0][1], files[1][1], "\(set): the DP-SGD MLP differs between 1 and 2 threads")
     }
 
+    func testPrescottKernels() throws { try checkKernelSet("Prescott") }
     func testSandybridgeKernels() throws { try checkKernelSet("Sandybridge") }
     func testHaswellKernels() throws { try checkKernelSet("Haswell") }
     func testZenKernels() throws { try checkKernelSet("Zen") }

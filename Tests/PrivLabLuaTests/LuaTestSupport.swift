@@ -94,3 +94,53 @@ func assertPrinted(_ text: String, _ expected: String, facts: [String], file: St
         XCTFail("\(i < facts.count ? facts[i] : "field \(i + 1)"): printed \(g), expected \(w)", file: file, line: line)
     }
 }
+
+/// How long a test waits for something that should happen in well under a second before it calls
+/// it a failure. Generous on purpose: a busy two-core machine can stretch a second into many, and a
+/// wait that ends when the event happens costs nothing on an idle one. Only a hang reaches it.
+let generousDeadline: TimeInterval = 120
+
+/// Interrupts `lua` (as Ctrl-C would) if it is still running `seconds` from now, so a limit that
+/// fails to stop a script ends the test with `.interrupted` as the tripped limit instead of
+/// hanging it. Call `cancel()` when the run is over.
+final class Watchdog: @unchecked Sendable {
+    private let item: DispatchWorkItem
+    init(_ lua: LuaState, seconds: TimeInterval = generousDeadline) {
+        item = DispatchWorkItem { [weak lua] in lua?.interrupt() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: item)
+    }
+    func cancel() { item.cancel() }
+}
+
+/// Counts the engine's steps around a stop: wraps `WorkBudget.stopReason` — which engine loops
+/// consult once per step (`WorkBudget.checkpoint()`) — while installed, counting the checkpoints
+/// that let work go on and the ones that stopped it. A test installs it from a Lua function called
+/// just before the engine work (`LuaState` installs its own answer when a script starts) and
+/// uninstalls it before the state goes away.
+final class StepProbe: @unchecked Sendable {
+    private let lock = NSLock()
+    private var inner: (@Sendable () -> String?)?
+    private var installed = false
+    private var _goOn = 0, _stop = 0
+    /// Checkpoints that let work go on (steps begun before the stop).
+    var goOn: Int { lock.withLock { _goOn } }
+    /// Checkpoints that answered "stop". The first one ends the work; each further one is a step
+    /// that went on after the stop (an engine that swallowed the error and carried on).
+    var stops: Int { lock.withLock { _stop } }
+
+    func install() {
+        guard !installed, let inner = WorkBudget.stopReason else { return }
+        installed = true
+        self.inner = inner
+        WorkBudget.stopReason = { [self] in
+            let why = inner()
+            lock.withLock { if why == nil { _goOn += 1 } else { _stop += 1 } }
+            return why
+        }
+    }
+
+    func uninstall() {
+        if installed { WorkBudget.stopReason = inner }
+        installed = false
+    }
+}

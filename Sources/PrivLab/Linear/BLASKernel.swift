@@ -89,16 +89,21 @@ public enum BLASKernel {
     /// OpenBLAS's build description ("OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64").
     public static var configuration: String { String(cString: openblas_get_config()) }
 
+    /// True for a build that carries several kernel sets and honours `OPENBLAS_CORETYPE` (a build
+    /// for one CPU has one set and ignores the variable).
+    public static var isDynamicArch: Bool { configuration.split(separator: " ").contains("DYNAMIC_ARCH") }
+
     /// One phrase for reports: "Zen, chosen by OpenBLAS".
     public static var description: String {
         "\(name), \(choice.phrase)" + (belowCPU ? " — below this CPU's \(forFeatures ?? "?") set" : "")
     }
 
     /// The instruction-set extensions each x86-64 kernel set of OpenBLAS needs (its
-    /// `driver/others/dynamic.c` checks the same), by the names Linux gives them in /proc/cpuinfo.
+    /// `driver/others/dynamic.c` checks the same), by the names Linux gives them in /proc/cpuinfo
+    /// (where SSE3 is "pni", Prescott New Instructions).
     public static let requirements: [String: Set<String>] = [
-        "Prescott": ["sse3"],  // the portable set every x86-64 CPU of this kind runs
-        "Nehalem": ["sse3", "ssse3", "sse4_2"],
+        "Prescott": ["pni"],  // the portable set every x86-64 CPU of this kind runs
+        "Nehalem": ["pni", "ssse3", "sse4_2"],
         "Sandybridge": ["avx"],
         "Haswell": ["avx", "avx2", "fma"],
         "Zen": ["avx", "avx2", "fma"],
