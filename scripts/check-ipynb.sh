@@ -12,9 +12,14 @@ set -euo pipefail
 cannot() { echo "check-ipynb.sh: cannot validate: $2" >&2; exit "$1"; }
 
 command -v python3 >/dev/null 2>&1 || cannot 77 "python3 is not installed"
-if python3 -c "import nbformat" 2>/dev/null; then
-  python=python3
-else
+python=""
+# The python3 on PATH may be another installation (pyenv) than the one Debian's package serves.
+for candidate in python3 /usr/bin/python3; do
+  if [ -z "$python" ] && command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c "import nbformat" 2>/dev/null; then
+    python="$candidate"
+  fi
+done
+if [ -z "$python" ]; then
   venv="${TMPDIR:-/tmp}/privlab-nbformat-venv"
   if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import nbformat" 2>/dev/null; then
     # Debian splits venv's bootstrap (ensurepip) into python3-venv.

@@ -7,10 +7,11 @@
 #   dataset-fashion-mnist Fashion-MNIST in /usr/share/datasets/fashion-mnist
 #   chromium              headless browser the tests load HTML reports in (not needed to run PrivLab)
 #   python3-venv          throw-away venvs in which the tests validate Jupyter exports with nbformat
+#   python3-nbformat      …or Debian's nbformat, so that validation needs no network
 #   librsvg2-bin          rsvg-convert: the tests render every figure they produce to PNG
 set -euo pipefail
 
-packages=(liblua5.4-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium python3-venv librsvg2-bin)
+packages=(liblua5.4-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium python3-venv python3-nbformat librsvg2-bin)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
