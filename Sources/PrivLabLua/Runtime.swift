@@ -37,6 +37,9 @@ public final class Runtime {
     public internal(set) var declaredParameters: [DeclaredParameter] = []
     /// Overrides that `pl.params` consumed (the rest are reported as unknown after the run).
     var usedOverrides = Set<String>()
+    /// The message of the last `-P` value `pl.params` could not convert to its default's type
+    /// (a mistake on the command line rather than in the script), nil when there was none.
+    public internal(set) var parameterError: String?
     let components = ComponentRegistry()
     var builtinLoaders: [String: HostFunction] = [:]
 

@@ -146,8 +146,17 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(rt.declaredParameters.first?.overridden, true)
         XCTAssertEqual(rt.declaredParameters.last?.overridden, false)
         XCTAssertTrue(rt.unusedOverrides.isEmpty)
+        // The error names the script's line of the pl.params call, not lua/privlab/init.lua (issue 32).
         let (bad, _) = try makeRuntime(parameters: ["epochs": "many"])
-        assertLuaError(bad, "pl.params{epochs = 3}", ["-P epochs=many: expected an integer"])
+        do {
+            try bad.exec("local x = 1\nlocal P = pl.params{epochs = 3}")
+            XCTFail("a bad -P value is an error")
+        } catch {
+            XCTAssertTrue("\(error)".hasPrefix("script.lua:2: params: -P epochs=many: expected an integer (the notebook's default is epochs = 3)"), "\(error)")
+            XCTAssertFalse("\(error)".contains("init.lua"), "\(error)")
+        }
+        XCTAssertEqual(bad.parameterError, "params: -P epochs=many: expected an integer (the notebook's default is epochs = 3)")
+        assertLuaError(bad, "pl.params(3)", ["script.lua:1: params: expected a table"])
         let (unused, _) = try makeRuntime(parameters: ["typo": "1"])
         try unused.exec("pl.params{epochs = 3}")
         XCTAssertEqual(unused.unusedOverrides, ["typo"])

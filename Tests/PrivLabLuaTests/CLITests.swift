@@ -531,6 +531,35 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(badP.stderr.contains("name=value"), badP.stderr)
     }
 
+    /// A -P value of the wrong type is a mistake on the command line (issue 32): the error names the
+    /// notebook's line of the pl.params call (not lua/privlab/init.lua), `run` exits 2 and leaves no
+    /// report — neither when pl.params is in the first chunk nor when a chunk finished before it (the
+    /// report written between chunks is removed); `exec` names the line too.
+    func testBadParameterValueNamesTheNotebookLineAndLeavesNoReport() throws {
+        let dir = temporaryDirectory()
+        try "--[[md\n# Parameters\n]]\nlocal P = pl.params{epochs = 8, lr = 0.1}\nprint(P.epochs)\n"
+            .write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["run", "nb.lua", "-P", "epochs=abc"], cwd: dir)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nb.lua:4: params: -P epochs=abc: expected an integer (the notebook's default is epochs = 8)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("no report written"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("init.lua"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/reports/nb--epochs-abc.md"))
+        try "print('first')\n--[[md\nThen the parameters.\n]]\nlocal P = pl.params{lr = 0.1}\n"
+            .write(toFile: "\(dir)/late.lua", atomically: true, encoding: .utf8)
+        let late = try privlab(["run", "late.lua", "-P", "lr=fast", "-o", "late.md"], cwd: dir)
+        XCTAssertEqual(late.status, 2, late.stderr)
+        XCTAssertTrue(late.stderr.contains("late.lua:5: params: -P lr=fast: expected a number"), late.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/late.md"), "the report written after the first chunk is removed")
+        let e = try privlab(["exec", "-P", "epochs=abc", "nb.lua"], cwd: dir)
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("nb.lua:4: params: -P epochs=abc"), e.stderr)
+        // A good value still runs and reports.
+        let ok = try privlab(["run", "nb.lua", "-P", "epochs=3"], cwd: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/reports/nb--epochs-3.md", encoding: .utf8).contains("| epochs | `3` | set with -P |"))
+    }
+
     func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {
         let dir = temporaryDirectory()
         try """

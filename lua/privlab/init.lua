@@ -34,7 +34,11 @@ end
 --- Declares the notebook's parameters with their defaults; `privlab run -P name=value` overrides
 --- them. A `seed` parameter also seeds math.random, so scripts that use it stay reproducible.
 function pl.params(defaults)
-  local p = pl._params(defaults)
+  -- _params answers nil and a message on bad input (a -P value of the wrong type, a default that
+  -- is not a number, string or boolean); raised at level 2, the error names the script's line of
+  -- this call instead of a line of this file.
+  local p, err = pl._params(defaults)
+  if p == nil then error(err, 2) end
   if type(p.seed) == "number" then math.randomseed(math.tointeger(p.seed) or 0) end
   return p
 end

@@ -96,6 +96,10 @@ public final class NotebookRunner {
         return "reports/\(name).md"
     }
 
+    /// Runs the notebook and writes the report. Throws, leaving no report, when the notebook cannot
+    /// be read or when `pl.params` rejects a `-P` value (a mistake on the command line; the error
+    /// names the notebook's line of the `pl.params` call). Every other failure — a chunk's error, a
+    /// limit, an interrupt — is in the report written, with `Result.error` set.
     public func run() throws -> Result {
         let path = options.notebookPath
         guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read the notebook") }
@@ -113,6 +117,8 @@ public final class NotebookRunner {
         var failure: String? = nil
         var failedChunk: Int? = nil
         var declared: [DeclaredParameter] = []
+        // Set once this run has written its report of the chunks finished so far.
+        var wroteInterim = false
         do {
             source = try NotebookSource(text: text, name: path)
         } catch let e as PrivLabError {
@@ -139,7 +145,7 @@ public final class NotebookRunner {
                 if next > 1 {
                     let partial = self.render(source: src, sink: sink, declared: rt.declaredParameters, failure: nil, failedChunk: nil,
                                          runningChunk: next)
-                    try? AtomicFile.write(partial, to: out)
+                    if (try? AtomicFile.write(partial, to: out)) != nil { wroteInterim = true }
                 }
                 sink.current = next
                 return 0
@@ -153,6 +159,13 @@ public final class NotebookRunner {
                                    (names.isEmpty ? " (it declares none with pl.params)" : " (declared: \(names.joined(separator: ", ")))"))
                 }
             } catch let e as LuaError {
+                if let bad = rt.parameterError, e.message.hasSuffix(bad) {
+                    // A -P value of the wrong type is a mistake on the command line: nothing of the
+                    // notebook is worth a report (one named after the bad value, at that), so none
+                    // is written and the one this run wrote between chunks is removed.
+                    if wroteInterim { try? FileManager.default.removeItem(atPath: out) }
+                    throw LuaError(e.message + " (no report written)", located: true)
+                }
                 failure = e.message
                 failedChunk = sink.current
                 sink.outputs[sink.current, default: []].append(.error(e.message))
