@@ -89,6 +89,13 @@ final class AutograderTests: XCTestCase {
         XCTAssertFalse(c.stdout.contains("grader's seed"), "hidden checks never reach the student")
     }
 
+    /// The grader's copy of pl answers an unknown name as the engine's does (issue 32): the
+    /// student's line and the nearest name, not "attempt to call a nil value".
+    func testUnknownPlNamesInTheSandboxSuggestTheNearest() throws {
+        let g = try grade(Self.submission(a: "function double(x) return 2 * x end\nlocal m = pl.mpl{}"))
+        XCTAssertTrue(g.report.contains("sub.lua:4: pl.mpl: no such function (did you mean pl.mlp?)"), g.report)
+    }
+
     /// The three course assignments: the reference solution scores full marks, the student
     /// version builds, passes no check and scores 0 without crashing.
     func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {

@@ -133,6 +133,26 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(rt.lua.trippedLimit, .time)
     }
 
+    /// An unknown name under pl or one of its tables is an error at the script's line with the
+    /// nearest name — the did-you-mean of unknown options — instead of "attempt to call a nil value"
+    /// (issue 32). Names the Lua-side library and the script add are known too; rawget still probes
+    /// quietly, and plugins register and load as before.
+    func testUnknownPlNamesSuggestTheNearest() throws {
+        let (rt, _) = try makeRuntime()
+        assertLuaError(rt, "local x = 1\nlocal m = pl.mpl{}", ["script.lua:2: pl.mpl: no such function (did you mean pl.mlp?)"])
+        assertLuaError(rt, "pl.attack.metrc{}", ["script.lua:1: pl.attack.metrc: no such function (did you mean pl.attack.metric?)"])
+        assertLuaError(rt, "pl.privacy.epsilom{}", ["pl.privacy.epsilom: no such function (did you mean pl.privacy.epsilon?)"])
+        assertLuaError(rt, "pl.data.blob{}", ["pl.data.blob: no such function (did you mean pl.data.blobs?)"])
+        assertLuaError(rt, "print(pl.inspekt({}))", ["pl.inspekt: no such function (did you mean pl.inspect?)"])
+        assertLuaError(rt, "pl.fashion_mnist{}", ["pl.fashion_mnist: no such function (did you mean pl.data.fashion_mnist?)"])
+        assertLuaError(rt, "pl.qqqqqqqq()", ["script.lua:1: pl.qqqqqqqq: no such function"])
+        XCTAssertEqual(try rt.exec("return rawget(pl, 'mpl') == nil, rawget(pl.data, 'x') == nil").map(\.asBool), [true, true])
+        try rt.exec("pl.my_helper = function() return 1 end")
+        XCTAssertEqual(try rt.exec("return pl.my_helper()").first?.asInt, 1)
+        assertLuaError(rt, "pl.my_helpr()", ["did you mean pl.my_helper?"])
+        XCTAssertEqual(try rt.exec("pl.use('two_moons'); return pl.metric('macro_f1', {0, 1}, {0, 1})").first?.double, 1)
+    }
+
     func testParamsOverridesAreTypedAndChecked() throws {
         let (rt, _) = try makeRuntime(parameters: ["epochs": "12", "lr": "0.5", "name": "x", "fast": "true"])
         let r = try rt.exec("local P = pl.params{epochs = 3, lr = 0.1, name = 'a', fast = false, seed = 1}\nreturn P.epochs, P.lr, P.name, P.fast, P.seed, math.type(P.epochs)")
