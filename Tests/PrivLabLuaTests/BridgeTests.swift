@@ -153,6 +153,23 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(try rt.exec("pl.use('two_moons'); return pl.metric('macro_f1', {0, 1}, {0, 1})").first?.double, 1)
     }
 
+    /// pl.inspect takes a depth or, as every pl function, an options table {depth = n} (issue 32);
+    /// anything else is an error naming inspect and the argument at the script's line (of a call
+    /// that is not a tail call: Lua keeps no line for those).
+    func testInspectTakesADepthOrAnOptionsTable() throws {
+        let (rt, _) = try makeRuntime()
+        let t = "local t = {a = {b = {c = 1}}}\n"
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t, {depth = 1})").first?.asString, "{a = {…}}")
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t, 1)").first?.asString, "{a = {…}}")
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t)").first?.asString, "{a = {b = {c = 1}}}")
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t, {})").first?.asString, "{a = {b = {c = 1}}}")
+        assertLuaError(rt, t + "local s = pl.inspect(t, {deep = 1})", ["script.lua:2: inspect: unknown option 'deep' (accepted: depth)"])
+        assertLuaError(rt, t + "local s = pl.inspect(t, {depth = 'all'})",
+                       ["script.lua:2: inspect: option 'depth' must be a non-negative integer (or {depth = n}), got string"])
+        assertLuaError(rt, t + "local s = pl.inspect(t, -1)", ["script.lua:2: inspect: argument 2 (the depth) must be a non-negative integer", "got -1"])
+        assertLuaError(rt, t + "local s = pl.inspect(t, 1.5)", ["script.lua:2: inspect: argument 2 (the depth)", "got 1.5"])
+    }
+
     func testParamsOverridesAreTypedAndChecked() throws {
         let (rt, _) = try makeRuntime(parameters: ["epochs": "12", "lr": "0.5", "name": "x", "fast": "true"])
         let r = try rt.exec("local P = pl.params{epochs = 3, lr = 0.1, name = 'a', fast = false, seed = 1}\nreturn P.epochs, P.lr, P.name, P.fast, P.seed, math.type(P.epochs)")

@@ -61,9 +61,24 @@ function pl.spairs(t)
   end
 end
 
---- A readable, deterministic rendering of any value (tables with sorted keys, depth-limited).
-function pl.inspect(v, depth)
-  depth = depth or 3
+--- A readable, deterministic rendering of any value (tables with sorted keys, depth-limited):
+--- pl.inspect(v), pl.inspect(v, depth) or pl.inspect(v, {depth = n}); the depth defaults to 3.
+function pl.inspect(v, opts)
+  local depth = opts
+  if type(opts) == "table" then
+    -- The options-table form every pl constructor takes; checked here so a bad call names
+    -- pl.inspect and the script's line (level 2), not a line inside this function.
+    for k in pairs(opts) do
+      if k ~= "depth" then error(("inspect: unknown option '%s' (accepted: depth)"):format(tostring(k)), 2) end
+    end
+    depth = opts.depth
+  end
+  if depth == nil then depth = 3 end
+  if not (type(depth) == "number" and depth >= 0 and depth == math.floor(depth)) then
+    error(("inspect: %s must be a non-negative integer (or {depth = n}), got %s"):format(
+      type(opts) == "table" and "option 'depth'" or "argument 2 (the depth)",
+      type(depth) == "number" and tostring(depth) or type(depth)), 2)
+  end
   local seen = {}
   local function go(x, d)
     if type(x) == "string" then return string.format("%q", x) end
