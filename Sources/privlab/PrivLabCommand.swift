@@ -52,7 +52,7 @@ struct Run: ParsableCommand {
         if ipynb { o.formats.append(.ipynb) }
         if let out = output, let f = NotebookRunner.ReportFormat(rawValue: URL(fileURLWithPath: out).pathExtension) {
             if !o.formats.contains(f) { o.formats.append(f) }
-            o.outputPath = URL(fileURLWithPath: out).deletingPathExtension().appendingPathExtension("md").path
+            o.outputPath = NotebookRunner.replacingExtension(of: out, with: "md")
         }
         o.parameters = try parseParameters(parameters)
         // Ctrl-C stops the running chunk between engine steps; the report keeps it, with the reason.

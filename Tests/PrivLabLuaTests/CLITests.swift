@@ -560,6 +560,27 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: "\(dir)/reports/nb--epochs-3.md", encoding: .utf8).contains("| epochs | `3` | set with -P |"))
     }
 
+    /// Every `report:` line of `run` writes its path as the user gave it (issue 32): relative stays
+    /// relative and absolute stays absolute — the default path, --html and --ipynb beside it, and
+    /// -o naming the page.
+    func testReportLinesWriteEveryPathAsGiven() throws {
+        let dir = temporaryDirectory()
+        try "print(1)\n".write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        func reports(_ r: Output) -> [String] {
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return r.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("report:") }
+        }
+        XCTAssertEqual(reports(try privlab(["run", "nb.lua", "--html", "--ipynb"], cwd: dir)),
+                       ["report: reports/nb.md", "report: reports/nb.html", "report: reports/nb.ipynb"])
+        XCTAssertEqual(reports(try privlab(["run", "nb.lua", "-o", "out/hand-in.html"], cwd: dir)),
+                       ["report: out/hand-in.md", "report: out/hand-in.html"])
+        XCTAssertEqual(reports(try privlab(["run", "nb.lua", "-o", "\(dir)/abs.md", "--html"], cwd: dir)),
+                       ["report: \(dir)/abs.md", "report: \(dir)/abs.html"])
+        for f in ["reports/nb.md", "reports/nb.html", "reports/nb.ipynb", "out/hand-in.md", "out/hand-in.html", "abs.md", "abs.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/\(f)"), f)
+        }
+    }
+
     func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {
         let dir = temporaryDirectory()
         try """

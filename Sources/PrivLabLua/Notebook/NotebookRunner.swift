@@ -86,6 +86,12 @@ public final class NotebookRunner {
     public let options: Options
     public init(options: Options) { self.options = options }
 
+    /// `path` with its extension replaced, written as given (a relative path stays relative), so
+    /// every report path the CLI prints follows the same rule as the one the user typed.
+    public static func replacingExtension(of path: String, with ext: String) -> String {
+        (path as NSString).deletingPathExtension + "." + ext
+    }
+
     /// The default report path for a notebook and its overrides.
     public static func defaultOutputPath(notebook: String, parameters: [String: String]) -> String {
         let stem = URL(fileURLWithPath: notebook).deletingPathExtension().lastPathComponent
@@ -176,7 +182,7 @@ public final class NotebookRunner {
         try AtomicFile.write(doc.markdown(), to: out)
         var extra = [String]()
         for f in options.formats {
-            let path = outURL.deletingPathExtension().appendingPathExtension(f.rawValue).path
+            let path = NotebookRunner.replacingExtension(of: out, with: f.rawValue)
             switch f {
             case .html: try AtomicFile.write(NotebookHTML.render(doc), to: path)
             case .ipynb: try AtomicFile.write(try NotebookJupyter.render(doc), to: path)
