@@ -173,17 +173,21 @@ struct Doc: ParsableCommand {
 struct Stubs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write Lua Language Server annotations for pl (editor completion) and a .luarc.json.")
-    @Option(name: .shortAndLong, help: "Folder for privlab.lua (default: .privlab-stubs); .luarc.json goes in the current folder.")
-    var output: String = ".privlab-stubs"
+    @Option(name: .shortAndLong, help: "The course folder (the one you open in the editor): gets .luarc.json and .privlab-stubs/privlab.lua (default: the current folder).")
+    var output: String = "."
 
     func run() throws {
+        // Both files go in the one folder: .luarc.json names the stubs relative to itself, so the
+        // pair works wherever the folder is opened from.
+        func inOutput(_ name: String) -> String { output == "." ? name : "\(output)/\(name)" }
+        let stubDirectory = ".privlab-stubs"
         do {
             let doc = try OptionDocumentation.collect()
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            try AtomicFile.write(doc.luaStubs(), to: "\(output)/privlab.lua")
-            try AtomicFile.write(OptionDocumentation.luarc(stubDirectory: output), to: ".luarc.json")
-            print("\(output)/privlab.lua (\(doc.functions.count) functions, \(doc.functions.reduce(0) { $0 + $1.options.count }) options, \(doc.classes.count) classes)")
-            print(".luarc.json")
+            try FileManager.default.createDirectory(atPath: inOutput(stubDirectory), withIntermediateDirectories: true)
+            try AtomicFile.write(doc.luaStubs(), to: inOutput("\(stubDirectory)/privlab.lua"))
+            try AtomicFile.write(OptionDocumentation.luarc(stubDirectory: stubDirectory), to: inOutput(".luarc.json"))
+            print("\(inOutput("\(stubDirectory)/privlab.lua")) (\(doc.functions.count) functions, \(doc.functions.reduce(0) { $0 + $1.options.count }) options, \(doc.classes.count) classes)")
+            print(inOutput(".luarc.json"))
         } catch {
             FileHandle.standardError.write(Data("privlab stubs: \(error)\n".utf8))
             throw ExitCode(2)

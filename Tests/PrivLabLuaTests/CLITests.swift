@@ -581,6 +581,23 @@ final class CLITests: XCTestCase {
         }
     }
 
+    /// `privlab stubs -o DIR` writes both files into DIR (issue 32): DIR/.luarc.json pointing at
+    /// DIR/.privlab-stubs, nothing in the current folder; without -o, both go in the current folder.
+    func testStubsGoIntoTheOutputFolder() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["stubs", "-o", "course"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/course/.privlab-stubs/privlab.lua"))
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/course/.luarc.json", encoding: .utf8).contains("\"workspace.library\": [\".privlab-stubs\"]"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/.luarc.json"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/.privlab-stubs"))
+        XCTAssertTrue(r.stdout.contains("course/.privlab-stubs/privlab.lua (") && r.stdout.contains("course/.luarc.json"), r.stdout)
+        let here = try privlab(["stubs"], cwd: dir)
+        XCTAssertEqual(here.status, 0, here.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/.luarc.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/.privlab-stubs/privlab.lua"))
+    }
+
     func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {
         let dir = temporaryDirectory()
         try """
