@@ -445,6 +445,68 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/results/report.md"))
     }
 
+    /// The Gradescope setup.sh installs dataset-fashion-mnist where the image's apt has it, and
+    /// where it does not, warns where pl.data.fashion_mnist wants the files and installs the rest
+    /// (issue 32). Run here with stand-ins for dpkg-query (everything else installed), apt-get (logs
+    /// its arguments) and apt-cache on the PATH, the data folder moved to an empty one.
+    func testGradescopeSetupInstallsFashionMNIST() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["assign", "build", "assignments/sisa-aggregation", "-o", "\(dir)/out", "--gradescope"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is needed to unpack the bundle") }
+            throw XCTSkip("python3 is not installed")
+        }
+        let root = "\(dir)/autograder"
+        _ = try runTool("/usr/bin/python3", ["-c", """
+            import os, sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            for i in z.infolist():
+                z.extract(i, sys.argv[2])
+                mode = (i.external_attr >> 16) & 0o777
+                if mode: os.chmod(os.path.join(sys.argv[2], i.filename), mode)
+            """, "\(dir)/out/autograder.zip", "\(root)/source"])
+        let setup = try String(contentsOfFile: "\(root)/source/setup.sh", encoding: .utf8)
+        XCTAssertTrue(setup.contains("dataset-fashion-mnist"))
+        XCTAssertTrue(setup.contains("${PRIVLAB_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"), "where FashionMNIST.defaultDirectory looks")
+        let fake = "\(dir)/fake-bin", data = "\(dir)/no-data", log = "\(dir)/apt.log"
+        try FileManager.default.createDirectory(atPath: fake, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        for (tool, body) in [("dpkg-query", "echo 'install ok installed'"), ("apt-get", "echo \"apt-get $*\" >> \"$FAKE_APT_LOG\""),
+                             ("apt-cache", "[ \"$FAKE_APT_HAS_DATA\" = 1 ]")] {
+            try "#!/bin/sh\n\(body)\n".write(toFile: "\(fake)/\(tool)", atomically: true, encoding: .utf8)
+            chmod("\(fake)/\(tool)", 0o755)
+        }
+        func setupRun(hasData: Bool) throws -> (status: Int32, output: String, log: String) {
+            try? FileManager.default.removeItem(atPath: log)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["\(root)/source/setup.sh"]
+            var env = ProcessInfo.processInfo.environment
+            env["PATH"] = fake + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+            env["AUTOGRADER_ROOT"] = root
+            env["PRIVLAB_FASHION_MNIST"] = data
+            env["FAKE_APT_LOG"] = log
+            env["FAKE_APT_HAS_DATA"] = hasData ? "1" : "0"
+            env["LD_LIBRARY_PATH"] = nil
+            p.environment = env
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        }
+        let has = try setupRun(hasData: true)
+        XCTAssertEqual(has.status, 0, has.output)
+        XCTAssertTrue(has.log.contains("apt-get install -y -q --no-install-recommends dataset-fashion-mnist"), has.log)
+        let lacks = try setupRun(hasData: false)
+        XCTAssertEqual(lacks.status, 0, "a missing data package does not fail the setup: \(lacks.output)")
+        XCTAssertTrue(lacks.output.contains("warning: apt has no dataset-fashion-mnist") && lacks.output.contains(data), lacks.output)
+        XCTAssertFalse(lacks.log.contains("install"), lacks.log)
+    }
+
     /// Every figure a notebook run wrote, rendered to PNG by librsvg (a second SVG implementation
     /// besides the browser): each must render, and is kept under .build/test-artifacts to look at.
     func renderFigures(in dir: String, name: String) throws {
