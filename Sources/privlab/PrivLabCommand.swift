@@ -44,10 +44,17 @@ struct Run: ParsableCommand {
     var parameters: [String] = []
     @Flag(help: "Also write the report as one self-contained HTML page (figures inline).") var html = false
     @Flag(help: "Also write the report as a Jupyter notebook with its outputs.") var ipynb = false
+    @Option(help: ArgumentHelp("Stop the notebook after this many seconds — engine work too, between its steps; the report keeps the chunks before, and the error at the line where it stopped.", valueName: "seconds"))
+    var timeLimit: Double?
+
+    func validate() throws {
+        if let t = timeLimit, !(t.isFinite && t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
 
     func run() throws {
         var o = NotebookRunner.Options(notebookPath: notebook)
         o.outputPath = output
+        if let t = timeLimit { o.limits = LuaLimits(wallSeconds: t) }
         if html { o.formats.append(.html) }
         if ipynb { o.formats.append(.ipynb) }
         if let out = output, let f = NotebookRunner.ReportFormat(rawValue: URL(fileURLWithPath: out).pathExtension) {

@@ -133,6 +133,19 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(rt.lua.trippedLimit, .time)
     }
 
+    /// A limit's error names the line where the script was stopped (issue 32): in the main chunk
+    /// (where nothing was named before) and inside a function (where its caller's line was).
+    func testLimitErrorsNameTheLineWhereTheScriptStopped() throws {
+        let (top, _) = try makeRuntime(limits: LuaLimits(wallSeconds: 0.2))
+        assertLuaError(top, "local n = 0\nwhile true do n = n + 1 end", ["script.lua:2: time limit exceeded"])
+        let (inner, _) = try makeRuntime(limits: LuaLimits(instructions: 1_000_000))
+        assertLuaError(inner, "local function spin()\n  local n = 0\n  while true do n = n + 1 end\nend\nspin()",
+                       ["script.lua:3: instruction limit exceeded"])
+        let (stopped, _) = try makeRuntime()
+        stopped.lua.interrupt()
+        assertLuaError(stopped, "local n = 0\nfor i = 1, 1e9 do n = n + i end", ["script.lua:2: interrupted"])
+    }
+
     /// An unknown name under pl or one of its tables is an error at the script's line with the
     /// nearest name — the did-you-mean of unknown options — instead of "attempt to call a nil value"
     /// (issue 32). Names the Lua-side library and the script add are known too; rawget still probes

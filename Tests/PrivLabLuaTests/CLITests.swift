@@ -660,6 +660,38 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/.privlab-stubs/privlab.lua"))
     }
 
+    /// `run --time-limit` (issue 32) stops a runaway notebook, in a Lua loop and in engine work
+    /// (between its steps); the complete report keeps the chunks before and has the error at the
+    /// line where the run stopped. `exec --time-limit` names the line too. The limit is short and
+    /// the runs' own deadline generous: only what stopped them, and where, is asserted.
+    func testRunTimeLimitStopsTheNotebookAtItsLine() throws {
+        let dir = temporaryDirectory()
+        try "print('first chunk done')\n--[[md\nA loop that never ends.\n]]\nlocal n = 0\nwhile true do n = n + 1 end\n"
+            .write(toFile: "\(dir)/loop.lua", atomically: true, encoding: .utf8)
+        let r = try runPrivlab(["run", "loop.lua", "-o", "loop.md", "--time-limit", "2"], cwd: dir, timeout: 300)
+        XCTAssertFalse(r.timedOut, "the time limit stops the loop")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("loop.lua:6: time limit exceeded"), r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/loop.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("first chunk done"), md)
+        XCTAssertTrue(md.contains("loop.lua:6: time limit exceeded"), md)
+        XCTAssertTrue(md.contains("stopped by an error") && !md.contains("**incomplete**"), md)
+        // One line: wherever the limit meets it (making the data, or training), it is that line.
+        try "-- training for hours\npl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})\n"
+            .write(toFile: "\(dir)/train.lua", atomically: true, encoding: .utf8)
+        let t = try runPrivlab(["run", "train.lua", "-o", "train.md", "--time-limit", "2"], cwd: dir, timeout: 300)
+        XCTAssertFalse(t.timedOut, "engine work stops between steps")
+        XCTAssertEqual(t.status, 1, t.stderr)
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/train.md", encoding: .utf8).contains("train.lua:2: time limit exceeded"))
+        let e = try runPrivlab(["exec", "--time-limit", "1", "loop.lua"], cwd: dir, timeout: 300)
+        XCTAssertFalse(e.timedOut)
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("loop.lua:6: time limit exceeded"), e.stderr)
+        let bad = try privlab(["run", "loop.lua", "--time-limit", "0"], cwd: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--time-limit must be a positive number of seconds"), bad.stderr)
+    }
+
     func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {
         let dir = temporaryDirectory()
         try """
