@@ -76,11 +76,17 @@ static inline void pl_hook(lua_State *L, lua_Debug *ar) {
     }
     if (!lim->tripped) return;
     lua_sethook(L, pl_hook, LUA_MASKCOUNT, 1);
+    /* Inside a count hook, stack level 0 is the Lua function that was running: its file:line is
+       where the script was stopped. (luaL_error's level 1 would name that function's caller, and
+       nothing at all in a script's main chunk.) */
+    luaL_where(L, 0);
     switch (lim->tripped) {
-    case 1: luaL_error(L, "instruction limit exceeded (%I instructions)", (lua_Integer)lim->instr_limit); break;
-    case 2: luaL_error(L, "time limit exceeded"); break;
-    default: luaL_error(L, "interrupted"); break;
+    case 1: lua_pushfstring(L, "instruction limit exceeded (%I instructions)", (lua_Integer)lim->instr_limit); break;
+    case 2: lua_pushstring(L, "time limit exceeded"); break;
+    default: lua_pushstring(L, "interrupted"); break;
     }
+    lua_concat(L, 2);
+    lua_error(L);
 }
 
 /* What host (engine) work must check between its steps: an interrupt or a passed deadline trips

@@ -37,6 +37,9 @@ public final class Runtime {
     public internal(set) var declaredParameters: [DeclaredParameter] = []
     /// Overrides that `pl.params` consumed (the rest are reported as unknown after the run).
     var usedOverrides = Set<String>()
+    /// The message of the last `-P` value `pl.params` could not convert to its default's type
+    /// (a mistake on the command line rather than in the script), nil when there was none.
+    public internal(set) var parameterError: String?
     let components = ComponentRegistry()
     var builtinLoaders: [String: HostFunction] = [:]
 
@@ -108,6 +111,7 @@ public final class Runtime {
         }
         lua_pushstring(L, privlabVersion)
         lua_setfield(L, plIndex, "version")
+        installMissingNameErrors(plIndex)
         lua_setglobal(L, "pl")
         // require "privlab" gives the same table.
         lua_getglobal(L, "package")
@@ -125,6 +129,56 @@ public final class Runtime {
             pl_pop(L, 1)
             try lua.runFile("\(root)/privlab/init.lua", chunkName: "@\(Runtime.displayPath(root + "/privlab/init.lua"))")
         }
+    }
+
+    /// Gives `pl` and each of its tables (`pl.attack`, `pl.data`, …) an `__index` that raises
+    /// "pl.mpl: no such function (did you mean pl.mlp?)" at the script's line, instead of Lua's
+    /// "attempt to call a nil value" one step later. It runs only for absent keys, so functions added
+    /// later (the Lua-side library, a script's own `pl.x = …`) are unaffected and suggested too; code
+    /// that means to probe for a name uses `rawget`. The grader's copies of `pl` get the same
+    /// metamethod (lua/privlab/grader.lua).
+    private func installMissingNameErrors(_ plIndex: Int32) {
+        let L = lua.L
+        var tables: Set<String> = [""]
+        for (path, _) in module {
+            let parts = path.split(separator: ".").map(String.init).dropLast()
+            for n in parts.indices { tables.insert(parts[...n].joined(separator: ".")) }
+        }
+        for table in tables.sorted() {
+            lua_pushvalue(L, plIndex)
+            for p in table.split(separator: ".") {
+                lua_pushstring(L, String(p))
+                lua_rawget(L, -2)
+                pl_remove(L, -2)
+            }
+            lua_createtable(L, 0, 1)
+            lua.pushFunction { call in try Runtime.missingName(call, in: table) }
+            lua_setfield(L, -2, "__index")
+            lua_setmetatable(L, -2)
+            pl_pop(L, 1)
+        }
+    }
+
+    /// The `__index` of `pl.<table>` (argument 1: the table, 2: the absent key): always an error,
+    /// suggesting the nearest name in that table (as unknown options do), or else the function of
+    /// that name in another table (`pl.fashion_mnist` → `pl.data.fashion_mnist`).
+    static func missingName(_ call: LuaCall, in table: String) throws -> Int32 {
+        let prefix = table.isEmpty ? "pl" : "pl.\(table)"
+        guard case .string(let key) = call.value(2) else {
+            throw LuaError("\(prefix)[\(call.luaTypeName(2))]: \(prefix) has only named functions and tables")
+        }
+        var names = [String]()
+        let L = call.L
+        lua_pushnil(L)
+        while lua_next(L, 1) != 0 {
+            if lua_type(L, -2) == LUA_TSTRING, let k = lua_tolstring(L, -2, nil) { names.append(String(cString: k)) }
+            pl_pop(L, 1)
+        }
+        var hint = LuaOptions.nearest(key, in: names.filter { !$0.hasPrefix("_") }.sorted()).map { "\(prefix).\($0)" }
+        if hint == nil, let other = from(call).modulePaths.sorted().first(where: { $0.split(separator: ".").last.map(String.init) == key }) {
+            hint = "pl.\(other)"
+        }
+        throw LuaError("\(prefix).\(key): no such function" + (hint.map { " (did you mean \($0)?)" } ?? ""))
     }
 
     /// A path relative to the current directory when it is below it (stable names in messages).

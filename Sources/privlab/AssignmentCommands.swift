@@ -44,24 +44,62 @@ struct Assign: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run an assignment's public checks on your work (exit 0 when all pass).")
+        abstract: "Run an assignment's public checks on your work (exit 0 when all pass and every question's code runs).")
     @Argument(help: "Your assignment file (the student version with your code).") var file: String
     @Option(help: "Seed the checks see (the grader uses its own).") var seed: UInt64 = 1
+    @Flag(name: .shortAndLong, help: "Also show what your program printed.") var verbose = false
 
     func run() throws {
         let g: GradeResult
+        let source: AssignmentSource
         do {
+            source = try AssignmentSource(path: file)
             g = try Autograder(executable: selfExecutable()).grade(assignment: file, submission: file, seed: seed, includeHidden: false)
         } catch { throw fail("check", error) }
+        // A question is done when its public checks pass, no todo() is left in its code, its code
+        // (and the code before the first question) ran without error and no limit stopped it: a
+        // question graded by hidden checks alone has nothing else to show that it is unfinished.
+        var unfinished = [String]()
         for q in g.questions {
-            print("\(q.id) · \(q.title): \(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))" + (q.status == .graded ? "" : " (\(q.status))"))
+            var header = "\(q.id) · \(q.title): " + (q.checks.isEmpty ? "hidden checks only" : "\(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))")
+            let todo = source.todoLines(in: q.id)
+            if let line = todo.first {
+                header += " — not implemented (todo() at line \(line))"
+                unfinished.append(q.id)
+            } else if let e = q.codeError {
+                header += e.hasSuffix("not implemented") ? " — not implemented" : " — your code raised an error"
+                unfinished.append(q.id)
+            } else if q.status != .graded {
+                header += " (\(q.status))"
+                unfinished.append(q.id)
+            } else if q.checks.isEmpty {
+                header += " (your code ran without error)"
+            }
+            print(header)
             for c in q.checks {
                 print("  \(c.passed ? "✓" : "✗") \(c.description.isEmpty ? "check" : c.description)" + (c.passed ? "" : ": \(c.message)"))
             }
             for n in q.notes { print("  note: \(n)") }
         }
-        print("public checks: \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore)) (hidden checks are graded separately)")
-        if g.questions.contains(where: { $0.checks.contains { !$0.passed } }) { throw ExitCode(1) }
+        // Every question's worker runs the whole program, so each saw the same output as a rule:
+        // shown once, or per question where they differ (a limit cut one short).
+        let outputs = g.questions.filter { !$0.output.isEmpty }
+        if verbose {
+            let distinct = Set(outputs.map(\.output))
+            for q in outputs where distinct.count > 1 || q.id == outputs.first?.id {
+                print(distinct.count > 1 ? "output of your program (run for \(q.id)):" : "output of your program:")
+                for line in q.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(q.output.hasSuffix("\n") ? 1 : 0) {
+                    print("  | \(line)")
+                }
+            }
+        } else if let first = outputs.first {
+            let lines = first.output.split(separator: "\n", omittingEmptySubsequences: false).count - (first.output.hasSuffix("\n") ? 1 : 0)
+            print("(your program printed \(lines) line\(lines == 1 ? "" : "s"): privlab check --verbose shows them)")
+        }
+        var summary = "public checks: \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore)) (hidden checks are graded separately)"
+        if !unfinished.isEmpty { summary += "; not done: \(unfinished.joined(separator: ", "))" }
+        print(summary)
+        if !unfinished.isEmpty || g.questions.contains(where: { $0.checks.contains { !$0.passed } }) { throw ExitCode(1) }
     }
 }
 

@@ -44,15 +44,22 @@ struct Run: ParsableCommand {
     var parameters: [String] = []
     @Flag(help: "Also write the report as one self-contained HTML page (figures inline).") var html = false
     @Flag(help: "Also write the report as a Jupyter notebook with its outputs.") var ipynb = false
+    @Option(help: ArgumentHelp("Stop the notebook after this many seconds — engine work too, between its steps; the report keeps the chunks before, and the error at the line where it stopped.", valueName: "seconds"))
+    var timeLimit: Double?
+
+    func validate() throws {
+        if let t = timeLimit, !(t.isFinite && t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    }
 
     func run() throws {
         var o = NotebookRunner.Options(notebookPath: notebook)
         o.outputPath = output
+        if let t = timeLimit { o.limits = LuaLimits(wallSeconds: t) }
         if html { o.formats.append(.html) }
         if ipynb { o.formats.append(.ipynb) }
         if let out = output, let f = NotebookRunner.ReportFormat(rawValue: URL(fileURLWithPath: out).pathExtension) {
             if !o.formats.contains(f) { o.formats.append(f) }
-            o.outputPath = URL(fileURLWithPath: out).deletingPathExtension().appendingPathExtension("md").path
+            o.outputPath = NotebookRunner.replacingExtension(of: out, with: "md")
         }
         o.parameters = try parseParameters(parameters)
         // Ctrl-C stops the running chunk between engine steps; the report keeps it, with the reason.
@@ -173,17 +180,21 @@ struct Doc: ParsableCommand {
 struct Stubs: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write Lua Language Server annotations for pl (editor completion) and a .luarc.json.")
-    @Option(name: .shortAndLong, help: "Folder for privlab.lua (default: .privlab-stubs); .luarc.json goes in the current folder.")
-    var output: String = ".privlab-stubs"
+    @Option(name: .shortAndLong, help: "The course folder (the one you open in the editor): gets .luarc.json and .privlab-stubs/privlab.lua (default: the current folder).")
+    var output: String = "."
 
     func run() throws {
+        // Both files go in the one folder: .luarc.json names the stubs relative to itself, so the
+        // pair works wherever the folder is opened from.
+        func inOutput(_ name: String) -> String { output == "." ? name : "\(output)/\(name)" }
+        let stubDirectory = ".privlab-stubs"
         do {
             let doc = try OptionDocumentation.collect()
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-            try AtomicFile.write(doc.luaStubs(), to: "\(output)/privlab.lua")
-            try AtomicFile.write(OptionDocumentation.luarc(stubDirectory: output), to: ".luarc.json")
-            print("\(output)/privlab.lua (\(doc.functions.count) functions, \(doc.functions.reduce(0) { $0 + $1.options.count }) options, \(doc.classes.count) classes)")
-            print(".luarc.json")
+            try FileManager.default.createDirectory(atPath: inOutput(stubDirectory), withIntermediateDirectories: true)
+            try AtomicFile.write(doc.luaStubs(), to: inOutput("\(stubDirectory)/privlab.lua"))
+            try AtomicFile.write(OptionDocumentation.luarc(stubDirectory: stubDirectory), to: inOutput(".luarc.json"))
+            print("\(inOutput("\(stubDirectory)/privlab.lua")) (\(doc.functions.count) functions, \(doc.functions.reduce(0) { $0 + $1.options.count }) options, \(doc.classes.count) classes)")
+            print(inOutput(".luarc.json"))
         } catch {
             FileHandle.standardError.write(Data("privlab stubs: \(error)\n".utf8))
             throw ExitCode(2)

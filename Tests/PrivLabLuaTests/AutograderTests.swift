@@ -89,6 +89,64 @@ final class AutograderTests: XCTestCase {
         XCTAssertFalse(c.stdout.contains("grader's seed"), "hidden checks never reach the student")
     }
 
+    /// `privlab check` on a hand-out (issue 32): a question graded by hidden checks alone reads
+    /// "hidden checks only", and "not implemented" while its todo() is in place, so the run does not
+    /// report success (exit 1) even when every public check passes; so does code that raises. What
+    /// the program printed is announced, and shown with --verbose. Implemented, the question is done.
+    func testCheckSaysNotImplementedForHiddenOnlyQuestions() throws {
+        let dir = temporaryDirectory()
+        let handout = """
+            print("hello from the preamble")
+            --@ question a 2 time=2 -- double
+            function double(x)
+              return 2 * x
+            end
+
+            --@ check a public 1 -- doubles 2
+            expect.equal(double(2), 4)
+            --@ end
+
+            --@ question b 1 time=2 -- the engine
+            --[[md
+            Replace `todo()` below.
+            ]]
+            function eps()
+              todo()  -- your code here (replace this line)
+            end
+
+            """
+        func check(_ text: String, _ args: [String] = []) throws -> CLITests.Output {
+            try text.write(toFile: "\(dir)/hw.lua", atomically: true, encoding: .utf8)
+            return try privlab(["check"] + args + ["\(dir)/hw.lua"])
+        }
+        let c = try check(handout)
+        XCTAssertEqual(c.status, 1, c.stdout)
+        XCTAssertTrue(c.stdout.contains("b · the engine: hidden checks only — not implemented (todo() at line 16)\n"), c.stdout)
+        XCTAssertTrue(c.stdout.contains("a · double: 2 / 2\n  ✓ doubles 2"), c.stdout)
+        XCTAssertTrue(c.stdout.contains("public checks: 2 / 2 (hidden checks are graded separately); not done: b"), c.stdout)
+        XCTAssertTrue(c.stdout.contains("(your program printed 1 line: privlab check --verbose shows them)"), c.stdout)
+        XCTAssertFalse(c.stdout.contains("hello from the preamble"), c.stdout)
+        let v = try check(handout, ["--verbose"])
+        XCTAssertTrue(v.stdout.contains("output of your program:\n  | hello from the preamble\n"), v.stdout)
+        XCTAssertEqual(v.stdout.components(separatedBy: "hello from the preamble").count, 2, "shown once, not once per question")
+        let todoLine = "  todo()  -- your code here (replace this line)"
+        let raises = try check(handout.replacingOccurrences(of: todoLine, with: "  return 1\nend\nerror('oops')\ndo"))
+        XCTAssertEqual(raises.status, 1, raises.stdout)
+        XCTAssertTrue(raises.stdout.contains("b · the engine: hidden checks only — your code raised an error"), raises.stdout)
+        XCTAssertTrue(raises.stdout.contains("hw.lua:18: oops"), raises.stdout)
+        let done = try check(handout.replacingOccurrences(of: todoLine, with: "  return 1"))
+        XCTAssertEqual(done.status, 0, done.stdout)
+        XCTAssertTrue(done.stdout.contains("b · the engine: hidden checks only (your code ran without error)"), done.stdout)
+        XCTAssertFalse(done.stdout.contains("not done"), done.stdout)
+    }
+
+    /// The grader's copy of pl answers an unknown name as the engine's does (issue 32): the
+    /// student's line and the nearest name, not "attempt to call a nil value".
+    func testUnknownPlNamesInTheSandboxSuggestTheNearest() throws {
+        let g = try grade(Self.submission(a: "function double(x) return 2 * x end\nlocal m = pl.mpl{}"))
+        XCTAssertTrue(g.report.contains("sub.lua:4: pl.mpl: no such function (did you mean pl.mlp?)"), g.report)
+    }
+
     /// The three course assignments: the reference solution scores full marks, the student
     /// version builds, passes no check and scores 0 without crashing.
     func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {

@@ -137,6 +137,56 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(rt.lua.trippedLimit, .time, "stopped by the time limit, not by the watchdog after \(generousDeadline) s")
     }
 
+    /// A limit's error names the line where the script was stopped (issue 32): in the main chunk
+    /// (where nothing was named before) and inside a function (where its caller's line was).
+    func testLimitErrorsNameTheLineWhereTheScriptStopped() throws {
+        let (top, _) = try makeRuntime(limits: LuaLimits(wallSeconds: 0.2))
+        assertLuaError(top, "local n = 0\nwhile true do n = n + 1 end", ["script.lua:2: time limit exceeded"])
+        let (inner, _) = try makeRuntime(limits: LuaLimits(instructions: 1_000_000))
+        assertLuaError(inner, "local function spin()\n  local n = 0\n  while true do n = n + 1 end\nend\nspin()",
+                       ["script.lua:3: instruction limit exceeded"])
+        let (stopped, _) = try makeRuntime()
+        stopped.lua.interrupt()
+        assertLuaError(stopped, "local n = 0\nfor i = 1, 1e9 do n = n + i end", ["script.lua:2: interrupted"])
+    }
+
+    /// An unknown name under pl or one of its tables is an error at the script's line with the
+    /// nearest name — the did-you-mean of unknown options — instead of "attempt to call a nil value"
+    /// (issue 32). Names the Lua-side library and the script add are known too; rawget still probes
+    /// quietly, and plugins register and load as before.
+    func testUnknownPlNamesSuggestTheNearest() throws {
+        let (rt, _) = try makeRuntime()
+        assertLuaError(rt, "local x = 1\nlocal m = pl.mpl{}", ["script.lua:2: pl.mpl: no such function (did you mean pl.mlp?)"])
+        assertLuaError(rt, "pl.attack.metrc{}", ["script.lua:1: pl.attack.metrc: no such function (did you mean pl.attack.metric?)"])
+        assertLuaError(rt, "pl.privacy.epsilom{}", ["pl.privacy.epsilom: no such function (did you mean pl.privacy.epsilon?)"])
+        assertLuaError(rt, "pl.data.blob{}", ["pl.data.blob: no such function (did you mean pl.data.blobs?)"])
+        assertLuaError(rt, "print(pl.inspekt({}))", ["pl.inspekt: no such function (did you mean pl.inspect?)"])
+        assertLuaError(rt, "pl.fashion_mnist{}", ["pl.fashion_mnist: no such function (did you mean pl.data.fashion_mnist?)"])
+        assertLuaError(rt, "pl.qqqqqqqq()", ["script.lua:1: pl.qqqqqqqq: no such function"])
+        XCTAssertEqual(try rt.exec("return rawget(pl, 'mpl') == nil, rawget(pl.data, 'x') == nil").map(\.asBool), [true, true])
+        try rt.exec("pl.my_helper = function() return 1 end")
+        XCTAssertEqual(try rt.exec("return pl.my_helper()").first?.asInt, 1)
+        assertLuaError(rt, "pl.my_helpr()", ["did you mean pl.my_helper?"])
+        XCTAssertEqual(try rt.exec("pl.use('two_moons'); return pl.metric('macro_f1', {0, 1}, {0, 1})").first?.double, 1)
+    }
+
+    /// pl.inspect takes a depth or, as every pl function, an options table {depth = n} (issue 32);
+    /// anything else is an error naming inspect and the argument at the script's line (of a call
+    /// that is not a tail call: Lua keeps no line for those).
+    func testInspectTakesADepthOrAnOptionsTable() throws {
+        let (rt, _) = try makeRuntime()
+        let t = "local t = {a = {b = {c = 1}}}\n"
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t, {depth = 1})").first?.asString, "{a = {…}}")
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t, 1)").first?.asString, "{a = {…}}")
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t)").first?.asString, "{a = {b = {c = 1}}}")
+        XCTAssertEqual(try rt.exec(t + "return pl.inspect(t, {})").first?.asString, "{a = {b = {c = 1}}}")
+        assertLuaError(rt, t + "local s = pl.inspect(t, {deep = 1})", ["script.lua:2: inspect: unknown option 'deep' (accepted: depth)"])
+        assertLuaError(rt, t + "local s = pl.inspect(t, {depth = 'all'})",
+                       ["script.lua:2: inspect: option 'depth' must be a non-negative integer (or {depth = n}), got string"])
+        assertLuaError(rt, t + "local s = pl.inspect(t, -1)", ["script.lua:2: inspect: argument 2 (the depth) must be a non-negative integer", "got -1"])
+        assertLuaError(rt, t + "local s = pl.inspect(t, 1.5)", ["script.lua:2: inspect: argument 2 (the depth)", "got 1.5"])
+    }
+
     func testParamsOverridesAreTypedAndChecked() throws {
         let (rt, _) = try makeRuntime(parameters: ["epochs": "12", "lr": "0.5", "name": "x", "fast": "true"])
         let r = try rt.exec("local P = pl.params{epochs = 3, lr = 0.1, name = 'a', fast = false, seed = 1}\nreturn P.epochs, P.lr, P.name, P.fast, P.seed, math.type(P.epochs)")
@@ -150,8 +200,17 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(rt.declaredParameters.first?.overridden, true)
         XCTAssertEqual(rt.declaredParameters.last?.overridden, false)
         XCTAssertTrue(rt.unusedOverrides.isEmpty)
+        // The error names the script's line of the pl.params call, not lua/privlab/init.lua (issue 32).
         let (bad, _) = try makeRuntime(parameters: ["epochs": "many"])
-        assertLuaError(bad, "pl.params{epochs = 3}", ["-P epochs=many: expected an integer"])
+        do {
+            try bad.exec("local x = 1\nlocal P = pl.params{epochs = 3}")
+            XCTFail("a bad -P value is an error")
+        } catch {
+            XCTAssertTrue("\(error)".hasPrefix("script.lua:2: params: -P epochs=many: expected an integer (the notebook's default is epochs = 3)"), "\(error)")
+            XCTAssertFalse("\(error)".contains("init.lua"), "\(error)")
+        }
+        XCTAssertEqual(bad.parameterError, "params: -P epochs=many: expected an integer (the notebook's default is epochs = 3)")
+        assertLuaError(bad, "pl.params(3)", ["script.lua:1: params: expected a table"])
         let (unused, _) = try makeRuntime(parameters: ["typo": "1"])
         try unused.exec("pl.params{epochs = 3}")
         XCTAssertEqual(unused.unusedOverrides, ["typo"])

@@ -503,6 +503,68 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/results/report.md"))
     }
 
+    /// The Gradescope setup.sh installs dataset-fashion-mnist where the image's apt has it, and
+    /// where it does not, warns where pl.data.fashion_mnist wants the files and installs the rest
+    /// (issue 32). Run here with stand-ins for dpkg-query (everything else installed), apt-get (logs
+    /// its arguments) and apt-cache on the PATH, the data folder moved to an empty one.
+    func testGradescopeSetupInstallsFashionMNIST() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["assign", "build", "assignments/sisa-aggregation", "-o", "\(dir)/out", "--gradescope"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
+            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is needed to unpack the bundle") }
+            throw XCTSkip("python3 is not installed")
+        }
+        let root = "\(dir)/autograder"
+        _ = try runTool("/usr/bin/python3", ["-c", """
+            import os, sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            for i in z.infolist():
+                z.extract(i, sys.argv[2])
+                mode = (i.external_attr >> 16) & 0o777
+                if mode: os.chmod(os.path.join(sys.argv[2], i.filename), mode)
+            """, "\(dir)/out/autograder.zip", "\(root)/source"])
+        let setup = try String(contentsOfFile: "\(root)/source/setup.sh", encoding: .utf8)
+        XCTAssertTrue(setup.contains("dataset-fashion-mnist"))
+        XCTAssertTrue(setup.contains("${PRIVLAB_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"), "where FashionMNIST.defaultDirectory looks")
+        let fake = "\(dir)/fake-bin", data = "\(dir)/no-data", log = "\(dir)/apt.log"
+        try FileManager.default.createDirectory(atPath: fake, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        for (tool, body) in [("dpkg-query", "echo 'install ok installed'"), ("apt-get", "echo \"apt-get $*\" >> \"$FAKE_APT_LOG\""),
+                             ("apt-cache", "[ \"$FAKE_APT_HAS_DATA\" = 1 ]")] {
+            try "#!/bin/sh\n\(body)\n".write(toFile: "\(fake)/\(tool)", atomically: true, encoding: .utf8)
+            chmod("\(fake)/\(tool)", 0o755)
+        }
+        func setupRun(hasData: Bool) throws -> (status: Int32, output: String, log: String) {
+            try? FileManager.default.removeItem(atPath: log)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/bash")
+            p.arguments = ["\(root)/source/setup.sh"]
+            var env = ProcessInfo.processInfo.environment
+            env["PATH"] = fake + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+            env["AUTOGRADER_ROOT"] = root
+            env["PRIVLAB_FASHION_MNIST"] = data
+            env["FAKE_APT_LOG"] = log
+            env["FAKE_APT_HAS_DATA"] = hasData ? "1" : "0"
+            env["LD_LIBRARY_PATH"] = nil
+            p.environment = env
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardError = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        }
+        let has = try setupRun(hasData: true)
+        XCTAssertEqual(has.status, 0, has.output)
+        XCTAssertTrue(has.log.contains("apt-get install -y -q --no-install-recommends dataset-fashion-mnist"), has.log)
+        let lacks = try setupRun(hasData: false)
+        XCTAssertEqual(lacks.status, 0, "a missing data package does not fail the setup: \(lacks.output)")
+        XCTAssertTrue(lacks.output.contains("warning: apt has no dataset-fashion-mnist") && lacks.output.contains(data), lacks.output)
+        XCTAssertFalse(lacks.log.contains("install"), lacks.log)
+    }
+
     /// Every figure a notebook run wrote, rendered to PNG by librsvg (a second SVG implementation
     /// besides the browser): each must render, and is kept under .build/test-artifacts to look at.
     func renderFigures(in dir: String, name: String) throws {
@@ -587,6 +649,105 @@ final class CLITests: XCTestCase {
         let badP = try privlab(["run", "bad.lua", "-P", "novalue"], cwd: dir)
         XCTAssertNotEqual(badP.status, 0)
         XCTAssertTrue(badP.stderr.contains("name=value"), badP.stderr)
+    }
+
+    /// A -P value of the wrong type is a mistake on the command line (issue 32): the error names the
+    /// notebook's line of the pl.params call (not lua/privlab/init.lua), `run` exits 2 and leaves no
+    /// report — neither when pl.params is in the first chunk nor when a chunk finished before it (the
+    /// report written between chunks is removed); `exec` names the line too.
+    func testBadParameterValueNamesTheNotebookLineAndLeavesNoReport() throws {
+        let dir = temporaryDirectory()
+        try "--[[md\n# Parameters\n]]\nlocal P = pl.params{epochs = 8, lr = 0.1}\nprint(P.epochs)\n"
+            .write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        let r = try privlab(["run", "nb.lua", "-P", "epochs=abc"], cwd: dir)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("nb.lua:4: params: -P epochs=abc: expected an integer (the notebook's default is epochs = 8)"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("no report written"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("init.lua"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/reports/nb--epochs-abc.md"))
+        try "print('first')\n--[[md\nThen the parameters.\n]]\nlocal P = pl.params{lr = 0.1}\n"
+            .write(toFile: "\(dir)/late.lua", atomically: true, encoding: .utf8)
+        let late = try privlab(["run", "late.lua", "-P", "lr=fast", "-o", "late.md"], cwd: dir)
+        XCTAssertEqual(late.status, 2, late.stderr)
+        XCTAssertTrue(late.stderr.contains("late.lua:5: params: -P lr=fast: expected a number"), late.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/late.md"), "the report written after the first chunk is removed")
+        let e = try privlab(["exec", "-P", "epochs=abc", "nb.lua"], cwd: dir)
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("nb.lua:4: params: -P epochs=abc"), e.stderr)
+        // A good value still runs and reports.
+        let ok = try privlab(["run", "nb.lua", "-P", "epochs=3"], cwd: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/reports/nb--epochs-3.md", encoding: .utf8).contains("| epochs | `3` | set with -P |"))
+    }
+
+    /// Every `report:` line of `run` writes its path as the user gave it (issue 32): relative stays
+    /// relative and absolute stays absolute — the default path, --html and --ipynb beside it, and
+    /// -o naming the page.
+    func testReportLinesWriteEveryPathAsGiven() throws {
+        let dir = temporaryDirectory()
+        try "print(1)\n".write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
+        func reports(_ r: Output) -> [String] {
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return r.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("report:") }
+        }
+        XCTAssertEqual(reports(try privlab(["run", "nb.lua", "--html", "--ipynb"], cwd: dir)),
+                       ["report: reports/nb.md", "report: reports/nb.html", "report: reports/nb.ipynb"])
+        XCTAssertEqual(reports(try privlab(["run", "nb.lua", "-o", "out/hand-in.html"], cwd: dir)),
+                       ["report: out/hand-in.md", "report: out/hand-in.html"])
+        XCTAssertEqual(reports(try privlab(["run", "nb.lua", "-o", "\(dir)/abs.md", "--html"], cwd: dir)),
+                       ["report: \(dir)/abs.md", "report: \(dir)/abs.html"])
+        for f in ["reports/nb.md", "reports/nb.html", "reports/nb.ipynb", "out/hand-in.md", "out/hand-in.html", "abs.md", "abs.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/\(f)"), f)
+        }
+    }
+
+    /// `privlab stubs -o DIR` writes both files into DIR (issue 32): DIR/.luarc.json pointing at
+    /// DIR/.privlab-stubs, nothing in the current folder; without -o, both go in the current folder.
+    func testStubsGoIntoTheOutputFolder() throws {
+        let dir = temporaryDirectory()
+        let r = try privlab(["stubs", "-o", "course"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/course/.privlab-stubs/privlab.lua"))
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/course/.luarc.json", encoding: .utf8).contains("\"workspace.library\": [\".privlab-stubs\"]"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/.luarc.json"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/.privlab-stubs"))
+        XCTAssertTrue(r.stdout.contains("course/.privlab-stubs/privlab.lua (") && r.stdout.contains("course/.luarc.json"), r.stdout)
+        let here = try privlab(["stubs"], cwd: dir)
+        XCTAssertEqual(here.status, 0, here.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/.luarc.json"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/.privlab-stubs/privlab.lua"))
+    }
+
+    /// `run --time-limit` (issue 32) stops a runaway notebook, in a Lua loop and in engine work
+    /// (between its steps); the complete report keeps the chunks before and has the error at the
+    /// line where the run stopped. `exec --time-limit` names the line too. The limit is short and
+    /// the runs' own deadline generous: only what stopped them, and where, is asserted.
+    func testRunTimeLimitStopsTheNotebookAtItsLine() throws {
+        let dir = temporaryDirectory()
+        try "print('first chunk done')\n--[[md\nA loop that never ends.\n]]\nlocal n = 0\nwhile true do n = n + 1 end\n"
+            .write(toFile: "\(dir)/loop.lua", atomically: true, encoding: .utf8)
+        let r = try runPrivlab(["run", "loop.lua", "-o", "loop.md", "--time-limit", "2"], cwd: dir, timeout: 300)
+        XCTAssertFalse(r.timedOut, "the time limit stops the loop")
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("loop.lua:6: time limit exceeded"), r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/loop.md", encoding: .utf8)
+        XCTAssertTrue(md.contains("first chunk done"), md)
+        XCTAssertTrue(md.contains("loop.lua:6: time limit exceeded"), md)
+        XCTAssertTrue(md.contains("stopped by an error") && !md.contains("**incomplete**"), md)
+        // One line: wherever the limit meets it (making the data, or training), it is that line.
+        try "-- training for hours\npl.mlp{hidden = {64}, epochs = 100000, batch = 16}:fit(pl.data.blobs{n = 2000, features = 20, seed = 1})\n"
+            .write(toFile: "\(dir)/train.lua", atomically: true, encoding: .utf8)
+        let t = try runPrivlab(["run", "train.lua", "-o", "train.md", "--time-limit", "2"], cwd: dir, timeout: 300)
+        XCTAssertFalse(t.timedOut, "engine work stops between steps")
+        XCTAssertEqual(t.status, 1, t.stderr)
+        XCTAssertTrue(try String(contentsOfFile: "\(dir)/train.md", encoding: .utf8).contains("train.lua:2: time limit exceeded"))
+        let e = try runPrivlab(["exec", "--time-limit", "1", "loop.lua"], cwd: dir, timeout: 300)
+        XCTAssertFalse(e.timedOut)
+        XCTAssertEqual(e.status, 1)
+        XCTAssertTrue(e.stderr.contains("loop.lua:6: time limit exceeded"), e.stderr)
+        let bad = try privlab(["run", "loop.lua", "--time-limit", "0"], cwd: dir)
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--time-limit must be a positive number of seconds"), bad.stderr)
     }
 
     func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {

@@ -30,6 +30,11 @@ local function copy_table(t, seen)
   for k, v in next, t do
     c[k] = type(v) == "table" and copy_table(v, seen) or v
   end
+  -- pl's tables answer an unknown name with a did-you-mean error (Runtime.installMissingNameErrors):
+  -- the copy gets its own metatable holding the same __index, so the student gets the same help
+  -- and cannot reach the engine's tables through it.
+  local mt = getmetatable(t)
+  if type(mt) == "table" and mt.__index ~= nil then setmetatable(c, { __index = mt.__index }) end
   return c
 end
 

@@ -34,7 +34,11 @@ end
 --- Declares the notebook's parameters with their defaults; `privlab run -P name=value` overrides
 --- them. A `seed` parameter also seeds math.random, so scripts that use it stay reproducible.
 function pl.params(defaults)
-  local p = pl._params(defaults)
+  -- _params answers nil and a message on bad input (a -P value of the wrong type, a default that
+  -- is not a number, string or boolean); raised at level 2, the error names the script's line of
+  -- this call instead of a line of this file.
+  local p, err = pl._params(defaults)
+  if p == nil then error(err, 2) end
   if type(p.seed) == "number" then math.randomseed(math.tointeger(p.seed) or 0) end
   return p
 end
@@ -57,9 +61,24 @@ function pl.spairs(t)
   end
 end
 
---- A readable, deterministic rendering of any value (tables with sorted keys, depth-limited).
-function pl.inspect(v, depth)
-  depth = depth or 3
+--- A readable, deterministic rendering of any value (tables with sorted keys, depth-limited):
+--- pl.inspect(v), pl.inspect(v, depth) or pl.inspect(v, {depth = n}); the depth defaults to 3.
+function pl.inspect(v, opts)
+  local depth = opts
+  if type(opts) == "table" then
+    -- The options-table form every pl constructor takes; checked here so a bad call names
+    -- pl.inspect and the script's line (level 2), not a line inside this function.
+    for k in pairs(opts) do
+      if k ~= "depth" then error(("inspect: unknown option '%s' (accepted: depth)"):format(tostring(k)), 2) end
+    end
+    depth = opts.depth
+  end
+  if depth == nil then depth = 3 end
+  if not (type(depth) == "number" and depth >= 0 and depth == math.floor(depth)) then
+    error(("inspect: %s must be a non-negative integer (or {depth = n}), got %s"):format(
+      type(opts) == "table" and "option 'depth'" or "argument 2 (the depth)",
+      type(depth) == "number" and tostring(depth) or type(depth)), 2)
+  end
   local seen = {}
   local function go(x, d)
     if type(x) == "string" then return string.format("%q", x) end

@@ -148,6 +148,34 @@ public struct AssignmentSource {
         String(repeating: "\n", count: r.lowerBound) + program[r].joined(separator: "\n")
     }
 
+    /// 1-based lines of a question's code that still call `todo()` outside comments — what the
+    /// student version has where the solution was. A function whose body is `todo()` raises only
+    /// when called, which nothing does in `privlab check` when the question has hidden checks only.
+    public func todoLines(in question: String) -> [Int] {
+        guard let r = sections[question] else { return [] }
+        var out = [Int]()
+        var closing: String? = nil  // the `]==]` that ends the long comment (prose) we are in
+        for i in r {
+            var line = Substring(program[i])
+            if let c = closing {
+                guard let end = line.range(of: c) else { continue }
+                line = line[end.upperBound...]
+                closing = nil
+            }
+            var code = line
+            if let dash = line.range(of: "--") {
+                code = line[..<dash.lowerBound]
+                let rest = line[dash.upperBound...]
+                if rest.first == "[", let open = rest.dropFirst().firstIndex(where: { $0 != "=" }), rest[open] == "[" {
+                    let close = "]" + String(repeating: "=", count: rest.distance(from: rest.index(after: rest.startIndex), to: open)) + "]"
+                    if !rest[rest.index(after: open)...].contains(close) { closing = close }
+                }
+            }
+            if code.contains("todo()") { out.append(i + 1) }
+        }
+        return out
+    }
+
     public var maxPoints: Double { questions.reduce(0) { $0 + $1.points } }
 
     /// Points the checks of `question` carry (the question's points are split over them).

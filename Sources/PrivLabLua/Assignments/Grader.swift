@@ -61,6 +61,10 @@ public struct QuestionResult: Codable, Equatable {
     /// Set when the code before the first question was stopped by a limit: the whole submission's
     /// program cannot run, so the autograder fails every question with this reason at once.
     public var preambleStopped: String? = nil
+    /// The error this question's code raised ("…: not implemented" while `todo()` is in place), or
+    /// that of the code before the first question, which every question depends on; nil when both
+    /// ran through. A question graded only by hidden checks has no other sign of it in `privlab check`.
+    public var codeError: String? = nil
 }
 
 /// A whole submission's grade.
@@ -110,6 +114,7 @@ public enum QuestionGrader {
         var notes = [String]()
         var status = QuestionStatus.graded
         var preambleStopped: String? = nil
+        var codeError: String? = nil
         // The submission's program: preamble, then every section in file order.
         var parts: [(String, Range<Int>)] = [("the code before the first question", s.preamble)]
         for sq in s.questions { if let r = s.sections[sq.id] { parts.append(("question \(sq.id)", r)) } }
@@ -121,7 +126,10 @@ public enum QuestionGrader {
                 let r = try rt.lua.call(runStudent, [.string(s.code(range)), .string(chunk)])
                 if case .bool(false)? = r.first {
                     let msg = r.count > 1 ? (r[1].string ?? "error") : "error"
-                    if what == "question \(id)" || what.hasPrefix("the code before") { notes.append("\(what) failed: \(msg)") }
+                    if what == "question \(id)" || what.hasPrefix("the code before") {
+                        notes.append("\(what) failed: \(msg)")
+                        if codeError == nil { codeError = msg }
+                    }
                 }
             } catch let e as LuaError {
                 notes.append("\(what) was stopped: \(e.message)")
@@ -176,7 +184,8 @@ public enum QuestionGrader {
         // Without the hidden checks, the question is worth the public checks' share of its points.
         let maxPoints = allPoints > 0 ? q.points * total / allPoints : 0
         return QuestionResult(id: id, title: q.title, points: points, maxPoints: maxPoints,
-                              checks: results, status: status, notes: notes, output: text, preambleStopped: preambleStopped)
+                              checks: results, status: status, notes: notes, output: text, preambleStopped: preambleStopped,
+                              codeError: codeError)
     }
 
 }

@@ -6,7 +6,8 @@ import PrivLab
 /// `/autograder/results/results.json`. The bundle carries this `privlab` binary with the Swift
 /// runtime libraries it links (so no toolchain is needed on Gradescope), the Lua library and data
 /// beside it, and the instructor's assignment; `setup.sh` installs the three system libraries
-/// (Lua 5.4, OpenBLAS, zlib) with apt. Choose Gradescope's Ubuntu 24.04 base image: the binary
+/// (Lua 5.4, OpenBLAS, zlib) and, where the image's apt has it, Fashion-MNIST
+/// (`dataset-fashion-mnist`, in `FashionMNIST.defaultDirectory`) with apt. Choose Gradescope's Ubuntu 24.04 base image: the binary
 /// needs a C library at least as new as the one it was built with. `AUTOGRADER_ROOT` moves
 /// `/autograder` (for testing the bundle away from Gradescope).
 public enum GradescopeBundle {
@@ -20,10 +21,27 @@ public enum GradescopeBundle {
     for p in "${packages[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
+    # Fashion-MNIST for pl.data.fashion_mnist (the course notebooks' data set, and any assignment
+    # built on them): Debian's dataset-fashion-mnist puts the files where PrivLab looks for them
+    # (FashionMNIST.defaultDirectory: $PRIVLAB_FASHION_MNIST, else /usr/share/datasets/fashion-mnist).
+    # It is installed only where the image's apt knows it: an image without it still grades every
+    # assignment that does not load Fashion-MNIST, so its absence is a warning saying where the
+    # files go instead, not a failed setup.
+    data_package=dataset-fashion-mnist
+    data_dir="${PRIVLAB_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
+    if [ ! -e "$data_dir/train-images-idx3-ubyte.gz" ]; then missing+=("$data_package"); fi
     if ((${#missing[@]})); then
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -q
-      apt-get install -y -q --no-install-recommends "${missing[@]}"
+      if [[ " ${missing[*]} " == *" $data_package "* ]] && ! apt-cache show "$data_package" >/dev/null 2>&1; then
+        echo "setup.sh: warning: apt has no $data_package on this image: pl.data.fashion_mnist will need" \
+             "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and" \
+             "t10k-labels-idx1-ubyte.gz in $data_dir" >&2
+        kept=()
+        for p in "${missing[@]}"; do [ "$p" = "$data_package" ] || kept+=("$p"); done
+        missing=("${kept[@]}")
+      fi
+      if ((${#missing[@]})); then apt-get install -y -q --no-install-recommends "${missing[@]}"; fi
     fi
     chmod +x "$ROOT/source/privlab/bin/privlab" "$ROOT/source/run_autograder"
     LD_LIBRARY_PATH="$ROOT/source/privlab/lib" "$ROOT/source/privlab/bin/privlab" --version

@@ -18,35 +18,13 @@ extension Runtime {
 
         // pl.params{name = default, …}: declares the notebook's parameters; `-P name=value` overrides
         // them, converted to the default's type. The values used are listed in the report.
+        // Bad input answers nil and the message instead of raising: the Lua-side pl.params
+        // (lua/privlab/init.lua) raises it at level 2, so the error names the notebook's line of
+        // the pl.params call rather than init.lua's.
         define("_params") { call in
-            let rt = Runtime.from(call)
-            guard case .table(let t) = call.value(1), t.array.isEmpty, t.otherKeys.isEmpty else {
-                throw LuaError("params: expected a table of name = default value, got \(call.luaTypeName(1))")
+            do { return try Runtime.declareParameters(call) } catch let e as LuaError {
+                return call.results(.nil, .string(e.message))
             }
-            var out = [String: LuaValue]()
-            for name in t.fields.keys.sorted() {
-                let def = t.fields[name]!
-                var v = def
-                let over = rt.options.parameters[name]
-                if let text = over {
-                    v = try Runtime.coerceParameter(text, like: def, name: name)
-                    rt.usedOverrides.insert(name)
-                }
-                out[name] = v
-                let shown: String
-                switch v {
-                case .string(let s): shown = s
-                case .int(let i): shown = String(i)
-                case .number(let d): shown = formatCompact(d)
-                case .bool(let b): shown = b ? "true" : "false"
-                default: throw LuaError("params: parameter '\(name)' must default to a number, string or boolean, got \(def.typeName)")
-                }
-                rt.declaredParameters.removeAll { $0.name == name }
-                rt.declaredParameters.append(DeclaredParameter(name: name, value: shown, overridden: over != nil))
-            }
-            rt.declaredParameters.sort { $0.name < $1.name }
-            call.push(.record(out))
-            return 1
         }
 
         // pl.system(): what the numbers were computed with — results are bit-for-bit reproducible on
@@ -81,19 +59,60 @@ extension Runtime {
         }
     }
 
+    /// `pl._params`: records the declared parameters with the values used (defaults, or `-P`
+    /// overrides converted to the default's type) and pushes the table of values. A `-P` value
+    /// that does not convert is also kept in `parameterError`: the notebook runner treats it as a
+    /// mistake on the command line, not in the notebook.
+    static func declareParameters(_ call: LuaCall) throws -> Int32 {
+        let rt = Runtime.from(call)
+        guard case .table(let t) = call.value(1), t.array.isEmpty, t.otherKeys.isEmpty else {
+            throw LuaError("params: expected a table of name = default value, got \(call.luaTypeName(1))")
+        }
+        var out = [String: LuaValue]()
+        for name in t.fields.keys.sorted() {
+            let def = t.fields[name]!
+            var v = def
+            let over = rt.options.parameters[name]
+            if let text = over {
+                do { v = try Runtime.coerceParameter(text, like: def, name: name) } catch let e as LuaError {
+                    rt.parameterError = e.message
+                    throw e
+                }
+                rt.usedOverrides.insert(name)
+            }
+            out[name] = v
+            let shown: String
+            switch v {
+            case .string(let s): shown = s
+            case .int(let i): shown = String(i)
+            case .number(let d): shown = formatCompact(d)
+            case .bool(let b): shown = b ? "true" : "false"
+            default: throw LuaError("params: parameter '\(name)' must default to a number, string or boolean, got \(def.typeName)")
+            }
+            rt.declaredParameters.removeAll { $0.name == name }
+            rt.declaredParameters.append(DeclaredParameter(name: name, value: shown, overridden: over != nil))
+        }
+        rt.declaredParameters.sort { $0.name < $1.name }
+        call.push(.record(out))
+        return 1
+    }
+
     static func coerceParameter(_ text: String, like def: LuaValue, name: String) throws -> LuaValue {
+        func bad(_ expected: String, _ shown: String) -> LuaError {
+            LuaError("params: -P \(name)=\(text): expected \(expected) (the notebook's default is \(name) = \(shown))")
+        }
         switch def {
-        case .int:
-            guard let i = Int64(text) else { throw LuaError("params: -P \(name)=\(text): expected an integer") }
+        case .int(let d):
+            guard let i = Int64(text) else { throw bad("an integer", String(d)) }
             return .int(i)
-        case .number:
-            guard let d = Double(text), d.isFinite else { throw LuaError("params: -P \(name)=\(text): expected a number") }
-            return .number(d)
-        case .bool:
+        case .number(let d):
+            guard let x = Double(text), x.isFinite else { throw bad("a number", formatCompact(d)) }
+            return .number(x)
+        case .bool(let b):
             switch text.lowercased() {
             case "true", "1", "yes": return .bool(true)
             case "false", "0", "no": return .bool(false)
-            default: throw LuaError("params: -P \(name)=\(text): expected true or false")
+            default: throw bad("true or false", b ? "true" : "false")
             }
         default:
             return .string(text)

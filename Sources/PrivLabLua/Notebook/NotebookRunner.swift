@@ -86,6 +86,12 @@ public final class NotebookRunner {
     public let options: Options
     public init(options: Options) { self.options = options }
 
+    /// `path` with its extension replaced, written as given (a relative path stays relative), so
+    /// every report path the CLI prints follows the same rule as the one the user typed.
+    public static func replacingExtension(of path: String, with ext: String) -> String {
+        (path as NSString).deletingPathExtension + "." + ext
+    }
+
     /// The default report path for a notebook and its overrides.
     public static func defaultOutputPath(notebook: String, parameters: [String: String]) -> String {
         let stem = URL(fileURLWithPath: notebook).deletingPathExtension().lastPathComponent
@@ -96,6 +102,10 @@ public final class NotebookRunner {
         return "reports/\(name).md"
     }
 
+    /// Runs the notebook and writes the report. Throws, leaving no report, when the notebook cannot
+    /// be read or when `pl.params` rejects a `-P` value (a mistake on the command line; the error
+    /// names the notebook's line of the `pl.params` call). Every other failure — a chunk's error, a
+    /// limit, an interrupt — is in the report written, with `Result.error` set.
     public func run() throws -> Result {
         let path = options.notebookPath
         guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read the notebook") }
@@ -113,6 +123,8 @@ public final class NotebookRunner {
         var failure: String? = nil
         var failedChunk: Int? = nil
         var declared: [DeclaredParameter] = []
+        // Set once this run has written its report of the chunks finished so far.
+        var wroteInterim = false
         do {
             source = try NotebookSource(text: text, name: path)
         } catch let e as PrivLabError {
@@ -139,7 +151,7 @@ public final class NotebookRunner {
                 if next > 1 {
                     let partial = self.render(source: src, sink: sink, declared: rt.declaredParameters, failure: nil, failedChunk: nil,
                                          runningChunk: next)
-                    try? AtomicFile.write(partial, to: out)
+                    if (try? AtomicFile.write(partial, to: out)) != nil { wroteInterim = true }
                 }
                 sink.current = next
                 return 0
@@ -153,6 +165,13 @@ public final class NotebookRunner {
                                    (names.isEmpty ? " (it declares none with pl.params)" : " (declared: \(names.joined(separator: ", ")))"))
                 }
             } catch let e as LuaError {
+                if let bad = rt.parameterError, e.message.hasSuffix(bad) {
+                    // A -P value of the wrong type is a mistake on the command line: nothing of the
+                    // notebook is worth a report (one named after the bad value, at that), so none
+                    // is written and the one this run wrote between chunks is removed.
+                    if wroteInterim { try? FileManager.default.removeItem(atPath: out) }
+                    throw LuaError(e.message + " (no report written)", located: true)
+                }
                 failure = e.message
                 failedChunk = sink.current
                 sink.outputs[sink.current, default: []].append(.error(e.message))
@@ -163,7 +182,7 @@ public final class NotebookRunner {
         try AtomicFile.write(doc.markdown(), to: out)
         var extra = [String]()
         for f in options.formats {
-            let path = outURL.deletingPathExtension().appendingPathExtension(f.rawValue).path
+            let path = NotebookRunner.replacingExtension(of: out, with: f.rawValue)
             switch f {
             case .html: try AtomicFile.write(NotebookHTML.render(doc), to: path)
             case .ipynb: try AtomicFile.write(try NotebookJupyter.render(doc), to: path)
