@@ -67,9 +67,13 @@ final class DPSGDTests: XCTestCase {
     func testNoiseKernelLevelsAgreeBitForBit() {
         let sizes = [100_003, 5, 16_384, 40_000]
         func noise(level: Int, threads: Int) -> [[Float]] {
+            GlobalSettings.lock.lock()
             let saved = BLASThreads.count
             BLASThreads.count = threads
-            defer { BLASThreads.count = saved }
+            defer {
+                BLASThreads.count = saved
+                GlobalSettings.lock.unlock()
+            }
             let bufs = sizes.map { UnsafeMutableBufferPointer<Float>.allocate(capacity: $0) }
             defer { for b in bufs { b.deallocate() } }
             for b in bufs { b.initialize(repeating: 0.25) }

@@ -3,6 +3,28 @@ import Foundation
 import XCTest
 import PrivLab
 
+/// The reference values under Tests/PrivLabTests/Fixtures, found from this file's compile-time
+/// path. Loading throws (naming the path) rather than trapping, so a tree moved after building
+/// fails the tests that need a fixture and nothing else.
+enum Fixture {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "fixture not found at \(path) (the path is fixed when the tests are compiled: rebuild after moving the tree)" }
+    }
+
+    static func data(_ name: String) throws -> Data {
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path) }
+        return try Data(contentsOf: url)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
+        try JSONDecoder().decode(type, from: try data(name))
+    }
+}
+
 /// A fresh temporary directory for one test.
 func temporaryDirectory() -> String {
     let dir = NSTemporaryDirectory() + "privlab-tests-\(UUID().uuidString)"
