@@ -84,6 +84,10 @@ final class MembershipInferenceTests: XCTestCase {
 
     func overfitModel(seed: UInt64 = 1) throws -> NeuralNetwork { try LeakyPopulation.mlp(seed: seed) }
 
+    /// The loss attack scores each record by −loss, the target's own per-record loss (members
+    /// first, then non-members, as the evaluation lists them), and its AUC is the pairwise count
+    /// over those scores: catches the wrong class's probability, a flipped sign (members would
+    /// rank low), scores misaligned with records, and an AUC that is not the Mann–Whitney count.
     func testLossAttackSeparatesAnOverfitTargetAndNotADPTarget() throws {
         let (members, _, nonMembers) = try population()
         let target = try overfitModel()
@@ -91,8 +95,17 @@ final class MembershipInferenceTests: XCTestCase {
         XCTAssertGreaterThan(try target.accuracy(members) - target.accuracy(nonMembers), 0.2, "the target over-fits")
         let attack = try MetricAttack(target: target, options: MetricAttack.Options())
         let r = try attack.evaluate(members: members, nonMembers: nonMembers)
-        // Seven null standard deviations above 0.5 (see below).
-        XCTAssertGreaterThan(r.metrics.auc, 0.7)
+        let loss = try target.perRecordLoss(members) + target.perRecordLoss(nonMembers)
+        XCTAssertEqual(r.scores.count, loss.count)
+        XCTAssertEqual(r.ids, members.ids + nonMembers.ids)
+        XCTAssertEqual(r.isMember, [Bool](repeating: true, count: 200) + [Bool](repeating: false, count: 200))
+        // The signal reads log p_y from Float probabilities, the loss comes from the logits: they
+        // agree to Float rounding (relative to the size of the loss).
+        for (i, (s, l)) in zip(r.scores, loss).enumerated() { XCTAssertEqual(s, -l, accuracy: 1e-5 * max(1, l), "record \(i)") }
+        XCTAssertEqual(r.metrics.auc, referenceAUC(Array(r.scores[..<200]), Array(r.scores[200...])), accuracy: 1e-12)
+        XCTAssertEqual(r.metrics.auc, referenceAUC(loss[200...].map { $0 }, loss[..<200].map { $0 }), accuracy: 0.01,
+                       "ranking by −loss gives the same AUC (up to near-ties rounded differently)")
+        XCTAssertGreaterThan(r.metrics.auc, 0.7)  // the target leaks: seven null standard deviations above 0.5 (see below)
         XCTAssertTrue(r.accuracyIsOracle)
         XCTAssertTrue(r.notes.contains { $0.contains("zero false positives") }, "200 non-members cannot resolve 0.1% FPR")
 
@@ -284,18 +297,49 @@ final class MembershipInferenceTests: XCTestCase {
         XCTAssertNotEqual(nb.features, bin.features)
     }
 
+    /// LiRA's scores recomputed from scratch: the shadows rebuilt as the attack documents them
+    /// (shadow i trains a re-seeded copy of the target on a random half of its pool, drawn from
+    /// stream 300 + i), their logit-scaled confidences split into IN and OUT observations by
+    /// whether the shadow trained on the record, and `LiRA.likelihoodRatio` applied — equal to
+    /// 1e-9, online (pool = attacker data ∪ candidates) and offline (attacker data only, so no
+    /// candidate is ever IN). Catches IN and OUT swapped, a pool without the candidates,
+    /// observations matched to the wrong record, and the offline test run online.
     func testLiRAAndCalibratedMetricAttacksAndRiskScores() throws {
         let (members, attacker, nonMembers) = try population()
         let target = try overfitModel()
         try target.fit(members)
-        var lo = LiRA.Options()
-        lo.shadows = 8
-        let online = try LiRA(target: target, data: attacker, options: lo).evaluate(members: members, nonMembers: nonMembers)
-        XCTAssertGreaterThan(online.metrics.auc, 0.75)
-        lo.online = false
-        lo.globalVariance = true
-        let offline = try LiRA(target: target, data: attacker, options: lo).evaluate(members: members, nonMembers: nonMembers)
-        XCTAssertGreaterThan(offline.metrics.auc, 0.65)
+        let candidates = try members.concatenated(nonMembers)
+        func shadows(_ pool: Dataset, count: Int) throws -> [(phi: [Double], ids: Set<Int>)] {
+            try (0..<count).map { i in
+                var rng = RNG.stream(seed: 1, index: 300 + UInt64(i))
+                let part = pool.rows(try rng.sample(pool.size, pool.size / 2).sorted())
+                let m = try target.reseededClone(seed: splitMix64(1 &+ UInt64(i) &* 0x11AA))
+                try m.fit(part)
+                return (logitScaledConfidence(logits: try m.releasedLogits(candidates.features), labels: candidates.labels), Set(part.ids))
+            }
+        }
+        let phi = logitScaledConfidence(logits: try target.releasedLogits(candidates.features), labels: candidates.labels)
+        for online in [true, false] {
+            var lo = LiRA.Options()
+            lo.shadows = 4
+            lo.online = online
+            lo.globalVariance = !online  // offline with one global variance, as few shadows call for (§VI-B)
+            let scores = try LiRA(target: target, data: attacker, options: lo).scores(candidates)
+            let rebuilt = try shadows(online ? try attacker.concatenated(candidates) : attacker, count: 4)
+            var inObs = [[Double]](repeating: [], count: candidates.size), outObs = inObs
+            for s in rebuilt {
+                for (i, id) in candidates.ids.enumerated() {
+                    if s.ids.contains(id) { inObs[i].append(s.phi[i]) } else { outObs[i].append(s.phi[i]) }
+                }
+            }
+            let inShare = Double(inObs.map(\.count).reduce(0, +)) / Double(4 * candidates.size)
+            if online { XCTAssertEqual(inShare, 0.5, accuracy: 0.05, "online: each shadow trains on half its pool") } else { XCTAssertEqual(inShare, 0, "offline: never IN") }
+            let expected = LiRA.likelihoodRatio(target: phi, inObservations: inObs, outObservations: outObs, online: online, globalVariance: !online)
+            XCTAssertEqual(scores.count, expected.count)
+            for (i, (a, b)) in zip(scores, expected).enumerated() {
+                XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)), "online \(online), record \(i)")
+            }
+        }
 
         var mo = MetricAttack.Options()
         mo.signal = .mentropy

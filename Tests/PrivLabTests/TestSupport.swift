@@ -32,6 +32,16 @@ func temporaryDirectory() -> String {
     return dir
 }
 
+/// SplitMix64's finaliser, as the engine derives a shadow model's (or a defence's inner model's)
+/// seed from its attack's seed (`mix64` in Support/ContentHash.swift, internal there): tests that
+/// rebuild those models independently derive the seeds the same way.
+func splitMix64(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
 /// Writes bytes gzip-compressed.
 func writeGzip(_ bytes: [UInt8], to path: String) {
     let gz = gzopen(path, "wb")!
