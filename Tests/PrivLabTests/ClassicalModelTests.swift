@@ -301,15 +301,39 @@ final class PrivateLogisticRegressionTests: XCTestCase {
         XCTAssertGreaterThan(Set(norms).count, 190)
     }
 
+    /// The released parameters are the exact minimiser of the DP objective (rows clipped, the
+    /// intercept penalised; fitted here with ε so large its noise is below the solver's
+    /// tolerance) plus the seeded noise, drawn here by hand: a direction of D standard normals,
+    /// normalised, times a Gamma(D, 2LC/ε) norm (D exponentials, −log(1 − u)), L = √2·√(clip² + 1)
+    /// for three classes — from `RNG(seed:)` with the options' seed. Catches a wrong scale (L for
+    /// two classes, the intercept left out of the radius, ε in the numerator), a wrong seed, and
+    /// noise added before clipping or to the unclipped problem's minimiser.
     func testLargeEpsilonKeepsTheAccuracyAndSmallEpsilonCostsIt() throws {
         let d = try data()
         var o = LogisticRegression.Options()
         let plain = try LogisticRegression(options: o)
         try plain.fit(d)
-        o.dp = .init(epsilon: 1000, clip: 5, seed: 3)
-        let loose = try LogisticRegression(options: o)
-        try loose.fit(d)
-        XCTAssertEqual(try loose.accuracy(d), try plain.accuracy(d), accuracy: 0.05)
+        o.dp = .init(epsilon: 1e15, clip: 5, seed: 3)
+        let exact = try LogisticRegression(options: o)
+        try exact.fit(d)
+        for epsilon in [1000.0, 1] {
+            o.dp = .init(epsilon: epsilon, clip: 5, seed: 3)
+            let m = try LogisticRegression(options: o)
+            try m.fit(d)
+            let released = try XCTUnwrap(m.state).coefficients.data, minimiser = try XCTUnwrap(exact.state).coefficients.data
+            XCTAssertEqual(released.count, 3 * 5, "three classes × (four features + intercept)")
+            var rng = RNG(seed: 3)
+            let direction = (0..<released.count).map { _ in rng.normal() }
+            let length = direction.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            var gamma = 0.0
+            for _ in 0..<released.count { gamma -= log(1 - rng.uniform()) }
+            let scale = 2 * (2.0.squareRoot() * (25.0 + 1).squareRoot()) * o.c / epsilon
+            for (i, (r, x)) in zip(released, minimiser).enumerated() {
+                let noise = direction[i] / length * gamma * scale
+                XCTAssertEqual(r - x, noise, accuracy: 1e-6 * max(1, abs(noise)), "ε = \(epsilon), coefficient \(i)")
+            }
+            XCTAssertEqual(m.privacy?.noise, scale)
+        }
         o.dp = .init(epsilon: 0.01, clip: 5, seed: 3)
         let tight = try LogisticRegression(options: o)
         try tight.fit(d)
