@@ -279,10 +279,21 @@ final class DefenseTests: XCTestCase {
     }
 }
 
-/// What a `RecordingStudent` (and every clone of it) was trained on last.
-final class StudentRecorder {
+/// What a `RecordingStudent` (and every clone of it) was trained on: the last fit's records and
+/// soft targets, and every fit's training set (clones may train in parallel, hence the lock).
+final class StudentRecorder: @unchecked Sendable {
     var trainIds = [Int]()
     var targets: [Int: [Float]]?
+    private(set) var fits = [Dataset]()
+    private let lock = NSLock()
+
+    func record(_ train: Dataset, _ hooks: TrainingHooks) {
+        lock.lock()
+        defer { lock.unlock() }
+        trainIds = train.ids
+        targets = hooks.softTargets
+        fits.append(train)
+    }
 }
 
 /// A network that records the records and soft targets it is trained on, then trains as the
@@ -305,8 +316,7 @@ final class RecordingStudent: Classifier {
         try fit(train, validation: validation, hooks: TrainingHooks(), observer: observer)
     }
     func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
-        recorder.trainIds = train.ids
-        recorder.targets = hooks.softTargets
+        recorder.record(train, hooks)
         return try inner.fit(train, validation: validation, hooks: hooks, observer: observer)
     }
     func logits(_ x: Matrix) throws -> Matrix { try inner.logits(x) }
