@@ -13,9 +13,13 @@ final class AttackBindingTests: XCTestCase {
 
         """
 
+    /// Every attack runs from Lua, and its scores are the Swift attack's, number for number, for
+    /// the same records, target and seeds (the binding's documented defaults spelled out in
+    /// Swift): catches an option the binding drops or renames (shadows, class_wise, the noisy
+    /// source's fraction, train_size), a different seed, or scores returned in another order.
     func testEveryAttackFromLua() throws {
         let (rt, sink) = try makeRuntime()
-        try rt.exec(setup + """
+        let returned = try rt.exec(setup + """
             local attacks = {
               loss = pl.attack.metric{target = target},
               mentropy = pl.attack.metric{target = target, score = "mentropy", data = attacker, class_wise = true, shadows = 2},
@@ -25,8 +29,10 @@ final class AttackBindingTests: XCTestCase {
               grad = pl.attack.gradient{target = target},
               custom = pl.attack.metric{target = target, score = function(p, y) return p[y + 1] end},
             }
+            local scores = {}
             for name, a in pl.spairs(attacks) do
               local r = a:evaluate{members = members, nonmembers = nonmembers}
+              scores[name] = r.scores
               print(name, r.auc > 0.6, r.tpr_at_fpr[0.01] ~= nil, #r.scores == 400, #r.roc_fpr == #r.roc_tpr,
                     r.accuracy_is_oracle, r.members, #r.notes >= 1)
             end
@@ -38,6 +44,7 @@ final class AttackBindingTests: XCTestCase {
             print(attacks.shadow:threat().architecture, attacks.loss:queries() > 0)
             pl.attack.roc_chart{ {name = "loss", result = r}, {name = "LiRA", result = attacks.lira:evaluate{members = members, nonmembers = nonmembers}},
                                  title = "ROC" }
+            return scores
             """)
         let lines = sink.text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 10, sink.text)
@@ -53,10 +60,53 @@ final class AttackBindingTests: XCTestCase {
         XCTAssertTrue(lines[9].hasPrefix("known"), lines[9])
         XCTAssertEqual(sink.figures.count, 1)
         XCTAssertTrue(sink.figures[0].svg.contains("LiRA"))
+
+        // The same population, target and attacks in Swift.
+        let all = try Synthetic.blobs(n: 900, features: 30, classes: 4, std: 5, box: 3, seed: 21)
+        let (rest, members) = try all.split(.count(200), stratified: false, seed: 2)
+        let (attacker, nonMembers) = try rest.split(.count(200), stratified: false, seed: 3)
+        var o = TrainingOptions()
+        o.optimizer = .adam
+        o.learningRate = 3e-3
+        o.epochs = 150
+        o.batchSize = 32
+        o.seed = 1
+        let target = try NeuralNetwork.mlp(hidden: [64], options: o)
+        try target.fit(members)
+        var mentropy = MetricAttack.Options()
+        mentropy.signal = .mentropy
+        mentropy.classWise = true
+        mentropy.shadows = 2
+        var confidence = MetricAttack.Options()
+        confidence.signal = .confidence  // what the inline function p[y + 1] computes
+        var shadow = ShadowModelAttack.Options()
+        shadow.shadows = 3
+        var noisy = ShadowModelAttack.Options()
+        noisy.shadows = 2
+        noisy.source = .noisy(fraction: 0.2)
+        var lira = LiRA.Options()
+        lira.shadows = 6
+        let swift: [String: MembershipAttack] = [
+            "loss": try MetricAttack(target: target, options: MetricAttack.Options()),
+            "mentropy": try MetricAttack(target: target, data: attacker, options: mentropy),
+            "shadow": try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: 200, options: shadow),
+            "noisy": try ShadowModelAttack(target: target, data: attacker, options: noisy),
+            "lira": try LiRA(target: target, data: attacker, options: lira),
+            "grad": try GradientAttack(target: target, signal: .gradnorm),
+            "custom": try MetricAttack(target: target, options: confidence),
+        ]
+        guard case .table(let t) = returned.first else { return XCTFail("the script returns its scores") }
+        XCTAssertEqual(Set(t.fields.keys), Set(swift.keys))
+        for (name, attack) in swift {
+            guard case .table(let luaScores) = t.fields[name] else { XCTFail("\(name): no scores"); continue }
+            let expected = try attack.evaluate(members: members, nonMembers: nonMembers).scores
+            XCTAssertEqual(luaScores.array.map(\.double), expected.map { Optional($0) }, "\(name): Lua scores are the Swift attack's")
+        }
     }
 
     func testPluginAttackScoresAndSISATargets() throws {
         let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try """
             pl.register("attack_score", "top_gap", function(p, y)
               local best, second = 0, 0
@@ -67,16 +117,35 @@ final class AttackBindingTests: XCTestCase {
             end)
             """.write(toFile: "\(dir)/top_gap.lua", atomically: true, encoding: .utf8)
         let (rt, sink) = try makeRuntime(plugins: [dir])
-        try rt.exec(setup + """
+        let returned = try rt.exec(setup + """
             local a = pl.attack.metric{target = target, score = "top_gap", data = attacker}
             local r = a:evaluate{members = members, nonmembers = nonmembers}
             print(a:name(), r.auc > 0.55, r.accuracy_is_oracle)
+            local scores, pm, pn = r.scores, target:predict_proba(members), target:predict_proba(nonmembers)
             -- A SISA ensemble is a model: attacks accept it as a target.
             local e = pl.sisa{shards = 4, model = pl.mlp{hidden = {64}, optimizer = "adam", lr = 3e-3, epochs = 150, batch = 32}, aggregate = "mean"}
             e:fit(members)
             local rs = pl.attack.metric{target = e}:evaluate{members = members, nonmembers = nonmembers}
             print(rs.auc > 0.5, rs.auc < r.auc + 0.3)
+            return scores, pm, pn
             """)
+        // The plugin's scores are the top-two gap of each record's released probabilities,
+        // computed here by hand: members first, then non-members, as `evaluate` orders them.
+        guard case .table(let scores) = returned[0], case .table(let pm) = returned[1], case .table(let pn) = returned[2] else { return XCTFail("scores and probabilities") }
+        let rows: [[Double]] = (pm.array + pn.array).map { row in
+            guard case .table(let r) = row else { return [] }
+            return r.array.compactMap(\.double)
+        }
+        XCTAssertEqual(rows.count, 400)
+        let gaps = rows.map { p -> Double in
+            let sorted = p.sorted(by: >)
+            return sorted[0] - sorted[1]
+        }
+        // The attack queries members and non-members in one product, predict_proba each set on
+        // its own: the probabilities agree to Float rounding, not bit for bit.
+        let got = scores.array.compactMap(\.double)
+        XCTAssertEqual(got.count, 400)
+        for (i, (a, b)) in zip(got, gaps).enumerated() { XCTAssertEqual(a, b, accuracy: 1e-6, "record \(i)") }
         assertPrinted(sink.text, "metric (top_gap)\ttrue\tfalse\ntrue\ttrue\n",
                       facts: ["the plugin signal's attack name", "the plugin signal separates members (AUC > 0.55)", "its threshold was calibrated, not the oracle's",
                               "a SISA ensemble is attacked (AUC > 0.5)", "and leaks less than a single over-fit model plus 0.3"])

@@ -238,17 +238,41 @@ final class BridgeTests: XCTestCase {
         XCTAssertEqual(s.map(\.asInt), [70, 30])
     }
 
+    /// `pl.rng` is the engine's `RNG`, draw for draw: every method's values from a seeded Lua
+    /// generator equal the same calls on `RNG(seed:)` in Swift (integers shifted to Lua's 1-based
+    /// convention), interleaved so each call must consume the stream exactly as the engine does,
+    /// and `split()` gives the engine's child stream. Catches a method bound to the wrong draw, an
+    /// off-by-one in int/permutation/sample, a normal that ignores mean or std, and a seed read
+    /// differently from the engine's.
     func testRNGObject() throws {
         let (rt, _) = try makeRuntime()
         let r = try rt.exec("""
-            local a, b = pl.rng{seed = 3}, pl.rng{seed = 3}
-            local p = a:permutation(5)
-            table.sort(p)
-            return a:normal() == b:permutation(5) and 0 or a:int(6), table.concat(p, ','), pl.rng{seed=1}:uniform() == pl.rng{seed=1}:uniform()
+            local a = pl.rng{seed = 3}
+            local out = {a:uniform(), a:uniform(-2, 5), a:normal(), a:normal(10, 0.5), a:int(6), a:int(1000000)}
+            out[#out + 1] = a:bernoulli(0.3) and 1 or 0
+            out[#out + 1] = a:bernoulli(0.9) and 1 or 0
+            for _, v in ipairs(a:permutation(7)) do out[#out + 1] = v end
+            for _, v in ipairs(a:sample(50, 5)) do out[#out + 1] = v end
+            local child = a:split()
+            out[#out + 1] = child:uniform()
+            out[#out + 1] = a:uniform()
+            out[#out + 1] = pl.rng{seed = -5}:uniform()
+            return out
             """)
-        XCTAssertTrue((1...6).contains(Int(r[0].asInt ?? 0)))
-        XCTAssertEqual(r[1].asString, "1,2,3,4,5")
-        XCTAssertEqual(r[2].asBool, true)
+        var a = RNG(seed: 3)
+        var expected: [Double] = [a.uniform(), a.uniform(-2, 5), a.normal(), a.normal(mean: 10, std: 0.5),
+                                  Double(a.int(below: 6) + 1), Double(a.int(below: 1_000_000) + 1)]
+        expected.append(a.bernoulli(0.3) ? 1 : 0)
+        expected.append(a.bernoulli(0.9) ? 1 : 0)
+        expected += a.permutation(7).map { Double($0 + 1) }
+        expected += try a.sample(50, 5).map { Double($0 + 1) }
+        var child = a.split()
+        expected.append(child.uniform())
+        expected.append(a.uniform())
+        var negative = RNG(seed: -5)
+        expected.append(negative.uniform())
+        guard case .table(let t) = r.first else { return XCTFail("the script returns its draws") }
+        XCTAssertEqual(t.array.map(\.double), expected.map { Optional($0) })
         assertLuaError(rt, "pl.rng{}:int(0)", ["RNG.int: n must be at least 1"])
     }
 

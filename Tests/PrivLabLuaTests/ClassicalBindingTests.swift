@@ -139,8 +139,12 @@ final class ClassicalBindingTests: XCTestCase {
                        ["pipeline step 1 (Lua transformer 'fit')", "fit must return the function that transforms a Dataset"])
         assertLuaError(rt, "pl.pipeline{pl.transformer{fit = function() return function(ds) return ds:head(3) end end}, pl.lda{}}:fit(pl.data.wine{})",
                        ["returned 3 records for 178"])
-        assertLuaError(rt, "local p = pl.pipeline{pl.transformer{fit = function() return function(ds) return ds end end}, pl.lda{}}; p:fit(pl.data.wine{}); p:save(os.tmpname())",
+        // A path in a directory removed afterwards (os.tmpname() would create a file and leave it).
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        assertLuaError(rt, "local p = pl.pipeline{pl.transformer{fit = function() return function(ds) return ds end end}, pl.lda{}}; p:fit(pl.data.wine{}); p:save('\(dir)/model.plm')",
                        ["cannot be saved in a model file"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(dir)/model.plm"), "a refused save writes nothing")
         assertLuaError(rt, "pl.transformer{fit = function() error('oops') end}:fit(pl.data.wine{})", ["Lua transformer 'fit' failed in fit", "oops"])
     }
 

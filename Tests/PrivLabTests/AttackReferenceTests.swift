@@ -29,10 +29,10 @@ final class AttackReferenceTests: XCTestCase {
     }
     struct Reference: Decodable { var lira: LiRACase; var phi: PhiCase; var risk: RiskCase }
 
-    static let reference: Reference = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/attack_reference.json")
-        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }()
+    static let loaded = Result { try Fixture.decode(Reference.self, "attack_reference.json") }
+    /// The fixture, or the error that loading it raised: a missing or unreadable file fails the
+    /// tests that read it instead of crashing the whole bundle.
+    static var reference: Reference { get throws { try loaded.get() } }
 
     /// All four LiRA variants (online/offline × per-record/global variance) equal the recomputation
     /// to 1e-9, including the three edge records (never IN, never OUT, one IN observation). Catches
@@ -42,7 +42,7 @@ final class AttackReferenceTests: XCTestCase {
     /// estimator (medians, np.std) the online scores rank the 77 records where theirs is defined
     /// almost alike (Spearman ρ 0.98; the test asks for 0.97) — the two differ by design, not by a bug.
     func testLiRAScoresMatchTheRecomputation() throws {
-        let c = Self.reference.lira
+        let c = try Self.reference.lira
         for (online, global, expected) in [(true, false, c.online_per_record), (true, true, c.online_global),
                                            (false, false, c.offline_per_record), (false, true, c.offline_global)] {
             let mine = LiRA.likelihoodRatio(target: c.target, inObservations: c.in, outObservations: c.out, online: online, globalVariance: global)
@@ -60,7 +60,7 @@ final class AttackReferenceTests: XCTestCase {
     /// underflows (φ = −120). Catches φ computed from rounded probabilities (±∞ at the extremes)
     /// and the true class left in the sum.
     func testLogitScaledConfidenceMatchesTheRecomputation() throws {
-        let c = Self.reference.phi
+        let c = try Self.reference.phi
         let z = try Matrix(rows: c.labels.count, cols: c.classes, data: c.logits)
         for (k, (a, b)) in zip(logitScaledConfidence(logits: z, labels: c.labels), c.phi).enumerated() {
             XCTAssertEqual(a, b, accuracy: 1e-12 * max(1, abs(b)), "row \(k)")
@@ -72,7 +72,7 @@ final class AttackReferenceTests: XCTestCase {
     /// edges at the wrong rank, a signal on an edge put in the bin below, smoothing dropped (a 0/0
     /// or a certain bin), and densities not normalised per side.
     func testRiskScoresMatchTheRecomputation() throws {
-        let c = Self.reference.risk
+        let c = try Self.reference.risk
         let ins = Dictionary(uniqueKeysWithValues: c.shadow_in.map { (Int($0.key)!, $0.value) })
         let outs = Dictionary(uniqueKeysWithValues: c.shadow_out.map { (Int($0.key)!, $0.value) })
         let mine = MetricAttack.riskScores(signal: c.signal, labels: c.labels, shadowIn: ins, shadowOut: outs, bins: c.bins)

@@ -28,11 +28,16 @@ final class DefenseTests: XCTestCase {
         return (try lossAUC(m, p), try m.accuracy(p.nonMembers))
     }
 
-    /// DMP leaves the released model only what the teacher's soft labels on other records carry:
-    /// here the AUC falls from ≈ 0.75 to ≈ 0.58 at the same accuracy (not to 0.5 — on this noisy
-    /// low-dimensional problem reference records near a member inherit its label; measured, not
-    /// assumed). A control pins where the rest comes from: with a teacher trained on other records
-    /// the same pipeline's AUC is 0.5 within four null standard deviations.
+    /// DMP leaves the released model only what the teacher's soft labels on other records carry.
+    /// What the student is trained on, recorded as it arrives: exactly the kept reference records
+    /// (the 300 whose softmax(z/T) has the lowest entropy, ties by row, recomputed here in Double
+    /// from the teacher's logits) with the teacher's softmax(z/T) as their targets, to Float
+    /// rounding — and no private record. Catches soft labels at temperature 1 instead of T, the
+    /// highest-entropy half kept, targets attached to the wrong record, and private records in
+    /// the transfer set. The AUC falls well below the undefended target's at the same accuracy
+    /// (measured ≈ 0.75 → ≈ 0.58; not 0.5, since reference records near a member inherit its label),
+    /// and a control pins where the rest comes from: with a teacher trained on other records the
+    /// same pipeline's AUC is 0.5 within four null standard deviations.
     func testDMPStopsTheLossAttackAtLittleCostInAccuracy() throws {
         let p = try population()
         let base = try baseline(p)
@@ -40,11 +45,28 @@ final class DefenseTests: XCTestCase {
         var o = DMPOptions()
         o.temperature = 2
         o.keep = 0.5
-        let dmp = try DMP(teacher: try model(), student: try model(epochs: 40), reference: p.reference, options: o)
+        let seen = StudentRecorder()
+        let dmp = try DMP(teacher: try model(), student: RecordingStudent(try model(epochs: 40), seen), reference: p.reference, options: o)
         try dmp.fit(p.members)
+
+        let z = try XCTUnwrap(dmp.teacher).logits(p.reference.features)
+        let soft: [[Double]] = (0..<z.rows).map { r in
+            let row = z.row(r).map { Double($0) / 2 }
+            let m = row.max()!, e = row.map { exp($0 - m) }, s = e.reduce(0, +)
+            return e.map { $0 / s }
+        }
+        let entropy = soft.map { row in -row.reduce(0.0) { $0 + ($1 > 0 ? $1 * log($1) : 0) } }
+        let kept = (0..<soft.count).sorted { entropy[$0] != entropy[$1] ? entropy[$0] < entropy[$1] : $0 < $1 }.prefix(300).sorted()
+        XCTAssertEqual(seen.trainIds, kept.map { p.reference.ids[$0] }, "the student trains on the kept reference records, in order")
+        XCTAssertEqual(seen.targets?.count, 300)
+        for r in kept {
+            let got = try XCTUnwrap(seen.targets?[p.reference.ids[r]], "reference row \(r)")
+            for (a, b) in zip(got, soft[r]) { XCTAssertEqual(Double(a), b, accuracy: 1e-6, "reference row \(r)") }
+        }
+        XCTAssertTrue(Set(seen.trainIds).isDisjoint(with: p.members.ids), "no private record reaches the student")
+
         let auc = try lossAUC(dmp, p)
         let acc = try dmp.accuracy(p.nonMembers)
-        XCTAssertLessThan(auc, 0.6)
         XCTAssertLessThan(auc, base.auc - 0.12)
         XCTAssertGreaterThan(acc, base.accuracy - 0.05)
         XCTAssertEqual(dmp.defenseReport?["kept"], .integer(300), "the lower-entropy half of 600 reference records")
@@ -255,4 +277,56 @@ final class DefenseTests: XCTestCase {
         _ = try tight.releasedProbabilities(all)
         XCTAssertLessThan(tight.lastPerturbed, guarded.lastPerturbed / 4)
     }
+}
+
+/// What a `RecordingStudent` (and every clone of it) was trained on: the last fit's records and
+/// soft targets, and every fit's training set (clones may train in parallel, hence the lock).
+final class StudentRecorder: @unchecked Sendable {
+    var trainIds = [Int]()
+    var targets: [Int: [Float]]?
+    private(set) var fits = [Dataset]()
+    private let lock = NSLock()
+
+    func record(_ train: Dataset, _ hooks: TrainingHooks) {
+        lock.lock()
+        defer { lock.unlock() }
+        trainIds = train.ids
+        targets = hooks.softTargets
+        fits.append(train)
+    }
+}
+
+/// A network that records the records and soft targets it is trained on, then trains as the
+/// network it wraps: where a test sees what a defence hands its released model.
+final class RecordingStudent: Classifier {
+    let inner: Classifier
+    let recorder: StudentRecorder
+    init(_ inner: Classifier, _ recorder: StudentRecorder) {
+        self.inner = inner
+        self.recorder = recorder
+    }
+
+    var summary: String { inner.summary }
+    var isFitted: Bool { inner.isFitted }
+    var parameterCount: Int { inner.parameterCount }
+    var history: [EpochRecord] { inner.history }
+    var releaseTemperature: Double { inner.releaseTemperature }
+    var isWhiteBox: Bool { inner.isWhiteBox }
+    func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
+        try fit(train, validation: validation, hooks: TrainingHooks(), observer: observer)
+    }
+    func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
+        recorder.record(train, hooks)
+        return try inner.fit(train, validation: validation, hooks: hooks, observer: observer)
+    }
+    func logits(_ x: Matrix) throws -> Matrix { try inner.logits(x) }
+    func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix { try inner.predictProba(x, temperature: temperature) }
+    func predict(_ x: Matrix) throws -> [Int] { try inner.predict(x) }
+    func accuracy(_ ds: Dataset) throws -> Double { try inner.accuracy(ds) }
+    func perRecordLoss(_ ds: Dataset) throws -> [Double] { try inner.perRecordLoss(ds) }
+    func cloneUntrained() throws -> Classifier { RecordingStudent(try inner.cloneUntrained(), recorder) }
+    func reseededClone(seed: UInt64) throws -> Classifier { RecordingStudent(try inner.reseededClone(seed: seed), recorder) }
+    func releasedProbabilities(_ x: Matrix) throws -> Matrix { try inner.releasedProbabilities(x) }
+    func releasedLogits(_ x: Matrix) throws -> Matrix { try inner.releasedLogits(x) }
+    func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try inner.perRecordGradientNorms(ds) }
 }

@@ -10,15 +10,15 @@ final class EpsilonLowerBoundTests: XCTestCase {
     struct Scores: Decodable { var members: [Double]; var nonmembers: [Double]; var alpha: Double; var epsilon: Double }
     struct Reference: Decodable { var counts: [Count]; var scores: [Scores] }
 
-    static let reference: Reference = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/audit_reference.json")
-        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }()
+    static let loaded = Result { try Fixture.decode(Reference.self, "audit_reference.json") }
+    /// The fixture, or the error that loading it raised: a missing or unreadable file fails the
+    /// tests that read it instead of crashing the whole bundle.
+    static var reference: Reference { get throws { try loaded.get() } }
 
     /// Catches a one-sided interval (α instead of α/2), a wrong Beta quantile, a missing
     /// TNR/FNR direction, and mishandled zero or full counts.
     func testCountsMatchTFPrivacy() throws {
-        for c in Self.reference.counts {
+        for c in try Self.reference.counts {
             let r = try EpsilonLowerBound.fromCounts(tp: c.tp, fp: c.fp, positives: c.positives, negatives: c.negatives, alpha: c.alpha)
             XCTAssertEqual(r.epsilon, max(0, c.epsilon), accuracy: 1e-9, "tp \(c.tp) fp \(c.fp) of \(c.positives)/\(c.negatives)")
         }
@@ -27,7 +27,7 @@ final class EpsilonLowerBoundTests: XCTestCase {
     /// The best threshold over all distinct scores, both ways round; catches thresholds placed
     /// inside a run of tied scores.
     func testScoresMatchTFPrivacy() throws {
-        for s in Self.reference.scores {
+        for s in try Self.reference.scores {
             let r = try EpsilonLowerBound.fromScores(members: s.members, nonMembers: s.nonmembers, alpha: s.alpha)
             XCTAssertEqual(r.epsilon, max(0, s.epsilon), accuracy: 1e-9)
             XCTAssertGreaterThan(r.thresholdsTried, 100)

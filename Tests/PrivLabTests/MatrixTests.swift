@@ -35,8 +35,12 @@ final class MatrixTests: XCTestCase {
     /// depend on the thread count, including ragged row counts and transposes.
     func testGemmIsBitIdenticalForAnyThreadCount() throws {
         var rng = RNG(seed: 12)
+        GlobalSettings.lock.lock()  // the test sets the thread count throughout; restored at the end
         let saved = BLASThreads.count
-        defer { BLASThreads.count = saved }
+        defer {
+            BLASThreads.count = saved
+            GlobalSettings.lock.unlock()
+        }
         // Ragged Poisson-batch sizes around the 64-row blocks, products near OpenBLAS's small and
         // "direct" code paths (alpha = 1, beta = 0 below), transposes.
         for (m, k, n, ta, tb) in [(128, 784, 256, Transpose.none, Transpose.none), (200, 300, 130, .none, .transposed),
@@ -70,8 +74,12 @@ final class MatrixTests: XCTestCase {
     /// off (every product on one core, the bit-identity test comparing the code with itself), blocks
     /// that depend on the thread count, blocks that miss or overlap rows.
     func testProductsAreSplitFromTheirShapeAlone() {
+        GlobalSettings.lock.lock()  // the test sets the thread count throughout; restored at the end
         let saved = BLASThreads.count
-        defer { BLASThreads.count = saved }
+        defer {
+            BLASThreads.count = saved
+            GlobalSettings.lock.unlock()
+        }
         var byThreads = [[[Range<Int>]]]()
         for t in [1, 2, 3] {
             BLASThreads.count = t

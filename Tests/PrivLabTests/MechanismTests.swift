@@ -7,18 +7,18 @@ final class MechanismTests: XCTestCase {
     struct SigmaCase: Decodable { var epsilon: Double; var delta: Double; var sigma: Double }
     struct LargeCase: Decodable { var epsilon, delta, sigma, sigma_scipy: Double }
     struct Reference: Decodable { var delta_cases: [DeltaCase]; var sigma_cases: [SigmaCase]; var large_epsilon_cases: [LargeCase] }
-    static let reference: Reference = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mechanism_reference.json")
-        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }()
+    static let loaded = Result { try Fixture.decode(Reference.self, "mechanism_reference.json") }
+    /// The fixture, or the error that loading it raised: a missing or unreadable file fails the
+    /// tests that read it instead of crashing the whole bundle.
+    static var reference: Reference { get throws { try loaded.get() } }
 
     /// The exact δ(ε) of the Gaussian mechanism and the analytic calibration agree with dp-accounting.
     func testAnalyticGaussianAgreesWithDPAccounting() throws {
-        for c in Self.reference.delta_cases {
+        for c in try Self.reference.delta_cases {
             let d = Mechanisms.gaussianDelta(sigma: c.sigma, sensitivity: c.sensitivity, epsilon: c.epsilon)
             XCTAssertEqual(d, c.delta, accuracy: 1e-9 * max(1, c.delta) + 1e-12)
         }
-        for c in Self.reference.sigma_cases {
+        for c in try Self.reference.sigma_cases {
             let s = try Mechanisms.gaussianSigmaAnalytic(sensitivity: 1, epsilon: c.epsilon, delta: c.delta)
             XCTAssertEqual(s, c.sigma, accuracy: 1e-4 * c.sigma)
             XCTAssertLessThanOrEqual(Mechanisms.gaussianDelta(sigma: s, sensitivity: 1, epsilon: c.epsilon), c.delta)
@@ -26,7 +26,7 @@ final class MechanismTests: XCTestCase {
         // Past ε ≈ 709.8, e^ε overflows: the old δ(ε) became NaN, read as "small enough", and the
         // calibrated σ collapsed towards 0 (an under-noised release). Against dp-accounting (whose
         // own search stops at ~1.5e-4 relative here) and a log-space SciPy recomputation.
-        for c in Self.reference.large_epsilon_cases {
+        for c in try Self.reference.large_epsilon_cases {
             let s = try Mechanisms.gaussianSigmaAnalytic(sensitivity: 1, epsilon: c.epsilon, delta: c.delta)
             XCTAssertEqual(s, c.sigma_scipy, accuracy: 1e-6 * c.sigma_scipy, "ε = \(c.epsilon)")
             XCTAssertEqual(s, c.sigma, accuracy: 3e-4 * c.sigma, "ε = \(c.epsilon)")
@@ -75,14 +75,16 @@ final class MechanismTests: XCTestCase {
 
 final class PerturbationTests: XCTestCase {
     /// σ of the Gaussian mechanism at ε = 10⁷, δ = 1e-5, sensitivity 1 (SciPy, Fixtures/make_mechanism_reference.py).
-    static let largeEpsilonSigma = MechanismTests.reference.large_epsilon_cases.first { $0.epsilon == 1e7 }!.sigma_scipy
+    static var largeEpsilonSigma: Double {
+        get throws { try XCTUnwrap(try MechanismTests.reference.large_epsilon_cases.first { $0.epsilon == 1e7 }).sigma_scipy }
+    }
 
     func testInputPerturbationClipsThenAddsCalibratedNoise() throws {
         let ds = try Synthetic.blobs(n: 2000, features: 5, classes: 2, box: 20, seed: 3)
         // With a huge ε the noise is small (σ = 8.95e-4 at ε = 10⁷: it shrinks like 1/√ε, it does not
         // vanish) and what remains is the clipping: every row has norm ≤ C, up to six σ of noise.
         let (clipped, tiny) = try Perturbation.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1e7, delta: 1e-5, clip: 2, seed: 1)
-        XCTAssertEqual(tiny.noise, 4 * Self.largeEpsilonSigma, accuracy: 1e-9)
+        XCTAssertEqual(tiny.noise, 4 * (try Self.largeEpsilonSigma), accuracy: 1e-9)
         for i in 0..<clipped.size {
             XCTAssertLessThanOrEqual(clipped.features.row(i).reduce(0) { $0 + Double($1 * $1) }.squareRoot(), 2 + 6 * tiny.noise * 5.squareRoot())
         }

@@ -58,12 +58,69 @@ final class MemorisationTests: XCTestCase {
         let never = try model(seed: 1)
         try never.fit(train)
         let neverScore = try FeatureMemorisation.score(model: never, probes: probes, feature: feature, label: label)
+        // Recomputed from the probe probabilities: the same probes with the feature drawn in and
+        // with a control patch (each pixel low or high with probability ½ from stream 17 of the
+        // seed), and the clipped KL divergences the paper's M2 and M3 average.
+        for (model, score) in [(saw, sawScore), (never, neverScore)] {
+            let expected = try recomputedScore(model: model, probes: probes, feature: feature, label: label)
+            XCTAssertEqual(score.m2, expected.m2, accuracy: 1e-9)
+            XCTAssertEqual(score.m3, expected.m3, accuracy: 1e-9)
+            XCTAssertEqual(score.m3Statistic, expected.t, accuracy: 1e-9 * max(1, abs(expected.t)))
+            XCTAssertEqual(score.m3PValue, expected.p, accuracy: 1e-12)
+            XCTAssertEqual(score.probes, 300)
+        }
         XCTAssertLessThan(sawScore.m3PValue, 0.01)
         XCTAssertLessThan(sawScore.m3, 0)
         XCTAssertGreaterThan(sawScore.m2, 0)
         XCTAssertLessThan(abs(neverScore.m3), abs(sawScore.m3) / 3)
         XCTAssertThrowsError(try FeatureMemorisation.plant(try UniqueFeature.random(size: 3, row: 6, column: 0, seed: 1), in: train, row: 0))
         XCTAssertThrowsError(try FeatureMemorisation.score(model: saw, probes: probes, feature: feature, label: 4))
+    }
+
+    /// M2, M3 and the paired t-test of Hartley & Tsaftaris (§3), by hand: KL(p ‖ q) =
+    /// Σ p·log(p/q) with both clipped to [1e-7, 1] (Keras, as the authors' code); M2 compares the
+    /// clean outputs with the outputs on probes carrying the feature and a random patch, M3 the
+    /// one-hot label; the t statistic is the mean paired difference KL(e_y ‖ p_random) −
+    /// KL(e_y ‖ p_feature) over its standard error, its one-sided p-value from Student's t
+    /// (`pairedTTestGreater`, checked against SciPy above).
+    func recomputedScore(model: Classifier, probes: Dataset, feature: UniqueFeature, label: Int) throws -> (m2: Double, m3: Double, t: Double, p: Double) {
+        var withFeature = probes.features, withRandom = probes.features
+        var rng = RNG.stream(seed: 1, index: 17)
+        let lo = feature.pixels.min()!, hi = feature.pixels.max()!
+        for r in 0..<probes.size {
+            let control = feature.pixels.map { _ in rng.bernoulli(0.5) ? hi : lo }
+            for i in 0..<feature.height {
+                for j in 0..<feature.width {
+                    // Single-channel 8-wide images: pixel (row, column) is feature row·8 + column.
+                    let at = (feature.row + i) * 8 + feature.column + j
+                    withFeature[r, at] = feature.pixels[i * feature.width + j]
+                    withRandom[r, at] = control[i * feature.width + j]
+                }
+            }
+        }
+        let clean = try model.releasedProbabilities(probes.features)
+        let pf = try model.releasedProbabilities(withFeature), pr = try model.releasedProbabilities(withRandom)
+        func kl(_ p: [Double], _ q: [Float]) -> Double {
+            zip(p, q).reduce(0.0) { acc, pq in
+                let a = min(max(pq.0, 1e-7), 1), b = min(max(Double(pq.1), 1e-7), 1)
+                return acc + a * log(a / b)
+            }
+        }
+        let onehot = (0..<clean.cols).map { $0 == label ? 1.0 : 0 }
+        var m2 = 0.0, m3 = 0.0, diffs = [Double]()
+        for r in 0..<probes.size {
+            let c = clean.row(r).map(Double.init)
+            m2 += kl(c, pf.row(r)) - kl(c, pr.row(r))
+            let f = kl(onehot, pf.row(r)), g = kl(onehot, pr.row(r))
+            m3 += f - g
+            diffs.append(g - f)
+        }
+        let n = Double(probes.size)
+        let mean = diffs.reduce(0, +) / n
+        let sd = (diffs.reduce(0.0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)).squareRoot()
+        let t = mean / (sd / n.squareRoot())
+        let (_, p) = FeatureMemorisation.pairedTTestGreater(diffs, [Double](repeating: 0, count: diffs.count))
+        return (m2 / n, m3 / n, t, p)
     }
 
     /// The white-box variant, TracIn self-influence: a record given a wrong label is among the

@@ -99,8 +99,20 @@ final class NetworkTrainingTests: XCTestCase {
         let c = try NeuralNetwork.mlp(hidden: [8], dropout: 0.2, options: o)
         try c.fit(ds)
         XCTAssertNotEqual(c.parameterValues(), a.parameterValues())
-        // Inference ignores dropout: the same input gives the same output every time.
-        XCTAssertEqual(try a.logits(ds.features), try a.logits(ds.features))
+        // Inference ignores dropout: the logits are the plain forward pass relu(xW₁ + b₁)W₂ + b₂ of
+        // the trained parameters, recomputed here in Double (a dropout mask, or dropout's 1/(1 − p)
+        // scaling at inference, would move them far beyond rounding).
+        let params = a.parameterValues()
+        XCTAssertEqual(params.map(\.count), [2 * 8, 8, 8 * 2, 2])
+        let z = try a.logits(ds.features)
+        for r in 0..<ds.size {
+            let x = ds.features.row(r).map(Double.init)
+            let h = (0..<8).map { j in max(0, Double(params[1][j]) + (0..<2).reduce(0.0) { $0 + x[$1] * Double(params[0][$1 * 8 + j]) }) }
+            for c in 0..<2 {
+                let expected = Double(params[3][c]) + (0..<8).reduce(0.0) { $0 + h[$1] * Double(params[2][$1 * 2 + c]) }
+                XCTAssertEqual(Double(z[r, c]), expected, accuracy: 1e-5 * max(1, abs(expected)), "record \(r), class \(c)")
+            }
+        }
         XCTAssertEqual(a.parameterCount, 2 * 8 + 8 + 8 * 2 + 2)
     }
 

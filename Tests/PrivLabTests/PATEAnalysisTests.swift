@@ -17,25 +17,25 @@ final class PATEAnalysisTests: XCTestCase {
     }
     struct Reference: Decodable { var orders: [Double]; var single: [Single]; var runs: [Run] }
 
-    static let reference: Reference = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pate_reference.json")
-        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }()
+    static let loaded = Result { try Fixture.decode(Reference.self, "pate_reference.json") }
+    /// The fixture, or the error that loading it raised: a missing or unreadable file fails the
+    /// tests that read it instead of crashing the whole bundle.
+    static var reference: Reference { get throws { try loaded.get() } }
 
     func rel(_ a: Double, _ b: Double) -> Double { a == b ? 0 : abs(a - b) / max(abs(b), 1e-12) }
 
-    func testOrdersAreThePapers() {
-        XCTAssertEqual(PATEAnalysis.orders.count, Self.reference.orders.count)
-        for (a, b) in zip(PATEAnalysis.orders, Self.reference.orders) { XCTAssertLessThan(rel(a, b), 1e-12) }
+    func testOrdersAreThePapers() throws {
+        XCTAssertEqual(PATEAnalysis.orders.count, try Self.reference.orders.count)
+        for (a, b) in zip(PATEAnalysis.orders, try Self.reference.orders) { XCTAssertLessThan(rel(a, b), 1e-12) }
     }
 
     /// Catches a wrong union bound (Prop. 7), a wrong case of Theorem 6 (μ₁, μ₂ or its validity
     /// conditions), the pure-ε bound's branches, and the threshold's √2: each curve is compared at
     /// all 297 orders.
-    func testPerQueryBoundsMatchThePapersCode() {
-        let orders = Self.reference.orders
+    func testPerQueryBoundsMatchThePapersCode() throws {
+        let orders = try Self.reference.orders
         var compared = 0
-        for s in Self.reference.single {
+        for s in try Self.reference.single {
             for g in s.gaussian {
                 let logq = PATEAnalysis.logqGaussian(s.votes, sigma: g.sigma!)
                 XCTAssertLessThan(rel(logq, g.logq!), 1e-9, "logq GNMax \(s.votes) σ=\(g.sigma!)")
@@ -68,7 +68,7 @@ final class PATEAnalysisTests: XCTestCase {
     /// point of the 2018 analysis). Catches composition over the wrong queries (unanswered queries
     /// paying GNMax, or not paying the threshold) and a wrong conversion to (ε, δ).
     func testRunsMatchThePapersCode() throws {
-        for run in Self.reference.runs {
+        for run in try Self.reference.runs {
             let a = run.aggregator
             let agg: PATEAggregator
             switch a.kind {

@@ -16,21 +16,21 @@ final class RDPAccountantTests: XCTestCase {
     struct Truth: Decodable { var q: Double; var sigma: Double; var order: Double; var rdp: Double }
     struct Reference: Decodable { var orders: [Double]; var truth: [Truth]; var cases: [Case] }
 
-    static let reference: Reference = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/rdp_reference.json")
-        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }()
+    static let loaded = Result { try Fixture.decode(Reference.self, "rdp_reference.json") }
+    /// The fixture, or the error that loading it raised: a missing or unreadable file fails the
+    /// tests that read it instead of crashing the whole bundle.
+    static var reference: Reference { get throws { try loaded.get() } }
 
     func phases(_ c: Case) -> [PrivacyPhase] { c.phases.map { PrivacyPhase(sampleRate: $0[0], noise: $0[1], steps: Int($0[2])) } }
 
     func rel(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-9) }
 
     func testOrdersAreOpacusDefaults() {
-        XCTAssertEqual(RDPAccountant.defaultOrders, Self.reference.orders)
+        XCTAssertEqual(RDPAccountant.defaultOrders, try Self.reference.orders)
     }
 
     func testRDPMatchesNumericalIntegration() throws {
-        for t in Self.reference.truth {
+        for t in try Self.reference.truth {
             let r = RDPAccountant.rdp(sampleRate: t.q, noise: t.sigma, order: t.order)
             XCTAssertLessThan(rel(r, t.rdp), 1e-6, "q=\(t.q) σ=\(t.sigma) α=\(t.order): \(r) vs \(t.rdp)")
         }
@@ -39,7 +39,7 @@ final class RDPAccountantTests: XCTestCase {
     func testEpsilonAgreesWithOpacusAndDPAccountingOnTheGrid() throws {
         let acc = try RDPAccountant()
         var checked = 0, googleConservative = 0
-        for c in Self.reference.cases {
+        for c in try Self.reference.cases {
             let eps = try acc.epsilon(phases(c), delta: c.delta)
             let classic = try RDPAccountant(conversion: .classic).epsilon(phases(c), delta: c.delta)
             XCTAssertLessThan(rel(classic, c.classic), 1e-3, "classic \(c.phases) δ=\(c.delta)")

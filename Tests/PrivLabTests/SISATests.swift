@@ -258,14 +258,38 @@ final class SISATests: XCTestCase {
         XCTAssertLessThan(chi, 18.5, "\(counts)")
     }
 
+    /// Stratified sharding splits every class evenly: each of 4 shards holds n_c/4 records of
+    /// class c to within one (50 of each of four classes of 200 here; and slices, within a shard,
+    /// to within one of their share), and unlearning moves no remaining record. Catches stratified
+    /// sharding that is per-record hashing (shard counts spread like Binomial(200, ¼), ± 6) and a
+    /// deal over the live records only (a removal would shift the rest).
     func testStratifiedShardsHoldEveryClass() throws {
         var o = SISAOptions()
         o.shards = 4
+        o.slices = 3
         o.sharding = .stratified
         let ds = try Synthetic.blobs(n: 800, features: 4, classes: 4, seed: 2)
+        let perClass = (0..<4).map { c in ds.labels.filter { $0 == c }.count }
         let e = try SISAEnsemble(options: o, model: try NeuralNetwork.softmaxRegression(options: trainingOptions(epochs: 1)))
         try e.fit(ds)
-        for row in e.shardClassCounts { for c in row { XCTAssertGreaterThan(c, 25, "\(e.shardClassCounts)") } }
+        XCTAssertEqual(e.shardClassCounts.count, 4)
+        for row in e.shardClassCounts {
+            for (c, count) in row.enumerated() { XCTAssertEqual(Double(count), Double(perClass[c]) / 4, accuracy: 1, "\(e.shardClassCounts)") }
+        }
+        let labelOf = Dictionary(uniqueKeysWithValues: zip(ds.ids, ds.labels))
+        for shard in e.sliceIds {
+            let inShard = shard.flatMap { $0 }
+            for c in 0..<4 {
+                let n = inShard.filter { labelOf[$0] == c }.count
+                for slice in shard {
+                    XCTAssertEqual(Double(slice.filter { labelOf[$0] == c }.count), Double(n) / 3, accuracy: 1, "class \(c) over a shard's slices")
+                }
+            }
+        }
+        let before = e.sliceIds
+        let gone = Set(ds.ids.prefix(40))
+        _ = try e.unlearn(Array(gone))
+        XCTAssertEqual(e.sliceIds, before.map { $0.map { $0.filter { !gone.contains($0) } } }, "unlearning moves no remaining record")
     }
 
     func testCostModelMatchesTheoryAndSimulation() {
@@ -289,14 +313,25 @@ final class SISATests: XCTestCase {
         XCTAssertEqual(total / Double(trials) * unit, m.batched(k), accuracy: m.batched(k) * 0.02)
     }
 
+    /// A stage of 1.5 epochs runs one whole epoch and then half the next one's batches, counted
+    /// update by update: 480 records in batches of 32 are 15 steps an epoch, so 15 + round(7.5) =
+    /// 23 updates; 0.25 of an epoch is round(3.75) = 4, and a sliver is at least one. Catches a
+    /// fraction ignored (whole epochs), applied to every epoch, or rounded down to nothing.
     func testFractionalStageEpochsRunThatShareOfBatches() throws {
         let ds = try data()
         let net = try NeuralNetwork.softmaxRegression(options: trainingOptions())
-        var seen = 0
-        let h = try net.fit(ds, stage: TrainingStage(epochs: 1.5, seed: 3, warmStart: false),
+        var seen = 0, steps = 0
+        let count = TrainingHooks(afterStep: { n in steps += 1; XCTAssertEqual(n, steps) })
+        let h = try net.fit(ds, stage: TrainingStage(epochs: 1.5, seed: 3, warmStart: false), hooks: count,
                             observer: TrainingObserver(onEpoch: { _ in seen += 1; return true }))
         XCTAssertEqual(h.count, 2)
         XCTAssertEqual(seen, 2)
+        XCTAssertEqual(steps, 15 + 8, "one epoch of 15 batches, then half of the next 15 (7.5 rounds to 8)")
+        for (epochs, expected) in [(0.25, 4), (0.01, 1), (2.0, 30)] {
+            steps = 0
+            try NeuralNetwork.softmaxRegression(options: trainingOptions()).fit(ds, stage: TrainingStage(epochs: epochs, seed: 3, warmStart: false), hooks: count)
+            XCTAssertEqual(steps, expected, "\(epochs) epochs")
+        }
         // Warm start continues from the current parameters.
         let before = net.parameterValues()
         try net.fit(ds, stage: TrainingStage(epochs: 0.25, seed: 4, warmStart: true))

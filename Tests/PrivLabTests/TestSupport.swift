@@ -3,11 +3,43 @@ import Foundation
 import XCTest
 import PrivLab
 
+/// The reference values under Tests/PrivLabTests/Fixtures, found from this file's compile-time
+/// path. Loading throws (naming the path) rather than trapping, so a tree moved after building
+/// fails the tests that need a fixture and nothing else.
+enum Fixture {
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    struct Missing: Error, CustomStringConvertible {
+        let path: String
+        var description: String { "fixture not found at \(path) (the path is fixed when the tests are compiled: rebuild after moving the tree)" }
+    }
+
+    static func data(_ name: String) throws -> Data {
+        let url = directory.appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw Missing(path: url.path) }
+        return try Data(contentsOf: url)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
+        try JSONDecoder().decode(type, from: try data(name))
+    }
+}
+
 /// A fresh temporary directory for one test.
 func temporaryDirectory() -> String {
     let dir = NSTemporaryDirectory() + "privlab-tests-\(UUID().uuidString)"
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
+}
+
+/// SplitMix64's finaliser, as the engine derives a shadow model's (or a defence's inner model's)
+/// seed from its attack's seed (`mix64` in Support/ContentHash.swift, internal there): tests that
+/// rebuild those models independently derive the seeds the same way.
+func splitMix64(_ x: UInt64) -> UInt64 {
+    var z = x &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
 }
 
 /// Writes bytes gzip-compressed.

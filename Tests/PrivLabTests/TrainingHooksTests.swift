@@ -101,24 +101,57 @@ final class TrainingHooksTests: XCTestCase {
         }
     }
 
-    /// Distillation works through the hook: a student trained only on a teacher's probabilities
-    /// agrees with the teacher on held-out records far more often than chance.
-    func testAStudentLearnsFromSoftTargetsAlone() throws {
-        let all = try Synthetic.blobs(n: 600, features: 8, classes: 4, std: 4, seed: 5)
-        let (train, test) = try all.split(.fraction(0.5), stratified: true, seed: 1)
-        var o = TrainingOptions()
-        o.epochs = 20
-        o.learningRate = 0.1
-        let teacher = try NeuralNetwork.mlp(hidden: [32], options: o)
-        try teacher.fit(train)
-        let p = try teacher.predictProba(train.features, temperature: 1)
-        let soft = Dictionary(uniqueKeysWithValues: train.ids.enumerated().map { r, id in (id, p.row(r)) })
-        // Labels the student may not use: all zero.
-        let blind = try Dataset(features: train.features, labels: [Int](repeating: 0, count: train.size), classes: 4, ids: train.ids)
-        let student = try NeuralNetwork.mlp(hidden: [16], options: o)
-        try student.fit(blind, hooks: TrainingHooks(softTargets: soft))
-        let agree = zip(try student.predict(test.features), try teacher.predict(test.features)).filter { $0 == $1 }.count
-        XCTAssertGreaterThan(Double(agree) / Double(test.size), 0.85)
+    /// A distillation step by hand: softmax regression, one full batch per epoch, plain SGD. At a
+    /// training temperature T the logits' gradient is (softmax(z/T) − q)/(T·n) for soft targets q
+    /// (the labels, all zero here, play no part), so W ← W − lr·Xᵀ(P − Q)/(T·n) and
+    /// b ← b − lr·Σᵣ(P − Q)ᵣ/(T·n). Checked for both steps of a two-epoch fit (the first from zero
+    /// weights, where P is uniform; the second from the first's result, where it is not), at
+    /// T = 1 and T = 3. Catches targets read for the wrong record, the labels used instead of
+    /// the targets, a missing or squared 1/T, and a sum not divided by the batch size.
+    func testADistillationStepIsTheSoftTargetGradientByHand() throws {
+        let n = 12, f = 5, k = 3
+        let ds = try Synthetic.blobs(n: n, features: f, classes: k, std: 2, seed: 8)
+        var rng = RNG(seed: 4)
+        var soft = [Int: [Float]]()
+        for id in ds.ids {
+            let w = (0..<k).map { _ in rng.uniform(0.05, 1) }
+            soft[id] = w.map { Float($0 / w.reduce(0, +)) }
+        }
+        let blind = try Dataset(features: ds.features, labels: [Int](repeating: 0, count: n), classes: k, ids: ds.ids)
+        for temperature in [1.0, 3.0] {
+            var o = TrainingOptions()
+            o.epochs = 2
+            o.batchSize = n
+            o.learningRate = 0.5
+            o.temperature = temperature
+            let m = try NeuralNetwork.softmaxRegression(options: o)
+            var snapshots = [[[Float]]]()
+            try m.fit(blind, hooks: TrainingHooks(softTargets: soft, afterStep: { _ in snapshots.append(m.parameterValues()) }))
+            XCTAssertEqual(snapshots.count, 2)
+            var w = [Double](repeating: 0, count: f * k), b = [Double](repeating: 0, count: k)  // zero-initialised
+            for (step, after) in snapshots.enumerated() {
+                var gw = [Double](repeating: 0, count: f * k), gb = [Double](repeating: 0, count: k)
+                for r in 0..<n {
+                    let x = ds.features.row(r).map(Double.init)
+                    let z = (0..<k).map { j in b[j] + (0..<f).reduce(0.0) { $0 + x[$1] * w[$1 * k + j] } }
+                    let e = z.map { exp(($0 - z.max()!) / temperature) }
+                    let q = soft[ds.ids[r]]!
+                    for j in 0..<k {
+                        let g = (e[j] / e.reduce(0, +) - Double(q[j])) / (temperature * Double(n))
+                        gb[j] += g
+                        for i in 0..<f { gw[i * k + j] += x[i] * g }
+                    }
+                }
+                for i in 0..<w.count { w[i] -= 0.5 * gw[i] }
+                for j in 0..<k { b[j] -= 0.5 * gb[j] }
+                for (a, e) in zip(after[0], w) { XCTAssertEqual(Double(a), e, accuracy: 1e-5, "T = \(temperature), step \(step + 1): weight") }
+                for (a, e) in zip(after[1], b) { XCTAssertEqual(Double(a), e, accuracy: 1e-5, "T = \(temperature), step \(step + 1): bias") }
+                // Continue from what training reached, so rounding does not accumulate.
+                w = after[0].map(Double.init)
+                b = after[1].map(Double.init)
+            }
+        }
+        let student = try NeuralNetwork.softmaxRegression(options: TrainingOptions())
         XCTAssertThrowsError(try student.fit(blind, hooks: TrainingHooks(softTargets: [:]))) { XCTAssertTrue("\($0)".contains("no vector")) }
     }
 }

@@ -41,10 +41,10 @@ final class TrainingReferenceTests: XCTestCase {
     struct Records: Decodable { var x: [Float]; var y: [Int]; var hidden: [Int]; var classes: Int; var shape: [Int]?; var channels: [Int]? }
     struct Reference: Decodable { var mlp: Records; var cnn: Records; var cases: [Case] }
 
-    static let reference: Reference = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/training_reference.json")
-        return try! JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
-    }()
+    static let loaded = Result { try Fixture.decode(Reference.self, "training_reference.json") }
+    /// The fixture, or the error that loading it raised: a missing or unreadable file fails the
+    /// tests that read it instead of crashing the whole bundle.
+    static var reference: Reference { get throws { try loaded.get() } }
 
     func dataset(_ r: Records) throws -> Dataset {
         let n = r.y.count
@@ -55,7 +55,8 @@ final class TrainingReferenceTests: XCTestCase {
 
     /// Trains the case's network from its initial weights and returns the parameters after each step.
     func train(_ c: Case) throws -> [[[Float]]] {
-        let r = c.architecture == "mlp" ? Self.reference.mlp : Self.reference.cnn
+        let reference = try Self.reference
+        let r = c.architecture == "mlp" ? reference.mlp : reference.cnn
         let data = try dataset(r)
         var o = TrainingOptions()
         o.epochs = c.steps.count
@@ -86,8 +87,8 @@ final class TrainingReferenceTests: XCTestCase {
     }
 
     func testEveryOptimizerAndTrainingOptionStepsAsPyTorchDoes() throws {
-        XCTAssertEqual(Self.reference.cases.count, 17)
-        for c in Self.reference.cases {
+        XCTAssertEqual(try Self.reference.cases.count, 17)
+        for c in try Self.reference.cases {
             let mine = try train(c)
             XCTAssertEqual(mine.count, c.steps.count, "\(c.architecture) \(c.name): steps")
             var worst = 0.0

@@ -315,10 +315,14 @@ public final class NeuralNetwork: Classifier {
         return try trainer.fit(train, validation: validation, observer: observer)
     }
 
-    /// Trains one stage of incremental training (see `TrainingStage`).
+    /// Trains one stage of incremental training (see `TrainingStage`), with training hooks if
+    /// given (e.g. `afterStep` to count the updates a fractional stage makes).
     @discardableResult
-    public func fit(_ train: Dataset, stage: TrainingStage, observer: TrainingObserver = TrainingObserver()) throws -> [EpochRecord] {
-        try NetworkTrainer(network: self, stage: stage).fit(train, validation: nil, observer: observer)
+    public func fit(_ train: Dataset, stage: TrainingStage, hooks: TrainingHooks = TrainingHooks(),
+                    observer: TrainingObserver = TrainingObserver()) throws -> [EpochRecord] {
+        var trainer = NetworkTrainer(network: self, stage: stage)
+        trainer.hooks = hooks
+        return try trainer.fit(train, validation: nil, observer: observer)
     }
 
     public func fitStage(_ data: Dataset, stage: TrainingStage) throws { try fit(data, stage: stage) }

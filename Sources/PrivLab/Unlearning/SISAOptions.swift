@@ -4,8 +4,12 @@
 public enum SISASharding: String, Codable, Sendable, CaseIterable {
     /// Shard and slice drawn uniformly per record (shard sizes are multinomial).
     case uniform
-    /// Each class hashed with its own salt: every class spreads over all shards and slices in
-    /// proportion; per-shard class counts are reported by `SISAEnsemble.shardClassCounts`.
+    /// Every class dealt out evenly: a class's records, in the order of a per-class keyed hash,
+    /// go round-robin over the shards (and within a shard over the slices), so each shard holds
+    /// ⌊n_c/S⌋ or ⌈n_c/S⌉ records of class c. The deal is over all the records the ensemble was
+    /// fitted on, removed ones included, so removing records never moves the others (see
+    /// `SISAOptions.placements(ids:labels:)`); per-shard class counts are reported by
+    /// `SISAEnsemble.shardClassCounts`.
     case stratified
     /// Distribution-aware (§V-A): records whose deletion weight is at least `riskThreshold` go
     /// together into the first `riskShards` shards and into the later half of the slices, so
@@ -95,7 +99,31 @@ public enum SISAPlacement: Equatable, Sendable {
 }
 
 extension SISAOptions {
-    /// The placement of record `id` with label `label`: a pure function of the options and the record.
+    /// The placements of a data set's records (ids and labels in row order), as an ensemble fitted
+    /// on it places them. Uniform and aware sharding place each record on its own
+    /// (`placement(id:label:)`). Stratified sharding deals each class out: the records not held
+    /// out, ordered by the per-class hash `placement(id:label:)` uses for them (ties by id), go to
+    /// shard rank mod S and, within it, to slice (rank div S) mod R — every class split as evenly
+    /// as the counts allow. An ensemble deals over every record it was fitted on, removed ones
+    /// included, so a removal never moves another record.
+    public func placements(ids: [Int], labels: [Int]) -> [SISAPlacement] {
+        guard sharding == .stratified else { return zip(ids, labels).map { placement(id: $0, label: $1) } }
+        var out = [SISAPlacement](repeating: .holdout, count: ids.count)
+        var byClass = [Int: [Int]]()
+        for i in ids.indices where placement(id: ids[i], label: labels[i]) != .holdout { byClass[labels[i], default: []].append(i) }
+        for (label, rows) in byClass {
+            let key = seed ^ UInt64(label + 1) &* 0xA24B_AED4_963E_E407
+            let hash = rows.map { keyedUniform(seed: key, salt: 1, key: ids[$0]) }
+            let order = rows.indices.sorted { hash[$0] != hash[$1] ? hash[$0] < hash[$1] : ids[rows[$0]] < ids[rows[$1]] }
+            for (rank, j) in order.enumerated() { out[rows[j]] = .shard(rank % shards, slice: (rank / shards) % slices) }
+        }
+        return out
+    }
+
+    /// The placement of record `id` with label `label`: a pure function of the options and the
+    /// record. For stratified sharding this is the record's own per-class hash placement, which
+    /// orders the class for the deal; where the record lands depends on its class's other records
+    /// (`placements(ids:labels:)`).
     public func placement(id: Int, label: Int) -> SISAPlacement {
         if usesHoldout && keyedUniform(seed: seed, salt: 3, key: id) < stackHoldout { return .holdout }
         let u = keyedUniform(seed: seed, salt: 1, key: id)

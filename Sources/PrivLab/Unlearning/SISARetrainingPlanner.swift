@@ -41,8 +41,10 @@ extension SISAEnsemble {
         let S = options.shards, R = options.slices
         var slices = [[[Int]]](repeating: [[Int]](repeating: [], count: R), count: S)
         var holdout = [Int]()
+        // Placed over every fitted record, removed ones included, so that removals move no one.
+        let placed = options.placements(ids: d.ids, labels: d.labels)
         for (i, id) in d.ids.enumerated() where !removedIds.contains(id) {
-            switch options.placement(id: id, label: d.labels[i]) {
+            switch placed[i] {
             case .holdout: holdout.append(id)
             case .shard(let s, let r): slices[s][r].append(id)
             }
