@@ -65,6 +65,9 @@ final class BLASChoiceCLITests: XCTestCase {
             local s = pl.system()
             print(s.blas_kernels, s.blas_choice, arg[2])
             """
+        // Its own process, not `runPrivlab`: it feeds standard input and must *unset* the start-up
+        // check's variables (a test process restarted on an unrecognised CPU carries them; an empty
+        // value is not the same as none to getenv).
         func run(_ env: [String: String], _ file: String) throws -> (String, Data) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: CLITests.binary)
