@@ -57,7 +57,7 @@ __attribute__((constructor)) static void pl_blas_startup(int argc, char **argv, 
         return;
     }
     // Tests only: treat the set the user forced as if OpenBLAS had fallen back to it on an
-    // unrecognised CPU, so the restart runs on every machine (CLI test `testKernelSetUpgrade`).
+    // unrecognised CPU, so the restart runs on every machine (Tests/PrivLabLuaTests/BLASChoiceCLITests).
     int pretend = getenv("PRIVLAB_BLAS_TEST_UNRECOGNISED") != NULL;
     if (requested && !pretend) return;  // the user's choice, kept as it is
     const char *target = pl_blas_upgrade(current, pl_cpu_features());
@@ -73,9 +73,12 @@ __attribute__((constructor)) static void pl_blas_startup(int argc, char **argv, 
     unsetenv("PRIVLAB_BLAS_TEST_UNRECOGNISED");
     setenv("OPENBLAS_CORETYPE", target, 1);
     setenv("PRIVLAB_BLAS_CHOSEN", target, 1);
-    if (argv && argv[0]) execv("/proc/self/exe", argv);
+    int err = EINVAL;  // no argument vector to restart with (a host that passes none to constructors)
+    if (argv && argv[0]) {
+        execv("/proc/self/exe", argv);
+        err = errno;
+    }
     // Still here: the restart failed; run on with OpenBLAS's set, and say so.
-    int err = errno;
     unsetenv("OPENBLAS_CORETYPE");
     unsetenv("PRIVLAB_BLAS_CHOSEN");
     snprintf(line, sizeof line,
