@@ -440,13 +440,11 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(nb.contains("\"output_type\" : \"error\"") && nb.contains("bad <thing>"))
     }
 
-    /// The Gradescope bundle (issue 18): `assign build --gradescope` writes autograder.zip; unpacked
-    /// into a folder laid out like Gradescope's (`source/`, `submission/`, `results/`), `setup.sh`
-    /// and `run_autograder` grade the submission into results.json with the bundled binary and its
-    /// own runtime libraries; an empty submission gets a score of 0 and a message, not a crash.
-    func testGradescopeBundleGradesLikeGradescope() throws {
-        let dir = temporaryDirectory()
-        let r = try privlab(["assign", "build", "assignments/dp-sgd", "-o", "\(dir)/out", "--gradescope"])
+    /// Builds `assignment`'s Gradescope bundle under `dir` and unpacks it as Gradescope does
+    /// (permissions kept) into `dir/autograder/source`, beside an empty `submission/`; returns
+    /// `dir/autograder`.
+    func unpackedGradescopeBundle(_ assignment: String, in dir: String) throws -> String {
+        let r = try privlab(["assign", "build", assignment, "-o", "\(dir)/out", "--gradescope"])
         XCTAssertEqual(r.status, 0, r.stderr)
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
             if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is needed to unpack the bundle") }
@@ -455,7 +453,6 @@ final class CLITests: XCTestCase {
         let root = "\(dir)/autograder"
         try FileManager.default.createDirectory(atPath: "\(root)/source", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "\(root)/submission", withIntermediateDirectories: true)
-        // Unpacked as Gradescope does, permissions kept.
         _ = try runTool("/usr/bin/python3", ["-c", """
             import os, sys, zipfile
             z = zipfile.ZipFile(sys.argv[1])
@@ -464,6 +461,16 @@ final class CLITests: XCTestCase {
                 mode = (i.external_attr >> 16) & 0o777
                 if mode: os.chmod(os.path.join(sys.argv[2], i.filename), mode)
             """, "\(dir)/out/autograder.zip", "\(root)/source"])
+        return root
+    }
+
+    /// The Gradescope bundle (issue 18): `assign build --gradescope` writes autograder.zip; unpacked
+    /// into a folder laid out like Gradescope's (`source/`, `submission/`, `results/`), `setup.sh`
+    /// and `run_autograder` grade the submission into results.json with the bundled binary and its
+    /// own runtime libraries; an empty submission gets a score of 0 and a message, not a crash.
+    func testGradescopeBundleGradesLikeGradescope() throws {
+        let dir = temporaryDirectory()
+        let root = try unpackedGradescopeBundle("assignments/dp-sgd", in: dir)
         for f in ["setup.sh", "run_autograder", "privlab/bin/privlab", "privlab/lib/libswiftCore.so", "privlab/lua/privlab/init.lua",
                   "assignment/assignment.lua", "assignment/manifest.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/source/\(f)"), f)
@@ -509,21 +516,7 @@ final class CLITests: XCTestCase {
     /// its arguments) and apt-cache on the PATH, the data folder moved to an empty one.
     func testGradescopeSetupInstallsFashionMNIST() throws {
         let dir = temporaryDirectory()
-        let r = try privlab(["assign", "build", "assignments/sisa-aggregation", "-o", "\(dir)/out", "--gradescope"])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail("python3 is needed to unpack the bundle") }
-            throw XCTSkip("python3 is not installed")
-        }
-        let root = "\(dir)/autograder"
-        _ = try runTool("/usr/bin/python3", ["-c", """
-            import os, sys, zipfile
-            z = zipfile.ZipFile(sys.argv[1])
-            for i in z.infolist():
-                z.extract(i, sys.argv[2])
-                mode = (i.external_attr >> 16) & 0o777
-                if mode: os.chmod(os.path.join(sys.argv[2], i.filename), mode)
-            """, "\(dir)/out/autograder.zip", "\(root)/source"])
+        let root = try unpackedGradescopeBundle("assignments/sisa-aggregation", in: dir)
         let setup = try String(contentsOfFile: "\(root)/source/setup.sh", encoding: .utf8)
         XCTAssertTrue(setup.contains("dataset-fashion-mnist"))
         XCTAssertTrue(setup.contains("${PRIVLAB_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"), "where FashionMNIST.defaultDirectory looks")
