@@ -61,7 +61,7 @@ struct MembershipClassifier {
             try net.fit(try Dataset(features: try Matrix(z.map { $0.map(Float.init) }), labels: y, classes: 2, name: "attack training"))
             network = net
         case .logistic(let l2):
-            weights = try LogisticNewton.fit(z, y.map(Double.init), l2: l2)
+            weights = try BinaryLogistic.fit(z, y, l2: l2)
         case .boostedTrees(let stages, let depth):
             var t = BoostedTrees()
             t.stages = stages
@@ -81,45 +81,6 @@ struct MembershipClassifier {
             return (0..<p.rows).map { Double(p[$0, 1]) }
         }
         if let t = trees { return z.map(t.probability) }
-        return z.map { LogisticNewton.probability($0, weights) }
-    }
-}
-
-/// Binary logistic regression, min Σ log(1 + e^{−ỹ·(w·x + b)}) + ½λn‖w‖² — the minimiser of the
-/// mean loss plus ½λ‖w‖² — by Newton's method with a Cholesky solve. With `intercept`, a last
-/// weight b is fitted and not penalised; without, every weight is (a λ-strongly convex objective,
-/// as output-perturbation leakage needs). In Double: the features are few.
-enum LogisticNewton {
-    static func probability(_ x: [Double], _ w: [Double]) -> Double {
-        var t = w.count > x.count ? w[x.count] : 0
-        for j in x.indices { t += w[j] * x[j] }
-        return 1 / (1 + exp(-t))
-    }
-
-    static func fit(_ x: [[Double]], _ y: [Double], l2: Double, intercept: Bool = true, iterations: Int = 50) throws -> [Double] {
-        let features = x.first?.count ?? 0
-        let d = features + (intercept ? 1 : 0)
-        var w = [Double](repeating: 0, count: d)
-        let lambda = max(l2, 1e-8) * Double(x.count)
-        for _ in 0..<iterations {
-            var g = [Double](repeating: 0, count: d)
-            var h = [Double](repeating: 0, count: d * d)
-            for (xi, yi) in zip(x, y) {
-                let p = probability(xi, w)
-                let r = p - yi, s = max(p * (1 - p), 1e-12)
-                for a in 0..<d {
-                    let xa = a < features ? xi[a] : 1
-                    g[a] += r * xa
-                    for b in 0...a { h[a * d + b] += s * xa * (b < features ? xi[b] : 1) }
-                }
-            }
-            for a in 0..<features { g[a] += lambda * w[a]; h[a * d + a] += lambda }
-            if intercept { h[(d - 1) * d + (d - 1)] += 1e-10 }
-            guard let factor = Cholesky(h, dimension: d) else { throw PrivLabError.message("logistic regression: the Hessian is not positive definite") }
-            let step = factor.solve(g)
-            for a in 0..<d { w[a] -= step[a] }
-            if step.reduce(0, { max($0, abs($1)) }) < 1e-10 { break }
-        }
-        return w
+        return z.map { BinaryLogistic.probability($0, weights) }
     }
 }

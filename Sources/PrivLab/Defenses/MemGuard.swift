@@ -80,7 +80,7 @@ public final class MemGuard: ReleaseDefense {
             return v > 1e-24 ? 1 / v.squareRoot() : 0
         }
         let z = x.map { v in v.indices.map { (v[$0] - mean[$0]) * scale[$0] } }
-        weights = try LogisticNewton.fit(z, [Double](repeating: 1, count: n) + [Double](repeating: 0, count: n), l2: 1e-4)
+        weights = try BinaryLogistic.fit(z, [Int](repeating: 1, count: n) + [Int](repeating: 0, count: n), l2: 1e-4)
     }
 
     /// Sorted log-probabilities of each row of scores.

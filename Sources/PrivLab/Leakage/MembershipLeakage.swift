@@ -38,7 +38,7 @@ public enum LeakageLearner: Sendable, Equatable {
             guard let c = Cholesky(a, dimension: d) else { throw PrivLabError.message("leakage: singular least-squares system") }
             return c.solve(b)
         case .logistic(let lambda):
-            return try LogisticNewton.fit(x, y.map(Double.init), l2: lambda, intercept: false, iterations: 100)
+            return try BinaryLogistic.fit(x, y, l2: lambda, intercept: false, maxIterations: 100)
         }
     }
 }

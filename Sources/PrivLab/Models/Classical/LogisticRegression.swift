@@ -133,7 +133,7 @@ public final class LogisticRegression: ClassicalClassifier {
     /// scikit-learn's objective C·Σ loss + ½‖W‖² at the fitted parameters on `data`.
     public func objective(_ data: Dataset) throws -> Double {
         guard let s = state else { throw PrivLabError.invalidArgument("logistic: the model is not fitted") }
-        let problem = Problem(x: design(DoubleMatrix(data.features)), y: data.labels, outputs: s.coefficients.rows,
+        let problem = LogisticObjective(x: design(DoubleMatrix(data.features)), y: data.labels, outputs: s.coefficients.rows,
                               penalised: options.penalty == .l2 ? data.features.cols : 0, c: options.c)
         return problem.evaluate(s.coefficients.data).value * options.c * Double(data.size)
     }
@@ -145,7 +145,7 @@ public final class LogisticRegression: ClassicalClassifier {
         let x = design(features)
         // Under DP every weight is penalised (the intercept too), for strong convexity in all of θ.
         let penalised = options.dp != nil ? x.cols : (options.penalty == .l2 ? data.features.cols : 0)
-        let problem = Problem(x: x, y: data.labels, outputs: outputs, penalised: penalised, c: options.c)
+        let problem = LogisticObjective(x: x, y: data.labels, outputs: outputs, penalised: penalised, c: options.c)
         let tolerance = options.dp != nil ? min(options.tolerance, 1e-10) : options.tolerance
         let start = [Double](repeating: 0, count: outputs * x.cols)
         let (theta, iterations, converged): ([Double], Int, Bool)
@@ -183,125 +183,5 @@ public final class LogisticRegression: ClassicalClassifier {
         norm *= scale
         direction = direction.map { $0 / n * norm }
         return direction
-    }
-
-    /// The scaled objective f = mean loss + ‖W‖²/(2Cn) over parameters θ (outputs × design columns,
-    /// row-major), its gradient and Hessian.
-    struct Problem {
-        let x: DoubleMatrix
-        let y: [Int]
-        let outputs: Int
-        /// How many leading design columns are penalised (0 without a penalty).
-        let penalised: Int
-        let c: Double
-
-        var n: Double { Double(x.rows) }
-
-        /// Residuals P − Y (n × outputs) and the mean loss at θ.
-        func residuals(_ theta: [Double]) -> (DoubleMatrix, Double) {
-            let w = DoubleMatrix(rows: outputs, cols: x.cols, data: theta)
-            var r = DoubleMatrix.product(x, w, transB: true)
-            var loss = 0.0
-            for i in 0..<x.rows {
-                if outputs == 1 {
-                    let z = r[i, 0], t = y[i] == 1 ? 1.0 : -1.0
-                    // log(1 + e^{−t z}) without overflow.
-                    let m = -t * z
-                    loss += m > 0 ? m + log1p(exp(-m)) : log1p(exp(m))
-                    r[i, 0] = 1 / (1 + exp(-z)) - Double(y[i])
-                } else {
-                    var m = -Double.infinity
-                    for k in 0..<outputs { m = max(m, r[i, k]) }
-                    var s = 0.0
-                    for k in 0..<outputs { s += exp(r[i, k] - m) }
-                    let lse = m + log(s)
-                    loss += lse - r[i, y[i]]
-                    for k in 0..<outputs { r[i, k] = exp(r[i, k] - lse) - (k == y[i] ? 1 : 0) }
-                }
-            }
-            return (r, loss / n)
-        }
-
-        func evaluate(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
-            let (r, loss) = residuals(theta)
-            var g = DoubleMatrix.product(r, x, transA: true)   // outputs × columns
-            var value = loss
-            let lambda = 1 / (c * n)
-            for k in 0..<outputs {
-                for j in 0..<x.cols {
-                    g[k, j] /= n
-                    if j < penalised {
-                        let t = theta[k * x.cols + j]
-                        value += 0.5 * lambda * t * t
-                        g[k, j] += lambda * t
-                    }
-                }
-            }
-            return (value, g.data)
-        }
-
-        /// Newton's method with the exact Hessian (blocks Xᵀ diag(p_k(δ_kl − p_l)) X / n, one
-        /// BLAS product each) and an Armijo backtracking line search.
-        func newton(from start: [Double], tolerance: Double, maxIterations: Int) throws -> ([Double], Int, Bool) {
-            var theta = start
-            let d = x.cols, size = outputs * d
-            var (value, g) = evaluate(theta)
-            for it in 0..<maxIterations {
-                try WorkBudget.checkpoint()
-                if g.reduce(0, { max($0, abs($1)) }) <= tolerance { return (theta, it, true) }
-                let w = DoubleMatrix(rows: outputs, cols: d, data: theta)
-                let z = DoubleMatrix.product(x, w, transB: true)
-                var p = z
-                for i in 0..<x.rows {
-                    if outputs == 1 { p[i, 0] = 1 / (1 + exp(-z[i, 0])); continue }
-                    var m = -Double.infinity
-                    for k in 0..<outputs { m = max(m, z[i, k]) }
-                    var s = 0.0
-                    for k in 0..<outputs { s += exp(z[i, k] - m) }
-                    for k in 0..<outputs { p[i, k] = exp(z[i, k] - m) / s }
-                }
-                var h = [Double](repeating: 0, count: size * size)
-                for k in 0..<outputs {
-                    for l in k..<outputs {
-                        var scaled = x
-                        for i in 0..<x.rows {
-                            let wi = outputs == 1 ? p[i, 0] * (1 - p[i, 0]) : p[i, k] * ((k == l ? 1 : 0) - p[i, l])
-                            for j in 0..<d { scaled[i, j] *= wi / n }
-                        }
-                        let block = DoubleMatrix.product(scaled, x, transA: true)
-                        for a in 0..<d {
-                            for b in 0..<d {
-                                h[(k * d + a) * size + l * d + b] = block[a, b]
-                                h[(l * d + b) * size + k * d + a] = block[a, b]
-                            }
-                        }
-                    }
-                }
-                let lambda = 1 / (c * n)
-                for k in 0..<outputs {
-                    for j in 0..<d {
-                        // The penalty; a tiny ridge elsewhere for the directions the loss leaves
-                        // flat (softmax's shift invariance, separable data without a penalty).
-                        h[(k * d + j) * size + k * d + j] += j < penalised ? lambda : 1e-12
-                    }
-                }
-                guard let chol = Cholesky(h, dimension: size) else {
-                    throw PrivLabError.message("logistic: the Hessian is not positive definite (try solver = \"lbfgs\")")
-                }
-                let step = chol.solve(g)
-                var slope = 0.0
-                for i in 0..<size { slope -= g[i] * step[i] }
-                var t = 1.0, accepted = false
-                var next = theta
-                for _ in 0..<50 {
-                    for i in 0..<size { next[i] = theta[i] - t * step[i] }
-                    let (v, gn) = evaluate(next)
-                    if v <= value + 1e-4 * t * slope { theta = next; value = v; g = gn; accepted = true; break }
-                    t *= 0.5
-                }
-                if !accepted { return (theta, it, g.reduce(0, { max($0, abs($1)) }) <= tolerance) }
-            }
-            return (theta, maxIterations, g.reduce(0, { max($0, abs($1)) }) <= tolerance)
-        }
     }
 }
