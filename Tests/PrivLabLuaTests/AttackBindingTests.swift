@@ -105,7 +105,7 @@ final class AttackBindingTests: XCTestCase {
     }
 
     func testPluginAttackScoresAndSISATargets() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try """
             pl.register("attack_score", "top_gap", function(p, y)

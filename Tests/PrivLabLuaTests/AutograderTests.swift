@@ -47,7 +47,7 @@ final class AutograderTests: XCTestCase {
     struct Graded { var score: Double; var a: Double; var b: Double; var json: [String: Any]; var report: String }
 
     func grade(_ text: String, dir: String? = nil, file: String = "sub.lua") throws -> Graded {
-        let d = dir ?? temporaryDirectory()
+        let d = try dir ?? temporaryDirectory()
         try Self.assignment.write(toFile: "\(d)/assignment.lua", atomically: true, encoding: .utf8)
         try text.write(toFile: "\(d)/\(file)", atomically: true, encoding: .utf8)
         let r = try privlab(["grade", "\(d)/assignment.lua", "\(d)/\(file)", "--json", "\(d)/r.json", "-o", "\(d)/r.md"])
@@ -60,7 +60,7 @@ final class AutograderTests: XCTestCase {
     }
 
     func testReferenceScoresFullMarksAndStudentVersionZero() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try Self.assignment.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
         try "instructors".write(toFile: "\(dir)/README.md", atomically: true, encoding: .utf8)
         try "students".write(toFile: "\(dir)/README.student.md", atomically: true, encoding: .utf8)
@@ -94,7 +94,7 @@ final class AutograderTests: XCTestCase {
     /// report success (exit 1) even when every public check passes; so does code that raises. What
     /// the program printed is announced, and shown with --verbose. Implemented, the question is done.
     func testCheckSaysNotImplementedForHiddenOnlyQuestions() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let handout = """
             print("hello from the preamble")
             --@ question a 2 time=2 -- double
@@ -151,7 +151,7 @@ final class AutograderTests: XCTestCase {
     /// version builds, passes no check and scores 0 without crashing.
     func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {
         for name in ["sisa-aggregation", "dp-sgd", "shadow-models"] {
-            let dir = temporaryDirectory()
+            let dir = try temporaryDirectory()
             let src = "\(CLITests.root)/assignments/\(name)"
             XCTAssertEqual(try privlab(["assign", "build", src, "-o", dir]).status, 0, name)
             let full = try privlab(["grade", "\(dir)/instructor", "\(src)/assignment.lua", "--json", "\(dir)/full.json", "-o", "\(dir)/full.md"])
@@ -203,7 +203,7 @@ final class AutograderTests: XCTestCase {
     }
 
     func testInstructionLimitPerQuestion() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let assignment = """
             --@ question a 1 instructions=2000000 -- count
             function count() local s = 0 for i = 1, 1e9 do s = s + i end return s end -- SOLUTION
@@ -223,7 +223,7 @@ final class AutograderTests: XCTestCase {
     /// memory it needs against the question's limit, and the question is graded — no crash, no
     /// backtrace, no lost time.
     func testOversizedModelsMeetTheQuestionsMemoryLimit() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let assignment = """
             --@ question a 1 memory=256 -- a model
             function train()
@@ -306,7 +306,7 @@ final class AutograderTests: XCTestCase {
     }
 
     func testGradingIsDeterministicAndBatchModeKeepsEveryStudent() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let subs = "\(dir)/subs"
         try FileManager.default.createDirectory(atPath: subs, withIntermediateDirectories: true)
         try Self.assignment.write(toFile: "\(dir)/assignment.lua", atomically: true, encoding: .utf8)
@@ -338,7 +338,7 @@ final class AutograderTests: XCTestCase {
 extension AutograderTests {
     /// The check helpers: tolerances (absolute and relative), tables, raised errors, lists.
     func testExpectHelpers() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try """
             --@ question h 5 -- helpers
             function f(x) if x < 0 then error("negative input") end return x / 3 end

@@ -56,7 +56,7 @@ final class BLASChoiceCLITests: XCTestCase {
     /// of a run where the user forced the same set.
     func testRestartKeepsArgumentsInputAndResults() throws {
         let target = try upgradableTarget()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let script = """
             local d = pl.data.blobs{n = 320, features = 200, classes = 4, std = 8, seed = 3}
             local m = pl.mlp{hidden = {128}, epochs = 2, batch = 64, seed = 5}

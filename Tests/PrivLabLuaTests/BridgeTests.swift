@@ -217,7 +217,7 @@ final class BridgeTests: XCTestCase {
     }
 
     func testDataBindingsRoundTrip() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "id,a,b,label\n5,1,2,cat\n6,3,4,dog\n7,5,6,cat\n".write(toFile: "\(dir)/d.csv", atomically: true, encoding: .utf8)
         let (rt, _) = try makeRuntime()
         let r = try rt.exec("""

@@ -81,7 +81,7 @@ final class CLITests: XCTestCase {
 
     /// A script printing what `pl.system()` reports (the fields the tests read; it may report more).
     func systemScript() throws -> String {
-        let script = temporaryDirectory() + "/sys.lua"
+        let script = try temporaryDirectory() + "/sys.lua"
         try "local ok, e = pcall(pl.system, 1); assert(not ok and e:find('system: takes no arguments'), e)\nlocal s = pl.system(); print(s.blas_kernels, s.version, s.noise_kernel, s.threads)".write(toFile: script, atomically: true, encoding: .utf8)
         return script
     }
@@ -123,7 +123,7 @@ final class CLITests: XCTestCase {
     /// test accuracy it states is at least 0.80.
     func testQuickstartNotebookEndToEnd() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/quickstart.lua", "-o", "\(dir)/q.md"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stderr, "", "no progress bar or noise when stderr is not a terminal")
@@ -144,7 +144,7 @@ final class CLITests: XCTestCase {
     /// The models notebook end to end at a small size: every section runs and reports.
     func testModelsNotebookSmall() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/models.lua", "-o", "\(dir)/m.md", "-P", "n_train=600", "-P", "epochs=3", "-P", "cnn_epochs=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
@@ -159,7 +159,7 @@ final class CLITests: XCTestCase {
     /// The DP-SGD notebook end to end at a small size.
     func testDPNotebookSmall() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/dp_sgd.lua", "-o", "\(dir)/d.md", "-P", "n_train=1000", "-P", "epochs=1", "-P", "batch=100",
                               "-P", "cnn_train=500", "-P", "cnn_epochs=1", "-P", "audit_runs=20"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -211,7 +211,7 @@ final class CLITests: XCTestCase {
     /// reported exact.
     func testSISANotebookSmall() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let args = ["-P", "n_train=1500", "-P", "epochs=2", "-P", "requests=5", "-P", "cnn_train=400", "-P", "cnn_epochs=1", "-P", "forget=20"]
         let r = try runNotebookTwice(["run", "notebooks/sisa.lua", "-o", "\(dir)/s.md"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -229,7 +229,7 @@ final class CLITests: XCTestCase {
     /// The shadow-model notebook end to end at a small size.
     func testShadowModelsNotebookSmall() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/shadow_models.lua", "-o", "\(dir)/m.md", "-P", "n_target=200", "-P", "epochs=3",
                               "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "attacker=600"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -248,7 +248,7 @@ final class CLITests: XCTestCase {
     /// computed claims, the two scatter charts with their point labels and Pareto front.
     func testDefencesNotebookSmall() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/defenses.lua", "-o", "\(dir)/d.md", "-P", "n=200", "-P", "epochs=2",
                               "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "purchase_n=2000"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -269,7 +269,7 @@ final class CLITests: XCTestCase {
     /// The leakage notebook end to end (it needs no downloaded data): every table, and the
     /// paper's orderings in its numbers — KL falls with n and λ, grows with the features.
     func testLeakageNotebook() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/leakage.lua", "-o", "\(dir)/l.md", "-P", "runs=20"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/l.md", encoding: .utf8)
@@ -294,7 +294,7 @@ final class CLITests: XCTestCase {
     /// chance on random labels, inside it does not — and the membership table, where the
     /// 1-nearest-neighbour AUC is exactly ½ + ½ × its test error.
     func testPipelinesNotebook() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.md", "-P", "repeats=2", "-P", "noise_features=500"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/p.md", encoding: .utf8)
@@ -318,7 +318,7 @@ final class CLITests: XCTestCase {
     /// release's reported ε equal to the level asked for, and the claim's summary line.
     func testSyntheticDataNotebook() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/synthetic_data.lua", "-o", "\(dir)/s.md", "-P", "fashion_n=2000", "-P", "epochs=2", "-P", "kip_steps=5"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/s.md", encoding: .utf8)
@@ -340,7 +340,7 @@ final class CLITests: XCTestCase {
     /// every figure and nothing loaded from elsewhere, and a Jupyter notebook that nbformat
     /// validates, with the chunks' outputs attached; the Markdown report is unchanged beside them.
     func testHTMLAndJupyterExports() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try privlab(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.html", "--ipynb", "-P", "repeats=1", "-P", "noise_features=300"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.contains("report: \(dir)/p.md") && r.stdout.contains("report: \(dir)/p.html") && r.stdout.contains("report: \(dir)/p.ipynb"))
@@ -427,7 +427,7 @@ final class CLITests: XCTestCase {
     /// Nothing in a notebook becomes markup in its HTML: prose, printed text and errors are
     /// escaped; a failing chunk's error reaches both exports.
     func testExportsEscapeAndCarryErrors() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "--[[md\n# A <b>title</b>\nSome *prose* with `code` and <img src=x onerror=alert(1)>.\n]]\nprint(\"<script>alert(1)</script>\")\nerror(\"bad <thing>\")\n"
             .write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
         let r = try privlab(["run", "\(dir)/nb.lua", "-o", "\(dir)/nb.md", "--html", "--ipynb"])
@@ -469,7 +469,7 @@ final class CLITests: XCTestCase {
     /// and `run_autograder` grade the submission into results.json with the bundled binary and its
     /// own runtime libraries; an empty submission gets a score of 0 and a message, not a crash.
     func testGradescopeBundleGradesLikeGradescope() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let root = try unpackedGradescopeBundle("assignments/dp-sgd", in: dir)
         for f in ["setup.sh", "run_autograder", "privlab/bin/privlab", "privlab/lib/libswiftCore.so", "privlab/lua/privlab/init.lua",
                   "assignment/assignment.lua", "assignment/manifest.json"] {
@@ -515,7 +515,7 @@ final class CLITests: XCTestCase {
     /// (issue 32). Run here with stand-ins for dpkg-query (everything else installed), apt-get (logs
     /// its arguments) and apt-cache on the PATH, the data folder moved to an empty one.
     func testGradescopeSetupInstallsFashionMNIST() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let root = try unpackedGradescopeBundle("assignments/sisa-aggregation", in: dir)
         let setup = try String(contentsOfFile: "\(root)/source/setup.sh", encoding: .utf8)
         XCTAssertTrue(setup.contains("dataset-fashion-mnist"))
@@ -597,7 +597,7 @@ final class CLITests: XCTestCase {
     /// with their controls.
     func testMemorisationNotebookSmall() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/memorisation.lua", "-o", "\(dir)/m.md", "-P", "n_train=500", "-P", "epochs=3",
                               "-P", "seeds=2", "-P", "probes=50", "-P", "cnn_epochs=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -613,7 +613,7 @@ final class CLITests: XCTestCase {
     /// 10 epochs (z-scored pixels) reaches at least 0.87 test accuracy.
     func testMLPQualityBarOnFullFashionMNIST() throws {
         try requireFashionMNIST()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try """
             local train = pl.data.fashion_mnist{split = "train"}
             local test = pl.data.fashion_mnist{split = "test"}
@@ -627,7 +627,7 @@ final class CLITests: XCTestCase {
     }
 
     func testRunFailureExitsNonZeroWithPartialReport() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "print('one')\n--[[md\nnext\n]]\nlocal m = pl.softmax{lerning_rate = 1}\n".write(toFile: "\(dir)/bad.lua", atomically: true, encoding: .utf8)
         let r = try privlab(["run", "bad.lua", "-o", "bad.md"], cwd: dir)
         XCTAssertEqual(r.status, 1)
@@ -649,7 +649,7 @@ final class CLITests: XCTestCase {
     /// report — neither when pl.params is in the first chunk nor when a chunk finished before it (the
     /// report written between chunks is removed); `exec` names the line too.
     func testBadParameterValueNamesTheNotebookLineAndLeavesNoReport() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "--[[md\n# Parameters\n]]\nlocal P = pl.params{epochs = 8, lr = 0.1}\nprint(P.epochs)\n"
             .write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
         let r = try privlab(["run", "nb.lua", "-P", "epochs=abc"], cwd: dir)
@@ -677,7 +677,7 @@ final class CLITests: XCTestCase {
     /// relative and absolute stays absolute — the default path, --html and --ipynb beside it, and
     /// -o naming the page.
     func testReportLinesWriteEveryPathAsGiven() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "print(1)\n".write(toFile: "\(dir)/nb.lua", atomically: true, encoding: .utf8)
         func reports(_ r: Output) -> [String] {
             XCTAssertEqual(r.status, 0, r.stderr)
@@ -697,7 +697,7 @@ final class CLITests: XCTestCase {
     /// `privlab stubs -o DIR` writes both files into DIR (issue 32): DIR/.luarc.json pointing at
     /// DIR/.privlab-stubs, nothing in the current folder; without -o, both go in the current folder.
     func testStubsGoIntoTheOutputFolder() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let r = try privlab(["stubs", "-o", "course"], cwd: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/course/.privlab-stubs/privlab.lua"))
@@ -716,7 +716,7 @@ final class CLITests: XCTestCase {
     /// line where the run stopped. `exec --time-limit` names the line too. The limit is short and
     /// the runs' own deadline generous: only what stopped them, and where, is asserted.
     func testRunTimeLimitStopsTheNotebookAtItsLine() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "print('first chunk done')\n--[[md\nA loop that never ends.\n]]\nlocal n = 0\nwhile true do n = n + 1 end\n"
             .write(toFile: "\(dir)/loop.lua", atomically: true, encoding: .utf8)
         let r = try runPrivlab(["run", "loop.lua", "-o", "loop.md", "--time-limit", "2"], cwd: dir, timeout: 300)
@@ -744,7 +744,7 @@ final class CLITests: XCTestCase {
     }
 
     func testExecPrintsToStdoutAndReportsErrorsWithLine() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try """
             local P = pl.params{n = 5}
             print("n =", P.n, arg[1])
@@ -767,7 +767,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stdout + ok.stderr)
         XCTAssertTrue(ok.stdout.contains("metric macro_f1"))
         XCTAssertTrue(ok.stdout.contains("dataset two_moons"))
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "pl.register('metric', 'zz', function() end\n".write(toFile: "\(dir)/zz.lua", atomically: true, encoding: .utf8)
         let bad = try privlab(["plugins"], env: ["PRIVLAB_PATH": dir])
         XCTAssertEqual(bad.status, 1)
@@ -780,7 +780,7 @@ final class CLITests: XCTestCase {
     /// that had finished, marked incomplete (the runner writes it, atomically, as each chunk ends).
     /// Catches a runner that writes only at the end (no report at all) or a half-written file.
     func testAKilledRunKeepsItsReport() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try """
             --[[md
             # Killed
@@ -827,7 +827,7 @@ final class CLITests: XCTestCase {
     /// more than the moment between the run resuming and its Ctrl-C handler running. (That the
     /// engine checks at every step, not every epoch, `WorkBudgetTests` pins by counting checkpoints.)
     func testCtrlCStopsEngineWorkAndWritesTheReport() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let log = "\(dir)/epochs"
         try """
             --[[md

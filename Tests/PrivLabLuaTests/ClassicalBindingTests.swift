@@ -140,7 +140,7 @@ final class ClassicalBindingTests: XCTestCase {
         assertLuaError(rt, "pl.pipeline{pl.transformer{fit = function() return function(ds) return ds:head(3) end end}, pl.lda{}}:fit(pl.data.wine{})",
                        ["returned 3 records for 178"])
         // A path in a directory removed afterwards (os.tmpname() would create a file and leave it).
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         assertLuaError(rt, "local p = pl.pipeline{pl.transformer{fit = function() return function(ds) return ds end end}, pl.lda{}}; p:fit(pl.data.wine{}); p:save('\(dir)/model.plm')",
                        ["cannot be saved in a model file"])

@@ -28,7 +28,7 @@ final class GraderPathsTests: XCTestCase {
 
     /// Grades the assignment above with `worker` (a shell script) standing in for `privlab grade-worker`.
     func gradeWith(time: Double, worker: String) throws -> (result: GradeResult, seconds: Double) {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try Self.assignment(time: time).write(toFile: "\(dir)/a.lua", atomically: true, encoding: .utf8)
         let script = "\(dir)/worker.sh"
         try ("#!/bin/sh\n" + worker + "\n").write(toFile: script, atomically: true, encoding: .utf8)
@@ -94,7 +94,7 @@ final class GraderPathsTests: XCTestCase {
     /// points for a question unless every check passes, where the same checks without the flag give
     /// the passing ones. Real workers.
     func testForbidAndAllOrNothing() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let assignment = """
             --@ forbid privacy.epsilon
             --@ question a 2 all-or-nothing -- double, all or nothing
@@ -154,7 +154,7 @@ final class GraderPathsTests: XCTestCase {
     /// hard limit grows to 1 × (15 + 1) + 5 = 21 s and the worker has 20 s beyond its 1 s, while
     /// the test takes no longer; all-or-nothing keeps the question at 0 points.
     func testEngineWorkStopsAtTheQuestionsTimeLimit() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let padding = (1...14).map { "--@ check a public 1 -- passes at once \($0)\nexpect.equal(1, 1)\n--@ end\n" }.joined()
         let assignment = """
             --@ question a 1 time=1 all-or-nothing -- train

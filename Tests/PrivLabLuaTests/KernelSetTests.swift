@@ -34,7 +34,7 @@ final class KernelSetTests: XCTestCase {
 
     func checkKernelSet(_ set: String) throws {
         if let why = KernelForcing.whyNot(set) { throw XCTSkip(why) }
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let script = dir + "/exact.lua"
         try Self.script.write(toFile: script, atomically: true, encoding: .utf8)
         var outputs = [[String]]()

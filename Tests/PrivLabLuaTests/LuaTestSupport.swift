@@ -20,9 +20,9 @@ final class RecordingSink: ReportSink {
     func timing(_ label: String, seconds: Double) { timings.append(label) }
 }
 
-func temporaryDirectory() -> String {
+func temporaryDirectory() throws -> String {
     let dir = NSTemporaryDirectory() + "privlab-lua-tests-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
 

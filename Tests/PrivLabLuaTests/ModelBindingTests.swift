@@ -12,7 +12,7 @@ final class ModelBindingTests: XCTestCase {
     /// optimizer and the model's own defaults (lr, batch). For nesterov, elastic_net and lr_min the
     /// Swift model without the option differs, so a binding that dropped one would fail here.
     func testEveryModelKindTrainsFromLua() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let (rt, _) = try makeRuntime()
         try rt.exec("""
@@ -132,7 +132,7 @@ final class ModelBindingTests: XCTestCase {
     }
 
     func testSaveLoadFromLua() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let (rt, sink) = try makeRuntime()
         try rt.exec("""
             local d = pl.data.blobs{n = 200, classes = 3, seed = 4}

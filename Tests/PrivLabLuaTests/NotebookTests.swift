@@ -75,7 +75,7 @@ final class NotebookRunnerTests: XCTestCase {
         """
 
     func testReportHasProseCodeOutputsTablesFiguresInOrder() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         var o = NotebookRunner.Options(notebookPath: write(notebook, dir))
         o.outputPath = "\(dir)/out/report.md"
         o.progress = false
@@ -102,7 +102,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     func testSameNotebookSameParametersSameReport() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         func run(_ out: String) throws -> String {
             var o = NotebookRunner.Options(notebookPath: write(notebook, dir))
             o.outputPath = "\(dir)/\(out)"
@@ -119,7 +119,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     func testParametersFromTheCommandLine() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         var o = NotebookRunner.Options(notebookPath: write(notebook, dir))
         o.parameters = ["n": "60"]
         o.outputPath = "\(dir)/p.md"
@@ -137,7 +137,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     func testFailingChunkWritesPartialReportWithTheError() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let text = """
             --[[md
             # Failing
@@ -172,7 +172,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     func testSyntaxErrorAndUnclosedProseStillWriteAReport() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         for (text, fragment) in [("local x = = 1\n", "syntax.lua:1:"), ("--[[md\nopen\n", "never closed")] {
             var o = NotebookRunner.Options(notebookPath: write(text, dir, "syntax.lua"))
             o.outputPath = "\(dir)/syntax.md"
@@ -185,7 +185,7 @@ final class NotebookRunnerTests: XCTestCase {
     }
 
     func testStaleFiguresAreRemoved() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         var o = NotebookRunner.Options(notebookPath: write("pl.report.line{title = 'a', y = {1, 2}}\npl.report.line{title = 'b', y = {1, 2}}", dir, "f.lua"))
         o.outputPath = "\(dir)/f.md"
         o.progress = false

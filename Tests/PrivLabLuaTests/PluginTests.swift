@@ -43,7 +43,7 @@ final class PluginTests: XCTestCase {
     }
 
     func testFaultyPluginsGiveErrorsNamingThem() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "pl.register('metric', 'broken_syntax', function(a, b) return end end)\n".write(toFile: "\(dir)/broken_syntax.lua", atomically: true, encoding: .utf8)
         try "local x = nil\nx.field = 1\n".write(toFile: "\(dir)/crashes.lua", atomically: true, encoding: .utf8)
         try "pl.register('metric', 'raises', function(t, p)\n  error('bad metric input')\nend)\n".write(toFile: "\(dir)/raises.lua", atomically: true, encoding: .utf8)
@@ -77,7 +77,7 @@ final class PluginTests: XCTestCase {
     }
 
     func testChartPlugin() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try """
             pl.register('chart', 'dot', function(opts)
               return '<svg xmlns="http://www.w3.org/2000/svg"><circle r="' .. (opts.r or 1) .. '"/></svg>'

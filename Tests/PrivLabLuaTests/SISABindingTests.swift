@@ -49,7 +49,7 @@ final class SISABindingTests: XCTestCase {
     }
 
     func testCustomAggregatorsFromFunctionsAndPlugins() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try """
             -- The constituent whose shard is largest decides (a deliberately odd rule).
             pl.register("aggregator", "first_shard", function(outputs, weights)
@@ -94,7 +94,7 @@ final class SISABindingTests: XCTestCase {
     }
 
     func testPersistentEnsembleFromLua() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let (rt, sink) = try makeRuntime()
         try rt.exec(setup + """
             local e = ens("vote", {dir = "\(dir)/ens"})

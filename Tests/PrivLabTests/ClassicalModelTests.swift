@@ -413,7 +413,7 @@ final class MemoryBudgetTests: XCTestCase {
             MemoryBudget.limit = saved
             GlobalSettings.lock.unlock()
         }
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         writeGzip([UInt8](repeating: 0, count: 20_000_000), to: "\(dir)/bomb.gz")
         try String(repeating: "1,2,0\n", count: 200_000).write(toFile: "\(dir)/big.csv", atomically: true, encoding: .utf8)
         MemoryBudget.limit = 50_000_000

@@ -355,7 +355,7 @@ final class DPSGDTests: XCTestCase {
         XCTAssertEqual(m.privacy?.epsilon, m.history.last?.epsilon)
         XCTAssertEqual(m.privacy?.sampleRate, q)
 
-        let path = temporaryDirectory() + "/dp.plm"
+        let path = try temporaryDirectory() + "/dp.plm"
         try ModelFile.save(.classifier(m), to: path)
         guard case .classifier(let back as NeuralNetwork) = try ModelFile.load(path: path) else { return XCTFail() }
         XCTAssertEqual(back.privacy, m.privacy)

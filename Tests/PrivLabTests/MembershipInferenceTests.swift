@@ -126,29 +126,69 @@ final class MembershipInferenceTests: XCTestCase {
         XCTAssertEqual(rp.metrics.auc, 0.5, accuracy: 4 * (401.0 / (12 * 200 * 200)).squareRoot())
     }
 
+    /// scikit-learn's side of the learned-attack comparison below
+    /// (Fixtures/make_learned_attack_reference.py, on the same records): the population's record ids
+    /// and, over eight seeds of its own target and shadows, the mean and standard deviation of each
+    /// attack's AUC.
+    struct LearnedAttackReference: Decodable {
+        struct Figure: Decodable { var mean: Double; var sd: Double }
+        var ids: [String: [Int]]
+        var summary: [String: Figure]
+    }
+
     /// The learned attack is not weaker than the loss threshold it could learn from the same
-    /// outputs: every attack model on log-probabilities is within 0.02 of the loss attack's AUC
-    /// (the best any single threshold on the loss can do) — here well above it.
+    /// outputs — pinned to scikit-learn's independent implementation of the same attacks on the
+    /// same records (Fixtures/make_learned_attack_reference.py: its own over-fitting MLP(64)
+    /// target and four shadows of 200 + 200 attacker records; gradient boosting and logistic
+    /// regression, per class and global, on the same features). scikit-learn's figures are means
+    /// over eight seeds (standard deviations 0.02–0.03); ours are means over target and shadow
+    /// seeds 1–3. The loss threshold depends only on the target: ours is within 0.06 of
+    /// scikit-learn's (measured 0.735 against 0.717). Each learned attack model is within 0.08 of
+    /// scikit-learn's same model, its gain over the loss at least scikit-learn's gain less 0.08,
+    /// and it beats the loss — so attack models fitted on wrong membership labels (AUC ≈ 0.5),
+    /// per-class features without the true class's log-probability, or a global model on
+    /// unsorted vectors are caught. Measured (seeds 1–6 of ours): boosting and the global
+    /// logistic regression gain as much as scikit-learn's (0.11–0.17 against 0.10–0.17); the
+    /// per-class logistic regression gains less and varies more (0.004–0.114, mean 0.052,
+    /// against 0.076–0.109), with the same solver objective and comparable targets (log-probability
+    /// scales checked) — left as measured.
     func testTheLearnedAttackIsNotWeakerThanTheLossThreshold() throws {
         let (members, attacker, nonMembers) = try population()
-        let target = try overfitModel()
-        try target.fit(members)
-        let loss = try MetricAttack(target: target, options: MetricAttack.Options()).evaluate(members: members, nonMembers: nonMembers).metrics.auc
-        var aucs = [String: Double]()
-        for (name, model, features, perClass) in [("boosting", AttackModelKind.boostedTrees(stages: 100, depth: 3), AttackFeatures.logProbabilities, true),
-                                                  ("boosting, one model", .boostedTrees(stages: 100, depth: 3), .logProbabilities, false),
-                                                  ("logistic", .logistic(l2: 1e-4), .logProbabilities, true),
-                                                  ("logistic, one model", .logistic(l2: 1e-4), .logProbabilities, false),
-                                                  ("paper", .mlp(hidden: 64, epochs: 30), .probabilities, true)] {
-            var o = ShadowModelAttack.Options()
-            o.shadows = 4
-            o.attackModel = model
-            o.features = features
-            o.perClass = perClass
-            let a = try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: members.size, options: o)
-            aucs[name] = try a.evaluate(members: members, nonMembers: nonMembers).metrics.auc
+        let reference = try Fixture.decode(LearnedAttackReference.self, "learned_attack_reference.json")
+        XCTAssertEqual(members.ids, reference.ids["members"], "the reference's members")
+        XCTAssertEqual(attacker.ids, reference.ids["attacker"], "the reference's attacker records")
+        XCTAssertEqual(nonMembers.ids, reference.ids["nonmembers"], "the reference's non-members")
+        func sk(_ key: String) throws -> Double { try XCTUnwrap(reference.summary[key]?.mean, key) }
+        let seeds: [UInt64] = [1, 2, 3]
+        let kinds: [(String, AttackModelKind, Bool)] = [("boosting_per_class", .boostedTrees(stages: 100, depth: 3), true),
+                                                        ("boosting_global", .boostedTrees(stages: 100, depth: 3), false),
+                                                        ("logistic_per_class", .logistic(l2: 1e-4), true),
+                                                        ("logistic_global", .logistic(l2: 1e-4), false)]
+        var loss = 0.0, aucs = [String: Double]()
+        for seed in seeds {
+            let target = try overfitModel(seed: seed)
+            try target.fit(members)
+            XCTAssertEqual(try target.accuracy(members), 1, "the target over-fits, as scikit-learn's (train accuracy 1)")
+            loss += try MetricAttack(target: target, options: MetricAttack.Options()).evaluate(members: members, nonMembers: nonMembers).metrics.auc / 3
+            for (name, model, perClass) in kinds {
+                var o = ShadowModelAttack.Options()
+                o.shadows = 4
+                o.attackModel = model
+                o.features = .logProbabilities
+                o.perClass = perClass
+                o.seed = seed
+                let a = try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: members.size, options: o)
+                aucs[name, default: 0] += try a.evaluate(members: members, nonMembers: nonMembers).metrics.auc / 3
+            }
         }
-        for (name, auc) in aucs where name != "paper" { XCTAssertGreaterThan(auc, loss - 0.02, name) }
+        XCTAssertEqual(loss, try sk("loss"), accuracy: 0.06, "the loss threshold")
+        for (name, _, _) in kinds {
+            let auc = try XCTUnwrap(aucs[name]), reference = try sk(name)
+            print("\(name): AUC \(auc) (loss \(loss)); scikit-learn \(reference) (loss \(try sk("loss")))")
+            XCTAssertEqual(auc, reference, accuracy: 0.08, name)
+            XCTAssertGreaterThanOrEqual(auc - loss, reference - (try sk("loss")) - 0.08, "\(name): the gain over the loss")
+            XCTAssertGreaterThan(auc, loss, name)
+        }
     }
 
     /// scikit-learn's side of the digits comparison below (Fixtures/make_attack_strength_reference.py
@@ -289,8 +329,10 @@ final class MembershipInferenceTests: XCTestCase {
     /// most 20% of the 30 features (6) redrawn from the feature's values in the attacker data;
     /// marginals are fresh records whose every value occurs in that feature among the attacker's
     /// records of the same class; synthesis gives fresh records the target assigns to their
-    /// label with confidence at least conf_min (Shokri et al.'s Algorithm 1). Each attack still
-    /// separates members (AUC > 0.6) and its shadows imitate the over-fitting.
+    /// label with confidence at least conf_min (Shokri et al.'s Algorithm 1). On real data the
+    /// attack is as strong as scikit-learn's implementation of it (the reference of the test
+    /// above); every source still separates members (AUC > 0.6) and its shadows imitate the
+    /// over-fitting.
     func testShadowModelAttackFromEveryDataSource() throws {
         let (members, attacker, nonMembers) = try population()
         let target = try overfitModel()
@@ -353,6 +395,14 @@ final class MembershipInferenceTests: XCTestCase {
             case .synthesis: XCTAssertEqual(sizes.count, 1); XCTAssertLessThanOrEqual(sizes.first ?? 0, 100)
             }
             let r = try a.evaluate(members: members, nonMembers: nonMembers)
+            if case .real = source {
+                // The default attack on real shadow data is the one scikit-learn's reference runs
+                // (four shadows there, three here): measured 0.862 against 0.857.
+                let reference = try Fixture.decode(LearnedAttackReference.self, "learned_attack_reference.json")
+                XCTAssertEqual(r.metrics.auc, try XCTUnwrap(reference.summary["logistic_global"]?.mean), accuracy: 0.08, "real data: scikit-learn's attack")
+            }
+            // Synthetic shadow data has no independent reference (scikit-learn has no Shokri et al.
+            // synthesis); measured 0.77–0.85.
             XCTAssertGreaterThan(r.metrics.auc, 0.6, "\(source)")
             XCTAssertFalse(r.accuracyIsOracle)
             XCTAssertGreaterThan(a.shadowTrainAccuracy, a.shadowTestAccuracy, "shadows imitate the over-fitting")

@@ -20,7 +20,7 @@ final class PipelineAndModelFileTests: XCTestCase {
     }
 
     func roundTrip(_ m: LoadedModel) throws -> LoadedModel {
-        let path = temporaryDirectory() + "/m.plm"
+        let path = try temporaryDirectory() + "/m.plm"
         try ModelFile.save(m, to: path)
         return try ModelFile.load(path: path)
     }
@@ -44,7 +44,7 @@ final class PipelineAndModelFileTests: XCTestCase {
             XCTAssertEqual(back.summary, m.summary)
             XCTAssertEqual(back.parameterCount, m.parameterCount)
         }
-        XCTAssertThrowsError(try ModelFile.save(.classifier(try NeuralNetwork.mlp(hidden: [2], options: o)), to: temporaryDirectory() + "/x")) {
+        XCTAssertThrowsError(try ModelFile.save(.classifier(try NeuralNetwork.mlp(hidden: [2], options: o)), to: try temporaryDirectory() + "/x")) {
             XCTAssertTrue("\($0)".contains("not fitted"))
         }
     }
@@ -70,7 +70,7 @@ final class PipelineAndModelFileTests: XCTestCase {
         let ds = try Synthetic.blobs(n: 30, features: 2, classes: 2, seed: 1)
         let m = try NeuralNetwork.softmaxRegression(options: TrainingOptions())
         try m.fit(ds)
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try ModelFile.save(.classifier(m), to: "\(dir)/m.plm")
         var bytes = [UInt8](FileManager.default.contents(atPath: "\(dir)/m.plm")!)
         let good = bytes

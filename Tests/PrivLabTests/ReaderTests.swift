@@ -10,7 +10,7 @@ final class IDXReaderTests: XCTestCase {
     }
 
     func testReadsGzipAndPlainFiles() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let bytes = idx([2, 3], [1, 2, 3, 4, 5, 255])
         writeGzip(bytes, to: "\(dir)/a.gz")
         FileManager.default.createFile(atPath: "\(dir)/a.idx", contents: Data(bytes))
@@ -44,7 +44,7 @@ final class IDXReaderTests: XCTestCase {
         assertThrows(["truncated"]) { _ = try IDXReader.parse(idx([huge, huge, huge], [], type: 0x0E), name: "f.idx") }
         assertThrows(["no such file"]) { _ = try IDXReader.read(path: "/nonexistent/x.gz") }
         // A gzip stream cut in the middle.
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         var big = [UInt8]()
         var rng = RNG(seed: 1)
         for _ in 0..<100_000 { big.append(UInt8(rng.int(below: 256))) }
@@ -139,7 +139,7 @@ final class CSVReaderTests: XCTestCase {
     }
 
     func testLoadsFromDisk() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try "f1,f2,label\n0,1,1\n1,0,0\n".write(toFile: "\(dir)/t.csv", atomically: true, encoding: .utf8)
         var o = CSVOptions()
         o.features = ["f2"]
@@ -194,7 +194,7 @@ final class FashionMNISTTests: XCTestCase {
     }
 
     func testCorruptLabelsFileIsReported() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         writeGzip([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 10, 20], to: "\(dir)/t10k-images-idx3-ubyte.gz")
         writeGzip([0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3], to: "\(dir)/t10k-labels-idx1-ubyte.gz")
         assertThrows(["3 labels for 2 images"]) { _ = try FashionMNIST.load(split: "test", directory: dir) }

@@ -146,7 +146,7 @@ final class ChartTests: XCTestCase {
     }
 
     func testAtomicWriteLeavesNoTemporaryFiles() throws {
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         try AtomicFile.write("one", to: "\(dir)/sub/r.md")
         try AtomicFile.write("two", to: "\(dir)/sub/r.md")
         XCTAssertEqual(try String(contentsOfFile: "\(dir)/sub/r.md", encoding: .utf8), "two")

@@ -163,7 +163,7 @@ final class SISATests: XCTestCase {
 
     func testPersistentEnsembleReopensWithoutTraining() throws {
         let ds = try data()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let e = try ensemble(.pipeline, dir: dir)
         try e.fit(ds)
         _ = try e.unlearn([8, 9])
@@ -186,7 +186,7 @@ final class SISATests: XCTestCase {
         struct Crash: Error {}
         var step = 0
         while true {
-            let dir = temporaryDirectory()
+            let dir = try temporaryDirectory()
             let e = try ensemble(.mlp, dir: dir)
             try e.fit(ds)
             var calls = 0
@@ -212,7 +212,7 @@ final class SISATests: XCTestCase {
 
     func testCorruptCheckpointIsRetrainedNotTrusted() throws {
         let ds = try data()
-        let dir = temporaryDirectory()
+        let dir = try temporaryDirectory()
         let e = try ensemble(.softmax, dir: dir)
         try e.fit(ds)
         let fp = try e.fingerprint()

@@ -26,9 +26,9 @@ enum Fixture {
 }
 
 /// A fresh temporary directory for one test.
-func temporaryDirectory() -> String {
+func temporaryDirectory() throws -> String {
     let dir = NSTemporaryDirectory() + "privlab-tests-\(UUID().uuidString)"
-    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     return dir
 }
 
