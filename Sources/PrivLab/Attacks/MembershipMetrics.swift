@@ -8,17 +8,7 @@ import Foundation
 /// from hard labels; tied scores move together along the curve (the ROC steps diagonally and the
 /// AUC counts a tie as half, i.e. the Mann–Whitney statistic).
 public struct MembershipMetrics: Sendable {
-    public struct Point: Sendable, Equatable {
-        public var fpr: Double
-        public var tpr: Double
-        /// Records scoring at or above this value are called members.
-        public var threshold: Double
-        public init(fpr: Double, tpr: Double, threshold: Double) {
-            self.fpr = fpr
-            self.tpr = tpr
-            self.threshold = threshold
-        }
-    }
+    public typealias Point = ROCCurve.Point
 
     public let members: Int
     public let nonMembers: Int
@@ -41,42 +31,23 @@ public struct MembershipMetrics: Sendable {
         if memberScores.contains(where: \.isNaN) || nonMemberScores.contains(where: \.isNaN) {
             throw PrivLabError.invalidArgument("membership scores contain NaN")
         }
-        members = memberScores.count
-        nonMembers = nonMemberScores.count
-        // Sweep thresholds from the highest score down, a group of tied scores at a time.
-        var all = memberScores.map { ($0, true) } + nonMemberScores.map { ($0, false) }
-        all.sort { $0.0 > $1.0 }
-        var tp = 0, fp = 0
-        var pts = [Point(fpr: 0, tpr: 0, threshold: .infinity)]
-        var area = 0.0
+        let curve = try ROCCurve(positiveScores: memberScores, negativeScores: nonMemberScores)
+        members = curve.positives
+        nonMembers = curve.negatives
+        roc = curve.points
+        auc = curve.auc
+        // Yeom et al.'s advantage: the first point (from the highest threshold) with the largest TPR − FPR.
         var best = -1.0, bestT = Double.infinity, bestTP = 0, bestFP = 0
-        var i = 0
-        let P = Double(members), N = Double(nonMembers)
-        while i < all.count {
-            let s = all[i].0
-            let tp0 = tp, fp0 = fp
-            while i < all.count && all[i].0 == s {
-                if all[i].1 { tp += 1 } else { fp += 1 }
-                i += 1
-            }
-            // Trapezoid: a tie group adds its diagonal step (half credit for member/non-member ties).
-            area += Double(fp - fp0) * Double(tp + tp0) / 2
-            let pt = Point(fpr: Double(fp) / N, tpr: Double(tp) / P, threshold: s)
-            pts.append(pt)
-            if pt.tpr - pt.fpr > best {
-                best = pt.tpr - pt.fpr
-                bestT = s
-                bestTP = tp
-                bestFP = fp
-            }
+        for (pt, c) in zip(curve.points, curve.counts).dropFirst() where pt.tpr - pt.fpr > best {
+            best = pt.tpr - pt.fpr
+            bestT = pt.threshold
+            (bestTP, bestFP) = c
         }
-        roc = pts
-        auc = area / (P * N)
         advantage = max(0, best)
         balancedAccuracy = (1 + advantage) / 2
         bestThreshold = bestT
         precision = bestTP + bestFP > 0 ? Double(bestTP) / Double(bestTP + bestFP) : 0
-        recall = Double(bestTP) / P
+        recall = Double(bestTP) / Double(members)
     }
 
     /// The largest TPR among thresholds whose FPR is at most `fpr`.

@@ -1,3 +1,12 @@
+/// A model that is a membership-inference defence: it says what it did and spent. A capability
+/// of its own (not a requirement of every `Classifier`), so the model layer knows nothing of
+/// defences; the bridge asks for it where a user asks for the report.
+public protocol DefendedClassifier: Classifier {
+    /// What the defence did and spent (teachers, queries answered, privacy bounds, …); nil for a
+    /// defence with nothing to report.
+    var defenseReport: DefenseReport? { get }
+}
+
 /// What a membership-inference defence did and spent, in order, for reports and the Lua bridge
 /// (which turns it into a table without knowing the defence).
 public struct DefenseReport: Sendable, Equatable {

@@ -21,7 +21,7 @@ public struct PASEOptions: Sendable {
 /// features (so asking twice gives the same answer, and averaging repeated queries reveals
 /// nothing). The ensemble is a query-time defence: its parameters are not released (releasing them
 /// would let anyone query the model that saw a record), so it gives no white-box access.
-public final class PASE: Classifier {
+public final class PASE: DefendedClassifier {
     public let options: PASEOptions
     public let template: Classifier
     public private(set) var members: [Classifier] = []

@@ -4,7 +4,7 @@ import Foundation
 /// policies (`OutputDefense`), MemGuard: training, prediction, parameters and everything else are
 /// the wrapped model's; a subclass says what `releasedProbabilities` gives out (and what its copy
 /// is). Every black-box attack queries that, so it sees the defended release.
-public class ReleaseDefense: Classifier {
+public class ReleaseDefense: DefendedClassifier {
     /// The model whose releases are defended.
     public let model: Classifier
 

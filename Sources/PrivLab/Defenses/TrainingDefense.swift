@@ -4,7 +4,7 @@
 ///
 /// What an attacker gets is the released model (white-box if it is: its parameters are released);
 /// teachers, sub-models and inference models never leave the curator.
-public class TrainingDefense: Classifier {
+public class TrainingDefense: DefendedClassifier {
     /// The released model, once fitted.
     public internal(set) var release: Classifier?
     /// What the released model is trained as (re-seeded for each fit).

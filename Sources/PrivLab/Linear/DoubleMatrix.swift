@@ -63,7 +63,11 @@ public struct DoubleMatrix: Equatable, Sendable, Codable {
     }
 
     /// Narrowed to `Float` (what the rest of the engine consumes).
-    public var float: Matrix { try! Matrix(rows: rows, cols: cols, data: data.map { Float($0) }) }
+    public var float: Matrix {
+        var m = Matrix(rows: rows, cols: cols)
+        m.data = data.map { Float($0) }
+        return m
+    }
 
     /// op(A) · op(B) through OpenBLAS `dgemm` (single-threaded: callers parallelise over folds,
     /// shards or shadow models, and the bits never depend on a thread count).

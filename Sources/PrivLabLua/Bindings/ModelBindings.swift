@@ -343,7 +343,7 @@ extension Runtime {
             return call.results(.record(d))
         }
         // model:defense_report() → what a defence did and spent ({defense = "pate", epsilon = …}), nil for other models
-        m["defense_report"] = { call in call.results(try call.thisModel("defense_report").model.defenseReport?.lua ?? .nil) }
+        m["defense_report"] = { call in call.results((try call.thisModel("defense_report").model as? DefendedClassifier)?.defenseReport?.lua ?? .nil) }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
         m["parameters"] = { call in call.results(.int(Int64(try call.thisModel("parameters").model.parameterCount))) }
         m["clone"] = { call in

@@ -52,7 +52,15 @@ public struct PCA: Transformer, Codable, Equatable {
         "PCA(\(components) components\(whiten ? ", whitened" : "")\(dp.map { ", Analyze-Gauss ε=\($0.epsilon)" } ?? ""))"
     }
     public var isFitted: Bool { directions != nil }
-    public var unfitted: any Transformer { try! PCA(components: components, whiten: whiten, dp: dp) }
+    /// The same configuration without the fit (already validated: a copy with the fit cleared).
+    public var unfitted: any Transformer {
+        var copy = self
+        copy.directions = nil
+        copy.mean = []
+        copy.explainedVariance = []
+        copy.explainedVarianceRatio = []
+        return copy
+    }
     public func stored() throws -> StoredTransformer { .pca(self) }
 
     public func fitted(to data: Dataset) throws -> any Transformer {

@@ -31,7 +31,13 @@ public struct SelectKBest: Transformer, Codable, Equatable {
 
     public var name: String { "SelectKBest(k=\(k), \(score.rawValue))" }
     public var isFitted: Bool { selected != nil }
-    public var unfitted: any Transformer { try! SelectKBest(k: k, score: score, seed: seed) }
+    /// The same configuration without the fit (already validated: a copy with the fit cleared).
+    public var unfitted: any Transformer {
+        var copy = self
+        copy.scores = []
+        copy.selected = nil
+        return copy
+    }
     public func stored() throws -> StoredTransformer { .selectKBest(self) }
 
     public func fitted(to data: Dataset) throws -> any Transformer {

@@ -32,7 +32,7 @@ public enum FoldMetric: String, Codable, Sendable, CaseIterable {
             guard classes == 2 else { throw PrivLabError.invalidArgument("cross_validate: metric roc_auc needs a binary problem, this one has \(classes) classes") }
             let pos = labels.indices.filter { labels[$0] == 1 }.map { Double(probabilities[$0, 1]) }
             let neg = labels.indices.filter { labels[$0] == 0 }.map { Double(probabilities[$0, 1]) }
-            return try MembershipMetrics(memberScores: pos, nonMemberScores: neg).auc
+            return try ROCCurve(positiveScores: pos, negativeScores: neg).auc
         }
     }
 }
