@@ -51,13 +51,10 @@ public final class LiRA: MembershipAttack {
     }
 
     /// Trains shadows on random halves of `pool` (each record in with probability 1/2, exactly half
-    /// the pool per shadow).
+    /// the pool per shadow): the reference models RMIA uses too.
     func trainShadows(_ pool: Dataset) throws -> [(Classifier, Set<Int>)] {
-        var shadowModels = ShadowModels(template: template, seed: options.seed, stream: 300, salt: 0x11AA, workers: options.workers)
-        shadowModels.progress = progress
-        return try shadowModels.train(options.shadows, draw: { rng in
-            (pool.rows(try rng.sample(pool.size, pool.size / 2).sorted()), ())
-        }) { m, part, _ in (m, Set(part.ids)) }
+        try ReferenceModels(template: template, pool: pool, count: options.shadows, seed: options.seed,
+                            workers: options.workers, progress: progress).models.map { ($0.classifier, $0.trainedOn) }
     }
 
     public func scores(_ ds: Dataset) throws -> [Double] {
