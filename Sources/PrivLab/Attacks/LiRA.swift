@@ -35,7 +35,7 @@ public final class LiRA: MembershipAttack {
          "architecture": template === target ? "known" : "guessed (\(template.summary))"]
     }
     /// Offline shadows (trained once), with the ids each trained on.
-    private var offlineShadows: [(Classifier, Set<Int>)]? = nil
+    private var offlineShadows: ReferenceModels? = nil
     /// Hears (shadows trained, total) whenever shadows train (online shadows train when scoring).
     private let progress: ((Int, Int) -> Void)?
 
@@ -50,34 +50,23 @@ public final class LiRA: MembershipAttack {
         self.progress = progress
     }
 
-    /// Trains shadows on random halves of `pool` (each record in with probability 1/2, exactly half
-    /// the pool per shadow): the reference models RMIA uses too.
-    func trainShadows(_ pool: Dataset) throws -> [(Classifier, Set<Int>)] {
-        try ReferenceModels(template: template, pool: pool, count: options.shadows, seed: options.seed,
-                            workers: options.workers, progress: progress).models.map { ($0.classifier, $0.trainedOn) }
-    }
-
+    /// Shadows on random halves of a pool (the reference models RMIA uses too): online, the
+    /// attacker data with the candidates, trained per scoring; offline, the attacker data, once.
     public func scores(_ ds: Dataset) throws -> [Double] {
-        let shadows: [(Classifier, Set<Int>)]
+        let shadows: ReferenceModels
         if options.online {
-            // Candidates join the pool (those already in the attacker data are not duplicated).
-            let known = Set(data.ids)
-            let extra = ds.rows(ds.ids.indices.filter { !known.contains(ds.ids[$0]) })
-            shadows = try trainShadows(extra.size > 0 ? try data.concatenated(extra) : data)
+            shadows = try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds), count: options.shadows,
+                                          seed: options.seed, workers: options.workers, progress: progress)
         } else {
-            if offlineShadows == nil { offlineShadows = try trainShadows(data) }
+            if offlineShadows == nil {
+                offlineShadows = try ReferenceModels(template: template, pool: data, count: options.shadows, seed: options.seed,
+                                                     workers: options.workers, progress: progress)
+            }
             shadows = offlineShadows!
         }
         queries += ds.size
         let phiTarget = logitScaledConfidence(logits: try target.releasedLogits(ds.features), labels: ds.labels)
-        var phis = [[Double]]()
-        for (m, _) in shadows { phis.append(logitScaledConfidence(logits: try m.releasedLogits(ds.features), labels: ds.labels)) }
-        var inObs = [[Double]](repeating: [], count: ds.size), outObs = [[Double]](repeating: [], count: ds.size)
-        for (s, (_, ids)) in shadows.enumerated() {
-            for i in 0..<ds.size {
-                if ids.contains(ds.ids[i]) { inObs[i].append(phis[s][i]) } else { outObs[i].append(phis[s][i]) }
-            }
-        }
+        let (inObs, outObs) = try shadows.observations(ds) { logitScaledConfidence(logits: try $0.releasedLogits(ds.features), labels: ds.labels) }
         return Self.likelihoodRatio(target: phiTarget, inObservations: inObs, outObservations: outObs,
                                     online: options.online, globalVariance: options.globalVariance)
     }

@@ -134,9 +134,7 @@ public final class RMIA: MembershipAttack {
     /// models on halves of the attacker data, trained once.
     func references(for ds: Dataset) throws -> ReferenceModels {
         if options.online {
-            let known = Set(data.ids)
-            let extra = ds.rows(ds.ids.indices.filter { !known.contains(ds.ids[$0]) })
-            return try ReferenceModels(template: template, pool: extra.size > 0 ? try data.concatenated(extra) : data,
+            return try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds),
                                        count: options.references, seed: options.seed, workers: options.workers, progress: progress)
         }
         if offlineReferences == nil {

@@ -27,6 +27,14 @@ public struct ReferenceModels {
         }) { m, part, _ in Model(classifier: m, trainedOn: Set(part.ids)) }
     }
 
+    /// The pool of an online attack: the attacker's data with the candidate records (those already
+    /// in the attacker's data are not duplicated), so each candidate is IN about half the models.
+    public static func onlinePool(_ data: Dataset, candidates ds: Dataset) throws -> Dataset {
+        let known = Set(data.ids)
+        let extra = ds.rows(ds.ids.indices.filter { !known.contains(ds.ids[$0]) })
+        return extra.size > 0 ? try data.concatenated(extra) : data
+    }
+
     /// For each record of `ds`, the statistic `signal` of every model, split by whether the model
     /// trained on the record (IN) or not (OUT), in model order.
     public func observations(_ ds: Dataset, signal: (Classifier) throws -> [Double]) throws -> (in: [[Double]], out: [[Double]]) {
