@@ -85,6 +85,9 @@ final class TrainerCharacterisationTests: XCTestCase {
         // A penalty too small to change a bit takes the separate (unfused) paths: the reference for them.
         try run("sgd-separate", try mlp(options { $0.l2 = 1e-30 }, dropout: 0.2))
         try run("dp-separate", try mlp(options { $0.l2 = 1e-30; $0.dp = dp { _ in } }, dropout: 0.2))
+        // The explicit option reaches the same paths (and so the same bits) without a numeric trick.
+        try run("sgd-separate-option", try mlp(options { $0.fusion = .separate }, dropout: 0.2))
+        try run("dp-separate-option", try mlp(options { $0.fusion = .separate; $0.dp = dp { _ in } }, dropout: 0.2))
         try run("dp-no-noise", try mlp(options { $0.dp = dp { $0.noise = 0 } }))
         try run("dp-cnn", try NeuralNetwork.cnn(channels: [2], hidden: [4], options: options { $0.dp = dp { _ in } }), img)
         try run("cnn-adam", try NeuralNetwork.cnn(channels: [2], hidden: [4], options: options { $0.optimizer = .adam; $0.learningRate = 0.01 }), img)
@@ -174,6 +177,7 @@ final class TrainerCharacterisationTests: XCTestCase {
         "dp-no-noise": "5270e2cd42fd9017",
         "dp-pld-per-layer": "4fc6aed9adee9795",
         "dp-separate": "8dedb7d961c9e136",
+        "dp-separate-option": "8dedb7d961c9e136",
         "dp-unfused-momentum": "560794819b7b0c5c",
         "dp-unfused-penalty": "d4d64c43cd8bb762",
         "dp-virtual": "a94d9c430de12514",
@@ -191,6 +195,7 @@ final class TrainerCharacterisationTests: XCTestCase {
         "sgd-momentum-nesterov": "8e17f5d5a34239aa",
         "sgd-penalties": "cc906b454a4178fa",
         "sgd-separate": "b40b431225aa405a",
+        "sgd-separate-option": "b40b431225aa405a",
         "softmax": "9cad11f9f1d5a036",
         "stages-dp": "4ceb7a84337a2fa6",
         "stages-sgd": "b0ac14837eda305a",
