@@ -15,7 +15,10 @@ final class TrainerCharacterisationTests: XCTestCase {
     static let recordedKernels = "Zen"
 
     /// FNV-1a over the parameters' bits, every history record and the privacy report.
-    func fingerprint(_ net: NeuralNetwork, _ extra: [Double] = []) -> String {
+    ///
+    /// `lastRun` hashes only the records of a continued model's last run, numbered from 1 — what
+    /// the model kept before its history went on across runs (issue 27, item 6).
+    func fingerprint(_ net: NeuralNetwork, _ extra: [Double] = [], lastRun: [EpochRecord]? = nil) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         func mix(_ v: UInt64) {
             for k in 0..<8 {
@@ -24,7 +27,9 @@ final class TrainerCharacterisationTests: XCTestCase {
             }
         }
         for p in net.parameterValues() { for x in p { mix(UInt64(x.bitPattern)) } }
-        for r in net.history {
+        let offset = lastRun.map { net.history.count - $0.count } ?? 0
+        for var r in lastRun ?? net.history {
+            r.epoch -= offset
             mix(UInt64(r.epoch))
             for d in [r.trainLoss, r.trainAccuracy, r.learningRate, r.validationLoss ?? -1, r.validationAccuracy ?? -1, r.epsilon ?? -1] {
                 mix(d.bitPattern)
@@ -131,19 +136,22 @@ final class TrainerCharacterisationTests: XCTestCase {
             try staged.fit(ds, stage: TrainingStage(epochs: 1.5, seed: 11, warmStart: false))
             try staged.fit(ds.rows(Array(0..<80)), stage: TrainingStage(epochs: 0.4, seed: 12, warmStart: true),
                            hooks: TrainingHooks(afterStep: { counted.append($0) }))
-            try staged.fit(ds, stage: TrainingStage(epochs: 2, seed: 13, warmStart: true))
-            out[name] = fingerprint(staged, counted.map(Double.init))
+            let last = try staged.fit(ds, stage: TrainingStage(epochs: 2, seed: 13, warmStart: true))
+            // Stages of 1.5, 0.4 and 2 epochs: 2 + 1 + 2 records, numbered on.
+            XCTAssertEqual(staged.history.map(\.epoch), [1, 2, 3, 4, 5])
+            out[name] = fingerprint(staged, counted.map(Double.init), lastRun: last)
         }
 
         // Fine-tuning (continue = true), without and with DP.
         let base = try mlp(options { _ in })
         try base.fit(ds)
         let (tunedPlain, h1) = try base.fineTune(ds.rows(Array(0..<60)), dp: nil, observer: TrainingObserver())
-        out["finetune-plain"] = fingerprint(tunedPlain as! NeuralNetwork, h1.map(\.trainLoss))
+        out["finetune-plain"] = fingerprint(tunedPlain as! NeuralNetwork, h1.map(\.trainLoss), lastRun: h1)
         let base2 = try mlp(options { _ in })
         try base2.fit(ds)
         let (tunedDP, h2) = try base2.fineTune(ds, dp: dp { _ in }, observer: TrainingObserver())
-        out["finetune-dp"] = fingerprint(tunedDP as! NeuralNetwork, h2.map(\.trainLoss))
+        out["finetune-dp"] = fingerprint(tunedDP as! NeuralNetwork, h2.map(\.trainLoss), lastRun: h2)
+        XCTAssertEqual((tunedDP as! NeuralNetwork).history.map(\.epoch), [1, 2, 3, 4, 5, 6])
         // Adversarial regularisation (a logit term and an inner maximisation after every step).
         var ao = AdversarialRegularizationOptions()
         ao.lambda = 2

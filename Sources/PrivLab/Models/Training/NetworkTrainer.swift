@@ -40,6 +40,7 @@ struct NetworkTrainer {
         let accounting = try o.dp.map { try DPAccounting($0, sampleRate: schedule.sampleRate, plannedSteps: epochCount * schedule.stepsPerEpoch) }
         var step = makeStep(objective: objective, accounting: accounting, expectedBatch: schedule.batchSize, worker: worker,
                             context: ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2)))
+        // After `prepare`: a fresh build has emptied the history, a warm start kept it.
         var log = EpochLog(network: net, validation: data.validation, observer: observer, epochCount: epochCount)
         let feeder = BatchFeeder(features: data.train.features, worker: worker)
         try hooks.beforeFirstStep?()
