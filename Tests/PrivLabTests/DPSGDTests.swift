@@ -32,8 +32,7 @@ final class DPSGDTests: XCTestCase {
 
     /// Without momentum DP-SGD's clipped sum and noise go straight into the weights (the fused
     /// path); with σ = 0 and C = ∞ that is plain (fused) SGD bit for bit, and with noise it matches
-    /// the unfused path (momentum 0 through the optimizer, forced by a zero L2 that is not zero)
-    /// up to rounding.
+    /// the separate path (`fusion = .separate`: gradient buffers, then the optimizer) up to rounding.
     func testFusedDPSGDIsPlainSGDExactlyAndMatchesTheUnfusedPath() throws {
         let ds = try rings(n: 256, seed: 3)
         let plainOpts = options { $0.epochs = 2; $0.batchSize = 32 }
@@ -54,12 +53,16 @@ final class DPSGDTests: XCTestCase {
         var fusedOpts = plainOpts
         fusedOpts.dp = noisy
         var unfusedOpts = fusedOpts
-        unfusedOpts.l2 = 1e-30  // any penalty takes the unfused path; this one changes nothing visible
+        unfusedOpts.fusion = .separate
         let fused = try NeuralNetwork.mlp(hidden: [16], options: fusedOpts), unfused = try NeuralNetwork.mlp(hidden: [16], options: unfusedOpts)
         try fused.fit(ds)
         try unfused.fit(ds)
         for (a, b) in zip(fused.parameterValues().joined(), unfused.parameterValues().joined()) { XCTAssertEqual(a, b, accuracy: 1e-5) }
         XCTAssertNotEqual(fused.parameterValues(), plain.parameterValues())
+        XCTAssertNotEqual(fused.parameterValues(), unfused.parameterValues(), "the separate path adds in another order")
+        // Fusing cannot be forced where the update is not plain SGD.
+        XCTAssertThrowsError(try NeuralNetwork.mlp(hidden: [16], options: options { $0.fusion = .fused; $0.momentum = 0.9 }))
+        XCTAssertNoThrow(try NeuralNetwork.mlp(hidden: [16], options: options { $0.fusion = .fused }))
     }
 
     /// The noise kernel gives the same bits at every vector level (portable C, AVX2) and

@@ -70,86 +70,14 @@ public final class AdversarialRegularization: TrainingDefense {
         try RowLookup(train.features).requireDisjoint(reference.features) { n, o, p in
             "adversarial regularisation: option 'reference' shares \(n) record\(n == 1 ? "" : "s") with the private set (reference row \(o) = private row \(p)); the inference model needs non-members"
         }
-        let k = max(train.classes, reference.classes)
         // Seeded like the template would be with this seed: with λ = 0 the result is plain training.
         let f = try releaseTemplate.reseededClone(seed: options.seed)
-        var ho = TrainingOptions()
-        ho.seed = mix64(options.seed ^ 0x4845)
-        let h = try NeuralNetwork.mlp(hidden: [options.attackHidden], options: ho)
-        try h.build(inputShape: [2 * k], classes: 2)
-        h.layers.first?.needsInputGradient = true   // the classifier's step needs ∂h/∂input
-        let adam = Optimizer(kind: .adam)
-        inference = h
-        let labelOf = Dictionary(uniqueKeysWithValues: zip(train.ids, train.labels))
-        var rng = RNG.stream(seed: options.seed, index: 7)
-        let lambda = options.lambda
-
-        /// h's input for records with probability vectors `p` (rows) and labels `y`.
-        func inferenceInput(_ p: Matrix, _ y: [Int]) -> Matrix {
-            var x = Matrix(rows: p.rows, cols: 2 * k)
-            for r in 0..<p.rows {
-                for j in 0..<min(k, p.cols) { x.data[r * 2 * k + j] = p.data[r * p.cols + j] }
-                x.data[r * 2 * k + k + y[r]] = 1
-            }
-            return x
-        }
-
+        let game = try InferenceGame(options: options, train: train, reference: reference, classifier: f)
+        inference = game.h
         var hooks = TrainingHooks()
-        // The classifier's extra term: λ · h(member | f(x), y) summed over the batch, and its
-        // gradient in the logits (see the type's comment for why h and not log h).
-        hooks.logitTerm = { ids, z, normalizer in
-            let y = ids.map { labelOf[$0]! }
-            let p = Softmax.probabilities(z)
-            var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
-            let o = try h.forward(inferenceInput(p, y), &ctx)
-            let q = Softmax.probabilities(o)
-            var loss = 0.0
-            // ∂q₁/∂o = q₁(e₁ − q) = (−q₀q₁, q₀q₁).
-            var g = Matrix(rows: o.rows, cols: 2)
-            for r in 0..<o.rows {
-                loss += Double(q[r, 1])
-                let w = q[r, 0] * q[r, 1]
-                g.data[r * 2] = -w
-                g.data[r * 2 + 1] = w
-            }
-            let dInput = try h.backward(g)
-            // Through the softmax: ∂/∂z = p ⊙ (g − ⟨g, p⟩), scaled by λ / normaliser.
-            var dz = Matrix(rows: z.rows, cols: z.cols)
-            let scale = Float(lambda) / Float(normalizer)
-            for r in 0..<z.rows {
-                var dot: Float = 0
-                for j in 0..<z.cols { dot += dInput[r, j] * p[r, j] }
-                for j in 0..<z.cols { dz.data[r * z.cols + j] = scale * p[r, j] * (dInput[r, j] - dot) }
-            }
-            return (lambda * loss, dz)
-        }
-        // The inner maximisation: k steps of h on a private batch (members) and a reference batch.
+        hooks.logitTerm = { ids, z, normalizer in try game.classifierTerm(ids: ids, logits: z, normalizer: normalizer) }
         hooks.afterStep = { [self] _ in
-            for _ in 0..<options.innerSteps {
-                let mi = (0..<min(options.attackBatch, train.size)).map { _ in rng.int(below: train.size) }
-                let ri = (0..<min(options.attackBatch, reference.size)).map { _ in rng.int(below: reference.size) }
-                let members = train.rows(mi), others = reference.rows(ri)
-                let pm = try f.releasedProbabilities(members.features), pr = try f.releasedProbabilities(others.features)
-                var x = inferenceInput(pm, members.labels)
-                x.data += inferenceInput(pr, others.labels).data
-                x = try Matrix(rows: mi.count + ri.count, cols: 2 * k, data: x.data)
-                var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
-                let o = try h.forward(x, &ctx)
-                let q = Softmax.probabilities(o)
-                // Maximise G: minimise the cross-entropy of member = 1 / non-member = 0, each side averaged.
-                var g = Matrix(rows: o.rows, cols: 2)
-                var gain = 0.0
-                for r in 0..<o.rows {
-                    let isMember = r < mi.count
-                    let w = Float(1) / Float(isMember ? mi.count : ri.count)
-                    g.data[r * 2] = w * (q[r, 0] - (isMember ? 0 : 1))
-                    g.data[r * 2 + 1] = w * (q[r, 1] - (isMember ? 1 : 0))
-                    gain += Double(w) * log(max(Double(q[r, isMember ? 1 : 0]), 1e-12))
-                }
-                try h.backward(g)
-                adam.update(h.parameters, lr: options.attackLearningRate)
-                self.lastGain = gain
-            }
+            for _ in 0..<options.innerSteps { self.lastGain = try game.inferenceStep() }
         }
         let history = try f.fit(train, validation: validation, hooks: hooks, observer: observer)
         release = f
@@ -168,5 +96,102 @@ public final class AdversarialRegularization: TrainingDefense {
                                                    ("reference", .integer(reference.size))]
         if let g = lastGain { e.append(("attack_gain", .number(g))) }
         return DefenseReport(defense: "adversarial regularisation", e)
+    }
+}
+
+/// The min-max game of adversarial regularisation (Nasr, Shokri & Houmansadr 2018, Algorithm 1):
+/// the inference model h, the classifier's extra term λ · h(member | f(x), y), and h's own steps.
+private final class InferenceGame {
+    let h: NeuralNetwork
+    let options: AdversarialRegularizationOptions
+    let train: Dataset, reference: Dataset
+    let classifier: Classifier
+    /// Classes: h's input is a probability vector and a one-hot label, 2k values.
+    let k: Int
+    let labelOf: [Int: Int]
+    let adam = Optimizer(kind: .adam)
+    var rng: RNG
+
+    init(options: AdversarialRegularizationOptions, train: Dataset, reference: Dataset, classifier: Classifier) throws {
+        self.options = options
+        self.train = train
+        self.reference = reference
+        self.classifier = classifier
+        k = max(train.classes, reference.classes)
+        var ho = TrainingOptions()
+        ho.seed = mix64(options.seed ^ 0x4845)
+        h = try NeuralNetwork.mlp(hidden: [options.attackHidden], options: ho)
+        try h.build(inputShape: [2 * k], classes: 2)
+        h.layers.first?.needsInputGradient = true   // the classifier's step needs ∂h/∂input
+        labelOf = Dictionary(uniqueKeysWithValues: zip(train.ids, train.labels))
+        rng = RNG.stream(seed: options.seed, index: 7)
+    }
+
+    /// h's input for records with probability vectors `p` (rows) and labels `y`.
+    func inferenceInput(_ p: Matrix, _ y: [Int]) -> Matrix {
+        var x = Matrix(rows: p.rows, cols: 2 * k)
+        for r in 0..<p.rows {
+            for j in 0..<min(k, p.cols) { x.data[r * 2 * k + j] = p.data[r * p.cols + j] }
+            x.data[r * 2 * k + k + y[r]] = 1
+        }
+        return x
+    }
+
+    /// The classifier's extra term: λ · h(member | f(x), y) summed over the batch, and its
+    /// gradient in the logits (see `AdversarialRegularization` for why h and not log h).
+    func classifierTerm(ids: [Int], logits z: Matrix, normalizer: Int) throws -> (loss: Double, gradient: Matrix) {
+        let lambda = options.lambda
+        let y = ids.map { labelOf[$0]! }
+        let p = Softmax.probabilities(z)
+        var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
+        let o = try h.forward(inferenceInput(p, y), &ctx)
+        let q = Softmax.probabilities(o)
+        var loss = 0.0
+        // ∂q₁/∂o = q₁(e₁ − q) = (−q₀q₁, q₀q₁).
+        var g = Matrix(rows: o.rows, cols: 2)
+        for r in 0..<o.rows {
+            loss += Double(q[r, 1])
+            let w = q[r, 0] * q[r, 1]
+            g.data[r * 2] = -w
+            g.data[r * 2 + 1] = w
+        }
+        let dInput = try h.backward(g)
+        // Through the softmax: ∂/∂z = p ⊙ (g − ⟨g, p⟩), scaled by λ / normaliser.
+        var dz = Matrix(rows: z.rows, cols: z.cols)
+        let scale = Float(lambda) / Float(normalizer)
+        for r in 0..<z.rows {
+            var dot: Float = 0
+            for j in 0..<z.cols { dot += dInput[r, j] * p[r, j] }
+            for j in 0..<z.cols { dz.data[r * z.cols + j] = scale * p[r, j] * (dInput[r, j] - dot) }
+        }
+        return (lambda * loss, dz)
+    }
+
+    /// One step of the inner maximisation: h on a private batch (members) and a reference batch;
+    /// returns the gain G on them.
+    func inferenceStep() throws -> Double {
+        let mi = (0..<min(options.attackBatch, train.size)).map { _ in rng.int(below: train.size) }
+        let ri = (0..<min(options.attackBatch, reference.size)).map { _ in rng.int(below: reference.size) }
+        let members = train.rows(mi), others = reference.rows(ri)
+        let pm = try classifier.releasedProbabilities(members.features), pr = try classifier.releasedProbabilities(others.features)
+        var x = inferenceInput(pm, members.labels)
+        x.data += inferenceInput(pr, others.labels).data
+        x = try Matrix(rows: mi.count + ri.count, cols: 2 * k, data: x.data)
+        var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
+        let o = try h.forward(x, &ctx)
+        let q = Softmax.probabilities(o)
+        // Maximise G: minimise the cross-entropy of member = 1 / non-member = 0, each side averaged.
+        var g = Matrix(rows: o.rows, cols: 2)
+        var gain = 0.0
+        for r in 0..<o.rows {
+            let isMember = r < mi.count
+            let w = Float(1) / Float(isMember ? mi.count : ri.count)
+            g.data[r * 2] = w * (q[r, 0] - (isMember ? 0 : 1))
+            g.data[r * 2 + 1] = w * (q[r, 1] - (isMember ? 1 : 0))
+            gain += Double(w) * log(max(Double(q[r, isMember ? 1 : 0]), 1e-12))
+        }
+        try h.backward(g)
+        adam.update(h.parameters, lr: options.attackLearningRate)
+        return gain
     }
 }

@@ -40,6 +40,11 @@ public final class NeuralNetwork: Classifier {
     /// The epoch whose parameters the model holds after early stopping restored the best one.
     public private(set) var bestEpoch: Int? = nil
 
+    /// Epochs the model went through since it was built, over every fit that continued it
+    /// (fine-tuning, SISA stages; a partial last epoch of a stage counts as one): the length of
+    /// `history`, which records them all, numbered on from run to run, and is saved with the model.
+    public var epochsTrained: Int { history.count }
+
     public init(kind: NetworkKind, specs: [LayerSpec], options: TrainingOptions, inputShape: [Int]? = nil) throws {
         try options.validate()
         guard case .dense(nil, _)? = specs.last else {
@@ -127,6 +132,11 @@ public final class NeuralNetwork: Classifier {
         return "\(name) (\(parts.joined(separator: ", ")))"
     }
 
+    /// An untrained copy of the configuration — kind, layers, training options, input shape — and
+    /// nothing the model learnt or went through: no parameters, no history. Shadow models are
+    /// such clones, so each trains the configured `options.epochs`; a model continued with
+    /// `fineTune` (`fit(ds, {continue = true})`) went through more (`epochsTrained`), which a
+    /// shadow meant to mimic it must be given explicitly.
     public func cloneUntrained() throws -> Classifier {
         try NeuralNetwork(kind: kind, specs: specs, options: options, inputShape: inputShapeHint)
     }
@@ -347,8 +357,8 @@ public final class NeuralNetwork: Classifier {
                               parameterCounts: values.map(\.count), privacy: privacy))
     }
 
-    /// A copy with the current parameters and changed training options (fine-tuning with other
-    /// settings, e.g. DP after public pre-training).
+    /// A copy with the current parameters, history and changed training options (fine-tuning with
+    /// other settings, e.g. DP after public pre-training).
     public func withTrainingOptions(_ change: (inout TrainingOptions) -> Void) throws -> NeuralNetwork {
         var o = options
         change(&o)
@@ -356,6 +366,8 @@ public final class NeuralNetwork: Classifier {
         if isFitted {
             try n.build(inputShape: inputShape, classes: classes)
             try n.setParameterValues(parameterValues())
+            // The same model so far: it keeps what it went through (further fits continue it).
+            n.setHistory(history, bestEpoch: bestEpoch)
         }
         return n
     }

@@ -1,5 +1,7 @@
 /// What one training epoch measured. `validation*` are nil without a validation set.
 public struct EpochRecord: Sendable, Equatable, Codable {
+    /// The epoch's number in the model's history: a continued fit (fine-tuning, a SISA stage)
+    /// numbers its epochs on from the earlier runs'.
     public var epoch: Int
     /// Mean training loss over the epoch's mini-batches (penalty included).
     public var trainLoss: Double

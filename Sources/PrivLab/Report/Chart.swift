@@ -108,26 +108,57 @@ public struct Chart: Sendable {
         return lines
     }
 
-    /// The chart as an SVG document.
+    /// The chart as an SVG document: the frame (title, grid, ticks, axis labels), the series, the legend.
     public func svg() throws -> String {
         try validate()
+        let f = layout()
+        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        if !title.isEmpty {
+            s += "<text x=\"\(Self.fmt(Double(width) / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(Self.esc(title))</text>\n"
+        }
+        s += axes(f)
+        s += data(f)
+        s += legend(f)
+        s += "</svg>\n"
+        return s
+    }
+
+    /// Where everything goes: the plot area inside the margins, the data ranges it shows and the ticks.
+    struct Layout {
+        var left = 0.0, top = 0.0, pw = 0.0, ph = 0.0
+        var x0 = 0.0, x1 = 1.0, y0 = 0.0, y1 = 1.0
+        var xTicks = [Double](), yTicks = [Double]()
+        var categoryLines = [[String]]()
+        let logX: Bool, logY: Bool
+
+        /// Data x (or y) to pixels, through the log scale when the axis has one.
+        func px(_ v: Double) -> Double { left + (v - x0) / (x1 - x0) * pw }
+        func py(_ v: Double) -> Double { top + ph - (v - y0) / (y1 - y0) * ph }
+        func tx(_ v: Double) -> Double { logX ? log10(v) : v }
+        func ty(_ v: Double) -> Double { logY ? log10(v) : v }
+    }
+
+    /// The margins, the data ranges (padded so nothing sits on the frame) and the ticks.
+    func layout() -> Layout {
         let W = Double(width), H = Double(height)
+        var f = Layout(logX: logX, logY: logY)
         // The legend column is as wide as its longest name needs (about 6.5 px a character at 12 px),
         // at least 150 px and at most 45% of the chart, so names are not cut at the edge.
         let longest = Double(series.map(\.name.count).max() ?? 0)
-        let left = 64.0, right = series.count > 1 ? min(max(150, 40 + 6.5 * longest), W * 0.45) : 24.0, top = title.isEmpty ? 20.0 : 40.0
-        let pw = W - left - right
+        let right = series.count > 1 ? min(max(150, 40 + 6.5 * longest), W * 0.45) : 24.0
+        f.left = 64.0
+        f.top = title.isEmpty ? 20.0 : 40.0
+        f.pw = W - f.left - right
         // Bar categories wrap at word boundaries to the width of their slot (about 6.5 px a
         // character at 12 px), so long labels stack instead of running into each other; the
         // bottom margin grows by a line for each extra line.
-        let categoryLines: [[String]] = kind == .bar ? (categories ?? []).map { Self.wrap($0, width: pw / Double(max(categories?.count ?? 1, 1)) - 6) } : []
-        let extraLines = Double(max((categoryLines.map(\.count).max() ?? 1) - 1, 0))
+        f.categoryLines = kind == .bar ? (categories ?? []).map { Self.wrap($0, width: f.pw / Double(max(categories?.count ?? 1, 1)) - 6) } : []
+        let extraLines = Double(max((f.categoryLines.map(\.count).max() ?? 1) - 1, 0))
         let bottom = 52.0 + 14 * extraLines
-        let ph = H - top - bottom
-        let tx: (Double) -> Double = logX ? { log10($0) } : { $0 }
-        let ty: (Double) -> Double = logY ? { log10($0) } : { $0 }
-        var xs = series.flatMap { $0.x }.filter { $0.isFinite }.map(tx)
-        var ys = series.flatMap { $0.y }.filter { $0.isFinite }.map(ty)
+        f.ph = H - f.top - bottom
+        var xs = series.flatMap { $0.x }.filter { $0.isFinite }.map(f.tx)
+        var ys = series.flatMap { $0.y }.filter { $0.isFinite }.map(f.ty)
         if kind == .bar {
             ys.append(0)
             xs.append(contentsOf: [xs.min()! - 0.6, xs.max()! + 0.6])
@@ -140,56 +171,61 @@ public struct Chart: Sendable {
         if !logY && kind == .bar { y1 += (y1 - y0) * 0.05 }
         // Scatter points on the frame would be cut in half: a margin on x too.
         if !logX && kind == .scatter { let pad = (x1 - x0) * 0.05; x0 -= pad; x1 += pad }
-        let xTicks = logX ? Self.decadeTicks(x0, x1) : Self.niceTicks(x0, x1)
-        let yTicks = logY ? Self.decadeTicks(y0, y1) : Self.niceTicks(y0, y1)
-        if logX { x0 = min(x0, xTicks.first ?? x0); x1 = max(x1, xTicks.last ?? x1) }
-        if logY { y0 = min(y0, yTicks.first ?? y0); y1 = max(y1, yTicks.last ?? y1) }
-        func px(_ v: Double) -> Double { left + (v - x0) / (x1 - x0) * pw }
-        func py(_ v: Double) -> Double { top + ph - (v - y0) / (y1 - y0) * ph }
-        func label(_ t: Double, log: Bool) -> String { log ? formatCompact(pow(10, t)) : formatCompact((t * 1e9).rounded() / 1e9) }
+        f.xTicks = logX ? Self.decadeTicks(x0, x1) : Self.niceTicks(x0, x1)
+        f.yTicks = logY ? Self.decadeTicks(y0, y1) : Self.niceTicks(y0, y1)
+        if logX { x0 = min(x0, f.xTicks.first ?? x0); x1 = max(x1, f.xTicks.last ?? x1) }
+        if logY { y0 = min(y0, f.yTicks.first ?? y0); y1 = max(y1, f.yTicks.last ?? y1) }
+        (f.x0, f.x1, f.y0, f.y1) = (x0, x1, y0, y1)
+        return f
+    }
 
-        var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        if !title.isEmpty {
-            s += "<text x=\"\(Self.fmt(W / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(Self.esc(title))</text>\n"
-        }
-        // Grid and ticks.
-        for t in yTicks where t >= y0 - 1e-12 && t <= y1 + 1e-12 {
-            let y = Self.fmt(py(t))
-            s += "<line x1=\"\(Self.fmt(left))\" y1=\"\(y)\" x2=\"\(Self.fmt(left + pw))\" y2=\"\(y)\" stroke=\"#e0e0e0\"/>\n"
-            s += "<text x=\"\(Self.fmt(left - 6))\" y=\"\(y)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.esc(label(t, log: logY)))</text>\n"
+    private static func tickLabel(_ t: Double, log: Bool) -> String { log ? formatCompact(pow(10, t)) : formatCompact((t * 1e9).rounded() / 1e9) }
+
+    /// Grid lines, tick labels (or bar categories), the frame and the axis labels.
+    private func axes(_ f: Layout) -> String {
+        let H = Double(height)
+        var s = ""
+        for t in f.yTicks where t >= f.y0 - 1e-12 && t <= f.y1 + 1e-12 {
+            let y = Self.fmt(f.py(t))
+            s += "<line x1=\"\(Self.fmt(f.left))\" y1=\"\(y)\" x2=\"\(Self.fmt(f.left + f.pw))\" y2=\"\(y)\" stroke=\"#e0e0e0\"/>\n"
+            s += "<text x=\"\(Self.fmt(f.left - 6))\" y=\"\(y)\" text-anchor=\"end\" dominant-baseline=\"middle\">\(Self.esc(Self.tickLabel(t, log: logY)))</text>\n"
         }
         if kind == .bar, categories != nil {
-            for (i, lines) in categoryLines.enumerated() {
-                let x = Self.fmt(px(Double(i + 1)))
+            for (i, lines) in f.categoryLines.enumerated() {
+                let x = Self.fmt(f.px(Double(i + 1)))
                 if lines.count == 1 {
-                    s += "<text x=\"\(x)\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">\(Self.esc(lines[0]))</text>\n"
+                    s += "<text x=\"\(x)\" y=\"\(Self.fmt(f.top + f.ph + 18))\" text-anchor=\"middle\">\(Self.esc(lines[0]))</text>\n"
                 } else {
-                    s += "<text x=\"\(x)\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">"
+                    s += "<text x=\"\(x)\" y=\"\(Self.fmt(f.top + f.ph + 18))\" text-anchor=\"middle\">"
                     for (j, l) in lines.enumerated() { s += "<tspan x=\"\(x)\" dy=\"\(j == 0 ? "0" : "14")\">\(Self.esc(l))</tspan>" }
                     s += "</text>\n"
                 }
             }
         } else {
-            for t in xTicks where t >= x0 - 1e-12 && t <= x1 + 1e-12 {
-                let x = Self.fmt(px(t))
-                s += "<line x1=\"\(x)\" y1=\"\(Self.fmt(top))\" x2=\"\(x)\" y2=\"\(Self.fmt(top + ph))\" stroke=\"#f0f0f0\"/>\n"
-                s += "<text x=\"\(x)\" y=\"\(Self.fmt(top + ph + 18))\" text-anchor=\"middle\">\(Self.esc(label(t, log: logX)))</text>\n"
+            for t in f.xTicks where t >= f.x0 - 1e-12 && t <= f.x1 + 1e-12 {
+                let x = Self.fmt(f.px(t))
+                s += "<line x1=\"\(x)\" y1=\"\(Self.fmt(f.top))\" x2=\"\(x)\" y2=\"\(Self.fmt(f.top + f.ph))\" stroke=\"#f0f0f0\"/>\n"
+                s += "<text x=\"\(x)\" y=\"\(Self.fmt(f.top + f.ph + 18))\" text-anchor=\"middle\">\(Self.esc(Self.tickLabel(t, log: logX)))</text>\n"
             }
         }
-        s += "<rect x=\"\(Self.fmt(left))\" y=\"\(Self.fmt(top))\" width=\"\(Self.fmt(pw))\" height=\"\(Self.fmt(ph))\" fill=\"none\" stroke=\"#333\"/>\n"
+        s += "<rect x=\"\(Self.fmt(f.left))\" y=\"\(Self.fmt(f.top))\" width=\"\(Self.fmt(f.pw))\" height=\"\(Self.fmt(f.ph))\" fill=\"none\" stroke=\"#333\"/>\n"
         if !xLabel.isEmpty {
-            s += "<text x=\"\(Self.fmt(left + pw / 2))\" y=\"\(Self.fmt(H - 12))\" text-anchor=\"middle\">\(Self.esc(xLabel))</text>\n"
+            s += "<text x=\"\(Self.fmt(f.left + f.pw / 2))\" y=\"\(Self.fmt(H - 12))\" text-anchor=\"middle\">\(Self.esc(xLabel))</text>\n"
         }
         if !yLabel.isEmpty {
-            s += "<text x=\"16\" y=\"\(Self.fmt(top + ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.fmt(top + ph / 2)))\">\(Self.esc(yLabel))</text>\n"
+            s += "<text x=\"16\" y=\"\(Self.fmt(f.top + f.ph / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(Self.fmt(f.top + f.ph / 2)))\">\(Self.esc(yLabel))</text>\n"
         }
-        // Data.
+        return s
+    }
+
+    /// Every series: lines (with markers when there are few points), scatter points with their
+    /// labels, or grouped bars.
+    private func data(_ f: Layout) -> String {
+        var s = ""
         var taken = [(x: Double, y: Double, w: Double, h: Double)]()
-        let barGroupWidth = 0.8, nS = Double(series.count)
         for (k, ser) in series.enumerated() {
             let color = Self.palette[k % Self.palette.count]
-            let pts = zip(ser.x, ser.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (px(tx($0.0)), py(ty($0.1))) }
+            let pts = zip(ser.x, ser.y).filter { $0.0.isFinite && $0.1.isFinite }.map { (f.px(f.tx($0.0)), f.py(f.ty($0.1))) }
             switch kind {
             case .line:
                 let d = pts.map { "\(Self.fmt($0.0)),\(Self.fmt($0.1))" }.joined(separator: " ")
@@ -198,41 +234,60 @@ public struct Chart: Sendable {
                     for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"2.5\" fill=\"\(color)\"/>\n" }
                 }
             case .scatter:
-                if ser.connected {
-                    let d = pts.map { "\(Self.fmt($0.0)),\(Self.fmt($0.1))" }.joined(separator: " ")
-                    s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\" points=\"\(d)\"/>\n"
-                }
-                for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.8\"/>\n" }
-                if let labels = ser.labels {
-                    let finite = zip(ser.x, ser.y).enumerated().filter { $0.element.0.isFinite && $0.element.1.isFinite }.map(\.offset)
-                    for (p, i) in zip(pts, finite) {
-                        let box = placeLabel(labels[i], at: p, taken: &taken, frame: (left, top, left + pw, top + ph), points: pts)
-                        // A label pushed away from its point gets a thin leader line to it.
-                        let cx = min(max(p.0, box.x), box.x + box.w), cy = min(max(p.1, box.y), box.y + box.h)
-                        if (cx - p.0) * (cx - p.0) + (cy - p.1) * (cy - p.1) > 20 * 20 {
-                            s += "<line x1=\"\(Self.fmt(p.0))\" y1=\"\(Self.fmt(p.1))\" x2=\"\(Self.fmt(cx))\" y2=\"\(Self.fmt(cy))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
-                        }
-                        s += "<text x=\"\(Self.fmt(box.x))\" y=\"\(Self.fmt(box.y + box.h / 2))\" dominant-baseline=\"middle\" font-size=\"11\" fill=\"#222\">\(Self.esc(labels[i]))</text>\n"
-                    }
-                }
+                s += scatter(ser, pts, color: color, f, taken: &taken)
             case .bar:
-                let bw = barGroupWidth / nS
-                for (xv, yv) in zip(ser.x, ser.y) where xv.isFinite && yv.isFinite {
-                    let xl = px(xv - barGroupWidth / 2 + Double(k) * bw), xr = px(xv - barGroupWidth / 2 + Double(k + 1) * bw)
-                    let yTop = py(max(yv, 0)), yBot = py(min(yv, 0))
-                    s += "<rect x=\"\(Self.fmt(xl))\" y=\"\(Self.fmt(yTop))\" width=\"\(Self.fmt(xr - xl))\" height=\"\(Self.fmt(yBot - yTop))\" fill=\"\(color)\"/>\n"
-                }
+                s += bars(ser, index: k, color: color, f)
             }
         }
-        if series.count > 1 {
-            for (k, ser) in series.enumerated() {
-                let y = top + 10 + Double(k) * 20
-                let color = Self.palette[k % Self.palette.count]
-                s += "<rect x=\"\(Self.fmt(left + pw + 12))\" y=\"\(Self.fmt(y - 6))\" width=\"14\" height=\"12\" fill=\"\(color)\"/>\n"
-                s += "<text x=\"\(Self.fmt(left + pw + 32))\" y=\"\(Self.fmt(y))\" dominant-baseline=\"middle\">\(Self.esc(ser.name))</text>\n"
-            }
+        return s
+    }
+
+    /// One scatter series: the dashed line joining it (if connected), its points and their labels.
+    private func scatter(_ ser: Series, _ pts: [(Double, Double)], color: String, _ f: Layout,
+                         taken: inout [(x: Double, y: Double, w: Double, h: Double)]) -> String {
+        var s = ""
+        if ser.connected {
+            let d = pts.map { "\(Self.fmt($0.0)),\(Self.fmt($0.1))" }.joined(separator: " ")
+            s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\" points=\"\(d)\"/>\n"
         }
-        s += "</svg>\n"
+        for p in pts { s += "<circle cx=\"\(Self.fmt(p.0))\" cy=\"\(Self.fmt(p.1))\" r=\"3.5\" fill=\"\(color)\" fill-opacity=\"0.8\"/>\n" }
+        guard let labels = ser.labels else { return s }
+        let finite = zip(ser.x, ser.y).enumerated().filter { $0.element.0.isFinite && $0.element.1.isFinite }.map(\.offset)
+        for (p, i) in zip(pts, finite) {
+            let box = placeLabel(labels[i], at: p, taken: &taken, frame: (f.left, f.top, f.left + f.pw, f.top + f.ph), points: pts)
+            // A label pushed away from its point gets a thin leader line to it.
+            let cx = min(max(p.0, box.x), box.x + box.w), cy = min(max(p.1, box.y), box.y + box.h)
+            if (cx - p.0) * (cx - p.0) + (cy - p.1) * (cy - p.1) > 20 * 20 {
+                s += "<line x1=\"\(Self.fmt(p.0))\" y1=\"\(Self.fmt(p.1))\" x2=\"\(Self.fmt(cx))\" y2=\"\(Self.fmt(cy))\" stroke=\"#999\" stroke-width=\"0.7\"/>\n"
+            }
+            s += "<text x=\"\(Self.fmt(box.x))\" y=\"\(Self.fmt(box.y + box.h / 2))\" dominant-baseline=\"middle\" font-size=\"11\" fill=\"#222\">\(Self.esc(labels[i]))</text>\n"
+        }
+        return s
+    }
+
+    /// Series `k`'s bars: each x position holds one group 0.8 wide, a bar per series.
+    private func bars(_ ser: Series, index k: Int, color: String, _ f: Layout) -> String {
+        var s = ""
+        let barGroupWidth = 0.8
+        let bw = barGroupWidth / Double(series.count)
+        for (xv, yv) in zip(ser.x, ser.y) where xv.isFinite && yv.isFinite {
+            let xl = f.px(xv - barGroupWidth / 2 + Double(k) * bw), xr = f.px(xv - barGroupWidth / 2 + Double(k + 1) * bw)
+            let yTop = f.py(max(yv, 0)), yBot = f.py(min(yv, 0))
+            s += "<rect x=\"\(Self.fmt(xl))\" y=\"\(Self.fmt(yTop))\" width=\"\(Self.fmt(xr - xl))\" height=\"\(Self.fmt(yBot - yTop))\" fill=\"\(color)\"/>\n"
+        }
+        return s
+    }
+
+    /// The legend, right of the plot, when there is more than one series.
+    private func legend(_ f: Layout) -> String {
+        guard series.count > 1 else { return "" }
+        var s = ""
+        for (k, ser) in series.enumerated() {
+            let y = f.top + 10 + Double(k) * 20
+            let color = Self.palette[k % Self.palette.count]
+            s += "<rect x=\"\(Self.fmt(f.left + f.pw + 12))\" y=\"\(Self.fmt(y - 6))\" width=\"14\" height=\"12\" fill=\"\(color)\"/>\n"
+            s += "<text x=\"\(Self.fmt(f.left + f.pw + 32))\" y=\"\(Self.fmt(y))\" dominant-baseline=\"middle\">\(Self.esc(ser.name))</text>\n"
+        }
         return s
     }
 

@@ -38,10 +38,27 @@ extension SISAEnsemble {
     func reconcile() throws -> SISAWork {
         let start = Date()
         guard let d = data else { throw PrivLabError.invalidArgument("sisa: no data") }
+        let plan = planStages(placeRecords(d))
+        var work = try trainStages(plan, data: d)
+        try materialiseConstituents(plan)
+        if options.aggregation == .stack {
+            let t0 = Date()
+            try trainMetaLearner()
+            work.metaSeconds = Date().timeIntervalSince(t0)
+        } else {
+            metaLearner = nil
+        }
+        work.seconds = Date().timeIntervalSince(start)
+        return work
+    }
+
+    /// The live records' places: each shard's slices (sorted record ids), and the holdout, which
+    /// become `sliceIds` and `holdoutIds`. Placed over every fitted record, removed ones included,
+    /// so that removals move no one.
+    private func placeRecords(_ d: Dataset) -> [[[Int]]] {
         let S = options.shards, R = options.slices
         var slices = [[[Int]]](repeating: [[Int]](repeating: [], count: R), count: S)
         var holdout = [Int]()
-        // Placed over every fitted record, removed ones included, so that removals move no one.
         let placed = options.placements(ids: d.ids, labels: d.labels)
         for (i, id) in d.ids.enumerated() where !removedIds.contains(id) {
             switch placed[i] {
@@ -53,31 +70,47 @@ extension SISAEnsemble {
         holdout.sort()
         sliceIds = slices
         holdoutIds = holdout
+        return slices
+    }
 
-        // Stage keys, and the first stage of each shard whose checkpoint is missing.
-        var keys = [[UInt64?]](repeating: [UInt64?](repeating: nil, count: R), count: S)
-        var cumulativeIds = [[[Int]]](repeating: [], count: S)
+    /// Which stages to train: every stage's key and cumulative record ids, and per shard the
+    /// first stage whose checkpoint is missing (the job retrains it and every later one).
+    private struct StagePlan {
         struct Job { let shard: Int; let from: Int; let cost: Double }
+        var keys: [[UInt64?]]
+        var cumulativeIds: [[[Int]]]
         var jobs = [Job]()
+    }
+
+    private func planStages(_ slices: [[[Int]]]) -> StagePlan {
+        let S = options.shards, R = options.slices
+        var plan = StagePlan(keys: [[UInt64?]](repeating: [UInt64?](repeating: nil, count: R), count: S),
+                             cumulativeIds: [[[Int]]](repeating: [], count: S))
         for s in 0..<S {
             var cum = [Int]()
             var firstMissing: Int? = nil
             for r in 0..<R {
                 cum = (cum + slices[s][r]).sorted()
-                cumulativeIds[s].append(cum)
+                plan.cumulativeIds[s].append(cum)
                 guard !cum.isEmpty else { continue }
                 let k = stageKey(shard: s, stage: r, cumulative: cum)
-                keys[s][r] = k
+                plan.keys[s][r] = k
                 if firstMissing == nil && !store.contains(k, factory: factory) { firstMissing = r }
             }
             if let f = firstMissing {
-                let cost = (f..<R).reduce(0.0) { $0 + Double(cumulativeIds[s][$1].count) }
-                jobs.append(Job(shard: s, from: f, cost: cost))
+                let cost = (f..<R).reduce(0.0) { $0 + Double(plan.cumulativeIds[s][$1].count) }
+                plan.jobs.append(StagePlan.Job(shard: s, from: f, cost: cost))
             }
         }
+        // Longest jobs first.
+        plan.jobs.sort { ($0.cost, -$0.shard) > ($1.cost, -$1.shard) }
+        return plan
+    }
 
-        // Train the missing stages: longest jobs first, one BLAS thread per worker when parallel.
-        jobs.sort { ($0.cost, -$0.shard) > ($1.cost, -$1.shard) }
+    /// Trains the planned stages, one BLAS thread per worker when parallel, saving each checkpoint.
+    private func trainStages(_ plan: StagePlan, data d: Dataset) throws -> SISAWork {
+        let R = options.slices
+        let jobs = plan.jobs, keys = plan.keys, cumulativeIds = plan.cumulativeIds
         let epochsPerStage = stageEpochs
         let seed = options.seed
         let lock = NSLock()
@@ -121,11 +154,14 @@ extension SISAEnsemble {
             work.records += v.records
         }
         work.shardsTouched.sort()
+        return work
+    }
 
-        // Materialise the constituents from their final checkpoints (an unchanged one is kept).
+    /// Materialises the constituents from their final checkpoints (an unchanged one is kept).
+    private func materialiseConstituents(_ plan: StagePlan) throws {
         var models = [Classifier?](), finals = [SISACheckpoint?](), finalKeys = [UInt64?]()
-        for s in 0..<S {
-            guard let k = keys[s].last ?? nil else { models.append(nil); finals.append(nil); finalKeys.append(nil); continue }
+        for s in 0..<options.shards {
+            guard let k = plan.keys[s].last ?? nil else { models.append(nil); finals.append(nil); finalKeys.append(nil); continue }
             finalKeys.append(k)
             if s < constituentKeys.count, constituentKeys[s] == k, let m = constituents[s] {
                 models.append(m)
@@ -140,19 +176,8 @@ extension SISAEnsemble {
         constituents = models
         finalCheckpoints = finals
         constituentKeys = finalKeys
-        stageKeysInUse = Set(keys.flatMap { $0.compactMap { $0 } })
-
-        if options.aggregation == .stack {
-            let t0 = Date()
-            try trainMetaLearner()
-            work.metaSeconds = Date().timeIntervalSince(t0)
-        } else {
-            metaLearner = nil
-        }
-        work.seconds = Date().timeIntervalSince(start)
-        return work
+        stageKeysInUse = Set(plan.keys.flatMap { $0.compactMap { $0 } })
     }
-
 
     func collectGarbage() { store.collectGarbage(keep: stageKeysInUse) }
 }

@@ -92,11 +92,6 @@ extension Matrix {
     }
 }
 
-extension Layer {
-    public var inputSize: Int { inputShape.reduce(1, *) }
-    public var outputSize: Int { outputShape.reduce(1, *) }
-}
-
 /// Element-wise non-linearities.
 public enum ActivationKind: String, Codable, Sendable, CaseIterable {
     case relu, tanh, sigmoid

@@ -28,6 +28,11 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var seed: UInt64 = 1
     /// Differentially private training (DP-SGD, or DP-Adam with `optimizer = .adam`).
     public var dp: DPOptions? = nil
+    /// Which update path plain SGD takes: nil (the default) fuses the update into the backward
+    /// pass whenever the options allow it (SGD without momentum or penalty), `.separate` always
+    /// computes gradients into buffers and runs the optimizer — the reference path tests compare
+    /// the fused one with —, and `.fused` insists on fusing (an error when the options forbid it).
+    public var fusion: UpdateFusion? = nil
 
     public init() {}
 
@@ -46,6 +51,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         try check(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1)")
         if let p = patience { try check(p >= 1, "patience must be at least 1") }
         try dp?.validate()
+        if fusion == .fused {
+            try check(optimizer == .sgd && momentum == 0 && l1 == 0 && l2 == 0,
+                      "fused updates need plain SGD: no momentum, no l1/l2 penalty, not Adam")
+        }
         if let v = validationSplit { try check(v > 0 && v < 1, "validation split must be in (0, 1)") }
         switch schedule {
         case .constant: break
