@@ -91,7 +91,7 @@ final class PrivacyBindingTests: XCTestCase {
 }
 
 final class DPTrainingBindingTests: XCTestCase {
-    func testDPOptionOnModelsAndPrivacyReport() throws {
+    func testDPOptionOnModelsAndPrivacyStatement() throws {
         let (rt, sink) = try makeRuntime()
         try rt.exec("""
             local d = pl.data.blobs{n = 400, features = 4, classes = 3, seed = 2}

@@ -33,9 +33,9 @@ public final class NeuralNetwork: Classifier {
     public private(set) var inputShape: [Int] = []
     public private(set) var history: [EpochRecord] = []
     /// What DP training spent (nil for non-private training).
-    public private(set) var privacy: PrivacyReport? = nil
+    public private(set) var privacy: PrivacyStatement? = nil
 
-    func setPrivacy(_ p: PrivacyReport?) { privacy = p }
+    func setPrivacy(_ p: PrivacyStatement?) { privacy = p }
 
     /// The epoch whose parameters the model holds after early stopping restored the best one.
     public private(set) var bestEpoch: Int? = nil
@@ -356,6 +356,8 @@ public final class NeuralNetwork: Classifier {
         if isFitted {
             try n.build(inputShape: inputShape, classes: classes)
             try n.setParameterValues(parameterValues())
+            // The weights carry what training them spent.
+            n.setPrivacy(privacy)
         }
         return n
     }

@@ -67,7 +67,9 @@ struct NetworkTrainer {
         let q = schedule.sampleRate
         let stepsPerEpoch = schedule.stepsPerEpoch
         // One accountant calibrates σ and reports ε, so the report meets the request.
-        let accountant = try (dp?.accountant ?? .rdp).make()
+        let accountant = try dp?.makeAccountant() ?? AccountantKind.rdp.make()
+        // Continuing a privately trained model: its phases compose with this run's.
+        let priorPrivacy = stage?.warmStart == true && net.isFitted ? net.privacy : nil
         var sigma = dp?.noise ?? 0
         if let d = dp, d.noise == nil, let target = d.targetEpsilon {
             let total = [PrivacyPhase(sampleRate: q, noise: 1, steps: epochCount * stepsPerEpoch)]
@@ -244,12 +246,9 @@ struct NetworkTrainer {
             }
             var rec = EpochRecord(epoch: epoch, trainLoss: trainLoss, trainAccuracy: Double(correct) / Double(max(seen, 1)), learningRate: lr)
             if let d = dp {
-                let spent = [PrivacyPhase(sampleRate: q, noise: sigma, steps: dpSteps)]
-                let eps = sigma == 0 ? Double.infinity : try accountant.epsilon(spent, delta: d.delta)
-                rec.epsilon = eps
-                net.setPrivacy(PrivacyReport(epsilon: eps, delta: d.delta, noise: sigma, clip: d.clip, sampleRate: q, steps: dpSteps,
-                                             sampling: d.sampling, accountant: d.accountant,
-                                             note: d.sampling == .shuffle ? "batches came from shuffling but are accounted as Poisson sampling with q = batch/n; the stated ε assumes Poisson sampling" : nil))
+                let statement = try d.statement(sampleRate: q, noise: sigma, steps: dpSteps, accountant: accountant, prior: priorPrivacy)
+                rec.epsilon = statement.epsilon
+                net.setPrivacy(statement)
             }
             if let v = val {
                 rec.validationLoss = try net.meanLoss(v)
