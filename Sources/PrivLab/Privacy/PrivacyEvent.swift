@@ -144,7 +144,7 @@ public indirect enum PrivacyEvent: Codable, Equatable, Sendable {
         case .selfComposed(let e, _): return e.kindName
         case .composed: return "composition"
         case .parallel: return "parallel composition"
-        case .rdpCurve(let c): return "RDP curve (\(c.label))"
+        case .rdpCurve(let c): return "Rényi-DP curve (\(c.label))"
         case .nonPrivate: return "non-private release"
         }
     }
