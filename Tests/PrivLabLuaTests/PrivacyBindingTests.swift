@@ -137,12 +137,14 @@ final class AccountantSettingsBindingTests: XCTestCase {
             local c = pl.softmax{epochs = 1, batch = 40, seed = 3, dp = {noise = 1.1, conversion = "classic"}}
             c:fit(d)
             print(c:privacy().epsilon == pl.privacy.epsilon{sample_rate = 0.1, noise = 1.1, steps = 10, delta = 1e-5, conversion = "classic"})
+            local _, rp = pl.synth.random_mixing{data = d, m = 10, noise = 2, outputs = 50, accountant = "pld", discretization = 0.02}
+            print(rp.epsilon == pl.privacy.epsilon{sample_rate = 10 / 400, noise = 2, steps = 50, delta = 1e-5, accountant = "pld", discretization = 0.02})
             """)
         let swift = try PLDAccountant(discretization: 0.02).epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1.1, steps: 10)], delta: 1e-5)
         assertPrinted(sink.text, String(format: "%.17g", swift) + "\ttrue\ttrue\n"
-                      + "1\t10 × Gaussian mechanism (noise multiplier σ = 1.1, sensitivity 1) on a Poisson sample (rate q = 0.1)\ntrue\n",
+                      + "1\t10 × Gaussian mechanism (noise multiplier σ = 1.1, sensitivity 1) on a Poisson sample (rate q = 0.1)\ntrue\ntrue\n",
                       facts: ["ε as Swift's PLD accountant with that discretization", "as pl.privacy.epsilon with it", "not the default's",
-                              "one event", "in plain words", "the RDP conversion passes through too"])
+                              "one event", "in plain words", "the RDP conversion passes through too", "and a synthesis accountant's setting"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', orders = {2, 3}}}", ["mlp dp: option 'orders' does not apply to the pld accountant"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, discretization = 0.01}}", ["mlp dp: option 'discretization' does not apply to the rdp accountant"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', discretization = 0.5}}", ["mlp dp: option 'discretization' must be at most 0.1"])

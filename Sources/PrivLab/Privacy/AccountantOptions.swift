@@ -68,6 +68,9 @@ public struct AccountantSettings: Codable, Equatable, Sendable {
     public var values: [String: Value]
     public init(_ values: [String: Value] = [:]) { self.values = values }
 
+    /// These settings, or nil when none is given (the accountant's defaults).
+    public var nonEmpty: AccountantSettings? { values.isEmpty ? nil : self }
+
     /// Every given setting is declared by the accountant and within its bounds.
     func check(against options: [AccountantOption], accountant: AccountantKind) throws {
         for (name, v) in values.sorted(by: { $0.key < $1.key }) {

@@ -45,6 +45,7 @@ public enum ClustMix {
             a.epsilon = e
         }
         a.delta = o.mixing.delta
+        a.accountantSettings = o.mixing.accountantSettings
         return try KernelInducingPoints.adapt(release: try anonymize(data, options: base), privateData: data, options: a)
     }
 
@@ -52,7 +53,7 @@ public enum ClustMix {
     static func anonymize(_ data: Dataset, options o: Options) throws -> SyntheticRelease {
         let m = o.mixing
         try validate(data, options: o)
-        let accountant = try m.accountant.make()
+        let accountant = try m.accountant.make(settings: m.accountantSettings)
         let steps = o.publicData == nil ? o.iterations + 2 : 1
         let clusterNoise = try clusteringNoise(o, steps: steps, accountant: accountant)
         let clustering = PrivacyEvent.selfComposed(event: .gaussian(noise: clusterNoise, sensitivity: m.clip), count: steps)

@@ -34,6 +34,8 @@ public enum KernelInducingPoints {
         public var epsilon: Double? = nil
         public var delta = 1e-5
         public var accountant: AccountantKind = .rdp
+        /// Settings for the release's accountant (`AccountantKind.options`); nil: its defaults.
+        public var accountantSettings: AccountantSettings? = nil
         public var seed: UInt64 = 1
         public init() {}
     }
@@ -53,7 +55,7 @@ public enum KernelInducingPoints {
         var o = o
         // The worst-off record's phases so far: the adaptation composes with them.
         let before = start.privacy.worstPart.plainParts
-        let accountant = try (start.privacy.accountant ?? .rdp).make()
+        let accountant = try (start.privacy.accountant ?? .rdp).make(settings: o.accountantSettings)
         if let target = o.epsilon {
             guard target > start.privacy.epsilon else {
                 throw PrivLabError.invalidArgument("kip: the release already spends ε = \(formatCompact(start.privacy.epsilon)) ≥ the total \(formatCompact(target))")

@@ -22,6 +22,8 @@ public enum PrivateGaussianMixture {
         public var outputs: Int? = nil
         public var floor = 1e-3
         public var accountant: AccountantKind = .rdp
+        /// The accountant's own settings (`AccountantKind.options`); nil: its defaults.
+        public var accountantSettings: AccountantSettings? = nil
         public var seed: UInt64 = 1
         public init() {}
     }
@@ -33,7 +35,7 @@ public enum PrivateGaussianMixture {
         guard o.components >= 1 else { throw PrivLabError.invalidArgument("dp_gmm: components must be at least 1") }
         let d = data.featureCount
         let steps = o.iterations + 3
-        let accountant = try o.accountant.make()
+        let accountant = try o.accountant.make(settings: o.accountantSettings)
         let sigma = try o.noise ?? SynthesisCalibration.noise(target: o.epsilon!, delta: o.delta, accountant: accountant, fixed: [],
                                                                candidates: [(1, steps)])
         // Classes are fitted independently (each from its own seed), so in parallel.

@@ -13,7 +13,7 @@ public enum RandomMixing {
         let d = data.featureCount, k = data.classes
         let outputs = o.outputs ?? data.size
         let q = Double(o.m) / Double(data.size)
-        let accountant = try o.accountant.make()
+        let accountant = try o.accountant.make(settings: o.accountantSettings)
         let sigma = try o.noise ?? SynthesisCalibration.noise(target: o.epsilon!, delta: o.delta, accountant: accountant, fixed: [],
                                                                candidates: [(q, outputs)])
         // Each record's vector: clipped features, then C times its one-hot label.

@@ -114,8 +114,7 @@ extension Runtime {
         dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
         dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
         dp.accountant = AccountantKind(rawValue: try d.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
-        let settings = try Runtime.accountantSettings(d, for: dp.accountant)
-        dp.accountantSettings = settings.values.isEmpty ? nil : settings
+        dp.accountantSettings = try Runtime.accountantSettings(d, for: dp.accountant).nonEmpty
         dp.perLayer = try d.bool("per_layer", false) ? true : nil
         dp.physicalBatch = try d.int("physical_batch", min: 1)
         try d.finish()

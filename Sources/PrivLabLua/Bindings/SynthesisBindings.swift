@@ -52,6 +52,7 @@ extension Runtime {
             opt.delta = try o.double("delta", opt.delta, max: 0.5, above: 0)
             opt.outputs = try o.int("outputs", min: 1)
             opt.accountant = try o.choice("accountant", opt.accountant)
+            opt.accountantSettings = try Runtime.accountantSettings(o, for: opt.accountant).nonEmpty
             opt.seed = try o.seed()
             try o.finish()
             let r = try PrivateGaussianMixture.release(data, options: opt)
@@ -70,7 +71,8 @@ extension Runtime {
                 throw LuaError("synth.kip: the privacy table needs epsilon and delta")
             }
             let accountant = try p.choice("accountant", AccountantKind.rdp)
-            let noise = try p.double("noise", 1, min: 0)
+            // Accepted as the release's table gives it; the phases carry the noise that is accounted.
+            _ = try p.double("noise", 1, min: 0)
             _ = p.raw("notes")
             _ = p.raw("events")
             let phases = try Runtime.phaseList(p.raw("phases"))
@@ -80,7 +82,6 @@ extension Runtime {
             if opt.epsilon != nil && o.has("noise") { throw LuaError("synth.kip: give noise or epsilon (a total to calibrate the noise to), not both") }
             opt.seed = try o.seed()
             try o.finish()
-            _ = noise
             // The phases as the table gives them (their sensitivities are not part of it: 1).
             let start = SyntheticRelease(data: release, privacy: PrivacyStatement(epsilon: eps, delta: delta, accountant: accountant,
                                                                                   event: .composed(phases.map { .dpSGD([$0], clip: 1) })))
@@ -159,6 +160,7 @@ extension Runtime {
         m.delta = try o.double("delta", m.delta, max: 0.5, above: 0)
         m.outputs = try o.int("outputs", min: 1)
         m.accountant = try o.choice("accountant", m.accountant)
+        m.accountantSettings = try Runtime.accountantSettings(o, for: m.accountant).nonEmpty
         m.seed = try o.seed()
         m.workers = try o.int("workers", 2, min: 1, max: 64)
         return m
