@@ -43,8 +43,12 @@ extension Runtime {
         let kind = AccountantKind(rawValue: try o.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
         let settings = try accountantSettings(o, for: kind)
         do {
-            let made = try kind.make(settings: settings)
-            return (made, made as? RDPAccountant)
+            switch kind {
+            case .rdp:
+                let rdp = try RDPAccountant(settings: settings)
+                return (rdp, rdp)
+            case .pld: return (try kind.make(settings: settings), nil)
+            }
         } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
     }
 
