@@ -91,7 +91,7 @@ final class PrivacyBindingTests: XCTestCase {
 }
 
 final class DPTrainingBindingTests: XCTestCase {
-    func testDPOptionOnModelsAndPrivacyReport() throws {
+    func testDPOptionOnModelsAndPrivacyStatement() throws {
         let (rt, sink) = try makeRuntime()
         try rt.exec("""
             local d = pl.data.blobs{n = 400, features = 4, classes = 3, seed = 2}
@@ -116,6 +116,38 @@ final class DPTrainingBindingTests: XCTestCase {
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, sampling = 'uniform'}}", ["option 'sampling' must be one of \"poisson\", \"shuffle\""])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, clipping = 1}}", ["mlp dp: unknown option 'clipping'"])
         assertLuaError(rt, "pl.mlp{dp = 1}", ["option 'dp' must be a table"])
+    }
+}
+
+final class AccountantSettingsBindingTests: XCTestCase {
+    /// `dp = {accountant = "pld", discretization = …}` reaches the accountant: the model's ε is the
+    /// one the engine gives for the same setting, different from the default's; the statement lists
+    /// its events; a setting of the other accountant is refused by name, a bad one by its bounds.
+    func testDPTableSettingsReachTheAccountant() throws {
+        let (rt, sink) = try makeRuntime()
+        try rt.exec("""
+            local d = pl.data.blobs{n = 400, features = 4, classes = 3, seed = 2}
+            local a = pl.softmax{epochs = 1, batch = 40, seed = 3, dp = {noise = 1.1, accountant = "pld"}}
+            a:fit(d)
+            local b = pl.softmax{epochs = 1, batch = 40, seed = 3, dp = {noise = 1.1, accountant = "pld", discretization = 0.02}}
+            b:fit(d)
+            local direct = pl.privacy.epsilon{sample_rate = 0.1, noise = 1.1, steps = 10, delta = 1e-5, accountant = "pld", discretization = 0.02}
+            print(string.format("%.17g", b:privacy().epsilon), b:privacy().epsilon == direct, a:privacy().epsilon ~= b:privacy().epsilon)
+            print(#b:privacy().events, b:privacy().events[1])
+            local c = pl.softmax{epochs = 1, batch = 40, seed = 3, dp = {noise = 1.1, conversion = "classic"}}
+            c:fit(d)
+            print(c:privacy().epsilon == pl.privacy.epsilon{sample_rate = 0.1, noise = 1.1, steps = 10, delta = 1e-5, conversion = "classic"})
+            local _, rp = pl.synth.random_mixing{data = d, m = 10, noise = 2, outputs = 50, accountant = "pld", discretization = 0.02}
+            print(rp.epsilon == pl.privacy.epsilon{sample_rate = 10 / 400, noise = 2, steps = 50, delta = 1e-5, accountant = "pld", discretization = 0.02})
+            """)
+        let swift = try PLDAccountant(discretization: 0.02).epsilon([PrivacyPhase(sampleRate: 0.1, noise: 1.1, steps: 10)], delta: 1e-5)
+        assertPrinted(sink.text, String(format: "%.17g", swift) + "\ttrue\ttrue\n"
+                      + "1\t10 × Gaussian mechanism (noise multiplier σ = 1.1, sensitivity 1) on a Poisson sample (rate q = 0.1)\ntrue\ntrue\n",
+                      facts: ["ε as Swift's PLD accountant with that discretization", "as pl.privacy.epsilon with it", "not the default's",
+                              "one event", "in plain words", "the RDP conversion passes through too", "and a synthesis accountant's setting"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', orders = {2, 3}}}", ["mlp dp: option 'orders' does not apply to the pld accountant"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, discretization = 0.01}}", ["mlp dp: option 'discretization' does not apply to the rdp accountant"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', discretization = 0.5}}", ["mlp dp: option 'discretization' must be at most 0.1"])
     }
 }
 

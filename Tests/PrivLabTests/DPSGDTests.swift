@@ -310,7 +310,7 @@ final class DPSGDTests: XCTestCase {
     /// accountant's for (q, σ) and the steps so far. Catches a loop that takes fixed-size
     /// (shuffled) batches while accounting Poisson, skips empty batches, or reports ε for the wrong
     /// rate or step count.
-    func testPoissonBatchesAndSavedPrivacyReport() throws {
+    func testPoissonBatchesAndSavedPrivacyStatement() throws {
         let ds = try Synthetic.blobs(n: 400, features: 3, classes: 2, seed: 5)
         var o = options { $0.epochs = 3; $0.batchSize = 2 }
         var dp = DPOptions()

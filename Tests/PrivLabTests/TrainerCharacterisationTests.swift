@@ -35,9 +35,10 @@ final class TrainerCharacterisationTests: XCTestCase {
                 mix(d.bitPattern)
             }
         }
-        if let p = net.privacy {
-            for d in [p.epsilon, p.delta, p.noise, p.clip, p.sampleRate] { mix(d.bitPattern) }
-            mix(UInt64(p.steps))
+        if let p = net.privacy, let phase = p.event.lastDPSGDPhase {
+            // The fields of the old report, read off the statement's last DP-SGD phase.
+            for d in [p.epsilon, p.delta, phase.noise, phase.clip, phase.sampleRate] { mix(d.bitPattern) }
+            mix(UInt64(phase.steps))
         }
         mix(UInt64(bitPattern: Int64(net.bestEpoch ?? -1)))
         for d in extra { mix(d.bitPattern) }

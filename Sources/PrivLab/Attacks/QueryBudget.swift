@@ -35,7 +35,7 @@ public final class QueryBudgetedClassifier: Classifier {
     public func cloneUntrained() throws -> Classifier { try inner.cloneUntrained() }
     public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try spend(x.rows); return try inner.releasedProbabilities(x) }
     public func releasedLogits(_ x: Matrix) throws -> Matrix { try spend(x.rows); return try inner.releasedLogits(x) }
-    public var privacy: PrivacyReport? { inner.privacy }
+    public var privacy: PrivacyStatement? { inner.privacy }
     /// The attacker's shadow copies are its own: reseeded from the wrapped model, no budget.
     public func reseededClone(seed: UInt64) throws -> Classifier { try inner.reseededClone(seed: seed) }
 }

@@ -39,6 +39,10 @@ public final class PATE: TrainingDefense {
     public private(set) var queries: [PATEQuery] = []
     public private(set) var labels: [Int?] = []
     public private(set) var analysis: PATEPrivacy?
+    private var statement: PrivacyStatement?
+    /// The aggregator's spending: the data-independent ε (the released guarantee) with the
+    /// data-dependent ε alongside.
+    public override var privacy: PrivacyStatement? { statement }
 
     public init(teacher: Classifier, student: Classifier, publicData: Dataset, options: PATEOptions) throws {
         try options.aggregator.validate()
@@ -69,7 +73,7 @@ public final class PATE: TrainingDefense {
         guard let budget = options.epsilonBudget else { return }
         func cost(_ n: Int) -> Double {
             let c = PATEAnalysis.dataIndependentCurve(queries: n, answered: n, aggregator: options.aggregator, orders: PATEAnalysis.orders)
-            return PATEAnalysis.epsilon(rdp: c, orders: PATEAnalysis.orders, delta: options.delta).epsilon
+            return (try? PATEAnalysis.epsilon(rdp: c, orders: PATEAnalysis.orders, delta: options.delta).epsilon) ?? .infinity
         }
         let n = queryCount
         let spent = cost(n)
@@ -116,6 +120,7 @@ public final class PATE: TrainingDefense {
             labels.append(label)
         }
         analysis = try PATEAnalysis.privacy(queries, aggregator: options.aggregator, delta: options.delta)
+        statement = try PATEAnalysis.statement(queries, aggregator: options.aggregator, delta: options.delta)
 
         let answered = labels.indices.filter { labels[$0] != nil }
         guard !answered.isEmpty else {

@@ -15,7 +15,7 @@ public class ReleaseDefense: DefendedClassifier {
     public var parameterCount: Int { model.parameterCount }
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
-    public var privacy: PrivacyReport? { model.privacy }
+    public var privacy: PrivacyStatement? { model.privacy }
     public var defenseReport: DefenseReport? { nil }
     /// A released model's parameters are the wrapped model's: white-box access sees through a
     /// release-time defence (which is the point of comparing the two).

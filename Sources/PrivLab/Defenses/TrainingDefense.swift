@@ -33,7 +33,7 @@ public class TrainingDefense: DefendedClassifier {
     }
     public func cloneUntrained() throws -> Classifier { try copy(seed: nil) }
     public func reseededClone(seed: UInt64) throws -> Classifier { try copy(seed: seed) }
-    public var privacy: PrivacyReport? { nil }
+    public var privacy: PrivacyStatement? { nil }
 
     func released() throws -> Classifier {
         guard let s = release else { throw PrivLabError.invalidArgument("\(summary) is not fitted: call fit first") }

@@ -130,7 +130,7 @@ public enum DPSGDAudit {
         }
         let (rest, canary) = try makeCanaries(1, kind: kind, data: data, rng: &rng)
         let included = (0..<runs).map { _ in rng.bernoulli(0.5) }
-        let outcomes = try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> (Double, PrivacyReport) in
+        let outcomes = try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> (Double, PrivacyStatement) in
             let m = try model.reseededClone(seed: mix64(seed &+ UInt64(i) &* 0xA0D2))
             try m.fit(included[i] ? try rest.concatenated(canary) : rest)
             guard let p = m.privacy else {
@@ -141,7 +141,7 @@ public enum DPSGDAudit {
         return try manyRunBound(scores: outcomes.map(\.0), included: included, alpha: alpha, privacy: outcomes[0].1)
     }
 
-    static func manyRunBound(scores: [Double], included: [Bool], alpha: Double, privacy: PrivacyReport) throws
+    static func manyRunBound(scores: [Double], included: [Bool], alpha: Double, privacy: PrivacyStatement) throws
         -> (bound: EpsilonLowerBound.Result, claimedEpsilon: Double, delta: Double) {
         let bound = try EpsilonLowerBound.fromScores(members: zip(scores, included).filter { $0.1 }.map(\.0),
                                                      nonMembers: zip(scores, included).filter { !$0.1 }.map(\.0),

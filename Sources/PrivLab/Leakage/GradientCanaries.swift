@@ -89,7 +89,7 @@ public struct GradientCanaries {
     /// `included` (inserted only where it is true); returns each canary's score θ₀ − θ_T, the
     /// training's privacy report and where the canaries were put.
     public static func train(_ model: Classifier, seed: UInt64, data: Dataset, included: [Bool], samplingSeed: UInt64, choiceSeed: UInt64) throws
-        -> (scores: [Double], privacy: PrivacyReport, placement: CanaryPlacement) {
+        -> (scores: [Double], privacy: PrivacyStatement, placement: CanaryPlacement) {
         let audited = try model.reseededClone(seed: seed)
         guard audited.isWhiteBox else {
             throw PrivLabError.invalidArgument("audit: gradient canaries need a white-box model (a network trained by DP-SGD)")

@@ -1,5 +1,5 @@
 /// What every trainable classifier offers; attacks, unlearning and the Lua bridge work through it.
-public protocol Classifier: AnyObject {
+public protocol Classifier: AnyObject, PrivacyStating {
     /// A short description of the model and its hyper-parameters.
     var summary: String { get }
     var isFitted: Bool { get }
@@ -23,8 +23,8 @@ public protocol Classifier: AnyObject {
     /// The softmax temperature of what the model releases (its inference temperature): attacks
     /// see `releasedProbabilities`, which is where a temperature defence acts.
     var releaseTemperature: Double { get }
-    /// What DP training spent, for models trained privately (nil otherwise).
-    var privacy: PrivacyReport? { get }
+    /// What private training spent, for models trained privately (nil otherwise).
+    var privacy: PrivacyStatement? { get }
     /// A fresh, untrained copy whose random streams come from `seed` (shadow models must not share
     /// the target's initialisation). Models without random streams return `cloneUntrained()`.
     func reseededClone(seed: UInt64) throws -> Classifier
@@ -91,7 +91,7 @@ extension Classifier {
     public var trainsPrivately: Bool { false }
     public var configurationIdentity: String { summary }
     public var runsOnCallingThread: Bool { false }
-    public var privacy: PrivacyReport? { nil }
+    public var privacy: PrivacyStatement? { nil }
     public func parameterVector() throws -> [Float] {
         throw PrivLabError.invalidArgument("\(summary) gives no access to its parameters")
     }

@@ -24,7 +24,7 @@ public indirect enum StoredModel: Codable, Sendable {
         var history: [EpochRecord]
         var bestEpoch: Int?
         var parameterCounts: [Int]
-        var privacy: PrivacyReport?
+        var privacy: PrivacyStatement?
     }
 
     public struct GMMState: Codable, Sendable {

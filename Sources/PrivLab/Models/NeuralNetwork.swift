@@ -33,9 +33,9 @@ public final class NeuralNetwork: Classifier {
     public private(set) var inputShape: [Int] = []
     public private(set) var history: [EpochRecord] = []
     /// What DP training spent (nil for non-private training).
-    public private(set) var privacy: PrivacyReport? = nil
+    public private(set) var privacy: PrivacyStatement? = nil
 
-    func setPrivacy(_ p: PrivacyReport?) { privacy = p }
+    func setPrivacy(_ p: PrivacyStatement?) { privacy = p }
 
     /// The epoch whose parameters the model holds after early stopping restored the best one.
     public private(set) var bestEpoch: Int? = nil
@@ -366,8 +366,10 @@ public final class NeuralNetwork: Classifier {
         if isFitted {
             try n.build(inputShape: inputShape, classes: classes)
             try n.setParameterValues(parameterValues())
-            // The same model so far: it keeps what it went through (further fits continue it).
+            // The same model so far: it keeps what it went through (further fits continue it), and
+            // its weights carry what training them spent.
             n.setHistory(history, bestEpoch: bestEpoch)
+            n.setPrivacy(privacy)
         }
         return n
     }

@@ -32,7 +32,8 @@ public final class Pipeline: Classifier {
     public var parameterCount: Int { model.parameterCount }
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
-    public var privacy: PrivacyReport? { model.privacy }
+    /// The private steps (DP-PCA) composed with the model's training (`composedPrivacy`).
+    public var privacy: PrivacyStatement? { model.privacy.map(composedPrivacy) }
     public var isWhiteBox: Bool { model.isWhiteBox }
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(try transform(ds)) }
 

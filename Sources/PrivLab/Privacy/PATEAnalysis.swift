@@ -81,11 +81,41 @@ public enum PATEAnalysis {
     /// Both bounds for `queries` answered by `aggregator`, at `delta`.
     public static func privacy(_ queries: [PATEQuery], aggregator: PATEAggregator, delta: Double,
                                orders: [Double] = PATEAnalysis.orders) throws -> PATEPrivacy {
+        let c = try curves(queries, aggregator: aggregator, delta: delta, orders: orders)
+        if queries.isEmpty {   // nothing was released: nothing was spent
+            return PATEPrivacy(dataIndependentEpsilon: 0, dataDependentEpsilon: 0, dataIndependentOrder: orders[0],
+                               dataDependentOrder: orders[0], delta: delta, queries: 0, answered: 0)
+        }
+        let ind = try epsilon(rdp: c.independent, orders: orders, delta: delta)
+        let dep = try epsilon(rdp: c.dependent, orders: orders, delta: delta)
+        return PATEPrivacy(dataIndependentEpsilon: ind.epsilon, dataDependentEpsilon: dep.epsilon,
+                           dataIndependentOrder: ind.order, dataDependentOrder: dep.order,
+                           delta: delta, queries: queries.count, answered: c.answered)
+    }
+
+    /// The run as a privacy statement: the data-independent RDP curve is the accounted event (what
+    /// a release may state), its ε from the RDP accountant at the paper's orders with the classic
+    /// conversion; the data-dependent ε rides along (`dataDependentEpsilon`).
+    public static func statement(_ queries: [PATEQuery], aggregator: PATEAggregator, delta: Double,
+                                 orders: [Double] = PATEAnalysis.orders) throws -> PrivacyStatement {
+        let c = try curves(queries, aggregator: aggregator, delta: delta, orders: orders)
+        let label = "PATE's data-independent bound (Papernot et al. 2018, Prop. 8): \(queries.count) queries (\(c.answered) answered) by \(aggregator)"
+        let event = PrivacyEvent.rdpCurve(RDPCurve(orders: orders, values: c.independent, label: label))
+        let acc = try accountant(orders)
+        if queries.isEmpty { return PrivacyStatement(epsilon: 0, delta: delta, accountant: .rdp, event: .composed([]), dataDependentEpsilon: 0) }
+        var s = try PrivacyStatement(accounting: event, delta: delta, accountant: acc,
+                                     notes: ["the data-dependent ε depends on the private votes: the curator's knowledge, not a released guarantee"])
+        s.dataDependentEpsilon = try acc.epsilonAndOrder(curve: c.dependent, delta: delta).epsilon
+        return s
+    }
+
+    /// Both RDP curves of the run (data-independent and data-dependent) and how many queries were answered.
+    static func curves(_ queries: [PATEQuery], aggregator: PATEAggregator, delta: Double,
+                       orders: [Double]) throws -> (independent: [Double], dependent: [Double], answered: Int) {
         try aggregator.validate()
         guard delta.isFinite, delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("pate: delta must be in (0, 1), got \(formatCompact(delta))") }
         guard let k = queries.first?.votes.count else {
-            return PATEPrivacy(dataIndependentEpsilon: 0, dataDependentEpsilon: 0, dataIndependentOrder: orders[0],
-                               dataDependentOrder: orders[0], delta: delta, queries: 0, answered: 0)
+            return ([Double](repeating: 0, count: orders.count), [Double](repeating: 0, count: orders.count), 0)
         }
         for q in queries {
             guard q.votes.count == k, k >= 2 else { throw PrivLabError.shape("pate: every vote histogram needs the same number (≥ 2) of classes") }
@@ -101,11 +131,7 @@ public enum PATEAnalysis {
             let c = queryCurve(q, aggregator: aggregator, orders: orders)
             for i in orders.indices { dependent[i] += c[i] }
         }
-        let ind = epsilon(rdp: independent, orders: orders, delta: delta)
-        let dep = epsilon(rdp: dependent, orders: orders, delta: delta)
-        return PATEPrivacy(dataIndependentEpsilon: ind.epsilon, dataDependentEpsilon: dep.epsilon,
-                           dataIndependentOrder: ind.order, dataDependentOrder: dep.order,
-                           delta: delta, queries: queries.count, answered: answered)
+        return (independent, dependent, answered)
     }
 
     /// The data-independent RDP curve of `queries` queries of which `answered` were answered.
@@ -141,14 +167,14 @@ public enum PATEAnalysis {
     }
 
     /// The classic conversion ε = RDP(α) + log(1/δ)/(α − 1), minimised over the orders (Mironov
-    /// 2017, Prop. 3), as the paper's code does.
-    public static func epsilon(rdp: [Double], orders: [Double], delta: Double) -> (epsilon: Double, order: Double) {
-        var best = (Double.infinity, orders[0])
-        for (a, r) in zip(orders, rdp) {
-            let e = r - log(delta) / (a - 1)
-            if e < best.0 { best = (e, a) }
-        }
-        return best
+    /// 2017, Prop. 3), as the paper's code does: the RDP accountant's, at these orders.
+    public static func epsilon(rdp: [Double], orders: [Double], delta: Double) throws -> (epsilon: Double, order: Double) {
+        try accountant(orders).epsilonAndOrder(curve: rdp, delta: delta)
+    }
+
+    /// The RDP accountant PATE's bounds are converted with: the given orders, the classic conversion.
+    public static func accountant(_ orders: [Double] = PATEAnalysis.orders) throws -> RDPAccountant {
+        try RDPAccountant(orders: orders, conversion: .classic)
     }
 
     // MARK: - The per-query bounds

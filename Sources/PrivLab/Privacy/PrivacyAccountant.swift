@@ -16,6 +16,11 @@ public protocol PrivacyAccountant: Sendable {
     /// (bisection, `NoiseCalibration`) serves every accountant; one whose ε is costly may search
     /// more cleverly.
     func noise(forEpsilon target: Double, phases: [PrivacyPhase], delta: Double) throws -> Double
+    /// The smallest ε for which the event is (ε, δ)-DP; an event this accountant cannot account is
+    /// an error naming it.
+    func epsilon(_ event: PrivacyEvent, delta: Double) throws -> Double
+    /// The δ at which the event is (ε, δ)-DP.
+    func delta(_ event: PrivacyEvent, epsilon: Double) throws -> Double
 }
 
 /// The registry of accountants by name, as Opacus's `create_accountant`: the names users write
@@ -34,6 +39,24 @@ public enum AccountantKind: String, Codable, Sendable, CaseIterable {
         switch self {
         case .rdp: return try RDPAccountant()
         case .pld: return try PLDAccountant()
+        }
+    }
+
+    /// The accountant with `settings` (nil: its defaults); a setting it does not declare is an error.
+    public func make(settings: AccountantSettings?) throws -> any PrivacyAccountant {
+        guard let s = settings, !s.values.isEmpty else { return try make() }
+        try s.check(against: options, accountant: self)
+        switch self {
+        case .rdp: return try RDPAccountant(settings: s)
+        case .pld: return try PLDAccountant(settings: s)
+        }
+    }
+
+    /// The settings this accountant declares (name, meaning, default, bounds).
+    public var options: [AccountantOption] {
+        switch self {
+        case .rdp: return RDPAccountant.options
+        case .pld: return PLDAccountant.options
         }
     }
 }

@@ -121,7 +121,12 @@ public struct RDPAccountant: PrivacyAccountant {
     /// (ε, best order) for the composed phases at δ.
     public func epsilonAndOrder(_ phases: [PrivacyPhase], delta: Double) throws -> (epsilon: Double, order: Double) {
         guard delta.isFinite, delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("delta must be in (0, 1), got \(formatCompact(delta))") }
-        let rdp = try curve(phases)
+        return try epsilonAndOrder(curve: try curve(phases), delta: delta)
+    }
+
+    /// (ε, best order) for an RDP curve at this accountant's orders, at δ.
+    public func epsilonAndOrder(curve rdp: [Double], delta: Double) throws -> (epsilon: Double, order: Double) {
+        guard delta.isFinite, delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("delta must be in (0, 1), got \(formatCompact(delta))") }
         var best = (Double.infinity, orders[0])
         for (a, r) in zip(orders, rdp) {
             var eps: Double
@@ -145,7 +150,12 @@ extension RDPAccountant {
     /// `compute_delta`; classic: log δ = (α − 1)(RDP(α) − ε)), capped at 1.
     public func delta(_ phases: [PrivacyPhase], epsilon: Double) throws -> Double {
         guard epsilon >= 0, !epsilon.isNaN else { throw PrivLabError.invalidArgument("epsilon must be a non-negative number, got \(formatCompact(epsilon))") }
-        let rdp = try curve(phases)
+        return try delta(curve: try curve(phases), epsilon: epsilon)
+    }
+
+    /// δ for an RDP curve at this accountant's orders, at ε.
+    public func delta(curve rdp: [Double], epsilon: Double) throws -> Double {
+        guard epsilon >= 0, !epsilon.isNaN else { throw PrivLabError.invalidArgument("epsilon must be a non-negative number, got \(formatCompact(epsilon))") }
         var best = 0.0  // log δ; δ ≤ 1 always
         for (a, r) in zip(orders, rdp) {
             let logDelta: Double

@@ -45,88 +45,30 @@ public enum ClustMix {
             a.epsilon = e
         }
         a.delta = o.mixing.delta
+        a.accountantSettings = o.mixing.accountantSettings
         return try KernelInducingPoints.adapt(release: try anonymize(data, options: base), privateData: data, options: a)
     }
 
     /// The ClustMix release itself (Approximate by clusters, Anonymize by mixing).
     static func anonymize(_ data: Dataset, options o: Options) throws -> SyntheticRelease {
         let m = o.mixing
-        try m.validate(data, what: "clustmix")
-        guard o.clusters >= 1 else { throw PrivLabError.invalidArgument("clustmix: clusters must be at least 1") }
-        guard o.iterations >= 1 else { throw PrivLabError.invalidArgument("clustmix: iterations must be at least 1") }
-        guard o.clusterShare > 0, o.clusterShare < 1 else { throw PrivLabError.invalidArgument("clustmix: cluster_share must lie in (0, 1)") }
-        if let p = o.publicData {
-            guard p.featureCount == data.featureCount, p.classes == data.classes else {
-                throw PrivLabError.invalidArgument("clustmix: the public data must have the private data's \(data.featureCount) features and \(data.classes) classes")
-            }
-        }
-        let accountant = try m.accountant.make()
+        try validate(data, options: o)
+        let accountant = try m.accountant.make(settings: m.accountantSettings)
         let steps = o.publicData == nil ? o.iterations + 2 : 1
-        let clusterNoise: Double
-        if let s = o.clusterNoise {
-            guard s > 0 else { throw PrivLabError.invalidArgument("clustmix: cluster_noise must be positive") }
-            clusterNoise = s
-        } else if let e = m.epsilon {
-            clusterNoise = try SynthesisCalibration.noise(target: e * o.clusterShare, delta: m.delta / 2, accountant: accountant, fixed: [],
-                                                          candidates: [(1, steps)])
-        } else {
-            throw PrivLabError.invalidArgument("clustmix: with noise = σ, give cluster_noise too (the clustering's noise multiplier)")
-        }
-        let clusteringPhase = PrivacyPhase(sampleRate: 1, noise: clusterNoise, steps: steps)
-
-        // Clusters within each class (classes with no record release nothing).
-        struct Pool { var rows: [[Float]]; var label: Int; var size: Double }
+        let clusterNoise = try clusteringNoise(o, steps: steps, accountant: accountant)
+        let clustering = PrivacyEvent.selfComposed(event: .gaussian(noise: clusterNoise, sensitivity: m.clip), count: steps)
         // Classes are clustered independently (each from its own seed), so in parallel.
-        let perClass = try ParallelWork.run(data.classes, workers: m.workers) { c -> [Pool] in
-            let members = data.labels.indices.filter { data.labels[$0] == c }
-            guard !members.isEmpty else { return [] }
-            let rows = PoissonMixing.clipped(data.features, rows: members, clip: m.clip)
-            var assignment: [Int], sizes: [Double]
-            let seed = mix64(m.seed ^ 0xC1_0000 ^ UInt64(c))
-            if let p = o.publicData {
-                let pub = p.rows(p.labels.indices.filter { p.labels[$0] == c })
-                guard pub.size >= o.clusters else {
-                    throw PrivLabError.invalidArgument("clustmix: the public data has \(pub.size) records of class \(c), fewer than clusters = \(o.clusters)")
-                }
-                var ko = KMeans.Options()
-                ko.k = o.clusters
-                ko.seed = seed
-                let km = try KMeans(options: ko)
-                try km.fit(pub.features)
-                let centers = (0..<o.clusters).map { i in (0..<data.featureCount).map { Double(km.centers[i, $0]) } }
-                assignment = assignNearest(rows, centers)
-                var rng = RNG(seed: seed ^ 0x5EED)
-                sizes = [Double](repeating: 0, count: o.clusters)
-                for a in assignment { sizes[a] += 1 }
-                sizes = sizes.map { $0 + clusterNoise * 2.squareRoot() * rng.normal() }
-            } else {
-                let km = PrivateKMeans(k: o.clusters, iterations: o.iterations, noise: clusterNoise, clip: m.clip, seed: seed)
-                (_, sizes, assignment) = try km.fit(rows, dimension: data.featureCount)
-            }
-            var pools = [Pool]()
-            for j in 0..<o.clusters {
-                let inCluster = assignment.indices.filter { assignment[$0] == j }.map { rows[$0] }
-                // A cluster whose noisy size is below m cannot be mixed m at a time: dropped
-                // (its records then take part in no output).
-                if sizes[j] >= Double(m.m), !inCluster.isEmpty { pools.append(Pool(rows: inCluster, label: c, size: sizes[j])) }
-            }
-            return pools
-        }
+        let perClass = try ParallelWork.run(data.classes, workers: m.workers) { c in try classPools(data, class: c, options: o, clusterNoise: clusterNoise) }
         let pools = perClass.flatMap { $0 }
         guard !pools.isEmpty else {
             throw PrivLabError.invalidArgument("clustmix: every cluster's (noisy) size is below m = \(m.m); lower m or clusters, or use more records")
         }
         let outputs = m.outputs ?? data.size
-        let total = pools.reduce(0) { $0 + $1.size }
-        // Outputs per cluster in proportion to the noisy sizes (largest remainders), rate m / ñ_j.
-        var counts = pools.map { Int((Double(outputs) * $0.size / total).rounded(.down)) }
-        let order = pools.indices.sorted { (Double(outputs) * pools[$0].size / total).truncatingRemainder(dividingBy: 1) > (Double(outputs) * pools[$1].size / total).truncatingRemainder(dividingBy: 1) }
-        for i in order.prefix(outputs - counts.reduce(0, +)) { counts[i] += 1 }
+        let counts = allocate(outputs, sizes: pools.map(\.size))
         let rates = pools.map { min(1, Double(m.m) / $0.size) }
         let candidates = pools.indices.filter { counts[$0] > 0 }.map { (rates[$0], counts[$0]) }
         let sigma = try m.noise ?? SynthesisCalibration.noise(target: m.epsilon!, delta: m.delta, accountant: accountant,
-                                                               fixed: [clusteringPhase], candidates: candidates)
-
+                                                               fixed: clustering.gaussianPhases ?? [], candidates: candidates)
         var x = [Float](), y = [Int]()
         x.reserveCapacity(outputs * data.featureCount)
         for (p, pool) in pools.enumerated() where counts[p] > 0 {
@@ -138,20 +80,93 @@ public enum ClustMix {
         }
         let ds = try Dataset(features: try Matrix(rows: y.count, cols: data.featureCount, data: x), labels: y, classes: data.classes,
                              classNames: data.classNames, name: "ClustMix of \(data.name)")
-        // The worst-off record: the cluster whose outputs cost most.
-        var worst = (eps: -1.0, phases: [PrivacyPhase]())
-        for (q, t) in candidates {
-            let phases = [clusteringPhase, PrivacyPhase(sampleRate: q, noise: sigma, steps: t)]
-            let e = try accountant.epsilon(phases, delta: m.delta)
-            if e > worst.eps { worst = (e, phases) }
-        }
         let centres = o.publicData == nil
             ? "centres by DP k-means within each class (\(o.iterations) updates, noise multiplier \(formatCompact(clusterNoise)), \(steps) Gaussian steps)"
             : "centres by k-means on public data (free), cluster sizes released with noise multiplier \(formatCompact(clusterNoise)) (1 Gaussian step)"
-        return SyntheticRelease(data: ds, privacy: SynthesisPrivacy(
-            epsilon: worst.eps, delta: m.delta, accountant: m.accountant, noise: sigma, phases: worst.phases,
-            notes: [centres,
-                    "\(y.count) outputs from \(candidates.count) clusters of \(o.clusters) per class, each a Poisson(q = m/ñ) mix of m = \(m.m) records on average (C = \(formatCompact(m.clip))), noise multiplier σ = \(formatCompact(sigma)); labels are the clusters' classes",
-                    "ε is the worst cluster's: its clustering steps composed with its outputs (classes and clusters are disjoint)"]))
+        let notes = [centres, "\(y.count) outputs from \(candidates.count) clusters of \(o.clusters) per class, each a Poisson(q = m/ñ) mix of m = \(m.m) records on average (C = \(formatCompact(m.clip))), noise multiplier σ = \(formatCompact(sigma)); labels are the clusters' classes"]
+        // Each cluster's records: their class's clustering, then the cluster's outputs; clusters
+        // (and classes) are disjoint, so the release costs the worst cluster's.
+        let perCluster = try candidates.map { q, t in
+            try PrivacyStatement(accounting: .composed([clustering, .selfComposed(event: .poissonSampled(rate: q, event: .gaussian(noise: sigma, sensitivity: m.clip)), count: t)]),
+                                 delta: m.delta, accountant: accountant, notes: notes)
+        }
+        guard let privacy = PrivacyStatement.parallel(perCluster, note: "ε is the worst cluster's: its clustering steps composed with its outputs (classes and clusters are disjoint)") else {
+            throw PrivLabError.invalidArgument("clustmix: no cluster received an output; raise outputs")
+        }
+        return SyntheticRelease(data: ds, privacy: privacy)
+    }
+
+    static func validate(_ data: Dataset, options o: Options) throws {
+        try o.mixing.validate(data, what: "clustmix")
+        guard o.clusters >= 1 else { throw PrivLabError.invalidArgument("clustmix: clusters must be at least 1") }
+        guard o.iterations >= 1 else { throw PrivLabError.invalidArgument("clustmix: iterations must be at least 1") }
+        guard o.clusterShare > 0, o.clusterShare < 1 else { throw PrivLabError.invalidArgument("clustmix: cluster_share must lie in (0, 1)") }
+        if let p = o.publicData {
+            guard p.featureCount == data.featureCount, p.classes == data.classes else {
+                throw PrivLabError.invalidArgument("clustmix: the public data must have the private data's \(data.featureCount) features and \(data.classes) classes")
+            }
+        }
+    }
+
+    /// The clustering's noise multiplier: given, or calibrated to its share of ε at δ/2.
+    static func clusteringNoise(_ o: Options, steps: Int, accountant: any PrivacyAccountant) throws -> Double {
+        if let s = o.clusterNoise {
+            guard s > 0 else { throw PrivLabError.invalidArgument("clustmix: cluster_noise must be positive") }
+            return s
+        }
+        guard let e = o.mixing.epsilon else {
+            throw PrivLabError.invalidArgument("clustmix: with noise = σ, give cluster_noise too (the clustering's noise multiplier)")
+        }
+        return try SynthesisCalibration.noise(target: e * o.clusterShare, delta: o.mixing.delta / 2, accountant: accountant, fixed: [],
+                                              candidates: [(1, steps)])
+    }
+
+    struct Pool { var rows: [[Float]]; var label: Int; var size: Double }
+
+    /// One class's clusters (none for a class with no record): DP k-means on its clipped rows, or
+    /// k-means on the public records of the class with noisy cluster sizes. A cluster whose noisy
+    /// size is below m cannot be mixed m at a time: dropped (its records take part in no output).
+    static func classPools(_ data: Dataset, class c: Int, options o: Options, clusterNoise: Double) throws -> [Pool] {
+        let m = o.mixing
+        let members = data.labels.indices.filter { data.labels[$0] == c }
+        guard !members.isEmpty else { return [] }
+        let rows = PoissonMixing.clipped(data.features, rows: members, clip: m.clip)
+        var assignment: [Int], sizes: [Double]
+        let seed = mix64(m.seed ^ 0xC1_0000 ^ UInt64(c))
+        if let p = o.publicData {
+            let pub = p.rows(p.labels.indices.filter { p.labels[$0] == c })
+            guard pub.size >= o.clusters else {
+                throw PrivLabError.invalidArgument("clustmix: the public data has \(pub.size) records of class \(c), fewer than clusters = \(o.clusters)")
+            }
+            var ko = KMeans.Options()
+            ko.k = o.clusters
+            ko.seed = seed
+            let km = try KMeans(options: ko)
+            try km.fit(pub.features)
+            let centers = (0..<o.clusters).map { i in (0..<data.featureCount).map { Double(km.centers[i, $0]) } }
+            assignment = assignNearest(rows, centers)
+            var rng = RNG(seed: seed ^ 0x5EED)
+            sizes = [Double](repeating: 0, count: o.clusters)
+            for a in assignment { sizes[a] += 1 }
+            sizes = sizes.map { $0 + clusterNoise * 2.squareRoot() * rng.normal() }
+        } else {
+            let km = PrivateKMeans(k: o.clusters, iterations: o.iterations, noise: clusterNoise, clip: m.clip, seed: seed)
+            (_, sizes, assignment) = try km.fit(rows, dimension: data.featureCount)
+        }
+        var pools = [Pool]()
+        for j in 0..<o.clusters {
+            let inCluster = assignment.indices.filter { assignment[$0] == j }.map { rows[$0] }
+            if sizes[j] >= Double(m.m), !inCluster.isEmpty { pools.append(Pool(rows: inCluster, label: c, size: sizes[j])) }
+        }
+        return pools
+    }
+
+    /// Outputs per cluster in proportion to the noisy sizes (largest remainders).
+    static func allocate(_ outputs: Int, sizes: [Double]) -> [Int] {
+        let total = sizes.reduce(0, +)
+        var counts = sizes.map { Int((Double(outputs) * $0 / total).rounded(.down)) }
+        let order = sizes.indices.sorted { (Double(outputs) * sizes[$0] / total).truncatingRemainder(dividingBy: 1) > (Double(outputs) * sizes[$1] / total).truncatingRemainder(dividingBy: 1) }
+        for i in order.prefix(outputs - counts.reduce(0, +)) { counts[i] += 1 }
+        return counts
     }
 }

@@ -34,6 +34,8 @@ public enum KernelInducingPoints {
         public var epsilon: Double? = nil
         public var delta = 1e-5
         public var accountant: AccountantKind = .rdp
+        /// Settings for the release's accountant (`AccountantKind.options`); nil: its defaults.
+        public var accountantSettings: AccountantSettings? = nil
         public var seed: UInt64 = 1
         public init() {}
     }
@@ -51,12 +53,18 @@ public enum KernelInducingPoints {
         }
         let d = r.featureCount, k = r.classes, ns = o.support, n = data.size
         var o = o
+        // The worst-off record's phases so far: the adaptation composes with them.
+        let before = start.privacy.worstPart.plainParts
+        let accountant = try (start.privacy.accountant ?? .rdp).make(settings: o.accountantSettings)
         if let target = o.epsilon {
             guard target > start.privacy.epsilon else {
                 throw PrivLabError.invalidArgument("kip: the release already spends ε = \(formatCompact(start.privacy.epsilon)) ≥ the total \(formatCompact(target))")
             }
-            o.noise = try SynthesisCalibration.noise(target: target, delta: start.privacy.delta, accountant: try start.privacy.accountant.make(),
-                                                     fixed: start.privacy.phases, candidates: [(Double(o.batch) / Double(n), o.steps)])
+            guard let fixed = PrivacyEvent.composed(before).gaussianPhases else {
+                throw PrivLabError.invalidArgument("kip: calibrating to a total ε needs a release made of Gaussian phases")
+            }
+            o.noise = try SynthesisCalibration.noise(target: target, delta: start.privacy.delta, accountant: accountant,
+                                                     fixed: fixed, candidates: [(Double(o.batch) / Double(n), o.steps)])
         }
         var rng = RNG(seed: o.seed)
         // Support points: a class-balanced draw from the release (round robin over classes).
@@ -95,15 +103,15 @@ public enum KernelInducingPoints {
             for i in s.data.indices { s.data[i] -= o.learningRate * (total.data[i] + 2 * o.fidelity * (s.data[i] - s0.data[i]) / Double(ns)) }
         }
         let ds = try Dataset(features: s.float, labels: ys, classes: k, classNames: r.classNames, name: "KIP-adapted \(r.name)")
-        var privacy = start.privacy
-        let accountant = try start.privacy.accountant.make()
-        if o.noise > 0 {
-            privacy.phases += [PrivacyPhase(sampleRate: q, noise: o.noise, steps: o.steps)]
-            privacy.epsilon = try accountant.epsilon(privacy.phases, delta: privacy.delta)
-        } else {
-            privacy.epsilon = .infinity
-        }
-        privacy.notes.append("adapted by KIP: \(ns) support points, \(o.steps) DP-SGD steps on them (q = \(formatCompact(q)), G = \(formatCompact(o.clip)), σ = \(formatCompact(o.noise))), composed with the release's phases" + (o.noise > 0 ? "" : " — σ = 0: NOT private"))
+        var notes = start.privacy.notes
+        notes.append("adapted by KIP: \(ns) support points, \(o.steps) DP-SGD steps on them (q = \(formatCompact(q)), G = \(formatCompact(o.clip)), σ = \(formatCompact(o.noise))), composed with the release's phases" + (o.noise > 0 ? "" : " — σ = 0: NOT private"))
+        let adaptation: PrivacyEvent = o.noise > 0
+            ? .selfComposed(event: .poissonSampled(rate: q, event: .gaussian(noise: o.noise, sensitivity: o.clip)), count: o.steps)
+            : .nonPrivate("KIP adaptation with noise σ = 0")
+        let event = PrivacyEvent.composed(before + [adaptation])
+        let privacy = o.noise > 0
+            ? try PrivacyStatement(accounting: event, delta: start.privacy.delta, accountant: accountant, notes: notes)
+            : PrivacyStatement(epsilon: .infinity, delta: start.privacy.delta, accountant: accountant.kind, event: event, notes: notes)
         return SyntheticRelease(data: ds, privacy: privacy)
     }
 

@@ -11,6 +11,8 @@ public struct MixingOptions: Sendable {
     /// Outputs to release (nil: as many as the private records).
     public var outputs: Int? = nil
     public var accountant: AccountantKind = .rdp
+    /// The accountant's own settings (`AccountantKind.options`); nil: its defaults.
+    public var accountantSettings: AccountantSettings? = nil
     public var seed: UInt64 = 1
     public var workers = 2
 

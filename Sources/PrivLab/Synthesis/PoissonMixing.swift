@@ -67,33 +67,14 @@ enum PoissonMixing {
     }
 }
 
-/// What a synthetic release spent, for the worst-off record, and how it was accounted.
-public struct SynthesisPrivacy: Sendable {
-    public var epsilon: Double
-    public var delta: Double
-    public var accountant: AccountantKind
-    /// The noise multiplier of the mixed outputs.
-    public var noise: Double
-    /// The worst-off record's phases (clustering steps first, then its outputs).
-    public var phases: [PrivacyPhase]
-    /// What was computed from the private data and how it was paid for.
-    public var notes: [String]
-
-    public init(epsilon: Double, delta: Double, accountant: AccountantKind, noise: Double, phases: [PrivacyPhase], notes: [String]) {
-        self.epsilon = epsilon
-        self.delta = delta
-        self.accountant = accountant
-        self.noise = noise
-        self.phases = phases
-        self.notes = notes
-    }
-}
-
 /// A released synthetic data set and its privacy statement.
 public struct SyntheticRelease: Sendable {
     public var data: Dataset
-    public var privacy: SynthesisPrivacy
-    public init(data: Dataset, privacy: SynthesisPrivacy) {
+    /// What the release spent, for the worst-off record: its phases (clustering steps first, then
+    /// its outputs); where disjoint parts (classes, clusters) were released in parallel, the worst
+    /// part comes first (`worstPart`).
+    public var privacy: PrivacyStatement
+    public init(data: Dataset, privacy: PrivacyStatement) {
         self.data = data
         self.privacy = privacy
     }

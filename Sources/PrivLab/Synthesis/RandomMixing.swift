@@ -13,7 +13,7 @@ public enum RandomMixing {
         let d = data.featureCount, k = data.classes
         let outputs = o.outputs ?? data.size
         let q = Double(o.m) / Double(data.size)
-        let accountant = try o.accountant.make()
+        let accountant = try o.accountant.make(settings: o.accountantSettings)
         let sigma = try o.noise ?? SynthesisCalibration.noise(target: o.epsilon!, delta: o.delta, accountant: accountant, fixed: [],
                                                                candidates: [(q, outputs)])
         // Each record's vector: clipped features, then C times its one-hot label.
@@ -30,10 +30,9 @@ public enum RandomMixing {
         }
         let ds = try Dataset(features: try Matrix(rows: outputs, cols: d, data: x), labels: y, classes: k,
                              classNames: data.classNames, name: "random mixing of \(data.name)")
-        let phases = [PrivacyPhase(sampleRate: q, noise: sigma, steps: outputs)]
-        let eps = try accountant.epsilon(phases, delta: o.delta)
-        return SyntheticRelease(data: ds, privacy: SynthesisPrivacy(
-            epsilon: eps, delta: o.delta, accountant: o.accountant, noise: sigma, phases: phases,
-            notes: ["\(outputs) outputs, each a Poisson(q = \(formatCompact(q))) mix of the clipped records (C = \(formatCompact(o.clip))) and their one-hot labels, noise multiplier σ = \(formatCompact(sigma)); the record count n is treated as public (q = m/n), as in DP-SGD"]))
+        let event = PrivacyEvent.selfComposed(event: .poissonSampled(rate: q, event: .gaussian(noise: sigma, sensitivity: o.clip * 2.squareRoot())),
+                                              count: outputs)
+        return SyntheticRelease(data: ds, privacy: try PrivacyStatement(accounting: event, delta: o.delta, accountant: accountant, notes: [
+            "\(outputs) outputs, each a Poisson(q = \(formatCompact(q))) mix of the clipped records (C = \(formatCompact(o.clip))) and their one-hot labels, noise multiplier σ = \(formatCompact(sigma)); the record count n is treated as public (q = m/n), as in DP-SGD"]))
     }
 }

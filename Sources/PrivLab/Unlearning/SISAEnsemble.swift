@@ -75,11 +75,9 @@ public final class SISAEnsemble: Classifier {
     /// For DP constituents: each record is in one shard, so by parallel composition the ensemble is
     /// (ε, δ)-DP with the largest constituent ε (McSherry 2009, Thm 4); nil when none was trained
     /// privately.
-    public var privacy: PrivacyReport? {
-        guard var worst = constituents.compactMap({ $0?.privacy }).max(by: { $0.epsilon < $1.epsilon }) else { return nil }
-        let note = "SISA ensemble: each record is in one shard, so by parallel composition the ensemble is (ε, δ)-DP with the largest constituent ε"
-        worst.note = [worst.note, note].compactMap { $0 }.joined(separator: "; ")
-        return worst
+    public var privacy: PrivacyStatement? {
+        PrivacyStatement.parallel(constituents.compactMap { $0 }.map(\.privacy),
+                                  note: "SISA ensemble: each record is in one shard, so by parallel composition the ensemble is (ε, δ)-DP with the largest constituent ε")
     }
 
     public func cloneUntrained() throws -> Classifier {

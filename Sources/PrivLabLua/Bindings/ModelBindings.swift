@@ -103,7 +103,7 @@ extension Runtime {
         return (t, cb)
     }
 
-    /// A `dp = {clip=, noise= | epsilon=, delta=, sampling=, accountant=}` table.
+    /// A `dp = {clip=, noise= | epsilon=, delta=, sampling=, accountant=, …the accountant's settings…}` table.
     static func dpOptions(_ v: LuaValue, fn: String) throws -> DPOptions {
         guard case .table(let dt) = v else { throw LuaError("\(fn): option 'dp' must be a table {clip=, noise= | epsilon=, delta=, sampling=}") }
         let d = try LuaOptions(dt, fn: "\(fn) dp")
@@ -114,6 +114,7 @@ extension Runtime {
         dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
         dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
         dp.accountant = AccountantKind(rawValue: try d.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
+        dp.accountantSettings = try Runtime.accountantSettings(d, for: dp.accountant).nonEmpty
         dp.perLayer = try d.bool("per_layer", false) ? true : nil
         dp.physicalBatch = try d.int("physical_batch", min: 1)
         try d.finish()
@@ -324,24 +325,8 @@ extension Runtime {
             try ModelFile.save(.classifier(mo.model), to: path)
             return 0
         }
-        // model:privacy() → {epsilon=, delta=, noise=, clip=, sample_rate=, steps=, sampling=, accountant=, note=} or nil
-        m["privacy"] = { call in
-            let mo = try call.thisModel("privacy")
-            let found = mo.model.privacy
-            guard let p = found else { return call.results(.nil) }
-            var d: [String: LuaValue] = ["epsilon": .number(p.epsilon), "delta": .number(p.delta), "noise": .number(p.noise),
-                                         "clip": .number(p.clip)]
-            if let mech = p.mechanism {
-                d["mechanism"] = .string(mech.rawValue)
-            } else {
-                d["sample_rate"] = .number(p.sampleRate)
-                d["steps"] = .int(Int64(p.steps))
-                d["sampling"] = .string(p.sampling.rawValue)
-                d["accountant"] = .string(p.accountant.rawValue)
-            }
-            if let n = p.note { d["note"] = .string(n) }
-            return call.results(.record(d))
-        }
+        // model:privacy() → {epsilon=, delta=, noise=, clip=, sample_rate=, steps=, sampling=, accountant=, note=, events=} or nil
+        m["privacy"] = { call in call.results(try call.thisModel("privacy").model.privacy?.lua ?? .nil) }
         // model:defense_report() → what a defence did and spent ({defense = "pate", epsilon = …}), nil for other models
         m["defense_report"] = { call in call.results((try call.thisModel("defense_report").model as? DefendedClassifier)?.defenseReport?.lua ?? .nil) }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }

@@ -35,33 +35,48 @@ extension Runtime {
         return [try phase(o)]
     }
 
-    /// The accountant the options ask for (`accountant`, default "rdp") with its own settings:
-    /// `orders` and `conversion` for RDP, `discretization` for PLD; a setting of the other
-    /// accountant is an error naming it. The RDP accountant also comes typed, for what only it
-    /// has (the best order, the curve).
+    /// The accountant the options ask for (`accountant`, default "rdp") with its own settings, read
+    /// through the settings it declares (`AccountantKind.options`); a setting of another accountant
+    /// is an error naming it. The RDP accountant also comes typed, for what only it has (the best
+    /// order, the curve).
     static func accountant(_ o: LuaOptions) throws -> (any PrivacyAccountant, rdp: RDPAccountant?) {
         let kind = AccountantKind(rawValue: try o.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
-        let foreign: [String]
-        let made: any PrivacyAccountant
-        var rdp: RDPAccountant? = nil
+        let settings = try accountantSettings(o, for: kind)
         do {
             switch kind {
             case .rdp:
-                let conv = RDPConversion(rawValue: try o.string("conversion", RDPConversion.improved.rawValue,
-                                                                oneOf: RDPConversion.allCases.map(\.rawValue)))!
-                let orders = o.has("orders") ? try LuaConvert.numbers(o.raw("orders"), fn: o.fn, arg: "option 'orders'") : RDPAccountant.defaultOrders
-                rdp = try RDPAccountant(orders: orders, conversion: conv)
-                made = rdp!
-                foreign = ["discretization"]
-            case .pld:
-                made = try PLDAccountant(discretization: try o.double("discretization", 1e-4, max: 0.1, above: 0))
-                foreign = ["orders", "conversion"]
+                let rdp = try RDPAccountant(settings: settings)
+                return (rdp, rdp)
+            case .pld: return (try kind.make(settings: settings), nil)
             }
         } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
-        for k in foreign where o.has(k) {
-            throw LuaError("\(o.fn): option '\(k)' does not apply to the \(kind.rawValue) accountant")
+    }
+
+    /// The settings `kind` declares, as given in the options table (each read with its declared
+    /// default and bounds; absent ones are left to the accountant's defaults). A setting that only
+    /// another accountant declares is an error naming it.
+    static func accountantSettings(_ o: LuaOptions, for kind: AccountantKind) throws -> AccountantSettings {
+        var s = AccountantSettings()
+        for opt in kind.options {
+            let given = o.has(opt.name)
+            let value: AccountantSettings.Value?
+            switch (opt.domain, opt.defaultValue) {
+            case (.number(let lo, let hi), .number(let d)):
+                value = .number(try o.double(opt.name, d, max: hi, above: lo))
+            case (.numbers, _):
+                value = given ? .numbers(try LuaConvert.numbers(o.raw(opt.name), fn: o.fn, arg: "option '\(opt.name)'")) : nil
+            case (.choice(let names), .choice(let d)):
+                value = .choice(try o.string(opt.name, d, oneOf: names))
+            default: value = nil
+            }
+            if given, let v = value { s.values[opt.name] = v }
         }
-        return (made, rdp)
+        for other in AccountantKind.allCases where other != kind {
+            for opt in other.options where !kind.options.contains(where: { $0.name == opt.name }) && o.has(opt.name) {
+                throw LuaError("\(o.fn): option '\(opt.name)' does not apply to the \(kind.rawValue) accountant")
+            }
+        }
+        return s
     }
 
     func installPrivacy() {

@@ -52,6 +52,7 @@ extension Runtime {
             opt.delta = try o.double("delta", opt.delta, max: 0.5, above: 0)
             opt.outputs = try o.int("outputs", min: 1)
             opt.accountant = try o.choice("accountant", opt.accountant)
+            opt.accountantSettings = try Runtime.accountantSettings(o, for: opt.accountant).nonEmpty
             opt.seed = try o.seed()
             try o.finish()
             let r = try PrivateGaussianMixture.release(data, options: opt)
@@ -70,8 +71,10 @@ extension Runtime {
                 throw LuaError("synth.kip: the privacy table needs epsilon and delta")
             }
             let accountant = try p.choice("accountant", AccountantKind.rdp)
-            let noise = try p.double("noise", 1, min: 0)
+            // Accepted as the release's table gives it; the phases carry the noise that is accounted.
+            _ = try p.double("noise", 1, min: 0)
             _ = p.raw("notes")
+            _ = p.raw("events")
             let phases = try Runtime.phaseList(p.raw("phases"))
             try p.finish()
             var opt = try Runtime.kipOptions(o)
@@ -79,8 +82,9 @@ extension Runtime {
             if opt.epsilon != nil && o.has("noise") { throw LuaError("synth.kip: give noise or epsilon (a total to calibrate the noise to), not both") }
             opt.seed = try o.seed()
             try o.finish()
-            let start = SyntheticRelease(data: release, privacy: SynthesisPrivacy(epsilon: eps, delta: delta, accountant: accountant, noise: noise,
-                                                                                 phases: phases, notes: []))
+            // The phases as the table gives them (their sensitivities are not part of it: 1).
+            let start = SyntheticRelease(data: release, privacy: PrivacyStatement(epsilon: eps, delta: delta, accountant: accountant,
+                                                                                  event: .composed(phases.map { .dpSGD([$0], clip: 1) })))
             let r = try KernelInducingPoints.adapt(release: start, privateData: data, options: opt)
             return call.pushRelease(r)
         }
@@ -156,6 +160,7 @@ extension Runtime {
         m.delta = try o.double("delta", m.delta, max: 0.5, above: 0)
         m.outputs = try o.int("outputs", min: 1)
         m.accountant = try o.choice("accountant", m.accountant)
+        m.accountantSettings = try Runtime.accountantSettings(o, for: m.accountant).nonEmpty
         m.seed = try o.seed()
         m.workers = try o.int("workers", 2, min: 1, max: 64)
         return m
@@ -166,16 +171,20 @@ extension LuaCall {
     /// A release to Lua: the Dataset, then its privacy table.
     func pushRelease(_ r: SyntheticRelease) -> Int32 {
         pushDataset(r.data)
-        push(r.privacy.lua)
+        push(r.privacyLua)
         return 2
     }
 }
 
-extension SynthesisPrivacy {
-    /// {epsilon=, delta=, accountant=, noise=, notes={…}, phases={{sample_rate=, noise=, steps=}, …}}
-    var lua: LuaValue {
-        .record(["epsilon": .number(epsilon), "delta": .number(delta), "accountant": .string(accountant.rawValue), "noise": .number(noise),
-                 "notes": .list(notes.map { .string($0) }),
-                 "phases": .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) })])
+extension SyntheticRelease {
+    /// {epsilon=, delta=, accountant=, noise=, notes={…}, phases={{sample_rate=, noise=, steps=}, …}, events={…}}: the
+    /// worst-off record's Gaussian phases, and the noise multiplier of the last of them.
+    var privacyLua: LuaValue {
+        let p = privacy
+        let phases = p.worstPart.plainParts.compactMap(\.gaussianPhases).flatMap { $0 }
+        return .record(["epsilon": .number(p.epsilon), "delta": .number(p.delta), "accountant": .string((p.accountant ?? .rdp).rawValue),
+                        "noise": .number(phases.last?.noise ?? 0), "notes": .list(p.notes.map { .string($0) }),
+                        "events": .list(p.events.map { .string($0) }),
+                        "phases": .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) })])
     }
 }

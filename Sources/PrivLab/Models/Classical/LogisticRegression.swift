@@ -72,7 +72,7 @@ public final class LogisticRegression: ClassicalClassifier {
         public var iterations: Int
         public var converged: Bool
         /// What output perturbation spent (dp fits only).
-        public var privacy: PrivacyReport? = nil
+        public var privacy: PrivacyStatement? = nil
     }
 
     public let options: Options
@@ -92,7 +92,7 @@ public final class LogisticRegression: ClassicalClassifier {
     public var summary: String {
         "logistic regression (\(options.penalty == .l2 ? "l2, C=\(options.c)" : "no penalty"), \(options.solver.rawValue)\(options.dp.map { ", output perturbation ε=\($0.epsilon)" } ?? ""))"
     }
-    public var privacy: PrivacyReport? { state?.privacy }
+    public var privacy: PrivacyStatement? { state?.privacy }
     public var trainsPrivately: Bool { options.dp != nil }
     public var isFitted: Bool { state != nil }
     public var featureCount: Int { state?.features ?? 0 }
@@ -157,7 +157,7 @@ public final class LogisticRegression: ClassicalClassifier {
             (theta, iterations, converged) = try problem.newton(from: start, tolerance: tolerance, maxIterations: options.maxIterations)
         }
         var released = theta
-        var report: PrivacyReport? = nil
+        var report: PrivacyStatement? = nil
         if let p = options.dp {
             let radius = (p.clip * p.clip + (options.intercept ? 1 : 0)).squareRoot()
             let lipschitz = outputs == 1 ? radius : 2.squareRoot() * radius
@@ -165,9 +165,8 @@ public final class LogisticRegression: ClassicalClassifier {
             var rng = RNG(seed: p.seed)
             let noise = LogisticRegression.gammaNormDirection(dimension: theta.count, scale: scale, rng: &rng)
             for i in released.indices { released[i] += noise[i] }
-            report = PrivacyReport(epsilon: p.epsilon, delta: 0, noise: scale, clip: p.clip, sampleRate: 1, steps: 1, sampling: .poisson,
-                                   accountant: .rdp, note: "output perturbation: noise norm ~ Gamma(\(theta.count), \(formatCompact(scale))) on the exact minimiser (pure ε-DP, Chaudhuri et al. 2011)",
-                                   mechanism: .outputPerturbation)
+            report = try PrivacyStatement(pure: .pure(epsilon: p.epsilon, mechanism: .outputPerturbation(scale: scale, clip: p.clip, dimension: theta.count)),
+                                          notes: ["output perturbation: noise norm ~ Gamma(\(theta.count), \(formatCompact(scale))) on the exact minimiser (pure ε-DP, Chaudhuri et al. 2011)"])
         }
         state = State(options: options, coefficients: DoubleMatrix(rows: outputs, cols: x.cols, data: released),
                       classes: data.classes, features: data.features.cols, iterations: iterations, converged: converged, privacy: report)

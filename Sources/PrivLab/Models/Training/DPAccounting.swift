@@ -7,12 +7,17 @@ struct DPAccounting {
     let accountant: any PrivacyAccountant
     /// σ: the noise multiplier the run uses.
     let sigma: Double
+    /// What earlier private training of the same weights spent (a continued fit), composed with
+    /// this run's phases.
+    let prior: PrivacyStatement?
 
-    /// Calibrates σ to `dp.targetEpsilon` over `plannedSteps` steps when no noise is given.
-    init(_ dp: DPOptions, sampleRate q: Double, plannedSteps: Int) throws {
+    /// Calibrates σ to `dp.targetEpsilon` over `plannedSteps` steps when no noise is given (this
+    /// run only: a target ε is the run's budget, whatever came before).
+    init(_ dp: DPOptions, sampleRate q: Double, plannedSteps: Int, prior: PrivacyStatement?) throws {
         self.dp = dp
         sampleRate = q
-        accountant = try dp.accountant.make()
+        self.prior = prior
+        accountant = try dp.makeAccountant()
         var sigma = dp.noise ?? 0
         if dp.noise == nil, let target = dp.targetEpsilon {
             let total = [PrivacyPhase(sampleRate: q, noise: 1, steps: plannedSteps)]
@@ -21,12 +26,9 @@ struct DPAccounting {
         self.sigma = sigma
     }
 
-    /// The report after `steps` private steps of this run (ε infinite without noise).
-    func report(steps: Int) throws -> PrivacyReport {
-        let spent = [PrivacyPhase(sampleRate: sampleRate, noise: sigma, steps: steps)]
-        let eps = sigma == 0 ? Double.infinity : try accountant.epsilon(spent, delta: dp.delta)
-        return PrivacyReport(epsilon: eps, delta: dp.delta, noise: sigma, clip: dp.clip, sampleRate: sampleRate, steps: steps,
-                             sampling: dp.sampling, accountant: dp.accountant,
-                             note: dp.sampling == .shuffle ? "batches came from shuffling but are accounted as Poisson sampling with q = batch/n; the stated ε assumes Poisson sampling" : nil)
+    /// The statement after `steps` private steps of this run (ε infinite without noise), composed
+    /// with `prior`.
+    func report(steps: Int) throws -> PrivacyStatement {
+        try dp.statement(sampleRate: sampleRate, noise: sigma, steps: steps, accountant: accountant, prior: prior)
     }
 }

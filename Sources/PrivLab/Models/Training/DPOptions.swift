@@ -1,13 +1,3 @@
-/// How records are drawn for each DP-SGD step.
-public enum DPSampling: String, Codable, Sendable, CaseIterable {
-    /// Each record joins each step's batch independently with probability q (Abadi et al. 2016;
-    /// what the accountant assumes). Batches have random size and can be empty.
-    case poisson
-    /// Fixed-size batches from a shuffle. The accountant treats it *as if* it were Poisson sampling
-    /// with q = batch/n — a common approximation without the same guarantee, and reports say so.
-    case shuffle
-}
-
 /// DP-SGD / DP-Adam settings (Abadi et al., CCS 2016, with Opacus's semantics): every example's
 /// gradient over all parameters is clipped to L2 norm `clip` (factor min(1, C/(‖g_i‖ + 1e-6))),
 /// the clipped gradients are summed, Gaussian noise of std `noise`·C is added, and the sum is
@@ -22,6 +12,8 @@ public struct DPOptions: Codable, Equatable, Sendable {
     /// The accountant that calibrates σ to `targetEpsilon` and reports ε per epoch (the same one
     /// for both, so the report meets the request): RDP (fast, the default) or PLD (tighter).
     public var accountant: AccountantKind = .rdp
+    /// The accountant's own settings (`AccountantKind.options` declares them); nil: its defaults.
+    public var accountantSettings: AccountantSettings? = nil
     /// Per-layer clipping (McMahan et al. 2018, §3): each layer's part of a per-example gradient is
     /// clipped to C/√L (L = layers with parameters), so the whole stays within C and the noise and
     /// the accounting are unchanged. nil/false: one flat clip over all parameters.
@@ -41,28 +33,7 @@ public struct DPOptions: Codable, Equatable, Sendable {
         default: throw PrivLabError.invalidArgument("dp needs exactly one of noise (σ) and epsilon (a target to calibrate σ to)")
         }
         guard delta > 0, delta < 1 else { throw PrivLabError.invalidArgument("dp delta must be in (0, 1)") }
+        if let s = accountantSettings { _ = try accountant.make(settings: s) }
         if let p = physicalBatch { guard p >= 1 else { throw PrivLabError.invalidArgument("dp physical_batch must be at least 1") } }
     }
-}
-
-/// What a DP training run spent and how it was accounted.
-public struct PrivacyReport: Codable, Equatable, Sendable {
-    public var epsilon: Double
-    public var delta: Double
-    public var noise: Double
-    public var clip: Double
-    public var sampleRate: Double
-    public var steps: Int
-    public var sampling: DPSampling
-    public var accountant: AccountantKind
-    /// A caveat the report must show (shuffling accounted as Poisson).
-    public var note: String?
-    /// The mechanism when it is not DP-SGD (then the sampling fields mean nothing: one release, rate 1).
-    public var mechanism: PrivacyMechanism? = nil
-}
-
-/// Privacy mechanisms other than DP-SGD that a model's `privacy` can report.
-public enum PrivacyMechanism: String, Codable, Sendable {
-    /// Noise on the minimiser of a strongly convex objective (Chaudhuri, Monteleoni & Sarwate 2011, Alg. 1).
-    case outputPerturbation = "output_perturbation"
 }

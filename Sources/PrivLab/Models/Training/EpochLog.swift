@@ -29,7 +29,7 @@ struct EpochLog {
 
     /// Records this run's epoch `epoch`; true when training should stop. `privacy` is the run's DP report so
     /// far (nil without DP).
-    mutating func close(epoch: Int, meter: EpochMeter, lr: Double, privacy: () throws -> PrivacyReport?) throws -> Bool {
+    mutating func close(epoch: Int, meter: EpochMeter, lr: Double, privacy: () throws -> PrivacyStatement?) throws -> Bool {
         let net = network
         let trainLoss = meter.meanLoss
         if !trainLoss.isFinite || net.parameters.contains(where: { $0.value.hasNonFinite }) {

@@ -37,7 +37,9 @@ struct NetworkTrainer {
         // shadow models) everything stays on this thread. The bits are the same either way.
         let worker: IdleWorker? = BLASThreads.count > 1 ? IdleWorker() : nil
         defer { worker?.stop() }
-        let accounting = try o.dp.map { try DPAccounting($0, sampleRate: schedule.sampleRate, plannedSteps: epochCount * schedule.stepsPerEpoch) }
+        // Continuing a privately trained model: its phases compose with this run's.
+        let prior = stage?.warmStart == true && net.isFitted ? net.privacy : nil
+        let accounting = try o.dp.map { try DPAccounting($0, sampleRate: schedule.sampleRate, plannedSteps: epochCount * schedule.stepsPerEpoch, prior: prior) }
         var step = makeStep(objective: objective, accounting: accounting, expectedBatch: schedule.batchSize, worker: worker,
                             context: ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2)))
         // After `prepare`: a fresh build has emptied the history, a warm start kept it.
