@@ -95,7 +95,7 @@ struct CheckOptions: ParsableCommand {
         let doc = try OptionDocumentation.collect()
         if list {
             for f in doc.functions {
-                for o in f.options where ["number", "integer", "value"].contains(o.type) { print("\(f.path)\t\(o.key)") }
+                for o in f.options where o.kind.isNumeric { print("\(f.path)\t\(o.key)") }
             }
             for f in doc.functions where f.options.isEmpty && !Self.untriedFunctions.contains(f.path) { print("call\t\(f.path)") }
             for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {
@@ -129,7 +129,7 @@ struct CheckOptions: ParsableCommand {
             guard let f = doc.functions.first(where: { $0.path == fn }) else { throw ValidationError("no function pl.\(fn)") }
             // What the function needs, and every data set or model it takes (a recorded stand-in
             // hides whether those are required), from the good values; the case's key is set after.
-            let objects = f.options.filter { $0.type == "Dataset" || $0.type == "Model" }.map(\.key)
+            let objects = f.options.filter { $0.kind == .dataset || $0.kind == .model }.map(\.key)
             let base = Set(f.needs + objects).sorted().map { "\($0) = (special[\"\(fn)\"] or {}).\($0) or good.\($0)" }.joined(separator: ", ")
             let fitWith = fn.hasPrefix("cnn") ? "img" : "d"
             for v in Self.values where value == nil || value == v.name {
@@ -142,7 +142,7 @@ struct CheckOptions: ParsableCommand {
                     let declared = f.options.first { $0.key == key }
                     // A list-valued option (hidden = {…}, channels = {…}) gets the value as its element too.
                     set = ["o.\(key) = \(v.lua)"]
-                    if declared?.type == "value" { set.append("o.\(key) = {\(v.lua)}") }
+                    if let k = declared?.kind, [.any, .integers, .numbers].contains(k) { set.append("o.\(key) = {\(v.lua)}") }
                 }
                 for (i, s) in set.enumerated() {
                     let code = """

@@ -96,7 +96,7 @@ final class ModelBindingTests: XCTestCase {
 
     func testTrainingOptionErrors() throws {
         let (rt, _) = try makeRuntime()
-        assertLuaError(rt, "pl.mlp{hidden = {0}}", ["mlp: option 'hidden' widths must be at least 1"])
+        assertLuaError(rt, "pl.mlp{hidden = {0}}", ["mlp: option 'hidden' entries must be at least 1, got 0"])
         assertLuaError(rt, "pl.mlp{hidden = 'wide'}", ["mlp: option 'hidden' must be a list of integers"])
         assertLuaError(rt, "pl.mlp{optimizer = 'rmsprop'}", ["option 'optimizer' must be one of \"sgd\", \"adam\""])
         assertLuaError(rt, "pl.mlp{activation = 'gelu'}", ["option 'activation' must be one of"])

@@ -3,6 +3,7 @@ import PrivLab
 extension LuaOptions {
     /// Option `key` as a Model (nil when absent and not required); `what` says what it is for.
     func model(_ key: String, required: Bool = true, what: String = "") throws -> ModelObject? {
+        let required = declaration?.option(key).map(\.isRequired) ?? required
         let v = raw(key)
         if LuaOptions.recorder != nil {
             declare(key, "Model", nil, what.isEmpty ? nil : what)
@@ -17,6 +18,7 @@ extension LuaOptions {
 
     /// Option `key` as a Dataset (nil when absent and not required).
     func dataset(_ key: String, required: Bool = true, what: String = "") throws -> Dataset? {
+        let required = declaration?.option(key).map(\.isRequired) ?? required
         let v = raw(key)
         if LuaOptions.recorder != nil {
             declare(key, "Dataset", nil, what.isEmpty ? nil : what)

@@ -25,17 +25,18 @@ extension Runtime {
     /// Reads `pl.sisa{…}` options.
     static func sisaOptions(_ o: LuaOptions) throws -> SISAOptions {
         var s = SISAOptions()
-        s.shards = try o.int("shards", 5, min: 1, max: 10_000)
-        s.slices = try o.int("slices", 1, min: 1, max: 1_000)
-        s.sharding = SISASharding(rawValue: try o.string("sharding", "uniform", oneOf: SISASharding.allCases.map(\.rawValue)))!
+        s.shards = try o.integer("shards")
+        s.slices = try o.integer("slices")
+        s.sharding = try o.choice("sharding")
         s.seed = try o.seed()
-        s.weightBySize = try o.bool("weighted", false)
-        s.stackHoldout = try o.double("stack_holdout", 0.1, max: 0.9, above: 0)
-        s.riskThreshold = try o.double("threshold", 0.5)
-        s.riskShards = try o.int("risk_shards", min: 1, max: s.shards)
-        s.workers = try o.int("workers", max(1, ProcessInfo.processInfo.activeProcessorCount), min: 1, max: 256)
-        if o.has("weights") {
-            guard case .table(let t) = o.raw("weights") else {
+        s.weightBySize = try o.flag("weighted")
+        s.stackHoldout = try o.number("stack_holdout")
+        s.riskThreshold = try o.number("threshold")
+        s.riskShards = try o.optionalInteger("risk_shards")
+        s.workers = try o.optionalInteger("workers") ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let weights = try o.value("weights")
+        if !weights.isNil {
+            guard case .table(let t) = weights else {
                 throw LuaError("sisa: option 'weights' must be a table {[record id] = deletion weight, …}")
             }
             var w = [Int: Double]()
@@ -46,7 +47,7 @@ extension Runtime {
                 throw LuaError("sisa: weights[\(bad.key)] must be a non-negative number")
             }
             s.deletionWeights = w
-        } else { _ = o.raw("weights") }
+        }
         if s.sharding == .aware && s.deletionWeights == nil {
             throw LuaError("sisa: sharding = \"aware\" needs weights = {[record id] = deletion probability, …}")
         }
@@ -58,14 +59,15 @@ extension Runtime {
 
     func installSISA() {
         // pl.sisa{shards=, slices=, model=, aggregate=, sharding=, seed=, dir=, …}
-        define("sisa") { call in
+        define(SISADeclarations.sisa) { call in
             let rt = Runtime.from(call)
-            let o = try call.options(1, fn: "sisa", optional: false)
-            guard case .object(let b) = o.raw("model"), let mo = b.value as? ModelObject, !(mo is SISAObject) else {
-                throw LuaError("sisa: option 'model' must be a Model (pl.softmax, pl.mlp, pl.cnn or a pipeline), got \(o.raw("model").typeName)")
+            let o = try call.options(1, SISADeclarations.sisa, optional: false)
+            let given = o.raw("model")
+            guard case .object(let b) = given, let mo = b.value as? ModelObject, !(mo is SISAObject) else {
+                throw LuaError("sisa: option 'model' must be a Model (pl.softmax, pl.mlp, pl.cnn or a pipeline), got \(given.typeName)")
             }
             var opts = try Runtime.sisaOptions(o)
-            let agg = o.raw("aggregate")
+            let agg = try o.value("aggregate")
             var custom: LuaRef? = nil
             var customName = ""
             switch agg {
@@ -85,7 +87,7 @@ extension Runtime {
                 throw LuaError("sisa: option 'aggregate' must be \(names), an aggregator name or a function, got \(agg.typeName)")
             }
             if !opts.usesHoldout && o.has("stack_holdout") { throw LuaError("sisa: option 'stack_holdout' needs aggregate = \"stack\"") }
-            let dir = try o.string("dir")
+            let dir = try o.optionalText("dir")
             if dir != nil { try Runtime.checkFileAccess(call, "sisa") }
             try o.finish()
             let e: SISAEnsemble
