@@ -100,7 +100,7 @@ final class ModelBindingTests: XCTestCase {
         assertLuaError(rt, "pl.mlp{hidden = 'wide'}", ["mlp: option 'hidden' must be a list of integers"])
         assertLuaError(rt, "pl.mlp{optimizer = 'rmsprop'}", ["option 'optimizer' must be one of \"sgd\", \"adam\""])
         assertLuaError(rt, "pl.mlp{activation = 'gelu'}", ["option 'activation' must be one of"])
-        assertLuaError(rt, "pl.mlp{gamma = 0.5}", ["'step_size' and 'gamma' need schedule = \"step\""])
+        assertLuaError(rt, "pl.mlp{gamma = 0.5}", ["mlp: option 'gamma' needs schedule = \"step\""])
         assertLuaError(rt, "pl.mlp{l1_ratio = 0.5}", ["'l1_ratio' needs elastic_net"])
         assertLuaError(rt, "pl.mlp{elastic_net = 0.1, l2 = 0.1}", ["either elastic_net"])
         assertLuaError(rt, "pl.mlp{validation_split = 1.5}", ["validation_split' must be in (0, 1)"])

@@ -100,15 +100,12 @@ final class OptionDocumentationTests: XCTestCase {
             d = pl.data.blobs{n = 60, features = 4, classes = 3, seed = 1}
             fitted = pl.softmax{epochs = 1}
             fitted:fit(d)
-            good = {data = d, model = fitted, teacher = fitted, reference = d, public = d, components = 2, k = 2,
+            good = {data = d, model = fitted, target = fitted, elastic_net = 0.01, teacher = fitted, reference = d, public = d, components = 2, k = 2,
                     fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
             special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}}}
-            -- What an option needs beside it to be read at all (lambda is lnmax's).
-            companion = {["defense.pate.lambda"] = {aggregator = "lnmax"}}
-            function base(fn, keys, key)
+            function base(fn, keys)
               local o = {}
               for _, k in ipairs(keys) do o[k] = (special[fn] or {})[k] or good[k] end
-              for k, v in pairs(companion[fn .. "." .. tostring(key)] or {}) do o[k] = v end
               return o
             end
             """)
@@ -125,7 +122,14 @@ final class OptionDocumentationTests: XCTestCase {
                     case .below(let x): bad = x
                     default: continue
                     }
-                    let code = "local o = base('\(f.path)', {\(required)}, '\(o.key)'); o.\(o.key) = \(formatCompact(bad)); return pl.\(f.path)(o)"
+                    // What the option needs beside it to apply (attack_stages: attack_model = "boosting").
+                    var companion = ""
+                    switch o.only {
+                    case .equals(let k, let vs)?: companion = "o.\(k) = '\(vs[0])'; "
+                    case .given(let k, _)?: companion = "o.\(k) = good.\(k); "
+                    case nil: break
+                    }
+                    let code = "local o = base('\(f.path)', {\(required)}); \(companion)o.\(o.key) = \(formatCompact(bad)); return pl.\(f.path)(o)"
                     assertLuaError(rt, code, ["\(f.path): option '\(o.key)", "must be", "got \(formatCompact(bad))"])
                     checked += 1
                 }
@@ -145,6 +149,27 @@ final class OptionDocumentationTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(checked, 100)
+    }
+
+    /// An option declared to apply only with another option's value is refused, naming what it
+    /// needs, when that option has another value.
+    func testOptionsThatApplyOnlyUnderAConditionAreRefusedOtherwise() throws {
+        let doc = try OptionDocumentation.collect()
+        let (rt, _) = try makeRuntime()
+        try rt.exec("fitted = pl.softmax{epochs = 1}; fitted:fit(pl.data.blobs{n = 30, seed = 1})")
+        var checked = 0
+        for f in doc.functions where f.declared {
+            for o in f.options {
+                guard case .equals(let k, let vs)? = o.only, case .choice(let names)? = f.declaration.option(k)?.kind,
+                      let other = names.first(where: { !vs.contains($0) }) else { continue }
+                let value = o.kind == .table ? "{1}" : o.kind == .boolean ? "true" : "1"
+                assertLuaError(rt, "pl.\(f.path){\(k) = '\(other)', \(o.key) = \(value)}", ["\(f.path): option '\(o.key)' needs \(k) = \"\(vs[0])\""])
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 15)
+        assertLuaError(rt, "pl.attack.metric{target = fitted, class_wise = true}", ["attack.metric: option 'class_wise' needs data (thresholds are calibrated"])
+        assertLuaError(rt, "pl.mlp{l1_ratio = 0.5}", ["mlp: option 'l1_ratio' needs elastic_net"])
     }
 
     func testRuleBoundsNameTheOtherOption() throws {

@@ -86,9 +86,6 @@ extension Runtime {
         p.teachers = try o.integer("teachers")
         let n = Double(p.teachers)
         let aggregator: PATEAggregatorChoice = try o.choice("aggregator")
-        for key in ["threshold", "sigma1", "sigma", "lambda"] where o.has(key) && !aggregator.takes.contains(key) {
-            throw LuaError("defense.pate: option '\(key)' does not apply to aggregator = \"\(aggregator.rawValue)\" (it takes \(aggregator.takes.joined(separator: ", ")))")
-        }
         switch aggregator {
         case .gnmax: p.aggregator = .gaussian(sigma: try o.optionalNumber("sigma") ?? 0.16 * n)
         case .lnmax: p.aggregator = .laplace(scale: try o.optionalNumber("lambda") ?? 0.16 * n)

@@ -1,18 +1,8 @@
 import PrivLab
 
 /// PATE's vote aggregators by their Lua names (Papernot et al. 2018: Confident-GNMax, GNMax;
-/// Papernot et al. 2017: LNMax), with the options each one takes.
-enum PATEAggregatorChoice: String, CaseIterable {
-    case confident, gnmax, lnmax
-    /// The noise options that apply to this aggregator.
-    var takes: [String] {
-        switch self {
-        case .confident: return ["threshold", "sigma1", "sigma"]
-        case .gnmax: return ["sigma"]
-        case .lnmax: return ["lambda"]
-        }
-    }
-}
+/// Papernot et al. 2017: LNMax); the options each takes are declared with `.only`.
+enum PATEAggregatorChoice: String, CaseIterable { case confident, gnmax, lnmax }
 
 /// The declarations of `pl.defense.*`. Every defence returns a Model (fit it on the private set;
 /// `model:defense_report()` tells what it did and spent).
@@ -52,10 +42,13 @@ enum DefenseDeclarations {
                      .atLeast(2), .atMost(100_000)),
             .choice("aggregator", PATEAggregatorChoice.self, "the noisy vote: Confident-GNMax, GNMax or LNMax", default: .confident),
             .number("threshold", "confident: votes the top class needs (noisily) for the query to be answered",
-                    .defaulted(.described("0.8 × teachers"))),
-            .number("sigma1", "confident: noise of the threshold check", .defaulted(.described("0.6 × teachers")), .above(0)),
-            .number("sigma", "confident and gnmax: Gaussian noise of the vote", .defaulted(.described("0.16 × teachers")), .above(0)),
-            .number("lambda", "lnmax: Laplace noise scale of the vote", .defaulted(.described("0.16 × teachers")), .above(0)),
+                    .defaulted(.described("0.8 × teachers"))).only(.equals("aggregator", ["confident"])),
+            .number("sigma1", "confident: noise of the threshold check", .defaulted(.described("0.6 × teachers")), .above(0))
+                .only(.equals("aggregator", ["confident"])),
+            .number("sigma", "Gaussian noise of the vote", .defaulted(.described("0.16 × teachers")), .above(0))
+                .only(.equals("aggregator", ["confident", "gnmax"])),
+            .number("lambda", "Laplace noise scale of the vote", .defaulted(.described("0.16 × teachers")), .above(0))
+                .only(.equals("aggregator", ["lnmax"])),
             .integer("queries", "public records (the first ones) put to the teachers", .optional("all of them"), .atLeast(1),
                      .rule("≤ the public records")),
             .number("delta", "δ of the reported (ε, δ)", default: PATEOptions().delta, .above(0), .atMost(1)),

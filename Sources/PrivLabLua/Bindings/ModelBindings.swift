@@ -94,17 +94,14 @@ extension Runtime {
             if t.l1 > 0 || t.l2 > 0 { throw LuaError("\(o.fn): give either elastic_net (with l1_ratio) or l1/l2, not both") }
             t.l1 = en * ratio
             t.l2 = en * (1 - ratio)
-        } else if o.has("l1_ratio") {
-            throw LuaError("\(o.fn): option 'l1_ratio' needs elastic_net")
         }
     }
 
-    /// schedule with its step_size and gamma (step) or lr_min (cosine).
+    /// schedule with its step_size and gamma (step) or lr_min (cosine); the declaration refuses
+    /// the others' options.
     private static func readSchedule(_ o: LuaOptions, into t: inout TrainingOptions) throws {
         let schedule: ScheduleChoice = try o.choice("schedule")
         let stepSize = try o.integer("step_size"), gamma = try o.number("gamma"), lrMin = try o.number("lr_min")
-        if schedule != .step, o.has("step_size") || o.has("gamma") { throw LuaError("\(o.fn): options 'step_size' and 'gamma' need schedule = \"step\"") }
-        if schedule != .cosine, o.has("lr_min") { throw LuaError("\(o.fn): option 'lr_min' needs schedule = \"cosine\"") }
         switch schedule {
         case .step: t.schedule = .step(every: stepSize, gamma: gamma)
         case .cosine: t.schedule = .cosine(minimum: lrMin)

@@ -10,6 +10,7 @@ extension LuaOptions {
             if v.isNil { return required ? ModelObject(try NeuralNetwork.softmaxRegression(options: TrainingOptions()), onEpoch: nil) : nil }
         }
         if case .nil = v, !required { return nil }
+        if case .nil = v, declaration != nil { throw LuaError("\(fn): option '\(key)' is required") }
         guard case .object(let b) = v, let mo = b.value as? ModelObject else {
             throw LuaError("\(fn): option '\(key)' must be a Model\(what.isEmpty ? "" : " (\(what))"), got \(v.typeName)")
         }
@@ -25,6 +26,7 @@ extension LuaOptions {
             if v.isNil { return required ? try Synthetic.blobs(n: 40, features: 3, classes: 2, seed: 1) : nil }
         }
         if case .nil = v, !required { return nil }
+        if case .nil = v, declaration != nil { throw LuaError("\(fn): option '\(key)' is required") }
         guard case .object(let b) = v, let d = b.value as? DatasetObject else {
             throw LuaError("\(fn): option '\(key)' must be a Dataset\(what.isEmpty ? "" : " (\(what))"), got \(v.typeName)")
         }

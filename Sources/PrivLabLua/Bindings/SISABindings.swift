@@ -51,9 +51,6 @@ extension Runtime {
         if s.sharding == .aware && s.deletionWeights == nil {
             throw LuaError("sisa: sharding = \"aware\" needs weights = {[record id] = deletion probability, …}")
         }
-        if s.sharding != .aware && (o.has("risk_shards") || s.deletionWeights != nil) {
-            throw LuaError("sisa: options 'weights' and 'risk_shards' need sharding = \"aware\"")
-        }
         return s
     }
 
@@ -86,6 +83,7 @@ extension Runtime {
                 let names = SISAAggregationRule.builtIn.map { "\"\($0)\"" }.joined(separator: ", ")
                 throw LuaError("sisa: option 'aggregate' must be \(names), an aggregator name or a function, got \(agg.typeName)")
             }
+            // (A named aggregate other than "stack" is refused by the declaration; a function here.)
             if !opts.usesHoldout && o.has("stack_holdout") { throw LuaError("sisa: option 'stack_holdout' needs aggregate = \"stack\"") }
             let dir = try o.optionalText("dir")
             if dir != nil { try Runtime.checkFileAccess(call, "sisa") }

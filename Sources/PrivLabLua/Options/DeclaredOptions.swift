@@ -6,9 +6,33 @@ extension LuaCall {
     public func options(_ i: Int32, _ declaration: FunctionDeclaration, optional: Bool = true) throws -> LuaOptions {
         let fn = declaration.path
         switch value(i) {
-        case .table(let t): return try LuaOptions(t, fn: fn, declaration: declaration)
+        case .table(let t):
+            try LuaOptions.checkConditions(t, declaration)
+            return try LuaOptions(t, fn: fn, declaration: declaration)
         case .nil where optional: return try LuaOptions(LuaTable(), fn: fn, declaration: declaration)
         default: throw LuaError("\(fn): expected an options table, got \(luaTypeName(i))")
+        }
+    }
+}
+
+extension LuaOptions {
+    /// Rejects options given where they do not apply (their condition names another option's value
+    /// or presence), before any is read.
+    static func checkConditions(_ t: LuaTable, _ d: FunctionDeclaration) throws {
+        for o in d.options where t.fields[o.key] != nil && !(t.fields[o.key]!.isNil) {
+            switch o.only {
+            case .equals(let other, let values)?:
+                var current: String? = nil
+                if case .string(let s)? = t.fields[other] { current = s }
+                if t.fields[other] == nil, case .string(let s)? = d.option(other)?.defaultValue { current = s }
+                if let c = current, values.contains(c) { continue }
+                if current == nil, t.fields[other] != nil { continue }   // not a name (a function, …): the binding decides
+                throw LuaError("\(d.path): option '\(o.key)' needs \(other) = \(values.map { "\"\($0)\"" }.joined(separator: " or "))")
+            case .given(let other, let why)?:
+                if let v = t.fields[other], !v.isNil { continue }
+                throw LuaError("\(d.path): option '\(o.key)' needs \(other)\(why.map { " (\($0))" } ?? "")")
+            case nil: continue
+            }
         }
     }
 }

@@ -85,6 +85,7 @@ extension OptionDocumentation {
         case .optional(nil): s += ", optional"
         }
         if let b = o.boundsText { s += (o.kind == .dataset || o.kind == .model ? " — " : ", ") + b }
+        if let c = o.only { s += ", only \(c.text)" }
         if !o.meaning.isEmpty { s += ": " + o.meaning }
         return s
     }

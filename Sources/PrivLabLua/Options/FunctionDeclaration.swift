@@ -109,6 +109,22 @@ public enum OptionBound: Equatable, Sendable {
     }
 }
 
+/// When an option applies: only with another option at one of some values (its default counts),
+/// or only when another is given. Checked when the options table is opened, so a setting that
+/// would be ignored is an error naming what it needs.
+public enum OptionCondition: Equatable, Sendable {
+    case equals(String, [String])
+    case given(String, why: String? = nil)
+
+    /// "with attack_model = "boosting"", "with data".
+    public var text: String {
+        switch self {
+        case .equals(let k, let vs): return "with \(k) = " + vs.map { "\"\($0)\"" }.joined(separator: " or ")
+        case .given(let k, _): return "with \(k)"
+        }
+    }
+}
+
 /// One option of one function: its name, kind, what it means *in that function*, whether it may
 /// be left out, and its bounds. Bindings read options through these (`DeclaredOptions`), and
 /// `privlab doc`, the editor stubs and the bad-value suite are written from them.
@@ -120,6 +136,8 @@ public struct OptionSpec: Equatable, Sendable {
     public var bounds: [OptionBound]
     /// The keys of a nested options table (`dp = {epsilon=, clip=}`), read through them too.
     public var fields: [OptionSpec]
+    /// When the option applies (nil: always).
+    public var only: OptionCondition? = nil
 
     public init(_ key: String, _ kind: OptionKind, _ meaning: String, _ presence: OptionPresence, _ bounds: [OptionBound] = [],
                 fields: [OptionSpec] = []) {
@@ -136,6 +154,12 @@ public struct OptionSpec: Equatable, Sendable {
     public var defaultValue: OptionDefault? {
         if case .defaulted(let d) = presence { return d }
         return nil
+    }
+    /// The option, applying only under `condition`.
+    public func only(_ condition: OptionCondition) -> OptionSpec {
+        var o = self
+        o.only = condition
+        return o
     }
     /// The bounds as text ("> 0, ≤ 0.5"), nil when unbounded.
     public var boundsText: String? { bounds.isEmpty ? nil : bounds.map(\.text).joined(separator: ", ") }
@@ -179,10 +203,14 @@ public struct FunctionDeclaration: Equatable, Sendable {
     public var returns: String?
     /// The fields of a result table, when it is one.
     public var resultFields: [ResultField]
+    /// Options a kindred function takes that this one refuses, each with the reason (not
+    /// documented as options; given, they are an error saying why rather than "unknown").
+    public var refused: [String: String]
 
     public init(_ path: String, _ summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
-                returns: String? = nil, resultFields: [ResultField] = []) {
+                returns: String? = nil, resultFields: [ResultField] = [], refused: [String: String] = [:]) {
         self.path = path
+        self.refused = refused
         self.summary = summary
         self.arguments = arguments
         self.options = options

@@ -34,6 +34,7 @@ extension OptionDocumentation {
         if let def = o.defaultValue { doc.append("default \(def.luaText)") }
         if case .optional(let words?) = o.presence { doc.append("absent: \(words)") }
         if let b = o.boundsText { doc.append(b) }
+        if let c = o.only { doc.append("only \(c.text)") }
         return "---@field \(o.key)\(o.isRequired ? "" : "?") \(type)\(doc.isEmpty ? "" : " " + doc.joined(separator: "; "))\n"
     }
 
