@@ -145,9 +145,9 @@ extension Runtime {
         // attack:evaluate{members=, nonmembers=, balanced=true, seed=}
         m["evaluate"] = { call in
             let a = try this(call, "evaluate")
-            let o = try call.options(2, fn: "Attack.evaluate", optional: false)
+            let o = try call.options(2, AttackDeclarations.evaluate, optional: false)
             let mem = try dataset(o, "members"), non = try dataset(o, "nonmembers")
-            let balanced = try o.bool("balanced", true)
+            let balanced = try o.flag("balanced")
             let seed = try o.seed()
             try o.finish()
             return call.results(try a.evaluate(members: mem, nonMembers: non, balanced: balanced, seed: seed).lua)
@@ -191,6 +191,7 @@ extension Runtime {
             }
             return call.results(.record(d))
         }
+        declare(AttackDeclarations.evaluate)
         lua.register(LuaClass(name: "Attack", methods: m) { "Attack(\(($0 as! AttackObject).attack.name))" })
     }
 }

@@ -105,3 +105,36 @@ enum AttackDeclarations {
         refused: ["data": "the attack needs no shadow models", "shadow_model": "the attack needs no shadow models",
                   "train_size": "the attack needs no shadow models", "workers": "the attack trains nothing"])
 }
+
+/// The declarations of the Attack methods that take options.
+extension AttackDeclarations {
+    static let evaluate = FunctionDeclaration(
+        "Attack.evaluate", "scores members and non-members and measures how well the attack tells them apart",
+        options: [
+            OptionSpec("members", .dataset, "records in the target's training set", .required),
+            OptionSpec("nonmembers", .dataset, "records not in it (from the same distribution)", .required),
+            .boolean("balanced", "subsample the larger side so both count the same", default: true),
+            .seed("seed of the balancing subsample"),
+        ],
+        returns: "table",
+        resultFields: [
+            ResultField("auc", "number", "area under the ROC curve"),
+            ResultField("accuracy", "number", "balanced accuracy at the attack's own threshold (at the best one when it has none)"),
+            ResultField("accuracy_is_oracle", "boolean", "accuracy used the best threshold, chosen knowing the answers (the attack has no threshold of its own)"),
+            ResultField("best_accuracy", "number", "the best balanced accuracy (TPR + TNR)/2 over all thresholds"),
+            ResultField("advantage", "number", "the largest TPR − FPR (membership advantage, Yeom et al. 2018)"),
+            ResultField("precision", "number", "precision at the attack's threshold"),
+            ResultField("recall", "number", "recall at the attack's threshold"),
+            ResultField("tpr_at_fpr", "table", "TPR at low FPRs, keyed by the FPR (e.g. [0.001], [0.01])"),
+            ResultField("roc", "table[]", "the ROC curve thinned for charts: {fpr =, tpr =} points"),
+            ResultField("roc_fpr", "number[]", "the same curve's FPRs"),
+            ResultField("roc_tpr", "number[]", "the same curve's TPRs"),
+            ResultField("scores", "number[]", "each record's score (higher: more likely a member)"),
+            ResultField("ids", "integer[]", "each scored record's id"),
+            ResultField("member", "boolean[]", "whether each scored record is a member"),
+            ResultField("per_class", "table[]", "per class: {class =, n =, auc =}"),
+            ResultField("notes", "string[]", "caveats (balancing, oracle thresholds, …)"),
+            ResultField("members", "integer", "members scored"),
+            ResultField("nonmembers", "integer", "non-members scored"),
+        ])
+}
