@@ -199,6 +199,8 @@ extension Runtime {
 
     private func installModelClass() {
         let m = modelMethods()
+        declare(ModelDeclarations.fit)
+        declare(ModelDeclarations.predictProba)
         lua.register(LuaClass(name: "Model", methods: m) {
             let mo = $0 as! ModelObject
             return "Model(\(mo.model.summary)\(mo.model.isFitted ? ", \(mo.model.parameterCount) parameters" : ", not fitted"))"
@@ -212,21 +214,21 @@ extension Runtime {
             let rt = Runtime.from(call)
             let mo = try call.thisModel("fit")
             let train = try call.dataset(2, fn: "Model.fit", arg: "argument 1 (training set)")
-            let o = try call.options(3, fn: "Model.fit")
+            let o = try call.options(3, ModelDeclarations.fit)
             var val: Dataset? = nil
-            if o.has("validation") {
-                guard case .object(let b) = o.raw("validation"), let d = b.value as? DatasetObject else {
+            let given = try o.value("validation")
+            if !given.isNil {
+                guard case .object(let b) = given, let d = b.value as? DatasetObject else {
                     throw LuaError("Model.fit: option 'validation' must be a Dataset")
                 }
                 val = d.ds
-            } else { _ = o.raw("validation") }
+            }
             // continue = true: fine-tune from the current parameters (e.g. after pre-training on
             // public data) for the model's epochs; DP accounting covers only this run.
-            let cont = try o.bool("continue", false)
-            let dpOverride = o.has("dp") ? try Runtime.dpOptions(o.raw("dp"), fn: "Model.fit") : nil
-            if !o.has("dp") { _ = o.raw("dp") }
+            let cont = try o.flag("continue")
+            let dp = try o.value("dp")
+            let dpOverride = dp.isNil ? nil : try Runtime.dpOptions(dp, fn: "Model.fit")
             try o.finish()
-            if dpOverride != nil && !cont { throw LuaError("Model.fit: option 'dp' here needs continue = true (give dp to the model's constructor otherwise)") }
             if cont {
                 if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
                 guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }
@@ -257,8 +259,8 @@ extension Runtime {
         m["predict_proba"] = { call in
             let mo = try call.thisModel("predict_proba")
             let x = try call.features(2, fn: "Model.predict_proba")
-            let o = try call.options(3, fn: "Model.predict_proba")
-            let t = try o.double("temperature", mo.model.releaseTemperature, above: 0)
+            let o = try call.options(3, ModelDeclarations.predictProba)
+            let t = try o.optionalNumber("temperature") ?? mo.model.releaseTemperature
             try o.finish()
             let p = try mo.model.predictProba(x, temperature: t)
             return call.results(.list((0..<p.rows).map { .numbers(p.row($0).map(Double.init)) }))

@@ -83,3 +83,34 @@ enum ModelDeclarations {
         ] + training(optimizer: .adam, lr: 1e-3, batch: 64, epochs: 5),
         returns: "Model")
 }
+
+/// The declarations of the Model methods that take options.
+extension ModelDeclarations {
+    static let fit = FunctionDeclaration(
+        "Model.fit", "trains the model (from scratch, or on from its parameters with continue = true)",
+        arguments: [ArgumentSpec("data", "Dataset", "the training set")],
+        options: [
+            OptionSpec("validation", .dataset, "records to report validation loss and accuracy on each epoch (and for early stopping)",
+                       .optional("none, or validation_split's")),
+            .boolean("continue", "fine-tune from the current parameters for the model's epochs (e.g. after pre-training on public data)",
+                     default: false),
+            OptionSpec("dp", .table, "DP-SGD settings for this run (with continue = true): accounting covers only this run",
+                       .optional("the model's own")).only(.equals("continue", ["true"])),
+        ],
+        returns: "table[]",
+        resultFields: [
+            ResultField("epoch", "integer", "per epoch: its number"),
+            ResultField("train_loss", "number", "the mean training loss"),
+            ResultField("train_accuracy", "number", "the training accuracy"),
+            ResultField("val_loss", "number", "with validation: the validation loss"),
+            ResultField("val_accuracy", "number", "with validation: the validation accuracy"),
+            ResultField("lr", "number", "the learning rate used"),
+            ResultField("epsilon", "number", "with DP-SGD: ε spent so far"),
+        ])
+
+    static let predictProba = FunctionDeclaration(
+        "Model.predict_proba", "the released class probabilities of each record",
+        arguments: [ArgumentSpec("x", "Dataset|number[][]", "the records, or feature rows")],
+        options: [.number("temperature", "softmax temperature", .defaulted(.described("the model's inference_temperature")), .above(0))],
+        returns: "number[][]")
+}

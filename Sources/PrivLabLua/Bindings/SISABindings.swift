@@ -161,8 +161,8 @@ extension Runtime {
             let ids: [Int]
             if let one = call.value(2).double, let id = Int(exactly: one) { ids = [id] }
             else { ids = try LuaConvert.integers(call.value(2), fn: "SISA.unlearn", arg: "argument 1 (record ids)") }
-            let o = try call.options(3, fn: "SISA.unlearn")
-            let compare = try o.bool("compare", false)
+            let o = try call.options(3, SISADeclarations.unlearn)
+            let compare = try o.flag("compare")
             try o.finish()
             let e = obj.ensemble
             e.progress = rt.progressObserver(label: "unlearn")
@@ -223,16 +223,19 @@ extension Runtime {
         // ens:expected_cost{requests = k, batched = false} → {samples, full, speedup} (Bourtoule et al. §V).
         m["expected_cost"] = { call in
             let e = try ensemble(call, "expected_cost").ensemble
-            let o = try call.options(2, fn: "SISA.expected_cost")
-            let k = try o.int("requests", 1, min: 1)
-            let batched = try o.bool("batched", false)
-            let n = try o.int("records", e.liveCount, min: 1)
+            let o = try call.options(2, SISADeclarations.expectedCost)
+            let k = try o.integer("requests")
+            let batched = try o.flag("batched")
+            let n = try o.optionalInteger("records") ?? e.liveCount
             try o.finish()
             let c = SISACostModel(records: n, shards: e.options.shards, slices: e.options.slices, epochs: e.templateModelEpochs)
             let samples = batched ? c.batched(k) : c.sequential(k)
             return call.results(.record(["samples": .number(samples), "full": .number(c.fullRetrain),
                                          "speedup": .number(c.fullRetrain * (batched ? 1 : Double(k)) / samples)]))
         }
+        declare(SISADeclarations.unlearn)
+        declare(SISADeclarations.expectedCost)
+        for method in ["fit", "predict_proba"] { if let d = declarations["Model.\(method)"] { declare(d.renamed("SISA.\(method)")) } }
         lua.register(LuaClass(name: "SISA", methods: m) {
             let e = ($0 as! SISAObject).ensemble
             return "SISA(\(e.summary)\(e.isFitted ? ", \(e.liveCount) records" : ", not fitted"))"

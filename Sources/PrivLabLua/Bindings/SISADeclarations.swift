@@ -28,3 +28,41 @@ enum SISADeclarations {
         ],
         returns: "SISA")
 }
+
+/// The declarations of the SISA methods that take options.
+extension SISADeclarations {
+    static let unlearn = FunctionDeclaration(
+        "SISA.unlearn", "removes records and retrains only the constituents that saw them, from the checkpoint before their slice",
+        arguments: [ArgumentSpec("ids", "integer|integer[]", "the record id, or ids, to forget")],
+        options: [.boolean("compare", "also retrain a fresh ensemble and a monolithic model on the remaining data: measured baselines and an exactness check",
+                           default: false)],
+        returns: "table",
+        resultFields: [
+            ResultField("removed", "integer", "records removed"),
+            ResultField("shards_touched", "integer[]", "shards retrained (1-based)"),
+            ResultField("slices_retrained", "integer", "slice stages retrained"),
+            ResultField("samples_retrained", "number", "samples the retraining processed (records × epochs)"),
+            ResultField("records_retrained", "integer", "records the retraining saw"),
+            ResultField("seconds", "number", "wall-clock seconds of the unlearning"),
+            ResultField("meta_seconds", "number", "wall-clock seconds refitting the stacking meta-learner"),
+            ResultField("expected_samples", "number", "the cost model's expectation of samples_retrained"),
+            ResultField("full_ensemble", "table", "{samples =, seconds =, estimated =}: retraining the whole ensemble"),
+            ResultField("monolithic", "table", "{samples =, seconds =, estimated =}: retraining one model on all the data"),
+            ResultField("speedup", "number", "monolithic seconds over the unlearning's"),
+            ResultField("exact", "boolean", "with compare: the unlearnt ensemble equals a fresh one bit for bit"),
+        ])
+
+    static let expectedCost = FunctionDeclaration(
+        "SISA.expected_cost", "the expected retraining cost of unlearning requests (Bourtoule et al. 2021, §V)",
+        options: [
+            .integer("requests", "unlearning requests", default: 1, .atLeast(1)),
+            .boolean("batched", "the requests are served together rather than one by one", default: false),
+            .integer("records", "records in the ensemble", .defaulted(.described("the records it holds")), .atLeast(1)),
+        ],
+        returns: "table",
+        resultFields: [
+            ResultField("samples", "number", "expected samples retrained"),
+            ResultField("full", "number", "samples of a full retrain"),
+            ResultField("speedup", "number", "full retrains' samples over the expected samples"),
+        ])
+}

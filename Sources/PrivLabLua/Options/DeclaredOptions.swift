@@ -23,11 +23,20 @@ extension LuaOptions {
             switch o.only {
             case .equals(let other, let values)?:
                 var current: String? = nil
-                if case .string(let s)? = t.fields[other] { current = s }
-                if t.fields[other] == nil, case .string(let s)? = d.option(other)?.defaultValue { current = s }
+                switch t.fields[other] {
+                case .string(let s)?: current = s
+                case .bool(let b)?: current = String(b)
+                case nil:
+                    switch d.option(other)?.defaultValue {
+                    case .string(let s)?: current = s
+                    case .boolean(let b)?: current = String(b)
+                    default: break
+                    }
+                default: break
+                }
                 if let c = current, values.contains(c) { continue }
                 if current == nil, t.fields[other] != nil { continue }   // not a name (a function, …): the binding decides
-                throw LuaError("\(d.path): option '\(o.key)' needs \(other) = \(values.map { "\"\($0)\"" }.joined(separator: " or "))")
+                throw LuaError("\(d.path): option '\(o.key)' needs \(other) = \(OptionCondition.values(values))")
             case .given(let other, let why)?:
                 if let v = t.fields[other], !v.isNil { continue }
                 throw LuaError("\(d.path): option '\(o.key)' needs \(other)\(why.map { " (\($0))" } ?? "")")

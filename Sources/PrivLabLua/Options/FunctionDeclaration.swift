@@ -116,10 +116,15 @@ public enum OptionCondition: Equatable, Sendable {
     case equals(String, [String])
     case given(String, why: String? = nil)
 
+    /// Values as Lua writes them: "boosting" quoted, true and false not.
+    public static func values(_ vs: [String]) -> String {
+        vs.map { $0 == "true" || $0 == "false" ? $0 : "\"\($0)\"" }.joined(separator: " or ")
+    }
+
     /// "with attack_model = "boosting"", "with data".
     public var text: String {
         switch self {
-        case .equals(let k, let vs): return "with \(k) = " + vs.map { "\"\($0)\"" }.joined(separator: " or ")
+        case .equals(let k, let vs): return "with \(k) = " + OptionCondition.values(vs)
         case .given(let k, _): return "with \(k)"
         }
     }
@@ -222,6 +227,13 @@ public struct FunctionDeclaration: Equatable, Sendable {
 
     /// The option `key`, nil when not declared.
     public func option(_ key: String) -> OptionSpec? { options.first { $0.key == key } }
+
+    /// The same declaration under another path (a method another class shares).
+    public func renamed(_ path: String) -> FunctionDeclaration {
+        var d = self
+        d.path = path
+        return d
+    }
 
     /// Whether this is a method ("Dataset.split") rather than a `pl` function.
     public var isMethod: Bool { path.first?.isUppercase ?? false }
