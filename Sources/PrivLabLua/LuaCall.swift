@@ -334,7 +334,7 @@ public final class LuaOptions {
         if let k = undeclared.first { throw LuaError("\(fn): internal error: option '\(k)' is read but not declared") }
         let accepted = declaration.map { Set($0.options.map(\.key)) } ?? Set(known)
         let unknown = table.fields.keys.filter { !accepted.contains($0) }.sorted()
-        if let k = unknown.first, let why = declaration?.refused[k] { throw LuaError("\(fn): option '\(k)' does not apply (\(why))") }
+        if let k = unknown.first, let why = declaration?.refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
         if let k = unknown.first {
             let names = Array(accepted).sorted()
             let accepted = names.joined(separator: ", ")

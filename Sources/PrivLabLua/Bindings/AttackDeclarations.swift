@@ -83,7 +83,7 @@ enum AttackDeclarations {
             .boolean("global_variance", "one variance for all records instead of one per record", default: false),
         ],
         returns: "Attack",
-        refused: ["train_size": "each shadow trains on half of its pool"])
+        refused: ["train_size": "does not apply (each shadow trains on half of its pool)"])
 
     static let gradient = FunctionDeclaration(
         "attack.gradient", "a white-box attack: the norm of each record's loss gradient (or its loss) at the target's parameters",
@@ -102,8 +102,8 @@ enum AttackDeclarations {
             .integer("queries", "perturbed copies per record", default: 20, .atLeast(1), .atMost(10_000)),
         ],
         returns: "Attack",
-        refused: ["data": "the attack needs no shadow models", "shadow_model": "the attack needs no shadow models",
-                  "train_size": "the attack needs no shadow models", "workers": "the attack trains nothing"])
+        refused: ["data": "does not apply (the attack needs no shadow models)", "shadow_model": "does not apply (the attack needs no shadow models)",
+                  "train_size": "does not apply (the attack needs no shadow models)", "workers": "does not apply (the attack trains nothing)"])
 }
 
 /// The declarations of the Attack methods that take options.

@@ -65,7 +65,7 @@ extension Runtime {
         t.nesterov = try o.flag("nesterov")
         t.beta1 = try o.number("beta1")
         t.beta2 = try o.number("beta2")
-        t.epsilon = try o.number("eps")
+        t.epsilon = try o.number("adam_eps")
         t.epochs = try o.integer("epochs")
         t.batchSize = try o.integer("batch")
         t.l1 = try o.number("l1")

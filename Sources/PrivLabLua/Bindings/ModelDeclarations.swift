@@ -22,7 +22,8 @@ enum ModelDeclarations {
             .boolean("nesterov", "Nesterov momentum (with momentum > 0)", default: t.nesterov),
             .number("beta1", "Adam's first-moment decay", default: t.beta1, .atLeast(0), .atMost(0.9999)),
             .number("beta2", "Adam's second-moment decay", default: t.beta2, .atLeast(0), .atMost(0.99999)),
-            .number("eps", "Adam's denominator constant (not a privacy budget: that is dp.epsilon)", default: t.epsilon, .above(0)),
+            .number("adam_eps", "Adam's denominator constant ε̂ (Kingma & Ba 2015; named apart from dp.epsilon, the privacy budget)",
+                    default: t.epsilon, .above(0)),
             .integer("epochs", "passes over the training data", default: epochs, .atLeast(1), .atMost(100_000)),
             .integer("batch", "records per mini-batch (the expected batch size under DP-SGD's Poisson sampling)", default: batch, .atLeast(1)),
             .number("l1", "L1 penalty on the weights", default: t.l1, .atLeast(0)),
@@ -53,9 +54,12 @@ enum ModelDeclarations {
         ]
     }
 
+    /// Training options renamed (issue 27: `eps` read as a privacy ε next to dp.epsilon).
+    static let renamed = ["eps": "is now called adam_eps (Adam's constant; dp.epsilon is the privacy budget)"]
+
     static let softmax = FunctionDeclaration(
         "softmax", "multinomial logistic regression trained by (optionally DP-) SGD: a network without hidden layers",
-        options: training(lr: 0.1, batch: 64), returns: "Model")
+        options: training(lr: 0.1, batch: 64), returns: "Model", refused: renamed)
 
     /// A hidden-layer option and the activation and dropout that go with it.
     static func hiddenLayers(_ d: [Int]) -> [OptionSpec] {
@@ -68,7 +72,7 @@ enum ModelDeclarations {
 
     static let mlp = FunctionDeclaration(
         "mlp", "a multi-layer perceptron classifier trained by (optionally DP-) SGD or Adam",
-        options: hiddenLayers([128]) + training(lr: 0.05, batch: 128), returns: "Model")
+        options: hiddenLayers([128]) + training(lr: 0.05, batch: 128), returns: "Model", refused: renamed)
 
     static let cnn = FunctionDeclaration(
         "cnn", "a convolutional classifier for images: convolution and pooling blocks, then fully connected layers",
@@ -81,7 +85,7 @@ enum ModelDeclarations {
         ] + hiddenLayers([128]) + [
             OptionSpec("input_shape", .integers, "{channels, height, width} of each record", .optional("the data's image shape"), [.atLeast(1)]),
         ] + training(optimizer: .adam, lr: 1e-3, batch: 64, epochs: 5),
-        returns: "Model")
+        returns: "Model", refused: renamed)
 }
 
 /// The declarations of the Model methods that take options.

@@ -208,8 +208,9 @@ public struct FunctionDeclaration: Equatable, Sendable {
     public var returns: String?
     /// The fields of a result table, when it is one.
     public var resultFields: [ResultField]
-    /// Options a kindred function takes that this one refuses, each with the reason (not
-    /// documented as options; given, they are an error saying why rather than "unknown").
+    /// Options a kindred function takes (or this one took) that it refuses, each with what to say
+    /// ("does not apply (…)", "is now called …"): not documented as options; given, they are an
+    /// error saying why rather than "unknown".
     public var refused: [String: String]
 
     public init(_ path: String, _ summary: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [],
