@@ -55,7 +55,11 @@ extension Runtime {
             call.pushObject(TransformerObject(FeatureUnion(parts: parts)), "Transformer")
             return 1
         }
+        installTransformerClass()
+    }
 
+    /// The Scaler and Transformer classes: fit, transform, fit_transform, info.
+    private func installTransformerClass() {
         func this(_ call: LuaCall, _ method: String) throws -> TransformerObject {
             guard let box = LuaObjects.box(call.L, 1), let v = box.value as? TransformerObject else {
                 throw LuaError("Transformer.\(method): call it as a method (obj:\(method)(...)), not obj.\(method)(...)")
