@@ -178,10 +178,17 @@ public final class LuaOptions {
     public let fn: String
     public let table: LuaTable
     private var known: [String] = []
+    /// The function's declaration, when it reads its options through one: then every key it
+    /// declares is accepted, defaults and bounds come from it, and reading an undeclared key is a
+    /// bug `finish()` reports.
+    public let declaration: FunctionDeclaration?
+    /// Keys read that the declaration does not list (a binding bug, reported by `finish()`).
+    private var undeclared: [String] = []
 
-    public init(_ table: LuaTable, fn: String) throws {
+    public init(_ table: LuaTable, fn: String, declaration: FunctionDeclaration? = nil) throws {
         self.fn = fn
         self.table = table
+        self.declaration = declaration
         if let k = table.otherKeys.first { throw LuaError("\(fn): unexpected key \(k) in the options table") }
         if !table.array.isEmpty {
             throw LuaError("\(fn): unexpected positional value in the options table (options are name = value)")
@@ -191,6 +198,7 @@ public final class LuaOptions {
     /// Raw value of `key` (nil when absent), marking it known.
     public func raw(_ key: String) -> LuaValue {
         known.append(key)
+        if let d = declaration, d.option(key) == nil { undeclared.append(key) }
         declare(key, "value")
         if table.fields[key] == nil, let r = LuaOptions.recorder, let v = r.standIns[key] { return v }
         return table.fields[key] ?? .nil
@@ -200,6 +208,7 @@ public final class LuaOptions {
     /// only reads an option when present still accepts it, and names it among the accepted ones.
     public func has(_ key: String) -> Bool {
         known.append(key)
+        if let d = declaration, d.option(key) == nil { undeclared.append(key) }
         declare(key, "value")
         if table.fields[key] == nil, let r = LuaOptions.recorder, r.standIns[key] != nil { return true }
         return !(table.fields[key]?.isNil ?? true)
@@ -243,6 +252,7 @@ public final class LuaOptions {
 
     /// A seed: any integer (negative ones are taken as their 64-bit pattern).
     public func seed(_ key: String = "seed", _ d: UInt64 = 1) throws -> UInt64 {
+        if declaration != nil { return UInt64(bitPattern: Int64(try integer(key))) }
         let given = try int(key)
         declare(key, "integer", String(d))
         guard let s = given else { return d }
@@ -321,9 +331,12 @@ public final class LuaOptions {
     /// Rejects keys no accessor asked for.
     public func finish() throws {
         if LuaOptions.recorder != nil { throw LuaError(OptionRecorder.stop) }
-        let unknown = table.fields.keys.filter { !known.contains($0) }.sorted()
+        if let k = undeclared.first { throw LuaError("\(fn): internal error: option '\(k)' is read but not declared") }
+        let accepted = declaration.map { Set($0.options.map(\.key)) } ?? Set(known)
+        let unknown = table.fields.keys.filter { !accepted.contains($0) }.sorted()
+        if let k = unknown.first, let why = declaration?.refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
         if let k = unknown.first {
-            let names = Array(Set(known)).sorted()
+            let names = Array(accepted).sorted()
             let accepted = names.joined(separator: ", ")
             if let near = Self.nearest(k, in: names) {
                 throw LuaError("\(fn): unknown option '\(k)' — did you mean '\(near)'? (accepted: \(accepted))")

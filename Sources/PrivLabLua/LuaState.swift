@@ -107,11 +107,8 @@ public final class LuaState {
     /// Restarts the instruction counter and the wall-clock deadline (e.g. before each graded question).
     public func resetBudget() { setLimits(limits) }
 
-    /// Bytes Lua currently holds, and the high-water mark.
-    public var memoryUsed: Int { limitsPtr.pointee.used }
+    /// The high-water mark of the bytes Lua held.
     public var memoryPeak: Int { limitsPtr.pointee.peak }
-    /// Instructions executed since the budget was last reset (to the nearest 1,000).
-    public var instructionsExecuted: Int64 { limitsPtr.pointee.instr_count }
     /// True when the memory limit refused an allocation since the budget was last reset.
     public var memoryLimitHit: Bool { limitsPtr.pointee.refused > 0 }
     /// Which limit stopped the script, if any. Such a limit stays in force until `resetBudget()`.

@@ -10,56 +10,90 @@ import PrivLab
 /// (`pl.load(path)`, `pl.synth.mmd(a, b, …)`) declare nothing this way and are listed without options.
 public struct OptionDocumentation {
     public struct Function {
-        public var path: String
-        public var options: [OptionDeclaration]
+        /// What the function is and accepts: its own declaration, or one assembled from recording.
+        public var declaration: FunctionDeclaration
+        public var path: String { declaration.path }
+        public var options: [OptionSpec] { declaration.options }
+        /// Read through a declaration (true), or still learnt by recording (false).
+        public var declared: Bool
         /// Why recording stopped before `finish()` (nil: every option was declared).
         public var stoppedBy: String? = nil
-        /// Options the function needed before it would go on: those it says are required, and
-        /// those it checks itself (a fitted model, a list) — what a real call must give.
+        /// Options a real call must give: the required ones, and for recorded functions those it
+        /// checks itself (a fitted model, a list).
         public var needs: [String] = []
     }
     public var functions: [Function]
     /// Lua classes (objects the functions return) and their methods.
     public var classes: [String: [String]]
+    /// Declarations of methods by "Class.method".
+    public var methods: [String: FunctionDeclaration] = [:]
 
-    /// Records every function of a fresh runtime.
+    /// Every function of a fresh runtime: declared ones as declared; the others (not yet migrated
+    /// to declarations) recorded by running them with stand-ins.
     public static func collect() throws -> OptionDocumentation {
         let rt = try Runtime(options: RuntimeOptions(), sink: ConsoleSink(figureDirectory: NSTemporaryDirectory(), out: { _ in }))
         var out = [Function]()
-        let standIns = try OptionDocumentation.standIns(rt)
-        for path in rt.modulePaths.sorted() {
-            let recorder = OptionRecorder()
-            // Run until the function reaches finish(); each "option 'k' is required" gives k a
-            // stand-in value and runs it again.
-            var last: String? = nil
-            for _ in 0..<12 {
-                LuaOptions.recorder = recorder
-                let r = try? rt.run("local ok, e = pcall(pl.\(path), {}); return tostring(e)", chunkName: "=doc")
-                LuaOptions.recorder = nil
-                guard case .string(let message)? = r?.first else { last = nil; break }
-                last = message
-                var progressed = false
-                if let k = requiredKey(message), !recorder.required.contains(k) { recorder.required.insert(k); progressed = true }
-                // A function that checks an object argument itself: hand it a stand-in of that kind.
-                for (needle, values) in standIns where message.contains(needle) {
-                    for (k, v) in values where recorder.standIns[k] == nil { recorder.standIns[k] = v; progressed = true }
-                }
-                if !progressed { break }
+        for path in rt.modulePaths.sorted() where !path.hasPrefix("_") {
+            if let d = rt.declarations[path] {
+                out.append(Function(declaration: d, declared: true, needs: d.options.filter(\.isRequired).map(\.key)))
+            } else {
+                out.append(try record(path, in: rt))
             }
-            let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
-            out.append(Function(path: path, options: recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") },
-                                stoppedBy: stopped, needs: recorder.required.union(recorder.standIns.keys).sorted()))
         }
         // Functions of the Lua-side library (lua/privlab/*.lua) take positional arguments.
         let walked = try rt.run(OptionDocumentation.walk, chunkName: "=doc")
         if case .string(let names)? = walked.first {
             let known = Set(out.map(\.path))
             for n in names.split(separator: " ").map(String.init) where !known.contains(n) && !n.hasPrefix("_") {
-                out.append(Function(path: n, options: []))
+                out.append(Function(declaration: FunctionDeclaration(n, ""), declared: false))
             }
         }
         out.sort { $0.path < $1.path }
-        return OptionDocumentation(functions: out, classes: rt.lua.registeredClasses)
+        let methods = rt.declarations.filter { $0.value.isMethod }
+        return OptionDocumentation(functions: out, classes: rt.lua.registeredClasses, methods: methods)
+    }
+
+    /// A function without a declaration, recorded: run until it reaches finish(); each "option 'k'
+    /// is required" gives k a stand-in value and runs it again. (Goes when every binding declares.)
+    static func record(_ path: String, in rt: Runtime) throws -> Function {
+        let standIns = try OptionDocumentation.standIns(rt)
+        let recorder = OptionRecorder()
+        var last: String? = nil
+        for _ in 0..<12 {
+            LuaOptions.recorder = recorder
+            let r = try? rt.run("local ok, e = pcall(pl.\(path), {}); return tostring(e)", chunkName: "=doc")
+            LuaOptions.recorder = nil
+            guard case .string(let message)? = r?.first else { last = nil; break }
+            last = message
+            var progressed = false
+            if let k = requiredKey(message), !recorder.required.contains(k) { recorder.required.insert(k); progressed = true }
+            for (needle, values) in standIns where message.contains(needle) {
+                for (k, v) in values where recorder.standIns[k] == nil { recorder.standIns[k] = v; progressed = true }
+            }
+            if !progressed { break }
+        }
+        let stopped = last.flatMap { $0.contains(OptionRecorder.stop) ? nil : $0 }
+        let recorded = recorder.declarations.filter { $0.function == path || $0.function.hasPrefix(path + ".") }
+        let specs = recorded.map { o -> OptionSpec in
+            let kind: OptionKind
+            switch o.type {
+            case "number": kind = .number
+            case "integer": kind = .integer
+            case "boolean": kind = .boolean
+            case "string": kind = .string
+            case "choice": kind = .choice(o.choices ?? [])
+            case "function": kind = .function
+            case "Dataset": kind = .dataset
+            case "Model": kind = .model
+            default: kind = .any
+            }
+            let presence: OptionPresence = o.defaultValue.map { .defaulted(.described($0)) }
+                ?? (recorder.required.contains(o.key) ? .required : .optional(nil))
+            let meaning = OptionMeanings.meaning(function: path, key: o.key) ?? ""
+            return OptionSpec(o.key, kind, meaning, presence, o.range.map { [.rule($0)] } ?? [])
+        }
+        return Function(declaration: FunctionDeclaration(path, "", options: specs), declared: false, stoppedBy: stopped,
+                        needs: recorder.required.union(recorder.standIns.keys).sorted())
     }
 
     /// Stand-ins by the phrase of the check that asks for them: (message fragment → option values).
@@ -112,77 +146,6 @@ public struct OptionDocumentation {
         guard let open = part.firstIndex(of: "'") else { return nil }
         let rest = part[part.index(after: open)...]
         return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
-    }
-
-    /// The options of `pl.<path>` as text (for `privlab doc` and `pl.doc`).
-    public func text(for name: String) throws -> String {
-        let path = name.hasPrefix("pl.") ? String(name.dropFirst(3)) : name
-        guard let f = functions.first(where: { $0.path == path }) else {
-            let near = LuaOptions.nearest(path, in: functions.map(\.path)).map { " — did you mean pl.\($0)?" } ?? ""
-            throw LuaError("doc: no function pl.\(path)\(near)")
-        }
-        var s = "pl.\(f.path)"
-        if f.options.isEmpty { return s + "(…): takes positional arguments (see the README)\n" }
-        s += "{…} options:\n"
-        let width = f.options.map(\.key.count).max() ?? 0
-        for o in f.options {
-            var line = "  " + o.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + typeText(o)
-            if let d = o.defaultValue { line += ", default \(d)" } else if o.type != "value" { line += ", required or optional (no default)" }
-            if let r = o.range { line += o.type == "Dataset" || o.type == "Model" ? " — \(r)" : ", \(r)" }
-            if let m = OptionMeanings.meaning(function: f.path, key: o.key) { line += ": " + m }
-            s += line + "\n"
-        }
-        return s
-    }
-
-    func typeText(_ o: OptionDeclaration) -> String {
-        switch o.type {
-        case "choice": return (o.choices ?? []).map { "\"\($0)\"" }.joined(separator: " | ")
-        case "value": return "any"
-        default: return o.type
-        }
-    }
-
-    /// Lua Language Server annotations (`---@meta`): one class per options table with each field's
-    /// type, default and range, the functions, and every object class with its methods.
-    public func luaStubs() -> String {
-        var s = "---@meta privlab\n-- Generated by `privlab stubs` (privlab \(privlabVersion)) from the options the bindings read; do not edit.\n\n"
-        s += "---@class pl\npl = {}\n"
-        let tables = Set(functions.flatMap { f -> [String] in
-            let parts = f.path.split(separator: ".").map(String.init)
-            return (1..<max(parts.count, 1)).map { parts[0..<$0].joined(separator: ".") }
-        }).sorted()
-        for t in tables { s += "pl.\(t) = {}\n" }
-        s += "\n"
-        for c in classes.keys.sorted() { s += "---@class \(c)\n\(c) = {}\n" }
-        s += "\n"
-        for f in functions {
-            let cls = "pl.\(f.path).options"
-            if !f.options.isEmpty {
-                s += "---@class \(cls)\n"
-                for o in f.options {
-                    var doc = [String]()
-                    if let m = OptionMeanings.meaning(function: f.path, key: o.key) { doc.append(m) }
-                    if let d = o.defaultValue { doc.append("default \(d)") }
-                    if let r = o.range { doc.append(r) }
-                    let type: String
-                    switch o.type {
-                    case "choice": type = (o.choices ?? []).map { "\"\($0)\"" }.joined(separator: "|")
-                    case "value": type = "any"
-                    default: type = o.type
-                    }
-                    s += "---@field \(o.key)? \(type)\(doc.isEmpty ? "" : " " + doc.joined(separator: "; "))\n"
-                }
-                s += "---@param opts? \(cls)\n---@return any\nfunction pl.\(f.path)(opts) end\n\n"
-            } else {
-                s += "---@param ... any\n---@return any\nfunction pl.\(f.path)(...) end\n\n"
-            }
-        }
-        for c in classes.keys.sorted() {
-            for m in classes[c]! { s += "---@param ... any\n---@return any\nfunction \(c):\(m)(...) end\n" }
-            s += "\n"
-        }
-        return s
     }
 
     /// `.luarc.json` pointing the Lua Language Server at the stubs.

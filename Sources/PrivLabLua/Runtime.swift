@@ -65,6 +65,16 @@ public final class Runtime {
 
     /// Adds `pl.<path>`.
     func define(_ path: String, _ fn: @escaping HostFunction) { module.append((path, fn)) }
+    /// Adds `pl.<path>` with its declaration (what `privlab doc` and the stubs show, and what its
+    /// options are read through).
+    func define(_ declaration: FunctionDeclaration, _ fn: @escaping HostFunction) {
+        declarations[declaration.path] = declaration
+        define(declaration.path, fn)
+    }
+    /// The declarations of functions and methods by path ("mlp", "Dataset.split").
+    public private(set) var declarations: [String: FunctionDeclaration] = [:]
+    /// Records a method's declaration ("Dataset.split").
+    func declare(_ declaration: FunctionDeclaration) { declarations[declaration.path] = declaration }
     /// Every `pl` function's path ("mlp", "synth.clustmix").
     public var modulePaths: [String] { module.map(\.0) }
 

@@ -95,7 +95,8 @@ struct CheckOptions: ParsableCommand {
         let doc = try OptionDocumentation.collect()
         if list {
             for f in doc.functions {
-                for o in f.options where ["number", "integer", "value"].contains(o.type) { print("\(f.path)\t\(o.key)") }
+                // Numbers, and what takes other values (tables, data sets, models) — a number there must be a clear error too.
+                for o in f.options where o.kind.isNumeric || [.table, .dataset, .model].contains(o.kind) { print("\(f.path)\t\(o.key)") }
             }
             for f in doc.functions where f.options.isEmpty && !Self.untriedFunctions.contains(f.path) { print("call\t\(f.path)") }
             for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {
@@ -129,7 +130,7 @@ struct CheckOptions: ParsableCommand {
             guard let f = doc.functions.first(where: { $0.path == fn }) else { throw ValidationError("no function pl.\(fn)") }
             // What the function needs, and every data set or model it takes (a recorded stand-in
             // hides whether those are required), from the good values; the case's key is set after.
-            let objects = f.options.filter { $0.type == "Dataset" || $0.type == "Model" }.map(\.key)
+            let objects = f.options.filter { $0.kind == .dataset || $0.kind == .model }.map(\.key)
             let base = Set(f.needs + objects).sorted().map { "\($0) = (special[\"\(fn)\"] or {}).\($0) or good.\($0)" }.joined(separator: ", ")
             let fitWith = fn.hasPrefix("cnn") ? "img" : "d"
             for v in Self.values where value == nil || value == v.name {
@@ -141,8 +142,15 @@ struct CheckOptions: ParsableCommand {
                 } else {
                     let declared = f.options.first { $0.key == key }
                     // A list-valued option (hidden = {…}, channels = {…}) gets the value as its element too.
-                    set = ["o.\(key) = \(v.lua)"]
-                    if declared?.type == "value" { set.append("o.\(key) = {\(v.lua)}") }
+                    // What the option needs beside it to apply (attack_stages: attack_model = "boosting").
+                    var companion = ""
+                    switch declared?.only {
+                    case .equals(let k, let vs)?: companion = vs[0] == "true" || vs[0] == "false" ? "o.\(k) = \(vs[0]); " : "o.\(k) = \"\(vs[0])\"; "
+                    case .given(let k, _)?: companion = "o.\(k) = o.\(k) or good.\(k) or 1; "
+                    case nil: break
+                    }
+                    set = ["\(companion)o.\(key) = \(v.lua)"]
+                    if let k = declared?.kind, [.any, .integers, .numbers, .table].contains(k) { set.append("\(companion)o.\(key) = {\(v.lua)}") }
                 }
                 for (i, s) in set.enumerated() {
                     let code = """

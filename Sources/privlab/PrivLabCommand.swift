@@ -166,8 +166,8 @@ func luaQuote(_ s: String) -> String {
 
 struct Doc: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print every option of a pl function: type, default and range (from the bindings themselves).")
-    @Argument(help: "The function, e.g. pl.mlp or synth.clustmix.") var name: String
+        abstract: "Document a pl function or a method: options with meaning, type, default and bounds, and the result; alone, an index.")
+    @Argument(help: "The function or method, e.g. pl.mlp, synth.clustmix or Dataset.split (none: the index).") var name: String = ""
 
     func run() throws {
         do { print(try OptionDocumentation.collect().text(for: name), terminator: "") } catch {

@@ -166,7 +166,8 @@ final class AttackBindingTests: XCTestCase {
 
     func testAttackErrorsNameTheOption() throws {
         let (rt, _) = try makeRuntime()
-        assertLuaError(rt, "pl.attack.shadow{data = pl.data.blobs{n = 10}}", ["attack.shadow: option 'target' must be a fitted Model"])
+        assertLuaError(rt, "pl.attack.shadow{data = pl.data.blobs{n = 10}}", ["attack.shadow: option 'target' is required"])
+        assertLuaError(rt, "pl.attack.shadow{target = pl.data.blobs{n = 10}}", ["attack.shadow: option 'target' must be a fitted Model, got Dataset"])
         assertLuaError(rt, setup + "pl.attack.shadow{target = target}", ["option 'data'", "required"])
         assertLuaError(rt, setup + "pl.attack.shadow{target = target, data = attacker, noise = 0.1}", ["'noise' needs source = \"noisy\""])
         assertLuaError(rt, setup + "pl.attack.shadow{target = target, data = attacker, k_max = 3}", ["'k_max' needs source = \"synthesis\""])

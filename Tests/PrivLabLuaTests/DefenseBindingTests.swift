@@ -79,7 +79,7 @@ final class DefenseBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{}, reference = 3}", ["defense.dmp: option 'reference' must be a Dataset"])
         assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{}, reference = b, temprature = 2}", ["unknown option 'temprature'"])
         assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, aggregator = \"gnmax\", threshold = 3}",
-                       ["defense.pate: option 'threshold' does not apply to aggregator = \"gnmax\""])
+                       ["defense.pate: option 'threshold' needs aggregator = \"confident\""])
         assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, epsilon = 0.5}",
                        ["defense.pate", "more than epsilon = 0.5", "at most"])
         assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, queries = 51}", ["defense.pate: option 'queries' must be at most 50"])

@@ -96,15 +96,16 @@ final class ModelBindingTests: XCTestCase {
 
     func testTrainingOptionErrors() throws {
         let (rt, _) = try makeRuntime()
-        assertLuaError(rt, "pl.mlp{hidden = {0}}", ["mlp: option 'hidden' widths must be at least 1"])
+        assertLuaError(rt, "pl.mlp{hidden = {0}}", ["mlp: option 'hidden' entries must be at least 1, got 0"])
         assertLuaError(rt, "pl.mlp{hidden = 'wide'}", ["mlp: option 'hidden' must be a list of integers"])
         assertLuaError(rt, "pl.mlp{optimizer = 'rmsprop'}", ["option 'optimizer' must be one of \"sgd\", \"adam\""])
         assertLuaError(rt, "pl.mlp{activation = 'gelu'}", ["option 'activation' must be one of"])
-        assertLuaError(rt, "pl.mlp{gamma = 0.5}", ["'step_size' and 'gamma' need schedule = \"step\""])
+        assertLuaError(rt, "pl.mlp{gamma = 0.5}", ["mlp: option 'gamma' needs schedule = \"step\""])
         assertLuaError(rt, "pl.mlp{l1_ratio = 0.5}", ["'l1_ratio' needs elastic_net"])
         assertLuaError(rt, "pl.mlp{elastic_net = 0.1, l2 = 0.1}", ["either elastic_net"])
         assertLuaError(rt, "pl.mlp{validation_split = 1.5}", ["validation_split' must be in (0, 1)"])
         assertLuaError(rt, "pl.mlp{dropout = 1}", ["option 'dropout' must be at most 0.95"])
+        assertLuaError(rt, "pl.mlp{eps = 1e-7}", ["mlp: option 'eps' is now called adam_eps"])
         assertLuaError(rt, "pl.mlp{patience = 2}:fit(pl.data.blobs{n = 20})", ["needs a validation set"])
         assertLuaError(rt, "pl.mlp{lr = 1e30, epochs = 3}:fit(pl.data.blobs{n = 20, box = 1e30})", ["diverged"])
         assertLuaError(rt, "pl.pipeline{pl.mlp{}, pl.mlp{}}", ["pipeline: step 1 must be a transformer", "a model can only be the last step"])

@@ -114,7 +114,7 @@ final class SISABindingTests: XCTestCase {
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, shard = 3}", ["sisa", "shard"])
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, aggregate = 'median'}", ["unknown aggregator 'median'"])
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, sharding = 'aware'}", ["needs weights"])
-        assertLuaError(rt, "pl.sisa{model = pl.softmax{}, weights = {0.5}}", ["need sharding = \"aware\""])
+        assertLuaError(rt, "pl.sisa{model = pl.softmax{}, weights = {0.5}}", ["sisa: option 'weights' needs sharding = \"aware\""])
         assertLuaError(rt, "pl.sisa{model = pl.softmax{}, stack_holdout = 0.2}", ["stack_holdout' needs aggregate = \"stack\""])
         assertLuaError(rt, "pl.sisa{model = pl.softmax{dp = {noise = 1}}, slices = 2}", ["dp constituents need slices = 1"])
         assertLuaError(rt, setup + "local e = ens('vote'); e:unlearn{1}", ["not fitted"])

@@ -51,170 +51,65 @@ extension Runtime {
         var workers: Int
     }
 
-    static func attackCommon(_ o: LuaOptions, needsData: Bool) throws -> AttackCommon {
-        guard case .object(let b) = o.raw("target"), let mo = b.value as? ModelObject else {
-            throw LuaError("\(o.fn): option 'target' must be a fitted Model, got \(o.raw("target").typeName)")
+    /// The common options the attack's declaration has (label-only has no data, shadow model or
+    /// training size; LiRA no training size).
+    static func attackCommon(_ o: LuaOptions) throws -> AttackCommon {
+        let given = try o.value("target")   // absent: "option 'target' is required"
+        guard case .object(let b) = given, let mo = b.value as? ModelObject else {
+            throw LuaError("\(o.fn): option 'target' must be a fitted Model, got \(given.typeName)")
         }
         guard mo.model.isFitted else { throw LuaError("\(o.fn): the target model is not fitted") }
-        var data: Dataset? = nil
-        if o.has("data") {
-            guard case .object(let d) = o.raw("data"), let ds = d.value as? DatasetObject else {
-                throw LuaError("\(o.fn): option 'data' must be a Dataset (the attacker's records)")
-            }
-            data = ds.ds
-        } else {
-            _ = o.raw("data")
-            if needsData { throw LuaError("\(o.fn): option 'data' (the attacker's Dataset) is required") }
-        }
-        var shadow: Classifier? = nil
-        if o.has("shadow_model") {
-            guard case .object(let s) = o.raw("shadow_model"), let sm = s.value as? ModelObject else {
-                throw LuaError("\(o.fn): option 'shadow_model' must be a Model (the attacker's guess of the architecture)")
-            }
-            shadow = sm.model
-        } else { _ = o.raw("shadow_model") }
+        let declares = { (key: String) in o.declaration?.option(key) != nil }
+        let data = declares("data") ? try o.dataset("data", what: "the attacker's records") : nil
+        let shadow = declares("shadow_model") ? try o.model("shadow_model", what: "the attacker's guess of the architecture")?.model : nil
         // A query budget makes the black-box attacker's access explicit: the target refuses records beyond it.
         var target = mo.model
-        if let b = try o.int("budget", min: 1) { target = try QueryBudgetedClassifier(target, budget: b) }
-        return AttackCommon(target: target, data: data, shadowModel: shadow, trainSize: try o.int("train_size", min: 2),
-                            seed: try o.seed(), workers: try o.int("workers", max(1, ProcessInfo.processInfo.activeProcessorCount), min: 1, max: 256))
+        if let b = try o.optionalInteger("budget") { target = try QueryBudgetedClassifier(target, budget: b) }
+        return AttackCommon(target: target, data: data, shadowModel: shadow,
+                            trainSize: declares("train_size") ? try o.optionalInteger("train_size") : nil, seed: try o.seed(),
+                            workers: declares("workers") ? try o.optionalInteger("workers") ?? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1)
     }
 
     func installAttacks() {
-        // pl.attack.shadow{target=, data=, shadows=, source=, …} (Shokri et al. 2017)
-        define("attack.shadow") { call in
-            let o = try call.options(1, fn: "attack.shadow", optional: false)
-            let c = try Runtime.attackCommon(o, needsData: true)
-            var s = ShadowModelAttack.Options()
-            s.shadows = try o.int("shadows", 4, min: 1, max: 1000)
-            s.shadowSize = try o.int("shadow_size", min: 2)
-            s.syntheticCount = try o.int("synthetic", min: 1)
-            s.perClass = try o.bool("per_class", false)
-            s.sorted = o.has("sorted") ? try o.bool("sorted", true) : nil
-            s.features = AttackFeatures(rawValue: try o.string("features", "log", oneOf: AttackFeatures.allCases.map(\.rawValue)))!
-            switch try o.string("attack_model", "logistic", oneOf: ["logistic", "boosting", "mlp"]) {
-            case "boosting":
-                for key in ["attack_hidden", "attack_epochs", "attack_l2"] where o.has(key) {
-                    throw LuaError("attack.shadow: option '\(key)' does not apply to attack_model = \"boosting\"")
-                }
-                s.attackModel = .boostedTrees(stages: try o.int("attack_stages", 100, min: 1, max: 10_000), depth: try o.int("attack_depth", 3, min: 1, max: 12))
-            case "mlp":
-                for key in ["attack_stages", "attack_depth", "attack_l2"] where o.has(key) {
-                    throw LuaError("attack.shadow: option '\(key)' does not apply to attack_model = \"mlp\"")
-                }
-                s.attackModel = .mlp(hidden: try o.int("attack_hidden", 64, min: 0, max: 4096), epochs: try o.int("attack_epochs", 30, min: 1, max: 10_000))
-            default:
-                for key in ["attack_hidden", "attack_epochs", "attack_stages", "attack_depth"] where o.has(key) {
-                    throw LuaError("attack.shadow: option '\(key)' does not apply to attack_model = \"logistic\"")
-                }
-                s.attackModel = .logistic(l2: try o.double("attack_l2", 1e-4, min: 0))
-            }
-            s.seed = c.seed
-            s.workers = c.workers
-            let source = try o.string("source", "real", oneOf: ["real", "marginals", "noisy", "synthesis"])
-            let noise = try o.double("noise", min: 0, max: 1)
-            if noise != nil && source != "noisy" { throw LuaError("attack.shadow: option 'noise' needs source = \"noisy\"") }
-            var synth = ShadowSynthesis.Options()
-            let synthKeys = ["k_max", "k_min", "conf_min", "rej_max", "iter_max"]
-            if source != "synthesis", let k = synthKeys.first(where: { o.has($0) }) {
-                throw LuaError("attack.shadow: option '\(k)' needs source = \"synthesis\"")
-            }
-            synth.kMax = try o.int("k_max", synth.kMax, min: 1)
-            synth.kMin = try o.int("k_min", synth.kMin, min: 1)
-            synth.confMin = try o.double("conf_min", synth.confMin, max: 0.999999, above: 0)
-            synth.rejMax = try o.int("rej_max", synth.rejMax, min: 1)
-            synth.iterMax = try o.int("iter_max", synth.iterMax, min: 1)
-            if synth.kMin > synth.kMax { throw LuaError("attack.shadow: k_min must not exceed k_max") }
-            switch source {
-            case "marginals": s.source = .marginals
-            case "noisy": s.source = .noisy(fraction: noise ?? 0.1)
-            case "synthesis": s.source = .synthesis(synth)
-            default: s.source = .real
-            }
-            try o.finish()
-            let a = try s.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
-                              progress: Runtime.from(call).progressObserver(label: "shadow models"))
-            call.pushObject(AttackObject(a), "Attack")
-            return 1
-        }
-
-        // pl.attack.metric{target=, score=, data=, class_wise=, shadows=} (Yeom et al.; Song & Mittal)
-        define("attack.metric") { call in
-            let rt = Runtime.from(call)
-            let o = try call.options(1, fn: "attack.metric", optional: false)
-            let c = try Runtime.attackCommon(o, needsData: false)
-            var m = MetricAttack.Options()
-            var custom: (name: String, function: MetricAttack.SignalFunction)? = nil
-            switch o.raw("score") {
-            case .nil: m.signal = .loss
-            case .string(let name) where MembershipSignal(rawValue: name) != nil: m.signal = MembershipSignal(rawValue: name)!
-            case .string(let name):
-                let comp = try rt.components.lookup(kind: .attack_score, name: name, runtime: rt, on: call.L)
-                custom = (name, rt.attackScoreFunction(comp, L: call.L))
-            case .function(let f):
-                custom = ("custom", rt.attackScoreFunction(Component(kind: .attack_score, name: "(function)", function: f, source: "inline"), L: call.L))
-            case let v: throw LuaError("attack.metric: option 'score' must be one of loss, confidence, entropy, mentropy, correctness, an attack_score name or a function, got \(v.typeName)")
-            }
-            m.classWise = try o.bool("class_wise", false)
-            m.shadows = try o.int("shadows", 1, min: 1, max: 1000)
-            m.shadowSize = try o.int("shadow_size", min: 2)
-            m.riskBins = try o.int("risk_bins", 20, min: 2, max: 1000)
-            m.seed = c.seed
-            m.workers = c.workers
-            if c.data == nil, o.has("class_wise") || o.has("shadows") {
-                throw LuaError("attack.metric: thresholds (class_wise, shadows) are calibrated on shadow models: give the attacker's data = …")
-            }
-            try o.finish()
-            let a = try MetricAttack(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
-                                     options: m, custom: custom, progress: Runtime.from(call).progressObserver(label: "shadow models"))
-            call.pushObject(AttackObject(a), "Attack")
-            return 1
-        }
-
+        define(AttackDeclarations.shadow) { call in try Runtime.shadowAttack(call) }
+        define(AttackDeclarations.metric) { call in try Runtime.metricAttack(call) }
         // pl.attack.lira{target=, data=, shadows=16, online=true, global_variance=false} (Carlini et al. 2022)
-        define("attack.lira") { call in
-            let o = try call.options(1, fn: "attack.lira", optional: false)
-            let c = try Runtime.attackCommon(o, needsData: true)
+        define(AttackDeclarations.lira) { call in
+            let o = try call.options(1, AttackDeclarations.lira, optional: false)
+            let c = try Runtime.attackCommon(o)
             var l = LiRA.Options()
-            l.shadows = try o.int("shadows", 16, min: 2, max: 1000)
-            l.online = try o.bool("online", true)
-            l.globalVariance = try o.bool("global_variance", false)
+            l.shadows = try o.integer("shadows")
+            l.online = try o.flag("online")
+            l.globalVariance = try o.flag("global_variance")
             l.seed = c.seed
             l.workers = c.workers
-            if c.trainSize != nil { throw LuaError("attack.lira: option 'train_size' does not apply (each shadow trains on half of its pool)") }
             try o.finish()
             call.pushObject(AttackObject(try l.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: nil,
                                                    progress: Runtime.from(call).progressObserver(label: "LiRA shadows"))), "Attack")
             return 1
         }
-
-        // pl.attack.gradient{target=, score="gradnorm"|"loss"} (white-box)
-        define("attack.gradient") { call in
-            let o = try call.options(1, fn: "attack.gradient", optional: false)
-            guard case .object(let b) = o.raw("target"), let mo = b.value as? ModelObject, mo.model.isFitted else {
+        define(AttackDeclarations.gradient) { call in
+            let o = try call.options(1, AttackDeclarations.gradient, optional: false)
+            guard case .object(let b) = try o.value("target"), let mo = b.value as? ModelObject, mo.model.isFitted else {
                 throw LuaError("attack.gradient: option 'target' must be a fitted Model")
             }
-            let s = GradientAttack.Signal(rawValue: try o.string("score", "gradnorm", oneOf: GradientAttack.Signal.allCases.map(\.rawValue)))!
+            let s: GradientAttack.Signal = try o.choice("score")
             try o.finish()
             call.pushObject(AttackObject(try GradientAttack(target: mo.model, signal: s)), "Attack")
             return 1
         }
-        // pl.attack.label_only{target=, noise=0.5 | translate=, queries=20, budget=, seed=} (Choquette-Choo et al. 2021)
-        define("attack.label_only") { call in
-            let o = try call.options(1, fn: "attack.label_only", optional: false)
-            let c = try Runtime.attackCommon(o, needsData: false)
+        define(AttackDeclarations.labelOnly) { call in
+            let o = try call.options(1, AttackDeclarations.labelOnly, optional: false)
+            let c = try Runtime.attackCommon(o)
             var l = LabelOnlyAttack.Options()
-            if let d = try o.int("translate", min: 1, max: 8) {
+            if let d = try o.optionalInteger("translate") {
                 if o.has("noise") { throw LuaError("attack.label_only: give noise or translate, not both") }
                 l.perturbation = .translation(pixels: d)
             } else {
-                l.perturbation = .gaussian(sigma: try o.double("noise", 0.5, above: 0))
+                l.perturbation = .gaussian(sigma: try o.number("noise"))
             }
-            l.queries = try o.int("queries", 20, min: 1, max: 10_000)
+            l.queries = try o.integer("queries")
             l.seed = c.seed
-            for (key, given) in [("data", c.data != nil), ("shadow_model", c.shadowModel != nil), ("train_size", c.trainSize != nil)] where given {
-                throw LuaError("attack.label_only: option '\(key)' does not apply (the attack needs no shadow models)")
-            }
             try o.finish()
             call.pushObject(AttackObject(try LabelOnlyAttack(target: c.target, options: l)), "Attack")
             return 1
@@ -250,9 +145,9 @@ extension Runtime {
         // attack:evaluate{members=, nonmembers=, balanced=true, seed=}
         m["evaluate"] = { call in
             let a = try this(call, "evaluate")
-            let o = try call.options(2, fn: "Attack.evaluate", optional: false)
+            let o = try call.options(2, AttackDeclarations.evaluate, optional: false)
             let mem = try dataset(o, "members"), non = try dataset(o, "nonmembers")
-            let balanced = try o.bool("balanced", true)
+            let balanced = try o.flag("balanced")
             let seed = try o.seed()
             try o.finish()
             return call.results(try a.evaluate(members: mem, nonMembers: non, balanced: balanced, seed: seed).lua)
@@ -296,6 +191,7 @@ extension Runtime {
             }
             return call.results(.record(d))
         }
+        declare(AttackDeclarations.evaluate)
         lua.register(LuaClass(name: "Attack", methods: m) { "Attack(\(($0 as! AttackObject).attack.name))" })
     }
 }

@@ -6,23 +6,18 @@ import PrivLab
 /// `Options` and returns a Model like any other.
 extension Runtime {
     func installClassical() {
-        define("logistic") { call in
-            let o = try call.options(1, fn: "logistic")
+        define(ClassicalDeclarations.logistic) { call in
+            let o = try call.options(1, ClassicalDeclarations.logistic)
             var opt = LogisticRegression.Options()
-            opt.penalty = try o.choice("penalty", opt.penalty)
-            opt.c = try o.double("C", opt.c, above: 0)
-            opt.solver = try o.choice("solver", opt.solver)
-            opt.intercept = try o.bool("intercept", opt.intercept)
-            opt.tolerance = try o.double("tol", opt.tolerance, above: 0)
-            opt.maxIterations = try o.int("max_iter", opt.maxIterations, min: 1)
-            if o.has("dp") {
-                guard case .table(let t) = o.raw("dp") else { throw LuaError("logistic: option 'dp' must be a table {epsilon=, clip=}") }
-                let d = try LuaOptions(t, fn: "logistic.dp")
-                let epsilon = try d.double("epsilon", above: 0)
-                let clip = try d.double("clip", 1, above: 0)
+            opt.penalty = try o.choice("penalty")
+            opt.c = try o.number("C")
+            opt.solver = try o.choice("solver")
+            opt.intercept = try o.flag("intercept")
+            opt.tolerance = try o.number("tol")
+            opt.maxIterations = try o.integer("max_iter")
+            if let d = try o.nested("dp") {
                 try d.finish()   // a misspelt key first, then what is missing
-                guard let eps = epsilon else { throw LuaError("logistic.dp: option 'epsilon' is required") }
-                opt.dp = .init(epsilon: eps, clip: clip, seed: 0)
+                opt.dp = .init(epsilon: try d.number("epsilon"), clip: try d.number("clip"), seed: 0)
             }
             let seed = try o.seed()
             if opt.dp != nil { opt.dp!.seed = seed }
@@ -30,43 +25,46 @@ extension Runtime {
             call.pushObject(ModelObject(try LogisticRegression(options: opt), onEpoch: nil), "Model")
             return 1
         }
-        define("lda") { call in
-            let o = try call.options(1, fn: "lda")
+        define(ClassicalDeclarations.lda) { call in
+            let o = try call.options(1, ClassicalDeclarations.lda)
             var opt = LinearDiscriminantAnalysis.Options()
-            opt.solver = try o.choice("solver", opt.solver)
-            switch o.raw("shrinkage") {
+            opt.solver = try o.choice("solver")
+            switch try o.value("shrinkage") {
             case .nil: break
             case .string("auto"): opt.shrinkage = .ledoitWolf
             case .number(let a): opt.shrinkage = .fixed(a)
             case .int(let a): opt.shrinkage = .fixed(Double(a))
             case let v: throw LuaError("lda: option 'shrinkage' must be \"auto\" or a number in [0, 1], got \(v.typeName)")
             }
-            opt.tolerance = try o.double("tol", opt.tolerance, above: 0)
+            opt.tolerance = try o.number("tol")
             try o.finish()
             call.pushObject(ModelObject(try LinearDiscriminantAnalysis(options: opt), onEpoch: nil), "Model")
             return 1
         }
-        define("gaussian_nb") { call in
-            let o = try call.options(1, fn: "gaussian_nb")
+        define(ClassicalDeclarations.gaussianNB) { call in
+            let o = try call.options(1, ClassicalDeclarations.gaussianNB)
             var opt = GaussianNaiveBayes.Options()
-            opt.smoothing = try o.double("var_smoothing", opt.smoothing, min: 0)
+            opt.smoothing = try o.number("var_smoothing")
             try o.finish()
             call.pushObject(ModelObject(try GaussianNaiveBayes(options: opt), onEpoch: nil), "Model")
             return 1
         }
-        define("knn") { call in
-            let o = try call.options(1, fn: "knn")
+        define(ClassicalDeclarations.knn) { call in
+            let o = try call.options(1, ClassicalDeclarations.knn)
             var opt = NearestNeighbors.Options()
-            opt.k = try o.int("k", opt.k, min: 1)
-            opt.weights = try o.choice("weights", opt.weights)
+            opt.k = try o.integer("k")
+            opt.weights = try o.choice("weights")
             try o.finish()
             call.pushObject(ModelObject(try NearestNeighbors(options: opt), onEpoch: nil), "Model")
             return 1
         }
+        installModelSelection()
+    }
 
+    private func installModelSelection() {
         // pl.cross_validate{model=, data=, folds=10, stratify=true, shuffle=true, metric= | metrics=, seed=, fold_of=, workers=}
-        define("cross_validate") { call in
-            let o = try call.options(1, fn: "cross_validate", optional: false)
+        define(ClassicalDeclarations.crossValidate) { call in
+            let o = try call.options(1, ClassicalDeclarations.crossValidate, optional: false)
             let model = try o.model("model", what: "the model or pipeline to validate")!.model
             let data = try o.dataset("data", what: "the records to split into folds")!
             let cv = try Runtime.crossValidation(o, data: data)
@@ -77,18 +75,18 @@ extension Runtime {
         }
 
         // pl.grid_search{model=pl.logistic, grid={C={0.1, 1, 10}}, options={…}, data=, folds=, metric=, seed=}
-        define("grid_search") { call in
-            let o = try call.options(1, fn: "grid_search", optional: false)
-            guard case .function(let constructor) = o.raw("model") else {
-                throw LuaError("grid_search: option 'model' must be a model constructor such as pl.logistic, got \(o.raw("model").typeName)")
+        define(ClassicalDeclarations.gridSearch) { call in
+            let o = try call.options(1, ClassicalDeclarations.gridSearch, optional: false)
+            guard case .function(let constructor) = try o.value("model") else {
+                throw LuaError("grid_search: option 'model' must be a model constructor such as pl.logistic, got \(try o.value("model").typeName)")
             }
             let rt = Runtime.from(call)
-            let grid = try Runtime.gridCombinations(o.raw("grid"))
+            let grid = try Runtime.gridCombinations(try o.value("grid"))
             var base = [String: LuaValue]()
-            if case .table(let t) = o.raw("options") {
+            if case .table(let t) = try o.value("options") {
                 guard t.array.isEmpty else { throw LuaError("grid_search: option 'options' must hold name = value pairs, not a list") }
                 base = t.fields
-            } else if !o.raw("options").isNil {
+            } else if !(try o.value("options")).isNil {
                 throw LuaError("grid_search: option 'options' must be a table of the constructor's fixed options")
             }
             let data = try o.dataset("data", what: "the records to split into folds")!
@@ -125,29 +123,30 @@ extension Runtime {
     /// The cross-validation options shared by cross_validate and grid_search.
     static func crossValidation(_ o: LuaOptions, data: Dataset) throws -> CrossValidation {
         var cv = CrossValidation()
-        cv.folds = try o.int("folds", 10, min: 2)
-        cv.stratify = try o.bool("stratify", true)
-        cv.shuffle = try o.bool("shuffle", true)
+        cv.folds = try o.integer("folds")
+        cv.stratify = try o.flag("stratify")
+        cv.shuffle = try o.flag("shuffle")
         cv.seed = try o.seed()
-        cv.workers = try o.int("workers", 2, min: 1, max: 64)
+        cv.workers = try o.integer("workers")
         let names = FoldMetric.allCases.map(\.rawValue)
-        if o.has("metrics") {
+        let metrics = try o.value("metrics")
+        if !metrics.isNil {
             guard !o.has("metric") else { throw LuaError("\(o.fn): give 'metric' or 'metrics', not both") }
-            cv.metrics = try LuaConvert.strings(o.raw("metrics"), fn: o.fn, arg: "option 'metrics'").map { s in
+            cv.metrics = try LuaConvert.strings(metrics, fn: o.fn, arg: "option 'metrics'").map { s in
                 guard let m = FoldMetric(rawValue: s) else {
                     throw LuaError("\(o.fn): unknown metric \"\(s)\" (one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")))")
                 }
                 return m
             }
         } else {
-            cv.metrics = [try o.choice("metric", FoldMetric.accuracy)]
+            cv.metrics = [try o.choice("metric")]
         }
         return cv
     }
 
     /// `fold_of`: a 1-based fold per record (to reproduce given folds, e.g. a reference's).
     static func foldList(_ o: LuaOptions, size: Int) throws -> [Int]? {
-        let v = o.raw("fold_of")
+        let v = try o.value("fold_of")
         if v.isNil { return nil }
         let folds = try LuaConvert.numbers(v, fn: o.fn, arg: "option 'fold_of'")
         guard folds.count == size, folds.allSatisfy({ $0 == $0.rounded() && $0 >= 1 }) else {

@@ -11,36 +11,73 @@ final class KMeansObject {
     init(_ k: KMeans) { km = k }
 }
 
+/// The declarations of `pl.gmm`, `pl.kmeans` and GMM:sample.
+enum ClusteringDeclarations {
+    static let gmm = FunctionDeclaration(
+        "gmm", "a Gaussian mixture fitted by EM (scikit-learn's GaussianMixture)",
+        options: [
+            .integer("components", "number of mixture components", default: 2, .atLeast(1), .atMost(1000)),
+            .choice("covariance", GaussianMixture.Covariance.self, "covariance structure of each component", default: .full),
+            .integer("max_iter", "EM iteration limit", default: 100, .atLeast(1)),
+            .number("tol", "convergence tolerance: gain in mean log-likelihood below which EM stops", default: 1e-4, .atLeast(0)),
+            .number("reg", "added to covariance diagonals for stability", default: 1e-6, .atLeast(0)),
+            .integer("n_init", "restarts (the best is kept)", default: 1, .atLeast(1), .atMost(100)),
+            .seed("seed of the initialisation"),
+        ],
+        returns: "GMM")
+
+    static let kmeans = FunctionDeclaration(
+        "kmeans", "k-means clustering (Lloyd's algorithm; scikit-learn's KMeans)",
+        options: [
+            .integer("k", "number of clusters", default: 8, .atLeast(1), .atMost(100_000)),
+            .choice("init", KMeans.Initialization.self, "initialisation of the centres", default: .kmeansPlusPlus),
+            .integer("n_init", "restarts (the lowest inertia is kept)", default: 4, .atLeast(1), .atMost(1000)),
+            .integer("max_iter", "iteration limit", default: 300, .atLeast(1)),
+            .number("tol", "convergence tolerance: relative decrease of the inertia below which iterations stop", default: 1e-6, .atLeast(0)),
+            .seed("seed of the initialisation"),
+        ],
+        returns: "KMeans")
+
+    static let sample = FunctionDeclaration(
+        "GMM.sample", "records drawn from the fitted mixture; each one's label is the component that generated it",
+        options: [.integer("n", "records drawn", default: 100, .atLeast(1), .atMost(10_000_000)), .seed("seed of the draw")],
+        returns: "Dataset")
+}
+
 extension Runtime {
     func installClustering() {
-        define("gmm") { call in
-            let o = try call.options(1, fn: "gmm")
+        define(ClusteringDeclarations.gmm) { call in
+            let o = try call.options(1, ClusteringDeclarations.gmm)
             var g = GaussianMixture.Options()
-            g.components = try o.int("components", 2, min: 1, max: 1000)
-            g.covariance = GaussianMixture.Covariance(rawValue: try o.string("covariance", "full", oneOf: GaussianMixture.Covariance.allCases.map(\.rawValue)))!
-            g.maxIterations = try o.int("max_iter", 100, min: 1)
-            g.tolerance = try o.double("tol", 1e-4, min: 0)
-            g.regularization = try o.double("reg", 1e-6, min: 0)
-            g.restarts = try o.int("n_init", 1, min: 1, max: 100)
+            g.components = try o.integer("components")
+            g.covariance = try o.choice("covariance")
+            g.maxIterations = try o.integer("max_iter")
+            g.tolerance = try o.number("tol")
+            g.regularization = try o.number("reg")
+            g.restarts = try o.integer("n_init")
             g.seed = try o.seed()
             try o.finish()
             call.pushObject(GMMObject(try GaussianMixture(options: g)), "GMM")
             return 1
         }
-        define("kmeans") { call in
-            let o = try call.options(1, fn: "kmeans")
+        define(ClusteringDeclarations.kmeans) { call in
+            let o = try call.options(1, ClusteringDeclarations.kmeans)
             var k = KMeans.Options()
-            k.k = try o.int("k", 8, min: 1, max: 100_000)
-            k.initialization = KMeans.Initialization(rawValue: try o.string("init", "kmeans++", oneOf: KMeans.Initialization.allCases.map(\.rawValue)))!
-            k.restarts = try o.int("n_init", 4, min: 1, max: 1000)
-            k.maxIterations = try o.int("max_iter", 300, min: 1)
-            k.tolerance = try o.double("tol", 1e-6, min: 0)
+            k.k = try o.integer("k")
+            k.initialization = try o.choice("init")
+            k.restarts = try o.integer("n_init")
+            k.maxIterations = try o.integer("max_iter")
+            k.tolerance = try o.number("tol")
             k.seed = try o.seed()
             try o.finish()
             call.pushObject(KMeansObject(try KMeans(options: k)), "KMeans")
             return 1
         }
+        installGMMClass()
+        installKMeansClass()
+    }
 
+    private func installGMMClass() {
         var g = [String: HostFunction]()
         func gmm(_ call: LuaCall, _ m: String) throws -> GaussianMixture { try call.this(GMMObject.self, "GMM", method: m).gmm }
         g["fit"] = { call in
@@ -70,20 +107,23 @@ extension Runtime {
         // gmm:sample{n=, seed=} → a Dataset whose labels are the components that generated each row.
         g["sample"] = { call in
             let m = try gmm(call, "sample")
-            let o = try call.options(2, fn: "GMM.sample", optional: false)
-            let n = try o.int("n", 100, min: 1, max: 10_000_000)
+            let o = try call.options(2, ClusteringDeclarations.sample, optional: false)
+            let n = try o.integer("n")
             let seed = try o.seed()
             try o.finish()
             let (x, comps) = try m.sample(n, seed: seed)
             call.pushDataset(try Dataset(features: x, labels: comps, classes: m.options.components, name: "gmm-sample"))
             return 1
         }
+        declare(ClusteringDeclarations.sample)
         lua.register(LuaClass(name: "GMM", methods: g) {
             let m = ($0 as! GMMObject).gmm
             return "GMM(\(m.options.components) components, \(m.options.covariance.rawValue) covariance, " +
                 (m.isFitted ? "fitted on \(m.dimension) features in \(m.iterations) iterations)" : "not fitted)")
         })
+    }
 
+    private func installKMeansClass() {
         var k = [String: HostFunction]()
         func km(_ call: LuaCall, _ m: String) throws -> KMeans { try call.this(KMeansObject.self, "KMeans", method: m).km }
         k["fit"] = { call in

@@ -44,7 +44,7 @@ extension Runtime {
 
         // pl.doc("mlp") → prints (and returns) every option of pl.mlp with type, default and range.
         define("doc") { call in
-            let name = try call.string(1, fn: "doc", arg: "argument 1 (a function name such as \"mlp\")")
+            let name = call.argCount == 0 ? "" : try call.string(1, fn: "doc", arg: "argument 1 (a function name such as \"mlp\")")
             let text = try OptionDocumentation.collect().text(for: name)
             Runtime.from(call).sink.write(text)
             call.push(.string(text))

@@ -34,16 +34,22 @@ extension Runtime {
         define("data.\(name)", fn)
     }
 
+    /// A built-in loader with its declaration.
+    private func defineLoader(_ declaration: FunctionDeclaration, _ fn: @escaping HostFunction) {
+        builtinLoaders[String(declaration.path.dropFirst("data.".count))] = fn
+        define(declaration, fn)
+    }
+
     func installData() {
-        defineLoader("fashion_mnist") { call in
-            let o = try call.options(1, fn: "data.fashion_mnist")
-            let split = try o.string("split", "train", oneOf: ["train", "test"])
-            let n = try o.int("n", min: 1)
-            let seed: UInt64? = o.has("seed") ? try o.seed() : nil
-            let dir = try o.string("dir")
+        defineLoader(DataDeclarations.fashionMNIST) { call in
+            let o = try call.options(1, DataDeclarations.fashionMNIST)
+            let split: FashionSplitChoice = try o.choice("split")
+            let n = try o.optionalInteger("n")
+            let seed = try o.optionalInteger("seed").map { UInt64(bitPattern: Int64($0)) }
+            let dir = try o.optionalText("dir")
             if dir != nil { try Runtime.checkFileAccess(call, "data.fashion_mnist") }
             try o.finish()
-            call.pushDataset(try FashionMNIST.load(split: split, directory: dir, n: n, seed: seed))
+            call.pushDataset(try FashionMNIST.load(split: split.rawValue, directory: dir, n: n, seed: seed))
             return 1
         }
 
@@ -77,26 +83,26 @@ extension Runtime {
             return 1
         }
 
-        defineLoader("blobs") { call in
-            let o = try call.options(1, fn: "data.blobs")
-            let n = try o.int("n", 300, min: 1, max: 10_000_000)
-            let f = try o.int("features", 2, min: 1, max: 100_000)
-            let k = try o.int("classes", 3, min: 1, max: 10_000)
-            let std = try o.double("std", 1.0, min: 0)
-            let box = try o.double("box", 10.0, above: 0)
+        defineLoader(DataDeclarations.blobs) { call in
+            let o = try call.options(1, DataDeclarations.blobs)
+            let n = try o.integer("n")
+            let f = try o.integer("features")
+            let k = try o.integer("classes")
+            let std = try o.number("std")
+            let box = try o.number("box")
             let seed = try o.seed()
             try o.finish()
             call.pushDataset(try Synthetic.blobs(n: n, features: f, classes: k, std: std, box: box, seed: seed))
             return 1
         }
 
-        defineLoader("purchase") { call in
-            let o = try call.options(1, fn: "data.purchase")
-            let n = try o.int("n", 10_000, min: 1, max: 10_000_000)
-            let f = try o.int("features", 600, min: 2, max: 100_000)
-            let k = try o.int("classes", 100, min: 2, max: 100)
-            let density = try o.double("density", 0.05, max: 0.5, above: 0)
-            let sig = try o.double("signature", 0.1, max: 1, above: 0)
+        defineLoader(DataDeclarations.purchase) { call in
+            let o = try call.options(1, DataDeclarations.purchase)
+            let n = try o.integer("n")
+            let f = try o.integer("features")
+            let k = try o.integer("classes")
+            let density = try o.number("density")
+            let sig = try o.number("signature")
             let seed = try o.seed()
             try o.finish()
             call.pushDataset(try Synthetic.purchase(n: n, features: f, classes: k, density: density, signature: sig, seed: seed))
@@ -104,24 +110,24 @@ extension Runtime {
         }
 
         // pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…", image_shape = {c, h, w}}
-        define("data.from_table") { call in
-            let o = try call.options(1, fn: "data.from_table", optional: false)
-            guard case .table(let xt) = o.raw("x") else { throw LuaError("data.from_table: option 'x' must be a list of rows") }
+        define(DataDeclarations.fromTable) { call in
+            let o = try call.options(1, DataDeclarations.fromTable, optional: false)
+            guard case .table(let xt) = try o.value("x") else { throw LuaError("data.from_table: option 'x' must be a list of rows") }
             var rows = [[Float]]()
             for (i, r) in xt.array.enumerated() {
                 rows.append(try LuaConvert.numbers(r, fn: "data.from_table", arg: "x[\(i + 1)]").map(Float.init))
             }
-            let y = try LuaConvert.integers(o.raw("y"), fn: "data.from_table", arg: "option 'y'")
-            let k = try o.int("classes", min: 1)
-            let ids = o.has("ids") ? try LuaConvert.integers(o.raw("ids"), fn: "data.from_table", arg: "option 'ids'") : nil
-            if let ids = ids, ids.contains(where: { $0 < 1 }) { throw LuaError("data.from_table: ids must be positive integers") }
-            let names = o.has("class_names") ? try LuaConvert.strings(o.raw("class_names"), fn: "data.from_table", arg: "option 'class_names'") : nil
-            let name = try o.string("name", "table")
-            let shape = o.has("image_shape") ? try LuaConvert.integers(o.raw("image_shape"), fn: "data.from_table", arg: "option 'image_shape'") : nil
+            let y = try o.integers("y")
+            let k = try o.optionalInteger("classes")
+            let ids = try o.optionalIntegers("ids")
+            let classNames = try o.value("class_names")
+            let names = classNames.isNil ? nil : try LuaConvert.strings(classNames, fn: "data.from_table", arg: "option 'class_names'")
+            guard let name = try o.optionalText("name") else { throw LuaError("data.from_table: internal error: 'name' has no default") }
+            let shape = try o.optionalIntegers("image_shape")
             try o.finish()
             let m = try Matrix(rows)
             if m.hasNonFinite { throw LuaError("data.from_table: x contains NaN or infinite values") }
-            if let s = shape, s.count != 3 || s.contains(where: { $0 < 1 }) {
+            if let s = shape, s.count != 3 {
                 throw LuaError("data.from_table: option 'image_shape' must be {channels, height, width}")
             }
             do {
@@ -182,10 +188,10 @@ extension Runtime {
         }
         m["split"] = { call in
             let ds = try call.thisDataset("split")
-            let o = try call.options(2, fn: "Dataset.split", optional: false)
-            let test = try o.double("test", min: 0)
-            let train = try o.double("train", min: 0)
-            let stratify = try o.bool("stratify", false)
+            let o = try call.options(2, DataDeclarations.split, optional: false)
+            let test = try o.optionalNumber("test")
+            let train = try o.optionalNumber("train")
+            let stratify = try o.flag("stratify")
             let seed = try o.seed()
             try o.finish()
             func size(_ v: Double, _ key: String) throws -> SplitSize {
@@ -227,9 +233,9 @@ extension Runtime {
         }
         m["filter"] = { call in
             let ds = try call.thisDataset("filter")
-            let o = try call.options(2, fn: "Dataset.filter", optional: false)
-            let classes = try LuaConvert.integers(o.raw("classes"), fn: "Dataset.filter", arg: "option 'classes'")
-            let relabel = try o.bool("relabel", false)
+            let o = try call.options(2, DataDeclarations.filter, optional: false)
+            let classes = try o.integers("classes")
+            let relabel = try o.flag("relabel")
             try o.finish()
             call.pushDataset(try ds.filter(classes: classes, relabel: relabel))
             return 1
@@ -247,7 +253,7 @@ extension Runtime {
         }
         m["shuffle"] = { call in
             let ds = try call.thisDataset("shuffle")
-            let o = try call.options(2, fn: "Dataset.shuffle")
+            let o = try call.options(2, DataDeclarations.shuffle)
             let seed = try o.seed()
             try o.finish()
             call.pushDataset(ds.shuffled(seed: seed))
@@ -262,8 +268,9 @@ extension Runtime {
         }
         m["sample"] = { call in
             let ds = try call.thisDataset("sample")
-            let o = try call.options(2, fn: "Dataset.sample", optional: false)
-            let n = try o.int("n", 1, min: 0, max: ds.size)
+            let o = try call.options(2, DataDeclarations.sample, optional: false)
+            let n = try o.integer("n")
+            if n > ds.size { throw LuaError("Dataset.sample: option 'n' must be at most \(ds.size) (the records), got \(n)") }
             let seed = try o.seed()
             try o.finish()
             var rng = RNG(seed: seed)
@@ -275,6 +282,7 @@ extension Runtime {
             call.pushDataset(try ds.concatenated(try call.dataset(2, fn: "Dataset.concat", arg: "argument 1")))
             return 1
         }
+        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.shuffle, DataDeclarations.sample] { declare(d) }
         lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
     }
 

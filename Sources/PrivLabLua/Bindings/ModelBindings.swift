@@ -55,52 +55,58 @@ extension LuaCall {
 }
 
 extension Runtime {
-    /// Reads the training options every network shares (after `defaults` adjusted the model's own defaults).
-    static func trainingOptions(_ o: LuaOptions, defaults: (inout TrainingOptions) -> Void) throws -> (TrainingOptions, LuaRef?) {
+    /// Reads the training options every network shares, through the network's declaration (which
+    /// holds its own defaults: `ModelDeclarations.training`).
+    static func trainingOptions(_ o: LuaOptions) throws -> (TrainingOptions, LuaRef?) {
         var t = TrainingOptions()
-        defaults(&t)
-        t.optimizer = OptimizerKind(rawValue: try o.string("optimizer", t.optimizer.rawValue, oneOf: OptimizerKind.allCases.map(\.rawValue)))!
-        t.learningRate = try o.double("lr", t.learningRate, above: 0)
-        t.momentum = try o.double("momentum", 0, min: 0, max: 0.999)
-        t.nesterov = try o.bool("nesterov", false)
-        t.beta1 = try o.double("beta1", t.beta1, min: 0, max: 0.9999)
-        t.beta2 = try o.double("beta2", t.beta2, min: 0, max: 0.99999)
-        t.epsilon = try o.double("eps", t.epsilon, above: 0)
-        t.epochs = try o.int("epochs", t.epochs, min: 1, max: 100_000)
-        t.batchSize = try o.int("batch", t.batchSize, min: 1)
-        t.l1 = try o.double("l1", 0, min: 0)
-        t.l2 = try o.double("l2", 0, min: 0)
-        if let en = try o.double("elastic_net", min: 0) {
-            // scikit-learn's parametrisation: alpha·(ρ‖w‖₁ + (1 − ρ)/2‖w‖²).
-            let ratio = try o.double("l1_ratio", 0.5, min: 0, max: 1)
+        t.optimizer = try o.choice("optimizer")
+        t.learningRate = try o.number("lr")
+        t.momentum = try o.number("momentum")
+        t.nesterov = try o.flag("nesterov")
+        t.beta1 = try o.number("beta1")
+        t.beta2 = try o.number("beta2")
+        t.epsilon = try o.number("adam_eps")
+        t.epochs = try o.integer("epochs")
+        t.batchSize = try o.integer("batch")
+        t.l1 = try o.number("l1")
+        t.l2 = try o.number("l2")
+        try readElasticNet(o, into: &t)
+        try readSchedule(o, into: &t)
+        t.temperature = try o.number("temperature")
+        t.inferenceTemperature = try o.number("inference_temperature")
+        t.labelSmoothing = try o.number("label_smoothing")
+        t.patience = try o.optionalInteger("patience")
+        t.minDelta = try o.number("min_delta")
+        t.restoreBest = try o.flag("restore_best")
+        t.validationSplit = try o.optionalNumber("validation_split")
+        t.seed = try o.seed()
+        let dp = try o.value("dp")
+        if !dp.isNil { t.dp = try dpOptions(dp, fn: o.fn) }
+        let cb = try o.optionalFunction("on_epoch")
+        do { try t.validate() } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
+        return (t, cb)
+    }
+
+    /// elastic_net with l1_ratio, scikit-learn's parametrisation: alpha·(ρ‖w‖₁ + (1 − ρ)/2‖w‖²).
+    private static func readElasticNet(_ o: LuaOptions, into t: inout TrainingOptions) throws {
+        let ratio = try o.number("l1_ratio")
+        if let en = try o.optionalNumber("elastic_net") {
             if t.l1 > 0 || t.l2 > 0 { throw LuaError("\(o.fn): give either elastic_net (with l1_ratio) or l1/l2, not both") }
             t.l1 = en * ratio
             t.l2 = en * (1 - ratio)
-        } else if o.has("l1_ratio") {
-            throw LuaError("\(o.fn): option 'l1_ratio' needs elastic_net")
         }
-        let schedule = try o.string("schedule", "constant", oneOf: ["constant", "step", "cosine"])
-        let stepSize = try o.int("step_size", min: 1), gamma = try o.double("gamma", above: 0), lrMin = try o.double("lr_min", min: 0)
-        if schedule != "step", stepSize != nil || gamma != nil { throw LuaError("\(o.fn): options 'step_size' and 'gamma' need schedule = \"step\"") }
-        if schedule != "cosine", lrMin != nil { throw LuaError("\(o.fn): option 'lr_min' needs schedule = \"cosine\"") }
+    }
+
+    /// schedule with its step_size and gamma (step) or lr_min (cosine); the declaration refuses
+    /// the others' options.
+    private static func readSchedule(_ o: LuaOptions, into t: inout TrainingOptions) throws {
+        let schedule: ScheduleChoice = try o.choice("schedule")
+        let stepSize = try o.integer("step_size"), gamma = try o.number("gamma"), lrMin = try o.number("lr_min")
         switch schedule {
-        case "step": t.schedule = .step(every: stepSize ?? 10, gamma: gamma ?? 0.1)
-        case "cosine": t.schedule = .cosine(minimum: lrMin ?? 0)
-        default: t.schedule = .constant
+        case .step: t.schedule = .step(every: stepSize, gamma: gamma)
+        case .cosine: t.schedule = .cosine(minimum: lrMin)
+        case .constant: t.schedule = .constant
         }
-        t.temperature = try o.double("temperature", 1, above: 0)
-        t.inferenceTemperature = try o.double("inference_temperature", 1, above: 0)
-        t.labelSmoothing = try o.double("label_smoothing", 0, min: 0, max: 0.99)
-        t.patience = try o.int("patience", min: 1)
-        t.minDelta = try o.double("min_delta", 0, min: 0)
-        t.restoreBest = try o.bool("restore_best", true)
-        t.validationSplit = try o.double("validation_split", min: 0)
-        if let v = t.validationSplit, v <= 0 || v >= 1 { throw LuaError("\(o.fn): option 'validation_split' must be in (0, 1)") }
-        t.seed = try o.seed()
-        if o.has("dp") { t.dp = try dpOptions(o.raw("dp"), fn: o.fn) } else { _ = o.raw("dp") }
-        let cb = try o.function("on_epoch")
-        do { try t.validate() } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
-        return (t, cb)
     }
 
     /// A `dp = {clip=, noise= | epsilon=, delta=, sampling=, accountant=, …the accountant's settings…}` table.
@@ -126,49 +132,7 @@ extension Runtime {
     }
 
     func installModels() {
-        define("softmax") { call in
-            let o = try call.options(1, fn: "softmax")
-            let (opt, cb) = try Runtime.trainingOptions(o, defaults: { $0.learningRate = 0.1; $0.batchSize = 64 })
-            try o.finish()
-            call.pushObject(ModelObject(try NeuralNetwork.softmaxRegression(options: opt), onEpoch: cb), "Model")
-            return 1
-        }
-
-        define("mlp") { call in
-            let o = try call.options(1, fn: "mlp")
-            let hidden = o.has("hidden") ? try LuaConvert.integers(o.raw("hidden"), fn: "mlp", arg: "option 'hidden'") : [128]
-            if hidden.contains(where: { $0 < 1 }) { throw LuaError("mlp: option 'hidden' widths must be at least 1") }
-            let act = try o.string("activation", "relu", oneOf: ActivationKind.allCases.map(\.rawValue))
-            let dropout = try o.double("dropout", 0, min: 0, max: 0.95)
-            let (opt, cb) = try Runtime.trainingOptions(o, defaults: { $0.learningRate = 0.05; $0.batchSize = 128 })
-            try o.finish()
-            let net = try NeuralNetwork.mlp(hidden: hidden, activation: ActivationKind(rawValue: act)!, dropout: dropout, options: opt)
-            call.pushObject(ModelObject(net, onEpoch: cb), "Model")
-            return 1
-        }
-
-        define("cnn") { call in
-            let o = try call.options(1, fn: "cnn")
-            let channels = o.has("channels") ? try LuaConvert.integers(o.raw("channels"), fn: "cnn", arg: "option 'channels'") : [16, 32]
-            if channels.isEmpty || channels.contains(where: { $0 < 1 }) { throw LuaError("cnn: option 'channels' must list at least one positive channel count") }
-            let kernel = try o.int("kernel", 3, min: 1, max: 15)
-            if kernel % 2 == 0 { throw LuaError("cnn: option 'kernel' must be odd, got \(kernel)") }
-            let pool = try o.string("pool", "max", oneOf: ["max", "avg"])
-            let hidden = o.has("hidden") ? try LuaConvert.integers(o.raw("hidden"), fn: "cnn", arg: "option 'hidden'") : [128]
-            let act = try o.string("activation", "relu", oneOf: ActivationKind.allCases.map(\.rawValue))
-            let dropout = try o.double("dropout", 0, min: 0, max: 0.95)
-            let shape = o.has("input_shape") ? try LuaConvert.integers(o.raw("input_shape"), fn: "cnn", arg: "option 'input_shape'") : nil
-            if let s = shape, s.count != 3 || s.contains(where: { $0 < 1 }) {
-                throw LuaError("cnn: option 'input_shape' must be {channels, height, width}")
-            }
-            let (opt, cb) = try Runtime.trainingOptions(o, defaults: { $0.optimizer = .adam; $0.learningRate = 1e-3; $0.batchSize = 64; $0.epochs = 5 })
-            try o.finish()
-            let net = try NeuralNetwork.cnn(channels: channels, kernel: kernel, pool: pool == "max" ? .max : .average, hidden: hidden,
-                                            activation: ActivationKind(rawValue: act)!, dropout: dropout, inputShape: shape, options: opt)
-            call.pushObject(ModelObject(net, onEpoch: cb), "Model")
-            return 1
-        }
-
+        installNetworks()
         // pl.pipeline{ pl.scaler{…}, pl.pca{…}, …, <model> }: transformers then a model, usable as a model.
         define("pipeline") { call in
             guard case .table(let t) = call.value(1), !t.array.isEmpty else {
@@ -236,6 +200,8 @@ extension Runtime {
 
     private func installModelClass() {
         let m = modelMethods()
+        declare(ModelDeclarations.fit)
+        declare(ModelDeclarations.predictProba)
         lua.register(LuaClass(name: "Model", methods: m) {
             let mo = $0 as! ModelObject
             return "Model(\(mo.model.summary)\(mo.model.isFitted ? ", \(mo.model.parameterCount) parameters" : ", not fitted"))"
@@ -249,21 +215,21 @@ extension Runtime {
             let rt = Runtime.from(call)
             let mo = try call.thisModel("fit")
             let train = try call.dataset(2, fn: "Model.fit", arg: "argument 1 (training set)")
-            let o = try call.options(3, fn: "Model.fit")
+            let o = try call.options(3, ModelDeclarations.fit)
             var val: Dataset? = nil
-            if o.has("validation") {
-                guard case .object(let b) = o.raw("validation"), let d = b.value as? DatasetObject else {
+            let given = try o.value("validation")
+            if !given.isNil {
+                guard case .object(let b) = given, let d = b.value as? DatasetObject else {
                     throw LuaError("Model.fit: option 'validation' must be a Dataset")
                 }
                 val = d.ds
-            } else { _ = o.raw("validation") }
+            }
             // continue = true: fine-tune from the current parameters (e.g. after pre-training on
             // public data) for the model's epochs; DP accounting covers only this run.
-            let cont = try o.bool("continue", false)
-            let dpOverride = o.has("dp") ? try Runtime.dpOptions(o.raw("dp"), fn: "Model.fit") : nil
-            if !o.has("dp") { _ = o.raw("dp") }
+            let cont = try o.flag("continue")
+            let dp = try o.value("dp")
+            let dpOverride = dp.isNil ? nil : try Runtime.dpOptions(dp, fn: "Model.fit")
             try o.finish()
-            if dpOverride != nil && !cont { throw LuaError("Model.fit: option 'dp' here needs continue = true (give dp to the model's constructor otherwise)") }
             if cont {
                 if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
                 guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }
@@ -294,8 +260,8 @@ extension Runtime {
         m["predict_proba"] = { call in
             let mo = try call.thisModel("predict_proba")
             let x = try call.features(2, fn: "Model.predict_proba")
-            let o = try call.options(3, fn: "Model.predict_proba")
-            let t = try o.double("temperature", mo.model.releaseTemperature, above: 0)
+            let o = try call.options(3, ModelDeclarations.predictProba)
+            let t = try o.optionalNumber("temperature") ?? mo.model.releaseTemperature
             try o.finish()
             let p = try mo.model.predictProba(x, temperature: t)
             return call.results(.list((0..<p.rows).map { .numbers(p.row($0).map(Double.init)) }))

@@ -25,17 +25,18 @@ extension Runtime {
     /// Reads `pl.sisa{…}` options.
     static func sisaOptions(_ o: LuaOptions) throws -> SISAOptions {
         var s = SISAOptions()
-        s.shards = try o.int("shards", 5, min: 1, max: 10_000)
-        s.slices = try o.int("slices", 1, min: 1, max: 1_000)
-        s.sharding = SISASharding(rawValue: try o.string("sharding", "uniform", oneOf: SISASharding.allCases.map(\.rawValue)))!
+        s.shards = try o.integer("shards")
+        s.slices = try o.integer("slices")
+        s.sharding = try o.choice("sharding")
         s.seed = try o.seed()
-        s.weightBySize = try o.bool("weighted", false)
-        s.stackHoldout = try o.double("stack_holdout", 0.1, max: 0.9, above: 0)
-        s.riskThreshold = try o.double("threshold", 0.5)
-        s.riskShards = try o.int("risk_shards", min: 1, max: s.shards)
-        s.workers = try o.int("workers", max(1, ProcessInfo.processInfo.activeProcessorCount), min: 1, max: 256)
-        if o.has("weights") {
-            guard case .table(let t) = o.raw("weights") else {
+        s.weightBySize = try o.flag("weighted")
+        s.stackHoldout = try o.number("stack_holdout")
+        s.riskThreshold = try o.number("threshold")
+        s.riskShards = try o.optionalInteger("risk_shards")
+        s.workers = try o.optionalInteger("workers") ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let weights = try o.value("weights")
+        if !weights.isNil {
+            guard case .table(let t) = weights else {
                 throw LuaError("sisa: option 'weights' must be a table {[record id] = deletion weight, …}")
             }
             var w = [Int: Double]()
@@ -46,26 +47,24 @@ extension Runtime {
                 throw LuaError("sisa: weights[\(bad.key)] must be a non-negative number")
             }
             s.deletionWeights = w
-        } else { _ = o.raw("weights") }
+        }
         if s.sharding == .aware && s.deletionWeights == nil {
             throw LuaError("sisa: sharding = \"aware\" needs weights = {[record id] = deletion probability, …}")
-        }
-        if s.sharding != .aware && (o.has("risk_shards") || s.deletionWeights != nil) {
-            throw LuaError("sisa: options 'weights' and 'risk_shards' need sharding = \"aware\"")
         }
         return s
     }
 
     func installSISA() {
         // pl.sisa{shards=, slices=, model=, aggregate=, sharding=, seed=, dir=, …}
-        define("sisa") { call in
+        define(SISADeclarations.sisa) { call in
             let rt = Runtime.from(call)
-            let o = try call.options(1, fn: "sisa", optional: false)
-            guard case .object(let b) = o.raw("model"), let mo = b.value as? ModelObject, !(mo is SISAObject) else {
-                throw LuaError("sisa: option 'model' must be a Model (pl.softmax, pl.mlp, pl.cnn or a pipeline), got \(o.raw("model").typeName)")
+            let o = try call.options(1, SISADeclarations.sisa, optional: false)
+            let given = o.raw("model")
+            guard case .object(let b) = given, let mo = b.value as? ModelObject, !(mo is SISAObject) else {
+                throw LuaError("sisa: option 'model' must be a Model (pl.softmax, pl.mlp, pl.cnn or a pipeline), got \(given.typeName)")
             }
             var opts = try Runtime.sisaOptions(o)
-            let agg = o.raw("aggregate")
+            let agg = try o.value("aggregate")
             var custom: LuaRef? = nil
             var customName = ""
             switch agg {
@@ -84,8 +83,9 @@ extension Runtime {
                 let names = SISAAggregationRule.builtIn.map { "\"\($0)\"" }.joined(separator: ", ")
                 throw LuaError("sisa: option 'aggregate' must be \(names), an aggregator name or a function, got \(agg.typeName)")
             }
+            // (A named aggregate other than "stack" is refused by the declaration; a function here.)
             if !opts.usesHoldout && o.has("stack_holdout") { throw LuaError("sisa: option 'stack_holdout' needs aggregate = \"stack\"") }
-            let dir = try o.string("dir")
+            let dir = try o.optionalText("dir")
             if dir != nil { try Runtime.checkFileAccess(call, "sisa") }
             try o.finish()
             let e: SISAEnsemble
@@ -161,8 +161,8 @@ extension Runtime {
             let ids: [Int]
             if let one = call.value(2).double, let id = Int(exactly: one) { ids = [id] }
             else { ids = try LuaConvert.integers(call.value(2), fn: "SISA.unlearn", arg: "argument 1 (record ids)") }
-            let o = try call.options(3, fn: "SISA.unlearn")
-            let compare = try o.bool("compare", false)
+            let o = try call.options(3, SISADeclarations.unlearn)
+            let compare = try o.flag("compare")
             try o.finish()
             let e = obj.ensemble
             e.progress = rt.progressObserver(label: "unlearn")
@@ -223,16 +223,19 @@ extension Runtime {
         // ens:expected_cost{requests = k, batched = false} → {samples, full, speedup} (Bourtoule et al. §V).
         m["expected_cost"] = { call in
             let e = try ensemble(call, "expected_cost").ensemble
-            let o = try call.options(2, fn: "SISA.expected_cost")
-            let k = try o.int("requests", 1, min: 1)
-            let batched = try o.bool("batched", false)
-            let n = try o.int("records", e.liveCount, min: 1)
+            let o = try call.options(2, SISADeclarations.expectedCost)
+            let k = try o.integer("requests")
+            let batched = try o.flag("batched")
+            let n = try o.optionalInteger("records") ?? e.liveCount
             try o.finish()
             let c = SISACostModel(records: n, shards: e.options.shards, slices: e.options.slices, epochs: e.templateModelEpochs)
             let samples = batched ? c.batched(k) : c.sequential(k)
             return call.results(.record(["samples": .number(samples), "full": .number(c.fullRetrain),
                                          "speedup": .number(c.fullRetrain * (batched ? 1 : Double(k)) / samples)]))
         }
+        declare(SISADeclarations.unlearn)
+        declare(SISADeclarations.expectedCost)
+        for method in ["fit", "predict_proba"] { if let d = declarations["Model.\(method)"] { declare(d.renamed("SISA.\(method)")) } }
         lua.register(LuaClass(name: "SISA", methods: m) {
             let e = ($0 as! SISAObject).ensemble
             return "SISA(\(e.summary)\(e.isFitted ? ", \(e.liveCount) records" : ", not fitted"))"

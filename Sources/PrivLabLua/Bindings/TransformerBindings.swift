@@ -10,28 +10,21 @@ final class TransformerObject {
 
 extension Runtime {
     func installTransformers() {
-        define("scaler") { call in
-            let o = try call.options(1, fn: "scaler")
-            let kind = try o.choice("kind", Scaler.Kind.zscore)
+        define(TransformerDeclarations.scaler) { call in
+            let o = try call.options(1, TransformerDeclarations.scaler)
+            let kind: Scaler.Kind = try o.choice("kind")
             try o.finish()
             call.pushObject(TransformerObject(Scaler(kind: kind)), "Scaler")
             return 1
         }
-        // pl.pca{components=, whiten=false, dp={epsilon=, delta=, clip=}, seed=}
-        define("pca") { call in
-            let o = try call.options(1, fn: "pca", optional: false)
-            guard let k = try o.int("components", min: 1) else { throw LuaError("pca: option 'components' is required") }
-            let whiten = try o.bool("whiten", false)
+        define(TransformerDeclarations.pca) { call in
+            let o = try call.options(1, TransformerDeclarations.pca, optional: false)
+            let k = try o.integer("components")
+            let whiten = try o.flag("whiten")
             var dp: PCA.Privacy? = nil
-            if o.has("dp") {
-                guard case .table(let t) = o.raw("dp") else { throw LuaError("pca: option 'dp' must be a table {epsilon=, delta=, clip=}") }
-                let d = try LuaOptions(t, fn: "pca.dp")
-                let epsilon = try d.double("epsilon", above: 0)
-                let delta = try d.double("delta", 1e-5, above: 0)
-                let clip = try d.double("clip", 1, above: 0)
+            if let d = try o.nested("dp") {
                 try d.finish()   // a misspelt key first, then what is missing
-                guard let eps = epsilon else { throw LuaError("pca.dp: option 'epsilon' is required") }
-                dp = PCA.Privacy(epsilon: eps, delta: delta, clip: clip, seed: 0)
+                dp = PCA.Privacy(epsilon: try d.number("epsilon"), delta: try d.number("delta"), clip: try d.number("clip"), seed: 0)
             }
             let seed = try o.seed()
             try o.finish()
@@ -39,11 +32,10 @@ extension Runtime {
             call.pushObject(TransformerObject(try PCA(components: k, whiten: whiten, dp: dp)), "Transformer")
             return 1
         }
-        // pl.select_k_best{k=, score="f_classif"|"chi2"|"mutual_info", seed=}
-        define("select_k_best") { call in
-            let o = try call.options(1, fn: "select_k_best", optional: false)
-            guard let k = try o.int("k", min: 1) else { throw LuaError("select_k_best: option 'k' is required") }
-            let score = try o.choice("score", SelectKBest.Score.fClassif)
+        define(TransformerDeclarations.selectKBest) { call in
+            let o = try call.options(1, TransformerDeclarations.selectKBest, optional: false)
+            let k = try o.integer("k")
+            let score: SelectKBest.Score = try o.choice("score")
             let seed = try o.seed()
             try o.finish()
             call.pushObject(TransformerObject(try SelectKBest(k: k, score: score, seed: seed)), "Transformer")
@@ -63,7 +55,11 @@ extension Runtime {
             call.pushObject(TransformerObject(FeatureUnion(parts: parts)), "Transformer")
             return 1
         }
+        installTransformerClass()
+    }
 
+    /// The Scaler and Transformer classes: fit, transform, fit_transform, info.
+    private func installTransformerClass() {
         func this(_ call: LuaCall, _ method: String) throws -> TransformerObject {
             guard let box = LuaObjects.box(call.L, 1), let v = box.value as? TransformerObject else {
                 throw LuaError("Transformer.\(method): call it as a method (obj:\(method)(...)), not obj.\(method)(...)")
@@ -207,18 +203,18 @@ final class LuaTransformer: Transformer, @unchecked Sendable {
 extension Runtime {
     func installLuaTransformers() {
         // pl.transformer{fit = function(train) … return function(ds) … end end, name = }  or  pl.transformer("plugin name")
-        define("transformer") { call in
+        define(TransformerDeclarations.transformer) { call in
             let rt = Runtime.from(call)
             if case .string(let name) = call.value(1) {
                 let c = try rt.components.lookup(kind: .transformer, name: name, runtime: rt, on: call.L)
                 call.pushObject(TransformerObject(LuaTransformer(label: name, fit: c.function, runtime: rt, thread: rt.lua.L)), "Transformer")
                 return 1
             }
-            let o = try call.options(1, fn: "transformer", optional: false)
-            guard let fit = try o.function("fit") else {
+            let o = try call.options(1, TransformerDeclarations.transformer, optional: false)
+            guard let fit = try o.optionalFunction("fit") else {
                 throw LuaError("transformer: option 'fit' is required: function(train) returning function(ds) → ds")
             }
-            let label = try o.string("name", "fit")
+            guard let label = try o.optionalText("name") else { throw LuaError("transformer: internal error: 'name' has no default") }
             try o.finish()
             call.pushObject(TransformerObject(LuaTransformer(label: label, fit: fit, runtime: rt, thread: rt.lua.L)), "Transformer")
             return 1

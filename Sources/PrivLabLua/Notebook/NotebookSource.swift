@@ -16,7 +16,6 @@ public struct NotebookSource {
     public private(set) var segments: [Segment] = []
     /// The Lua source to execute (prose blocks replaced by `__privlab_chunk(k)` markers).
     public private(set) var executable: String = ""
-    public var chunkCount: Int { segments.filter { if case .code = $0 { return true }; return false }.count }
 
     public static let markerFunction = "__privlab_chunk"
 

@@ -1,0 +1,85 @@
+import Foundation
+import PrivLab
+
+/// `pl.attack.shadow` and `pl.attack.metric`: options read through `AttackDeclarations`.
+extension Runtime {
+    static func shadowAttack(_ call: LuaCall) throws -> Int32 {
+        let o = try call.options(1, AttackDeclarations.shadow, optional: false)
+        let c = try Runtime.attackCommon(o)
+        var s = ShadowModelAttack.Options()
+        s.shadows = try o.integer("shadows")
+        s.shadowSize = try o.optionalInteger("shadow_size")
+        s.syntheticCount = try o.optionalInteger("synthetic")
+        s.perClass = try o.flag("per_class")
+        s.sorted = try o.value("sorted").isNil ? nil : try o.flag("sorted")
+        s.features = try o.choice("features")
+        s.attackModel = try attackModel(o)
+        s.seed = c.seed
+        s.workers = c.workers
+        s.source = try shadowSource(o)
+        try o.finish()
+        let a = try s.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
+                          progress: Runtime.from(call).progressObserver(label: "shadow models"))
+        call.pushObject(AttackObject(a), "Attack")
+        return 1
+    }
+
+    /// attack_model with its own options (the declaration refuses the other models').
+    private static func attackModel(_ o: LuaOptions) throws -> AttackModelKind {
+        switch try o.choice("attack_model") as AttackModelChoice {
+        case .boosting: return .boostedTrees(stages: try o.integer("attack_stages"), depth: try o.integer("attack_depth"))
+        case .mlp: return .mlp(hidden: try o.integer("attack_hidden"), epochs: try o.integer("attack_epochs"))
+        case .logistic: return .logistic(l2: try o.number("attack_l2"))
+        }
+    }
+
+    /// source with noise (noisy) or the synthesis settings (synthesis); the declaration refuses
+    /// them with other sources.
+    private static func shadowSource(_ o: LuaOptions) throws -> ShadowDataSource {
+        let source: ShadowSourceChoice = try o.choice("source")
+        let noise = try o.number("noise")
+        var synth = ShadowSynthesis.Options()
+        synth.kMax = try o.integer("k_max")
+        synth.kMin = try o.integer("k_min")
+        synth.confMin = try o.number("conf_min")
+        synth.rejMax = try o.integer("rej_max")
+        synth.iterMax = try o.integer("iter_max")
+        switch source {
+        case .marginals: return .marginals
+        case .noisy: return .noisy(fraction: noise)
+        case .synthesis: return .synthesis(synth)
+        case .real: return .real
+        }
+    }
+
+    static func metricAttack(_ call: LuaCall) throws -> Int32 {
+        let rt = Runtime.from(call)
+        let o = try call.options(1, AttackDeclarations.metric, optional: false)
+        let c = try Runtime.attackCommon(o)
+        var m = MetricAttack.Options()
+        var custom: (name: String, function: MetricAttack.SignalFunction)? = nil
+        switch try o.value("score") {
+        case .nil: m.signal = .loss
+        case .string(let name) where MembershipSignal(rawValue: name) != nil: m.signal = MembershipSignal(rawValue: name)!
+        case .string(let name):
+            let comp = try rt.components.lookup(kind: .attack_score, name: name, runtime: rt, on: call.L)
+            custom = (name, rt.attackScoreFunction(comp, L: call.L))
+        case .function(let f):
+            custom = ("custom", rt.attackScoreFunction(Component(kind: .attack_score, name: "(function)", function: f, source: "inline"), L: call.L))
+        case let v:
+            let names = MembershipSignal.allCases.map(\.rawValue).joined(separator: ", ")
+            throw LuaError("attack.metric: option 'score' must be one of \(names), an attack_score name or a function, got \(v.typeName)")
+        }
+        m.classWise = try o.flag("class_wise")
+        m.shadows = try o.integer("shadows")
+        m.shadowSize = try o.optionalInteger("shadow_size")
+        m.riskBins = try o.integer("risk_bins")
+        m.seed = c.seed
+        m.workers = c.workers
+        try o.finish()
+        let a = try MetricAttack(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
+                                 options: m, custom: custom, progress: rt.progressObserver(label: "shadow models"))
+        call.pushObject(AttackObject(a), "Attack")
+        return 1
+    }
+}

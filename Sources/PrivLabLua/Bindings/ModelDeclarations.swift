@@ -1,0 +1,120 @@
+import PrivLab
+
+/// The learning-rate schedules by their Lua names.
+enum ScheduleChoice: String, CaseIterable { case constant, step, cosine }
+
+/// CNN pooling by its Lua names.
+enum PoolChoice: String, CaseIterable {
+    case max, avg
+    var kind: Pool2D.Kind { self == .max ? .max : .average }
+}
+
+/// The declarations of the network constructors (`pl.softmax`, `pl.mlp`, `pl.cnn`): each network's
+/// own options, then the training options every network shares with that network's defaults.
+enum ModelDeclarations {
+    /// The training options, with the defaults a network changes (the rest are `TrainingOptions()`'s).
+    static func training(optimizer: OptimizerKind = .sgd, lr: Double, batch: Int, epochs: Int = TrainingOptions().epochs) -> [OptionSpec] {
+        let t = TrainingOptions()
+        return [
+            .choice("optimizer", OptimizerKind.self, "optimiser of the training steps", default: optimizer),
+            .number("lr", "learning rate", default: lr, .above(0)),
+            .number("momentum", "SGD momentum", default: t.momentum, .atLeast(0), .atMost(0.999)),
+            .boolean("nesterov", "Nesterov momentum (with momentum > 0)", default: t.nesterov),
+            .number("beta1", "Adam's first-moment decay", default: t.beta1, .atLeast(0), .atMost(0.9999)),
+            .number("beta2", "Adam's second-moment decay", default: t.beta2, .atLeast(0), .atMost(0.99999)),
+            .number("adam_eps", "Adam's denominator constant ε̂ (Kingma & Ba 2015; named apart from dp.epsilon, the privacy budget)",
+                    default: t.epsilon, .above(0)),
+            .integer("epochs", "passes over the training data", default: epochs, .atLeast(1), .atMost(100_000)),
+            .integer("batch", "records per mini-batch (the expected batch size under DP-SGD's Poisson sampling)", default: batch, .atLeast(1)),
+            .number("l1", "L1 penalty on the weights", default: t.l1, .atLeast(0)),
+            .number("l2", "L2 penalty (weight decay) on the weights", default: t.l2, .atLeast(0)),
+            .number("elastic_net", "weight α of the elastic-net penalty α·(ρ‖w‖₁ + (1 − ρ)/2·‖w‖²) (instead of l1/l2)",
+                    .optional("no elastic net"), .atLeast(0)),
+            .number("l1_ratio", "elastic net's share ρ of L1", default: 0.5, .atLeast(0), .atMost(1)).only(.given("elastic_net")),
+            .choice("schedule", ScheduleChoice.self, "learning-rate schedule", default: .constant),
+            .integer("step_size", "epochs between learning-rate drops", .defaulted(.integer(10)), .atLeast(1)).only(.equals("schedule", ["step"])),
+            .number("gamma", "factor the learning rate is multiplied by every step_size epochs",
+                    .defaulted(.number(0.1)), .above(0)).only(.equals("schedule", ["step"])),
+            .number("lr_min", "the final learning rate", .defaulted(.number(0)), .atLeast(0), .atMostOption("lr"))
+                .only(.equals("schedule", ["cosine"])),
+            .number("temperature", "softmax temperature during training", default: t.temperature, .above(0)),
+            .number("inference_temperature", "softmax temperature of the released probabilities", default: t.inferenceTemperature, .above(0)),
+            .number("label_smoothing", "mass moved from the true label to the others in the training targets",
+                    default: t.labelSmoothing, .atLeast(0), .atMost(0.99)),
+            .integer("patience", "early stopping: epochs without improvement of the validation loss before stopping",
+                     .optional("no early stopping"), .atLeast(1)),
+            .number("min_delta", "early stopping: smallest improvement of the validation loss that counts", default: t.minDelta, .atLeast(0)),
+            .boolean("restore_best", "early stopping: keep the parameters of the best validation epoch", default: t.restoreBest),
+            .number("validation_split", "share of the training data held out for validation", .optional("no validation"),
+                    .above(0), .below(1)),
+            .seed("seed of the initial weights, the batches and the noise"),
+            OptionSpec("dp", .table, "train with DP-SGD: {clip=, noise= | epsilon=, delta=, sampling=, accountant=, per_layer=, physical_batch=}",
+                       .optional("no differential privacy")),
+            OptionSpec("on_epoch", .function, "function(history_row) called after each epoch; return false to stop", .optional(nil)),
+        ]
+    }
+
+    /// Training options renamed (issue 27: `eps` read as a privacy ε next to dp.epsilon).
+    static let renamed = ["eps": "is now called adam_eps (Adam's constant; dp.epsilon is the privacy budget)"]
+
+    static let softmax = FunctionDeclaration(
+        "softmax", "multinomial logistic regression trained by (optionally DP-) SGD: a network without hidden layers",
+        options: training(lr: 0.1, batch: 64), returns: "Model", refused: renamed)
+
+    /// A hidden-layer option and the activation and dropout that go with it.
+    static func hiddenLayers(_ d: [Int]) -> [OptionSpec] {
+        [
+            OptionSpec("hidden", .integers, "units of each fully connected hidden layer, e.g. {256, 128}", .defaulted(.integers(d)), [.atLeast(1)]),
+            .choice("activation", ActivationKind.self, "non-linearity after each hidden layer", default: .relu),
+            .number("dropout", "probability of zeroing a hidden unit during training", default: 0, .atLeast(0), .atMost(0.95)),
+        ]
+    }
+
+    static let mlp = FunctionDeclaration(
+        "mlp", "a multi-layer perceptron classifier trained by (optionally DP-) SGD or Adam",
+        options: hiddenLayers([128]) + training(lr: 0.05, batch: 128), returns: "Model", refused: renamed)
+
+    static let cnn = FunctionDeclaration(
+        "cnn", "a convolutional classifier for images: convolution and pooling blocks, then fully connected layers",
+        options: [
+            OptionSpec("channels", .integers, "filters of each convolutional layer (one block per entry), e.g. {16, 32}",
+                       .defaulted(.integers([16, 32])), [.atLeast(1)]),
+            .integer("kernel", "side of the square convolution kernel (odd, so it has a centre: 'same' padding)", default: 3,
+                     .atLeast(1), .atMost(15), .odd),
+            .choice("pool", PoolChoice.self, "2×2 pooling after each convolution", default: .max),
+        ] + hiddenLayers([128]) + [
+            OptionSpec("input_shape", .integers, "{channels, height, width} of each record", .optional("the data's image shape"), [.atLeast(1)]),
+        ] + training(optimizer: .adam, lr: 1e-3, batch: 64, epochs: 5),
+        returns: "Model", refused: renamed)
+}
+
+/// The declarations of the Model methods that take options.
+extension ModelDeclarations {
+    static let fit = FunctionDeclaration(
+        "Model.fit", "trains the model (from scratch, or on from its parameters with continue = true)",
+        arguments: [ArgumentSpec("data", "Dataset", "the training set")],
+        options: [
+            OptionSpec("validation", .dataset, "records to report validation loss and accuracy on each epoch (and for early stopping)",
+                       .optional("none, or validation_split's")),
+            .boolean("continue", "fine-tune from the current parameters for the model's epochs (e.g. after pre-training on public data)",
+                     default: false),
+            OptionSpec("dp", .table, "DP-SGD settings for this run (with continue = true): accounting covers only this run",
+                       .optional("the model's own")).only(.equals("continue", ["true"])),
+        ],
+        returns: "table[]",
+        resultFields: [
+            ResultField("epoch", "integer", "per epoch: its number"),
+            ResultField("train_loss", "number", "the mean training loss"),
+            ResultField("train_accuracy", "number", "the training accuracy"),
+            ResultField("val_loss", "number", "with validation: the validation loss"),
+            ResultField("val_accuracy", "number", "with validation: the validation accuracy"),
+            ResultField("lr", "number", "the learning rate used"),
+            ResultField("epsilon", "number", "with DP-SGD: ε spent so far"),
+        ])
+
+    static let predictProba = FunctionDeclaration(
+        "Model.predict_proba", "the released class probabilities of each record",
+        arguments: [ArgumentSpec("x", "Dataset|number[][]", "the records, or feature rows")],
+        options: [.number("temperature", "softmax temperature", .defaulted(.described("the model's inference_temperature")), .above(0))],
+        returns: "number[][]")
+}

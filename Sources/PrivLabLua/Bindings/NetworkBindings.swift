@@ -1,0 +1,45 @@
+import PrivLab
+
+/// `pl.softmax`, `pl.mlp` and `pl.cnn`: options read through `ModelDeclarations`, a network built.
+extension Runtime {
+    func installNetworks() {
+        define(ModelDeclarations.softmax) { call in
+            let o = try call.options(1, ModelDeclarations.softmax)
+            let (opt, cb) = try Runtime.trainingOptions(o)
+            try o.finish()
+            call.pushObject(ModelObject(try NeuralNetwork.softmaxRegression(options: opt), onEpoch: cb), "Model")
+            return 1
+        }
+        define(ModelDeclarations.mlp) { call in
+            let o = try call.options(1, ModelDeclarations.mlp)
+            let hidden = try o.integers("hidden")
+            let act: ActivationKind = try o.choice("activation")
+            let dropout = try o.number("dropout")
+            let (opt, cb) = try Runtime.trainingOptions(o)
+            try o.finish()
+            let net = try NeuralNetwork.mlp(hidden: hidden, activation: act, dropout: dropout, options: opt)
+            call.pushObject(ModelObject(net, onEpoch: cb), "Model")
+            return 1
+        }
+        define(ModelDeclarations.cnn) { call in try Runtime.cnn(call) }
+    }
+
+    static func cnn(_ call: LuaCall) throws -> Int32 {
+        let o = try call.options(1, ModelDeclarations.cnn)
+        let channels = try o.integers("channels")
+        if channels.isEmpty { throw LuaError("cnn: option 'channels' must list at least one positive channel count") }
+        let kernel = try o.integer("kernel")
+        let pool: PoolChoice = try o.choice("pool")
+        let hidden = try o.integers("hidden")
+        let act: ActivationKind = try o.choice("activation")
+        let dropout = try o.number("dropout")
+        let shape = try o.optionalIntegers("input_shape")
+        if let s = shape, s.count != 3 { throw LuaError("cnn: option 'input_shape' must be {channels, height, width}") }
+        let (opt, cb) = try Runtime.trainingOptions(o)
+        try o.finish()
+        let net = try NeuralNetwork.cnn(channels: channels, kernel: kernel, pool: pool.kind, hidden: hidden,
+                                        activation: act, dropout: dropout, inputShape: shape, options: opt)
+        call.pushObject(ModelObject(net, onEpoch: cb), "Model")
+        return 1
+    }
+}

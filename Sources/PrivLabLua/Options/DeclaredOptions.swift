@@ -1,0 +1,237 @@
+import PrivLab
+
+extension LuaCall {
+    /// The options table at argument `i`, read through `declaration` (nil or absent gives an empty
+    /// one when `optional`): its function name, accepted keys, defaults and bounds.
+    public func options(_ i: Int32, _ declaration: FunctionDeclaration, optional: Bool = true) throws -> LuaOptions {
+        let fn = declaration.path
+        switch value(i) {
+        case .table(let t):
+            try LuaOptions.checkConditions(t, declaration)
+            return try LuaOptions(t, fn: fn, declaration: declaration)
+        case .nil where optional: return try LuaOptions(LuaTable(), fn: fn, declaration: declaration)
+        default: throw LuaError("\(fn): expected an options table, got \(luaTypeName(i))")
+        }
+    }
+}
+
+extension LuaOptions {
+    /// Rejects options given where they do not apply (their condition names another option's value
+    /// or presence), before any is read.
+    static func checkConditions(_ t: LuaTable, _ d: FunctionDeclaration) throws {
+        for o in d.options where t.fields[o.key] != nil && !(t.fields[o.key]!.isNil) {
+            switch o.only {
+            case .equals(let other, let values)?:
+                var current: String? = nil
+                switch t.fields[other] {
+                case .string(let s)?: current = s
+                case .bool(let b)?: current = String(b)
+                case nil:
+                    switch d.option(other)?.defaultValue {
+                    case .string(let s)?: current = s
+                    case .boolean(let b)?: current = String(b)
+                    default: break
+                    }
+                default: break
+                }
+                if let c = current, values.contains(c) { continue }
+                if current == nil, t.fields[other] != nil { continue }   // not a name (a function, …): the binding decides
+                throw LuaError("\(d.path): option '\(o.key)' needs \(other) = \(OptionCondition.values(values))")
+            case .given(let other, let why)?:
+                if let v = t.fields[other], !v.isNil { continue }
+                throw LuaError("\(d.path): option '\(o.key)' needs \(other)\(why.map { " (\($0))" } ?? "")")
+            case nil: continue
+            }
+        }
+    }
+}
+
+/// Reading options through the function's declaration: the accessor names only the key; the
+/// kind, default, whether it is required, and the bounds (fixed, or "≤ another option") are the
+/// declaration's, so what is documented is what is checked.
+extension LuaOptions {
+    /// The declared option `key` and its given value (nil when absent); absent and required is an error.
+    func declared(_ key: String) throws -> (spec: OptionSpec, value: LuaValue) {
+        let v = raw(key)
+        guard let spec = declaration?.option(key) else {
+            throw LuaError("\(fn): internal error: option '\(key)' is read but not declared")
+        }
+        if v.isNil && spec.isRequired { throw LuaError("\(fn): option '\(key)' is required") }
+        return (spec, v)
+    }
+
+    /// Checks a number against the option's bounds; bounds naming another option use its value.
+    func check(_ x: Double, _ spec: OptionSpec, entries: Bool = false) throws {
+        let key = spec.key + (entries ? "' entries" : "'")
+        // An open interval reads as one ("must be in (0, 1)").
+        if case .above(let a)? = spec.bounds.first, spec.bounds.count == 2, case .below(let b) = spec.bounds[1], !(x > a && x < b) {
+            throw LuaError("\(fn): option '\(key) must be in (\(formatCompact(a)), \(formatCompact(b))), got \(formatCompact(x))")
+        }
+        for b in spec.bounds {
+            switch b {
+            case .atLeast(let lo) where x < lo:
+                throw LuaError("\(fn): option '\(key) must be at least \(formatCompact(lo)), got \(formatCompact(x))")
+            case .above(let a) where x <= a:
+                throw LuaError("\(fn): option '\(key) must be greater than \(formatCompact(a)), got \(formatCompact(x))")
+            case .atMost(let hi) where x > hi:
+                throw LuaError("\(fn): option '\(key) must be at most \(formatCompact(hi)), got \(formatCompact(x))")
+            case .below(let hi) where x >= hi:
+                throw LuaError("\(fn): option '\(key) must be less than \(formatCompact(hi)), got \(formatCompact(x))")
+            case .atMostOption(let other, let less):
+                guard let o = try numberIfGiven(other) else { continue }
+                if x > o - less {
+                    let limit = less == 0 ? other : "\(other) − \(formatCompact(less))"
+                    throw LuaError("\(fn): option '\(key) must be at most \(formatCompact(o - less)) (\(limit)), got \(formatCompact(x))")
+                }
+            case .odd where x.truncatingRemainder(dividingBy: 2) == 0:
+                throw LuaError("\(fn): option '\(key) must be odd, got \(formatCompact(x))")
+            default: continue
+            }
+        }
+    }
+
+    /// The value another option has in this call (given, or its numeric default), for rules.
+    private func numberIfGiven(_ key: String) throws -> Double? {
+        let (spec, v) = try declared(key)
+        if let x = v.double { return x }
+        switch spec.defaultValue {
+        case .number(let x)?: return x
+        case .integer(let i)?: return Double(i)
+        default: return nil
+        }
+    }
+
+    /// A number option that has a default or is required.
+    public func number(_ key: String) throws -> Double {
+        guard let x = try optionalNumber(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        return x
+    }
+
+    /// A number option; nil when absent and it has no default.
+    public func optionalNumber(_ key: String) throws -> Double? {
+        let (spec, v) = try declared(key)
+        if v.isNil {
+            switch spec.defaultValue {
+            case .number(let x)?: return x
+            case .integer(let i)?: return Double(i)
+            default: return nil
+            }
+        }
+        let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
+        try check(x, spec)
+        return x
+    }
+
+    /// An integer option that has a default or is required.
+    public func integer(_ key: String) throws -> Int {
+        guard let x = try optionalInteger(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        return x
+    }
+
+    /// An integer option; nil when absent and it has no default.
+    public func optionalInteger(_ key: String) throws -> Int? {
+        let (spec, v) = try declared(key)
+        if v.isNil {
+            if case .integer(let i)? = spec.defaultValue { return i }
+            return nil
+        }
+        let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(key)'")
+        try check(Double(x), spec)
+        return x
+    }
+
+    /// A boolean option with a default.
+    public func flag(_ key: String) throws -> Bool {
+        let (spec, v) = try declared(key)
+        switch v {
+        case .nil:
+            guard case .boolean(let b)? = spec.defaultValue else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+            return b
+        case .bool(let b): return b
+        default: throw LuaError("\(fn): option '\(key)' must be a boolean, got \(v.typeName)")
+        }
+    }
+
+    /// A string option (free text); nil when absent without a default.
+    public func optionalText(_ key: String) throws -> String? {
+        let (spec, v) = try declared(key)
+        if v.isNil {
+            if case .string(let s)? = spec.defaultValue { return s }
+            return nil
+        }
+        return try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
+    }
+
+    /// A choice option as its enum; nil when absent without a default.
+    public func optionalChoice<E: RawRepresentable>(_ key: String, _ type: E.Type = E.self) throws -> E? where E.RawValue == String {
+        let (spec, v) = try declared(key)
+        let name: String
+        if v.isNil {
+            guard case .string(let s)? = spec.defaultValue else { return nil }
+            name = s
+        } else {
+            name = try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
+        }
+        guard case .choice(let names) = spec.kind, names.contains(name), let e = E(rawValue: name) else {
+            let names: [String]
+            if case .choice(let n) = spec.kind { names = n } else { names = [] }
+            throw LuaError("\(fn): option '\(key)' must be one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(name)\"")
+        }
+        return e
+    }
+
+    /// A choice option that has a default or is required.
+    public func choice<E: RawRepresentable>(_ key: String, _ type: E.Type = E.self) throws -> E where E.RawValue == String {
+        guard let e: E = try optionalChoice(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        return e
+    }
+
+    /// A list-of-integers option (one integer is a one-element list), each checked against the bounds.
+    public func optionalIntegers(_ key: String) throws -> [Int]? {
+        let (spec, v) = try declared(key)
+        if v.isNil {
+            if case .integers(let xs)? = spec.defaultValue { return xs }
+            return nil
+        }
+        let xs = try LuaConvert.integers(v, fn: fn, arg: "option '\(key)'")
+        for x in xs { try check(Double(x), spec, entries: true) }
+        return xs
+    }
+
+    /// A list-of-integers option with a default or required.
+    public func integers(_ key: String) throws -> [Int] {
+        guard let xs = try optionalIntegers(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        return xs
+    }
+
+    /// A function option; nil when absent.
+    public func optionalFunction(_ key: String) throws -> LuaRef? {
+        let (_, v) = try declared(key)
+        switch v {
+        case .nil: return nil
+        case .function(let r): return r
+        default: throw LuaError("\(fn): option '\(key)' must be a function, got \(v.typeName)")
+        }
+    }
+
+    /// A nested options table with declared fields (`dp = {epsilon=, clip=}`), read through them as
+    /// function "<fn>.<key>"; nil when absent.
+    public func nested(_ key: String) throws -> LuaOptions? {
+        let (spec, v) = try declared(key)
+        switch v {
+        case .nil: return nil
+        case .table(let t):
+            let names = spec.fields.map(\.key).joined(separator: "=, ") + "="
+            if !t.array.isEmpty { throw LuaError("\(fn): option '\(key)' must be a table {\(names)}") }
+            return try LuaOptions(t, fn: "\(fn).\(key)", declaration: FunctionDeclaration("\(fn).\(key)", spec.meaning, options: spec.fields))
+        default:
+            let names = spec.fields.map(\.key).joined(separator: "=, ") + "="
+            throw LuaError("\(fn): option '\(key)' must be a table {\(names)}")
+        }
+    }
+
+    /// The raw value of a declared option (tables, "a name or a function", …), nil when absent.
+    public func value(_ key: String) throws -> LuaValue {
+        try declared(key).value
+    }
+}
