@@ -14,9 +14,9 @@ final class RMIATests: XCTestCase {
     /// The library's offline scores (γ = 1, plain means, three values of a) and the research
     /// code's online scores (γ = 2, 20%-trimmed means, a population overlapping the candidates,
     /// self-pairs left out) equal NumPy's, computed in linear space, exactly (they are counts);
-    /// both signals equal NumPy's to 1e-9. Catches a non-strict comparison, γ applied on the
-    /// wrong side, the offline correction's a swapped with 1 − a, an untrimmed mean, and a record
-    /// compared with itself.
+    /// both signals equal NumPy's to 1e-9. Catches γ applied on the wrong side, the offline
+    /// correction's a swapped with 1 − a, an untrimmed mean, and a record compared with itself
+    /// (not a non-strict comparison: random signals never tie).
     func testScoresMatchTheReferenceFormulas() throws {
         let r = try Fixture.decode(Reference.self, "rmia_reference.json")
         let logs = { (v: [Double]) in v.map { Foundation.log($0) } }
