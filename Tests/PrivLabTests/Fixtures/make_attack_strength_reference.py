@@ -15,7 +15,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SPLITS = r'''
@@ -29,13 +28,8 @@ for seed = 1, 4 do
 end
 '''
 
-with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-    f.write(SPLITS)
-try:
-    lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", f.name],
-                           check=True, capture_output=True, text=True).stdout
-finally:
-    os.unlink(f.name)
+lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", "-"], input=SPLITS,
+                       check=True, capture_output=True, text=True).stdout
 splits = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
 out = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "attack_strength_reference.py")], input=lines,
                      check=True, capture_output=True, text=True).stdout

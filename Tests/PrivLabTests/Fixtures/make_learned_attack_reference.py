@@ -24,7 +24,6 @@ throw-away virtualenv (never a runtime dependency), e.g. bench/.venv:
 import json
 import os
 import subprocess
-import tempfile
 import warnings
 
 import numpy as np
@@ -116,13 +115,8 @@ def run(seed, data):
     return out
 
 
-with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-    f.write(EXPORT)
-try:
-    lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", f.name],
-                           check=True, capture_output=True, text=True).stdout
-finally:
-    os.unlink(f.name)
+lines = subprocess.run([os.path.join(ROOT, ".build", "release", "privlab"), "exec", "-"], input=EXPORT,
+                       check=True, capture_output=True, text=True).stdout
 records = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
 data, ids = {}, {}
 for part in ["members", "attacker", "nonmembers"]:
