@@ -122,7 +122,9 @@ public final class RMIA: MembershipAttack {
         let signal = { (m: Classifier, d: Dataset) throws -> [Double] in
             Self.logSignal(logits: try m.releasedLogits(d.features), labels: d.labels, temperature: self.options.temperature, signal: self.options.signal)
         }
-        let a = options.online ? 1 : try offlineA(refs, population: population, signal: signal)
+        // Offline, the references and the population are fixed after the first scoring, so the
+        // tuned a is too: it is chosen once.
+        let a = options.online ? 1 : try chosenA ?? offlineA(refs, population: population, signal: signal)
         chosenA = options.online ? nil : a
         queries += ds.size + population.size
         let x = try relativeSignals(ds, target: try signal(target, ds), refs: refs, a: a, signal: signal)
