@@ -29,8 +29,7 @@ extension Pipeline {
         let kind = m.accountant ?? .rdp
         let delta = m.accountant == nil ? (stepStatements.map(\.delta).max() ?? m.delta) : m.delta
         if delta > 0, let s = try? PrivacyStatement(accounting: event, delta: delta, accountant: kind.make(), notes: notes) { return s }
-        return PrivacyStatement(epsilon: parts.reduce(0) { $0 + $1.epsilon }, delta: parts.reduce(0) { $0 + $1.delta }, accountant: nil,
-                                event: event, notes: notes + ["composed by basic composition (Σε, Σδ): the \(kind.rawValue) accountant cannot account every step"])
+        return PrivacyStatement(basicComposition: parts, notes: ["composed by basic composition (Σε, Σδ): the \(kind.rawValue) accountant cannot account every step"])
     }
 }
 
@@ -40,7 +39,6 @@ extension FeatureUnion: PrivacyStating {
     public var privacy: PrivacyStatement? {
         let parts = self.parts.compactMap { ($0 as? PrivacyStating)?.privacy }
         if parts.count <= 1 { return parts.first }
-        return PrivacyStatement(epsilon: parts.reduce(0) { $0 + $1.epsilon }, delta: parts.reduce(0) { $0 + $1.delta }, accountant: nil,
-                                event: .composed(parts.flatMap(\.event.plainParts)), notes: parts.flatMap(\.notes))
+        return PrivacyStatement(basicComposition: parts)
     }
 }

@@ -32,6 +32,13 @@ public struct PrivacyStatement: Codable, Equatable, Sendable {
         self.init(epsilon: try accountant.epsilon(event, delta: delta), delta: delta, accountant: accountant.kind, event: event, notes: notes)
     }
 
+    /// Statements of mechanisms run on the same data, by basic composition (Σε, Σδ; Dwork & Roth
+    /// 2014, Thm 3.16): their events in turn, no accountant, their notes and `notes` after them.
+    public init(basicComposition parts: [PrivacyStatement], notes extra: [String] = []) {
+        self.init(epsilon: parts.reduce(0) { $0 + $1.epsilon }, delta: parts.reduce(0) { $0 + $1.delta }, accountant: nil,
+                  event: .composed(parts.flatMap(\.event.plainParts)), notes: parts.flatMap(\.notes) + extra)
+    }
+
     /// A pure ε-DP release: ε is the event's pure ε, δ = 0, no accountant.
     public init(pure event: PrivacyEvent, notes: [String] = []) throws {
         guard let e = event.pureEpsilon else { throw PrivLabError.invalidArgument("the event is not a pure ε-DP release: \(event.description)") }
