@@ -216,7 +216,7 @@ public final class Runtime {
 
     /// Reports progress of a long operation on stderr (terminals only).
     func progressObserver(label: String) -> ((Int, Int) -> Void)? {
-        guard options.progress, ProgressBar.isEnabled else { return nil }
+        guard options.progress, ProgressBar.isActive else { return nil }
         var bar: ProgressBar?
         return { done, total in
             if bar == nil { bar = ProgressBar(label: label, total: total) }

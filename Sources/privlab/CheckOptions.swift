@@ -80,6 +80,7 @@ struct CheckOptions: ParsableCommand {
         "Scaler": "pl.scaler{}:fit(d)",
         "SISA": "(function() local e = pl.sisa{shards = 2, slices = 2, model = pl.softmax{epochs = 1}}; e:fit(d); return e end)()",
         "Attack": "pl.attack.metric{target = fitted}",
+        "ReferenceModels": "pl.attack.reference_models{model = fitted, data = d, count = 2}",
         "RNG": "pl.rng{seed = 1}",
     ]
     /// Methods not tried: they write files (a number is a valid path).
@@ -96,7 +97,7 @@ struct CheckOptions: ParsableCommand {
         if list {
             for f in doc.functions {
                 // Numbers, and what takes other values (tables, data sets, models) — a number there must be a clear error too.
-                for o in f.options where o.kind.isNumeric || [.table, .dataset, .model].contains(o.kind) { print("\(f.path)\t\(o.key)") }
+                for o in f.options where o.kind.isNumeric || o.kind.takesAnObject { print("\(f.path)\t\(o.key)") }
             }
             for f in doc.functions where f.options.isEmpty && !Self.untriedFunctions.contains(f.path) { print("call\t\(f.path)") }
             for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {

@@ -31,18 +31,24 @@ public final class LiRA: MembershipAttack {
     public var threatModel: [String: String] {
         ["access": "black-box: the target's logits (or log-probabilities) per query",
          "data": options.online ? "attacker data plus the candidate records (membership unknown)" : "attacker data only",
-         "shadows": "\(options.shadows), each on a random half of its pool",
+         "shadows": "\(options.shadows), each on a random half of its pool" + (given == nil ? "" : " (shared reference models)"),
          "architecture": template === target ? "known" : "guessed (\(template.summary))"]
     }
     /// Offline shadows (trained once), with the ids each trained on.
     private var offlineShadows: ReferenceModels? = nil
+    /// Reference models trained beforehand and shared with other attacks (their first `shadows`).
+    private let given: ReferenceModels?
     /// Hears (shadows trained, total) whenever shadows train (online shadows train when scoring).
     private let progress: ((Int, Int) -> Void)?
 
+    /// With `references`, their first `options.shadows` models are the shadows (nothing is
+    /// trained; online, the candidates must have been in their pool) — so LiRA, RMIA and a
+    /// calibrated metric attack can be compared on the same models.
     public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options,
-                progress: ((Int, Int) -> Void)? = nil) throws {
+                references: ReferenceModels? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
         guard options.shadows >= 2 else { throw PrivLabError.invalidArgument("lira: at least 2 shadow models are needed") }
         guard data.size >= 4 else { throw PrivLabError.invalidArgument("lira: the attacker's data set is too small") }
+        given = try references?.prefix(options.shadows)
         self.target = target
         self.data = data
         self.options = options
@@ -54,7 +60,10 @@ public final class LiRA: MembershipAttack {
     /// attacker data with the candidates, trained per scoring; offline, the attacker data, once.
     public func scores(_ ds: Dataset) throws -> [Double] {
         let shadows: ReferenceModels
-        if options.online {
+        if let given {
+            if options.online { try given.requireInPool(ds, attack: "lira") }
+            shadows = given
+        } else if options.online {
             shadows = try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds), count: options.shadows,
                                           seed: options.seed, workers: options.workers, progress: progress)
         } else {

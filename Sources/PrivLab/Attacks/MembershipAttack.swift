@@ -4,6 +4,8 @@ import Foundation
 /// likely a member) and, when the attack calibrated one on its own (shadow) data, a threshold.
 public protocol MembershipAttack: AnyObject {
     var name: String { get }
+    /// The model under attack, as the attacker reaches it (possibly behind a query budget).
+    var target: Classifier { get }
     /// The attacker's knowledge and budget, stated (printed with every evaluation).
     var threatModel: [String: String] { get }
     /// Scores the records of `ds` (features and labels; ids are only carried along).
@@ -32,14 +34,49 @@ public struct MembershipEvaluation: Sendable {
     /// Things a report must say (balancing, unresolved low-FPR figures, oracle thresholds).
     public var notes: [String]
     public var tprAtFPR: [Double: Double]
+    /// Bootstrap intervals of the AUC and of `tprAtFPR` (nil unless asked for).
+    public var intervals: MembershipIntervals? = nil
+}
+
+/// How an evaluation reports: the FPRs at which TPR is read, and bootstrap intervals.
+public struct EvaluationOptions: Sendable {
+    public var balanced = true
+    public var seed: UInt64 = 1
+    /// TPR is reported at each of these false-positive rates (each in (0, 1)).
+    public var fprs: [Double] = [0.001, 0.01, 0.1]
+    /// Bootstrap replicates for confidence intervals (0: none).
+    public var bootstrap = 0
+    public var level = 0.95
+    public init() {}
+
+    func validate() throws {
+        if let f = fprs.first(where: { !($0 > 0 && $0 < 1) }) { throw PrivLabError.invalidArgument("evaluate: each FPR must lie in (0, 1), got \(f)") }
+        guard bootstrap == 0 || bootstrap >= 10 else { throw PrivLabError.invalidArgument("evaluate: bootstrap needs at least 10 replicates (or 0 for none), got \(bootstrap)") }
+    }
 }
 
 extension MembershipAttack {
+    /// The threat model with the query budget's use when the target has one.
+    public var statedThreatModel: [String: String] {
+        var t = threatModel
+        if let b = target as? QueryBudgetedClassifier { t["query budget"] = "\(b.used) of \(b.budget) records queried" }
+        return t
+    }
+
     /// Scores `members` and `nonMembers` and measures the separation. With `balanced` (the default),
     /// the larger set is subsampled (seeded) to the size of the smaller, so accuracy and precision
     /// have a 50% baseline.
     public func evaluate(members m: Dataset, nonMembers n: Dataset, balanced: Bool = true, seed: UInt64 = 1,
                          fprs: [Double] = [0.001, 0.01, 0.1]) throws -> MembershipEvaluation {
+        var o = EvaluationOptions()
+        (o.balanced, o.seed, o.fprs) = (balanced, seed, fprs)
+        return try evaluate(members: m, nonMembers: n, options: o)
+    }
+
+    /// Scores `members` and `nonMembers` and measures the separation as `options` says.
+    public func evaluate(members m: Dataset, nonMembers n: Dataset, options: EvaluationOptions) throws -> MembershipEvaluation {
+        try options.validate()
+        let (balanced, seed, fprs) = (options.balanced, options.seed, options.fprs)
         guard m.size > 0, n.size > 0 else { throw PrivLabError.invalidArgument("evaluate: members and non-members must both be non-empty") }
         var members = m, nonMembers = n
         var notes = [String]()
@@ -87,11 +124,16 @@ extension MembershipAttack {
             perCount[c] = a.count + b.count
             if !a.isEmpty && !b.isEmpty { perClass[c] = try MembershipMetrics(memberScores: a, nonMemberScores: b).auc }
         }
-        return MembershipEvaluation(metrics: metrics, accuracy: acc, accuracyIsOracle: oracle,
-                                    ids: members.ids + nonMembers.ids, scores: sm + sn,
-                                    isMember: [Bool](repeating: true, count: sm.count) + [Bool](repeating: false, count: sn.count),
-                                    labels: members.labels + nonMembers.labels, perClassAUC: perClass, perClassCount: perCount,
-                                    notes: notes, tprAtFPR: tprs)
+        var result = MembershipEvaluation(metrics: metrics, accuracy: acc, accuracyIsOracle: oracle,
+                                          ids: members.ids + nonMembers.ids, scores: sm + sn,
+                                          isMember: [Bool](repeating: true, count: sm.count) + [Bool](repeating: false, count: sn.count),
+                                          labels: members.labels + nonMembers.labels, perClassAUC: perClass, perClassCount: perCount,
+                                          notes: notes, tprAtFPR: tprs)
+        if options.bootstrap > 0 {
+            result.intervals = try MembershipIntervals(memberScores: sm, nonMemberScores: sn, fprs: fprs, replicates: options.bootstrap,
+                                                       level: options.level, seed: seed)
+        }
+        return result
     }
 }
 

@@ -52,7 +52,7 @@ public struct MembershipMetrics: Sendable {
 
     /// The largest TPR among thresholds whose FPR is at most `fpr`.
     public func tpr(atFPR fpr: Double) -> Double {
-        roc.filter { $0.fpr <= fpr + 1e-12 }.map(\.tpr).max() ?? 0
+        ROCCurve.tpr(atFPR: fpr, on: roc)
     }
 
     /// Whether the non-members are too few for `fpr` to be resolved (fewer than 1/fpr): the TPR

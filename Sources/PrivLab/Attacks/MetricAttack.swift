@@ -38,8 +38,12 @@ public final class MetricAttack: MembershipAttack {
     /// Without `data` the attack has no threshold (AUC and TPR@FPR are threshold-free; accuracy is
     /// then reported at the best threshold, marked as an upper bound).
     /// `custom` replaces `options.signal` by a named signal function (called on this thread only).
+    /// With `references` (models shared with LiRA and RMIA, each trained on a random half of its
+    /// pool) the thresholds are chosen on their first `options.shadows` models — IN the half each
+    /// trained on, OUT the rest of the pool — and no shadow is trained.
     public init(target: Classifier, data: Dataset? = nil, shadowModel: Classifier? = nil, targetTrainingSize: Int? = nil,
-                options: Options, custom: (name: String, function: SignalFunction)? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
+                options: Options, custom: (name: String, function: SignalFunction)? = nil, references: ReferenceModels? = nil,
+                progress: ((Int, Int) -> Void)? = nil) throws {
         self.target = target
         self.options = options
         let builtin = options.signal
@@ -47,11 +51,16 @@ public final class MetricAttack: MembershipAttack {
         signalFunction = custom?.function ?? { builtin.values(probs: $0, labels: $1) }
         threatModel = ["access": custom == nil && builtin == .correctness ? "black-box: the target's predicted label" : "black-box: the target's probability vector",
                        "signal": signalName]
+        guard options.shadows >= 1 else { throw PrivLabError.invalidArgument("metric attack: shadows must be at least 1") }
+        if let references {
+            try calibrate(on: try Self.referenceOutputs(references, count: options.shadows))
+            threatModel["threshold"] = (options.classWise ? "class-wise" : "global") + ", chosen on \(options.shadows) shared reference model(s), IN and OUT halves of their pool"
+            return
+        }
         guard let data = data else {
             threatModel["threshold"] = "none (no attacker data)"
             return
         }
-        guard options.shadows >= 1 else { throw PrivLabError.invalidArgument("metric attack: shadows must be at least 1") }
         let size = min(options.shadowSize ?? targetTrainingSize ?? data.size / 2, data.size / 2)
         guard size >= 2 else { throw PrivLabError.invalidArgument("metric attack: the attacker's data has too few records (\(data.size))") }
         let template = shadowModel ?? target
@@ -61,9 +70,31 @@ public final class MetricAttack: MembershipAttack {
         let outs = try shadowModels.train(options.shadows, draw: { rng in
             let pick = try rng.sample(data.size, 2 * size)
             return (data.rows(Array(pick[0..<size]).sorted()), data.rows(Array(pick[size...]).sorted()))
-        }) { m, inSet, outSet -> (Matrix, [Int], Matrix, [Int]) in
+        }) { m, inSet, outSet -> ShadowOutputs in
             (try m.releasedProbabilities(inSet.features), inSet.labels, try m.releasedProbabilities(outSet.features), outSet.labels)
         }
+        try calibrate(on: outs)
+        threatModel["threshold"] = (options.classWise ? "class-wise" : "global") + ", chosen on \(options.shadows) shadow model(s) × \(size) in + \(size) out records"
+        threatModel["architecture"] = shadowModel == nil ? "known" : "guessed (\(shadowModel!.summary))"
+    }
+
+    /// A shadow's released probabilities and labels on its IN records, then on its OUT records.
+    typealias ShadowOutputs = (inProbabilities: Matrix, inLabels: [Int], outProbabilities: Matrix, outLabels: [Int])
+
+    /// The first `count` reference models' outputs on the IN and OUT parts of their pool.
+    static func referenceOutputs(_ refs: ReferenceModels, count: Int) throws -> [ShadowOutputs] {
+        guard let pool = refs.pool else { throw PrivLabError.invalidArgument("metric attack: the reference models' pool is unknown") }
+        return try refs.prefix(count).models.map { m in
+            let inRows = pool.ids.indices.filter { m.trainedOn.contains(pool.ids[$0]) }
+            let outRows = pool.ids.indices.filter { !m.trainedOn.contains(pool.ids[$0]) }
+            let (a, b) = (pool.rows(inRows), pool.rows(outRows))
+            return (try m.classifier.releasedProbabilities(a.features), a.labels, try m.classifier.releasedProbabilities(b.features), b.labels)
+        }
+    }
+
+    /// Thresholds (global, and per class when class-wise) and the risk score's histograms from the
+    /// shadows' IN and OUT signals.
+    private func calibrate(on outs: [ShadowOutputs]) throws {
         for (pi, li, po, lo) in outs {
             let si = try signalFunction(pi, li), so = try signalFunction(po, lo)
             for (v, c) in zip(si, li) { shadowIn[c, default: []].append(v) }
@@ -76,8 +107,6 @@ public final class MetricAttack: MembershipAttack {
                 classThresholds[c] = try bestThreshold(inScores: shadowIn[c]!, outScores: shadowOut[c]!)
             }
         }
-        threatModel["threshold"] = (options.classWise ? "class-wise" : "global") + ", chosen on \(options.shadows) shadow model(s) × \(size) in + \(size) out records"
-        threatModel["architecture"] = shadowModel == nil ? "known" : "guessed (\(shadowModel!.summary))"
     }
 
     /// The raw signal of the target on `ds` (higher = more member-like).

@@ -96,19 +96,24 @@ public final class RMIA: MembershipAttack {
     public var threatModel: [String: String] {
         var t = ["access": "black-box: the target's logits (or log-probabilities) per query",
                  "data": options.online ? "attacker data plus the candidate records (membership unknown)" : "attacker data only",
-                 "reference models": "\(options.references), each on a random half of its pool",
+                 "reference models": "\(options.references), each on a random half of its pool" + (given == nil ? "" : " (shared)"),
                  "population": "\(options.population.map(String.init) ?? "all") of the attacker's records",
                  "architecture": template === target ? "known" : "guessed (\(template.summary))"]
         if let a = chosenA { t["offline a"] = formatCompact(a) + (options.offlineA == .tuned && options.references >= 2 ? " (tuned)" : "") }
         return t
     }
     private var offlineReferences: ReferenceModels? = nil
+    /// Reference models trained beforehand and shared with other attacks (their first `references`).
+    private let given: ReferenceModels?
     private let progress: ((Int, Int) -> Void)?
 
+    /// With `references`, their first `options.references` models are used and nothing is trained
+    /// (online, the candidates must have been in their pool).
     public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options,
-                progress: ((Int, Int) -> Void)? = nil) throws {
+                references: ReferenceModels? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
         try options.validate()
         guard data.size >= 4 else { throw PrivLabError.invalidArgument("rmia: the attacker's data set is too small") }
+        given = try references?.prefix(options.references)
         self.target = target
         self.data = data
         self.options = options
@@ -135,6 +140,10 @@ public final class RMIA: MembershipAttack {
     /// Online: models on halves of (attacker data ∪ candidates), trained per scoring; offline:
     /// models on halves of the attacker data, trained once.
     func references(for ds: Dataset) throws -> ReferenceModels {
+        if let given {
+            if options.online { try given.requireInPool(ds, attack: "rmia") }
+            return given
+        }
         if options.online {
             return try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds),
                                        count: options.references, seed: options.seed, workers: options.workers, progress: progress)

@@ -12,19 +12,46 @@ public struct ReferenceModels {
         public let trainedOn: Set<Int>
     }
     public let models: [Model]
+    /// The records the models drew their halves from (nil when unknown).
+    public let pool: Dataset?
 
     /// Models already trained (a subset of another set's, e.g. all but a stand-in target).
-    public init(models: [Model]) { self.models = models }
+    public init(models: [Model], pool: Dataset? = nil) {
+        self.models = models
+        self.pool = pool
+    }
 
     /// Trains `count` re-seeded copies of `template`, each on exactly half of `pool` (each record in
     /// with probability ½), in parallel; the result does not depend on `workers`.
     public init(template: Classifier, pool: Dataset, count: Int, seed: UInt64, workers: Int,
                 progress: ((Int, Int) -> Void)? = nil) throws {
+        guard count >= 1 else { throw PrivLabError.invalidArgument("reference models: count must be at least 1") }
+        guard pool.size >= 2 else { throw PrivLabError.invalidArgument("reference models: the pool has \(pool.size) record(s); each model trains on half of it") }
+        self.pool = pool
         var shadows = ShadowModels(template: template, seed: seed, stream: 300, salt: 0x11AA, workers: workers)
         shadows.progress = progress
         models = try shadows.train(count, draw: { rng in
             (pool.rows(try rng.sample(pool.size, pool.size / 2).sorted()), ())
         }) { m, part, _ in Model(classifier: m, trainedOn: Set(part.ids)) }
+    }
+
+    /// The first `count` models — the models a run with `count` would have trained, so one set of
+    /// 64 serves a sweep over 1, 2, 4, … reference models.
+    public func prefix(_ count: Int) throws -> ReferenceModels {
+        guard count >= 1, count <= models.count else {
+            throw PrivLabError.invalidArgument("reference models: \(count) asked for, \(models.count) trained")
+        }
+        return ReferenceModels(models: Array(models.prefix(count)), pool: pool)
+    }
+
+    /// Checks that every record of `ds` was in the pool, so that about half the models trained on
+    /// it — what an online attack needs (a record outside the pool has only OUT models).
+    public func requireInPool(_ ds: Dataset, attack: String) throws {
+        guard let pool else { throw PrivLabError.invalidArgument("\(attack): the reference models' pool is unknown, so they cannot serve an online attack") }
+        let known = Set(pool.ids)
+        if let missing = ds.ids.first(where: { !known.contains($0) }) {
+            throw PrivLabError.invalidArgument("\(attack): online, every candidate must be in the reference models' pool; record id \(missing) is not (train them with the candidates)")
+        }
     }
 
     /// The pool of an online attack: the attacker's data with the candidate records (those already

@@ -25,6 +25,11 @@ public struct ROCCurve: Sendable {
     public let counts: [(truePositives: Int, falsePositives: Int)]
     public let auc: Double
 
+    /// The largest TPR among `points` whose FPR is at most `fpr` (0 when none is).
+    public static func tpr(atFPR fpr: Double, on points: [Point]) -> Double {
+        points.filter { $0.fpr <= fpr + 1e-12 }.map(\.tpr).max() ?? 0
+    }
+
     /// Sweeps thresholds from the highest score down, a group of tied scores at a time. Throws
     /// when either side is empty or a score is NaN.
     public init(positiveScores: [Double], negativeScores: [Double]) throws {

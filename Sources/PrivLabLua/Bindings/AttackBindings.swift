@@ -26,7 +26,7 @@ extension MembershipEvaluation {
             if let a = perClassAUC[c] { d["auc"] = .number(a) }
             perClass.append(.record(d))
         }
-        return .record([
+        var record: [String: LuaValue] = [
             "auc": .number(m.auc), "accuracy": .number(accuracy), "accuracy_is_oracle": .bool(accuracyIsOracle),
             "best_accuracy": .number(m.balancedAccuracy), "advantage": .number(m.advantage),
             "precision": .number(m.precision), "recall": .number(m.recall),
@@ -36,7 +36,16 @@ extension MembershipEvaluation {
             "scores": .numbers(scores), "ids": .ints(ids), "member": .list(isMember.map { .bool($0) }),
             "per_class": .list(perClass), "notes": .list(notes.map { .string($0) }),
             "members": .int(Int64(m.members)), "nonmembers": .int(Int64(m.nonMembers)),
-        ])
+        ]
+        if let ci = intervals {
+            func pair(_ r: ClosedRange<Double>) -> LuaValue { .numbers([r.lowerBound, r.upperBound]) }
+            var t = LuaTable()
+            for (f, r) in ci.tprAtFPR { t.numberKeyed[f] = pair(r) }
+            record["auc_ci"] = pair(ci.auc)
+            record["tpr_at_fpr_ci"] = .table(t)
+            record["confidence"] = .number(ci.level)
+        }
+        return .record(record)
     }
 }
 
@@ -73,19 +82,23 @@ extension Runtime {
     func installAttacks() {
         define(AttackDeclarations.shadow) { call in try Runtime.shadowAttack(call) }
         define(AttackDeclarations.metric) { call in try Runtime.metricAttack(call) }
+        define(AttackDeclarations.referenceModels) { call in try Runtime.referenceModels(call) }
+        define(AttackDeclarations.rmia) { call in try Runtime.rmiaAttack(call) }
         // pl.attack.lira{target=, data=, shadows=16, online=true, global_variance=false} (Carlini et al. 2022)
         define(AttackDeclarations.lira) { call in
             let o = try call.options(1, AttackDeclarations.lira, optional: false)
-            let c = try Runtime.attackCommon(o)
+            var c = try Runtime.attackCommon(o)
+            let shared = try Runtime.sharedReferences(o, &c)
             var l = LiRA.Options()
-            l.shadows = try o.integer("shadows")
+            l.shadows = try Runtime.sharedCount(o, "shadows", shared, default: l.shadows)
             l.online = try o.flag("online")
             l.globalVariance = try o.flag("global_variance")
             l.seed = c.seed
             l.workers = c.workers
             try o.finish()
-            call.pushObject(AttackObject(try l.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: nil,
-                                                   progress: Runtime.from(call).progressObserver(label: "LiRA shadows"))), "Attack")
+            guard let data = c.data else { throw LuaError("attack.lira: option 'data' is required (or reference_models)") }
+            call.pushObject(AttackObject(try LiRA(target: c.target, data: data, shadowModel: c.shadowModel, options: l, references: shared?.references,
+                                                  progress: Runtime.from(call).progressObserver(label: "LiRA shadows"))), "Attack")
             return 1
         }
         define(AttackDeclarations.gradient) { call in
@@ -115,6 +128,7 @@ extension Runtime {
             return 1
         }
         installAttackClass()
+        installReferenceModelClass()
     }
 
     /// A Lua attack score: called per record as fn(probabilities, label) → number (higher = member).
@@ -147,10 +161,14 @@ extension Runtime {
             let a = try this(call, "evaluate")
             let o = try call.options(2, AttackDeclarations.evaluate, optional: false)
             let mem = try dataset(o, "members"), non = try dataset(o, "nonmembers")
-            let balanced = try o.flag("balanced")
-            let seed = try o.seed()
+            var e = EvaluationOptions()
+            e.balanced = try o.flag("balanced")
+            e.seed = try o.seed()
+            e.fprs = try o.optionalNumbers("fpr") ?? e.fprs
+            e.bootstrap = try o.integer("bootstrap")
+            e.level = try o.number("confidence")
             try o.finish()
-            return call.results(try a.evaluate(members: mem, nonMembers: non, balanced: balanced, seed: seed).lua)
+            return call.results(try a.evaluate(members: mem, nonMembers: non, options: e).lua)
         }
         m["scores"] = { call in
             let a = try this(call, "scores")
@@ -163,13 +181,7 @@ extension Runtime {
             }
             return call.results(.numbers(try a.riskScores(try call.dataset(2, fn: "Attack.risk", arg: "argument 1"))))
         }
-        m["threat"] = { call in
-            let a = try this(call, "threat")
-            var d = a.threatModel
-            let t = (a as? ShadowModelAttack)?.target ?? (a as? MetricAttack)?.target ?? (a as? LiRA)?.target
-            if let b = t as? QueryBudgetedClassifier { d["query budget"] = "\(b.used) of \(b.budget) records queried" }
-            return call.results(.record(d.mapValues { .string($0) }))
-        }
+        m["threat"] = { call in call.results(.record(try this(call, "threat").statedThreatModel.mapValues { .string($0) })) }
         m["queries"] = { call in call.results(.int(Int64(try this(call, "queries").queries))) }
         m["name"] = { call in call.results(.string(try this(call, "name").name)) }
         // attack:info() → what the attack learned on its own data (shadow accuracies, thresholds).

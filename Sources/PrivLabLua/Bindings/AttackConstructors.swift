@@ -56,6 +56,7 @@ extension Runtime {
         let rt = Runtime.from(call)
         let o = try call.options(1, AttackDeclarations.metric, optional: false)
         let c = try Runtime.attackCommon(o)
+        let shared = try o.optionalObject("reference_models", ReferenceModelsObject.self)
         var m = MetricAttack.Options()
         var custom: (name: String, function: MetricAttack.SignalFunction)? = nil
         switch try o.value("score") {
@@ -71,14 +72,21 @@ extension Runtime {
             throw LuaError("attack.metric: option 'score' must be one of \(names), an attack_score name or a function, got \(v.typeName)")
         }
         m.classWise = try o.flag("class_wise")
-        m.shadows = try o.integer("shadows")
+        m.shadows = try Runtime.sharedCount(o, "shadows", shared, default: m.shadows)
         m.shadowSize = try o.optionalInteger("shadow_size")
         m.riskBins = try o.integer("risk_bins")
         m.seed = c.seed
         m.workers = c.workers
         try o.finish()
+        // Checked once every option has been read, so a bad or unknown option is reported first.
+        if shared == nil, c.data == nil, o.has("class_wise") || o.has("shadows") {
+            throw LuaError("attack.metric: options 'class_wise' and 'shadows' need data or reference_models (thresholds are calibrated on shadow models)")
+        }
+        if shared != nil, o.has("shadow_model") || o.has("shadow_size") {
+            throw LuaError("attack.metric: shadow_model and shadow_size do not apply with reference_models (they are trained already)")
+        }
         let a = try MetricAttack(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
-                                 options: m, custom: custom, progress: rt.progressObserver(label: "shadow models"))
+                                 options: m, custom: custom, references: shared?.references, progress: rt.progressObserver(label: "shadow models"))
         call.pushObject(AttackObject(a), "Attack")
         return 1
     }

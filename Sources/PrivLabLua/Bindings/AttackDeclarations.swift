@@ -6,6 +6,13 @@ enum AttackModelChoice: String, CaseIterable { case logistic, boosting, mlp }
 /// Where the shadow models' training data comes from, by its Lua names.
 enum ShadowSourceChoice: String, CaseIterable { case real, marginals, noisy, synthesis }
 
+/// RMIA's two sets of defaults, by their Lua names.
+enum RMIAPreset: String, CaseIterable { case library, paper }
+/// RMIA's signal Pr(x | θ), by its Lua names.
+enum RMIASignalChoice: String, CaseIterable { case softmax, taylor }
+/// How RMIA averages reference signals, by its Lua names.
+enum RMIAAveragingChoice: String, CaseIterable { case mean, trimmed }
+
 /// The declarations of `pl.attack.*`.
 enum AttackDeclarations {
     static let cores = OptionPresence.defaulted(.described("the number of cores"))
@@ -19,6 +26,11 @@ enum AttackDeclarations {
         OptionSpec("data", .dataset, "the attacker's records, from the target's distribution but not its training set", presence)
     }
     static func workers(_ what: String) -> OptionSpec { .integer("workers", what, cores, .atLeast(1), .atMost(256)) }
+    static func shared(_ count: String) -> OptionSpec {
+        OptionSpec("reference_models", .object("ReferenceModels"),
+                   "models trained beforehand by pl.attack.reference_models, shared with other attacks: their first \(count) are used and none is trained",
+                   .optional("trained by the attack"))
+    }
 
     static let shadow: FunctionDeclaration = {
         let synth = ShadowSynthesis.Options()
@@ -57,17 +69,16 @@ enum AttackDeclarations {
             returns: "Attack")
     }()
 
-    static let calibrated = OptionCondition.given("data", why: "thresholds are calibrated on shadow models trained on the attacker's data")
     static let metric = FunctionDeclaration(
         "attack.metric", "a metric attack (Yeom et al. 2018; Song & Mittal 2021): a per-record signal of the released output against a threshold",
         options: [
-            target, data(.optional("the threshold is not calibrated: scores only")), shadowModel, budget, trainSize,
+            target, data(.optional("the threshold is not calibrated: scores only")), shadowModel, budget, trainSize, shared("shadows"),
             .seed("seed of the shadows calibrating the threshold"), workers("shadow models trained at once (threads)"),
             OptionSpec("score", .any, "the membership signal: " + MembershipSignal.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                        + ", a registered attack_score's name, or function(probabilities, label) → number (higher: more likely a member)",
                        .defaulted(.string(MembershipSignal.loss.rawValue))),
-            .boolean("class_wise", "calibrate one threshold per class", default: false).only(calibrated),
-            .integer("shadows", "shadow models calibrating the threshold", default: 1, .atLeast(1), .atMost(1000)).only(calibrated),
+            .boolean("class_wise", "calibrate one threshold per class", default: false),
+            .integer("shadows", "shadow models (or reference models) calibrating the threshold", .optional("1, or all the reference models given"), .atLeast(1), .atMost(1000)),
             .integer("shadow_size", "records each shadow trains on", .optional("as many as the data allows, at most train_size"), .atLeast(2)),
             .integer("risk_bins", "bins of Song & Mittal's privacy-risk score", default: 20, .atLeast(2), .atMost(1000)),
         ],
@@ -76,14 +87,50 @@ enum AttackDeclarations {
     static let lira = FunctionDeclaration(
         "attack.lira", "the likelihood-ratio attack (Carlini et al. 2022): Gaussians fitted to shadows' per-record confidences in and out",
         options: [
-            target, data(.required), shadowModel, budget,
+            target, data(.optional("the reference models' attacker data")), shadowModel, budget, shared("shadows"),
             .seed("seed of the shadows' data and training"), workers("shadow models trained at once (threads)"),
-            .integer("shadows", "shadow models, each on a random half of the pool", default: 16, .atLeast(2), .atMost(1000)),
+            .integer("shadows", "shadow models, each on a random half of the pool", .optional("16, or all the reference models given"), .atLeast(2), .atMost(1000)),
             .boolean("online", "also use shadows that include each target record", default: true),
             .boolean("global_variance", "one variance for all records instead of one per record", default: false),
         ],
         returns: "Attack",
         refused: ["train_size": "does not apply (each shadow trains on half of its pool)"])
+
+    static let referenceModels = FunctionDeclaration(
+        "attack.reference_models", "reference (shadow) models for LiRA, RMIA and a calibrated metric attack, trained once and shared: copies of a model, each on a random half of a pool",
+        options: [
+            OptionSpec("model", .model, "the attacker's guess of the target's architecture (the target itself: known architecture); copied untrained", .required),
+            data(.required),
+            OptionSpec("candidates", .dataset, "records whose membership is asked (e.g. members and non-members to evaluate): added to the pool so each is IN about half the models, as online attacks need",
+                       .optional("none: the models serve offline attacks only")),
+            .integer("count", "reference models to train", default: 16, .atLeast(1), .atMost(10_000)),
+            .seed("seed of the halves and of each model (model i is the same for any count)"), workers("models trained at once (threads)"),
+        ],
+        returns: "ReferenceModels")
+
+    static let rmia = FunctionDeclaration(
+        "attack.rmia", "RMIA (Zarifzadeh, Liu & Shokri 2024): how often a record is more likely under the target than population records, each relative to reference models",
+        options: [
+            target, data(.optional("the reference models' attacker data")), shadowModel, budget, shared("references"),
+            .seed("seed of the reference models and of the population sample"), workers("reference models trained at once (threads)"),
+            .integer("references", "reference models, each on a random half of its pool", .optional("4, or all the reference models given"), .atLeast(1), .atMost(10_000)),
+            .boolean("online", "reference models also trained on each candidate (IN and OUT); offline, OUT only with the linear correction a", default: false),
+            .choice("preset", RMIAPreset.self, "defaults of the library (ml_privacy_meter's attacks.py) or of the paper's research code (CIFAR-10 configuration)", default: .library),
+            .number("gamma", "γ: a population record z counts when LR(x, z) > γ", .optional("1 (library) or 2 (paper)"), .above(0)),
+            .number("temperature", "softmax temperature of the signal", .optional("1 (library) or 2 (paper)"), .above(0)),
+            OptionSpec("signal", .choice(RMIASignalChoice.self), "Pr(x | θ): the softmax probability of the label, or the research code's soft-margin Taylor softmax",
+                       .optional("softmax (library) or taylor (paper)")),
+            .number("margin", "the Taylor signal's soft margin m", .optional("0.6"), .atLeast(-100), .atMost(100)),
+            .integer("order", "terms of the Taylor polynomial", .optional("4"), .atLeast(2), .atMost(20)),
+            OptionSpec("averaging", .choice(RMIAAveragingChoice.self), "how reference signals are averaged into Pr(x): the mean, or a mean trimmed at both ends",
+                       .optional("mean (library) or trimmed (paper)")),
+            .number("trim", "share cut at each end by the trimmed mean", .optional("0.2"), .atLeast(0), .below(0.5)),
+            OptionSpec("a", .any, "offline: the linear correction's a in [0, 1], or \"tuned\" (chosen by attacking one reference model with the others)",
+                       .optional("\"tuned\" (library) or 0.3 (paper)")),
+            .integer("population", "population records z drawn from the attacker's data", .optional("all of them"), .atLeast(1)),
+        ],
+        returns: "Attack",
+        refused: ["train_size": "does not apply (each reference model trains on half of its pool)"])
 
     static let gradient = FunctionDeclaration(
         "attack.gradient", "a white-box attack: the norm of each record's loss gradient (or its loss) at the target's parameters",
@@ -114,7 +161,10 @@ extension AttackDeclarations {
             OptionSpec("members", .dataset, "records in the target's training set", .required),
             OptionSpec("nonmembers", .dataset, "records not in it (from the same distribution)", .required),
             .boolean("balanced", "subsample the larger side so both count the same", default: true),
-            .seed("seed of the balancing subsample"),
+            .seed("seed of the balancing subsample and the bootstrap"),
+            OptionSpec("fpr", .numbers, "false-positive rates at which TPR is reported", .defaulted(.described("{0.001, 0.01, 0.1}")), [.above(0), .below(1)]),
+            .integer("bootstrap", "bootstrap replicates for confidence intervals of AUC and TPR (0: none)", default: 0, .atLeast(0), .atMost(100_000)),
+            .number("confidence", "coverage of the bootstrap intervals", default: 0.95, .above(0), .below(1)).only(.given("bootstrap")),
         ],
         returns: "table",
         resultFields: [
@@ -125,7 +175,10 @@ extension AttackDeclarations {
             ResultField("advantage", "number", "the largest TPR − FPR (membership advantage, Yeom et al. 2018)"),
             ResultField("precision", "number", "precision at the attack's threshold"),
             ResultField("recall", "number", "recall at the attack's threshold"),
-            ResultField("tpr_at_fpr", "table", "TPR at low FPRs, keyed by the FPR (e.g. [0.001], [0.01])"),
+            ResultField("tpr_at_fpr", "table", "TPR at each asked FPR, keyed by the FPR (e.g. [0.001], [0.01])"),
+            ResultField("auc_ci", "number[]", "with bootstrap: {low, high}, the percentile interval of the AUC"),
+            ResultField("tpr_at_fpr_ci", "table", "with bootstrap: {low, high} per FPR, keyed as tpr_at_fpr"),
+            ResultField("confidence", "number", "with bootstrap: the intervals' coverage"),
             ResultField("roc", "table[]", "the ROC curve thinned for charts: {fpr =, tpr =} points"),
             ResultField("roc_fpr", "number[]", "the same curve's FPRs"),
             ResultField("roc_tpr", "number[]", "the same curve's TPRs"),

@@ -204,6 +204,36 @@ extension LuaOptions {
         return xs
     }
 
+    /// A list-of-numbers option (one number is a one-element list), each checked against the
+    /// bounds; nil when absent.
+    public func optionalNumbers(_ key: String) throws -> [Double]? {
+        let (spec, v) = try declared(key)
+        switch v {
+        case .nil: return nil
+        case .number, .int:
+            let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
+            try check(x, spec, entries: true)
+            return [x]
+        default:
+            let xs = try LuaConvert.numbers(v, fn: fn, arg: "option '\(key)'")
+            for x in xs { try check(x, spec, entries: true) }
+            return xs
+        }
+    }
+
+    /// An object option of the declared class (`.object(name)`); nil when absent.
+    public func optionalObject<T: AnyObject>(_ key: String, _ type: T.Type) throws -> T? {
+        let (spec, v) = try declared(key)
+        guard case .object(let name) = spec.kind else { throw LuaError("\(fn): internal error: option '\(key)' is not declared as an object") }
+        switch v {
+        case .nil: return nil
+        case .object(let b):
+            if let o = b.value as? T { return o }
+            fallthrough
+        default: throw LuaError("\(fn): option '\(key)' must be a \(name), got \(v.typeName)")
+        }
+    }
+
     /// A function option; nil when absent.
     public func optionalFunction(_ key: String) throws -> LuaRef? {
         let (_, v) = try declared(key)

@@ -11,6 +11,8 @@ public enum OptionKind: Equatable, Sendable {
     case choice([String])
     /// Anything; the meaning says what is accepted (a name or a function, a number or "auto", …).
     case any
+    /// An object of a Lua class other than Dataset and Model (its class name, e.g. "ReferenceModels").
+    case object(String)
 
     /// The type as the Lua Language Server spells it.
     public var luaType: String {
@@ -27,6 +29,7 @@ public enum OptionKind: Equatable, Sendable {
         case .numbers: return "number[]"
         case .choice(let names): return names.map { "\"\($0)\"" }.joined(separator: "|")
         case .any: return "any"
+        case .object(let name): return name
         }
     }
 
@@ -37,6 +40,14 @@ public enum OptionKind: Equatable, Sendable {
         case .integers: return "list of integers"
         case .numbers: return "list of numbers"
         default: return luaType
+        }
+    }
+
+    /// A table, a data set, a model or another object: a number given there must be a clear error.
+    public var takesAnObject: Bool {
+        switch self {
+        case .table, .dataset, .model, .object: return true
+        default: return false
         }
     }
 
