@@ -8,7 +8,8 @@ import XCTest
 /// record's gradient norm (torch.func's vmap over grad, against our Gram-matrix norms), and the
 /// parameters after each of three SGD, Adam and DP-SGD (clipped, no noise) updates.
 ///
-/// Tolerance 1e-6 absolute plus 1e-5 relative: float32 on both sides summed in different orders.
+/// Tolerance 1e-6 absolute plus 1e-5 relative (Adam: plus 1e-4·lr): float32 on both sides summed
+/// in different orders.
 /// A wrong gate order, a missing second bias, the GRU's r applied outside (W_hn h + b_hn), an LSTM
 /// forget gate on the wrong cell state or one step of BPTT dropped each move values by 1e-3 or more.
 final class RecurrentReferenceTests: XCTestCase {
@@ -49,9 +50,9 @@ final class RecurrentReferenceTests: XCTestCase {
         return try NeuralNetwork.rnn(cell: cell, hidden: r.hidden, layers: c.layers, steps: r.steps, allSteps: c.all_steps, options: o)
     }
 
-    func assertClose(_ a: [Float], _ b: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    func assertClose(_ a: [Float], _ b: [Float], _ what: String, slack: Float = 0, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(a.count, b.count, "\(what): sizes", file: file, line: line)
-        for (i, (u, v)) in zip(a, b).enumerated() where abs(u - v) > 1e-6 + 1e-5 * abs(v) {
+        for (i, (u, v)) in zip(a, b).enumerated() where abs(u - v) > 1e-6 + 1e-5 * abs(v) + slack {
             XCTFail("\(what)[\(i)]: \(u) vs PyTorch's \(v)", file: file, line: line)
             return
         }
@@ -101,7 +102,11 @@ final class RecurrentReferenceTests: XCTestCase {
                 XCTAssertEqual(after.count, t.steps.count)
                 for (s, (mine, theirs)) in zip(after, t.steps).enumerated() {
                     for (i, (a, b)) in zip(mine, theirs).enumerated() {
-                        assertClose(a, b, "\(c.cell) ×\(c.layers)\(c.all_steps ? " all steps" : "") \(t.name) step \(s + 1) parameter \(i)")
+                        // Adam divides each entry by its own gradient scale, so an entry whose gradient
+                        // is small against its rounding moves by a visible share of lr: 1e-4·lr more
+                        // (the largest seen: 2.6e-5·lr, LSTM step 3).
+                        assertClose(a, b, "\(c.cell) ×\(c.layers)\(c.all_steps ? " all steps" : "") \(t.name) step \(s + 1) parameter \(i)",
+                                    slack: t.config.optimizer == "adam" ? Float(1e-4 * t.config.lr) : 0)
                     }
                 }
             }

@@ -2,24 +2,10 @@ import Foundation
 import PrivLab
 import XCTest
 
-/// Recurrent layers beyond the PyTorch fixture: finite differences (including the input gradient
-/// that stacked layers pass back), per-example norms against per-example gradients formed one
+/// Recurrent layers beyond the PyTorch fixture (finite differences: the extension below): per-example norms against per-example gradients formed one
 /// record at a time, the same bits on one thread or two, DP-SGD with its stated ε, learning the
 /// symbol-order task, saving and loading, and the errors bad shapes get.
 final class RecurrentTests: XCTestCase {
-    func specs(_ cell: RecurrentCellKind, stacked: Bool, allSteps: Bool) -> [LayerSpec] {
-        (stacked ? [LayerSpec.recurrent(cell: cell, hidden: 4, steps: 5, sequences: true)] : [])
-            + [.recurrent(cell: cell, hidden: 4, steps: 5, sequences: allSteps), .dense(units: nil, zeroInit: false)]
-    }
-
-    func testBackpropagationThroughTimeMatchesFiniteDifferences() throws {
-        let fd = NetworkGradientTests()
-        for cell in RecurrentCellKind.allCases {
-            try fd.check(specs(cell, stacked: true, allSteps: false), inputShape: [15])
-            try fd.check(specs(cell, stacked: false, allSteps: true), inputShape: [15])
-        }
-    }
-
     /// ‖∇ᵢ‖ by the Gram identity against each record's gradient computed alone (a batch of one,
     /// plain backward pass) and its norm summed entry by entry.
     func testPerExampleNormsEqualNormsOfSingleRecordGradients() throws {
@@ -133,6 +119,22 @@ final class RecurrentTests: XCTestCase {
         try net.fit(ds)
         XCTAssertThrowsError(try net.predict(Matrix(rows: 2, cols: 12))) {
             XCTAssertTrue("\($0)".contains("5 steps × 3 features = 15 values, got 12"), "\($0)")
+        }
+    }
+}
+
+/// Backpropagation through time against finite differences (the check of every other layer),
+/// including the input gradient a stacked layer passes back.
+extension NetworkGradientTests {
+    func recurrentSpecs(_ cell: RecurrentCellKind, stacked: Bool, allSteps: Bool) -> [LayerSpec] {
+        (stacked ? [LayerSpec.recurrent(cell: cell, hidden: 4, steps: 5, sequences: true)] : [])
+            + [.recurrent(cell: cell, hidden: 4, steps: 5, sequences: allSteps), .dense(units: nil, zeroInit: false)]
+    }
+
+    func testRecurrentLayersMatchFiniteDifferences() throws {
+        for cell in RecurrentCellKind.allCases {
+            try check(recurrentSpecs(cell, stacked: true, allSteps: false), inputShape: [15])
+            try check(recurrentSpecs(cell, stacked: false, allSteps: true), inputShape: [15])
         }
     }
 }

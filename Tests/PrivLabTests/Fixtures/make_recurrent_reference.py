@@ -3,7 +3,8 @@
 into one nn.Linear) from fixed small weights, on the same records:
 - the logits of the forward pass;
 - every parameter's gradient after one backward pass of the batch-mean cross-entropy;
-- each record's gradient norm, from per-example gradients by torch.func (vmap over grad);
+- each record's gradient norm, from per-example gradients by torch.func (grad of one record's loss;
+  vmap over it where the recurrent kernels allow, else a loop over the records: the JSON says which);
 - the parameters after each of three full-batch updates: SGD, Adam and DP-SGD (each record's
   gradient clipped to C = 0.3 by min(1, C / (‖g‖ + 1e-6)), summed, divided by the batch; no noise).
 Run in a throw-away virtualenv with torch (PyTorch is not a PrivLab dependency):
@@ -28,6 +29,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.default_rng(20261202)
 STEPS = 3
 N, T, F, H, K = 6, 5, 3, 4, 3
+PER_EXAMPLE = set()
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 
@@ -65,7 +67,15 @@ def per_example_grads(model, x, y):
     def one(p, xi, yi):
         return nn.functional.cross_entropy(functional_call(model, p, (xi.unsqueeze(0),)), yi.unsqueeze(0))
 
-    return vmap(grad(one), in_dims=(None, 0, 0))(params, x, y)
+    try:
+        return vmap(grad(one), in_dims=(None, 0, 0))(params, x, y)
+    except RuntimeError:
+        # nn.RNN / GRU / LSTM's fused kernels have no vmap batching rule (torch 2.13: "output with
+        # shape [1, 4] doesn't match the broadcast shape [6, 1, 4]"): the same torch.func.grad,
+        # one record at a time.
+        PER_EXAMPLE.add("torch.func.grad per record (nn.RNN kernels refuse vmap)")
+        each = [grad(one)(params, x[i], y[i]) for i in range(len(x))]
+        return {k: torch.stack([e[k] for e in each]) for k in params}
 
 
 def train(cell, layers, all_steps, initial, x, y, cfg):
@@ -119,6 +129,7 @@ def main():
     cases = [case(c, 2, False, x, y) for c in CELLS] + [case("gru", 1, True, x, y), case("lstm", 1, True, x, y)]
     out = {
         "generator": f"torch {md.version('torch')}, numpy {md.version('numpy')}",
+        "per_example_gradients": sorted(PER_EXAMPLE) or ["torch.func vmap(grad)"],
         "records": N, "steps": T, "features": F, "hidden": H, "classes": K,
         "x": x.reshape(-1).tolist(), "y": y.tolist(), "cases": cases,
     }

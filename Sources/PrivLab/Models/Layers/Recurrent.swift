@@ -123,7 +123,7 @@ public final class Recurrent: Layer {
                 ex.data.withUnsafeMutableBufferPointer { ep in
                     weightHH.value.data.withUnsafeBufferPointer { wp in
                         biasHH.value.data.withUnsafeBufferPointer { bp in
-                            let (ap, hp, ep, wp, bp) = (ap.baseAddress!, hp.baseAddress!, ep.baseAddress, wp.baseAddress!, bp.baseAddress!)
+                            let (ap, hp, ep, wp, bp) = (ap.baseAddress!, hp.baseAddress!, ep.isEmpty ? nil : ep.baseAddress, wp.baseAddress!, bp.baseAddress!)
                             forEachBlock(b) { rows in
                                 let rec = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * g)
                                 defer { rec.deallocate() }

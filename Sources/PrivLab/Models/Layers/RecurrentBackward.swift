@@ -20,8 +20,11 @@ extension Recurrent {
                         states.data.withUnsafeBufferPointer { hp in
                             extra.data.withUnsafeBufferPointer { ep in
                                 weightHH.value.data.withUnsafeBufferPointer { wp in
-                                    let ptr = BTTPointers(dIn: dip.baseAddress!, dRec: drp.baseAddress, dy: dyp.baseAddress!, gates: ap.baseAddress!,
-                                                          states: hp.baseAddress!, extra: ep.baseAddress, whh: wp.baseAddress!)
+                                    // Empty buffers (the GRU's separate recurrent gradient, the RNN's
+                                    // extras) may still have a base address: nil them explicitly.
+                                    let ptr = BTTPointers(dIn: dip.baseAddress!, dRec: drp.isEmpty ? nil : drp.baseAddress, dy: dyp.baseAddress!,
+                                                          gates: ap.baseAddress!, states: hp.baseAddress!, extra: ep.isEmpty ? nil : ep.baseAddress,
+                                                          whh: wp.baseAddress!)
                                     forEachBlock(b) { rows in walkBack(rows, ptr) }
                                 }
                             }
