@@ -1,7 +1,8 @@
 """Reference timings for `privlab bench train`: one epoch of the same 784-256-10 MLP (plain SGD,
 lr 0.05, batch 128, shuffled) on the same 60,000 Fashion-MNIST images, in PyTorch (CPU) and in
 scikit-learn's MLPClassifier; and of the same small CNN (conv16-pool-conv32-pool-dense128, Adam
-lr 1e-3, batch 64) in PyTorch, and privately in Opacus. Used only by bench/run.py, from a
+lr 1e-3, batch 64) in PyTorch, and privately in Opacus; and of a GRU (or LSTM) with 128 hidden units
+on sequential Fashion-MNIST (Adam lr 1e-3, batch 128) in PyTorch. Used only by bench/run.py, from a
 throw-away virtualenv; never a dependency of PrivLab or its tests.
 
 Prints one JSON object: {"torch": seconds, "sklearn": seconds, ...}.
@@ -74,6 +75,35 @@ def bench_torch_cnn(x, y, seed, limit=None):
     return timed_epoch(torch, model, torch.optim.Adam(model.parameters(), lr=1e-3), X, Y, 64)
 
 
+def rnn_model(torch, cell="gru", hidden=128):
+    """PrivLab's pl.rnn{cell = "gru", hidden = 128}: the images as 28 steps of 28 pixels, one GRU
+    layer, its last hidden state into a linear output layer."""
+    nn = torch.nn
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rec = {"gru": nn.GRU, "lstm": nn.LSTM, "rnn": nn.RNN}[cell](28, hidden, batch_first=True)
+            self.out = nn.Linear(hidden, 10)
+
+        def forward(self, x):
+            seq, _ = self.rec(x.reshape(-1, 28, 28))
+            return self.out(seq[:, -1, :])
+
+    return Net()
+
+
+def bench_torch_rnn(x, y, seed, limit=None, cell="gru"):
+    import torch
+
+    torch.set_num_threads(2)
+    torch.manual_seed(seed)
+    n = limit or x.shape[0]
+    X, Y = torch.from_numpy(x[:n]), torch.from_numpy(y[:n])
+    model = rnn_model(torch, cell)
+    return timed_epoch(torch, model, torch.optim.Adam(model.parameters(), lr=1e-3), X, Y, 128)
+
+
 def bench_sklearn(x, y, seed):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -141,6 +171,8 @@ def main():
     out = {}
     sides = {"torch": bench_torch, "sklearn": bench_sklearn,
              "torch_cnn": lambda x, y, seed: bench_torch_cnn(x, y, seed, limit),
+             "torch_rnn": lambda x, y, seed: bench_torch_rnn(x, y, seed, limit),
+             "torch_lstm": lambda x, y, seed: bench_torch_rnn(x, y, seed, limit, cell="lstm"),
              "opacus_ghost": lambda x, y, seed: bench_opacus(x, y, seed, "ghost"),
              "opacus_hooks": lambda x, y, seed: bench_opacus(x, y, seed, "hooks"),
              "opacus_ghost_cnn": lambda x, y, seed: bench_opacus(x, y, seed, "ghost", cnn=True, limit=limit),

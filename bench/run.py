@@ -6,6 +6,7 @@ are never dependencies of PrivLab or its tests.
 
     python3 bench/run.py [--rounds 3]              the MLP: PrivLab, PyTorch, scikit-learn
     python3 bench/run.py --cnn [--limit N]         the CNN: PrivLab, PyTorch
+    python3 bench/run.py --rnn [--lstm] [--limit N] a GRU (LSTM) of 128 units on sequential Fashion-MNIST: PrivLab, PyTorch
     python3 bench/run.py --dp [--cnn] [--hooks]    DP-SGD: PrivLab private and non-private, Opacus
     python3 bench/run.py --mia                     the shadow-model attack: PrivLab, IBM ART
     python3 bench/run.py --attack-strength         attack AUCs on the bundled digits: PrivLab, scikit-learn
@@ -23,14 +24,17 @@ import sys
 import venv
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-VENV = os.path.join(ROOT, "bench", ".venv")
+# PRIVLAB_BENCH_VENV names an existing virtualenv with the references (e.g. one shared by several
+# checkouts); without it they go into bench/.venv.
+VENV = os.environ.get("PRIVLAB_BENCH_VENV") or os.path.join(ROOT, "bench", ".venv")
 PY = os.path.join(VENV, "bin", "python")
 
 
-def ensure_venv(mia=False):
+def ensure_venv(mia=False, torch_only=False):
     if not os.path.exists(PY):
         venv.create(VENV, with_pip=True)
-    probe = subprocess.run([PY, "-c", "import torch, sklearn, numpy, opacus" + (", art" if mia else "")], capture_output=True)
+    modules = "import torch, numpy" if torch_only else "import torch, sklearn, numpy, opacus" + (", art" if mia else "")
+    probe = subprocess.run([PY, "-c", modules], capture_output=True)
     if probe.returncode != 0:
         subprocess.run([PY, "-m", "pip", "install", "-q", "torch", "scikit-learn", "numpy", "opacus", "dp-accounting"]
                        + (["adversarial-robustness-toolbox", "packaging"] if mia else []), check=True)
@@ -105,9 +109,9 @@ LIMIT = []  # ["--limit", "N"] to train on the first N images only
 PRIVLAB_ENV = dict(os.environ)
 
 
-def privlab_epoch(dp=False, cnn=False):
+def privlab_epoch(dp=False, cnn=False, model=None):
     cmd = ([os.path.join(ROOT, ".build", "release", "privlab"), "bench", "train", "--runs", "1", "--json"] + (["--dp"] if dp else [])
-           + (["--model", "cnn"] if cnn else []) + LIMIT)
+           + (["--model", "cnn"] if cnn else []) + (["--model", model] if model else []) + LIMIT)
     return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True, env=PRIVLAB_ENV).stdout)
 
 
@@ -181,6 +185,26 @@ def run_cnn(rounds):
     print(f"speed-up vs PyTorch {med['torch_cnn'] / med['privlab']:.2f}×")
 
 
+def run_rnn(rounds, cell):
+    """Recurrent epoch: PrivLab against PyTorch, one GRU (LSTM) layer of 128 units on sequential
+    Fashion-MNIST, the last hidden state into the output layer, Adam lr 1e-3, batch 128, 2 threads each."""
+    side = "torch_lstm" if cell == "lstm" else "torch_rnn"
+    times = {"privlab": [], side: []}
+    details = []
+    for r in range(rounds):
+        details.append(privlab_epoch(model=cell))
+        times["privlab"].append(details[-1]["median"])
+        times[side].append(reference(side)[side])
+        print(f"round {r + 1}: privlab {times['privlab'][-1]:.3f} s, torch {times[side][-1]:.3f} s", flush=True)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print()
+    print(f"one epoch, {cell.upper()} 128 hidden on sequential Fashion-MNIST (28 steps × 28 pixels), last state → dense 10, Adam lr 1e-3, batch 128")
+    print(machine(details))
+    for k, v in times.items():
+        print(f"{k:<11}{med[k]:>10.3f}  " + " ".join(f"{t:.3f}" for t in v))
+    print(f"speed-up vs PyTorch {med[side] / med['privlab']:.2f}×")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
@@ -190,6 +214,8 @@ def main():
     ap.add_argument("--attack-strength", action="store_true", help="attack AUCs on the bundled digits (PrivLab vs scikit-learn)")
     ap.add_argument("--classical", action="store_true", help="the article's pipelines under 10-fold CV (PrivLab vs scikit-learn)")
     ap.add_argument("--cnn", action="store_true", help="the small CNN instead of the MLP (against PyTorch; with --dp, against Opacus)")
+    ap.add_argument("--rnn", action="store_true", help="a GRU of 128 units on sequential Fashion-MNIST (against PyTorch)")
+    ap.add_argument("--lstm", action="store_true", help="with --rnn: an LSTM instead of the GRU")
     ap.add_argument("--limit", type=int, help="train on the first N images only (CNN and DP runs)")
     ap.add_argument("--avx2-reference", action="store_true",
                     help="limit PyTorch, MKL and oneDNN to AVX2, as on an AVX2-only CPU (PrivLab: OPENBLAS_CORETYPE=Haswell)")
@@ -208,8 +234,10 @@ def main():
     if args.limit:
         LIMIT.extend(["--limit", str(args.limit)])
     subprocess.run(["swift", "build", "-c", "release", "--product", "privlab"], cwd=ROOT, check=True)
-    ensure_venv(mia=args.mia)
+    ensure_venv(mia=args.mia, torch_only=args.rnn)
     print_system()
+    if args.rnn:
+        return run_rnn(args.rounds, "lstm" if args.lstm else "gru")
     if args.mia:
         return run_mia(args.rounds)
     if args.attack_strength:

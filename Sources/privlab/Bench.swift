@@ -60,13 +60,13 @@ struct BenchTrain: ParsableCommand {
         commandName: "train",
         abstract: "One epoch of the 784-256-10 MLP (SGD, lr 0.05, batch 128) or the small CNN (conv16-pool-conv32-pool-dense128, Adam lr 1e-3, batch 64) on the Fashion-MNIST training images.")
 
-    enum Model: String, ExpressibleByArgument { case mlp, cnn }
+    enum Model: String, ExpressibleByArgument { case mlp, cnn, gru, lstm }
 
     @Option(help: "Timed epochs (each on a freshly initialised model).") var runs = 3
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Flag(help: "Train with DP-SGD (Poisson sampling, expected batch as the model's, σ = 1.1, C = 1).") var dp = false
     @Option(help: "Threads for dense products (default: every core).") var threads: Int?
-    @Option(help: "mlp or cnn.") var model: Model = .mlp
+    @Option(help: "mlp, cnn, or gru / lstm (128 units on sequential Fashion-MNIST, Adam lr 1e-3, batch 128).") var model: Model = .mlp
     @Option(help: "Train on the first N images only (default: all 60,000).") var limit: Int?
 
     func run() throws {
@@ -82,6 +82,10 @@ struct BenchTrain: ParsableCommand {
             o.optimizer = .adam
             o.learningRate = 1e-3
             o.batchSize = 64
+        case .gru, .lstm:
+            o.optimizer = .adam
+            o.learningRate = 1e-3
+            o.batchSize = 128
         }
         o.epochs = 1
         if dp {
@@ -96,13 +100,22 @@ struct BenchTrain: ParsableCommand {
         // CNN, per example: conv1 (16 × 9 × 784) forward and ∂W; conv2 (32 × 144 × 196) forward, ∂W
         // and ∂x; dense 1568·128 and 128·10 forward, ∂W and ∂x.
         let cnnFlops = 2 * (2 * 16 * 9 * 784 + 3 * 32 * 144 * 196 + 3 * (1568 * 128 + 128 * 10))
-        let flopsPerEpoch = Double(train.size) * Double(model == .mlp ? mlpFlops : cnnFlops)
+        // Recurrent, per example and step: the input part 2·28·G·128 and the recurrent part
+        // 2·128·G·128 forward; backward twice that (∂W and ∂h; ∂x of the first layer is skipped, so
+        // the input part once); the output layer is negligible.
+        let g = model == .lstm ? 4 : 3
+        let rnnFlops = 28 * (2 * 28 * g * 128 * 2 + 2 * 128 * g * 128 * 3)
+        let flopsPerEpoch = Double(train.size) * Double(model == .mlp ? mlpFlops : model == .cnn ? cnnFlops : rnnFlops)
         var times = [Double]()
         var acc = 0.0
         for r in 0..<runs {
             o.seed = UInt64(r + 1)
-            let m = model == .mlp ? try NeuralNetwork.mlp(hidden: [256], options: o)
-                                  : try NeuralNetwork.cnn(channels: [16, 32], hidden: [128], options: o)
+            let m: NeuralNetwork
+            switch model {
+            case .mlp: m = try NeuralNetwork.mlp(hidden: [256], options: o)
+            case .cnn: m = try NeuralNetwork.cnn(channels: [16, 32], hidden: [128], options: o)
+            case .gru, .lstm: m = try NeuralNetwork.rnn(cell: model == .gru ? .gru : .lstm, hidden: 128, steps: 28, options: o)
+            }
             let t0 = now()
             try m.fit(train)
             times.append(now() - t0)

@@ -9,6 +9,8 @@ public enum NetworkKind: String, Codable, Sendable, CaseIterable {
     case mlp
     /// A small convolutional network.
     case cnn
+    /// A recurrent network (RNN, GRU or LSTM layers, then a fully connected head).
+    case rnn
     /// Any other stack of layers (built from layer specs directly).
     case net
 }
@@ -76,11 +78,14 @@ public final class NeuralNetwork: Classifier {
         return try NeuralNetwork(kind: .mlp, specs: s, options: options)
     }
 
-    /// A small CNN: for each entry of `channels`, conv(k×k, 'same' padding) → activation → pool(2);
+    /// A small CNN: for each entry of `channels`, conv(k×k, 'same' padding) → activation →
+    /// pool(poolSize × poolSize, stride poolStride, by default the size: non-overlapping windows);
     /// then flatten, the hidden dense layers (with dropout) and the output layer.
-    public static func cnn(channels: [Int], kernel: Int = 3, pool: Pool2D.Kind = .max, hidden: [Int] = [128],
-                           activation: ActivationKind = .relu, dropout: Double = 0, inputShape: [Int]? = nil,
+    public static func cnn(channels: [Int], kernel: Int = 3, pool: Pool2D.Kind = .max, poolSize: Int = 2, poolStride: Int? = nil,
+                           hidden: [Int] = [128], activation: ActivationKind = .relu, dropout: Double = 0, inputShape: [Int]? = nil,
                            options: TrainingOptions) throws -> NeuralNetwork {
+        let stride = poolStride ?? poolSize
+        guard poolSize >= 1, stride >= 1 else { throw PrivLabError.invalidArgument("cnn: pool size and stride must be at least 1") }
         guard !channels.isEmpty, channels.allSatisfy({ $0 >= 1 }) else {
             throw PrivLabError.invalidArgument("cnn needs at least one convolution with at least 1 channel")
         }
@@ -89,7 +94,7 @@ public final class NeuralNetwork: Classifier {
         for ch in channels {
             s.append(.conv2d(filters: ch, kernel: kernel, stride: 1, padding: kernel / 2))
             s.append(.activation(activation))
-            s.append(pool == .max ? .maxPool(size: 2, stride: 2) : .avgPool(size: 2, stride: 2))
+            s.append(pool == .max ? .maxPool(size: poolSize, stride: stride) : .avgPool(size: poolSize, stride: stride))
         }
         s.append(.flatten)
         for h in hidden {
@@ -99,6 +104,35 @@ public final class NeuralNetwork: Classifier {
         }
         s.append(.dense(units: nil, zeroInit: false))
         return try NeuralNetwork(kind: .cnn, specs: s, options: options, inputShape: inputShape)
+    }
+
+    /// A recurrent network: `layers` stacked recurrent layers of `hidden` units over records of
+    /// `steps` × features (every layer but the last passes all its steps on; the last passes its
+    /// last hidden state, or all of them with `allSteps`), then the `head` dense layers and the
+    /// output layer.
+    public static func rnn(cell: RecurrentCellKind, hidden: Int, layers: Int = 1, steps: Int, allSteps: Bool = false,
+                           head: [Int] = [], activation: ActivationKind = .relu, dropout: Double = 0,
+                           options: TrainingOptions) throws -> NeuralNetwork {
+        guard hidden >= 1, layers >= 1, steps >= 1 else {
+            throw PrivLabError.invalidArgument("rnn needs hidden ≥ 1, layers ≥ 1 and steps ≥ 1")
+        }
+        guard head.allSatisfy({ $0 >= 1 }) else { throw PrivLabError.invalidArgument("rnn: head layer widths must be at least 1") }
+        var s = (0..<layers).map { l in
+            LayerSpec.recurrent(cell: cell, hidden: hidden, steps: steps, sequences: l < layers - 1 || allSteps)
+        }
+        for h in head {
+            s.append(.dense(units: h, zeroInit: false))
+            s.append(.activation(activation))
+            if dropout > 0 { s.append(.dropout(rate: dropout)) }
+        }
+        s.append(.dense(units: nil, zeroInit: false))
+        return try NeuralNetwork(kind: .rnn, specs: s, options: options)
+    }
+
+    /// The steps the first layer reads each record as, for recurrent networks.
+    var recurrentSteps: Int? {
+        if case .recurrent(_, _, let steps, _)? = specs.first { return steps }
+        return nil
     }
 
     public var isFitted: Bool { !layers.isEmpty }
@@ -221,12 +255,15 @@ public final class NeuralNetwork: Classifier {
     private func checkInput(_ x: Matrix) throws {
         guard isFitted else { throw PrivLabError.invalidArgument("the model is not fitted yet: call fit first") }
         guard x.cols == inputShape.reduce(1, *) else {
+            if let steps = recurrentSteps {
+                throw PrivLabError.shape("this recurrent model reads records of \(steps) steps × \(inputShape.reduce(1, *) / steps) features = \(inputShape.reduce(1, *)) values, got \(x.cols)")
+            }
             throw PrivLabError.shape("the model expects \(inputShape.reduce(1, *)) features, got \(x.cols)")
         }
     }
 
     /// Rows per evaluation batch: bounded so im2col buffers stay small.
-    var evaluationBatch: Int { isConvolutional ? 256 : 2048 }
+    var evaluationBatch: Int { isConvolutional || recurrentSteps != nil ? 256 : 2048 }
 
     public func logits(_ x: Matrix) throws -> Matrix {
         try checkInput(x)

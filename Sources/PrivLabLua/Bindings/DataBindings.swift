@@ -53,6 +53,30 @@ extension Runtime {
             return 1
         }
 
+        defineLoader(DataDeclarations.sequentialFashionMNIST) { call in
+            let o = try call.options(1, DataDeclarations.sequentialFashionMNIST)
+            let split: FashionSplitChoice = try o.choice("split")
+            let n = try o.optionalInteger("n")
+            let seed = try o.optionalInteger("seed").map { UInt64(bitPattern: Int64($0)) }
+            let dir = try o.optionalText("dir")
+            if dir != nil { try Runtime.checkFileAccess(call, "data.sequential_fashion_mnist") }
+            try o.finish()
+            let images = try FashionMNIST.load(split: split.rawValue, directory: dir, n: n, seed: seed)
+            call.pushDataset(try Synthetic.sequentialFashionMNIST(images))
+            return 1
+        }
+
+        defineLoader(DataDeclarations.symbolOrder) { call in
+            let o = try call.options(1, DataDeclarations.symbolOrder)
+            let n = try o.integer("n")
+            let steps = try o.integer("steps")
+            let symbols = try o.integer("symbols")
+            let seed = try o.seed()
+            try o.finish()
+            call.pushDataset(try Synthetic.symbolOrder(n: n, steps: steps, symbols: symbols, seed: seed))
+            return 1
+        }
+
         // pl.data.digits{}, pl.data.breast_cancer{}, pl.data.wine{}: the bundled public data sets (data/README.md).
         for bundled in BundledData.allCases {
             let fn = "data.\(bundled.rawValue)"

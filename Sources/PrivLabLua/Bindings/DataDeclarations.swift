@@ -16,6 +16,20 @@ enum DataDeclarations {
         ],
         returns: "Dataset")
 
+    static let sequentialFashionMNIST = FunctionDeclaration(
+        "data.sequential_fashion_mnist", "sequential Fashion-MNIST: the same images read as 28 steps of 28 pixels (one image row per step), for pl.rnn",
+        options: fashionMNIST.options, returns: "Dataset")
+
+    static let symbolOrder = FunctionDeclaration(
+        "data.symbol_order", "a generated sequence task where only the order matters: one-hot symbols, label 1 when marker A comes before marker B (same symbol counts in both classes)",
+        options: [
+            .integer("n", "records to generate", default: 2000, .atLeast(1), .atMost(10_000_000)),
+            .integer("steps", "symbols per record (time steps)", default: 20, .atLeast(2), .atMost(10_000)),
+            .integer("symbols", "alphabet size: the two markers and symbols − 2 fillers (features per step)", default: 6, .atLeast(3), .atMost(1000)),
+            .seed("seed of the positions and the fillers"),
+        ],
+        returns: "Dataset")
+
     static let blobs = FunctionDeclaration(
         "data.blobs", "isotropic Gaussian blobs, one per class (scikit-learn's make_blobs)",
         options: [

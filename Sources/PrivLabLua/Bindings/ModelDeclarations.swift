@@ -81,10 +81,30 @@ enum ModelDeclarations {
                        .defaulted(.integers([16, 32])), [.atLeast(1)]),
             .integer("kernel", "side of the square convolution kernel (odd, so it has a centre: 'same' padding)", default: 3,
                      .atLeast(1), .atMost(15), .odd),
-            .choice("pool", PoolChoice.self, "2×2 pooling after each convolution", default: .max),
+            .choice("pool", PoolChoice.self, "the pooling after each convolution", default: .max),
+            .integer("pool_size", "side of the square pooling window (e.g. 4 for 4×4)", default: 2, .atLeast(1), .atMost(64)),
+            .integer("pool_stride", "step between pooling windows", .optional("pool_size: windows side by side"), .atLeast(1), .atMost(64)),
         ] + hiddenLayers([128]) + [
             OptionSpec("input_shape", .integers, "{channels, height, width} of each record", .optional("the data's image shape"), [.atLeast(1)]),
         ] + training(optimizer: .adam, lr: 1e-3, batch: 64, epochs: 5),
+        returns: "Model", refused: renamed)
+}
+
+/// The recurrent network's declaration.
+extension ModelDeclarations {
+    static let rnn = FunctionDeclaration(
+        "rnn", "a recurrent classifier for sequences (e.g. sequential Fashion-MNIST: 28 steps of 28 pixels): stacked Elman RNN, GRU or LSTM layers (PyTorch's equations), the last hidden state, then fully connected layers",
+        options: [
+            .choice("cell", RecurrentCellKind.self, "the recurrent cell: rnn (Elman, tanh), gru or lstm", default: .gru),
+            .integer("hidden", "hidden units of each recurrent layer", default: 128, .atLeast(1), .atMost(100_000)),
+            .integer("layers", "stacked recurrent layers", default: 1, .atLeast(1), .atMost(64)),
+            .integer("steps", "time steps each record is read as (its width must be steps × features)", default: 28, .atLeast(1)),
+            .boolean("all_steps", "feed the head every step's hidden state (steps × hidden values) instead of the last one", default: false),
+            OptionSpec("head", .integers, "units of each fully connected layer between the recurrent part and the output, e.g. {64}",
+                       .defaulted(.integers([])), [.atLeast(1)]),
+            .choice("activation", ActivationKind.self, "non-linearity after each head layer", default: .relu),
+            .number("dropout", "probability of zeroing a head unit during training", default: 0, .atLeast(0), .atMost(0.95)),
+        ] + training(optimizer: .adam, lr: 1e-3, batch: 128, epochs: 5),
         returns: "Model", refused: renamed)
 }
 

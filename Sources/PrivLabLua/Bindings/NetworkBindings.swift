@@ -1,6 +1,6 @@
 import PrivLab
 
-/// `pl.softmax`, `pl.mlp` and `pl.cnn`: options read through `ModelDeclarations`, a network built.
+/// `pl.softmax`, `pl.mlp`, `pl.cnn` and `pl.rnn`: options read through `ModelDeclarations`, a network built.
 extension Runtime {
     func installNetworks() {
         define(ModelDeclarations.softmax) { call in
@@ -22,6 +22,25 @@ extension Runtime {
             return 1
         }
         define(ModelDeclarations.cnn) { call in try Runtime.cnn(call) }
+        define(ModelDeclarations.rnn) { call in try Runtime.rnn(call) }
+    }
+
+    static func rnn(_ call: LuaCall) throws -> Int32 {
+        let o = try call.options(1, ModelDeclarations.rnn)
+        let cell: RecurrentCellKind = try o.choice("cell")
+        let hidden = try o.integer("hidden")
+        let layers = try o.integer("layers")
+        let steps = try o.integer("steps")
+        let allSteps = try o.flag("all_steps")
+        let head = try o.integers("head")
+        let act: ActivationKind = try o.choice("activation")
+        let dropout = try o.number("dropout")
+        let (opt, cb) = try Runtime.trainingOptions(o)
+        try o.finish()
+        let net = try NeuralNetwork.rnn(cell: cell, hidden: hidden, layers: layers, steps: steps, allSteps: allSteps, head: head,
+                                        activation: act, dropout: dropout, options: opt)
+        call.pushObject(ModelObject(net, onEpoch: cb), "Model")
+        return 1
     }
 
     static func cnn(_ call: LuaCall) throws -> Int32 {
@@ -30,6 +49,8 @@ extension Runtime {
         if channels.isEmpty { throw LuaError("cnn: option 'channels' must list at least one positive channel count") }
         let kernel = try o.integer("kernel")
         let pool: PoolChoice = try o.choice("pool")
+        let poolSize = try o.integer("pool_size")
+        let poolStride = try o.optionalInteger("pool_stride")
         let hidden = try o.integers("hidden")
         let act: ActivationKind = try o.choice("activation")
         let dropout = try o.number("dropout")
@@ -37,7 +58,7 @@ extension Runtime {
         if let s = shape, s.count != 3 { throw LuaError("cnn: option 'input_shape' must be {channels, height, width}") }
         let (opt, cb) = try Runtime.trainingOptions(o)
         try o.finish()
-        let net = try NeuralNetwork.cnn(channels: channels, kernel: kernel, pool: pool.kind, hidden: hidden,
+        let net = try NeuralNetwork.cnn(channels: channels, kernel: kernel, pool: pool.kind, poolSize: poolSize, poolStride: poolStride, hidden: hidden,
                                         activation: act, dropout: dropout, inputShape: shape, options: opt)
         call.pushObject(ModelObject(net, onEpoch: cb), "Model")
         return 1

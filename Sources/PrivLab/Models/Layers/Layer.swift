@@ -107,6 +107,9 @@ public enum LayerSpec: Codable, Equatable, Sendable {
     case maxPool(size: Int, stride: Int)
     case avgPool(size: Int, stride: Int)
     case flatten
+    /// A recurrent layer over records of `steps` × features (see `Recurrent`); `sequences` passes
+    /// every step's hidden state on (to a stacked layer) instead of the last one.
+    case recurrent(cell: RecurrentCellKind, hidden: Int, steps: Int, sequences: Bool)
 
     /// Builds the layer for a given per-example input shape.
     public func build(inputShape: [Int], classes: Int, rng: inout RNG) throws -> Layer {
@@ -120,6 +123,8 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .maxPool(let k, let s): return try Pool2D(kind: .max, inputShape: inputShape, size: k, stride: s)
         case .avgPool(let k, let s): return try Pool2D(kind: .average, inputShape: inputShape, size: k, stride: s)
         case .flatten: return Flatten(inputShape: inputShape)
+        case .recurrent(let cell, let hidden, let steps, let sequences):
+            return try Recurrent(inputShape: inputShape, cell: cell, hidden: hidden, steps: steps, sequences: sequences, rng: &rng)
         }
     }
 
@@ -129,9 +134,11 @@ public enum LayerSpec: Codable, Equatable, Sendable {
         case .activation(let k): return k.rawValue
         case .dropout(let r): return "dropout(\(formatCompact(r)))"
         case .conv2d(let f, let k, let s, let p): return "conv(\(f), \(k)×\(k)" + (s != 1 ? ", stride \(s)" : "") + (p != 0 ? ", pad \(p)" : "") + ")"
-        case .maxPool(let k, _): return "maxpool(\(k))"
-        case .avgPool(let k, _): return "avgpool(\(k))"
+        case .maxPool(let k, let s): return "maxpool(\(k)" + (s != k ? ", stride \(s)" : "") + ")"
+        case .avgPool(let k, let s): return "avgpool(\(k)" + (s != k ? ", stride \(s)" : "") + ")"
         case .flatten: return "flatten"
+        case .recurrent(let cell, let hidden, let steps, let sequences):
+            return "\(cell.rawValue)(\(hidden), \(steps) steps\(sequences ? ", all steps" : ""))"
         }
     }
 }

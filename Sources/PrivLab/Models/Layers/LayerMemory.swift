@@ -21,6 +21,12 @@ extension LayerSpec {
             let oh = ((s[1] - Double(size)) / Double(stride)).rounded(.down) + 1, ow = ((s[2] - Double(size)) / Double(stride)).rounded(.down) + 1
             guard oh >= 1, ow >= 1 else { return nil }
             return (0, [s[0], oh, ow], 0)
+        case .recurrent(let cell, let hidden, let steps, let sequences):
+            // Weights and biases; per example the gates, states, cell extras, both pre-activation
+            // gradients and the previous states, over all steps (kept for backpropagation through time).
+            guard steps >= 1 else { return nil }
+            let h = Double(hidden), g = Double(cell.gates) * h, t = Double(steps), f = size / t
+            return (g * (f + h + 2), sequences ? [t, h] : [h], t * (3 * g + 3 * h))
         }
     }
 }
