@@ -3,14 +3,19 @@
 /// bits do not depend on which thread trained whom), Gaussian noise N(0, (z·S)²) added to the sum,
 /// and the sum divided by the *fixed* denominator qW (W = Σ w_k over all clients) — the
 /// estimator f̃_f whose sensitivity is S/(qW) because w_k ≤ 1, whatever the sample.
-struct FederatedAggregate {
-    let clipping: UpdateClipping?
+public struct FederatedAggregate: Sendable {
+    public let clipping: UpdateClipping?
     /// qW.
-    let denominator: Double
+    public let denominator: Double
+
+    public init(clipping: UpdateClipping?, denominator: Double) {
+        self.clipping = clipping
+        self.denominator = denominator
+    }
 
     /// The averaged update and each client's norm before clipping. `updates` and `weights` are
     /// in client order; `noiseStd` is the std on the *sum* (z_Δ·S), drawn from `noiseSeed`.
-    func average(_ updates: [[Float]], weights: [Double], bound: Double, noiseStd: Double, noiseSeed: UInt64,
+    public func average(_ updates: [[Float]], weights: [Double], bound: Double, noiseStd: Double, noiseSeed: UInt64,
                  size: Int) -> (mean: [Float], norms: [Double]) {
         var sum = [Double](repeating: 0, count: size)
         var norms = [Double]()

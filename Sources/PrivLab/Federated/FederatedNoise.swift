@@ -5,19 +5,19 @@ import Foundation
 /// rounds are T Poisson-subsampled Gaussian events — DP-SGD's accounting with users in place of
 /// records (McMahan et al. 2018, §2 and Thm 1). The multiplier is given or calibrated to a target
 /// ε by the accountant that then states it.
-struct FederatedNoise {
+public struct FederatedNoise {
     let dp: FederatedDP
     let accountant: any PrivacyAccountant
     /// z: the whole mechanism's multiplier (what the accountant sees).
-    let multiplier: Double
+    public let multiplier: Double
     /// z_Δ: the multiplier on the update's sum (= z with a fixed bound).
-    let updateMultiplier: Double
+    public let updateMultiplier: Double
     /// σ_b: the std of the clipped-count noise (0 with a fixed bound).
-    let countNoise: Double
+    public let countNoise: Double
     let clientRate: Double
     let rounds: Int
 
-    init(_ dp: FederatedDP, clientRate q: Double, rounds: Int, expectedClients m: Double) throws {
+    public init(_ dp: FederatedDP, clientRate q: Double, rounds: Int, expectedClients m: Double) throws {
         self.dp = dp
         clientRate = q
         self.rounds = rounds
@@ -43,7 +43,7 @@ struct FederatedNoise {
     }
 
     /// The user-level statement after `rounds` rounds (ε = ∞ without noise).
-    func statement(rounds done: Int, initialClip: Double) throws -> PrivacyStatement {
+    public func statement(rounds done: Int, initialClip: Double) throws -> PrivacyStatement {
         let event = PrivacyEvent.selfComposed(event: .poissonSampled(rate: clientRate, event: .gaussian(noise: multiplier, sensitivity: initialClip)), count: done)
         var notes = ["user-level DP: neighbouring data sets differ in all the records of one client (McMahan et al. 2018); each round samples clients with probability q"]
         if case .adaptive = dp.clipping, multiplier > 0 {

@@ -1,14 +1,19 @@
 /// Clipping of one client's update (a flat vector over the model's parameters): the projection
 /// π(Δ, S) = Δ·min(1, S/‖Δ‖) of McMahan et al. 2018 (Alg. 1), over the whole vector or — per
 /// layer (§3) — each layer's slice to S/√L, so that the whole is within S either way.
-struct UpdateClipping {
+public struct UpdateClipping: Sendable {
     /// The slices of the flat vector that belong to each layer with parameters.
-    let layers: [Range<Int>]
-    let perLayer: Bool
+    public let layers: [Range<Int>]
+    public let perLayer: Bool
+
+    public init(layers: [Range<Int>], perLayer: Bool) {
+        self.layers = layers
+        self.perLayer = perLayer
+    }
 
     /// Clips `delta` in place to `bound`; returns the norm before clipping (the whole vector's).
     @discardableResult
-    func clip(_ delta: inout [Float], to bound: Double) -> Double {
+    public func clip(_ delta: inout [Float], to bound: Double) -> Double {
         let norm = Self.norm(delta, 0..<delta.count)
         if perLayer {
             let each = bound / Double(max(layers.count, 1)).squareRoot()
@@ -22,7 +27,7 @@ struct UpdateClipping {
     /// min(1, S/‖Δ‖), 1 for a zero update.
     static func factor(_ norm: Double, _ bound: Double) -> Double { norm > bound ? bound / norm : 1 }
 
-    static func norm(_ v: [Float], _ r: Range<Int>) -> Double {
+    public static func norm(_ v: [Float], _ r: Range<Int>) -> Double {
         var s = 0.0
         for i in r { s += Double(v[i]) * Double(v[i]) }
         return s.squareRoot()

@@ -26,7 +26,7 @@ extension Runtime {
         var f = FederatedOptions()
         f.rounds = try o.integer("rounds")
         f.clientRate = try o.number("client_rate")
-        if let l = try o.nested("local") {
+        if let l = try o.nested("local_sgd") {
             f.local.epochs = try l.integer("epochs")
             f.local.learningRate = try l.optionalNumber("lr")
             f.local.batchSize = try l.optionalInteger("batch")
@@ -70,7 +70,7 @@ extension Runtime {
     }
 
     func installFederated() {
-        // pl.federated{model =, clients =, rounds =, client_rate =, local = {…}, server = {…}, dp = {…}, seed =}
+        // pl.federated{model =, clients =, rounds =, client_rate =, local_sgd = {…}, server = {…}, dp = {…}, seed =}
         define(FederatedDeclarations.federated) { call in
             let o = try call.options(1, FederatedDeclarations.federated, optional: false)
             guard let mo = try o.model("model") else { throw LuaError("federated: option 'model' is required") }

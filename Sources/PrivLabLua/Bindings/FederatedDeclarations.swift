@@ -9,7 +9,7 @@ enum FederatedDeclarations {
             OptionSpec("clients", .any, "the clients (pl.data.clients{…})", .required),
             .integer("rounds", "rounds of federated averaging", default: FederatedOptions().rounds, .atLeast(1), .atMost(1_000_000)),
             .number("client_rate", "q: each client joins each round independently with this probability", default: FederatedOptions().clientRate, .above(0), .atMost(1)),
-            .table("local", "the clients' local training", .optional("1 epoch at the model's lr and batch"), fields: [
+            .table("local_sgd", "the clients' local training (FedAvg's ClientUpdate; `local` itself is a Lua keyword)", .optional("1 epoch at the model's lr and batch"), fields: [
                 .integer("epochs", "local epochs per round", default: 1, .atLeast(1), .atMost(10_000)),
                 .number("lr", "local learning rate", .optional("the model's"), .above(0)),
                 .integer("batch", "local batch size", .optional("the model's"), .atLeast(1)),
@@ -49,7 +49,8 @@ enum FederatedDeclarations {
             ResultField("denominator", "number", "qW, the fixed denominator"),
             ResultField("final_clip", "number", "the bound after the last round"),
             ResultField("expected_clients", "number", "qN, clients expected per round"),
-        ])
+        ],
+        refused: ["local": "is written local_sgd (local is a Lua keyword)"])
 
     static let clients = FunctionDeclaration(
         "data.clients", "a data set split into clients whose records stay together: IID, Dirichlet label skew (Hsu et al. 2019) or a few classes per client (McMahan et al. 2017), or explicit groups of record ids",
