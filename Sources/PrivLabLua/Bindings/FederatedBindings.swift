@@ -107,6 +107,7 @@ extension Runtime {
             p.alpha = try o.number("alpha")
             p.classesPerClient = try o.integer("classes")
             p.seed = try o.seed()
+            try o.finish()
             let made: FederatedClients
             do {
                 if groups.isNil {
@@ -118,7 +119,6 @@ extension Runtime {
                     made = try FederatedClients(data: data, groups: lists)
                 }
             } catch let e as PrivLabError { throw LuaError("data.\(e.description)") }
-            try o.finish()
             call.pushObject(ClientsObject(made), "Clients")
             return 1
         }
@@ -135,15 +135,15 @@ extension Runtime {
         // clients:client(k) → the k-th client's records (1-based) as a Dataset.
         m["client"] = { call in
             let c = try this(call, "client")
-            let k = Int(try call.number(2, fn: "Clients.client", arg: "k"))
-            do { call.pushDataset(try c.client(k - 1)) } catch let e as PrivLabError { throw LuaError("Clients.client: \(e.description)") }
+            let k = try call.integer(2, fn: "Clients.client", arg: "k")
+            do { call.pushDataset(try c.client(k &- 1)) } catch let e as PrivLabError { throw LuaError("Clients.client: \(e.description)") }
             return 1
         }
         // clients:subset{k, …} → those clients (1-based) only, e.g. to hold some out of training.
         m["subset"] = { call in
             let c = try this(call, "subset")
             let ks = try LuaConvert.integers(call.value(2), fn: "Clients.subset", arg: "clients")
-            do { call.pushObject(ClientsObject(try c.subset(ks.map { $0 - 1 })), "Clients") } catch let e as PrivLabError {
+            do { call.pushObject(ClientsObject(try c.subset(ks.map { $0 &- 1 })), "Clients") } catch let e as PrivLabError {
                 throw LuaError("Clients.subset: \(e.description)")
             }
             return 1

@@ -12,14 +12,14 @@ enum FederatedDeclarations {
             .table("local_sgd", "the clients' local training (FedAvg's ClientUpdate; `local` itself is a Lua keyword)", .optional("1 epoch at the model's lr and batch"), fields: [
                 .integer("epochs", "local epochs per round", default: 1, .atLeast(1), .atMost(10_000)),
                 .number("lr", "local learning rate", .optional("the model's"), .above(0)),
-                .integer("batch", "local batch size", .optional("the model's"), .atLeast(1)),
+                .integer("batch", "local batch size", .optional("the model's"), .atLeast(1), .atMost(1_000_000)),
             ]),
             .table("server", "the server's optimizer on the averaged update (θ ← θ + lr·v, v ← momentum·v + Δ)", .optional("lr = 1, momentum = 0: plain FedAvg"), fields: [
                 .number("lr", "server learning rate η", default: 1, .above(0)),
                 .number("momentum", "server momentum μ (McMahan et al. 2018 use 0.9)", default: 0, .atLeast(0), .below(1)),
             ]),
             .choice("weighting", ClientWeighting.self, "client weights w_k: \"uniform\" (1 each) or \"records\" (min(n_k/weight_cap, 1))", default: .uniform),
-            .number("weight_cap", "weighting = \"records\": ŵ, the record count at which a client's weight reaches 1", .optional("the largest client's records"), .above(0)),
+            .number("weight_cap", "weighting = \"records\": ŵ, the record count at which a client's weight reaches 1", .optional("the largest client's records"), .atLeast(1), .atMost(1e9)),
             .table("dp", "user-level differential privacy", .optional("plain FedAvg: no clipping, no noise"), fields: [
                 .number("clip", "S: the bound on every client update's L2 norm", .optional("1, unless adaptive"), .above(0)),
                 .table("adaptive", "adaptive clipping (Andrew et al. 2021): the bound follows a quantile of the update norms", .optional("a fixed bound"), fields: [
@@ -60,7 +60,7 @@ enum FederatedDeclarations {
             .integer("clients", "number of clients", default: ClientPartitionOptions().clients, .atLeast(1), .atMost(10_000_000)),
             .number("alpha", "partition = \"dirichlet\": concentration α of each client's class mix Dir(α·p)", default: ClientPartitionOptions().alpha, .above(0))
                 .only(.equals("partition", ["dirichlet"])),
-            .integer("classes", "partition = \"classes\": label-sorted shards per client (about that many classes each)", default: ClientPartitionOptions().classesPerClient, .atLeast(1))
+            .integer("classes", "partition = \"classes\": label-sorted shards per client (about that many classes each)", default: ClientPartitionOptions().classesPerClient, .atLeast(1), .atMost(10_000))
                 .only(.equals("partition", ["classes"])),
             OptionSpec("groups", .table, "explicit clients: a list of lists of record ids (a per-user data set); replaces partition", .optional("partition the data")),
             .seed("seed of the partition"),
