@@ -142,6 +142,37 @@ final class FederatedTests: XCTestCase {
         for (h, f) in zip(half.theta, full.theta) { XCTAssertEqual(h, scale * f, accuracy: 1e-5) }
     }
 
+    /// The noise on the average has std z·S/(qW) with a fixed bound, and z_Δ·C/(qW) with adaptive
+    /// clipping (z_Δ > z pays for the count's noise): measured as the difference between a run
+    /// with noise and the same run without (same clients, same local training) over 510 parameters.
+    func testNoiseOnTheAverageHasStdZSOverQW() throws {
+        let data = try Synthetic.blobs(n: 120, features: 50, classes: 10, seed: 6)
+        let clients = try FederatedClients(partitioning: data, { var p = ClientPartitionOptions(); p.clients = 12; return p }())
+        func run(_ clipping: ClientClipping, z: Double) throws -> (theta: [Float], result: FederatedResult) {
+            var o = FederatedOptions()
+            o.rounds = 1
+            o.clientRate = 1
+            var dp = FederatedDP()
+            dp.clipping = clipping
+            dp.noise = z
+            o.dp = dp
+            let r = try FederatedAveraging(options: o).fit(model: try softmax(lr: 0.1, batch: 5), clients: clients)
+            return (try r.model.parameterVector(), r)
+        }
+        func std(_ a: [Float], _ b: [Float]) -> Double {
+            let d = zip(a, b).map { Double($0 - $1) }
+            let mean = d.reduce(0, +) / Double(d.count)
+            return (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count - 1)).squareRoot()
+        }
+        let fixed = try run(.fixed(0.5), z: 2), quiet = try run(.fixed(0.5), z: 0)
+        XCTAssertEqual(std(fixed.theta, quiet.theta), 2 * 0.5 / 12, accuracy: 0.1 * 2 * 0.5 / 12)
+        let adaptive = ClientClipping.adaptive(initial: 0.5, targetQuantile: 0.5, learningRate: 0.2, countNoise: nil)
+        let noisy = try run(adaptive, z: 1), still = try run(adaptive, z: 0)
+        let zDelta = 1 / (1 - 1 / (1.2 * 1.2)).squareRoot()
+        XCTAssertEqual(noisy.result.updateNoiseMultiplier, zDelta, accuracy: 1e-12)
+        XCTAssertEqual(std(noisy.theta, still.theta), zDelta * 0.5 / 12, accuracy: 0.1 * zDelta * 0.5 / 12)
+    }
+
     /// An adversarial client's update, however large, moves the average by at most S/(qW) before
     /// noise (the estimator's sensitivity, §2); without clipping it moves it by far more.
     func testClippingBoundsEveryClientsContribution() throws {
