@@ -43,7 +43,7 @@ local rng = pl.rng { seed = grader.seed }
 for _ = 1, 8 do
   local d, S = 2 + rng:int(6), 0.1 + 2 * rng:uniform()
   local v, sq = {}, 0
-  local scale = ({ 0, 0.01, 1, 1e6 })[1 + rng:int(4)]
+  local scale = ({ 0, 0.01, 1, 1e6 })[1 + math.floor(4 * rng:uniform())]
   for j = 1, d do v[j] = scale * rng:normal(); sq = sq + v[j] ^ 2 end
   local f = math.sqrt(sq) > S and S / math.sqrt(sq) or 1
   local want = {}

@@ -19,7 +19,7 @@ enum FederatedDeclarations {
                 .number("momentum", "server momentum μ (McMahan et al. 2018 use 0.9)", default: 0, .atLeast(0), .below(1)),
             ]),
             .choice("weighting", ClientWeighting.self, "client weights w_k: \"uniform\" (1 each) or \"records\" (min(n_k/weight_cap, 1))", default: .uniform),
-            .number("weight_cap", "weighting = \"records\": ŵ, the record count at which a client's weight reaches 1", .optional("the largest client's records"), .atLeast(1), .atMost(1e9)),
+            .number("weight_cap", "weighting = \"records\": ŵ, the record count at which a client's weight reaches 1", .optional("the largest client's records"), .atLeast(1)),
             .table("dp", "user-level differential privacy", .optional("plain FedAvg: no clipping, no noise"), fields: [
                 .number("clip", "S: the bound on every client update's L2 norm", .optional("1, unless adaptive"), .above(0)),
                 .table("adaptive", "adaptive clipping (Andrew et al. 2021): the bound follows a quantile of the update norms", .optional("a fixed bound"), fields: [
