@@ -87,6 +87,7 @@ public final class Runtime {
         installClustering()
         installPrivacy()
         installSISA()
+        installFederated()
         installAttacks()
         installDefenses()
         installClassical()

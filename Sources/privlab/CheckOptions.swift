@@ -30,6 +30,9 @@ struct CheckOptions: ParsableCommand {
         ("mlp", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta", "physical_batch"]),
         ("cnn", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta"]),
         ("softmax", "dp", "{clip = 1, epsilon = 1}", ["clip", "noise", "epsilon", "delta"]),
+        ("federated", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta"]),
+        ("federated", "local_sgd", "{}", ["epochs", "lr", "batch"]),
+        ("federated", "server", "{}", ["lr", "momentum"]),
     ]
     /// Sizes each within its own bound whose product is not: the memory budget must refuse them.
     static let products: [String] = [
@@ -58,6 +61,7 @@ struct CheckOptions: ParsableCommand {
           tp = 5, fp = 1, positives = 10, negatives = 10, grid = {C = {1}}, label = 0, id = 1,
           fit = function(train) return function(ds) return ds end end,
           feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2,
+          clients = pl.data.clients{data = d, clients = 6},
         }
         -- Where a function wants something else under the same name.
         special = {
@@ -82,6 +86,7 @@ struct CheckOptions: ParsableCommand {
         "Attack": "pl.attack.metric{target = fitted}",
         "ReferenceModels": "pl.attack.reference_models{model = fitted, data = d, count = 2}",
         "RNG": "pl.rng{seed = 1}",
+        "Clients": "pl.data.clients{data = d, clients = 6}",
     ]
     /// Methods not tried: they write files (a number is a valid path).
     static let untried: Set<String> = ["save"]

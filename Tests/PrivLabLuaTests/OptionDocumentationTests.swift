@@ -100,7 +100,7 @@ final class OptionDocumentationTests: XCTestCase {
             d = pl.data.blobs{n = 60, features = 4, classes = 3, seed = 1}
             fitted = pl.softmax{epochs = 1}
             fitted:fit(d)
-            good = {data = d, model = fitted, target = fitted, elastic_net = 0.01, x = {{1, 2}, {3, 4}}, y = {0, 1}, teacher = fitted, reference = d, public = d, components = 2, k = 2,
+            good = {data = d, model = fitted, target = fitted, elastic_net = 0.01, clients = pl.data.clients{data = d, clients = 4}, x = {{1, 2}, {3, 4}}, y = {0, 1}, teacher = fitted, reference = d, public = d, components = 2, k = 2,
                     fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
             special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}}}
             function base(fn, keys)
