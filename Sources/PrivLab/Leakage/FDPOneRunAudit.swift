@@ -111,6 +111,9 @@ public enum FDPOneRunAudit {
         guard mu.isFinite, mu >= 0 else { throw PrivLabError.invalidArgument("audit: mu must be a non-negative number, got \(formatCompact(mu))") }
         guard delta.isFinite, delta >= 0, delta <= 1 else { throw PrivLabError.invalidArgument("audit: delta must be in [0, 1], got \(formatCompact(delta))") }
         if mu == 0 { return 0 }
+        // At δ = 0 the bisection would stop where δ(ε) underflows (ε ≈ 18 at μ ≈ 0.5; the
+        // reference reports 17.5 there): μ-GDP with μ > 0 has no finite pure ε.
+        if delta == 0 { return .infinity }
         return try PLDAccountant.analyticEpsilon(sigma: 1 / mu, delta: delta)
     }
 
