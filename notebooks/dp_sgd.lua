@@ -225,7 +225,11 @@ An accountant's ε is a proof about the algorithm; an audit is a measurement of 
 training run suffices (Steinke, Nasr & Jagielski, NeurIPS 2023): 100 canaries are each added to the
 training set with probability ½, the model is trained once, and an auditor who guesses "in" for
 the 25 canaries with the lowest loss and "out" for the 25 highest turns its hit count into an ε
-that the run provably exceeds (95% confidence). The data here are four blobs in 20 features padded
+that the run provably exceeds (95% confidence). The same guesses also reject a whole trade-off
+curve (Mahloujifar, Melis & Chaudhuri, "Auditing f-Differential Privacy in One Run", 2024): the
+`fdp_*` columns are the ε at δ = 1e-5 of the largest μ-GDP the guesses rule out — a bound on ε when the
+run's trade-off curve is Gaussian, which for these full-batch runs it exactly is (100 Gaussian steps
+of σ compose to μ = √100/σ, the `claimed_mu` column). The data here are four blobs in 20 features padded
 with 100 features no record uses, as border pixels are; the canaries are *Dirac* inputs on those
 features (nothing but a canary and the noise ever moves their weights — the strongest input-space
 canaries) or *random* directions far from the data — or, for an auditor inside the training loop
@@ -246,7 +250,7 @@ local function padded(n)
   return pl.data.from_table { x = x, y = b:labels(), classes = 4, name = "padded blobs" }
 end
 local audit_data = padded(1000)
-local arows = {}
+local arows, one_run = {}, {}
 for _, sigma in ipairs { 31.6, 10, 3.16 } do
   for _, broken in ipairs { false, true } do
     local noise = broken and sigma / 10 or sigma
@@ -256,16 +260,35 @@ for _, sigma in ipairs { 31.6, 10, 3.16 } do
     local random = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, kind = "random", k_plus = 25, k_minus = 25, seed = P.seed }
     local gradient = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, kind = "gradient", k_plus = 25, k_minus = 25, seed = P.seed }
     local many = pl.audit.dp_sgd { model = model, data = audit_data, runs = P.audit_runs, seed = P.seed }
-    arows[#arows + 1] = { sigma = sigma, run = broken and "broken (σ/10)" or "honest", claimed_epsilon = claimed,
-                          audited_dirac = dirac.epsilon_lower_bound, hits_dirac = ("%d/%d"):format(dirac.correct, dirac.guesses),
-                          audited_random = random.epsilon_lower_bound, hits_random = ("%d/%d"):format(random.correct, random.guesses),
-                          audited_gradient = gradient.epsilon_lower_bound, hits_gradient = ("%d/%d"):format(gradient.correct, gradient.guesses),
+    one_run[#one_run + 1] = { claimed = claimed, broken = broken, audits = { dirac, random, gradient } }
+    arows[#arows + 1] = { sigma = sigma, run = broken and "broken (σ/10)" or "honest", claimed_epsilon = claimed, claimed_mu = math.sqrt(100) / sigma,
+                          audited_dirac = dirac.epsilon_lower_bound, fdp_dirac = dirac.epsilon_lower_bound_fdp, hits_dirac = ("%d/%d"):format(dirac.correct, dirac.guesses),
+                          audited_random = random.epsilon_lower_bound, fdp_random = random.epsilon_lower_bound_fdp, hits_random = ("%d/%d"):format(random.correct, random.guesses),
+                          audited_gradient = gradient.epsilon_lower_bound, fdp_gradient = gradient.epsilon_lower_bound_fdp, hits_gradient = ("%d/%d"):format(gradient.correct, gradient.guesses),
                           audited_many_runs = many.epsilon_lower_bound,
-                          caught = (math.max(dirac.epsilon_lower_bound, random.epsilon_lower_bound, gradient.epsilon_lower_bound, many.epsilon_lower_bound) > claimed) and "yes" or "no" }
+                          caught = (math.max(dirac.epsilon_lower_bound, random.epsilon_lower_bound, gradient.epsilon_lower_bound, many.epsilon_lower_bound) > claimed) and "yes" or "no",
+                          caught_fdp = (math.max(dirac.epsilon_lower_bound_fdp, random.epsilon_lower_bound_fdp, gradient.epsilon_lower_bound_fdp) > claimed) and "yes" or "no" }
   end
 end
-pl.report.table(arows, { columns = { "sigma", "run", "claimed_epsilon", "audited_dirac", "hits_dirac", "audited_random", "hits_random", "audited_gradient", "hits_gradient", "audited_many_runs", "caught" },
-                         caption = ("Claimed ε against audited ε lower bounds (one run with 100 canaries; and %d runs with one Dirac canary; 95%% confidence)"):format(P.audit_runs) })
+pl.report.table(arows, { columns = { "sigma", "run", "claimed_epsilon", "claimed_mu", "audited_dirac", "fdp_dirac", "hits_dirac", "audited_random", "fdp_random", "hits_random",
+                                     "audited_gradient", "fdp_gradient", "hits_gradient", "audited_many_runs", "caught", "caught_fdp" },
+                         caption = ("Claimed ε against audited ε lower bounds (one run with 100 canaries: Steinke et al.'s ε and the f-DP bound's; and %d runs with one Dirac canary; 95%% confidence)"):format(P.audit_runs) })
+-- The paper's claim, checked on these audits: the f-DP bound is at least Steinke et al.'s; and an honest run's bounds stay below its claim.
+local tighter, total, honest_ok, honest = 0, 0, 0, 0
+for _, row in ipairs(one_run) do
+  for _, a in ipairs(row.audits) do
+    total = total + 1
+    if a.epsilon_lower_bound_fdp >= a.epsilon_lower_bound then tighter = tighter + 1 end
+    if not row.broken then
+      honest = honest + 1
+      if a.epsilon_lower_bound_fdp <= row.claimed then honest_ok = honest_ok + 1 end
+    end
+  end
+end
+print(("f-DP bound ≥ Steinke et al.'s in %d of %d one-run audits; honest runs' f-DP bound below the claim in %d of %d"):format(tighter, total, honest_ok, honest))
+local ceiling = pl.audit.one_run { canaries = 100, guesses = 50, correct = 50, delta = 1e-5 }
+print(("the most one run with 100 canaries (50 guesses, all right) can certify: ε = %.2f (Steinke et al.), %.2f (f-DP, μ = %.2f)"):format(
+  ceiling.epsilon_lower_bound, ceiling.epsilon_lower_bound_fdp, ceiling.mu_lower_bound))
 
 --[[md
 An honest run's audited bound stays below its claim with 95% probability (the audit's guarantee);
@@ -273,6 +296,9 @@ a broken run is caught when its bound exceeds the claim (the last column); with 
 cannot certify more than about ε = 3, so claims above that cannot be refuted this way however
 broken the run (more canaries, or more runs for the many-run method, raise that ceiling). Random canaries far from the data
 are weaker than Dirac ones: the data's own weights reach them too, and hide the canary's effect.
+The f-DP reading of the same guesses is tighter, and its ceiling higher (the printed lines above):
+a broken run whose claim lies between the two ceilings is caught by it alone (`caught_fdp`) — here
+the σ = 10 row, whose claim of 4.7 the Steinke et al. bound of 100 canaries can never reach.
 Gradient canaries and Dirac inputs audit alike here: in softmax regression a Dirac input's clipped
 gradient lies on its own feature's weights, just where a gradient canary is put. In deeper models
 an input canary's gradient is shaped by the layers it passes through, a gradient canary's is not.
@@ -286,11 +312,11 @@ for _, broken in ipairs { false, true } do
   local dirac = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, k_plus = 25, k_minus = 25, seed = P.seed }
   local gradient = pl.audit.dp_sgd { model = model, data = audit_data, canaries = 100, kind = "gradient", k_plus = 25, k_minus = 25, seed = P.seed }
   mrows[#mrows + 1] = { run = broken and "broken (σ/10)" or "honest", claimed_epsilon = claimed,
-                        audited_dirac = dirac.epsilon_lower_bound, hits_dirac = ("%d/%d"):format(dirac.correct, dirac.guesses),
-                        audited_gradient = gradient.epsilon_lower_bound, hits_gradient = ("%d/%d"):format(gradient.correct, gradient.guesses),
+                        audited_dirac = dirac.epsilon_lower_bound, fdp_dirac = dirac.epsilon_lower_bound_fdp, hits_dirac = ("%d/%d"):format(dirac.correct, dirac.guesses),
+                        audited_gradient = gradient.epsilon_lower_bound, fdp_gradient = gradient.epsilon_lower_bound_fdp, hits_gradient = ("%d/%d"):format(gradient.correct, gradient.guesses),
                         caught = gradient.epsilon_lower_bound > claimed and "yes" or "no" }
 end
-pl.report.table(mrows, { columns = { "run", "claimed_epsilon", "audited_dirac", "hits_dirac", "audited_gradient", "hits_gradient", "caught" },
+pl.report.table(mrows, { columns = { "run", "claimed_epsilon", "audited_dirac", "fdp_dirac", "hits_dirac", "audited_gradient", "fdp_gradient", "hits_gradient", "caught" },
                          caption = "The audit of a 120-32-4 MLP, σ = 31.6 claimed: Dirac input canaries against gradient canaries (100 canaries, one run)" })
 
 --[[md

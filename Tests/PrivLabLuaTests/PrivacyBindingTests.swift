@@ -220,6 +220,29 @@ final class PerturbationBindingTests: XCTestCase {
         assertLuaError(rt, "pl.audit.epsilon_lower_bound{}", ["give tp, fp, positives and negatives; or members and nonmembers"])
     }
 
+    /// `pl.audit.one_run` from counts: both bounds as the engine computes them, and its errors by option.
+    func testOneRunAuditFromCounts() throws {
+        let (rt, _) = try makeRuntime()
+        let r = try rt.exec("""
+            local a = pl.audit.one_run{canaries = 100, guesses = 80, correct = 70, delta = 1e-6}
+            return a.epsilon_lower_bound, a.mu_lower_bound, a.epsilon_lower_bound_fdp, a.guesses, a.delta
+            """)
+        let b = try OneRunAudit.bound(canaries: 100, guesses: 80, correct: 70, delta: 1e-6)
+        XCTAssertEqual(r[0].scalar, AnyHashable(b.epsilon))
+        XCTAssertEqual(r[1].scalar, AnyHashable(b.fdp.mu))
+        XCTAssertEqual(r[2].scalar, AnyHashable(b.fdp.epsilon))
+        XCTAssertEqual(r[3].scalar, AnyHashable(Int64(80)))
+        XCTAssertEqual(r[4].scalar, AnyHashable(1e-6))
+        let p = try rt.exec("local a = pl.audit.one_run{canaries = 100, guesses = 80, correct = 70, p = 0.01}; return a.mu_lower_bound, a.delta")
+        XCTAssertEqual(p[0].scalar, AnyHashable(try FDPOneRunAudit.muLowerBound(canaries: 100, guesses: 80, correct: 70, significance: 0.01)))
+        XCTAssertEqual(p[1].scalar, AnyHashable(1e-5), "δ defaults to 1e-5")
+        assertLuaError(rt, "pl.audit.one_run{canaries = 10, guesses = 11, correct = 1}", ["audit.one_run: option 'guesses", "at most 10 (canaries)"])
+        assertLuaError(rt, "pl.audit.one_run{canaries = 10, guesses = 5, correct = 6}", ["audit.one_run: option 'correct", "at most 5 (guesses)"])
+        assertLuaError(rt, "pl.audit.one_run{canaries = 10, guesses = 5}", ["audit.one_run: option 'correct' is required"])
+        assertLuaError(rt, "pl.audit.one_run{canaries = 10, guesses = 5, correct = 1, p = 1}", ["audit.one_run: option 'p"])
+        assertLuaError(rt, "pl.audit.one_run{canaries = 10, guesses = 5, correct = 1, k_plus = 2}", ["audit.one_run", "k_plus"])
+    }
+
     /// `pl.audit.dp_sgd` from Lua: the result's fields, and its errors by option.
     func testDPSGDAuditFromLua() throws {
         let (rt, _) = try makeRuntime()
@@ -232,8 +255,10 @@ final class PerturbationBindingTests: XCTestCase {
             """
         let r = try rt.exec(setup + """
             local a = pl.audit.dp_sgd{model = m, data = d, canaries = 20, seed = 2}
-            return a.canaries, a.guesses, a.claimed_epsilon > 0, a.epsilon_lower_bound >= 0, a.method
+            return a.canaries, a.guesses, a.claimed_epsilon > 0, a.epsilon_lower_bound >= 0, a.method,
+                   a.mu_lower_bound >= 0 and a.epsilon_lower_bound_fdp >= 0
             """)
+        XCTAssertEqual(r[5].scalar, true, "the f-DP bound beside Steinke et al.'s")
         XCTAssertEqual(r[0].scalar, AnyHashable(Int64(20)))
         XCTAssertEqual(r[1].scalar, AnyHashable(Int64(10)), "a quarter each way")
         XCTAssertEqual(r[2].scalar, true)

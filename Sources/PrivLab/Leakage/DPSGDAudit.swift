@@ -39,7 +39,11 @@ public struct DPSGDAuditOptions: Sendable {
 
 /// What an audit found, beside what the training claims.
 public struct DPSGDAuditResult: Sendable, Equatable {
+    /// Steinke et al.'s ε lower bound.
     public var epsilonLowerBound: Double
+    /// The f-DP reading of the same guesses (Mahloujifar et al. 2024): the largest μ-GDP rejected
+    /// and its ε at the training's δ.
+    public var fdp: FDPOneRunAudit.Result
     public var claimedEpsilon: Double
     public var delta: Double
     public var guesses: Int
@@ -160,7 +164,7 @@ public enum DPSGDAudit {
             let t = try GradientCanaries.train(model, seed: mix64(options.seed ^ 0xA0D1), data: data, included: included,
                                              samplingSeed: options.seed, choiceSeed: options.seed)
             let r = try OneRunAudit.audit(scores: t.scores, included: included, kPlus: kPlus, kMinus: kMinus, delta: t.privacy.delta, p: options.significance)
-            return DPSGDAuditResult(epsilonLowerBound: r.epsilon, claimedEpsilon: t.privacy.epsilon, delta: t.privacy.delta, guesses: r.guesses,
+            return DPSGDAuditResult(epsilonLowerBound: r.epsilon, fdp: r.fdp, claimedEpsilon: t.privacy.epsilon, delta: t.privacy.delta, guesses: r.guesses,
                                     correct: r.correct, canaries: m, included: included.filter { $0 }.count, placement: t.placement)
         }
         guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument("audit: canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
@@ -175,7 +179,7 @@ public enum DPSGDAudit {
         }
         let scores = try audited.perRecordLoss(canaries).map { -$0 }
         let r = try OneRunAudit.audit(scores: scores, included: included, kPlus: kPlus, kMinus: kMinus, delta: privacy.delta, p: options.significance)
-        return DPSGDAuditResult(epsilonLowerBound: r.epsilon, claimedEpsilon: privacy.epsilon, delta: privacy.delta,
+        return DPSGDAuditResult(epsilonLowerBound: r.epsilon, fdp: r.fdp, claimedEpsilon: privacy.epsilon, delta: privacy.delta,
                                 guesses: r.guesses, correct: r.correct, canaries: m, included: included.filter { $0 }.count)
     }
 }

@@ -9,11 +9,18 @@ import Foundation
 /// is below the significance level. The p-value and the search are the paper's Appendix D.
 public enum OneRunAudit {
     public struct Result: Sendable, Equatable {
+        /// Steinke et al.'s ε lower bound.
         public var epsilon: Double
+        /// The same guesses read through f-DP (`FDPOneRunAudit`, Mahloujifar et al. 2024): the
+        /// largest μ-GDP they reject and its ε at the same δ, beside Steinke et al.'s ε.
+        public var fdp: FDPOneRunAudit.Result
         /// Guesses made (k₊ + k₋) and how many were right.
         public var guesses: Int
         public var correct: Int
         public var canaries: Int
+        public init(epsilon: Double, fdp: FDPOneRunAudit.Result, guesses: Int, correct: Int, canaries: Int) {
+            (self.epsilon, self.fdp, self.guesses, self.correct, self.canaries) = (epsilon, fdp, guesses, correct, canaries)
+        }
     }
 
     /// log P[Binomial(n, q) = k].
@@ -70,7 +77,14 @@ public enum OneRunAudit {
         }
         let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
         let correct = order.prefix(kPlus).filter { included[$0] }.count + order.suffix(kMinus).filter { !included[$0] }.count
-        let eps = try epsilonLowerBound(canaries: scores.count, guesses: kPlus + kMinus, correct: correct, delta: delta, p: p)
-        return Result(epsilon: eps, guesses: kPlus + kMinus, correct: correct, canaries: scores.count)
+        return try bound(canaries: scores.count, guesses: kPlus + kMinus, correct: correct, delta: delta, p: p)
+    }
+
+    /// Both bounds from the counts alone: Steinke et al.'s ε and the f-DP (μ-GDP) bound, at the
+    /// same δ and significance level.
+    public static func bound(canaries m: Int, guesses r: Int, correct v: Int, delta: Double, p: Double = 0.05) throws -> Result {
+        let eps = try epsilonLowerBound(canaries: m, guesses: r, correct: v, delta: delta, p: p)
+        let fdp = try FDPOneRunAudit.bound(canaries: m, guesses: r, correct: v, delta: delta, significance: p)
+        return Result(epsilon: eps, fdp: fdp, guesses: r, correct: v, canaries: m)
     }
 }

@@ -99,11 +99,34 @@ extension Runtime {
             do { r = try DPSGDAudit.run(model: m.model, data: data, options: a) } catch let e as PrivLabError {
                 throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "audit: ", with: ""))")
             }
-            return call.results(.record(["epsilon_lower_bound": .number(r.epsilonLowerBound), "claimed_epsilon": .number(r.claimedEpsilon),
-                                         "delta": .number(r.delta), "guesses": .int(Int64(r.guesses)), "correct": .int(Int64(r.correct)),
-                                         "canaries": .int(Int64(r.canaries)), "included": .int(Int64(r.included)),
-                                         "placement": r.placement.map { .string($0.rawValue) } ?? .nil,
-                                         "method": .string("one training run (Steinke, Nasr & Jagielski 2023)")]))
+            var d = Self.oneRunRecord(OneRunAudit.Result(epsilon: r.epsilonLowerBound, fdp: r.fdp, guesses: r.guesses, correct: r.correct,
+                                                         canaries: r.canaries), delta: r.delta)
+            d["claimed_epsilon"] = .number(r.claimedEpsilon)
+            d["included"] = .int(Int64(r.included))
+            d["placement"] = r.placement.map { .string($0.rawValue) } ?? .nil
+            return call.results(.record(d))
         }
+
+        // pl.audit.one_run{canaries=, guesses=, correct=, delta=1e-5, p=0.05}: both one-run bounds from the counts.
+        define(AuditDeclarations.oneRun) { call in
+            let fn = AuditDeclarations.oneRun.path
+            let o = try call.options(1, AuditDeclarations.oneRun, optional: false)
+            let m = try o.integer("canaries"), r = try o.integer("guesses"), v = try o.integer("correct")
+            let delta = try o.number("delta"), p = try o.number("p")
+            try o.finish()
+            do {
+                return call.results(.record(Self.oneRunRecord(try OneRunAudit.bound(canaries: m, guesses: r, correct: v, delta: delta, p: p), delta: delta)))
+            } catch let e as PrivLabError {
+                throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "audit: ", with: ""))")
+            }
+        }
+    }
+
+    /// A one-run audit's result table: Steinke et al.'s ε beside the f-DP bound (μ and its ε), as
+    /// `AuditDeclarations.oneRunFields` documents it.
+    static func oneRunRecord(_ r: OneRunAudit.Result, delta: Double) -> [String: LuaValue] {
+        ["epsilon_lower_bound": .number(r.epsilon), "mu_lower_bound": .number(r.fdp.mu), "epsilon_lower_bound_fdp": .number(r.fdp.epsilon),
+         "delta": .number(delta), "guesses": .int(Int64(r.guesses)), "correct": .int(Int64(r.correct)), "canaries": .int(Int64(r.canaries)),
+         "method": .string("one training run: ε of Steinke, Nasr & Jagielski 2023; μ-GDP of Mahloujifar, Melis & Chaudhuri 2024")]
     }
 }
