@@ -101,7 +101,7 @@ final class OptionDocumentationTests: XCTestCase {
             fitted = pl.softmax{epochs = 1}
             fitted:fit(d)
             good = {data = d, model = fitted, target = fitted, elastic_net = 0.01, clients = pl.data.clients{data = d, clients = 4}, x = {{1, 2}, {3, 4}}, y = {0, 1}, teacher = fitted, reference = d, public = d, components = 2, k = 2,
-                    fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
+                    canaries = 100, guesses = 50, correct = 40, fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
             special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}}}
             function base(fn, keys)
               local o = {}
@@ -168,7 +168,7 @@ final class OptionDocumentationTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(checked, 15)
-        assertLuaError(rt, "pl.attack.metric{target = fitted, class_wise = true}", ["attack.metric: option 'class_wise' needs data (thresholds are calibrated"])
+        assertLuaError(rt, "pl.attack.metric{target = fitted, class_wise = true}", ["attack.metric: options 'class_wise' and 'shadows' need data or reference_models (thresholds are calibrated"])
         assertLuaError(rt, "pl.mlp{l1_ratio = 0.5}", ["mlp: option 'l1_ratio' needs elastic_net"])
     }
 

@@ -33,7 +33,7 @@ final class ReferenceModelBindingTests: XCTestCase {
             """)
         let lines = sink.text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 3, sink.text)
-        XCTAssertTrue(lines[0].hasPrefix("ReferenceModels(4 × mlp") && lines[0].hasSuffix("pool 600 incl. 400 candidates)\t4\t600"), lines[0])
+        XCTAssertTrue(lines[0].hasPrefix("ReferenceModels(4 × mlp") && lines[0].hasSuffix("pool 900 incl. 400 candidates)\t4\t900"), lines[0])
         XCTAssertEqual(lines[1], "true\ttrue\ttrue\ttrue\ttrue\t0.95")
         XCTAssertEqual(lines[2], "3, each on a random half of its pool (shared)\tLiRA (online, per-example variance)")
 
