@@ -40,29 +40,26 @@ extension Runtime {
         define(declaration, fn)
     }
 
+    /// The Fashion-MNIST images an options table of `declaration` asks for (split, n, seed, dir).
+    private static func fashionMNIST(_ call: LuaCall, _ declaration: FunctionDeclaration) throws -> Dataset {
+        let o = try call.options(1, declaration)
+        let split: FashionSplitChoice = try o.choice("split")
+        let n = try o.optionalInteger("n")
+        let seed = try o.optionalInteger("seed").map { UInt64(bitPattern: Int64($0)) }
+        let dir = try o.optionalText("dir")
+        if dir != nil { try Runtime.checkFileAccess(call, declaration.path) }
+        try o.finish()
+        return try FashionMNIST.load(split: split.rawValue, directory: dir, n: n, seed: seed)
+    }
+
     func installData() {
         defineLoader(DataDeclarations.fashionMNIST) { call in
-            let o = try call.options(1, DataDeclarations.fashionMNIST)
-            let split: FashionSplitChoice = try o.choice("split")
-            let n = try o.optionalInteger("n")
-            let seed = try o.optionalInteger("seed").map { UInt64(bitPattern: Int64($0)) }
-            let dir = try o.optionalText("dir")
-            if dir != nil { try Runtime.checkFileAccess(call, "data.fashion_mnist") }
-            try o.finish()
-            call.pushDataset(try FashionMNIST.load(split: split.rawValue, directory: dir, n: n, seed: seed))
+            call.pushDataset(try Runtime.fashionMNIST(call, DataDeclarations.fashionMNIST))
             return 1
         }
 
         defineLoader(DataDeclarations.sequentialFashionMNIST) { call in
-            let o = try call.options(1, DataDeclarations.sequentialFashionMNIST)
-            let split: FashionSplitChoice = try o.choice("split")
-            let n = try o.optionalInteger("n")
-            let seed = try o.optionalInteger("seed").map { UInt64(bitPattern: Int64($0)) }
-            let dir = try o.optionalText("dir")
-            if dir != nil { try Runtime.checkFileAccess(call, "data.sequential_fashion_mnist") }
-            try o.finish()
-            let images = try FashionMNIST.load(split: split.rawValue, directory: dir, n: n, seed: seed)
-            call.pushDataset(try Synthetic.sequentialFashionMNIST(images))
+            call.pushDataset(try Synthetic.sequentialFashionMNIST(try Runtime.fashionMNIST(call, DataDeclarations.sequentialFashionMNIST)))
             return 1
         }
 
