@@ -96,6 +96,7 @@ public final class Runtime {
         installAudit()
         installMemorisation()
         installLeakage()
+        installAnonymization()
         installMechanisms()
         installPerturbation()
         installReport()
