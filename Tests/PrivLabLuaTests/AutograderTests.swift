@@ -147,10 +147,10 @@ final class AutograderTests: XCTestCase {
         XCTAssertTrue(g.report.contains("sub.lua:4: pl.mpl: no such function (did you mean pl.mlp?)"), g.report)
     }
 
-    /// The three course assignments: the reference solution scores full marks, the student
+    /// The course assignments: the reference solution scores full marks, the student
     /// version builds, passes no check and scores 0 without crashing.
     func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {
-        for name in ["sisa-aggregation", "dp-sgd", "shadow-models"] {
+        for name in ["sisa-aggregation", "dp-sgd", "shadow-models", "anonymity"] {
             let dir = try temporaryDirectory()
             let src = "\(CLITests.root)/assignments/\(name)"
             XCTAssertEqual(try privlab(["assign", "build", src, "-o", dir]).status, 0, name)
