@@ -48,4 +48,14 @@ public struct DPHistogramRelease: Sendable {
 
     /// The released counts of cell `cell` (one per sensitive value).
     public func counts(cell: Int) -> [Double] { Array(noisyCounts[(cell * levels.count)..<((cell + 1) * levels.count)]) }
+
+    /// The exact counts with fresh noise of the same mechanism and scale (another draw of this
+    /// release, for estimating an attacker's success probability).
+    func redrawn(seed: RNG) throws -> [Double] {
+        var rng = seed
+        switch mechanism {
+        case .laplace: return try Mechanisms.laplace(trueCounts, sensitivity: 1, epsilon: 1 / scale, rng: &rng)
+        case .gaussian: return try Mechanisms.gaussian(trueCounts, sigma: scale, rng: &rng)
+        }
+    }
 }

@@ -3,7 +3,9 @@ import Foundation
 /// What the strongest attacker learnt from DP releases, beside what DP promises.
 public struct DPReleaseAttackResult: Sendable {
     public var targets: Int
-    /// Share of targets whose sensitive value the attacker's guess got right.
+    /// Independent draws of the releases' noise the accuracy is averaged over.
+    public var trials: Int
+    /// Share of targets whose sensitive value the attacker's guess got right (over the trials).
     public var accuracy: Double
     /// Mean posterior probability the attacker put on the true value.
     public var meanPosterior: Double
@@ -32,8 +34,10 @@ public struct DPReleaseAttackResult: Sendable {
 /// replacement (and (e^ε + (m−1)δ)/(e^ε + m − 1) for (ε, δ)-DP: from P[guess v | v] ≤ e^ε P[guess v | u] + δ
 /// summed over the m values) — whatever the data's distribution of values.
 public enum DPReleaseAttack {
+    /// Attacks the people in every release (or `targets`, ids that must be in every release).
     public static func run(_ releases: [DPHistogramRelease], accountant: any PrivacyAccountant, delta: Double, seed: UInt64,
-                           fn: String = "dp_attack") throws -> DPReleaseAttackResult {
+                           targets: [Int]? = nil, trials: Int = 1, fn: String = "dp_attack") throws -> DPReleaseAttackResult {
+        guard trials >= 1 else { throw PrivLabError.invalidArgument("\(fn): trials must be at least 1, got \(trials)") }
         guard let first = releases.first else { throw PrivLabError.invalidArgument("\(fn): give at least one release") }
         guard delta > 0 && delta < 1 else { throw PrivLabError.invalidArgument("\(fn): delta must be in (0, 1)") }
         for r in releases where r.levels != first.levels || r.sensitive != first.sensitive || r.mechanism != first.mechanism {
@@ -41,34 +45,30 @@ public enum DPReleaseAttack {
         }
         let m = first.levels.count
         let positions = releases.map { r in Dictionary(uniqueKeysWithValues: r.table.ids.enumerated().map { ($1, $0) }) }
-        let ids = first.table.ids.filter { id in positions.allSatisfy { $0[id] != nil } }.sorted()
+        let ids = try targets.map { t in
+            for id in t where positions.contains(where: { $0[id] == nil }) {
+                throw PrivLabError.invalidArgument("\(fn): target id \(id) is not in every release")
+            }
+            return t
+        } ?? first.table.ids.filter { id in positions.allSatisfy { $0[id] != nil } }.sorted()
+        // Every target of a cell shares the cell's noise, so one set of releases is one draw of the
+        // mechanism for all of them: the attacker's success probability (what DP bounds) is
+        // estimated over `trials` independent draws of the releases' noise on the same data, the
+        // first being the releases as published.
         var rng = RNG(seed: seed)
         var correct = 0.0, posterior = 0.0
-        for id in ids {
-            var score = [Double](repeating: 0, count: m)
-            var truth = -1
-            for (r, release) in releases.enumerated() {
-                let row = positions[r][id]!
-                truth = release.codes[row]
-                let cell = release.cellOfRow[row]
-                for v in 0..<m {
-                    let i = cell * m + v
-                    // The target's own contribution plus the noise: released − everyone else's count.
-                    let x = release.noisyCounts[i] - (release.trueCounts[i] - (v == truth ? 1 : 0))
-                    switch release.mechanism {
-                    case .laplace: score[v] += (abs(x) - abs(x - 1)) / release.scale
-                    case .gaussian: score[v] += (2 * x - 1) / (2 * release.scale * release.scale)
-                    }
-                }
+        for trial in 0..<trials {
+            let noisy = try releases.enumerated().map { r, release in
+                trial == 0 ? release.noisyCounts : try release.redrawn(seed: RNG.stream(seed: seed, index: UInt64(trial * releases.count + r)))
             }
-            let best = score.max()!
-            let ties = score.indices.filter { score[$0] == best }
-            let guess = ties.count == 1 ? ties[0] : ties[rng.int(below: ties.count)]
-            if guess == truth { correct += 1 }
-            let z = score.reduce(0) { $0 + exp($1 - best) }
-            posterior += exp(score[truth] - best) / z
+            for id in ids {
+                let rows = positions.map { $0[id]! }
+                let (guess, truth, post) = Self.guess(releases, noisy, rows: rows, rng: &rng)
+                if guess == truth { correct += 1 }
+                posterior += post
+            }
         }
-        let n = Double(max(1, ids.count))
+        let n = Double(max(1, ids.count * trials))
         let composed = PrivacyEvent.composed(releases.map(\.event))
         let replaced = PrivacyEvent.composed(releases.map(\.replacementEvent))
         let privacy: PrivacyStatement, replacement: PrivacyStatement, rdp: PrivacyStatement?
@@ -86,7 +86,33 @@ public enum DPReleaseAttack {
         }
         let e = replacement.epsilon, d = replacement.delta
         let bound = e > 700 ? 1 : min(1, (exp(e) + Double(m - 1) * d) / (exp(e) + Double(m - 1)))
-        return DPReleaseAttackResult(targets: ids.count, accuracy: correct / n, meanPosterior: posterior / n, baseline: 1 / Double(m),
+        return DPReleaseAttackResult(targets: ids.count, trials: trials, accuracy: correct / n, meanPosterior: posterior / n, baseline: 1 / Double(m),
                                      bound: bound, values: m, privacy: privacy, privacyRDP: rdp, replacement: replacement)
+    }
+
+    /// The Bayes-optimal guess for one target (table rows `rows`, one per release) from counts
+    /// `noisy`: (guess, true value, posterior on the true value).
+    static func guess(_ releases: [DPHistogramRelease], _ noisy: [[Double]], rows: [Int], rng: inout RNG) -> (Int, Int, Double) {
+        let m = releases[0].levels.count
+        var score = [Double](repeating: 0, count: m)
+        var truth = -1
+        for (r, release) in releases.enumerated() {
+            truth = release.codes[rows[r]]
+            let cell = release.cellOfRow[rows[r]]
+            for v in 0..<m {
+                let i = cell * m + v
+                // The target's own contribution plus the noise: released − everyone else's count.
+                let x = noisy[r][i] - (release.trueCounts[i] - (v == truth ? 1 : 0))
+                switch release.mechanism {
+                case .laplace: score[v] += (abs(x) - abs(x - 1)) / release.scale
+                case .gaussian: score[v] += (2 * x - 1) / (2 * release.scale * release.scale)
+                }
+            }
+        }
+        let best = score.max()!
+        let ties = score.indices.filter { score[$0] == best }
+        let guess = ties.count == 1 ? ties[0] : ties[rng.int(below: ties.count)]
+        let z = score.reduce(0) { $0 + exp($1 - best) }
+        return (guess, truth, exp(score[truth] - best) / z)
     }
 }

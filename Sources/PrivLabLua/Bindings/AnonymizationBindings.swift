@@ -164,13 +164,15 @@ extension Runtime {
         define(AnonymizationDeclarations.dpAttack) { call in
             let o = try call.options(1, AnonymizationDeclarations.dpAttack, optional: false)
             let releases = try o.objects("releases", DPReleaseObject.self, "DPRelease").map(\.release)
+            let targets = try o.optionalIntegers("targets")
+            let trials = try o.integer("trials")
             let accountant: AccountantKind = try o.choice("accountant")
             let delta = try o.number("delta")
             let seed = try o.seed()
             try o.finish()
-            let r = try DPReleaseAttack.run(releases, accountant: try accountant.make(), delta: delta, seed: seed, fn: o.fn)
+            let r = try DPReleaseAttack.run(releases, accountant: try accountant.make(), delta: delta, seed: seed, targets: targets, trials: trials, fn: o.fn)
             var d: [String: LuaValue] = [
-                "targets": .int(Int64(r.targets)), "accuracy": .number(r.accuracy), "mean_posterior": .number(r.meanPosterior),
+                "targets": .int(Int64(r.targets)), "trials": .int(Int64(r.trials)), "accuracy": .number(r.accuracy), "mean_posterior": .number(r.meanPosterior),
                 "baseline": .number(r.baseline), "bound": .number(r.bound), "values": .int(Int64(r.values)),
                 "privacy": r.privacy.lua, "replacement": r.replacement.lua,
             ]

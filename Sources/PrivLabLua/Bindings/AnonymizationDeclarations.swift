@@ -110,13 +110,16 @@ enum AnonymizationDeclarations {
         "anonymize.dp_attack", "the informed attacker on DP releases (knows everyone but the target): the Bayes-optimal guess of each target's sensitive value, beside DP's ceiling e^ε/(e^ε + m − 1) at the composed ε",
         options: [
             OptionSpec("releases", .table, "a list of DPReleases of overlapping populations", .required),
+            OptionSpec("targets", .integers, "record ids to attack (each in every release)", .optional("everyone in every release")),
             .choice("accountant", AccountantKind.self, "composes Gaussian releases (Laplace: basic composition, and RDP beside it)", default: .rdp),
             .number("delta", "δ at which composed (ε, δ) are stated", default: 1e-5, .above(0), .below(1)),
-            .seed("seed of the attacker's tie-breaking"),
+            .integer("trials", "independent draws of the releases' noise the accuracy is averaged over (the first: the releases as published); the targets of a cell share its noise, so one draw is one sample of the mechanism", default: 100, .atLeast(1), .atMost(100_000)),
+            .seed("seed of the redrawn noise and of the attacker's tie-breaking"),
         ],
         returns: "table",
         resultFields: [
             ResultField("targets", "integer", "people in every release"),
+            ResultField("trials", "integer", "draws of the noise averaged over"),
             ResultField("accuracy", "number", "share of targets whose value the attacker guessed"),
             ResultField("mean_posterior", "number", "mean posterior on the true value"),
             ResultField("baseline", "number", "1/m: guessing at random"),
