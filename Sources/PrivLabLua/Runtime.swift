@@ -97,6 +97,7 @@ public final class Runtime {
         installAudit()
         installMemorisation()
         installLeakage()
+        installAnonymization()
         installMechanisms()
         installPerturbation()
         installReport()

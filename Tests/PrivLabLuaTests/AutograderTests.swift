@@ -150,7 +150,7 @@ final class AutograderTests: XCTestCase {
     /// The course assignments: the reference solution scores full marks, the student
     /// version builds, passes no check and scores 0 without crashing.
     func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {
-        for name in ["sisa-aggregation", "dp-sgd", "shadow-models", "federated"] {
+        for name in ["sisa-aggregation", "dp-sgd", "shadow-models", "federated", "anonymity"] {
             let dir = try temporaryDirectory()
             let src = "\(CLITests.root)/assignments/\(name)"
             XCTAssertEqual(try privlab(["assign", "build", src, "-o", dir]).status, 0, name)
