@@ -87,6 +87,9 @@ struct CheckOptions: ParsableCommand {
         "ReferenceModels": "pl.attack.reference_models{model = fitted, data = d, count = 2}",
         "RNG": "pl.rng{seed = 1}",
         "Clients": "pl.data.clients{data = d, clients = 6}",
+        "Microdata": "pl.data.census{n = 200, seed = 1}",
+        "Release": "pl.anonymize.k_anonymity{data = pl.data.census{n = 200, seed = 1}, quasi = {'age', 'sex'}, sensitive = 'diagnosis', k = 5}",
+        "DPRelease": "pl.anonymize.dp_release{data = pl.data.census{n = 200, seed = 1}, quasi = {'age', 'sex'}, sensitive = 'diagnosis', epsilon = 1}",
     ]
     /// Methods not tried: they write files (a number is a valid path).
     static let untried: Set<String> = ["save"]
