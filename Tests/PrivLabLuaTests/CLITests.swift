@@ -168,8 +168,8 @@ final class CLITests: XCTestCase {
         for piece in ["| sigma | epsilon | train_acc | test_acc |", "| none | ∞ |", "| epoch | epsilon | val_accuracy |",
                       "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam", "CNN, 500 training records", "| epochs | rdp | pld |",
                       "| ensemble of 4 DP models on disjoint shards | 2.000", "| public pre-training + DP fine-tuning | 2.000",
-                      "| sigma | run | claimed_epsilon | audited_dirac | hits_dirac |", "| broken (σ/10) |", "| audited_many_runs |",
-                      "| run | claimed_epsilon | audited_dirac | hits_dirac | audited_gradient | hits_gradient | caught |"] {
+                      "| sigma | run | claimed_epsilon | claimed_mu | audited_dirac | fdp_dirac | hits_dirac |", "| broken (σ/10) |", "| audited_many_runs |",
+                      "| run | claimed_epsilon | audited_dirac | fdp_dirac | hits_dirac | audited_gradient | fdp_gradient | hits_gradient | caught |"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
     }

@@ -102,7 +102,14 @@ final class OptionDocumentationTests: XCTestCase {
             fitted:fit(d)
             good = {data = d, model = fitted, target = fitted, elastic_net = 0.01, clients = pl.data.clients{data = d, clients = 4}, x = {{1, 2}, {3, 4}}, y = {0, 1}, teacher = fitted, reference = d, public = d, components = 2, k = 2,
                     canaries = 100, guesses = 50, correct = 40, fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
-            special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}}}
+            census = pl.data.census{n = 300, seed = 1}
+            local quasi = {"age", "sex"}
+            kanon = pl.anonymize.k_anonymity{data = census, quasi = quasi, sensitive = "diagnosis", k = 3}
+            dprel = pl.anonymize.dp_release{data = census, quasi = quasi, sensitive = "diagnosis", epsilon = 1}
+            good.quasi, good.sensitive, good.release, good.columns = quasi, "diagnosis", kanon, {a = {1, 2}, b = {"x", "y"}}
+            special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}},
+                       ["anonymize.k_anonymity"] = {data = census}, ["anonymize.dp_release"] = {data = census},
+                       ["anonymize.intersection"] = {releases = {kanon, kanon}}, ["anonymize.dp_attack"] = {releases = {dprel}}}
             function base(fn, keys)
               local o = {}
               for _, k in ipairs(keys) do o[k] = (special[fn] or {})[k] or good[k] end
