@@ -53,6 +53,11 @@ extension Runtime {
             return call.results(.record(d))
         }
 
+        installTrainingAudits()
+    }
+
+    /// The audits that train models with canaries (many runs or one), and the one-run bounds from counts.
+    private func installTrainingAudits() {
         // pl.audit.dp_sgd{model=, data=, canaries=100, kind="dirac"|"random"|"relabelled"|"gradient", norm=, k_plus=, k_minus=, p=0.05, seed=}
         //   or {model=, data=, runs=R, kind=, norm=, alpha=0.05, seed=}: the many-run audit (R trainings, one canary)
         define("audit.dp_sgd") { call in

@@ -88,6 +88,11 @@ extension Runtime {
             }
         }
 
+        installTableData()
+    }
+
+    /// Tabular loaders: CSV files, generated tables, Lua tables, saved data sets.
+    private func installTableData() {
         define("data.csv") { call in
             try Runtime.checkFileAccess(call, "csv")
             let path = try call.string(1, fn: "csv", arg: "argument 1 (path)")
