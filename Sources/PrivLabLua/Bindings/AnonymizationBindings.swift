@@ -18,15 +18,6 @@ final class DPReleaseObject {
 }
 
 extension LuaOptions {
-    /// Option `key` as a Microdata.
-    func microdata(_ key: String) throws -> Microdata {
-        let v = try value(key)
-        guard case .object(let b) = v, let m = b.value as? MicrodataObject else {
-            throw LuaError("\(fn): option '\(key)' must be a Microdata (pl.data.census, pl.data.microdata), got \(v.typeName)")
-        }
-        return m.table
-    }
-
     /// Option `key` as a list of column names (one name is a one-element list).
     func names(_ key: String) throws -> [String] {
         let v = try value(key)
@@ -45,15 +36,6 @@ extension LuaOptions {
             }
             return o
         }
-    }
-
-    /// Option `key` as one engine object of class `typeName`.
-    func object<T: AnyObject>(_ key: String, _ type: T.Type, _ typeName: String) throws -> T {
-        let v = try value(key)
-        guard case .object(let b) = v, let o = b.value as? T, b.typeName == typeName else {
-            throw LuaError("\(fn): option '\(key)' must be a \(typeName), got \(v.typeName)")
-        }
-        return o
     }
 }
 
@@ -76,7 +58,7 @@ extension Runtime {
         }
         define(AnonymizationDeclarations.kAnonymity) { call in
             let o = try call.options(1, AnonymizationDeclarations.kAnonymity, optional: false)
-            let table = try o.microdata("data")
+            let table = try o.requiredObject("data", MicrodataObject.self).table
             var a = AnonymizationOptions(quasi: try o.names("quasi"), sensitive: try LuaConvert.string(try o.value("sensitive"), fn: o.fn, arg: "option 'sensitive'"))
             a.k = try o.integer("k")
             a.method = try o.choice("method")
@@ -90,7 +72,7 @@ extension Runtime {
         }
         define(AnonymizationDeclarations.lDiversity) { call in
             let o = try call.options(1, AnonymizationDeclarations.lDiversity, optional: false)
-            let r = try o.object("release", ReleaseObject.self, "Release").release
+            let r = try o.requiredObject("release", ReleaseObject.self).release
             let l = try o.optionalNumber("l")
             let kind: DiversityKind = try o.choice("kind")
             try o.finish()
@@ -99,7 +81,7 @@ extension Runtime {
         }
         define(AnonymizationDeclarations.tCloseness) { call in
             let o = try call.options(1, AnonymizationDeclarations.tCloseness, optional: false)
-            let r = try o.object("release", ReleaseObject.self, "Release").release
+            let r = try o.requiredObject("release", ReleaseObject.self).release
             let t = try o.optionalNumber("t")
             let distance: SensitiveDistance? = try o.optionalChoice("distance")
             try o.finish()
@@ -143,7 +125,7 @@ extension Runtime {
     private func installDPRelease() {
         define(AnonymizationDeclarations.dpRelease) { call in
             let o = try call.options(1, AnonymizationDeclarations.dpRelease, optional: false)
-            let table = try o.microdata("data")
+            let table = try o.requiredObject("data", MicrodataObject.self).table
             var d = DPHistogramOptions(quasi: try o.names("quasi"), sensitive: try LuaConvert.string(try o.value("sensitive"), fn: o.fn, arg: "option 'sensitive'"))
             d.mechanism = try o.choice("mechanism")
             d.epsilon = try o.optionalNumber("epsilon")

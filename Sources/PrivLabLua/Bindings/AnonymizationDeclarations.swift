@@ -28,7 +28,7 @@ enum AnonymizationDeclarations {
     static let kAnonymity = FunctionDeclaration(
         "anonymize.k_anonymity", "a k-anonymous release by Mondrian multidimensional partitioning (LeFevre, DeWitt & Ramakrishnan 2006): strict median cuts on the widest normalised quasi-identifier while both sides keep ≥ k records (and ℓ-diversity, t-closeness when asked); ranges for numbers, value sets for categories",
         options: [
-            OptionSpec("data", .any, "the population (a Microdata: pl.data.census, pl.data.microdata)", .required),
+            OptionSpec("data", .object("Microdata"), "the population (a Microdata: pl.data.census, pl.data.microdata)", .required),
             OptionSpec("quasi", .table, quasiMeaning, .required),
             OptionSpec("sensitive", .string, "the sensitive column, released as is (not a quasi-identifier)", .required),
             .integer("k", "every equivalence class holds at least k records", default: 5, .atLeast(1), .rule("≤ the records")),
@@ -43,7 +43,7 @@ enum AnonymizationDeclarations {
     static let lDiversity = FunctionDeclaration(
         "anonymize.l_diversity", "ℓ-diversity of a release's classes (Machanavajjhala et al. 2007): distinct or entropy ℓ, class by class",
         options: [
-            OptionSpec("release", .any, "a Release (pl.anonymize.k_anonymity)", .required),
+            OptionSpec("release", .object("Release"), "a Release (pl.anonymize.k_anonymity)", .required),
             .number("l", "the ℓ to check", .optional("measure only"), .atLeast(1)),
             .choice("kind", DiversityKind.self, "distinct values, or exp(entropy)", default: .distinct),
         ],
@@ -58,7 +58,7 @@ enum AnonymizationDeclarations {
     static let tCloseness = FunctionDeclaration(
         "anonymize.t_closeness", "t-closeness of a release's classes: the Earth Mover's Distance of each class's sensitive values to the whole table's (Li, Li & Venkatasubramanian 2007, §4.2)",
         options: [
-            OptionSpec("release", .any, "a Release (pl.anonymize.k_anonymity)", .required),
+            OptionSpec("release", .object("Release"), "a Release (pl.anonymize.k_anonymity)", .required),
             .number("t", "the t to check", .optional("measure only"), .atLeast(0), .atMost(1)),
             OptionSpec("distance", .choice(SensitiveDistance.self), "the EMD's ground distance", .optional("the release's")),
         ],
@@ -93,7 +93,7 @@ enum AnonymizationDeclarations {
     static let dpRelease = FunctionDeclaration(
         "anonymize.dp_release", "a differentially private release of the same statistic: the counts of each sensitive value in public cells of the quasi-identifiers, with Laplace or Gaussian noise (sensitivity 1)",
         options: [
-            OptionSpec("data", .any, "the population (a Microdata)", .required),
+            OptionSpec("data", .object("Microdata"), "the population (a Microdata)", .required),
             OptionSpec("quasi", .table, quasiMeaning, .required),
             OptionSpec("sensitive", .string, "the sensitive column (categorical: its levels are public)", .required),
             .choice("mechanism", DPHistogramMechanism.self, "the noise", default: .laplace),

@@ -234,6 +234,12 @@ extension LuaOptions {
         }
     }
 
+    /// A required object option of the declared class.
+    public func requiredObject<T: AnyObject>(_ key: String, _ type: T.Type) throws -> T {
+        guard let o = try optionalObject(key, type) else { throw LuaError("\(fn): option '\(key)' is required") }
+        return o
+    }
+
     /// A function option; nil when absent.
     public func optionalFunction(_ key: String) throws -> LuaRef? {
         let (_, v) = try declared(key)
