@@ -74,10 +74,7 @@ extension Runtime {
         define(FederatedDeclarations.federated) { call in
             let o = try call.options(1, FederatedDeclarations.federated, optional: false)
             guard let mo = try o.model("model") else { throw LuaError("federated: option 'model' is required") }
-            let given = o.raw("clients")
-            guard case .object(let b) = given, let co = b.value as? ClientsObject else {
-                throw LuaError("federated: option 'clients' must be Clients (pl.data.clients{data = …, partition = …}), got \(given.typeName)")
-            }
+            let co = try o.requiredObject("clients", ClientsObject.self)
             let opts = try Runtime.federatedOptions(o)
             let test = try o.dataset("test", required: false)
             try o.finish()
@@ -120,6 +117,21 @@ extension Runtime {
                 }
             } catch let e as PrivLabError { throw LuaError("data.\(e.description)") }
             call.pushObject(ClientsObject(made), "Clients")
+            return 1
+        }
+        define(FederatedDeclarations.users) { call in
+            let o = try call.options(1, FederatedDeclarations.users, optional: true)
+            var u = UserSequenceOptions()
+            u.users = try o.integer("users")
+            u.vocabulary = try o.integer("vocabulary")
+            u.context = try o.integer("context")
+            u.records = try o.number("records")
+            u.spread = try o.number("spread")
+            u.minRecords = try o.integer("min_records")
+            u.personal = try o.number("personal")
+            u.seed = try o.seed()
+            try o.finish()
+            do { call.pushObject(ClientsObject(try UserSequences.generate(u)), "Clients") } catch let e as PrivLabError { throw LuaError(e.description) }
             return 1
         }
         installClientsClass()

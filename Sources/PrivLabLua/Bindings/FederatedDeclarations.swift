@@ -6,7 +6,7 @@ enum FederatedDeclarations {
         "federated", "federated averaging over clients, with user-level DP when dp = {…} is given (DP-FedAvg: clients sampled with probability q, local SGD, updates clipped, fixed-denominator average, Gaussian noise, server momentum)",
         options: [
             OptionSpec("model", .model, "the network every client trains (pl.softmax, pl.mlp or pl.cnn, without dp); the result is a new fitted model", .required),
-            OptionSpec("clients", .any, "the clients (pl.data.clients{…})", .required),
+            OptionSpec("clients", .object("Clients"), "the clients (pl.data.clients{…} or pl.data.users{…})", .required),
             .integer("rounds", "rounds of federated averaging", default: FederatedOptions().rounds, .atLeast(1), .atMost(1_000_000)),
             .number("client_rate", "q: each client joins each round independently with this probability", default: FederatedOptions().clientRate, .above(0), .atMost(1)),
             .table("local_sgd", "the clients' local training (FedAvg's ClientUpdate; `local` itself is a Lua keyword)", .optional("1 epoch at the model's lr and batch"), fields: [
@@ -64,6 +64,20 @@ enum FederatedDeclarations {
                 .only(.equals("partition", ["classes"])),
             OptionSpec("groups", .table, "explicit clients: a list of lists of record ids (a per-user data set); replaces partition", .optional("partition the data")),
             .seed("seed of the partition"),
+        ],
+        returns: "Clients")
+
+    static let users = FunctionDeclaration(
+        "data.users", "a generated per-user data set for user-level DP: next-symbol prediction from each user's own text (a personal Markov chain mixed with the population's), heavy-tailed records per user, one-hot windows readable by pl.rnn{steps = context}; returns Clients",
+        options: [
+            .integer("users", "number of users (clients)", default: UserSequenceOptions().users, .atLeast(1), .atMost(1_000_000)),
+            .integer("vocabulary", "symbols in the vocabulary (the classes)", default: UserSequenceOptions().vocabulary, .atLeast(2), .atMost(1000)),
+            .integer("context", "symbols a record shows (its steps); the label is the next one", default: UserSequenceOptions().context, .atLeast(1), .atMost(1000)),
+            .number("records", "mean records per user", default: UserSequenceOptions().records, .atLeast(1), .atMost(10_000)),
+            .number("spread", "σ of the log-normal spread of records per user (0: all equal)", default: UserSequenceOptions().spread, .atLeast(0), .atMost(3)),
+            .integer("min_records", "the fewest records a user has", default: UserSequenceOptions().minRecords, .atLeast(1), .atMost(1_000_000)),
+            .number("personal", "λ: weight of each user's own chain against the population's (0: one shared chain, 1: fully personal)", default: UserSequenceOptions().personal, .atLeast(0), .atMost(1)),
+            .seed("seed of the chains, the record counts and the texts"),
         ],
         returns: "Clients")
 }

@@ -61,17 +61,22 @@ extension OptionDocumentation {
         if !d.options.isEmpty {
             s += "options:\n"
             let width = d.options.map(\.key.count).max() ?? 0
-            for o in d.options {
-                s += "  " + o.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + line(o) + "\n"
-                let w = o.fields.map(\.key.count).max() ?? 0
-                for f in o.fields { s += "      " + f.key.padding(toLength: w, withPad: " ", startingAt: 0) + "  " + line(f) + "\n" }
-            }
+            for o in d.options { s += optionLines(o, indent: "  ", width: width) }
         }
         if let r = d.returns { s += "returns: \(r)\n" }
         if !d.resultFields.isEmpty {
             let width = d.resultFields.map(\.key.count).max() ?? 0
             for f in d.resultFields { s += "  " + f.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(f.type): \(f.meaning)\n" }
         }
+        return s
+    }
+
+    /// One option's line, then its table's fields indented beneath it, as deep as they nest
+    /// (`dp.adaptive.target_quantile`).
+    static func optionLines(_ o: OptionSpec, indent: String, width: Int) -> String {
+        var s = indent + o.key.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + line(o) + "\n"
+        let w = o.fields.map(\.key.count).max() ?? 0
+        for f in o.fields { s += optionLines(f, indent: indent + "    ", width: w) }
         return s
     }
 
