@@ -60,7 +60,7 @@ struct CheckOptions: ParsableCommand {
           values = {0, 1, 1, 0}, value = 1, reports = {0, 1, 1, 0}, categories = 2, y = {0.1, 0.9, 0.4},
           tp = 5, fp = 1, positives = 10, negatives = 10, grid = {C = {1}}, label = 0, id = 1,
           fit = function(train) return function(ds) return ds end end,
-          feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2,
+          feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2, bins = 3, step = 1, drop = 1,
           clients = pl.data.clients{data = d, clients = 6},
         }
         -- Where a function wants something else under the same name.
