@@ -16,7 +16,7 @@ and the privacy angle — how much each model reveals about whether a record was
 `bench/run.py --classical` runs scikit-learn's identical pipelines on the same folds beside these.
 Run with `privlab run notebooks/pipelines.lua`.
 ]]
-local P = pl.params { folds = 10, seed = 7, repeats = 5, members = 300, noise_features = 2000 }
+local P = pl.params { folds = 10, seed = 7, repeats = 5, members = 300, noise_features = 2000, census = 20000, regions = 300, census_members = 1000 }
 local data = pl.data.breast_cancer {}
 print(data)
 
@@ -202,3 +202,113 @@ what it costs in accuracy, the two lines above say for this run. The nearest-nei
 at ½ + ½ × its test error. None of these is a guarantee: that needs differential privacy (see
 `notebooks/dp_sgd.lua`, and `pl.pca{dp = …}` for a private PCA step).
 ]]
+
+--[[md
+## Coarsening against leakage: binning, rounding, dropping identifying features
+
+Feature selection and PCA shrink the *number* of directions a model can fit individual records
+with; coarsening shrinks the *precision* of each. A record that shares its values with many others
+is harder to memorise and to single out — the generalisation step of k-anonymity (Sweeney 2002),
+applied to training features. Each step below sits inside the pipeline, so it is fitted on the
+members only, as the scaler is.
+
+Data: an Adult-like task on the census-like population PrivLab generates (`pl.data.census`):
+predict whether income exceeds 50k from age, region (a ZIP-like code among `regions`), sex,
+education, marital status, race and diagnosis (categories as integer codes). The target is a
+deliberately over-fitted MLP (256 hidden, 100 epochs of Adam on `census_members` members), attacked
+with the loss threshold as above, averaged over `repeats` draws of members and non-members.
+The steps compared:
+
+- `pl.round{step=, features=}` — ages to 5 years, region codes to multiples of 10 (as US
+  de-identification truncates ZIP codes to their first three digits);
+- `pl.binning{bins=, strategy=, features=}` — age and region into equal-width or equal-count bins
+  (scikit-learn's `KBinsDiscretizer`, ordinal);
+- `pl.drop_identifying{drop=, score=}` — drop the features that single out training records best,
+  measured on the members: *uniqueness*, the share of records whose value of the feature no other
+  member has (the population uniques of Sweeney 2000, one attribute at a time), or *entropy*, which
+  equals the mutual information between the feature and the identity of a record drawn at random
+  (the feature is a function of the identity, so I(X; R) = H(X));
+- rounding the *released scores* instead of the inputs (`pl.defense.output{round = 1}`: probabilities
+  to one decimal), the output-side counterpart.
+]]
+local census = pl.data.census { n = P.census, regions = P.regions, seed = P.seed }
+local cnames = { "age", "region", "sex", "education", "marital", "race", "diagnosis" }
+local function codes(values)   -- categorical strings to 0-based codes, levels sorted; numbers stay
+  if type(values[1]) == "number" then return values end
+  local levels, seen, index = {}, {}, {}
+  for _, v in ipairs(values) do if not seen[v] then seen[v] = true; levels[#levels + 1] = v end end
+  table.sort(levels)
+  for i, v in ipairs(levels) do index[v] = i - 1 end
+  local out = {}
+  for i, v in ipairs(values) do out[i] = index[v] end
+  return out
+end
+local ccols, income = {}, census:column("income")
+for j, n in ipairs(cnames) do ccols[j] = codes(census:column(n)) end
+local cx, cy = {}, {}
+for i = 1, census:size() do
+  local row = {}
+  for j = 1, #cnames do row[j] = ccols[j][i] end
+  cx[i], cy[i] = row, income[i] > 50 and 1 or 0
+end
+local adult = pl.data.from_table { x = cx, y = cy, classes = 2, name = "census: income > 50k" }
+print(adult, ("— share earning more than 50k: %.3f"):format(adult:class_counts()[2] / adult:size()))
+
+local function overfit() return pl.mlp { hidden = { 256 }, epochs = 100, optimizer = "adam", lr = 3e-3, batch = 64, seed = P.seed } end
+local coarse = { 1, 2 }   -- age and region
+local variants = {
+  { "all features", function() return pl.pipeline { pl.scaler {}, overfit() } end },
+  { "round: age to 5 years, region to 10", function() return pl.pipeline { pl.round { step = 5, features = { 1 } }, pl.round { step = 10, features = { 2 } }, pl.scaler {}, overfit() } end },
+  { "uniform bins: age, region (10)", function() return pl.pipeline { pl.binning { bins = 10, strategy = "uniform", features = coarse }, pl.scaler {}, overfit() } end },
+  { "quantile bins: age, region (10)", function() return pl.pipeline { pl.binning { bins = 10, features = coarse }, pl.scaler {}, overfit() } end },
+  { "quantile bins: age, region (4)", function() return pl.pipeline { pl.binning { bins = 4, features = coarse }, pl.scaler {}, overfit() } end },
+  { "drop the most identifying (uniqueness)", function() return pl.pipeline { pl.drop_identifying { drop = 1 }, pl.scaler {}, overfit() } end },
+  { "drop the 2 most identifying (entropy)", function() return pl.pipeline { pl.drop_identifying { drop = 2, score = "entropy" }, pl.scaler {}, overfit() } end },
+  { "all features, scores rounded to 0.1", function() return pl.defense.output { model = pl.pipeline { pl.scaler {}, overfit() }, round = 1 } end },
+  { "quantile bins (4) + scores rounded to 0.1", function() return pl.defense.output { model = pl.pipeline { pl.binning { bins = 4, features = coarse }, pl.scaler {}, overfit() }, round = 1 } end },
+  { "logistic regression, all features (reference)", function() return pl.pipeline { pl.scaler {}, pl.logistic {} } end },
+}
+local crow, cgaps, caucs, clabels = {}, {}, {}, {}
+for _, v in ipairs(variants) do
+  local acc_in, acc_out, auc = 0, 0, 0
+  for r = 1, P.repeats do
+    local rest, members = adult:split { test = P.census_members, stratify = true, seed = P.seed + r }
+    local _, nonmembers = rest:split { test = P.census_members, stratify = true, seed = P.seed + 100 + r }
+    local model = v[2]()
+    model:fit(members)
+    acc_in = acc_in + model:accuracy(members) / P.repeats
+    acc_out = acc_out + model:accuracy(nonmembers) / P.repeats
+    auc = auc + pl.attack.metric { target = model }:evaluate { members = members, nonmembers = nonmembers }.auc / P.repeats
+  end
+  crow[#crow + 1] = { step = v[1], train_accuracy = acc_in, test_accuracy = acc_out, gap = acc_in - acc_out, attack_auc = auc }
+  cgaps[#cgaps + 1], caucs[#caucs + 1], clabels[#clabels + 1] = acc_out, auc, v[1]
+end
+pl.report.table(crow, { columns = { "step", "train_accuracy", "test_accuracy", "gap", "attack_auc" },
+                        caption = ("Coarsening against the loss attack: census income > 50k, MLP 256 hidden, %d members, %d random draws"):format(P.census_members, P.repeats) })
+pl.report.chart { kind = "scatter", title = "Utility against leakage, coarsening steps (census)", xlabel = "test accuracy",
+                  ylabel = "loss-attack AUC", height = 460, series = { { name = "steps", x = cgaps, y = caucs, labels = clabels } } }
+
+--[[md
+What "identifying" picks on one draw of members (the pipelines above refit it on each draw's
+members; scores on the members only):
+]]
+local _, one = adult:split { test = P.census_members, stratify = true, seed = P.seed + 1 }
+for _, score in ipairs { "uniqueness", "entropy" } do
+  local info = pl.drop_identifying { drop = 2, score = score }:fit(one):info()
+  local parts = {}
+  for j, n in ipairs(cnames) do parts[#parts + 1] = ("%s %.3g"):format(n, info.scores[j]) end
+  local dropped = {}
+  for _, j in ipairs(info.dropped) do dropped[#dropped + 1] = cnames[j] end
+  print(("%s: %s → the two most identifying: %s"):format(score, table.concat(parts, ", "), table.concat(dropped, ", ")))
+end
+local cby = {}
+for _, r in ipairs(crow) do cby[r.step] = r end
+local base = cby["all features"]
+local best = nil
+for _, r in ipairs(crow) do
+  if r.step ~= "all features" and not r.step:find("reference") and (best == nil or r.attack_auc < best.attack_auc) then best = r end
+end
+print(("all features: AUC %.3f, test accuracy %.3f; lowest AUC: %s (AUC %.3f, test accuracy %.3f)")
+  :format(base.attack_auc, base.test_accuracy, best.step, best.attack_auc, best.test_accuracy))
+local scores_only = cby["all features, scores rounded to 0.1"]
+print(("rounding only the released scores: AUC %.3f (test accuracy %.3f: the labels barely change)"):format(scores_only.attack_auc, scores_only.test_accuracy))

@@ -5,7 +5,7 @@ import Foundation
 /// `uniform` bins split [min, max] of the training values into equal widths (`np.linspace`);
 /// `quantile` bins put their edges at the training values' quantiles (`np.percentile`, by default
 /// with scikit-learn 1.9's `averaged_inverted_cdf`), and bins narrower than 1e-8 are merged away; a
-/// constant feature gets one bin. A value goes to bin `searchsorted(inner edges, x, side="right")`,
+/// constant feature gets one bin (edges: its value twice, where scikit-learn writes −∞, ∞). A value goes to bin `searchsorted(inner edges, x, side="right")`,
 /// so values beyond the training range fall in the first or last bin.
 ///
 /// Why against leakage: a record is rarer — hence easier to single out, and to memorise — the finer
@@ -93,7 +93,9 @@ public struct Binning: Transformer, Codable, Equatable {
     /// One feature's edges, scikit-learn's way (see the type's documentation).
     static func edges(_ column: [Double], bins: Int, strategy: Strategy, method: QuantileMethod) -> [Double] {
         let lo = column.min()!, hi = column.max()!
-        if lo == hi { return [-.infinity, .infinity] }
+        // scikit-learn's edges for a constant feature are [−∞, ∞]; the value twice makes the same one
+        // bin and keeps the fitted step JSON-encodable (model files, configuration identities).
+        if lo == hi { return [lo, hi] }
         // np.linspace(0, 100, k + 1): i·step, the last set to the end exactly.
         func linspace(_ a: Double, _ b: Double) -> [Double] {
             let step = (b - a) / Double(bins)

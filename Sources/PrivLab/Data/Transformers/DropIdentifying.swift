@@ -68,7 +68,9 @@ public struct DropIdentifying: Transformer, Codable, Equatable {
         let n = Double(values.count)
         switch score {
         case .uniqueness: return Double(counts.values.filter { $0 == 1 }.count) / n
-        case .entropy: return counts.values.reduce(0) { h, c in let p = Double(c) / n; return h - p * log2(p) }
+        case .entropy:
+            // Summed in a fixed order: a dictionary's order varies between runs, and so would the last bit.
+            return counts.values.sorted().reduce(0) { h, c in let p = Double(c) / n; return h - p * log2(p) }
         }
     }
 }
