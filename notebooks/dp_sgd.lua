@@ -281,6 +281,7 @@ local q5 = {}
 local function fitted(m, data) m:fit(data); return m end
 q5[#q5 + 1] = q5_row("none", "logistic (C = 1)", "—", "∞", fitted(pl.logistic {}, q5_members))
 q5[#q5 + 1] = q5_row("none", "MLP", "—", "∞", fitted(q5_mlp(), q5_members))
+q5[1].feature_noise, q5[2].feature_noise = "—", "—"
 local q5_series = {}
 for _, eps in ipairs { 1, 2, 4, 8, 16 } do
   local feats, fg = pl.privacy.perturb_features(q5_members, { epsilon = eps, clip = 1, delta = P.delta, seed = P.seed })
@@ -296,7 +297,9 @@ for _, eps in ipairs { 1, 2, 4, 8, 16 } do
     q5_row("output perturbation", ("logistic (C = %g)"):format(P.q5_C), "record, replace-one", nil,
            fitted(pl.logistic { C = P.q5_C, seed = P.seed, dp = { epsilon = eps, clip = 1 } }, q5_members)),
   }
+  rows[1].feature_noise, rows[2].feature_noise, rows[3].feature_noise = fg.noise, wg.noise, wg.noise
   for _, r in ipairs(rows) do
+    r.feature_noise = r.feature_noise or "—"
     q5[#q5 + 1] = r
     local key = r.method .. ", " .. r.model .. (r.unit:find("labels public") and " (labels public)" or "")
     q5_series[key] = q5_series[key] or { name = key, x = {}, y = {} }
@@ -304,7 +307,7 @@ for _, eps in ipairs { 1, 2, 4, 8, 16 } do
     table.insert(q5_series[key].y, r.test_acc)
   end
 end
-pl.report.table(q5, { columns = { "method", "model", "unit", "epsilon", "train_acc", "test_acc", "attack_auc" },
+pl.report.table(q5, { columns = { "method", "model", "unit", "epsilon", "feature_noise", "train_acc", "test_acc", "attack_auc" },
                       caption = ("Equal ε, three places for the noise: %d Fashion-MNIST members, %d public principal components, unit-norm rows, δ = %g"):format(P.q5_members, P.q5_components, P.delta) })
 local q5_chart = {}
 for _, name in ipairs { "input perturbation, logistic (C = 1) (labels public)", "input perturbation, logistic (C = 1)", "input perturbation, MLP",
@@ -328,14 +331,17 @@ for _, eps in ipairs { 1, 8 } do
   pl.report.md(("At ε = %g: DP-SGD's softmax regression reaches test accuracy %.3f, output perturbation %.3f, input perturbation %.3f with the labels public and %.3f for whole records (chance: 0.1)."):format(
     eps, sgd.test_acc, outp.test_acc, inf.test_acc, inr.test_acc))
 end
+local widest = q5_find("input perturbation", "logistic", 16, true)
+pl.report.md(("Input perturbation's `feature_noise` is the standard deviation added to each of the %d coordinates of a row of norm 1: at ε = 16 the noise on a row has norm about %.2f, at ε = 1 about %.1f."):format(
+  P.q5_components, widest.feature_noise * math.sqrt(P.q5_components), q5_find("input perturbation", "logistic", 1, true).feature_noise * math.sqrt(P.q5_components)))
 pl.report.md(("Without privacy the logistic regression reaches %.3f (attack AUC %.3f) and the MLP %.3f (attack AUC %.3f); the largest attack AUC against any private model in the table is %.3f, where 1,000 members against 1,000 non-members put about ±0.013 (one standard error) of noise on an AUC of 0.5."):format(
   q5[1].test_acc, q5[1].attack_auc, q5[2].test_acc, q5[2].attack_auc, q5_auc_max))
 
 --[[md
 Reading the table: at equal ε the noise costs least where it is spread over the whole data set's
 contribution — DP-SGD's gradient sum — and most where each record must hide by itself. Input
-perturbation adds noise of the order of the *whole* signal to every record (sensitivity 2 on rows
-of norm 1), and a model can only average it away over many records: this is the known price of
+perturbation adds to every row noise larger than the row (sensitivity 2 on rows of norm 1; the
+lines above), and a model can only average it away over many records: this is the known price of
 local DP, a factor of about √n in error against central DP at the same ε (Duchi, Jordan &
 Wainwright 2013). Its one advantage is the trust model: no curator ever holds the raw records, and
 any number of models may be trained on the released rows for the same ε. Protecting the labels
