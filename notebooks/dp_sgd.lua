@@ -288,7 +288,7 @@ for _, eps in ipairs { 1, 2, 4, 8, 16 } do
   local whole, wg = pl.privacy.perturb_features(q5_members, { epsilon = eps / 2, label_epsilon = eps / 2, clip = 1, delta = P.delta, seed = P.seed })
   local rows = {
     q5_row("input perturbation", "logistic (C = 1)", "features, replace-one; labels public", fg.epsilon, fitted(pl.logistic {}, feats)),
-    q5_row("input perturbation", "logistic (C = 1)", ("record, replace-one (labels flipped w.p. %.2f)"):format(wg.label_flip_probability), wg.epsilon, fitted(pl.logistic {}, whole)),
+    q5_row("input perturbation", "logistic (C = 1)", ("record, replace-one (labels flipped w.p. %.3f)"):format(wg.label_flip_probability), wg.epsilon, fitted(pl.logistic {}, whole)),
     q5_row("input perturbation", "MLP", "record, replace-one", wg.epsilon, fitted(q5_mlp(), whole)),
     q5_row("DP-SGD", "softmax regression", "record, add/remove", nil,
            fitted(pl.softmax { epochs = 20, batch = 256, lr = 2, seed = P.seed, dp = { clip = 1, epsilon = eps, delta = P.delta } }, q5_members)),

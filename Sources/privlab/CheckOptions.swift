@@ -142,6 +142,8 @@ struct CheckOptions: ParsableCommand {
             let objects = f.options.filter { $0.kind == .dataset || $0.kind == .model }.map(\.key)
             let base = Set(f.needs + objects).sorted().map { "\($0) = (special[\"\(fn)\"] or {}).\($0) or good.\($0)" }.joined(separator: ", ")
             let fitWith = fn.hasPrefix("cnn") ? "img" : "d"
+            // Positional arguments before the options table (perturb_features' data), from the good values.
+            let args = f.declaration.isMethod ? "" : f.declaration.arguments.map { "good.\($0.name), " }.joined()
             for v in Self.values where value == nil || value == v.name {
                 var set: [String]
                 if let dot = key.firstIndex(of: ".") {
@@ -165,7 +167,7 @@ struct CheckOptions: ParsableCommand {
                     let code = """
                         local o = {\(base)}
                         \(s)
-                        local r = pl.\(fn)(o)
+                        local r = pl.\(fn)(\(args)o)
                         if type(r) == "userdata" and tostring(r):find("not fitted", 1, true) then r:fit(\(fitWith)) end
                         """
                     cases.append((v.name + (i == 0 ? "" : " (in a list)"), code))

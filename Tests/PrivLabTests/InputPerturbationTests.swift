@@ -74,6 +74,8 @@ final class InputPerturbationTests: XCTestCase {
         assertThrows(["perturb_features", "clip must be a positive number"]) { _ = try InputPerturbation(Self.options(.laplace, epsilon: 1, clip: -1)) }
         assertThrows(["perturb_features", "delta must be in (0, 1)"]) { _ = try InputPerturbation(Self.options(.gaussian, epsilon: 1, delta: 0, clip: 1)) }
         assertThrows(["perturb_features", "label_epsilon"]) { _ = try InputPerturbation(Self.options(.gaussian, epsilon: 1, clip: 1, label: .infinity)) }
+        let ds = try Synthetic.blobs(n: 5, features: 2, classes: 2, seed: 1)
+        assertThrows(["perturb_features", "overflows", "lower clip"]) { _ = try InputPerturbation(Self.options(.laplace, epsilon: 1, clip: 1e300)).perturb(ds) }
         var bad = try Synthetic.blobs(n: 5, features: 2, classes: 2, seed: 1)
         bad.features[0, 0] = .nan
         XCTAssertThrowsError(try InputPerturbation(Self.options(.gaussian, epsilon: 1, clip: 1)).perturb(bad))

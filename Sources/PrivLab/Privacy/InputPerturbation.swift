@@ -89,6 +89,9 @@ public struct InputPerturbation: Sendable, Equatable {
                 : try Mechanisms.gaussian(row, sigma: noise, rng: &rng)
             for j in 0..<data.featureCount { out.features[i, j] = Float(noisy[j]) }
         }
+        if out.features.hasNonFinite {
+            throw PrivLabError.invalidArgument("perturb_features: noise of scale \(formatCompact(noise)) overflows the features' Float32 range; lower clip or raise epsilon")
+        }
         var flip = 0.0
         if let le = options.labelEpsilon {
             // A separate stream, so the features' noise is the same with and without label noise.
