@@ -131,6 +131,7 @@ final class FeatureCoarseningTests: XCTestCase {
         let ref = try Self.loaded.get()
         let train = try Self.dataset(ref.train)
         assertThrows(["binning", "bins must be at least 2"]) { _ = try Binning(bins: 1) }
+        assertThrows(["binning", "bins must be at most 65536"]) { _ = try Binning(bins: 1_000_000_000) }
         assertThrows(["binning", "feature 9 does not exist", "5 features"]) { _ = try Binning(bins: 3, features: [8]).fitted(to: train) }
         assertThrows(["binning", "distinct"]) { _ = try Binning(bins: 3, features: [1, 1]) }
         assertThrows(["binning", "transform before fit"]) { _ = try Binning(bins: 3).transform(train.features) }

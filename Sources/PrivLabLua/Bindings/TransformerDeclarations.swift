@@ -35,7 +35,7 @@ enum TransformerDeclarations {
     static let binning = FunctionDeclaration(
         "binning", "coarsens features into bins and replaces each value by its bin's index 0, 1, … (scikit-learn's KBinsDiscretizer, ordinal); edges fitted on training data only",
         options: [
-            .integer("bins", "bins per feature (quantile bins narrower than 1e-8 merge; a constant feature gets one)", .required, .atLeast(2)),
+            .integer("bins", "bins per feature (quantile bins narrower than 1e-8 merge; a constant feature gets one)", .required, .atLeast(2), .atMost(Double(Binning.maxBins))),
             .choice("strategy", Binning.Strategy.self, "equal-width bins over the training range, or bins holding equal shares of the training records", default: .quantile),
             .choice("quantile_method", Binning.QuantileMethod.self, "how quantile edges interpolate (NumPy's percentile methods; scikit-learn ≥ 1.9 uses averaged_inverted_cdf)", default: .averagedInvertedCDF)
                 .only(.equals("strategy", ["quantile"])),

@@ -21,6 +21,8 @@ public struct Binning: Transformer, Codable, Equatable {
         case linear
     }
 
+    /// The most bins a feature may have.
+    public static let maxBins = 65_536
     public let bins: Int
     public let strategy: Strategy
     public let quantileMethod: QuantileMethod
@@ -31,6 +33,8 @@ public struct Binning: Transformer, Codable, Equatable {
 
     public init(bins: Int, strategy: Strategy = .quantile, quantileMethod: QuantileMethod = .averagedInvertedCDF, features: [Int]? = nil) throws {
         guard bins >= 2 else { throw PrivLabError.invalidArgument("binning: bins must be at least 2, got \(bins)") }
+        // Each fitted feature holds bins + 1 edges: a bound keeps a typo from allocating gigabytes.
+        guard bins <= Binning.maxBins else { throw PrivLabError.invalidArgument("binning: bins must be at most \(Binning.maxBins), got \(bins)") }
         if let f = features {
             guard !f.isEmpty else { throw PrivLabError.invalidArgument("binning: features must list at least one feature") }
             guard Set(f).count == f.count, f.allSatisfy({ $0 >= 0 }) else {

@@ -50,6 +50,10 @@ public struct Rounding: Transformer, Codable, Equatable {
                 out[i, j] = Float(step * (Double(x[i, j]) / step).rounded(.toNearestOrEven))
             }
         }
+        // x / step overflows Double for a step far below the values' scale: say so, never release ∞ or NaN.
+        if out.hasNonFinite && !x.hasNonFinite {
+            throw PrivLabError.invalidArgument("round: step \(formatCompact(step)) is too small for these values (x / step overflows)")
+        }
         return out
     }
 }
