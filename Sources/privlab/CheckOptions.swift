@@ -60,7 +60,7 @@ struct CheckOptions: ParsableCommand {
           values = {0, 1, 1, 0}, value = 1, reports = {0, 1, 1, 0}, categories = 2, y = {0.1, 0.9, 0.4},
           tp = 5, fp = 1, positives = 10, negatives = 10, grid = {C = {1}}, label = 0, id = 1,
           fit = function(train) return function(ds) return ds end end,
-          feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2,
+          feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2, bins = 3, step = 1, drop = 1,
           clients = pl.data.clients{data = d, clients = 6},
         }
         -- Where a function wants something else under the same name.
@@ -142,6 +142,8 @@ struct CheckOptions: ParsableCommand {
             let objects = f.options.filter { $0.kind == .dataset || $0.kind == .model }.map(\.key)
             let base = Set(f.needs + objects).sorted().map { "\($0) = (special[\"\(fn)\"] or {}).\($0) or good.\($0)" }.joined(separator: ", ")
             let fitWith = fn.hasPrefix("cnn") ? "img" : "d"
+            // Positional arguments before the options table (perturb_features' data), from the good values.
+            let args = f.declaration.isMethod ? "" : f.declaration.arguments.map { "good.\($0.name), " }.joined()
             for v in Self.values where value == nil || value == v.name {
                 var set: [String]
                 if let dot = key.firstIndex(of: ".") {
@@ -165,7 +167,7 @@ struct CheckOptions: ParsableCommand {
                     let code = """
                         local o = {\(base)}
                         \(s)
-                        local r = pl.\(fn)(o)
+                        local r = pl.\(fn)(\(args)o)
                         if type(r) == "userdata" and tostring(r):find("not fitted", 1, true) then r:fit(\(fitWith)) end
                         """
                     cases.append((v.name + (i == 0 ? "" : " (in a list)"), code))

@@ -169,7 +169,10 @@ final class CLITests: XCTestCase {
                       "pl.privacy.noise_for", "| clip | epsilon | test_acc |", "| min-max |", "DP-Adam", "CNN, 500 training records", "| epochs | rdp | pld |",
                       "| ensemble of 4 DP models on disjoint shards | 2.000", "| public pre-training + DP fine-tuning | 2.000",
                       "| sigma | run | claimed_epsilon | claimed_mu | audited_dirac | fdp_dirac | hits_dirac |", "| broken (σ/10) |", "| audited_many_runs |",
-                      "| run | claimed_epsilon | audited_dirac | fdp_dirac | hits_dirac | audited_gradient | fdp_gradient | hits_gradient | caught |"] {
+                      "| run | claimed_epsilon | audited_dirac | fdp_dirac | hits_dirac | audited_gradient | fdp_gradient | hits_gradient | caught |",
+                      "| method | model | unit | epsilon | feature_noise | train_acc | test_acc | attack_auc |",
+                      "| input perturbation | logistic (C = 1) | features, replace-one; labels public | 1 |", "| output perturbation | logistic (C = 0.003) | record, replace-one | 16 |",
+                      "At ε = 8: DP-SGD's softmax regression reaches test accuracy"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
     }
@@ -289,10 +292,10 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(byN.count, 6)
     }
 
-    /// The pipelines notebook end to end (shipped data only, about a second): the article's two
+    /// The pipelines notebook end to end (shipped and generated data, a few seconds): the article's two
     /// pipelines, the leakage demonstration — selection fitted outside the folds looks better than
     /// chance on random labels, inside it does not — and the membership table, where the
-    /// 1-nearest-neighbour AUC is exactly ½ + ½ × its test error.
+    /// 1-nearest-neighbour AUC is exactly ½ + ½ × its test error — and the coarsening table.
     func testPipelinesNotebook() throws {
         let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/pipelines.lua", "-o", "\(dir)/p.md", "-P", "repeats=2", "-P", "noise_features=500"])
@@ -311,6 +314,12 @@ final class CLITests: XCTestCase {
         let oneNN = cells("| 1-nearest neighbour |")
         XCTAssertEqual(Double(oneNN[4])!, 0.5 + 0.5 * (1 - Double(oneNN[2])!), accuracy: 1e-3)
         XCTAssertTrue(md.contains("best C = "))
+        // Coarsening against leakage: every step's row; rounded scores leave the model (and its accuracy) unchanged.
+        XCTAssertTrue(md.contains("| step | unique_records | train_accuracy | test_accuracy | gap | attack_auc |"))
+        let all = cells("| all features |"), rounded = cells("| all features, scores rounded to 0 decimals |")
+        XCTAssertEqual(all[3], rounded[3], "rounding released scores does not change the labels")
+        XCTAssertLessThan(Double(cells("| quantile bins: every feature (3) |")[1])!, Double(all[1])!, "coarser records are less often unique")
+        XCTAssertTrue(md.contains("the two most identifying: "))
         try renderFigures(in: dir, name: "pipelines")
     }
 
@@ -351,7 +360,7 @@ final class CLITests: XCTestCase {
         for attr in ["src=\"http", "src=\"//", "<link", "@import", "url("] { XCTAssertFalse(html.contains(attr), attr) }
         XCTAssertTrue(html.contains("default-src 'none'"))
         let figures = md.components(separatedBy: "](p_files/").count - 1
-        XCTAssertEqual(figures, 1)
+        XCTAssertEqual(figures, 2, "the leakage scatter and the coarsening scatter")
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, figures, "every figure inline")
         XCTAssertTrue(html.contains("<td class=\"num\">") && html.contains("<span class=\"kw\">local</span>"), "tables and coloured code")
         XCTAssertTrue(html.contains("<p class=\"timing\">") || !md.contains("⏱"), "timing lines marked")

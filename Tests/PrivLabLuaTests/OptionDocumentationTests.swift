@@ -101,7 +101,7 @@ final class OptionDocumentationTests: XCTestCase {
             fitted = pl.softmax{epochs = 1}
             fitted:fit(d)
             good = {data = d, model = fitted, target = fitted, elastic_net = 0.01, clients = pl.data.clients{data = d, clients = 4}, x = {{1, 2}, {3, 4}}, y = {0, 1}, teacher = fitted, reference = d, public = d, components = 2, k = 2,
-                    canaries = 100, guesses = 50, correct = 40, fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
+                    canaries = 100, guesses = 50, correct = 40, bins = 3, step = 1, drop = 1, fit = function(train) return function(ds) return ds end end, grid = {C = {1}}}
             census = pl.data.census{n = 300, seed = 1}
             local quasi = {"age", "sex"}
             kanon = pl.anonymize.k_anonymity{data = census, quasi = quasi, sensitive = "diagnosis", k = 3}
@@ -119,6 +119,8 @@ final class OptionDocumentationTests: XCTestCase {
         var checked = 0
         for f in doc.functions where f.declared {
             let required = f.options.filter(\.isRequired).map { "\"\($0.key)\"" }.joined(separator: ", ")
+            // Positional arguments before the options table (perturb_features' data) from the good values.
+            let args = f.declaration.isMethod ? "" : f.declaration.arguments.map { "good.\($0.name), " }.joined()
             for o in f.options where o.kind == .number || o.kind == .integer {
                 for b in o.bounds {
                     let bad: Double
@@ -136,21 +138,21 @@ final class OptionDocumentationTests: XCTestCase {
                     case .given(let k, _)?: companion = "o.\(k) = good.\(k); "
                     case nil: break
                     }
-                    let code = "local o = base('\(f.path)', {\(required)}); \(companion)o.\(o.key) = \(formatCompact(bad)); return pl.\(f.path)(o)"
+                    let code = "local o = base('\(f.path)', {\(required)}); \(companion)o.\(o.key) = \(formatCompact(bad)); return pl.\(f.path)(\(args)o)"
                     assertLuaError(rt, code, ["\(f.path): option '\(o.key)", "must be", "got \(formatCompact(bad))"])
                     checked += 1
                 }
             }
             // Reading every declared option, as a call with only the required ones does, is no internal error.
             XCTAssertNoThrow(try rt.exec("""
-                local ok, e = pcall(pl.\(f.path), base('\(f.path)', {\(required)}))
+                local ok, e = pcall(pl.\(f.path), \(args)base('\(f.path)', {\(required)}))
                 assert(ok or not tostring(e):find('internal error', 1, true), tostring(e))
                 """), f.path)
             // A misspelt option names the declared one.
             if let o = f.options.first(where: { $0.key.count >= 5 }) {
                 let typo = String(o.key.dropLast())
                 if f.declaration.option(typo) == nil {
-                    assertLuaError(rt, "local o = base('\(f.path)', {\(required)}); o.\(typo) = 1; return pl.\(f.path)(o)",
+                    assertLuaError(rt, "local o = base('\(f.path)', {\(required)}); o.\(typo) = 1; return pl.\(f.path)(\(args)o)",
                                    ["\(f.path): unknown option '\(typo)' — did you mean"])
                 }
             }

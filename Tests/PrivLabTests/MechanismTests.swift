@@ -79,28 +79,37 @@ final class PerturbationTests: XCTestCase {
         get throws { try XCTUnwrap(try MechanismTests.reference.large_epsilon_cases.first { $0.epsilon == 1e7 }).sigma_scipy }
     }
 
+    /// Input perturbation with labels left alone: the released data and what was stated.
+    static func perturbFeatures(_ ds: Dataset, mechanism: InputPerturbation.Mechanism, epsilon: Double, delta: Double, clip: Double,
+                                seed: UInt64) throws -> (Dataset, InputPerturbation.Release) {
+        var o = InputPerturbation.Options()
+        (o.mechanism, o.epsilon, o.delta, o.clip, o.seed) = (mechanism, epsilon, delta, clip, seed)
+        let r = try InputPerturbation(o).perturb(ds)
+        return (r.data, r)
+    }
+
     func testInputPerturbationClipsThenAddsCalibratedNoise() throws {
         let ds = try Synthetic.blobs(n: 2000, features: 5, classes: 2, box: 20, seed: 3)
         // With a huge ε the noise is small (σ = 8.95e-4 at ε = 10⁷: it shrinks like 1/√ε, it does not
         // vanish) and what remains is the clipping: every row has norm ≤ C, up to six σ of noise.
-        let (clipped, tiny) = try Perturbation.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1e7, delta: 1e-5, clip: 2, seed: 1)
+        let (clipped, tiny) = try Self.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1e7, delta: 1e-5, clip: 2, seed: 1)
         XCTAssertEqual(tiny.noise, 4 * (try Self.largeEpsilonSigma), accuracy: 1e-9)
         for i in 0..<clipped.size {
             XCTAssertLessThanOrEqual(clipped.features.row(i).reduce(0) { $0 + Double($1 * $1) }.squareRoot(), 2 + 6 * tiny.noise * 5.squareRoot())
         }
-        let (noisy, g) = try Perturbation.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1, delta: 1e-5, clip: 2, seed: 1)
+        let (noisy, g) = try Self.perturbFeatures(ds, mechanism: .gaussian, epsilon: 1, delta: 1e-5, clip: 2, seed: 1)
         XCTAssertEqual(g.noise, try Mechanisms.gaussianSigmaAnalytic(sensitivity: 4, epsilon: 1, delta: 1e-5))
         let diffs = (0..<ds.size).flatMap { i in zip(noisy.features.row(i), clipped.features.row(i)).map { Double($0 - $1) } }
         let sd = (diffs.map { $0 * $0 }.reduce(0, +) / Double(diffs.count)).squareRoot()
         XCTAssertEqual(sd / g.noise, 1, accuracy: 0.03)
         XCTAssertEqual(noisy.labels, ds.labels)
         XCTAssertEqual(noisy.ids, ds.ids)
-        XCTAssertTrue(g.statement.contains("labels and ids are not protected"))
-        let (lap, lg) = try Perturbation.perturbFeatures(ds, mechanism: .laplace, epsilon: 2, delta: 0, clip: 1, seed: 2)
+        XCTAssertTrue(g.privacy.note?.contains("labels released unchanged") ?? false)
+        let (lap, lg) = try Self.perturbFeatures(ds, mechanism: .laplace, epsilon: 2, delta: 0, clip: 1, seed: 2)
         XCTAssertEqual(lg.noise, 1)
-        XCTAssertEqual(lg.delta, 0)
+        XCTAssertEqual(lg.privacy.delta, 0)
         XCTAssertFalse(lap.features.hasNonFinite)
-        XCTAssertThrowsError(try Perturbation.perturbFeatures(ds, mechanism: .laplace, epsilon: 1, delta: 0, clip: 0, seed: 1))
+        XCTAssertThrowsError(try Self.perturbFeatures(ds, mechanism: .laplace, epsilon: 1, delta: 0, clip: 0, seed: 1))
     }
 
     func testOutputPerturbationStaysOnTheSimplex() throws {
@@ -130,7 +139,7 @@ final class PerturbationTests: XCTestCase {
         let n = 6000, d = 5
         let x = (0..<(n * d)).map { _ in Float(rng.uniform() * 0.2 - 0.1) }
         let ds = try Dataset(features: try Matrix(rows: n, cols: d, data: x), labels: [Int](repeating: 0, count: n), classes: 2)
-        let (lap, g) = try Perturbation.perturbFeatures(ds, mechanism: .laplace, epsilon: 2, delta: 0, clip: 1, seed: 5)
+        let (lap, g) = try Self.perturbFeatures(ds, mechanism: .laplace, epsilon: 2, delta: 0, clip: 1, seed: 5)
         XCTAssertEqual(g.noise, 1, "b = 2C/ε")
         let e = zip(lap.features.data, ds.features.data).map { Double($0) - Double($1) }
         let variance = e.reduce(0) { $0 + $1 * $1 } / Double(e.count)

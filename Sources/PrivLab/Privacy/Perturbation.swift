@@ -1,6 +1,7 @@
 import Foundation
 
-/// Input and output perturbation: noise added to what is released, with the guarantee each gives.
+/// Output perturbation of released predictions, with the guarantee it gives (input perturbation of
+/// the training records is `InputPerturbation`).
 public enum Perturbation {
     public enum Mechanism: String, Sendable, CaseIterable { case laplace, gaussian }
 
@@ -11,35 +12,6 @@ public enum Perturbation {
         /// Laplace scale or Gaussian standard deviation.
         public var noise: Double
         public var statement: String
-    }
-
-    /// Input perturbation: each record's features are clipped to norm `clip` (L1 for Laplace, L2 for
-    /// Gaussian) and released with independent noise calibrated to sensitivity 2·clip (two records
-    /// differ by at most that much), so each released record is (ε, δ)-DP with respect to replacing
-    /// that record (local DP). Labels and record ids are released as they are: not protected.
-    public static func perturbFeatures(_ ds: Dataset, mechanism: Mechanism, epsilon: Double, delta: Double,
-                                       clip: Double, seed: UInt64) throws -> (Dataset, Guarantee) {
-        guard clip.isFinite, clip > 0 else { throw PrivLabError.invalidArgument("clip must be a positive number") }
-        try ds.checkFinite()
-        var rng = RNG(seed: seed)
-        var out = ds
-        let d = ds.featureCount
-        let noise: Double
-        switch mechanism {
-        case .laplace: noise = try Mechanisms.laplaceScale(sensitivity: 2 * clip, epsilon: epsilon)
-        case .gaussian: noise = try Mechanisms.gaussianSigmaAnalytic(sensitivity: 2 * clip, epsilon: epsilon, delta: delta)
-        }
-        for i in 0..<ds.size {
-            var row = ds.features.row(i).map(Double.init)
-            let norm = mechanism == .laplace ? row.reduce(0) { $0 + abs($1) } : row.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            if norm > clip { row = row.map { $0 * clip / norm } }
-            row = mechanism == .laplace ? try Mechanisms.laplace(row, sensitivity: 2 * clip, epsilon: epsilon, rng: &rng)
-                                        : try Mechanisms.gaussian(row, sigma: noise, rng: &rng)
-            for j in 0..<d { out.features[i, j] = Float(row[j]) }
-        }
-        let g = Guarantee(epsilon: epsilon, delta: mechanism == .laplace ? 0 : delta, noise: noise,
-                          statement: "each record's features, clipped to \(mechanism == .laplace ? "L1" : "L2") norm \(formatCompact(clip)), are (\(formatCompact(epsilon)), \(mechanism == .laplace ? "0" : formatCompact(delta)))-DP against replacing that record; labels and ids are not protected")
-        return (out, g)
     }
 
     /// Output perturbation of released predictions: each probability vector gets noise calibrated to

@@ -157,12 +157,16 @@ public enum PureMechanism: Codable, Equatable, Sendable {
     case outputPerturbation(scale: Double, clip: Double, dimension: Int)
     /// The exponential mechanism (McSherry & Talwar 2007) with a utility of sensitivity `sensitivity`.
     case exponential(sensitivity: Double)
+    /// k-ary randomised response on one categorical value (Warner 1965; Kairouz et al. 2016): the
+    /// true value with probability e^ε/(e^ε + k − 1), each other one otherwise.
+    case randomizedResponse(categories: Int)
 
     public var description: String {
         switch self {
         case .outputPerturbation(let s, let c, let d):
             return "output perturbation (noise norm ~ Gamma(\(d), \(formatCompact(s))), features clipped to \(formatCompact(c)))"
         case .exponential(let s): return "exponential mechanism (utility sensitivity \(formatCompact(s)))"
+        case .randomizedResponse(let k): return "\(k)-ary randomised response"
         }
     }
 }

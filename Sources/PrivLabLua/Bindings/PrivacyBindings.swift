@@ -206,19 +206,33 @@ extension Runtime {
         .record(["epsilon": .number(g.epsilon), "delta": .number(g.delta), "noise": .number(g.noise), "guarantee": .string(g.statement)])
     }
 
+    /// Input perturbation's statement as Lua sees it, with the noise, the sensitivity and the unit.
+    static func releaseTable(_ r: InputPerturbation.Release) -> LuaValue {
+        guard case .table(let t) = r.privacy.lua else { return r.privacy.lua }
+        var d = t.fields
+        d["noise"] = .number(r.noise)
+        d["sensitivity"] = .number(r.sensitivity)
+        d["label_flip_probability"] = .number(r.labelFlipProbability)
+        d["unit"] = .string(r.unit.rawValue)
+        d["guarantee"] = .string(r.privacy.note ?? "")
+        return .record(d)
+    }
+
     func installPerturbation() {
-        // pl.privacy.perturb_features(ds, {mechanism=, epsilon=, delta=, clip=, seed=}) → noisy dataset, guarantee
-        define("privacy.perturb_features") { call in
-            let ds = try call.dataset(1, fn: "privacy.perturb_features", arg: "argument 1")
-            let o = try call.options(2, fn: "privacy.perturb_features", optional: false)
-            let mech = Perturbation.Mechanism(rawValue: try o.string("mechanism", "gaussian", oneOf: Perturbation.Mechanism.allCases.map(\.rawValue)))!
-            let eps = try o.double("epsilon", 1, above: 0), delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
-            let clip = try o.double("clip", 1, above: 0)
-            let seed = try o.seed()
+        define(PerturbationDeclarations.perturbFeatures) { call in
+            let ds = try call.dataset(1, fn: "privacy.perturb_features", arg: "argument 1 (data)")
+            let o = try call.options(2, PerturbationDeclarations.perturbFeatures)
+            var opts = InputPerturbation.Options()
+            opts.mechanism = try o.choice("mechanism")
+            opts.epsilon = try o.number("epsilon")
+            opts.delta = try o.number("delta")
+            opts.clip = try o.number("clip")
+            opts.labelEpsilon = try o.optionalNumber("label_epsilon")
+            opts.seed = try o.seed()
             try o.finish()
-            let (out, g) = try Perturbation.perturbFeatures(ds, mechanism: mech, epsilon: eps, delta: delta, clip: clip, seed: seed)
-            call.pushDataset(out)
-            call.push(Runtime.guaranteeTable(g))
+            let r = try InputPerturbation(opts).perturb(ds)
+            call.pushDataset(r.data)
+            call.push(Runtime.releaseTable(r))
             return 2
         }
         // pl.privacy.release_predictions(model, data, {mechanism=, epsilon=, delta=, seed=}) → noisy probabilities, labels, guarantee

@@ -41,6 +41,32 @@ extension Runtime {
             call.pushObject(TransformerObject(try SelectKBest(k: k, score: score, seed: seed)), "Transformer")
             return 1
         }
+        define(TransformerDeclarations.binning) { call in
+            let o = try call.options(1, TransformerDeclarations.binning, optional: false)
+            let bins = try o.integer("bins")
+            let strategy: Binning.Strategy = try o.choice("strategy")
+            let method: Binning.QuantileMethod = try o.choice("quantile_method")
+            let features = try o.optionalIntegers("features")?.map { $0 - 1 }
+            try o.finish()
+            call.pushObject(TransformerObject(try Binning(bins: bins, strategy: strategy, quantileMethod: method, features: features)), "Transformer")
+            return 1
+        }
+        define(TransformerDeclarations.round) { call in
+            let o = try call.options(1, TransformerDeclarations.round, optional: false)
+            let step = try o.number("step")
+            let features = try o.optionalIntegers("features")?.map { $0 - 1 }
+            try o.finish()
+            call.pushObject(TransformerObject(try Rounding(step: step, features: features)), "Transformer")
+            return 1
+        }
+        define(TransformerDeclarations.dropIdentifying) { call in
+            let o = try call.options(1, TransformerDeclarations.dropIdentifying, optional: false)
+            let drop = try o.integer("drop")
+            let score: DropIdentifying.Score = try o.choice("score")
+            try o.finish()
+            call.pushObject(TransformerObject(try DropIdentifying(drop: drop, score: score)), "Transformer")
+            return 1
+        }
         // pl.feature_union{ t1, t2, … }
         define("feature_union") { call in
             guard case .table(let t) = call.value(1), !t.array.isEmpty, t.fields.isEmpty else {
@@ -124,6 +150,20 @@ extension Transformer {
         case .scaler(let s)?:
             d["offset"] = .numbers(s.offset.map(Double.init))
             d["scale"] = .numbers(s.scale.map(Double.init))
+        case .binning(let b)?:
+            if let e = b.edges {
+                // Per feature: its edges, or false for a feature passed through (Lua lists keep no nils).
+                d["edges"] = .list(e.map { $0.map { LuaValue.numbers($0) } ?? .bool(false) })
+                d["n_bins"] = .ints(e.map { ($0?.count ?? 1) - 1 })
+            }
+        case .dropIdentifying(let t)?:
+            if let k = t.kept {
+                d["kept"] = .ints(k.map { $0 + 1 })
+                d["dropped"] = .ints(t.dropped.map { $0 + 1 })
+                d["scores"] = .numbers(t.scores)
+            }
+        case .rounding(let r)?:
+            d["step"] = .number(r.step)
         case .union?, nil: break
         }
         return .record(d)

@@ -32,6 +32,33 @@ enum TransformerDeclarations {
         ],
         returns: "Transformer")
 
+    static let binning = FunctionDeclaration(
+        "binning", "coarsens features into bins and replaces each value by its bin's index 0, 1, … (scikit-learn's KBinsDiscretizer, ordinal); edges fitted on training data only",
+        options: [
+            .integer("bins", "bins per feature (quantile bins narrower than 1e-8 merge; a constant feature gets one)", .required, .atLeast(2), .atMost(Double(Binning.maxBins))),
+            .choice("strategy", Binning.Strategy.self, "equal-width bins over the training range, or bins holding equal shares of the training records", default: .quantile),
+            .choice("quantile_method", Binning.QuantileMethod.self, "how quantile edges interpolate (NumPy's percentile methods; scikit-learn ≥ 1.9 uses averaged_inverted_cdf)", default: .averagedInvertedCDF)
+                .only(.equals("strategy", ["quantile"])),
+            OptionSpec("features", .integers, "the features binned (1-based); the others pass through unchanged", .optional("every feature")),
+        ],
+        returns: "Transformer")
+
+    static let round = FunctionDeclaration(
+        "round", "rounds features to the nearest multiple of step (ties to even, as np.round): coarsening in the features' own units",
+        options: [
+            .number("step", "the rounding grid: 1 rounds to whole numbers, 5 to multiples of 5, 0.1 to one decimal", .required, .above(0)),
+            OptionSpec("features", .integers, "the features rounded (1-based); the others pass through unchanged", .optional("every feature")),
+        ],
+        returns: "Transformer")
+
+    static let dropIdentifying = FunctionDeclaration(
+        "drop_identifying", "drops the features that single out training records best, scored on the training data: the share of records a feature's value alone makes unique, or the feature's entropy (= its mutual information with the record's identity)",
+        options: [
+            .integer("drop", "features dropped (the highest-scoring)", .required, .atLeast(1), .rule("< the features")),
+            .choice("score", DropIdentifying.Score.self, "how identifying a feature is: uniqueness (share of records with a value no other record has) or entropy (bits)", default: .uniqueness),
+        ],
+        returns: "Transformer")
+
     static let transformer = FunctionDeclaration(
         "transformer", "a transformer written in Lua (or a registered one by name: pl.transformer(\"name\"))",
         options: [

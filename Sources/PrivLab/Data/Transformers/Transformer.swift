@@ -51,6 +51,9 @@ public indirect enum StoredTransformer: Codable, Sendable, Equatable {
     case scaler(Scaler)
     case pca(PCA)
     case selectKBest(SelectKBest)
+    case binning(Binning)
+    case rounding(Rounding)
+    case dropIdentifying(DropIdentifying)
     case union([StoredTransformer])
 
     /// The transformer this describes.
@@ -59,6 +62,9 @@ public indirect enum StoredTransformer: Codable, Sendable, Equatable {
         case .scaler(let s): return s
         case .pca(let p): return p
         case .selectKBest(let s): return s
+        case .binning(let b): return b
+        case .rounding(let r): return r
+        case .dropIdentifying(let d): return d
         case .union(let parts): return FeatureUnion(parts: parts.map(\.transformer))
         }
     }
