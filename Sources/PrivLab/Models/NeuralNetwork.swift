@@ -154,6 +154,7 @@ public final class NeuralNetwork: Classifier {
     public var trainedLayers: ArraySlice<Layer> { layers[frozen.firstTrained...] }
     /// The parameters the optimizer updates (the frozen layers' are left out).
     public var trainedParameters: [Parameter] { trainedLayers.flatMap(\.parameters) }
+    public var trainedParameterCount: Int { isFitted ? trainedParameters.reduce(0) { $0 + $1.value.count } : 0 }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
     var isConvolutional: Bool {
         specs.contains { if case .conv2d = $0 { return true }; if case .maxPool = $0 { return true }; if case .avgPool = $0 { return true }; return false }

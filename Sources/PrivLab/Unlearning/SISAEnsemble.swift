@@ -68,6 +68,9 @@ public final class SISAEnsemble: Classifier {
     public var parameterCount: Int {
         constituents.reduce(0) { $0 + ($1?.parameterCount ?? 0) } + (metaLearner?.parameterCount ?? 0)
     }
+    public var trainedParameterCount: Int {
+        constituents.reduce(0) { $0 + ($1?.trainedParameterCount ?? 0) } + (metaLearner?.parameterCount ?? 0)
+    }
     public var history: [EpochRecord] { [] }
     /// Aggregated outputs are released as computed (constituents at temperature 1).
     public var releaseTemperature: Double { 1 }
