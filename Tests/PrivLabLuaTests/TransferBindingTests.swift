@@ -20,7 +20,7 @@ final class TransferBindingTests: XCTestCase {
             local private = d:filter{classes = {2, 3}, relabel = true}
             t:fit(private)
             t:save("\(dir)/t.plm")
-            assert(t:trained_parameters() == 5 * 5 + 5 + 5 * 4 + 4 + 4 * 2 + 2, t:trained_parameters())
+            assert(t:trained_parameters() == 8 * 5 + 5 + 5 * 4 + 4 + 4 * 2 + 2, t:trained_parameters())
             assert(t:parameters() == 6 * 8 + 8 + t:trained_parameters())
             """)
         guard case .classifier(let base) = try ModelFile.load(path: "\(dir)/base.plm"),

@@ -124,7 +124,7 @@ extension ModelDeclarations {
             OptionSpec("base", .model, "the fitted network (pl.mlp, pl.cnn, pl.rnn, …) whose lower layers are copied with their values", .required),
             .integer("layers", "layers with parameters copied from the base, from the input (with the activations, pooling and flattening after them)",
                      .defaulted(.described("all the base's layers but its output layer")), .atLeast(1), .atMost(10_000)),
-            frozen(.defaulted(.described("layers: the copied extractor stays fixed; 0 fine-tunes it"))),
+            frozen(.defaulted(.described("= layers (the copied extractor stays fixed; 0 fine-tunes it)"))),
             OptionSpec("head", .integers, "units of each new fully connected layer between the copied layers and the new output layer, e.g. {64}",
                        .defaulted(.integers([])), [.atLeast(1)]),
             .choice("activation", ActivationKind.self, "non-linearity after each head layer", default: .relu),
