@@ -67,6 +67,7 @@ struct CheckOptions: ParsableCommand {
         special = {
           grid_search = {model = pl.logistic},
           sisa = {model = pl.softmax{epochs = 1}},
+          transfer = {base = (function() local m = pl.mlp{hidden = {3}, epochs = 1}; m:fit(d); return m end)()},
           ["leakage.kl"] = {data = pl.data.blobs{n = 40, features = 2, classes = 2, std = 0.1, box = 0.5, seed = 3}},
           ["memorisation.plant"] = {data = img},
           ["memorisation.score"] = {model = (function() local m = pl.softmax{epochs = 1}; m:fit(img); return m end)()},

@@ -215,7 +215,8 @@ final class CLITests: XCTestCase {
     func testSISANotebookSmall() throws {
         try requireFashionMNIST()
         let dir = try temporaryDirectory()
-        let args = ["-P", "n_train=1500", "-P", "epochs=2", "-P", "requests=5", "-P", "cnn_train=400", "-P", "cnn_epochs=1", "-P", "forget=20"]
+        let args = ["-P", "n_train=1500", "-P", "epochs=2", "-P", "requests=5", "-P", "cnn_train=400", "-P", "cnn_epochs=1", "-P", "forget=20",
+                    "-P", "n_public=600", "-P", "n_transfer=800", "-P", "rnn_train=300", "-P", "rnn_epochs=1", "-P", "rnn_hidden=8"]
         let r = try runNotebookTwice(["run", "notebooks/sisa.lua", "-o", "\(dir)/s.md"] + args)
         XCTAssertEqual(r.status, 0, r.stderr)
         try renderFigures(in: dir, name: "sisa")
@@ -223,7 +224,10 @@ final class CLITests: XCTestCase {
         for piece in ["| S | records_per_shard | vote | mean | stack |", "| 20 | 75 |", "| k | sequential | expected_sequential | batched |",
                       "identical to a fresh ensemble trained without the record: true", "| batched_requests | share_of_full_retrain |",
                       "| aware |", "| CNN 16-32-128 |", "| ensemble that never saw F |", "identical to a fresh ensemble without F: true",
-                      "⏱ wall clock, varies between runs — learning and unlearning seconds"] {
+                      "⏱ wall clock, varies between runs — learning and unlearning seconds",
+                      "| SISA, frozen public layer 1, linear head |", "| monolithic MLP, retrained |", "| exact: extractor and shards retrained without F |",
+                      "reports exact = true (against the same extractor); against exact retraining the fingerprints are equal: false",
+                      "| GRU(8) | 10 |", "GRU: accuracy"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
         XCTAssertFalse(md.contains("| false |"), "every architecture unlearns exactly")

@@ -107,7 +107,9 @@ final class OptionDocumentationTests: XCTestCase {
             kanon = pl.anonymize.k_anonymity{data = census, quasi = quasi, sensitive = "diagnosis", k = 3}
             dprel = pl.anonymize.dp_release{data = census, quasi = quasi, sensitive = "diagnosis", epsilon = 1}
             good.quasi, good.sensitive, good.release, good.columns = quasi, "diagnosis", kanon, {a = {1, 2}, b = {"x", "y"}}
-            special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}},
+            fitted_mlp = pl.mlp{hidden = {3}, epochs = 1}
+            fitted_mlp:fit(d)
+            special = {grid_search = {model = pl.logistic}, sisa = {model = pl.softmax{epochs = 1}}, transfer = {base = fitted_mlp},
                        ["anonymize.k_anonymity"] = {data = census}, ["anonymize.dp_release"] = {data = census},
                        ["anonymize.intersection"] = {releases = {kanon, kanon}}, ["anonymize.dp_attack"] = {releases = {dprel}}}
             function base(fn, keys)

@@ -207,3 +207,146 @@ answers.more_shards = true -- SOLUTION
 expect.equal(answers.halving, 10, "answers.halving")
 expect.equal(answers.more_shards, true, "answers.more_shards")
 --@ end
+
+--@ question recurrent 4 -- SISA with recurrent constituents
+--[[md
+## 5. Recurrent constituents (4 points)
+
+SISA asks nothing of its constituents but deterministic training from their shard's records and a
+seed, so a recurrent network is a constituent like any other. The records below are sequences
+stored flat: `steps` time steps of equal width, one after another (as `pl.data.symbol_order`
+makes them: `steps × symbols` values per record).
+
+Write `recurrent_sisa(train, steps, shards)`: a `pl.sisa` ensemble with `shards` shards, 2 slices,
+mean aggregation and seed 1, whose constituent is `pl.rnn{cell = "gru", hidden = 16, …}` reading
+each record as `steps` steps, trained for 3 epochs at `lr = 0.01` with seed 1 — fitted on `train`
+and returned.
+
+Then `forget(ens, ids)`: remove all the records `ids` in **one** request, with the measured
+baselines (`compare = true`), and return a table `{samples = <samples retrained>, exact = <whether
+the unlearned ensemble equals a fresh one>}`.
+]]
+function recurrent_sisa(train, steps, shards)
+  -- BEGIN SOLUTION
+  local ens = pl.sisa { shards = shards, slices = 2, aggregate = "mean", seed = 1,
+                        model = pl.rnn { cell = "gru", hidden = 16, steps = steps, epochs = 3, lr = 0.01, seed = 1 } }
+  ens:fit(train)
+  return ens
+  -- END SOLUTION
+end
+
+function forget(ens, ids)
+  -- BEGIN SOLUTION
+  local r = ens:unlearn(ids, { compare = true })
+  return { samples = r.samples_retrained, exact = r.exact }
+  -- END SOLUTION
+end
+
+--@ check recurrent public 1 -- the ensemble is the one asked for (bit for bit)
+local d = pl.data.symbol_order { n = 300, steps = 6, symbols = 4, seed = 2 }
+local got = recurrent_sisa(d, 6, 3)
+expect.truthy(got and got.fingerprint, "recurrent_sisa must return a fitted pl.sisa ensemble")
+local want = pl.sisa { shards = 3, slices = 2, aggregate = "mean", seed = 1,
+                       model = pl.rnn { cell = "gru", hidden = 16, steps = 6, epochs = 3, lr = 0.01, seed = 1 } }
+want:fit(d)
+expect.equal(got:fingerprint(), want:fingerprint(), "fingerprint of the fitted ensemble")
+--@ end
+
+--@ check recurrent hidden 2 -- other sequence lengths and shard counts, and one request
+local rng = pl.rng { seed = grader.seed + 4 }
+local steps, symbols, shards = 4 + rng:int(4), 3 + rng:int(2), 2 + rng:int(3)
+local d = pl.data.symbol_order { n = 240, steps = steps, symbols = symbols, seed = grader.seed }
+local got = recurrent_sisa(d, steps, shards)
+expect.truthy(got and got.fingerprint, "recurrent_sisa must return a fitted pl.sisa ensemble")
+local want = pl.sisa { shards = shards, slices = 2, aggregate = "mean", seed = 1,
+                       model = pl.rnn { cell = "gru", hidden = 16, steps = steps, epochs = 3, lr = 0.01, seed = 1 } }
+want:fit(d)
+expect.equal(got:fingerprint(), want:fingerprint(), "fingerprint of the fitted ensemble")
+local ids = {}
+for i, p in ipairs(rng:sample(d:size(), 3)) do ids[i] = d:ids()[p] end
+local r = forget(got, ids)
+expect.truthy(type(r) == "table", "forget must return a table")
+local ref = want:unlearn(ids)
+expect.near(r.samples, ref.samples_retrained, 1e-9, "samples")
+expect.equal(r.exact, true, "exact")
+expect.equal(got:fingerprint(), want:fingerprint(), "fingerprint after one request for all the ids")
+--@ end
+
+--@ check recurrent public 1 -- flat records of the wrong width are refused
+local d = pl.data.symbol_order { n = 60, steps = 5, symbols = 3, seed = 1 }
+expect.error(function() recurrent_sisa(d, 4, 2) end, "steps = 4")
+--@ end
+
+--@ question transfer 5 -- SISA with a public feature extractor
+--[[md
+## 6. Transfer learning inside SISA (5 points)
+
+Write `transfer_sisa(public, private, shards)`:
+
+1. pre-train `pl.mlp{hidden = {32}, epochs = 3, seed = 1}` on `public` (records nobody will ask to
+   delete — here, other classes than the private task's);
+2. build a `pl.sisa` ensemble (`shards` shards, 2 slices, mean aggregation, seed 1) whose constituent
+   is `pl.transfer{base = <the pre-trained MLP>, layers = 1, frozen = 1, lr = 0.2, epochs = 3, seed = 1}`:
+   every shard shares the frozen public layer and trains only its own output layer;
+3. fit it on `private` and return it.
+
+Then answer in `transfer_answers`:
+- `same_samples`: does freezing the shared layer change the number of *samples* a request
+  retrains (`false`), or only what each sample costs (`true`)?
+- `private_exact`: had the MLP been pre-trained on `private` itself, would `ens:unlearn(id)` of a
+  private record still be exact unlearning (`true` / `false`)?
+]]
+function transfer_sisa(public, private, shards)
+  -- BEGIN SOLUTION
+  local base = pl.mlp { hidden = { 32 }, epochs = 3, seed = 1 }
+  base:fit(public)
+  local ens = pl.sisa { shards = shards, slices = 2, aggregate = "mean", seed = 1,
+                        model = pl.transfer { base = base, layers = 1, frozen = 1, lr = 0.2, epochs = 3, seed = 1 } }
+  ens:fit(private)
+  return ens
+  -- END SOLUTION
+end
+
+transfer_answers = {}
+transfer_answers.same_samples = true -- SOLUTION
+transfer_answers.private_exact = false -- SOLUTION
+
+--@ check transfer public 1 -- the ensemble is the one asked for, and trains only its heads
+local d = pl.data.blobs { n = 400, features = 8, classes = 4, seed = 5 }
+local public, private = d:filter { classes = { 0, 1 } }, d:filter { classes = { 2, 3 }, relabel = true }
+local got = transfer_sisa(public, private, 3)
+expect.truthy(got and got.fingerprint, "transfer_sisa must return a fitted pl.sisa ensemble")
+local base = pl.mlp { hidden = { 32 }, epochs = 3, seed = 1 }
+base:fit(public)
+local want = pl.sisa { shards = 3, slices = 2, aggregate = "mean", seed = 1,
+                       model = pl.transfer { base = base, layers = 1, frozen = 1, lr = 0.2, epochs = 3, seed = 1 } }
+want:fit(private)
+expect.equal(got:fingerprint(), want:fingerprint(), "fingerprint of the fitted ensemble")
+expect.equal(got:trained_parameters(), 3 * (32 * 2 + 2), "trained parameters (the three output layers)")
+--@ end
+
+--@ check transfer hidden 2 -- other data and shards; unlearning stays exact
+local rng = pl.rng { seed = grader.seed + 5 }
+local shards = 2 + rng:int(3)
+local d = pl.data.blobs { n = 360, features = 6 + rng:int(4), classes = 4, seed = grader.seed }
+local public, private = d:filter { classes = { 0, 1 } }, d:filter { classes = { 2, 3 }, relabel = true }
+local got = transfer_sisa(public, private, shards)
+expect.truthy(got and got.fingerprint, "transfer_sisa must return a fitted pl.sisa ensemble")
+local base = pl.mlp { hidden = { 32 }, epochs = 3, seed = 1 }
+base:fit(public)
+local function fresh(data)
+  local e = pl.sisa { shards = shards, slices = 2, aggregate = "mean", seed = 1,
+                      model = pl.transfer { base = base, layers = 1, frozen = 1, lr = 0.2, epochs = 3, seed = 1 } }
+  e:fit(data)
+  return e
+end
+expect.equal(got:fingerprint(), fresh(private):fingerprint(), "fingerprint of the fitted ensemble")
+local id = private:ids()[1 + rng:int(private:size()) - 1]
+got:unlearn(id)
+expect.equal(got:fingerprint(), fresh(private:without { id }):fingerprint(), "after unlearning: a fresh ensemble without the record")
+--@ end
+
+--@ check transfer hidden 1 -- both answers
+expect.equal(transfer_answers.same_samples, true, "transfer_answers.same_samples")
+expect.equal(transfer_answers.private_exact, false, "transfer_answers.private_exact")
+--@ end

@@ -4,6 +4,9 @@ public protocol Classifier: AnyObject, PrivacyStating {
     var summary: String { get }
     var isFitted: Bool { get }
     var parameterCount: Int { get }
+    /// The parameters training updates: fewer than `parameterCount` when layers are frozen
+    /// (transfer learning), so each sample of (re)training costs less.
+    var trainedParameterCount: Int { get }
     /// Per-epoch measurements of the last `fit`.
     var history: [EpochRecord] { get }
     @discardableResult
@@ -88,6 +91,7 @@ extension Classifier {
     }
     public func fitStage(_ data: Dataset, stage: TrainingStage) throws { try fit(data) }
     public var trainingEpochs: Int { 1 }
+    public var trainedParameterCount: Int { parameterCount }
     public var trainsPrivately: Bool { false }
     public var configurationIdentity: String { summary }
     public var runsOnCallingThread: Bool { false }

@@ -25,6 +25,8 @@ public indirect enum StoredModel: Codable, Sendable {
         var bestEpoch: Int?
         var parameterCounts: [Int]
         var privacy: PrivacyStatement?
+        /// Transfer learning: the lower layers' starting values (after the parameters in the float block).
+        var pretrained: PretrainedLayers.Stored?
     }
 
     public struct GMMState: Codable, Sendable {
@@ -157,14 +159,15 @@ public enum ModelFile {
     static func restore(_ d: StoredModel, _ floats: [Float], _ cursor: inout Int, path: String) throws -> LoadedModel {
         switch d {
         case .network(let s):
-            let net = try NeuralNetwork(kind: s.kind, specs: s.specs, options: s.options, inputShape: s.inputShapeHint)
-            try net.build(inputShape: s.inputShape, classes: s.classes)
             var values = [[Float]]()
             for c in s.parameterCounts {
-                guard cursor + c <= floats.count else { throw PrivLabError.malformedFile(location: path, reason: "too few parameters") }
+                guard c >= 0, cursor + c <= floats.count else { throw PrivLabError.malformedFile(location: path, reason: "too few parameters") }
                 values.append(Array(floats[cursor..<(cursor + c)]))
                 cursor += c
             }
+            let pretrained = try s.pretrained.map { try PretrainedLayers($0, floats: floats, cursor: &cursor, path: path) }
+            let net = try NeuralNetwork(kind: s.kind, specs: s.specs, options: s.options, inputShape: s.inputShapeHint, pretrained: pretrained)
+            try net.build(inputShape: s.inputShape, classes: s.classes)
             do { try net.setParameterValues(values) } catch {
                 throw PrivLabError.malformedFile(location: path, reason: "parameters do not match the architecture")
             }

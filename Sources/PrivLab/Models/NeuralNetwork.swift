@@ -13,6 +13,8 @@ public enum NetworkKind: String, Codable, Sendable, CaseIterable {
     case rnn
     /// Any other stack of layers (built from layer specs directly).
     case net
+    /// Lower layers copied from a fitted network, then a new head (`NeuralNetwork.transfer`).
+    case transfer
 }
 
 /// A feed-forward classifier: a stack of layers ending in an output dense layer whose width is the
@@ -30,6 +32,10 @@ public final class NeuralNetwork: Classifier {
     /// Per-example input shape to assume (e.g. [1, 28, 28]); nil takes the data's image shape for
     /// convolutional specs and `[features]` otherwise.
     public let inputShapeHint: [Int]?
+    /// Values the lower layers start from (transfer learning), instead of a random initialisation.
+    public let pretrained: PretrainedLayers?
+    /// Which layers train (all, unless `options.frozenLayers` freezes the lower ones).
+    public let frozen: FrozenLayers
     public private(set) var layers: [Layer] = []
     public private(set) var classes = 0
     public private(set) var inputShape: [Int] = []
@@ -47,15 +53,21 @@ public final class NeuralNetwork: Classifier {
     /// `history`, which records them all, numbered on from run to run, and is saved with the model.
     public var epochsTrained: Int { history.count }
 
-    public init(kind: NetworkKind, specs: [LayerSpec], options: TrainingOptions, inputShape: [Int]? = nil) throws {
+    public init(kind: NetworkKind, specs: [LayerSpec], options: TrainingOptions, inputShape: [Int]? = nil,
+                pretrained: PretrainedLayers? = nil) throws {
         try options.validate()
         guard case .dense(nil, _)? = specs.last else {
             throw PrivLabError.invalidArgument("a network must end with the output layer")
+        }
+        if let p = pretrained, p.layers >= specs.filter(\.hasParameters).count {
+            throw PrivLabError.invalidArgument("transfer: \(p.layers) pretrained layers leave no layer for the head")
         }
         self.kind = kind
         self.specs = specs
         self.options = options
         self.inputShapeHint = inputShape
+        self.pretrained = pretrained
+        self.frozen = try FrozenLayers(specs: specs, count: options.frozenCount, fn: kind.rawValue)
     }
 
     /// Softmax (multinomial logistic) regression: one zero-initialised output layer (convex, so the
@@ -138,6 +150,11 @@ public final class NeuralNetwork: Classifier {
     public var isFitted: Bool { !layers.isEmpty }
     public var releaseTemperature: Double { options.inferenceTemperature }
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    /// The layers training visits on the way back (below them, everything is frozen).
+    public var trainedLayers: ArraySlice<Layer> { layers[frozen.firstTrained...] }
+    /// The parameters the optimizer updates (the frozen layers' are left out).
+    public var trainedParameters: [Parameter] { trainedLayers.flatMap(\.parameters) }
+    public var trainedParameterCount: Int { isFitted ? trainedParameters.reduce(0) { $0 + $1.value.count } : 0 }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
     var isConvolutional: Bool {
         specs.contains { if case .conv2d = $0 { return true }; if case .maxPool = $0 { return true }; if case .avgPool = $0 { return true }; return false }
@@ -147,6 +164,8 @@ public final class NeuralNetwork: Classifier {
         let o = options
         var parts = [String]()
         if kind != .softmax { parts.append(specs.map(\.summary).joined(separator: "→")) }
+        if let p = pretrained { parts.append("first \(p.layers) layer\(p.layers == 1 ? "" : "s") from \(p.source) [\(p.digest.prefix(8))]") }
+        if frozen.count > 0 { parts.append("frozen=\(frozen.count)") }
         parts.append(o.optimizer == .adam ? "adam lr=\(formatCompact(o.learningRate))" : "sgd lr=\(formatCompact(o.learningRate))")
         if o.momentum > 0 && o.optimizer == .sgd { parts.append("momentum=\(formatCompact(o.momentum))") }
         parts.append("epochs=\(o.epochs)")
@@ -172,12 +191,15 @@ public final class NeuralNetwork: Classifier {
     /// `fineTune` (`fit(ds, {continue = true})`) went through more (`epochsTrained`), which a
     /// shadow meant to mimic it must be given explicitly.
     public func cloneUntrained() throws -> Classifier {
-        try NeuralNetwork(kind: kind, specs: specs, options: options, inputShape: inputShapeHint)
+        try NeuralNetwork(kind: kind, specs: specs, options: options, inputShape: inputShapeHint, pretrained: pretrained)
     }
 
     /// The shape each example of `ds` has for this network.
     func exampleShape(for ds: Dataset) throws -> [Int] {
         if let s = inputShapeHint {
+            if let p = pretrained, s.reduce(1, *) != ds.featureCount {
+                throw PrivLabError.shape("transfer: the pretrained layers (\(p.source)) read records of \(s.reduce(1, *)) values (shape \(s)), the data has \(ds.featureCount) features")
+            }
             guard s.reduce(1, *) == ds.featureCount else {
                 throw PrivLabError.shape("input shape \(s) does not hold the data's \(ds.featureCount) features")
             }
@@ -205,7 +227,9 @@ public final class NeuralNetwork: Classifier {
             built.append(l)
             s = l.outputShape
         }
-        built.first?.needsInputGradient = false
+        try pretrained?.apply(to: built, inputShape: shape)
+        // Nothing below the first trained layer needs ∂loss/∂input (frozen or the data).
+        for l in built[...frozen.firstTrained] { l.needsInputGradient = false }
         layers = built
         classes = k
         inputShape = shape
@@ -215,25 +239,46 @@ public final class NeuralNetwork: Classifier {
     }
 
     /// Logits for a batch (training mode runs dropout and caches activations for `backward`).
-    public func forward(_ x: Matrix, _ ctx: inout ForwardContext) throws -> Matrix {
+    /// `from` skips the first layers: `x` is then the output of `layers[from - 1]` (the trainer
+    /// feeds the frozen part's cached output this way).
+    public func forward(_ x: Matrix, _ ctx: inout ForwardContext, from: Int = 0) throws -> Matrix {
         var a = x
-        for l in layers { try l.forward(&a, &ctx) }
+        for l in layers[from...] { try l.forward(&a, &ctx) }
         return a
     }
 
-    /// Back-propagates ∂loss/∂logits, setting every parameter's gradient; returns ∂loss/∂input
-    /// when the first layer computes it (`layers[0].needsInputGradient`).
+    /// Back-propagates ∂loss/∂logits through the trained layers (all of them unless some are
+    /// frozen), setting their parameters' gradients; returns ∂loss/∂input when the first layer
+    /// computes it (`layers[0].needsInputGradient`, no frozen layers).
     @discardableResult
     public func backward(_ g: Matrix) throws -> Matrix {
         var d = g
-        for l in layers.reversed() { try l.backward(&d) }
+        for l in trainedLayers.reversed() { try l.backward(&d) }
         return d
     }
 
     /// Back-propagates and applies a plain SGD step layer by layer (no gradient buffers).
     public func backwardApplyingSGD(_ g: Matrix, learningRate lr: Float) throws {
         var d = g
-        for l in layers.reversed() { try l.backwardApplyingSGD(&d, learningRate: lr) }
+        for l in trainedLayers.reversed() { try l.backwardApplyingSGD(&d, learningRate: lr) }
+    }
+
+    /// The output of the frozen part (`layers[0..<frozen.firstTrained]`) for every row of `x`, in
+    /// inference mode, by evaluation batches — what `forward(_:_:from:)` continues from.
+    func frozenOutput(_ x: Matrix) throws -> Matrix {
+        let end = frozen.firstTrained
+        let width = end == 0 ? x.cols : layers[end - 1].outputShape.reduce(1, *)
+        var out = Matrix(rows: x.rows, cols: width)
+        var ctx = ForwardContext(training: false, rng: RNG(seed: 0))
+        var start = 0
+        while start < x.rows {
+            let stop = min(start + evaluationBatch, x.rows)
+            var a = x.rows(Array(start..<stop))
+            for l in layers[..<end] { try l.forward(&a, &ctx) }
+            out.data.replaceSubrange((start * width)..<(stop * width), with: a.data)
+            start = stop
+        }
+        return out
     }
 
     /// Parameter values, for snapshots (early stopping, checkpoints).
@@ -382,16 +427,19 @@ public final class NeuralNetwork: Classifier {
         enc.outputFormatting = [.sortedKeys]
         let s = (try? enc.encode(specs)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let o = (try? enc.encode(options)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "\(kind)|\(s)|\(o)|\(inputShapeHint ?? [])"
+        return "\(kind)|\(s)|\(o)|\(inputShapeHint ?? [])" + (pretrained.map { "|pretrained \($0.layers) \($0.digest)" } ?? "")
     }
 
     public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
         guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
         let values = parameterValues()
         for v in values { floats += v }
+        // The starting values after the parameters, so that a reloaded model's untrained clones
+        // (shadow models, SISA shards) start from the same extractor.
+        for v in pretrained?.values ?? [] { floats += v }
         return .network(.init(kind: kind, specs: specs, options: options, inputShapeHint: inputShapeHint,
                               inputShape: inputShape, classes: classes, history: history, bestEpoch: bestEpoch,
-                              parameterCounts: values.map(\.count), privacy: privacy))
+                              parameterCounts: values.map(\.count), privacy: privacy, pretrained: pretrained?.stored))
     }
 
     /// A copy with the current parameters, history and changed training options (fine-tuning with
@@ -399,7 +447,7 @@ public final class NeuralNetwork: Classifier {
     public func withTrainingOptions(_ change: (inout TrainingOptions) -> Void) throws -> NeuralNetwork {
         var o = options
         change(&o)
-        let n = try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint)
+        let n = try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint, pretrained: pretrained)
         if isFitted {
             try n.build(inputShape: inputShape, classes: classes)
             try n.setParameterValues(parameterValues())
@@ -427,7 +475,7 @@ public final class NeuralNetwork: Classifier {
     public func reseeded(_ seed: UInt64) throws -> NeuralNetwork {
         var o = options
         o.seed = seed
-        return try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint)
+        return try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint, pretrained: pretrained)
     }
 
     func setHistory(_ h: [EpochRecord], bestEpoch: Int?) {

@@ -30,6 +30,7 @@ public final class Pipeline: Classifier {
     }
     public var isFitted: Bool { model.isFitted && steps.allSatisfy(\.isFitted) }
     public var parameterCount: Int { model.parameterCount }
+    public var trainedParameterCount: Int { model.trainedParameterCount }
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
     /// The private steps (DP-PCA) composed with the model's training (`composedPrivacy`).

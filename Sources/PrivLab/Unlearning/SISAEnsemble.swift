@@ -68,6 +68,9 @@ public final class SISAEnsemble: Classifier {
     public var parameterCount: Int {
         constituents.reduce(0) { $0 + ($1?.parameterCount ?? 0) } + (metaLearner?.parameterCount ?? 0)
     }
+    public var trainedParameterCount: Int {
+        constituents.reduce(0) { $0 + ($1?.trainedParameterCount ?? 0) } + (metaLearner?.parameterCount ?? 0)
+    }
     public var history: [EpochRecord] { [] }
     /// Aggregated outputs are released as computed (constituents at temperature 1).
     public var releaseTemperature: Double { 1 }
@@ -118,7 +121,11 @@ public final class SISAEnsemble: Classifier {
         let saved = progress
         if let p = observer.progress { progress = p }
         defer { progress = saved }
-        lastFitWork = try reconcile()
+        do { lastFitWork = try reconcile() } catch PrivLabError.shape(let m) {
+            // A constituent that cannot read the records (a recurrent model's steps, a transfer
+            // model's extractor width): say which option is at fault.
+            throw PrivLabError.shape("sisa: option 'model' (\(factory.template.summary)) cannot read the records: \(m)")
+        }
         if let dir = directory, var l = log, l.requests.contains(where: { !$0.done }) {
             for i in l.requests.indices { l.requests[i].done = true }
             try l.write(dir)

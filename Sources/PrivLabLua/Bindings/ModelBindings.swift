@@ -297,6 +297,7 @@ extension Runtime {
         m["defense_report"] = { call in call.results((try call.thisModel("defense_report").model as? DefendedClassifier)?.defenseReport?.lua ?? .nil) }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
         m["parameters"] = { call in call.results(.int(Int64(try call.thisModel("parameters").model.parameterCount))) }
+        m["trained_parameters"] = { call in call.results(.int(Int64(try call.thisModel("trained_parameters").model.trainedParameterCount))) }
         m["clone"] = { call in
             let mo = try call.thisModel("clone")
             call.pushObject(ModelObject(try mo.model.cloneUntrained(), onEpoch: mo.onEpoch), "Model")

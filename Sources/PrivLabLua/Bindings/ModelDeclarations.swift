@@ -72,7 +72,7 @@ enum ModelDeclarations {
 
     static let mlp = FunctionDeclaration(
         "mlp", "a multi-layer perceptron classifier trained by (optionally DP-) SGD or Adam",
-        options: hiddenLayers([128]) + training(lr: 0.05, batch: 128), returns: "Model", refused: renamed)
+        options: hiddenLayers([128]) + [frozen()] + training(lr: 0.05, batch: 128), returns: "Model", refused: renamed)
 
     static let cnn = FunctionDeclaration(
         "cnn", "a convolutional classifier for images: convolution and pooling blocks, then fully connected layers",
@@ -86,6 +86,7 @@ enum ModelDeclarations {
             .integer("pool_stride", "step between pooling windows", .optional("pool_size: windows side by side"), .atLeast(1), .atMost(64)),
         ] + hiddenLayers([128]) + [
             OptionSpec("input_shape", .integers, "{channels, height, width} of each record", .optional("the data's image shape"), [.atLeast(1)]),
+            frozen(),
         ] + training(optimizer: .adam, lr: 1e-3, batch: 64, epochs: 5),
         returns: "Model", refused: renamed)
 }
@@ -104,7 +105,31 @@ extension ModelDeclarations {
                        .defaulted(.integers([])), [.atLeast(1)]),
             .choice("activation", ActivationKind.self, "non-linearity after each head layer", default: .relu),
             .number("dropout", "probability of zeroing a head unit during training", default: 0, .atLeast(0), .atMost(0.95)),
+            frozen(),
         ] + training(optimizer: .adam, lr: 1e-3, batch: 128, epochs: 5),
+        returns: "Model", refused: renamed)
+}
+
+/// Freezing and transfer learning (`frozen` on the networks with hidden layers; `pl.transfer`).
+extension ModelDeclarations {
+    /// The `frozen` option: how many of the lowest layers with parameters keep their values.
+    static func frozen(_ d: OptionPresence = .optional("none: every layer trains")) -> OptionSpec {
+        .integer("frozen", "layers with parameters, from the input, whose values training keeps (the optimizer skips them and backpropagation stops above them); the output layer always trains",
+                 d, .atLeast(0), .atMost(10_000))
+    }
+
+    static let transfer = FunctionDeclaration(
+        "transfer", "transfer learning: a new network whose lower layers are copied from a fitted network (e.g. pre-trained on public data), frozen or fine-tuned, under a new head — as a SISA constituent, every shard shares the copied extractor",
+        options: [
+            OptionSpec("base", .model, "the fitted network (pl.mlp, pl.cnn, pl.rnn, …) whose lower layers are copied with their values", .required),
+            .integer("layers", "layers with parameters copied from the base, from the input (with the activations, pooling and flattening after them)",
+                     .defaulted(.described("all the base's layers but its output layer")), .atLeast(1), .atMost(10_000)),
+            frozen(.defaulted(.described("= layers (the copied extractor stays fixed; 0 fine-tunes it)"))),
+            OptionSpec("head", .integers, "units of each new fully connected layer between the copied layers and the new output layer, e.g. {64}",
+                       .defaulted(.integers([])), [.atLeast(1)]),
+            .choice("activation", ActivationKind.self, "non-linearity after each head layer", default: .relu),
+            .number("dropout", "probability of zeroing a head unit during training", default: 0, .atLeast(0), .atMost(0.95)),
+        ] + training(lr: 0.05, batch: 128),
         returns: "Model", refused: renamed)
 }
 

@@ -17,6 +17,8 @@ struct DPStep: TrainingStep {
     /// nil when σ = 0.
     let noise: NoiseAddition?
     var context: ForwardContext
+    /// The first layer the batches enter (past a frozen part whose output the trainer cached).
+    var from = 0
 
     mutating func update(_ batch: PendingBatch, positions: [Int], number: Int, lr: Double, meter: inout EpochMeter) throws {
         let inWeights = try clippedSum(batch, positions: positions, lr: lr, meter: &meter)
@@ -42,7 +44,7 @@ struct DPStep: TrainingStep {
         }
         let x = batch.take()
         context.training = true
-        let z = try network.forward(x, &context)
+        let z = try network.forward(x, &context, from: from)
         let (l, g, c) = try objective.evaluate(z, positions, normalizer: expectedBatch)
         meter.add(loss: l, correct: c, records: positions.count)
         try PerExampleClipping.clippedGradients(network, outputGradient: g, clip: dp.clip, normalizer: expectedBatch,
@@ -59,7 +61,7 @@ struct DPStep: TrainingStep {
             let range = start..<min(start + physical, positions.count)
             let part = Array(positions[range])
             context.training = true
-            let z = try network.forward(xAll.rows(Array(range)), &context)
+            let z = try network.forward(xAll.rows(Array(range)), &context, from: from)
             let (l, g, c) = try objective.evaluate(z, part, normalizer: expectedBatch)
             meter.add(loss: l, correct: c, records: part.count)
             try PerExampleClipping.clippedGradients(network, outputGradient: g, clip: dp.clip, normalizer: expectedBatch,

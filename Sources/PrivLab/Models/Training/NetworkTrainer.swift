@@ -26,6 +26,9 @@ struct NetworkTrainer {
         let data = try TrainingData(network: net, train: trainIn, validation: valIn, seed: streamSeed)
         try data.prepare(net, warmStart: stage?.warmStart == true)
         let objective = try BatchObjective(options: o, train: data.train, classes: data.classes, hooks: hooks)
+        if hooks.insertedGradients != nil && net.frozen.count > 0 {
+            throw PrivLabError.invalidArgument("fit: inserted gradients (gradient canaries) need every layer trained: the model has frozen = \(net.frozen.count)")
+        }
         if hooks.insertedGradients != nil && o.dp == nil {
             throw PrivLabError.invalidArgument("fit: inserted gradients (gradient canaries) need DP-SGD: give the model dp = {…}")
         }
@@ -44,8 +47,14 @@ struct NetworkTrainer {
                             context: ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2)))
         // After `prepare`: a fresh build has emptied the history, a warm start kept it.
         var log = EpochLog(network: net, validation: data.validation, observer: observer, epochCount: epochCount)
-        let feeder = BatchFeeder(features: data.train.features, worker: worker)
         try hooks.beforeFirstStep?()
+        // A frozen, deterministic lower part (transfer learning) is computed once per fit (after
+        // the hook, which may set parameters): the batches then enter at the first trained layer,
+        // and backpropagation stops there.
+        let cached = net.frozen.cacheable && net.frozen.firstTrained > 0
+        let features = cached ? try net.frozenOutput(data.train.features) : data.train.features
+        step.from = cached ? net.frozen.firstTrained : 0
+        let feeder = BatchFeeder(features: features, worker: worker)
         var updates = 0
         for epoch in 1...epochCount {
             let lr = o.schedule.rate(base: o.learningRate, epoch: epoch, epochs: epochCount)
@@ -65,7 +74,7 @@ struct NetworkTrainer {
     private func makeStep(objective: BatchObjective, accounting: DPAccounting?, expectedBatch: Int, worker: IdleWorker?,
                           context: ForwardContext) -> any TrainingStep {
         let net = network, o = net.options
-        let separate = OptimizerUpdate(parameters: net.parameters, options: o)
+        let separate = OptimizerUpdate(parameters: net.trainedParameters, options: o)
         let path = UpdatePath.choose(o)
         guard let accounting else {
             return PlainStep(network: net, objective: objective, separate: path == .sgdInBackward ? nil : separate, context: context)

@@ -23,7 +23,7 @@ enum PerExampleClipping {
     /// Each layer's share of the clipping norm under per-layer clipping: C/√L over the L layers
     /// with parameters, so that Σ_l (C/√L)² = C².
     static func layerBound(_ net: NeuralNetwork, clip: Double) -> Double {
-        clip / Double(max(net.layers.filter { !$0.parameters.isEmpty }.count, 1)).squareRoot()
+        clip / Double(max(net.trainedLayers.filter { !$0.parameters.isEmpty }.count, 1)).squareRoot()
     }
 
     /// Sets every parameter's gradient to Σᵢ min(1, C/(‖∇ᵢ‖ + 1e-6))·∇ᵢ / B, given ∂loss/∂logits
@@ -37,9 +37,10 @@ enum PerExampleClipping {
             if let lr { try l.applyClippedSGD(rowScale: scale, learningRate: lr) } else { try l.accumulateParameterGradients(rowScale: scale) }
         }
         var g = outputGradient
-        for l in net.layers.reversed() { try l.backwardKeepingOutputGradient(&g) }
+        // Frozen layers (transfer learning) are neither clipped nor updated: only the trained ones.
+        for l in net.trainedLayers.reversed() { try l.backwardKeepingOutputGradient(&g) }
         if perLayer {
-            let withParams = net.layers.filter { !$0.parameters.isEmpty }
+            let withParams = net.trainedLayers.filter { !$0.parameters.isEmpty }
             let c = Float(layerBound(net, clip: clip))
             for l in withParams {
                 var norms = [Float](repeating: 0, count: outputGradient.rows)
@@ -50,11 +51,11 @@ enum PerExampleClipping {
             return
         }
         var norms = [Float](repeating: 0, count: outputGradient.rows)
-        for l in net.layers { try l.addPerExampleSquaredNorms(&norms) }
+        for l in net.trainedLayers { try l.addPerExampleSquaredNorms(&norms) }
         // The kept gradients carry the 1/B normaliser: ‖∇ᵢ‖ = B·√normsᵢ.
         let c = Float(clip)
         let factors = norms.map { min(1, c / (Float(b) * $0.squareRoot() + 1e-6)) }
         let scale: [Float]? = factors.allSatisfy { $0 == 1 } ? nil : factors
-        for l in net.layers { try apply(l, scale) }
+        for l in net.trainedLayers { try apply(l, scale) }
     }
 }

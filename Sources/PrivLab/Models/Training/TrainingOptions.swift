@@ -33,8 +33,15 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// computes gradients into buffers and runs the optimizer — the reference path tests compare
     /// the fused one with —, and `.fused` insists on fusing (an error when the options forbid it).
     public var fusion: UpdateFusion? = nil
+    /// Transfer learning: the first `frozenLayers` layers with parameters keep their values (the
+    /// optimizer skips them, backpropagation stops above them; see `FrozenLayers`). nil: all train.
+    /// Optional so that model files and configuration identities written before it read the same.
+    public var frozenLayers: Int? = nil
 
     public init() {}
+
+    /// k, the frozen layers with parameters (0 when none).
+    public var frozenCount: Int { frozenLayers ?? 0 }
 
     public func validate() throws {
         func check(_ ok: Bool, _ msg: String) throws { if !ok { throw PrivLabError.invalidArgument(msg) } }
@@ -55,6 +62,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
             try check(optimizer == .sgd && momentum == 0 && l1 == 0 && l2 == 0,
                       "fused updates need plain SGD: no momentum, no l1/l2 penalty, not Adam")
         }
+        if let f = frozenLayers { try check(f >= 0, "frozen must be non-negative") }
         if let v = validationSplit { try check(v > 0 && v < 1, "validation split must be in (0, 1)") }
         switch schedule {
         case .constant: break

@@ -2,6 +2,8 @@
 /// options (`UpdatePath`): `PlainStep` without DP, `PrivateStep`… with it — the split Opacus makes
 /// between the per-sample gradients and the DP optimizer (clip, add noise, step).
 protocol TrainingStep {
+    /// The first layer batches enter (0, or past a cached frozen part).
+    var from: Int { get set }
     /// Trains on the records at `positions` (their rows gathered in `batch`) at learning rate `lr`,
     /// as update number `number` (1, 2, … in this fit), adding what the batch measured to `meter`.
     mutating func update(_ batch: PendingBatch, positions: [Int], number: Int, lr: Double, meter: inout EpochMeter) throws
@@ -34,11 +36,13 @@ struct PlainStep: TrainingStep {
     /// nil: plain SGD applied inside the backward pass.
     let separate: OptimizerUpdate?
     var context: ForwardContext
+    /// The first layer the batches enter (past a frozen part whose output the trainer cached).
+    var from = 0
 
     mutating func update(_ batch: PendingBatch, positions: [Int], number: Int, lr: Double, meter: inout EpochMeter) throws {
         let x = batch.take()
         context.training = true
-        let z = try network.forward(x, &context)
+        let z = try network.forward(x, &context, from: from)
         let (l, g, c) = try objective.evaluate(z, positions, normalizer: nil)
         meter.add(loss: l, correct: c, records: positions.count)
         if let separate {
