@@ -20,7 +20,7 @@ final class UnlearningBindingTests: XCTestCase {
         try rt.exec(setup + """
             for _, name in ipairs{"finetune", "gradient_ascent", "neggrad_plus", "random_labels", "scrub", "salun"} do
               local u = pl.unlearn[name]{model = m, forget = forget, retain = retain, epochs = 2, seed = 3}
-              local a = pl.attack.metric{target = u, signal = "loss"}
+              local a = pl.attack.metric{target = u, score = "loss"}
               local r = a:evaluate{members = forget, nonmembers = test}
               print(name, u ~= m, #u:predict(forget) == forget:size(), r.auc >= 0 and r.auc <= 1)
             end
