@@ -29,9 +29,10 @@ The two judges:
   indistinguishable from retraining.
 
 Times are wall-clock seconds of unlearning the one target model (they vary between runs).
-Run with `privlab run notebooks/unlearning.lua`; `-P shadows=16` for tighter U-LiRA estimates.
+Run with `privlab run notebooks/unlearning.lua`; `-P shadows=32 -P n_train=10000` for tighter U-LiRA
+estimates (SISA's shadows, ensembles themselves, take the longest).
 ]]
-local P = pl.params { n_train = 5000, n_test = 2000, forget_share = 0.01, epochs = 40, shadows = 8, seed = 1 }
+local P = pl.params { n_train = 5000, n_test = 2000, forget_share = 0.01, epochs = 50, shadows = 16, seed = 1 }
 
 local train = pl.data.fashion_mnist { split = "train", n = P.n_train, seed = P.seed }
 local test = pl.data.fashion_mnist { split = "test", n = P.n_test, seed = P.seed }
@@ -39,7 +40,7 @@ local retain, forget = train:split { test = P.forget_share, seed = P.seed + 1 }
 print(("%d training records: %d to forget, %d to retain; %d test records"):format(train:size(), forget:size(), retain:size(), test:size()))
 
 local function mlp(seed)
-  return pl.mlp { hidden = { 256 }, lr = 0.1, batch = 64, epochs = P.epochs, seed = seed or P.seed }
+  return pl.mlp { hidden = { 256 }, optimizer = "adam", lr = 0.001, batch = 64, epochs = P.epochs, seed = seed or P.seed }
 end
 local model = mlp()
 pl.time("train the MLP", model.fit, model, train)
@@ -100,6 +101,10 @@ for _, name in ipairs { "FT", "GA", "NegGrad+", "RL", "SCRUB", "SalUn" } do
   if r.mia_efficacy >= by.retrain.mia_efficacy - 0.05 and gap(name) > 0.05 then fooled[#fooled + 1] = name end
 end
 print(("SISA: %.2f s, U-LiRA AUC %.3f."):format(by.SISA.seconds, by.SISA.ulira_auc))
+-- Hanley & McNeil's standard error of an AUC of 0.5 with n forgotten and n never-seen records.
+local n = forget:size()
+local se = math.sqrt((0.25 + 2 * (n - 1) * (1 / 3 - 0.25)) / (n * n))
+print(("With %d forgotten and %d never-seen records, an AUC of 0.5 has a standard error of %.3f: U-LiRA differences smaller than about %.2f are noise."):format(n, n, se, 2 * se))
 print(#fooled > 0 and ("Methods whose MIA-efficacy is within 0.05 of retraining's while U-LiRA sits more than 0.05 above it: %s.")
   :format(table.concat(fooled, ", ")) or "No method looks forgotten to MIA-efficacy while U-LiRA still detects it, at these settings.")
 
@@ -107,8 +112,12 @@ print(#fooled > 0 and ("Methods whose MIA-efficacy is within 0.05 of retraining'
 Reading the numbers: the population-level MIA-efficacy asks whether forgotten records *look like
 test records on average*; U-LiRA asks, record by record, whether the model's confidence on it is
 what unlearning (with this method) leaves behind or what never training leaves behind. A method can
-pass the first and fail the second — Hayes et al.'s point. With 1% of 5,000 records the forget set
-holds 50 records, so U-LiRA's AUC has a sampling spread of about ±0.06; differences smaller than
-that are noise (raise `n_train` and `shadows` to tighten it). Exact methods (retraining, SISA) sit
-near 0.5 by construction — any spread around it is that noise.
+pass the first and fail the second — Hayes et al.'s point; whether it happens here is the line
+printed above, decided from the measured rows (MIA-efficacy within 0.05 of retraining's, U-LiRA
+more than 0.05 above it). The forget set is small, so read U-LiRA's AUCs against the standard error
+printed above; exact methods (retraining, SISA) sit near 0.5 by construction, and any spread around
+it is that noise. The default references' hyper-parameters were tuned for ResNets on CIFAR, not for
+this MLP: the fast methods here barely move the model (forget accuracy stays at the original's), so
+their U-LiRA AUC stays near the original model's — the time-against-forgetting chart shows the
+price of real forgetting.
 ]]
