@@ -62,16 +62,23 @@ local result = pl.unlearn.evaluate {
   model = model, forget = forget, retain = retain, test = test, sisa = ens, shadows = P.shadows, seed = P.seed,
   methods = { "original", "retrain", "finetune", "gradient_ascent", "neggrad_plus", "random_labels", "scrub", "salun" },
 }
-local rows = {}
+local rows, times = {}, {}
+local retrain_seconds
+for _, r in ipairs(result.rows) do
+  if r.method == "retrain" then retrain_seconds = r.seconds end
+end
 for _, r in ipairs(result.rows) do
   rows[#rows + 1] = { method = r.method, forget_acc = r.forget_accuracy, retain_acc = r.retain_accuracy, test_acc = r.test_accuracy,
-                      seconds = r.seconds, mia_efficacy = r.mia_efficacy, ulira_auc = r.ulira_auc, ulira_acc = r.ulira_accuracy,
+                      mia_efficacy = r.mia_efficacy, ulira_auc = r.ulira_auc, ulira_acc = r.ulira_accuracy,
                       ulira_tpr_1pct = r.ulira.tpr_at_fpr[0.01] }
+  times[#times + 1] = { method = r.method, seconds = r.seconds, share_of_retrain = r.seconds / retrain_seconds }
 end
-pl.report.table(rows, { columns = { "method", "forget_acc", "retain_acc", "test_acc", "seconds", "mia_efficacy", "ulira_auc", "ulira_acc", "ulira_tpr_1pct" },
-                        wall_clock = true, digits = 3,
-                        caption = ("Unlearning %d of %d Fashion-MNIST records (MLP 784-256-10); U-LiRA with %d shadows; seconds are wall-clock")
+pl.report.table(rows, { columns = { "method", "forget_acc", "retain_acc", "test_acc", "mia_efficacy", "ulira_auc", "ulira_acc", "ulira_tpr_1pct" },
+                        digits = 3,
+                        caption = ("Unlearning %d of %d Fashion-MNIST records (MLP 784-256-10); U-LiRA with %d shadows")
                           :format(forget:size(), train:size(), P.shadows) })
+pl.report.table(times, { columns = { "method", "seconds", "share_of_retrain" }, wall_clock = true, digits = 3,
+                         caption = "seconds to unlearn the target model, and as a share of retraining from scratch" })
 
 local xs, ys, names = {}, {}, {}
 for _, r in ipairs(result.rows) do
@@ -79,7 +86,7 @@ for _, r in ipairs(result.rows) do
     xs[#xs + 1], ys[#ys + 1], names[#names + 1] = math.max(r.seconds, 1e-3), r.ulira_auc, r.method
   end
 end
-pl.report.chart { kind = "scatter", title = "Time against forgetting", xlabel = "wall-clock seconds to unlearn (log)",
+pl.report.chart { kind = "scatter", title = "Time against forgetting (wall-clock, varies between runs)", xlabel = "wall-clock seconds to unlearn (log)",
                   ylabel = "U-LiRA AUC (0.5: as if never trained)", logx = true, height = 460,
                   series = { { name = "methods", x = xs, y = ys, labels = names } } }
 
@@ -89,18 +96,24 @@ pl.report.chart { kind = "scatter", title = "Time against forgetting", xlabel = 
 local by = {}
 for _, r in ipairs(result.rows) do by[r.method] = r end
 local function gap(name) return by[name].ulira_auc - by.retrain.ulira_auc end
-print(("Retraining (the reference) takes %.1f s; its forget accuracy is %.3f against a test accuracy of %.3f, and U-LiRA's AUC is %.3f."):format(
-  by.retrain.seconds, by.retrain.forget_accuracy, by.retrain.test_accuracy, by.retrain.ulira_auc))
+print(("Retraining (the reference): forget accuracy %.3f against a test accuracy of %.3f, U-LiRA AUC %.3f."):format(
+  by.retrain.forget_accuracy, by.retrain.test_accuracy, by.retrain.ulira_auc))
 print(("The original model (nothing forgotten): forget accuracy %.3f, MIA-efficacy %.3f, U-LiRA AUC %.3f."):format(
   by.original.forget_accuracy, by.original.mia_efficacy, by.original.ulira_auc))
 local fooled = {}
 for _, name in ipairs { "FT", "GA", "NegGrad+", "RL", "SCRUB", "SalUn" } do
   local r = by[name]
-  print(("%-8s %6.2f s (%.0f%% of retraining), MIA-efficacy %.3f (retrain %.3f), U-LiRA AUC %.3f (%+.3f against retraining)"):format(
-    name, r.seconds, 100 * r.seconds / by.retrain.seconds, r.mia_efficacy, by.retrain.mia_efficacy, r.ulira_auc, gap(name)))
+  print(("%-8s forget accuracy %.3f, MIA-efficacy %.3f (retrain %.3f), U-LiRA AUC %.3f (%+.3f against retraining)"):format(
+    name, r.forget_accuracy, r.mia_efficacy, by.retrain.mia_efficacy, r.ulira_auc, gap(name)))
   if r.mia_efficacy >= by.retrain.mia_efficacy - 0.05 and gap(name) > 0.05 then fooled[#fooled + 1] = name end
 end
-print(("SISA: %.2f s, U-LiRA AUC %.3f."):format(by.SISA.seconds, by.SISA.ulira_auc))
+print(("SISA: forget accuracy %.3f, U-LiRA AUC %.3f."):format(by.SISA.forget_accuracy, by.SISA.ulira_auc))
+local unmoved = {}
+for _, name in ipairs { "FT", "GA", "NegGrad+", "RL", "SCRUB", "SalUn" } do
+  if by[name].forget_accuracy >= by.original.forget_accuracy - 0.02 then unmoved[#unmoved + 1] = name end
+end
+print(#unmoved > 0 and ("Forget accuracy within 0.02 of the original model's (%.3f) after: %s."):format(by.original.forget_accuracy, table.concat(unmoved, ", "))
+  or "Every approximate method lowered the forget accuracy by more than 0.02.")
 -- Hanley & McNeil's standard error of an AUC of 0.5 with n forgotten and n never-seen records.
 local n = forget:size()
 local se = math.sqrt((0.25 + 2 * (n - 1) * (1 / 3 - 0.25)) / (n * n))
@@ -116,8 +129,8 @@ pass the first and fail the second — Hayes et al.'s point; whether it happens 
 printed above, decided from the measured rows (MIA-efficacy within 0.05 of retraining's, U-LiRA
 more than 0.05 above it). The forget set is small, so read U-LiRA's AUCs against the standard error
 printed above; exact methods (retraining, SISA) sit near 0.5 by construction, and any spread around
-it is that noise. The default references' hyper-parameters were tuned for ResNets on CIFAR, not for
-this MLP: the fast methods here barely move the model (forget accuracy stays at the original's), so
-their U-LiRA AUC stays near the original model's — the time-against-forgetting chart shows the
-price of real forgetting.
+it is that noise. The methods run with their reference repositories' hyper-parameters, which were
+tuned for ResNets on CIFAR, not for this MLP; the line above lists those that left the forget
+accuracy where the original model had it — for them, compare the U-LiRA AUC with the original
+model's row rather than with retraining's.
 ]]

@@ -78,6 +78,20 @@ final class UnlearningTests: XCTestCase {
         XCTAssertLessThan(e.rows[0].forgetAccuracy, e.rows[1].forgetAccuracy)
     }
 
+    /// U-LiRA's shadows train and unlearn in parallel; the scores do not depend on how many at once.
+    func testULiRADoesNotDependOnTheWorkerCount() throws {
+        let s = try Self.split.get()
+        var scores = [[Double]]()
+        for workers in [1, 2] {
+            var o = UnlearningEvaluation.Options()
+            (o.shadows, o.seed, o.workers) = (4, 3, workers)
+            let e = try UnlearningEvaluation(entries: [.init(method: SCRUB(), original: s.model)], forget: s.forget, retain: s.retain,
+                                             test: s.test, options: o)
+            scores.append(try XCTUnwrap(e.rows[0].ulira).scores)
+        }
+        XCTAssertEqual(scores[0], scores[1])
+    }
+
     /// SalUn's mask (Fan et al. 2024, Eq. 4) for softmax regression, by hand: the gradient of the
     /// negated mean cross-entropy is Xᵀ(Y − P)/n for the weights and Σ(Y − P)/n for the bias,
     /// summed over the batches; the mask keeps the ⌊ratio·count⌋ entries of largest magnitude.

@@ -17,7 +17,7 @@ enum UnlearningDeclarations {
     static func data(retain required: Bool) -> [OptionSpec] {
         [OptionSpec("model", .model, "the trained network (pl.softmax, pl.mlp, pl.cnn, pl.rnn) to unlearn from; it is not changed", .required),
          OptionSpec("forget", .dataset, "the training records to forget", .required),
-         OptionSpec("retain", .dataset, "the training records to keep", required ? .required : .optional("not used"))]
+         OptionSpec("retain", .dataset, "the training records to keep", required ? .required : .optional("not used: gradient ascent sees only the forget set"))]
     }
 
     /// The optimisation options, with the method's defaults.
@@ -100,7 +100,7 @@ enum UnlearningDeclarations {
         ],
         returns: "table",
         resultFields: [
-            ResultField("rows", "table[]", "per method: {method, forget_accuracy, retain_accuracy, test_accuracy, seconds (wall-clock), mia_efficacy, ulira_auc, ulira_accuracy, ulira (the attack's evaluation table), model}"),
+            ResultField("rows", "table[]", "per method: {method, forget_accuracy, retain_accuracy, test_accuracy, seconds (wall-clock), mia_efficacy, ulira_auc, ulira_accuracy (U-LiRA's best balanced accuracy over thresholds), ulira (the attack's evaluation table, as Attack.evaluate's), model (the unlearnt Model)}"),
             ResultField("never_seen", "integer[]", "ids of the test records U-LiRA used as never-seen"),
             ResultField("clock", "string", "\"wall-clock\": what seconds measure"),
         ])

@@ -57,7 +57,7 @@ public struct UnlearningEvaluation {
         guard test.size > 0, test.featureCount == forget.featureCount else {
             throw PrivLabError.invalidArgument("unlearn.evaluate: the test set must be non-empty with the forget set's \(forget.featureCount) features")
         }
-        if let clash = Set(test.ids).intersection(forget.ids.map { $0 } + retain.ids).min() {
+        if let clash = Set(test.ids).intersection(forget.ids + retain.ids).min() {
             throw PrivLabError.invalidArgument("unlearn.evaluate: record id \(clash) is in the test set and in the training data (give test records their own ids)")
         }
         guard o.shadows == 0 || o.shadows >= 2 else { throw PrivLabError.invalidArgument("unlearn.evaluate: shadows must be 0 (no U-LiRA) or at least 2") }
