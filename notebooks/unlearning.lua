@@ -134,3 +134,41 @@ tuned for ResNets on CIFAR, not for this MLP; the line above lists those that le
 accuracy where the original model had it — for them, compare the U-LiRA AUC with the original
 model's row rather than with retraining's.
 ]]
+
+--[[md
+## The same methods, pushed to forget
+
+With their references' defaults most methods above barely moved this model. Here each runs with a
+ten-fold learning rate (GA two-fold: it diverges quickly), on the same split with freshly drawn
+shadows, and is compared with the retraining row above.
+]]
+local tuned = pl.unlearn.evaluate {
+  model = model, forget = forget, retain = retain, test = test, shadows = P.shadows, seed = P.seed,
+  methods = { { method = "finetune", lr = 0.1 }, { method = "gradient_ascent", lr = 0.02 }, { method = "neggrad_plus", lr = 0.1 },
+              { method = "random_labels", lr = 0.1 }, { method = "scrub", lr = 0.005 }, { method = "salun", lr = 0.13 } },
+}
+local trows, ttimes, fooled_tuned = {}, {}, {}
+for _, r in ipairs(tuned.rows) do
+  trows[#trows + 1] = { method = r.method, forget_acc = r.forget_accuracy, retain_acc = r.retain_accuracy, test_acc = r.test_accuracy,
+                        mia_efficacy = r.mia_efficacy, ulira_auc = r.ulira_auc, ulira_acc = r.ulira_accuracy }
+  ttimes[#ttimes + 1] = { method = r.method, seconds = r.seconds, share_of_retrain = r.seconds / retrain_seconds }
+  if r.mia_efficacy >= by.retrain.mia_efficacy - 0.05 and r.ulira_auc - by.retrain.ulira_auc > 0.05 then fooled_tuned[#fooled_tuned + 1] = r.method end
+end
+pl.report.table(trows, { columns = { "method", "forget_acc", "retain_acc", "test_acc", "mia_efficacy", "ulira_auc", "ulira_acc" }, digits = 3,
+                         caption = ("Pushed to forget: retraining had forget accuracy %.3f, MIA-efficacy %.3f, U-LiRA AUC %.3f")
+                           :format(by.retrain.forget_accuracy, by.retrain.mia_efficacy, by.retrain.ulira_auc) })
+pl.report.table(ttimes, { columns = { "method", "seconds", "share_of_retrain" }, wall_clock = true, digits = 3,
+                          caption = "seconds to unlearn, pushed to forget" })
+print(#fooled_tuned > 0 and ("Pushed to forget, MIA-efficacy within 0.05 of retraining's (or above) while U-LiRA sits more than 0.05 above retraining's: %s.")
+  :format(table.concat(fooled_tuned, ", ")) or "Pushed to forget, no method passes MIA-efficacy while U-LiRA still detects it.")
+
+--[[md
+The line above is the comparison the issue asks about, decided from the measured rows: a method
+listed there looks forgotten to the population-level attack while the per-example one still tells
+its forgotten records from never-seen ones. Weigh a listed method's U-LiRA gap against the standard
+error printed in the previous section: with a forget set this small one run is suggestive, not
+conclusive (`-P n_train=20000` forgets 200 records and halves the error, at about four times the
+run time). A method that drives the forget accuracy far *below* the test accuracy makes its
+forgotten records recognisable again — U-LiRA learns from its shadows what that method leaves
+behind, so overshooting counts as detected, as it should.
+]]
