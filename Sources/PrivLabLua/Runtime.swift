@@ -87,6 +87,7 @@ public final class Runtime {
         installClustering()
         installPrivacy()
         installSISA()
+        installUnlearning()
         installFederated()
         installAttacks()
         installDefenses()

@@ -157,6 +157,23 @@ final class CLITests: XCTestCase {
     }
 
     /// The DP-SGD notebook end to end at a small size.
+    /// The unlearning notebook at a small size. One run, not two: its time-against-forgetting
+    /// chart plots wall-clock seconds, which differ between runs (the methods' determinism is
+    /// checked in UnlearningTests).
+    func testUnlearningNotebookSmall() throws {
+        try requireFashionMNIST()
+        let dir = try temporaryDirectory()
+        let r = try privlab(["run", "notebooks/unlearning.lua", "-o", "\(dir)/u.md", "-P", "n_train=600", "-P", "n_test=300",
+                             "-P", "forget_share=0.05", "-P", "epochs=3", "-P", "shadows=2"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOfFile: "\(dir)/u.md", encoding: .utf8)
+        for piece in ["| method | forget_acc | retain_acc | test_acc | mia_efficacy | ulira_auc | ulira_acc | ulira_tpr_1pct |",
+                      "| retrain |", "| FT |", "| GA |", "| NegGrad+ |", "| RL |", "| SCRUB |", "| SalUn |", "| SISA |",
+                      "| method | seconds | share_of_retrain |", "Retraining (the reference): forget accuracy", "standard error"] {
+            XCTAssertTrue(md.contains(piece), "missing \(piece)")
+        }
+    }
+
     func testDPNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = try temporaryDirectory()

@@ -5,6 +5,7 @@ struct BatchObjective {
     let labels: [Int]
     let ids: [Int]
     let softTargets: [Int: [Float]]?
+    let labelWeights: [Int: Float]?
     let logitTerm: ((_ ids: [Int], _ logits: Matrix, _ normalizer: Int) throws -> (loss: Double, gradient: Matrix))?
 
     /// Checks up front that every training record has a soft target over `classes` when hooks give them.
@@ -13,6 +14,7 @@ struct BatchObjective {
         labels = train.labels
         ids = train.ids
         softTargets = hooks.softTargets
+        labelWeights = hooks.labelWeights
         logitTerm = hooks.logitTerm
         guard let st = softTargets else { return }
         for id in train.ids {
@@ -29,6 +31,7 @@ struct BatchObjective {
         let labels = positions.map { self.labels[$0] }
         let soft = softTargets.map { st in positions.map { st[ids[$0]]! } }
         var (losses, g, c) = loss.lossAndGradient(z, labels, soft: soft, normalizer: normalizer)
+        if let w = labelWeights { weigh(&losses, &g, positions.map { w[ids[$0]] ?? 1 }) }
         var total = losses.reduce(0, +)
         if let term = logitTerm {
             let (l, extra) = try term(positions.map { ids[$0] }, z, normalizer ?? positions.count)
@@ -39,6 +42,19 @@ struct BatchObjective {
             total += l
         }
         return (total, g, c)
+    }
+}
+
+extension BatchObjective {
+    /// Scales row r's loss and its gradient by `weights[r]` (`TrainingHooks.labelWeights`).
+    private func weigh(_ losses: inout [Double], _ g: inout Matrix, _ weights: [Float]) {
+        let k = g.cols
+        g.data.withUnsafeMutableBufferPointer { p in
+            for (r, w) in weights.enumerated() where w != 1 {
+                losses[r] *= Double(w)
+                for j in 0..<k { p[r * k + j] *= w }
+            }
+        }
     }
 }
 

@@ -74,8 +74,9 @@ struct NetworkTrainer {
     private func makeStep(objective: BatchObjective, accounting: DPAccounting?, expectedBatch: Int, worker: IdleWorker?,
                           context: ForwardContext) -> any TrainingStep {
         let net = network, o = net.options
-        let separate = OptimizerUpdate(parameters: net.trainedParameters, options: o)
-        let path = UpdatePath.choose(o)
+        let separate = OptimizerUpdate(parameters: net.trainedParameters, options: o, shared: hooks.optimizer)
+        // A shared optimizer keeps its state outside the fused backward pass: never fuse then.
+        let path = UpdatePath.choose(o, sharedOptimizer: hooks.optimizer != nil)
         guard let accounting else {
             return PlainStep(network: net, objective: objective, separate: path == .sgdInBackward ? nil : separate, context: context)
         }

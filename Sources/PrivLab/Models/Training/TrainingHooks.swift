@@ -19,6 +19,17 @@ public struct TrainingHooks {
     /// added to the loss gradient before the backward pass — DP clipping included.
     public var logitTerm: ((_ ids: [Int], _ logits: Matrix, _ normalizer: Int) throws -> (loss: Double, gradient: Matrix))?
 
+    /// A weight on each record's label loss, by record id (records without one weigh 1): the
+    /// step minimises Σ wᵢ·CEᵢ / normaliser plus any `logitTerm`. A negative weight ascends the
+    /// record's loss (gradient ascent unlearning; NegGrad+), zero leaves only the extra term
+    /// (SCRUB's max-step, whose loss is −KL alone).
+    public var labelWeights: [Int: Float]?
+
+    /// An optimizer whose state (momentum, Adam's moments and step count) carries over from fit to
+    /// fit, for techniques that alternate fits sharing one optimizer, as SCRUB's max- and min-steps
+    /// share one (Kurmanji et al. 2023). nil: each fit starts a fresh one from the options.
+    public var optimizer: Optimizer?
+
     /// Called after every parameter update with the update's number (1, 2, …) in this fit.
     public var afterStep: ((_ step: Int) throws -> Void)?
 
@@ -48,7 +59,7 @@ public struct TrainingHooks {
     }
 
     /// Whether any hook is set.
-    var isEmpty: Bool { softTargets == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil }
+    var isEmpty: Bool { softTargets == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil }
 }
 
 /// One private update, as `TrainingHooks.insertedGradients` sees it.

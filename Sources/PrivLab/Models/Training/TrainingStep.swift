@@ -15,11 +15,12 @@ struct OptimizerUpdate {
     let penalty: WeightPenalty
     let optimizer: Optimizer
 
-    init(parameters: [Parameter], options o: TrainingOptions) {
+    /// With `shared`, that optimizer (and its state) instead of a fresh one from the options.
+    init(parameters: [Parameter], options o: TrainingOptions, shared: Optimizer? = nil) {
         self.parameters = parameters
         penalty = WeightPenalty(l1: Float(o.l1), l2: Float(o.l2))
-        optimizer = Optimizer(kind: o.optimizer, momentum: o.momentum, nesterov: o.nesterov,
-                              beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon)
+        optimizer = shared ?? Optimizer(kind: o.optimizer, momentum: o.momentum, nesterov: o.nesterov,
+                                        beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon)
     }
 
     func apply(lr: Double) {

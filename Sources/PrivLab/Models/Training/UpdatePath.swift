@@ -24,8 +24,9 @@ enum UpdatePath: Equatable {
 
     /// The path for these options: fused whenever the update is plain SGD (no momentum, no
     /// penalty) unless `fusion` asks for the separate path; `validate` refused `.fused` otherwise.
-    static func choose(_ o: TrainingOptions) -> UpdatePath {
-        let fusable = o.optimizer == .sgd && o.momentum == 0 && o.l1 == 0 && o.l2 == 0
+    /// A shared optimizer (`TrainingHooks.optimizer`) keeps state across fits, so never fuses.
+    static func choose(_ o: TrainingOptions, sharedOptimizer: Bool = false) -> UpdatePath {
+        let fusable = o.optimizer == .sgd && o.momentum == 0 && o.l1 == 0 && o.l2 == 0 && !sharedOptimizer
         let fused = fusable && o.fusion != .separate
         switch (o.dp != nil, fused) {
         case (false, true): return .sgdInBackward
