@@ -1,7 +1,7 @@
 import PrivLab
 
 /// The shadow attack's membership classifiers by their Lua names.
-enum AttackModelChoice: String, CaseIterable { case logistic, boosting, mlp }
+enum AttackModelChoice: String, CaseIterable { case auto, logistic, boosting, mlp }
 
 /// Where the shadow models' training data comes from, by its Lua names.
 enum ShadowSourceChoice: String, CaseIterable { case real, marginals, noisy, synthesis }
@@ -37,6 +37,7 @@ enum AttackDeclarations {
         let synthesis = OptionCondition.equals("source", ["synthesis"])
         let (logistic, boosting, mlp) = (OptionCondition.equals("attack_model", ["logistic"]), OptionCondition.equals("attack_model", ["boosting"]),
                                          OptionCondition.equals("attack_model", ["mlp"]))
+        let auto = OptionCondition.equals("attack_model", ["auto"])
         return FunctionDeclaration(
             "attack.shadow", "the shadow-model attack (Shokri et al. 2017): shadows imitate the target on known members; an attack model learns in from out",
             options: [
@@ -51,7 +52,13 @@ enum AttackDeclarations {
                            .optional("sorted for one model, unsorted per class")),
                 .choice("features", AttackFeatures.self, "what the attack model reads of a released vector: the probabilities, or their logarithms",
                         default: .logProbabilities),
-                .choice("attack_model", AttackModelChoice.self, "the membership classifier trained on the shadows' outputs", default: .logistic),
+                .choice("attack_model", AttackModelChoice.self,
+                        "the membership classifier trained on the shadows' outputs; auto: the best of logistic, boosting and mlp (per class or global, on probabilities or log-probabilities unless per_class or features is given) by AUC on held-out shadows",
+                        default: .auto),
+                .number("attack_holdout", "share of the shadows held out to choose the attack model (one at least; a single shadow: half its records)",
+                        default: 0.25, .above(0), .below(1)).only(auto),
+                .boolean("attack_refit", "refit the chosen attack model on all shadows (else keep it as fitted without the held-out ones)",
+                         default: true).only(auto),
                 .number("attack_l2", "L2 penalty of the logistic attack model", default: 1e-4, .atLeast(0)).only(logistic),
                 .integer("attack_stages", "boosting stages", default: 100, .atLeast(1), .atMost(10_000)).only(boosting),
                 .integer("attack_depth", "depth of each boosted tree", default: 3, .atLeast(1), .atMost(12)).only(boosting),
