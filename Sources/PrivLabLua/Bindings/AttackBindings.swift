@@ -104,6 +104,7 @@ extension Runtime {
     func installAttacks() {
         define(AttackDeclarations.shadow) { call in try Runtime.shadowAttack(call) }
         define(AttackDeclarations.metric) { call in try Runtime.metricAttack(call) }
+        define(AttackDeclarations.releasedLayers) { call in try Runtime.releasedLayersAttack(call) }
         define(AttackDeclarations.referenceModels) { call in try Runtime.referenceModels(call) }
         define(AttackDeclarations.rmia) { call in try Runtime.rmiaAttack(call) }
         // pl.attack.lira{target=, data=, shadows=16, online=true, global_variance=false} (Carlini et al. 2022)

@@ -60,6 +60,25 @@ extension Runtime {
         }
     }
 
+    /// `pl.attack.released_layers{target=, data=, layers=, head_hidden=, head_epochs=, head_lr=, seed=}`.
+    static func releasedLayersAttack(_ call: LuaCall) throws -> Int32 {
+        let o = try call.options(1, AttackDeclarations.releasedLayers, optional: false)
+        guard case .object(let b) = try o.value("target"), let target = (b.value as? ModelObject)?.model, target.isFitted else {
+            throw LuaError("attack.released_layers: option 'target' must be a fitted Model")
+        }
+        let data = try o.dataset("data", what: "the attacker's records")
+        var r = ReleasedLayersAttack.Options()
+        r.layers = try o.optionalInteger("layers")
+        r.headHidden = try o.integers("head_hidden")
+        r.headEpochs = try o.integer("head_epochs")
+        r.headLearningRate = try o.number("head_lr")
+        r.seed = try o.seed()
+        try o.finish()
+        guard let data else { throw LuaError("attack.released_layers: option 'data' is required") }
+        call.pushObject(AttackObject(try ReleasedLayersAttack(target: target, data: data, options: r)), "Attack")
+        return 1
+    }
+
     static func metricAttack(_ call: LuaCall) throws -> Int32 {
         let rt = Runtime.from(call)
         let o = try call.options(1, AttackDeclarations.metric, optional: false)

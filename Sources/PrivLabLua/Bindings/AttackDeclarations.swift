@@ -147,6 +147,20 @@ enum AttackDeclarations {
         ],
         returns: "Attack")
 
+    static let releasedLayers = FunctionDeclaration(
+        "attack.released_layers",
+        "a grey-box attack on a network whose lower layers are released but not its head: the attacker trains its own head on its public records through those layers and scores a record by minus the rebuilt model's loss",
+        options: [
+            OptionSpec("target", .model, "the fitted network whose lower layers are released (its outputs are not queried)", .required),
+            data(.required), .seed("seed of the attacker's head"),
+            .integer("layers", "layers released, counted as the network lists them (an MLP's hidden block: dense, activation, dropout)",
+                     .optional("all below the output layer"), .atLeast(1), .atMost(1000)),
+            OptionSpec("head_hidden", .integers, "hidden widths of the attacker's head, e.g. {64} (empty: softmax regression)", .defaulted(.integers([])), [.atLeast(1)]),
+            .integer("head_epochs", "training epochs of the attacker's head (Adam, batch 64)", default: 30, .atLeast(1), .atMost(10_000)),
+            .number("head_lr", "learning rate of the attacker's head", default: 1e-3, .above(0), .atMost(10)),
+        ],
+        returns: "Attack")
+
     static let labelOnly = FunctionDeclaration(
         "attack.label_only", "the label-only attack (Choquette-Choo et al. 2021): how robust a record's predicted label is to perturbation",
         options: [
