@@ -366,6 +366,9 @@ local function share(k) return (by[k].auc - 0.5) / (full - 0.5) end
 print(("above chance, relative to the full scores' shadow attack (AUC %.3f): labels only %.0f%%, top-3 %.0f%%, logits %.0f%%, guessed training %.0f%%, released hidden layer %.0f%% (no query), white-box gradient norm %.0f%%")
   :format(full, 100 * share("black-box: labels only"), 100 * share("black-box: top-3 probabilities"), 100 * share("grey-box: logits"),
           100 * share("grey-box: guessed training"), 100 * share("grey-box: released hidden layer"), 100 * share("white-box")))
+local lowest = lrow[1]
+for _, r in ipairs(lrow) do if r.auc < lowest.auc then lowest = r end end
+print(("lowest: %s, AUC %.3f"):format(lowest.level, lowest.auc))
 
 --[==[md
 Read the table top to bottom as more and more of the model in the attacker's hands, and the line
@@ -373,10 +376,10 @@ under it as each level's AUC above chance relative to the black-box attacker wit
 probability vector. More access is not automatically a stronger attack: each level comes with
 its own signal, and a stronger position with a weaker signal can lose — the gradient norm reads
 every parameter but is one number per record, where the shadow attack learns from eleven. What
-matters for a defender is that no row is at chance: the released hidden layer, queried never and
-combined with a head that saw no member, still separates members, so a feature extractor trained
-on private data is a release of that data; and truncating the release to the labels lowers the
-attack without removing it.
+matters for a defender is how far above chance the lowest row stays (printed last): the released hidden layer, queried never and
+combined with a head that saw no member, separates members as far as its row says — a feature
+extractor trained on private data is a release of that data —, and truncating the release to the
+labels lowers the attack by what the labels-only row says.
 ]==]
 
 --[[md
@@ -438,7 +441,6 @@ The attack model over-fits as any classifier does: a high-capacity model reaches
 near its ceiling on the shadows' records and gains nothing on the target from it (the line above
 names the widest gap and the model best on the target). Its training AUC therefore says nothing
 about the attack's strength; only held-out records — other shadows, as `attack_model = "auto"`
-uses, or the target's known members — do. More shadows give the attack model more records, but
-its gap comes from the shadows' records being the in/out records of *other* models, so a few
-thousand more of them narrow it little.
+uses, or the target's known members — do. More shadows give the attack model more records; at
+the highest capacity the line above shows how little eight times as many narrow its gap.
 ]]
