@@ -18,12 +18,13 @@ for split = 1, 5 do
     train_accuracy = target:accuracy(members), test_accuracy = target:accuracy(nonmembers),
     loss = auc(pl.attack.metric{target = target}),
     shadow_paper = shadow{features = "probabilities", attack_model = "mlp", per_class = true},
-    shadow_default = shadow{},
+    shadow_default = shadow{attack_model = "logistic"},   -- the fixed default before "auto" (scikit-learn's logistic is its reference)
+    shadow_auto = shadow{},
     shadow_boosting_per_class = shadow{attack_model = "boosting", per_class = true},
     lira = auc(pl.attack.lira{target = target, data = attacker, shadows = 16, seed = split}),
   }
   local out = {string.format('"split": %d', split)}
-  for _, k in ipairs({"train_accuracy", "test_accuracy", "loss", "shadow_paper", "shadow_default", "shadow_boosting_per_class", "lira"}) do
+  for _, k in ipairs({"train_accuracy", "test_accuracy", "loss", "shadow_paper", "shadow_default", "shadow_auto", "shadow_boosting_per_class", "lira"}) do
     out[#out + 1] = string.format("%q: %.6f", k, r[k])
   end
   out[#out + 1] = '"members": ' .. list(members:ids())

@@ -72,7 +72,7 @@ def run_attack_strength():
     ours = [json.loads(l) for l in lines.splitlines() if l.startswith("{")]
     theirs = [json.loads(l) for l in ref.splitlines() if l.startswith("{")]
     cols = [("privlab", "loss"), ("privlab", "shadow_paper"), ("privlab", "shadow_boosting_per_class"), ("privlab", "shadow_default"),
-            ("privlab", "lira"), ("sklearn", "loss"), ("sklearn", "shadow_gb_per_class"), ("sklearn", "shadow_logistic_global")]
+            ("privlab", "shadow_auto"), ("privlab", "lira"), ("sklearn", "loss"), ("sklearn", "shadow_gb_per_class"), ("sklearn", "shadow_logistic_global")]
     print("membership-inference AUC on the bundled digits: 899 members, 449 non-members, target MLP(256) at 100% training accuracy, 8 shadows")
     print("split  " + "  ".join(f"{side[:2]}:{name:<22}" for side, name in cols))
     for o, t in zip(ours, theirs):

@@ -79,7 +79,10 @@ local function evaluate(d)
     local function run(a) return a:evaluate { members = d.members, nonmembers = d.nonmembers } end
     local res = {
       loss = run(pl.attack.metric { target = m }),
-      shadow = run(pl.attack.shadow { target = m, data = d.attacker, shadow_model = mlp(), shadows = P.shadows, train_size = d.members:size(), seed = P.seed }),
+      -- The attack model fixed (one global logistic regression, the default before attack_model = "auto"):
+      -- every defence meets the same attack, and the run keeps its length.
+      shadow = run(pl.attack.shadow { target = m, data = d.attacker, shadow_model = mlp(), shadows = P.shadows, train_size = d.members:size(),
+                                      attack_model = "logistic", seed = P.seed }),
       lira = run(pl.attack.lira { target = m, data = d.lira_pool, shadow_model = mlp(), shadows = P.lira_shadows, online = false, global_variance = true, seed = P.seed }),
       label_only = run(pl.attack.label_only { target = m, noise = d.label_noise, queries = 10, seed = P.seed }),
     }

@@ -56,7 +56,8 @@ local attacks = {
   { name = "LiRA online, per-example", min = 2, make = function(k) return pl.attack.lira { target = target, reference_models = refs, shadows = k } end },
   { name = "LiRA online, global", min = 2, make = function(k) return pl.attack.lira { target = target, reference_models = refs, shadows = k, global_variance = true } end },
   { name = "loss, threshold on references", min = 1, make = function(k) return pl.attack.metric { target = target, reference_models = refs, shadows = k } end },
-  { name = "shadow models (own shadows)", min = 1, make = function(k) return pl.attack.shadow { target = target, data = attacker, shadows = k, train_size = P.n, seed = P.seed } end },
+  -- attack_model fixed to the pre-"auto" default (one global logistic regression), so the sweep compares numbers of shadows, not attack models.
+  { name = "shadow models (own shadows)", min = 1, make = function(k) return pl.attack.shadow { target = target, data = attacker, shadows = k, train_size = P.n, attack_model = "logistic", seed = P.seed } end },
 }
 
 local function evaluate(a, boot)

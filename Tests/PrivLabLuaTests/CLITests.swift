@@ -261,10 +261,12 @@ final class CLITests: XCTestCase {
         for piece in ["| shadow (real) |", "| shadow (noisy 20%) |", "| shadow (synthesis) |", "| LiRA online |", "| white-box gradient norm |",
                       "| members |", "| purchase | 100 |", "| fashion-mnist | 2 |", "| records_per_class | train_acc |",
                       "| epochs | train_acc | test_acc | gap |", "| DP-SGD ε = 1 | 1.0000 |", "| SISA, 5 shards |",
-                      "200 members and 200 non-members (balanced)", "cannot resolve that FPR"] {
+                      "200 members and 200 non-members (balanced)", "cannot resolve that FPR",
+                      "| model | per_class | features | held_out_auc | chosen |", "| grey-box: released hidden layer |", "| white-box | gradient norm |",
+                      "| boosting, 300 stages of depth 6 |", "| shadows | records | training_auc | held_out_auc |"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 5)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/m_files").count, 6)
         try renderFigures(in: dir, name: "shadow_models")
     }
 

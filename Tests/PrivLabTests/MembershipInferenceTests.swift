@@ -174,7 +174,7 @@ final class MembershipInferenceTests: XCTestCase {
             for (name, model, perClass) in kinds {
                 var o = ShadowModelAttack.Options()
                 o.shadows = 4
-                o.attackModel = model
+                o.attackModel = .fixed(model)
                 o.features = .logProbabilities
                 o.perClass = perClass
                 o.seed = seed
@@ -254,6 +254,7 @@ final class MembershipInferenceTests: XCTestCase {
             paper += try auc(try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: members.size, options: p))
             var d = ShadowModelAttack.Options()
             d.shadows = 8
+            d.attackModel = .logistic(l2: 1e-4)   // the fixed default before auto: scikit-learn's logistic is the reference
             standard += try auc(try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: members.size, options: d))
         }
         func mean(_ key: KeyPath<StrengthReference.Split, Double>) -> Double { reference.splits.map { $0[keyPath: key] }.reduce(0, +) / 4 }

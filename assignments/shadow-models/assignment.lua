@@ -234,3 +234,69 @@ for _, run in ipairs { { "short", 2 }, { "long", 150 } } do
 end
 expect.truthy(r.auc_long > r.auc_short and r.gap_long > r.gap_short, "longer training over-fits more and leaks more")
 --@ end
+
+--@ question greybox 3 all-or-nothing -- What the attacker holds
+--[[md
+## 5. Black-, grey- and white-box (3 points, all or nothing)
+
+The same target under five knowledge levels (`docs/threat_models.md`). Use the data and target of
+question 4 with `epochs = 150` (members: the test part of `all:split{test = 200, seed = 1}`;
+non-members: the test part of `rest:split{test = 200, seed = 2}`; the attacker's public records:
+the other part of that second split). `knowledge_levels()` returns the AUCs (members against
+non-members) of:
+
+- `labels_only`: `pl.attack.label_only{target = …, noise = 0.5, queries = 20, seed = 1}` — black-box, the label;
+- `top1`: the loss attack `pl.attack.metric{target = …}` against the same network behind
+  `pl.defense.output{model = …, top_k = 1}` (fit that on the members: it trains the same weights) — black-box, the top probability;
+- `scores`: the loss attack against the network itself — black-box, the whole vector;
+- `released_layer`: `pl.attack.released_layers{target = …, data = <public records>, seed = 1}` — grey-box, the
+  hidden layer's weights and no query;
+- `white_box`: `pl.attack.gradient{target = …}` — every parameter.
+
+Return `{labels_only = …, top1 = …, scores = …, released_layer = …, white_box = …}`.
+]]
+function knowledge_levels()
+  -- BEGIN SOLUTION
+  local all = pl.data.blobs { n = 800, features = 20, classes = 3, std = 6, box = 3, seed = 5 }
+  local rest, members = all:split { test = 200, seed = 1 }
+  local public, nonmembers = rest:split { test = 200, seed = 2 }
+  local function net() return pl.mlp { hidden = { 64 }, optimizer = "adam", lr = 3e-3, batch = 16, seed = 3, epochs = 150 } end
+  local m = net()
+  m:fit(members)
+  local top1 = pl.defense.output { model = net(), top_k = 1 }
+  top1:fit(members)
+  local function auc(a) return a:evaluate { members = members, nonmembers = nonmembers }.auc end
+  return {
+    labels_only = auc(pl.attack.label_only { target = m, noise = 0.5, queries = 20, seed = 1 }),
+    top1 = auc(pl.attack.metric { target = top1 }),
+    scores = auc(pl.attack.metric { target = m }),
+    released_layer = auc(pl.attack.released_layers { target = m, data = public, seed = 1 }),
+    white_box = auc(pl.attack.gradient { target = m }),
+  }
+  -- END SOLUTION
+end
+
+--@ check greybox hidden 3 -- the five AUCs, and the whole vector leaks at least what the label does
+local r = knowledge_levels()
+expect.truthy(type(r) == "table", "knowledge_levels() must return a table")
+local all = pl.data.blobs { n = 800, features = 20, classes = 3, std = 6, box = 3, seed = 5 }
+local rest, members = all:split { test = 200, seed = 1 }
+local public, nonmembers = rest:split { test = 200, seed = 2 }
+local function net() return pl.mlp { hidden = { 64 }, optimizer = "adam", lr = 3e-3, batch = 16, seed = 3, epochs = 150 } end
+local m = net()
+m:fit(members)
+local top1 = pl.defense.output { model = net(), top_k = 1 }
+top1:fit(members)
+local function auc(a) return a:evaluate { members = members, nonmembers = nonmembers }.auc end
+local want = {
+  labels_only = auc(pl.attack.label_only { target = m, noise = 0.5, queries = 20, seed = 1 }),
+  top1 = auc(pl.attack.metric { target = top1 }),
+  scores = auc(pl.attack.metric { target = m }),
+  released_layer = auc(pl.attack.released_layers { target = m, data = public, seed = 1 }),
+  white_box = auc(pl.attack.gradient { target = m }),
+}
+for _, k in ipairs { "labels_only", "top1", "scores", "released_layer", "white_box" } do
+  expect.near(r[k], want[k], 1e-9, k)
+end
+expect.truthy(r.scores >= r.labels_only and r.released_layer > 0.5, "the whole vector leaks at least what the label does; the released layer leaks")
+--@ end

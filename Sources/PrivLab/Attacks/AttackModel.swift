@@ -10,6 +10,11 @@ public enum AttackFeatures: String, Sendable, CaseIterable {
     /// on the scale where a member's 10⁻⁶ and a non-member's 10⁻³ are far apart. The loss of the
     /// true class is one of them, so a per-class attack model can learn the loss threshold itself.
     case logProbabilities = "log"
+    /// The released logits as they are, before any normalisation: a grey-box release stage that
+    /// shows the scores behind the probabilities (the log-probabilities up to a per-record shift,
+    /// and the shift itself — the size of the logits, which grows on records the model fits).
+    /// For a model that releases only probabilities, the logits an attacker sees are their logs.
+    case logits
 }
 
 /// The membership classifier trained on shadow outputs.

@@ -34,13 +34,25 @@ public struct BoostedTrees: Sendable {
         initial = log(prior / (1 - prior))
         var f = [Double](repeating: initial, count: n)
         trees = []
+        // Every feature's rows sorted once by (value, row): a node's rows in that order are the
+        // sorted list filtered to the node (a stable partition), so each split search is linear
+        // instead of a sort per node and feature — the same order, hence the same trees.
+        let d = x.first?.count ?? 0
+        var orders = [[Int]]()
+        for j in 0..<d {
+            orders.append((0..<n).sorted { (a: Int, b: Int) -> Bool in
+                let u = x[a][j], v = x[b][j]
+                return u != v ? u < v : a < b
+            })
+        }
         for _ in 0..<stages {
             try WorkBudget.checkpoint()
             let p = f.map { 1 / (1 + exp(-$0)) }
             let r = (0..<n).map { y[$0] - p[$0] }
             let h = p.map { max($0 * (1 - $0), 1e-12) }
             var nodes = [Node]()
-            grow(&nodes, Array(0..<n), x, r, h, level: 0)
+            var side = [Bool](repeating: false, count: n)
+            grow(&nodes, Array(0..<n), orders, &side, x, r, h, level: 0)
             for i in 0..<n { f[i] += learningRate * Self.evaluate(nodes, x[i]) }
             trees.append(nodes)
         }
@@ -48,7 +60,9 @@ public struct BoostedTrees: Sendable {
 
     /// Grows the subtree over `rows` and returns its index in `nodes`.
     @discardableResult
-    private func grow(_ nodes: inout [Node], _ rows: [Int], _ x: [[Double]], _ r: [Double], _ h: [Double], level: Int) -> Int {
+    /// `orders[j]` holds the node's rows sorted by feature j (then row); `side` is scratch space.
+    private func grow(_ nodes: inout [Node], _ rows: [Int], _ orders: [[Int]], _ side: inout [Bool], _ x: [[Double]], _ r: [Double],
+                      _ h: [Double], level: Int) -> Int {
         let index = nodes.count
         nodes.append(Node())
         let sum = rows.reduce(0.0) { $0 + r[$1] }
@@ -59,8 +73,8 @@ public struct BoostedTrees: Sendable {
         // between distinct values (ties by the lower feature, then the lower threshold).
         var best: (gain: Double, feature: Int, threshold: Double) = (-Double.infinity, -1, 0)
         let total = Double(rows.count)
-        for j in 0..<(x.first?.count ?? 0) {
-            let sorted = rows.sorted { x[$0][j] != x[$1][j] ? x[$0][j] < x[$1][j] : $0 < $1 }
+        for j in orders.indices {
+            let sorted = orders[j]
             var left = 0.0
             for k in 0..<(sorted.count - 1) {
                 left += r[sorted[k]]
@@ -75,10 +89,13 @@ public struct BoostedTrees: Sendable {
         guard best.feature >= 0, best.gain > sum * sum / total + 1e-12 else { return index }
         let goLeft = rows.filter { x[$0][best.feature] <= best.threshold }
         let goRight = rows.filter { x[$0][best.feature] > best.threshold }
+        for i in rows { side[i] = x[i][best.feature] <= best.threshold }
+        let leftOrders = orders.map { $0.filter { side[$0] } }
+        let rightOrders = orders.map { $0.filter { !side[$0] } }
         nodes[index].feature = best.feature
         nodes[index].threshold = best.threshold
-        let l = grow(&nodes, goLeft, x, r, h, level: level + 1)
-        let rr = grow(&nodes, goRight, x, r, h, level: level + 1)
+        let l = grow(&nodes, goLeft, leftOrders, &side, x, r, h, level: level + 1)
+        let rr = grow(&nodes, goRight, rightOrders, &side, x, r, h, level: level + 1)
         nodes[index].left = l
         nodes[index].right = rr
         return index

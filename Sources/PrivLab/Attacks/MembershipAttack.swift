@@ -14,6 +14,12 @@ public protocol MembershipAttack: AnyObject {
     var threshold: Double? { get }
     /// Queries made to the target so far (black-box budget accounting).
     var queries: Int { get }
+    /// The attack model a learned attack uses and how it was chosen (nil for other attacks).
+    var attackModelReport: AttackModelReport? { get }
+}
+
+extension MembershipAttack {
+    public var attackModelReport: AttackModelReport? { nil }
 }
 
 /// The outcome of running an attack on known members and non-members.
@@ -36,6 +42,8 @@ public struct MembershipEvaluation: Sendable {
     public var tprAtFPR: [Double: Double]
     /// Bootstrap intervals of the AUC and of `tprAtFPR` (nil unless asked for).
     public var intervals: MembershipIntervals? = nil
+    /// The attack model used and the candidates' held-out AUCs (learned attacks only).
+    public var attackModel: AttackModelReport? = nil
 }
 
 /// How an evaluation reports: the FPRs at which TPR is read, and bootstrap intervals.
@@ -129,6 +137,7 @@ extension MembershipAttack {
                                           isMember: [Bool](repeating: true, count: sm.count) + [Bool](repeating: false, count: sn.count),
                                           labels: members.labels + nonMembers.labels, perClassAUC: perClass, perClassCount: perCount,
                                           notes: notes, tprAtFPR: tprs)
+        result.attackModel = attackModelReport
         if options.bootstrap > 0 {
             result.intervals = try MembershipIntervals(memberScores: sm, nonMemberScores: sn, fprs: fprs, replicates: options.bootstrap,
                                                        level: options.level, seed: seed)

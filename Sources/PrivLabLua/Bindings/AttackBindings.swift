@@ -37,6 +37,7 @@ extension MembershipEvaluation {
             "per_class": .list(perClass), "notes": .list(notes.map { .string($0) }),
             "members": .int(Int64(m.members)), "nonmembers": .int(Int64(m.nonMembers)),
         ]
+        if let a = attackModel { a.lua.forEach { record[$0.key] = $0.value } }
         if let ci = intervals {
             func pair(_ r: ClosedRange<Double>) -> LuaValue { .numbers([r.lowerBound, r.upperBound]) }
             var t = LuaTable()
@@ -46,6 +47,27 @@ extension MembershipEvaluation {
             record["confidence"] = .number(ci.level)
         }
         return .record(record)
+    }
+}
+
+extension AttackModelReport {
+    /// The fields a learned attack adds to its evaluation and its info(): the attack model used,
+    /// how it was chosen, and each candidate's held-out AUC.
+    var lua: [String: LuaValue] {
+        func row(_ c: AttackModelConfiguration) -> [String: LuaValue] {
+            ["candidate": .string(c.name), "model": .string(c.name.components(separatedBy: ", ")[0]), "per_class": .bool(c.perClass),
+             "features": .string(c.features.rawValue), "sorted": .bool(c.sorted)]
+        }
+        return [
+            "attack_model": .string(chosen.name), "attack_model_chosen_by": .string(automatic ? "validation: " + validation : "fixed"),
+            "attack_model_refit": .bool(refitted), "attack_training_auc": .number(trainingAUC),
+            "attack_model_candidates": .list(candidates.map { c in
+                var r = row(c.configuration)
+                r["held_out_auc"] = .number(c.heldOutAUC)
+                r["chosen"] = .bool(c.configuration == chosen)
+                return .record(r)
+            }),
+        ]
     }
 }
 
@@ -82,6 +104,7 @@ extension Runtime {
     func installAttacks() {
         define(AttackDeclarations.shadow) { call in try Runtime.shadowAttack(call) }
         define(AttackDeclarations.metric) { call in try Runtime.metricAttack(call) }
+        define(AttackDeclarations.releasedLayers) { call in try Runtime.releasedLayersAttack(call) }
         define(AttackDeclarations.referenceModels) { call in try Runtime.referenceModels(call) }
         define(AttackDeclarations.rmia) { call in try Runtime.rmiaAttack(call) }
         // pl.attack.lira{target=, data=, shadows=16, online=true, global_variance=false} (Carlini et al. 2022)
@@ -194,6 +217,7 @@ extension Runtime {
                 d["attack_training_records"] = .int(Int64(s.attackTrainingRecords))
                 if let q = s.shadowQueriesPerRecord { d["synthesis_queries_per_record"] = .number(q) }
             }
+            if let r = a.attackModelReport { r.lua.forEach { d[$0.key] = $0.value } }
             if let t = a.threshold { d["threshold"] = .number(t) }
             if let mt = a as? MetricAttack {
                 if let g = mt.globalThreshold { d["global_threshold"] = .number(g) }

@@ -13,7 +13,7 @@ extension Runtime {
         s.perClass = try o.flag("per_class")
         s.sorted = try o.value("sorted").isNil ? nil : try o.flag("sorted")
         s.features = try o.choice("features")
-        s.attackModel = try attackModel(o)
+        s.attackModel = try attackModel(o, s)
         s.seed = c.seed
         s.workers = c.workers
         s.source = try shadowSource(o)
@@ -24,12 +24,20 @@ extension Runtime {
         return 1
     }
 
-    /// attack_model with its own options (the declaration refuses the other models').
-    private static func attackModel(_ o: LuaOptions) throws -> AttackModelKind {
+    /// attack_model with its own options (the declaration refuses the other models'). With auto,
+    /// a per_class or features the caller gave fixes that axis of the search.
+    private static func attackModel(_ o: LuaOptions, _ s: ShadowModelAttack.Options) throws -> AttackModelSelection {
         switch try o.choice("attack_model") as AttackModelChoice {
         case .boosting: return .boostedTrees(stages: try o.integer("attack_stages"), depth: try o.integer("attack_depth"))
         case .mlp: return .mlp(hidden: try o.integer("attack_hidden"), epochs: try o.integer("attack_epochs"))
         case .logistic: return .logistic(l2: try o.number("attack_l2"))
+        case .auto:
+            var search = AttackModelSearch()
+            if o.has("per_class") { search.perClass = [s.perClass] }
+            if o.has("features") { search.features = [s.features] }
+            search.holdout = try o.number("attack_holdout")
+            search.refit = try o.flag("attack_refit")
+            return .auto(search)
         }
     }
 
@@ -50,6 +58,25 @@ extension Runtime {
         case .synthesis: return .synthesis(synth)
         case .real: return .real
         }
+    }
+
+    /// `pl.attack.released_layers{target=, data=, layers=, head_hidden=, head_epochs=, head_lr=, seed=}`.
+    static func releasedLayersAttack(_ call: LuaCall) throws -> Int32 {
+        let o = try call.options(1, AttackDeclarations.releasedLayers, optional: false)
+        guard case .object(let b) = try o.value("target"), let target = (b.value as? ModelObject)?.model, target.isFitted else {
+            throw LuaError("attack.released_layers: option 'target' must be a fitted Model")
+        }
+        let data = try o.dataset("data", what: "the attacker's records")
+        var r = ReleasedLayersAttack.Options()
+        r.layers = try o.optionalInteger("layers")
+        r.headHidden = try o.integers("head_hidden")
+        r.headEpochs = try o.integer("head_epochs")
+        r.headLearningRate = try o.number("head_lr")
+        r.seed = try o.seed()
+        try o.finish()
+        guard let data else { throw LuaError("attack.released_layers: option 'data' is required") }
+        call.pushObject(AttackObject(try ReleasedLayersAttack(target: target, data: data, options: r)), "Attack")
+        return 1
     }
 
     static func metricAttack(_ call: LuaCall) throws -> Int32 {

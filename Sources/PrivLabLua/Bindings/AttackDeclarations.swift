@@ -1,7 +1,7 @@
 import PrivLab
 
 /// The shadow attack's membership classifiers by their Lua names.
-enum AttackModelChoice: String, CaseIterable { case logistic, boosting, mlp }
+enum AttackModelChoice: String, CaseIterable { case auto, logistic, boosting, mlp }
 
 /// Where the shadow models' training data comes from, by its Lua names.
 enum ShadowSourceChoice: String, CaseIterable { case real, marginals, noisy, synthesis }
@@ -37,6 +37,7 @@ enum AttackDeclarations {
         let synthesis = OptionCondition.equals("source", ["synthesis"])
         let (logistic, boosting, mlp) = (OptionCondition.equals("attack_model", ["logistic"]), OptionCondition.equals("attack_model", ["boosting"]),
                                          OptionCondition.equals("attack_model", ["mlp"]))
+        let auto = OptionCondition.equals("attack_model", ["auto"])
         return FunctionDeclaration(
             "attack.shadow", "the shadow-model attack (Shokri et al. 2017): shadows imitate the target on known members; an attack model learns in from out",
             options: [
@@ -51,7 +52,13 @@ enum AttackDeclarations {
                            .optional("sorted for one model, unsorted per class")),
                 .choice("features", AttackFeatures.self, "what the attack model reads of a released vector: the probabilities, or their logarithms",
                         default: .logProbabilities),
-                .choice("attack_model", AttackModelChoice.self, "the membership classifier trained on the shadows' outputs", default: .logistic),
+                .choice("attack_model", AttackModelChoice.self,
+                        "the membership classifier trained on the shadows' outputs; auto: the best of logistic, boosting and mlp (per class or global, on probabilities or log-probabilities unless per_class or features is given) by AUC on held-out shadows",
+                        default: .auto),
+                .number("attack_holdout", "share of the shadows held out to choose the attack model (one at least; a single shadow: half its records)",
+                        default: 0.25, .above(0), .below(1)).only(auto),
+                .boolean("attack_refit", "refit the chosen attack model on all shadows (else keep it as fitted without the held-out ones)",
+                         default: true).only(auto),
                 .number("attack_l2", "L2 penalty of the logistic attack model", default: 1e-4, .atLeast(0)).only(logistic),
                 .integer("attack_stages", "boosting stages", default: 100, .atLeast(1), .atMost(10_000)).only(boosting),
                 .integer("attack_depth", "depth of each boosted tree", default: 3, .atLeast(1), .atMost(12)).only(boosting),
@@ -137,6 +144,20 @@ enum AttackDeclarations {
         options: [
             target,
             .choice("score", GradientAttack.Signal.self, "the signal: the gradient norm, or the loss", default: .gradnorm),
+        ],
+        returns: "Attack")
+
+    static let releasedLayers = FunctionDeclaration(
+        "attack.released_layers",
+        "a grey-box attack on a network whose lower layers are released but not its head: the attacker trains its own head on its public records through those layers and scores a record by minus the rebuilt model's loss",
+        options: [
+            OptionSpec("target", .model, "the fitted network whose lower layers are released (its outputs are not queried)", .required),
+            data(.required), .seed("seed of the attacker's head"),
+            .integer("layers", "layers released, counted as the network lists them (an MLP's hidden block: dense, activation, dropout)",
+                     .optional("all below the output layer"), .atLeast(1), .atMost(1000)),
+            OptionSpec("head_hidden", .integers, "hidden widths of the attacker's head, e.g. {64} (empty: softmax regression)", .defaulted(.integers([])), [.atLeast(1)]),
+            .integer("head_epochs", "training epochs of the attacker's head (Adam, batch 64)", default: 30, .atLeast(1), .atMost(10_000)),
+            .number("head_lr", "learning rate of the attacker's head", default: 1e-3, .above(0), .atMost(10)),
         ],
         returns: "Attack")
 
