@@ -348,7 +348,10 @@ any number of models may be trained on the released rows for the same ε. Protec
 too (the "record" rows) splits ε in halves and, with ten classes, leaves most labels randomised at
 small ε. Output perturbation sits between the two: its noise is calibrated to the minimiser's
 sensitivity 2LC, which a small C keeps low at a cost in fit, and it spends its ε once on the released
-parameters, whatever is computed from them later.
+parameters, whatever is computed from them later. One caveat in its favour: its C (`q5_C`) was
+chosen by hand on this same setting, and that choice is not accounted for — a fair comparison would
+select C on public data or pay for the search (Papernot & Steinke 2022), as none of the three
+methods here does for its hyper-parameters.
 
 The attack barely separates any private model's members from non-members here — nor much the
 non-private logistic regression; the over-fitted MLP without privacy is what it catches. At these ε
