@@ -19,35 +19,30 @@ extension Runtime {
         switch c {
         case .original: return NoUnlearning()
         case .retrain: return Retraining()
-        case .finetune:
-            var m = FineTuning()
-            m.schedule = try unlearningSchedule(o, m.schedule)
-            return m
-        case .gradientAscent:
-            var m = GradientAscent()
-            m.schedule = try unlearningSchedule(o, m.schedule)
-            return m
-        case .randomLabels:
-            var m = RandomLabels()
-            m.schedule = try unlearningSchedule(o, m.schedule)
-            return m
+        case .finetune: return try scheduled(FineTuning(), o)
+        case .gradientAscent: return try scheduled(GradientAscent(), o)
+        case .randomLabels: return try scheduled(RandomLabels(), o)
         case .negGradPlus:
-            var m = NegGradPlus()
-            m.schedule = try unlearningSchedule(o, m.schedule)
+            var m = try scheduled(NegGradPlus(), o)
             m.beta = try o.number("beta")
             return m
         case .scrub: return try scrub(o)
         case .salun:
-            var m = SalUn()
-            m.schedule = try unlearningSchedule(o, m.schedule)
+            var m = try scheduled(SalUn(), o)
             m.maskRatio = try o.number("mask_ratio")
             return m
         }
     }
 
-    private static func scrub(_ o: LuaOptions) throws -> SCRUB {
-        var m = SCRUB()
+    /// `m` with its schedule read from `o` over its defaults.
+    private static func scheduled<M: ScheduledUnlearning>(_ m: M, _ o: LuaOptions) throws -> M {
+        var m = m
         m.schedule = try unlearningSchedule(o, m.schedule)
+        return m
+    }
+
+    private static func scrub(_ o: LuaOptions) throws -> SCRUB {
+        var m = try scheduled(SCRUB(), o)
         m.alpha = try o.number("alpha")
         m.gamma = try o.number("gamma")
         m.temperature = try o.number("temperature")

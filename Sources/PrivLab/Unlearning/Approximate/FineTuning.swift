@@ -2,7 +2,7 @@
 /// fade by catastrophic forgetting (Golatkar et al. 2020's baseline; Jia et al. 2023 and Fan et al.
 /// 2024 call it FT). Defaults from SCRUB's `small_scale_unlearning.ipynb` (`finetune`): 10 epochs
 /// of plain SGD at lr 0.01.
-public struct FineTuning: UnlearningMethod {
+public struct FineTuning: ScheduledUnlearning {
     public var schedule = UnlearningSchedule(epochs: 10, learningRate: 0.01)
     public var name: String { "FT" }
     public init() {}

@@ -3,7 +3,7 @@
 /// loader). Through the trainer as a label weight of −1 on every forgotten record. Defaults from
 /// SalUn's `arg_parser.py` (`--unlearn_lr 0.01`, `--unlearn_epochs 10`) — with so few records this
 /// is few updates, and GA's known weakness is that more of them wreck the retained accuracy.
-public struct GradientAscent: UnlearningMethod {
+public struct GradientAscent: ScheduledUnlearning {
     public var schedule = UnlearningSchedule(epochs: 10, learningRate: 0.01)
     public var name: String { "GA" }
     public init() {}

@@ -10,7 +10,7 @@ import Foundation
 /// trainer's `OptimizerUpdate`. Defaults from SCRUB's notebook: β = 0.95 (`ng_alpha`), 10 epochs,
 /// SGD lr 0.01. Where we chose: the notebook's extra pull towards the original weights
 /// (`l2_penalty` with `args.weight_decay`) is left out; `weight_decay` here is ordinary decay.
-public struct NegGradPlus: UnlearningMethod {
+public struct NegGradPlus: ScheduledUnlearning {
     public var schedule = UnlearningSchedule(epochs: 10, learningRate: 0.01)
     /// β, the retain loss's weight; the forget loss weighs 1 − β.
     public var beta = 0.95

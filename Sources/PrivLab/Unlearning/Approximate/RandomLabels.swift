@@ -4,7 +4,7 @@
 /// RL, the variant that concatenates the relabelled forget set with the retain set). Where we
 /// chose: labels are drawn once per call (SalUn redraws them each epoch); the draw comes from
 /// `seed`'s stream 11. Defaults from SalUn's `arg_parser.py` (lr 0.01, 10 epochs).
-public struct RandomLabels: UnlearningMethod {
+public struct RandomLabels: ScheduledUnlearning {
     public var schedule = UnlearningSchedule(epochs: 10, learningRate: 0.01)
     public var name: String { "RL" }
     public init() {}

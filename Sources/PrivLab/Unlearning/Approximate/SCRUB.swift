@@ -14,7 +14,7 @@ import Foundation
 /// Defaults from `small_scale_unlearning.ipynb`: Adam, lr 5e-4, α = 0.5, γ = 1, T = 2 (`kd_T`),
 /// msteps = 3, 10 epochs (`sgda_epochs`), decay ×0.1 after epochs 5, 8, 9, weight decay 0.1.
 /// Where we differ: weight decay is PrivLab's l2 (weights, not biases).
-public struct SCRUB: UnlearningMethod {
+public struct SCRUB: ScheduledUnlearning {
     public var schedule: UnlearningSchedule = {
         var s = UnlearningSchedule(epochs: 10, learningRate: 5e-4)
         s.optimizer = .adam

@@ -3,7 +3,7 @@
 /// largest |∇ forget loss| (`SaliencyMask`); after every update the others are put back to their
 /// trained values, as the reference's `_restore_masked_params` does. Defaults from the README's
 /// CIFAR-10 command: lr 0.013, 10 epochs, mask `with_0.5.pt` (ratio 0.5).
-public struct SalUn: UnlearningMethod {
+public struct SalUn: ScheduledUnlearning {
     public var schedule = UnlearningSchedule(epochs: 10, learningRate: 0.013)
     public var maskRatio = 0.5
     public var name: String { "SalUn" }

@@ -14,6 +14,12 @@ public protocol UnlearningMethod {
     func unlearn(_ model: Classifier, forget: Dataset, retain: Dataset, seed: UInt64) throws -> Classifier
 }
 
+/// An approximate method: one that optimises a copy of the trained network on a schedule.
+public protocol ScheduledUnlearning: UnlearningMethod {
+    /// How long, how fast and with which update rule the copy is trained.
+    var schedule: UnlearningSchedule { get set }
+}
+
 /// The optimisation every approximate method shares: how long, how fast, in what batches, with
 /// which update rule — applied to a copy of the trained network that starts from its weights.
 public struct UnlearningSchedule: Sendable, Equatable {
