@@ -9,9 +9,10 @@
 #   python3-venv          throw-away venvs in which the tests validate Jupyter exports with nbformat
 #   python3-nbformat      …or Debian's nbformat, so that validation needs no network
 #   librsvg2-bin          rsvg-convert: the tests render every figure they produce to PNG
+#   patchelf              make dist: points the release binary at its bundled libraries
 set -euo pipefail
 
-packages=(liblua5.4-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium python3-venv python3-nbformat librsvg2-bin)
+packages=(liblua5.4-dev libopenblas-dev pkg-config zlib1g-dev dataset-fashion-mnist chromium python3-venv python3-nbformat librsvg2-bin patchelf)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

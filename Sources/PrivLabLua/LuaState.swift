@@ -186,6 +186,18 @@ public final class LuaState {
     /// converts results; leaves the stack at `base`. Lua code inside runs under the memory limit
     /// even when we are inside a host function.
     func pcallTop(on l: OpaquePointer, nargs: Int32, base: Int32) throws -> [LuaValue] {
+        let fnIndex = try pcallTopKeepingResults(on: l, nargs: nargs, base: base)
+        var results = [LuaValue]()
+        let top = lua_gettop(l)
+        if top > fnIndex {
+            for i in (fnIndex + 1)...top { results.append(LuaValue.read(l, i)) }
+        }
+        lua_settop(l, base)
+        return results
+    }
+
+    /// `pcallTop` leaving the results on the stack above the message handler's slot (returned).
+    func pcallTopKeepingResults(on l: OpaquePointer, nargs: Int32, base: Int32) throws -> Int32 {
         // A tripped limit stays in force until resetBudget(): nothing more runs.
         if let t = trippedLimit {
             lua_settop(l, base)
@@ -208,13 +220,53 @@ public final class LuaState {
             lua_settop(l, base)
             throw LuaError(msg, located: true)
         }
-        var results = [LuaValue]()
-        let top = lua_gettop(l)
-        if top > fnIndex {
-            for i in (fnIndex + 1)...top { results.append(LuaValue.read(l, i)) }
+        return fnIndex
+    }
+
+    /// Calls the function at stack index `fn` once per row of `rows` (cols values each) as
+    /// `fn(row, label)` — the row a fresh Lua array — and reads back `new_row[, new_label]`
+    /// straight from the stack: no `LuaValue` per number, so a 70,000 × 784 data set maps in
+    /// seconds (`Dataset:map`). Every call is protected and under the limits, as `call` is.
+    /// `what` names the caller in errors. Returns the new rows (all of one width) and labels.
+    func mapRows(fn: Int32, on l: OpaquePointer, rows: Int, cols: Int, values: [Float], labels: [Int], what: String) throws -> (values: [Float], width: Int, labels: [Int]) {
+        var out = [Float](), newLabels = labels, width = -1
+        out.reserveCapacity(values.count)
+        for i in 0..<rows {
+            let base = lua_gettop(l)
+            lua_pushvalue(l, fn)
+            lua_createtable(l, Int32(min(cols, 1 << 24)), 0)
+            for j in 0..<cols {
+                lua_pushnumber(l, Double(values[i * cols + j]))
+                lua_rawseti(l, -2, lua_Integer(j + 1))
+            }
+            lua_pushinteger(l, lua_Integer(labels[i]))
+            _ = try pcallTopKeepingResults(on: l, nargs: 2, base: base)
+            // Stack: base, handler, results…
+            let first = base + 2, top = lua_gettop(l)
+            defer { lua_settop(l, base) }
+            guard top >= first, lua_type(l, first) == LUA_TTABLE else {
+                throw LuaError("\(what): the function must return the record's new features as a list of numbers (record \(i + 1) got \(top >= first ? String(cString: lua_typename(l, lua_type(l, first))) : "nothing"))")
+            }
+            let n = Int(lua_rawlen(l, first))
+            if width < 0 { width = n } else if n != width {
+                throw LuaError("\(what): record \(i + 1) returned \(n) features, the records before it \(width)")
+            }
+            for j in 0..<n {
+                lua_rawgeti(l, first, lua_Integer(j + 1))
+                var isNum: Int32 = 0
+                let v = pl_tonumber(l, -1, &isNum)
+                pl_pop(l, 1)
+                guard isNum != 0, v.isFinite else { throw LuaError("\(what): record \(i + 1)'s feature \(j + 1) is not a finite number") }
+                out.append(Float(v))
+            }
+            if top > first, lua_type(l, first + 1) != LUA_TNIL {
+                var isNum: Int32 = 0
+                let v = pl_tonumber(l, first + 1, &isNum)
+                guard isNum != 0, v == v.rounded(), abs(v) < 1e15 else { throw LuaError("\(what): record \(i + 1)'s new label is not an integer") }
+                newLabels[i] = Int(v)
+            }
         }
-        lua_settop(l, base)
-        return results
+        return (out, max(width, 0), newLabels)
     }
 
     /// Calls a referenced Lua function with arguments, in protected mode.

@@ -16,6 +16,11 @@ struct PrivLabCommand: ParsableCommand {
     static func main() {
         // Reuse freed activation buffers instead of mapping fresh pages at every step.
         pl_keep_freed_memory()
+        // A release carries Fashion-MNIST beside its lua/ (make dist); the engine reads the folder
+        // from PRIVLAB_FASHION_MNIST, which a user's own setting still overrides.
+        if ProcessInfo.processInfo.environment["PRIVLAB_FASHION_MNIST"] == nil, let dir = LibraryLocation.bundledFashionMNIST() {
+            setenv("PRIVLAB_FASHION_MNIST", dir, 1)
+        }
         main(nil)
     }
 }

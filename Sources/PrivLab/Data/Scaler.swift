@@ -1,4 +1,4 @@
-/// Per-feature scaling fitted on training data and applied unchanged to any other data, so no
+/// Feature scaling fitted on training data and applied unchanged to any other data, so no
 /// statistic of the test set leaks into training.
 public struct Scaler: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
@@ -6,6 +6,11 @@ public struct Scaler: Sendable, Codable, Equatable {
         case minmax
         /// (x − mean) / std (population std); constant features map to 0.
         case zscore
+        /// (x − m) / s with ONE mean m and population std s over every value of every feature —
+        /// the image normalisation of course notebooks (torchvision's `Normalize((0.2860,),
+        /// (0.3530,))` for Fashion-MNIST), which keeps pixels comparable with each other where a
+        /// per-pixel z-score would blow up near-constant border pixels.
+        case global
     }
     public let kind: Kind
     public private(set) var offset: [Float] = []
@@ -42,6 +47,15 @@ public struct Scaler: Sendable, Codable, Equatable {
                 let sd = (m2[j] / n).squareRoot()
                 sc[j] = sd > 1e-12 ? 1 / sd : 0
             }
+        case .global:
+            let n = Double(x.rows * c)
+            var sum = 0.0, m2 = 0.0
+            x.data.withUnsafeBufferPointer { d in for v in d { sum += Double(v) } }
+            let mean = sum / max(n, 1)
+            x.data.withUnsafeBufferPointer { d in for v in d { let e = Double(v) - mean; m2 += e * e } }
+            let sd = (m2 / max(n, 1)).squareRoot()
+            off = [Double](repeating: mean, count: c)
+            sc = [Double](repeating: sd > 1e-12 ? 1 / sd : 0, count: c)
         }
         offset = off.map { Float($0) }
         scale = sc.map { Float($0) }

@@ -247,6 +247,23 @@ extension Runtime {
             call.pushDataset(p)
             return 2
         }
+        m["map"] = { call in
+            let ds = try call.thisDataset("map")
+            guard lua_type(call.L, 2) == LUA_TFUNCTION else {
+                throw LuaError("Dataset.map: argument 1 must be a function(features, label), got \(call.luaTypeName(2))")
+            }
+            let mapped = try Runtime.from(call).lua.mapRows(fn: 2, on: call.L, rows: ds.size, cols: ds.featureCount,
+                                                            values: ds.features.data, labels: ds.labels, what: "Dataset.map")
+            if let bad = mapped.labels.first(where: { $0 < 0 || $0 >= ds.classes }) {
+                throw LuaError("Dataset.map: new label \(bad) is outside 0…\(ds.classes - 1)")
+            }
+            var out = ds
+            out.features = try Matrix(rows: ds.size, cols: mapped.width, data: mapped.values)
+            out.labels = mapped.labels
+            if mapped.width != ds.featureCount { out.featureNames = nil; out.imageShape = nil }
+            call.pushDataset(out)
+            return 1
+        }
         m["subset"] = { call in
             let ds = try call.thisDataset("subset")
             call.pushDataset(try ds.subset(ids: try call.ids(2, fn: "Dataset.subset")))
@@ -308,7 +325,7 @@ extension Runtime {
             call.pushDataset(try ds.concatenated(try call.dataset(2, fn: "Dataset.concat", arg: "argument 1")))
             return 1
         }
-        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.shuffle, DataDeclarations.sample] { declare(d) }
+        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.shuffle, DataDeclarations.sample, DataDeclarations.map] { declare(d) }
         lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
     }
 

@@ -88,6 +88,11 @@ enum DataDeclarations {
     static let shuffle = FunctionDeclaration(
         "Dataset.shuffle", "the records in a seeded random order", options: [.seed("seed of the order")], returns: "Dataset")
 
+    static let map = FunctionDeclaration(
+        "Dataset.map", "a new data set from a Lua function applied to every record in one bulk pass: function(features, label) returns the new features (a list of numbers, one width for all) and optionally a new label (0-based); ids and class names are kept",
+        arguments: [ArgumentSpec("fn", "function", "function(features, label) → new_features[, new_label]")],
+        returns: "Dataset")
+
     static let sample = FunctionDeclaration(
         "Dataset.sample", "n records drawn without replacement (in their original order)",
         options: [

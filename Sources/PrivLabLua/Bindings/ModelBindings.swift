@@ -229,7 +229,17 @@ extension Runtime {
             let cont = try o.flag("continue")
             let dp = try o.value("dp")
             let dpOverride = dp.isNil ? nil : try Runtime.dpOptions(dp, fn: "Model.fit")
+            let privateStep = try o.optionalFunction("private_step")
             try o.finish()
+            if let f = privateStep {
+                if cont { throw LuaError("Model.fit: options 'continue' and 'private_step' do not combine") }
+                var hooks = TrainingHooks()
+                hooks.privateStep = LuaPrivateStep(function: f, runtime: rt, thread: call.L)
+                var observer = TrainingObserver()
+                observer.progress = rt.progressObserver(label: "fit")
+                let hist = try mo.model.fit(train, validation: val, hooks: hooks, observer: observer)
+                return call.results(.list(hist.map(\.lua)))
+            }
             if cont {
                 if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
                 guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }

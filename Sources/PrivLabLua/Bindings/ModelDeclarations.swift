@@ -145,6 +145,9 @@ extension ModelDeclarations {
                      default: false),
             OptionSpec("dp", .table, "DP-SGD settings for this run (with continue = true): accounting covers only this run",
                        .optional("the model's own")).only(.equals("continue", ["true"])),
+            OptionSpec("private_step", .function,
+                       "function(grads, ctx) replacing DP-SGD's clipping and noise (needs dp): grads[i] is example i's gradient (model:parameters() order), ctx = {clip, noise_multiplier, step, gaussian = one N(0,1) draw per parameter}; returns the noisy sum. ε is claimed only if every step matches the built-in on the same gradients and draws, otherwise the privacy statement says unaccounted",
+                       .optional("the built-in clipping and noise")),
         ],
         returns: "table[]",
         resultFields: [

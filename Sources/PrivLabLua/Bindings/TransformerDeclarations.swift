@@ -4,8 +4,8 @@ import PrivLab
 /// `pl.transformer`).
 enum TransformerDeclarations {
     static let scaler = FunctionDeclaration(
-        "scaler", "per-feature scaling fitted on training data and applied unchanged to other data",
-        options: [.choice("kind", Scaler.Kind.self, "min–max into [0, 1], or z-scores (mean 0, standard deviation 1)", default: .zscore)],
+        "scaler", "feature scaling fitted on training data and applied unchanged to other data",
+        options: [.choice("kind", Scaler.Kind.self, "min–max into [0, 1], z-scores per feature (mean 0, standard deviation 1), or global: one mean and standard deviation over all values (image normalisation, e.g. Fashion-MNIST's 0.2860, 0.3530)", default: .zscore)],
         returns: "Scaler")
 
     static let pca = FunctionDeclaration(

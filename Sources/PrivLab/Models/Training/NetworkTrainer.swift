@@ -32,6 +32,12 @@ struct NetworkTrainer {
         if hooks.insertedGradients != nil && o.dp == nil {
             throw PrivLabError.invalidArgument("fit: inserted gradients (gradient canaries) need DP-SGD: give the model dp = {…}")
         }
+        if hooks.privateStep != nil {
+            guard let dp = o.dp else { throw PrivLabError.invalidArgument("fit: a private step (private_step) replaces DP-SGD's clipping and noise: give the model dp = {…}") }
+            if dp.perLayer == true || hooks.insertedGradients != nil || dp.physicalBatch != nil {
+                throw PrivLabError.invalidArgument("fit: a private step is compared with DP-SGD's flat clipping of whole batches: per_layer, physical_batch and gradient canaries do not combine with it")
+            }
+        }
         var schedule = BatchSchedule(records: data.train.size, batchSize: o.batchSize, poisson: o.dp?.sampling == .poisson,
                                      epochBudget: epochBudget, orderRNG: RNG.stream(seed: streamSeed, index: 1),
                                      sampleRNG: RNG.stream(seed: streamSeed, index: 5))
@@ -65,9 +71,20 @@ struct NetworkTrainer {
                 try hooks.afterStep?(updates)
             }
             // Every step of a DP run is a private step: the report covers `updates` of them.
-            if try log.close(epoch: epoch, meter: meter, lr: lr, privacy: { try accounting?.report(steps: updates) }) { break }
+            if try log.close(epoch: epoch, meter: meter, lr: lr, privacy: { try privacyReport(accounting, steps: updates, step: step) }) { break }
         }
         return try log.finish()
+    }
+
+    /// The statement after `steps` private steps; unaccounted (ε = ∞, with the reason) once a
+    /// user's private step has differed from the built-in.
+    private func privacyReport(_ accounting: DPAccounting?, steps: Int, step: any TrainingStep) throws -> PrivacyStatement? {
+        guard let accounting else { return nil }
+        if let why = step.unaccounted {
+            return PrivacyStatement(epsilon: .infinity, delta: accounting.dp.delta, accountant: nil,
+                                    event: .nonPrivate("unaccounted private step"), notes: ["unaccounted: " + why])
+        }
+        return try accounting.report(steps: steps)
     }
 
     /// The run's kind of step, from `UpdatePath.choose` — the one place the path is decided.
@@ -81,6 +98,10 @@ struct NetworkTrainer {
             return PlainStep(network: net, objective: objective, separate: path == .sgdInBackward ? nil : separate, context: context)
         }
         let dp = accounting.dp
+        if let custom = hooks.privateStep {
+            return CustomDPStep(network: net, objective: objective, dp: dp, sigma: accounting.sigma, expectedBatch: expectedBatch,
+                                separate: separate, custom: custom, noiseRNG: RNG.stream(seed: stage?.seed ?? o.seed, index: 4), context: context)
+        }
         let canaries = hooks.insertedGradients.map {
             InsertedGradients(hook: $0, network: net, dp: dp, sampleRate: accounting.sampleRate, expectedBatch: expectedBatch)
         }

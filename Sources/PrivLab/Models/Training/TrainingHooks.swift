@@ -46,6 +46,10 @@ public struct TrainingHooks {
     /// `PrivateStep.coordinateBound`. Training without DP refuses it.
     public var insertedGradients: ((_ step: PrivateStep) throws -> [(position: Int, value: Float)])?
 
+    /// A user-written clipping and noise replacing DP-SGD's (`CustomPrivateStep`): needs `dp`; the
+    /// run is accounted only while every step matches the built-in.
+    public var privateStep: (any CustomPrivateStep)?
+
     public init(softTargets: [Int: [Float]]? = nil,
                 logitTerm: ((_ ids: [Int], _ logits: Matrix, _ normalizer: Int) throws -> (loss: Double, gradient: Matrix))? = nil,
                 afterStep: ((_ step: Int) throws -> Void)? = nil,
@@ -59,7 +63,7 @@ public struct TrainingHooks {
     }
 
     /// Whether any hook is set.
-    var isEmpty: Bool { softTargets == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil }
+    var isEmpty: Bool { softTargets == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil && privateStep == nil }
 }
 
 /// One private update, as `TrainingHooks.insertedGradients` sees it.

@@ -7,6 +7,13 @@ protocol TrainingStep {
     /// Trains on the records at `positions` (their rows gathered in `batch`) at learning rate `lr`,
     /// as update number `number` (1, 2, … in this fit), adding what the batch measured to `meter`.
     mutating func update(_ batch: PendingBatch, positions: [Int], number: Int, lr: Double, meter: inout EpochMeter) throws
+    /// Why the run so far cannot be accounted as DP-SGD (a user's private step that differed from
+    /// the built-in); nil when it can.
+    var unaccounted: String? { get }
+}
+
+extension TrainingStep {
+    var unaccounted: String? { nil }
 }
 
 /// The separate update: the weight penalty's gradient added to the buffers, then the optimizer.
