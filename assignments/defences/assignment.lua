@@ -110,28 +110,33 @@ expect.equal(select_low_entropy(probs, 0.01), { 3 }, "at least one row")
 
 --@ check select hidden 2 -- random rows with ties, and as many kept as the engine's DMP keeps
 local rng = pl.rng { seed = grader.seed }
-local n = 40 + rng:int(30)
-local probs, h = {}, {}
-for i = 1, n do
-  if i > 3 and rng:bernoulli(0.3) then
-    probs[i] = probs[rng:int(i - 1)]            -- a tie with an earlier row
-  else
+local function case(n, distinct, keep)
+  -- Rows drawn from a few distinct ones: large groups of equal entropy, so the cut falls inside one.
+  local base, probs, h = {}, {}, {}
+  for i = 1, distinct do
     local a, b, c = rng:uniform(), rng:uniform(), rng:uniform()
-    probs[i] = { a / (a + b + c), b / (a + b + c), c / (a + b + c) }
+    base[i] = { a / (a + b + c), b / (a + b + c), c / (a + b + c) }
   end
-  local e = 0
-  for _, v in ipairs(probs[i]) do if v > 0 then e = e - v * math.log(v) end end
-  h[i] = e
+  for i = 1, n do
+    probs[i] = base[rng:int(distinct)]
+    local e = 0
+    for _, v in ipairs(probs[i]) do if v > 0 then e = e - v * math.log(v) end end
+    h[i] = e
+  end
+  local order = {}
+  for i = 1, n do order[i] = i end
+  table.sort(order, function(a, b) if h[a] ~= h[b] then return h[a] < h[b] end return a < b end)
+  local k = math.max(1, math.floor(keep * n + 0.5))
+  local want = {}
+  for i = 1, k do want[i] = order[i] end
+  table.sort(want)
+  expect.equal(select_low_entropy(probs, keep), want, ("the %d lowest-entropy rows of %d (%d distinct)"):format(k, n, distinct))
+  return probs
 end
+local n = 40 + rng:int(30)
 local keep = 0.1 + rng:uniform() * 0.8
-local order = {}
-for i = 1, n do order[i] = i end
-table.sort(order, function(a, b) if h[a] ~= h[b] then return h[a] < h[b] end return a < b end)
-local k = math.max(1, math.floor(keep * n + 0.5))
-local want = {}
-for i = 1, k do want[i] = order[i] end
-table.sort(want)
-expect.equal(select_low_entropy(probs, keep), want, ("the %d lowest-entropy rows of %d"):format(k, n))
+local probs = case(n, n, keep)
+for _ = 1, 5 do case(20 + rng:int(40), 2 + rng:int(3), 0.1 + rng:uniform() * 0.8) end
 -- The engine's DMP keeps the same number of reference records.
 local d = pl.data.blobs { n = 2 * n, features = 3, classes = 3, seed = grader.seed % 991 + 1 }
 local private, reference = d:split { test = n, seed = 1 }

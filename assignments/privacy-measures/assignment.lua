@@ -480,6 +480,19 @@ for _, case in ipairs { { "buggy", buggy, true }, { "honest", honest, false } } 
   expect.near(got.epsilon, e, 1e-7, case[1] .. ": ε lower bound")
   expect.equal(got.refuted, case[3], ("%s mechanism (claimed ε = %g, bound %.3f): refuted"):format(case[1], claimed, e))
 end
+-- A mechanism that changes half-way: threshold 1 wins on the first half, 2 on all the trials. Only
+-- a choice made on the first half, counted on the second, is what the protocol asks.
+local calls = 0
+local staged = function(bit, rng)
+  calls = calls + 1
+  local u = rng:uniform()
+  if (calls + 1) // 2 <= 200 then return (bit == 1 and u < 0.6) and 1.5 or 0 end
+  return bit == 1 and 2.5 or 1.5
+end
+local got = audit(staged, 1, 400, { 1, 2 }, grader.seed)
+expect.truthy(type(got) == "table", "audit returns a table")
+expect.equal({ got.threshold, got.tp, got.fp }, { 1, 200, 200 }, "threshold chosen on the first half, counts on the second")
+expect.near(got.epsilon, 0, 1e-12, "no evidence on the second half")
 --@ end
 
 --@ question short 1 all-or-nothing -- Short answers
