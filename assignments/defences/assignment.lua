@@ -145,7 +145,7 @@ dmp:fit(private)
 expect.equal(#select_low_entropy(probs, keep), dmp:defense_report().kept, "rows kept (against pl.defense.dmp)")
 --@ end
 
---@ question splitai 5 -- Split-AI, SELENA's first half
+--@ question splitai 5 time=120 -- Split-AI, SELENA's first half
 --[[md
 ## 3. Split-AI (5 points)
 
@@ -351,7 +351,7 @@ for trial = 1, 30 do
 end
 --@ end
 
---@ question measure 4 all-or-nothing -- The three defences, measured
+--@ question measure 4 all-or-nothing time=120 -- The three defences, measured
 --[[md
 ## 5. Measuring the defences (4 points, all or nothing)
 

@@ -120,7 +120,7 @@ for _, k in ipairs { 1, 2, 4 } do
 end
 --@ end
 
---@ question cv 5 -- Cross-validation, the wrong way and the right way
+--@ question cv 5 time=60 -- Cross-validation, the wrong way and the right way
 --[[md
 ## 3. Selection inside or outside the folds (5 points)
 
@@ -202,7 +202,7 @@ expect.truthy(inside < 0.7 and outside > inside + 0.1,
   ("on random labels the honest estimate stays near chance (%.3f) and the leaky one is optimistic (%.3f)"):format(inside, outside))
 --@ end
 
---@ question bias 4 all-or-nothing -- Measuring the optimistic bias
+--@ question bias 4 all-or-nothing time=120 -- Measuring the optimistic bias
 --[[md
 ## 4. The bias, measured (4 points, all or nothing)
 

@@ -121,8 +121,8 @@ end
 --@ check leakage public 1 -- a 2 × 2 ridge by hand, and Φ
 local theta = ridge_fit({ { 1, 0 }, { 0, 1 } }, { 1, 0 }, 1)
 expect.equal(theta, { 1 / 3, -1 / 3 }, "θ", 1e-12)
-expect.near(normal_cdf(0), 0.5, 1e-12, "Φ(0)")
-expect.near(normal_cdf(1.959963984540054), 0.975, 1e-9, "Φ(1.96)")
+expect.near(normal_cdf(0), 0.5, 1e-7, "Φ(0)")
+expect.near(normal_cdf(1.959963984540054), 0.975, 1e-7, "Φ(1.96)")
 --@ end
 
 --@ check leakage hidden 3 -- against pl.leakage.kl on unit-ball data from the seed
@@ -150,7 +150,7 @@ expect.near(got.success_bound, want.success_bound, 1e-7, "success_bound")
 expect.near(got.optimal_success, want.optimal_success, 1e-6, "optimal_success")
 --@ end
 
---@ question memorisation 5 -- A unique feature, planted and scored
+--@ question memorisation 5 time=120 -- A unique feature, planted and scored
 --[[md
 ## 2. Memorisation of a planted patch (5 points)
 
@@ -254,15 +254,11 @@ for i, id in ipairs(digits:ids()) do
   for j = 1, 64 do x[i][j] = x[i][j] / 16 end
 end
 local all = pl.data.from_table { x = x, y = y, classes = 10, image_shape = { 1, 8, 8 } }
-local _, train = all:split { test = 300, seed = grader.seed % 1000 + 1 }
--- A patch with at least three bright pixels (an all-dark one would be no feature on the digits' dark corner).
-local feature, fs = nil, grader.seed % 1000 + 2
-repeat
-  feature = pl.memorisation.feature { size = 3, row = 1, col = 1, seed = fs }
-  local on = 0
-  for _, v in ipairs(feature.pixels) do on = on + v end
-  fs = fs + 1000
-until on >= 3
+-- The training set and the patch are fixed (a case where the model memorises the patch clearly:
+-- over 60 draws of probes and controls its M3 stayed at least 0.95 below the control model's); the
+-- probes and the control patches come from the grader's seed.
+local _, train = all:split { test = 300, seed = 208 }
+local feature = pl.memorisation.feature { size = 3, row = 1, col = 1, seed = 112 }
 local canary = train:ids()[1]
 local label = train:record(canary).label
 local planted = pl.memorisation.plant { data = train, feature = feature, id = canary }
@@ -321,7 +317,7 @@ end
 expect.truthy(got_with.m3 < got_without.m3, ("M3 %.3f with the planted record should be below the control's %.3f"):format(got_with.m3, got_without.m3))
 --@ end
 
---@ question audit 5 -- A lower bound on ε, and a refuted claim
+--@ question audit 5 time=120 -- A lower bound on ε, and a refuted claim
 --[[md
 ## 3. Auditing a claimed ε (5 points)
 

@@ -99,7 +99,7 @@ for trial = 1, 5 do
 end
 --@ end
 
---@ question clustmix 5 -- ClustMix
+--@ question clustmix 5 time=60 -- ClustMix
 --[[md
 ## 2. ClustMix within each class (5 points)
 
@@ -300,7 +300,7 @@ end
 expect.near(clustmix_epsilon(sizes, counts, m, sigma, 1e-6), worst, 1e-9 * worst, "ClustMix's ε: the worst cluster")
 --@ end
 
---@ question tstr 4 all-or-nothing -- Train on synthetic, test on real
+--@ question tstr 4 all-or-nothing time=120 -- Train on synthetic, test on real
 --[[md
 ## 4. What a release is worth, against ε (4 points, all or nothing)
 
