@@ -149,10 +149,35 @@ final class AutograderTests: XCTestCase {
 
     /// The course assignments: the reference solution scores full marks, the student
     /// version builds, passes no check and scores 0 without crashing.
+    /// Every folder of assignments/ (sorted), so that a new assignment is covered as soon as it is
+    /// added: the reference solution earns full marks, the hand-out nothing.
+    static func courseAssignments() throws -> [String] {
+        let dir = "\(CLITests.root)/assignments"
+        return try FileManager.default.contentsOfDirectory(atPath: dir).filter { name in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(dir)/\(name)", isDirectory: &isDir) && isDir.boolValue
+        }.sorted()
+    }
+
+    func testEveryAssignmentFolderIsCovered() throws {
+        let names = try Self.courseAssignments()
+        for name in ["anonymity", "defences", "dp-sgd", "federated", "pipelines", "privacy-measures", "shadow-models",
+                     "sisa-aggregation", "synthetic-data"] {
+            XCTAssertTrue(names.contains(name), name)
+        }
+        for name in names {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: "\(CLITests.root)/assignments/\(name)/assignment.lua"),
+                          "assignments/\(name) has no assignment.lua")
+        }
+    }
+
     func testCourseAssignmentsGradeTheirReferenceAndStudentVersions() throws {
-        for name in ["sisa-aggregation", "dp-sgd", "shadow-models", "federated", "anonymity"] {
+        for name in try Self.courseAssignments() {
             let dir = try temporaryDirectory()
             let src = "\(CLITests.root)/assignments/\(name)"
+            let text = try String(contentsOfFile: "\(src)/assignment.lua", encoding: .utf8)
+            XCTAssertTrue(text.contains("--@ check") && text.contains(" hidden ") && text.contains("grader.seed"),
+                          "\(name): hidden checks drawing their inputs from the grader's seed")
             XCTAssertEqual(try privlab(["assign", "build", src, "-o", dir]).status, 0, name)
             let full = try privlab(["grade", "\(dir)/instructor", "\(src)/assignment.lua", "--json", "\(dir)/full.json", "-o", "\(dir)/full.md"])
             XCTAssertEqual(full.status, 0, full.stderr)
