@@ -46,7 +46,7 @@ final class PrivateStepBindingTests: XCTestCase {
 
     func testAFaithfulLuaStepIsAccountedAsTheBuiltIn() throws {
         let (rt, _) = try makeRuntime()
-        let r = try rt.exec(Self.steps + """
+        let r = try rt.exec(Self.steps + "\n" + """
             local builtin, mine = train(nil), train(faithful)
             return builtin:privacy().epsilon, mine:privacy().epsilon, mine:privacy().note or "", mine:accuracy(d)
             """)
@@ -58,7 +58,7 @@ final class PrivateStepBindingTests: XCTestCase {
 
     func testAStepThatDiffersIsReportedUnaccounted() throws {
         let (rt, _) = try makeRuntime()
-        let r = try rt.exec(Self.steps + """
+        let r = try rt.exec(Self.steps + "\n" + """
             local a, b = train(unclipped), train(own_noise)
             return a:privacy().epsilon, a:privacy().note, b:privacy().epsilon, b:privacy().note
             """)
@@ -70,10 +70,10 @@ final class PrivateStepBindingTests: XCTestCase {
 
     func testBadStepsGetClearErrors() throws {
         let (rt, _) = try makeRuntime()
-        let setup = Self.steps
+        let setup = Self.steps + "\n"
         assertLuaError(rt, setup + "local m = pl.softmax{epochs = 1, seed = 1}; m:fit(d, {private_step = faithful})",
                        ["a private step (private_step) replaces DP-SGD's clipping and noise: give the model dp = {…}"])
-        assertLuaError(rt, setup + "train(function(g, ctx) return {1, 2} end)", ["private_step: returned 2 values, expected one per trained parameter (15)"])
+        assertLuaError(rt, setup + "train(function(g, ctx) return {1, 2} end)", ["the private step returned 2 values, expected one per trained parameter (15)"])
         assertLuaError(rt, setup + "train(function(g, ctx) return 7 end)", ["private_step must return a list of 15 numbers"])
         assertLuaError(rt, setup + "train(function(g, ctx) error('my bug') end)", ["private_step failed at step 1", "my bug"])
         assertLuaError(rt, setup + "train(function(g, ctx) local s = faithful(g, ctx); s[3] = 0/0; return s end)", ["NaN or infinite value at step 1"])

@@ -62,9 +62,9 @@ struct CustomDPStep: TrainingStep {
         let draws = (0..<g.cols).map { _ in stepRNG.normal() }
         let mine = try custom.noisySum(perExample: g, clip: dp.clip, noiseMultiplier: sigma, step: number, gaussian: draws)
         guard mine.count == g.cols else {
-            throw PrivLabError.invalidArgument("private step: returned \(mine.count) values, expected one per trained parameter (\(g.cols))")
+            throw PrivLabError.invalidArgument("the private step returned \(mine.count) values, expected one per trained parameter (\(g.cols))")
         }
-        guard mine.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument("private step: returned a NaN or infinite value at step \(number)") }
+        guard mine.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument("the private step returned a NaN or infinite value at step \(number)") }
         if firstMismatch == nil {
             let reference = builtIn(g, draws: draws)
             let scale = max(1, reference.map(abs).max() ?? 0)
