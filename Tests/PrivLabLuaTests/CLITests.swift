@@ -506,7 +506,8 @@ final class CLITests: XCTestCase {
     func testGradescopeBundleGradesLikeGradescope() throws {
         let dir = try temporaryDirectory()
         let root = try unpackedGradescopeBundle("assignments/dp-sgd", in: dir)
-        for f in ["setup.sh", "run_autograder", "privlab/bin/privlab", "privlab/lib/libswiftCore.so", "privlab/lua/privlab/init.lua",
+        for f in ["setup.sh", "run_autograder", "privlab/bin/privlab", "privlab/lib/libswiftCore.so", "privlab/lib/libopenblas.so.0",
+                  "privlab/lib/liblua5.4.so.0", "privlab/lib/libgfortran.so.5", "privlab/lua/privlab/init.lua",
                   "assignment/assignment.lua", "assignment/manifest.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/source/\(f)"), f)
         }

@@ -4,10 +4,11 @@ import PrivLab
 /// Gradescope's autograder format (`autograder.zip`, unpacked into `/autograder/source`):
 /// `setup.sh` runs once when the image is built, `run_autograder` for each submission and writes
 /// `/autograder/results/results.json`. The bundle carries this `privlab` binary with the Swift
-/// runtime libraries it links (so no toolchain is needed on Gradescope), the Lua library and data
-/// beside it, and the instructor's assignment; `setup.sh` installs the three system libraries
-/// (Lua 5.4, OpenBLAS, zlib) and, where the image's apt has it, Fashion-MNIST
-/// (`dataset-fashion-mnist`, in `FashionMNIST.defaultDirectory`) with apt. Choose Gradescope's Ubuntu 24.04 base image: the binary
+/// libraries it links — the same set `make dist` ships (scripts/make-dist.sh): the Swift runtime,
+/// OpenBLAS, Lua 5.4, libgfortran; only the C and C++ runtimes come from the image — the Lua
+/// library and data beside it, and the instructor's assignment; `setup.sh` installs only
+/// Fashion-MNIST (`dataset-fashion-mnist`, in `FashionMNIST.defaultDirectory`), where the image's
+/// apt has it and the bundle's data/ does not carry it. Choose Gradescope's Ubuntu 24.04 base image: the binary
 /// needs a C library at least as new as the one it was built with. `AUTOGRADER_ROOT` moves
 /// `/autograder` (for testing the bundle away from Gradescope).
 public enum GradescopeBundle {
@@ -16,11 +17,8 @@ public enum GradescopeBundle {
     # Gradescope setup (runs once, as root, when the autograder image is built).
     set -euo pipefail
     ROOT="${AUTOGRADER_ROOT:-/autograder}"
-    packages=(liblua5.4-dev libopenblas-dev zlib1g)
+    # The libraries (Swift runtime, OpenBLAS, Lua, libgfortran) travel in privlab/lib: nothing to install.
     missing=()
-    for p in "${packages[@]}"; do
-      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-    done
     # Fashion-MNIST for pl.data.fashion_mnist (the course notebooks' data set, and any assignment
     # built on them): Debian's dataset-fashion-mnist puts the files where PrivLab looks for them
     # (FashionMNIST.defaultDirectory: $PRIVLAB_FASHION_MNIST, else /usr/share/datasets/fashion-mnist).
@@ -29,7 +27,8 @@ public enum GradescopeBundle {
     # files go instead, not a failed setup.
     data_package=dataset-fashion-mnist
     data_dir="${PRIVLAB_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}"
-    if [ ! -e "$data_dir/train-images-idx3-ubyte.gz" ]; then missing+=("$data_package"); fi
+    bundled="$ROOT/source/privlab/data/fashion-mnist"
+    if [ ! -e "$data_dir/train-images-idx3-ubyte.gz" ] && [ ! -e "$bundled/train-images-idx3-ubyte.gz" ]; then missing+=("$data_package"); fi
     if ((${#missing[@]})); then
       export DEBIAN_FRONTEND=noninteractive
       apt-get update -q
@@ -104,8 +103,8 @@ public enum GradescopeBundle {
         return path
     }
 
-    /// The shared libraries the executable loads from outside the system's library folders (the
-    /// Swift runtime), as `ldd` resolves them.
+    /// The shared libraries the executable loads that a base image may lack, as `ldd` resolves
+    /// them: all but the C library, libm, zlib and the C++ runtime (the rule of scripts/make-dist.sh).
     static func runtimeLibraries(_ executable: String) throws -> [String] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/ldd")
@@ -116,11 +115,12 @@ public enum GradescopeBundle {
         try p.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
-        let system = ["/lib/", "/lib64/", "/usr/lib/"]
+        let base = ["linux-vdso", "ld-linux", "libc.so", "libm.so", "libz.so", "libstdc++.so", "libgcc_s.so", "libpthread.so", "libdl.so", "librt.so"]
         return text.split(separator: "\n").compactMap { line -> String? in
             guard let arrow = line.range(of: "=> ") else { return nil }
+            let soname = line[..<arrow.lowerBound].trimmingCharacters(in: .whitespaces)
             let path = line[arrow.upperBound...].split(separator: " ").first.map(String.init) ?? ""
-            return path.hasPrefix("/") && !system.contains(where: { path.hasPrefix($0) }) ? path : nil
+            return path.hasPrefix("/") && !base.contains(where: { soname.hasPrefix($0) }) ? path : nil
         }.sorted()
     }
 }
