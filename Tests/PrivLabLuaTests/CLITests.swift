@@ -541,7 +541,7 @@ final class CLITests: XCTestCase {
         try FileManager.default.copyItem(atPath: "\(CLITests.root)/assignments/dp-sgd/assignment.lua", toPath: "\(root)/submission/dp-sgd.lua")
         _ = try bash("\(root)/source/run_autograder")
         let full = try results()
-        XCTAssertEqual(full["score"] as? Double, 14)
+        XCTAssertEqual(full["score"] as? Double, 17)
         XCTAssertEqual((full["tests"] as? [[String: Any]])?.count ?? 0 > 0, true)
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(root)/results/report.md"))
     }

@@ -77,9 +77,48 @@ for j = 1, d do norm = norm + one[j] ^ 2 end
 expect.truthy(math.sqrt(norm) <= C + 1e-9, "a clipped contribution has norm at most C")
 --@ end
 
+--@ question train 3 -- Your step trains a model
+--[[md
+## 2. Your step inside a real training run (3 points)
+
+`Model:fit(ds, {private_step = f})` lets your code replace the engine's clipping and noise. At every
+step the engine calls `f(grads, ctx)` with the batch's per-example gradients and
+`ctx = {clip = C, noise_multiplier = σ, step = k, gaussian = {z₁, …, z_d}}`, and expects the noisy
+**sum** back (it divides by the expected batch size itself). It also computes its own clipping and
+noise on the same gradients and draws: the trained model states an ε only if every one of your steps
+matched — otherwise `model:privacy()` says *unaccounted*. Write `private_step(grads, ctx)` with your
+`dp_step` from question 1.
+]]
+function private_step(grads, ctx)
+  -- BEGIN SOLUTION
+  local avg = dp_step(grads, ctx.clip, ctx.noise_multiplier, ctx.gaussian)
+  for j = 1, #avg do avg[j] = avg[j] * #grads end
+  return avg
+  -- END SOLUTION
+end
+
+--@ check train public 1 -- a private run with your step is accounted as DP-SGD
+local d = pl.data.blobs { n = 200, features = 3, classes = 2, seed = 5 }
+local m = pl.softmax { epochs = 1, batch = 40, lr = 0.5, seed = 2, dp = { clip = 0.1, noise = 1 } }
+m:fit(d, { private_step = private_step })
+local p = m:privacy()
+expect.truthy(p.epsilon < math.huge, "an accounted ε (your step matched the engine's at every step): " .. tostring(p.note))
+--@ end
+
+--@ check train hidden 2 -- on another data set and seed: the same ε as the built-in step, and a model that learned
+local seed = grader.seed % 1000 + 3
+local d = pl.data.blobs { n = 300, features = 4, classes = 3, seed = seed }
+local function model() return pl.softmax { epochs = 2, batch = 50, lr = 0.5, seed = seed, dp = { clip = 0.05, noise = 0.8 } } end
+local mine, builtin = model(), model()
+mine:fit(d, { private_step = private_step })
+builtin:fit(d)
+expect.equal(mine:privacy().epsilon, builtin:privacy().epsilon, "ε of your run", 1e-9)
+expect.truthy(mine:accuracy(d) > 0.5, "the model trained with your step learned (training accuracy > 0.5)")
+--@ end
+
 --@ question rdp 4 -- RDP of the subsampled Gaussian
 --[[md
-## 2. RDP of the sampled Gaussian mechanism (4 points)
+## 3. RDP of the sampled Gaussian mechanism (4 points)
 
 For an integer order α ≥ 2, the Rényi DP of one step with sampling rate q and noise multiplier σ is
 (Mironov, Talwar & Zhang 2019, §3.3)
@@ -127,7 +166,7 @@ end
 
 --@ question epsilon 3 -- From RDP to (ε, δ)
 --[[md
-## 3. Composition and conversion (3 points)
+## 4. Composition and conversion (3 points)
 
 RDP composes additively over T steps. Convert with the classic bound (Mironov 2017, Prop. 3):
 ε = min over orders of T·RDP(α) + log(1/δ)/(α−1). Write `epsilon(q, sigma, steps, delta)` using the
@@ -164,7 +203,7 @@ end
 
 --@ question sigma 3 -- Calibrating σ
 --[[md
-## 4. Picking σ for a target ε (3 points)
+## 5. Picking σ for a target ε (3 points)
 
 `pick_sigma(q, steps, delta, target)` returns the smallest noise multiplier σ (to within 0.01) whose
 ε is at most `target` — a bisection on your `epsilon`, which decreases as σ grows.

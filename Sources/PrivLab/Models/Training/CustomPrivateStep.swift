@@ -60,7 +60,9 @@ struct CustomDPStep: TrainingStep {
         let g = try perExampleGradients(x, positions: positions, meter: &meter)
         var stepRNG = RNG(seed: noiseRNG.next())
         let draws = (0..<g.cols).map { _ in stepRNG.normal() }
-        let mine = try custom.noisySum(perExample: g, clip: dp.clip, noiseMultiplier: sigma, step: number, gaussian: draws)
+        // An empty Poisson batch is noise only, as in the built-in step: nothing for the user's code.
+        let mine = positions.isEmpty ? builtIn(g, draws: draws)
+            : try custom.noisySum(perExample: g, clip: dp.clip, noiseMultiplier: sigma, step: number, gaussian: draws)
         guard mine.count == g.cols else {
             throw PrivLabError.invalidArgument("the private step returned \(mine.count) values, expected one per trained parameter (\(g.cols))")
         }
