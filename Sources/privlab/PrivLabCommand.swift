@@ -10,7 +10,7 @@ struct PrivLabCommand: ParsableCommand {
         commandName: "privlab",
         abstract: "PrivLab: privacy in machine learning, scripted in Lua.",
         version: privlabVersion,
-        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self, CheckOptions.self, SystemInfo.self]
+        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Similar.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self, CheckOptions.self, SystemInfo.self]
     )
 
     static func main() {
