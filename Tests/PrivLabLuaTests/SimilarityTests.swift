@@ -173,7 +173,7 @@ final class SimilarityTests: XCTestCase {
         let r = try compare([("alice.lua", a), ("bob.lua", b), ("carol.lua", Self.disguised(a))])
         let names = r.flagged.map { [r.submissions[$0.a].name, r.submissions[$0.b].name] }
         XCTAssertEqual(names, [["alice.lua", "carol.lua"]], "only the copy: \(summary(r))")
-        let copy = r.flagged[0]
+        let copy = try XCTUnwrap(r.flagged.first)
         XCTAssertGreaterThan(copy.score, 0.9, summary(r))
         XCTAssertFalse(copy.regions.isEmpty)
         // The regions cover the copied functions on both sides, not the hand-out's helpers.

@@ -31,6 +31,11 @@ public struct SimilarityResult: Sendable {
 /// Pairwise similarity of submissions from shared winnowed fingerprints (MOSS's method:
 /// Schleimer, Wilkerson & Aiken, SIGMOD 2003, §5), with the hand-out's fingerprints removed first
 /// (MOSS's base file) so that code every student was given never makes two submissions alike.
+///
+/// The Similarity folder lives in PrivLabLua rather than the engine or a module of its own: it
+/// reads Lua source, as the assignment tooling beside it (Assignments/) does, and knows nothing of
+/// machine learning; it needs no Lua state either, so the engine stays free of course tooling and
+/// no new target (with its own dependencies for the CLI) is needed for five small files.
 public enum SimilarityCheck {
     public static func compare(_ sources: [(name: String, source: String)], template: (name: String, source: String)? = nil,
                                options: SimilarityOptions = SimilarityOptions()) throws -> SimilarityResult {
