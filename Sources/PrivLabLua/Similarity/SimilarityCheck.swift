@@ -14,6 +14,7 @@ public struct SimilarPair: Sendable {
     /// The larger fraction: a copy padded with extra code still shows as a copy of the smaller.
     public var score: Double { max(fractionA, fractionB) }
     public var flagged: Bool
+    /// The shared code grouped into regions (flagged pairs only).
     public var regions: [MatchRegion]
 }
 
@@ -65,7 +66,8 @@ public enum SimilarityCheck {
         for (p, n) in sharedCount {
             let fa = Double(n) / Double(max(counted[p.a], 1)), fb = Double(n) / Double(max(counted[p.b], 1))
             let flagged = n >= options.minimumShared && max(fa, fb) >= options.threshold
-            let regions = MatchRegion.regions(docs[p.a], docs[p.b], shared: Set(sharedHashes[p] ?? []), options: options)
+            // Regions only where a reader will look at them (a class of copies has thousands of pairs).
+            let regions = flagged ? MatchRegion.regions(docs[p.a], docs[p.b], shared: Set(sharedHashes[p] ?? []), options: options) : []
             pairs.append(SimilarPair(a: p.a, b: p.b, shared: n, fractionA: fa, fractionB: fb, flagged: flagged, regions: regions))
         }
         // Most similar first; ties by name, so the report's order never depends on hashing.

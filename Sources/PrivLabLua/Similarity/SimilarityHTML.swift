@@ -17,6 +17,8 @@ public enum SimilarityHTML {
 
     /// The most regions shown per pair (the largest first); the rest are counted.
     static let regionsShown = 12
+    /// Flagged pairs whose regions are shown (the most similar first; the table lists them all).
+    static let pairsDetailed = 100
     /// Unflagged pairs listed for context (the closest below the threshold).
     static let closestShown = 10
 
@@ -40,17 +42,20 @@ public enum SimilarityHTML {
         if !closest.isEmpty {
             h += "<h2>Closest pairs below the threshold</h2>\n" + pairTable(Array(closest), r, links: false)
         }
-        for (i, p) in flagged.enumerated() { h += pairSection(p, index: i + 1, r) }
+        for (i, p) in flagged.prefix(pairsDetailed).enumerated() { h += pairSection(p, index: i + 1, r) }
+        if flagged.count > pairsDetailed {
+            h += "<p class=\"note\">The regions of the \(pairsDetailed) most similar pairs are shown; \(flagged.count - pairsDetailed) more flagged pairs are in the table.</p>\n"
+        }
         return h + "</body></html>\n"
     }
 
     static func pairTable(_ pairs: [SimilarPair], _ r: SimilarityResult, links: Bool) -> String {
         var h = "<table><tr><th>#</th><th>submission A</th><th>submission B</th><th>A shared</th><th>B shared</th><th>fingerprints</th><th>regions</th></tr>"
         for (i, p) in pairs.enumerated() {
-            let n = links ? "<a href=\"#pair-\(i + 1)\">\(i + 1)</a>" : "\(i + 1)"
+            let n = links && i < pairsDetailed ? "<a href=\"#pair-\(i + 1)\">\(i + 1)</a>" : "\(i + 1)"
             h += "<tr><td>\(n)</td><td>\(esc(r.submissions[p.a].name))</td><td>\(esc(r.submissions[p.b].name))</td>"
             h += "<td class=\"num\">\(percent(p.fractionA))</td><td class=\"num\">\(percent(p.fractionB))</td>"
-            h += "<td class=\"num\">\(p.shared)</td><td class=\"num\">\(p.regions.count)</td></tr>"
+            h += "<td class=\"num\">\(p.shared)</td><td class=\"num\">\(p.flagged ? "\(p.regions.count)" : "")</td></tr>"
         }
         return h + "</table>\n"
     }
