@@ -19,6 +19,9 @@ public struct RuntimeOptions {
     /// The autograder's sandbox: functions that read or write files (CSV, model files, plugins,
     /// SISA directories) refuse to run.
     public var sandbox = false
+    /// A folder for fitted models (`privlab run --cache`): `Model.fit` reuses a stored fit with the
+    /// same key. Ignored in the sandbox — grading never reads or writes a cache.
+    public var cacheDirectory: String?
     public init() {}
 }
 
@@ -41,11 +44,14 @@ public final class Runtime {
     /// (a mistake on the command line rather than in the script), nil when there was none.
     public internal(set) var parameterError: String?
     let components = ComponentRegistry()
+    /// The fitted-model cache, when the options name a folder and the runtime is not sandboxed.
+    public let modelCache: ModelCache?
     var builtinLoaders: [String: HostFunction] = [:]
 
     public init(options: RuntimeOptions = RuntimeOptions(), sink: ReportSink) throws {
         self.options = options
         self.sink = sink
+        modelCache = try options.sandbox ? nil : options.cacheDirectory.map { try ModelCache(directory: $0) }
         // Limits go on only after the module is installed, so setup never fails on them.
         lua = try LuaState(limits: .none)
         lua.extensions["runtime"] = self

@@ -10,7 +10,7 @@ struct PrivLabCommand: ParsableCommand {
         commandName: "privlab",
         abstract: "PrivLab: privacy in machine learning, scripted in Lua.",
         version: privlabVersion,
-        subcommands: [Run.self, Exec.self, Check.self, Grade.self, Assign.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self, CheckOptions.self, SystemInfo.self]
+        subcommands: [Run.self, Watch.self, Exec.self, Check.self, Grade.self, Assign.self, Similar.self, Plugins.self, Bench.self, GradeWorker.self, Doc.self, Stubs.self, CheckOptions.self, SystemInfo.self]
     )
 
     static func main() {
@@ -51,6 +51,9 @@ struct Run: ParsableCommand {
     @Flag(help: "Also write the report as a Jupyter notebook with its outputs.") var ipynb = false
     @Option(help: ArgumentHelp("Stop the notebook after this many seconds — engine work too, between its steps; the report keeps the chunks before, and the error at the line where it stopped.", valueName: "seconds"))
     var timeLimit: Double?
+    @Flag(help: "Reuse fitted models from earlier runs with the same model configuration, data, seed and engine (and store new fits), so re-running after editing prose or a late chunk takes seconds.")
+    var cache = false
+    @Option(help: ArgumentHelp("The folder --cache keeps fitted models in.", valueName: "folder")) var cacheDir = ".privlab-cache"
 
     func validate() throws {
         if let t = timeLimit, !(t.isFinite && t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -58,6 +61,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var o = NotebookRunner.Options(notebookPath: notebook)
+        if cache { o.cacheDirectory = cacheDir }
         o.outputPath = output
         if let t = timeLimit { o.limits = LuaLimits(wallSeconds: t) }
         if html { o.formats.append(.html) }
@@ -76,6 +80,7 @@ struct Run: ParsableCommand {
             FileHandle.standardError.write(Data("privlab run: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        for line in result.cacheReport { FileHandle.standardError.write(Data("privlab run: \(line)\n".utf8)) }
         if let e = result.error {
             FileHandle.standardError.write(Data("privlab run: \(e)\nprivlab run: partial report written to \(result.reportPath)\n".utf8))
             throw ExitCode(1)

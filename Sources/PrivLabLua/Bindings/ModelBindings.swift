@@ -259,7 +259,7 @@ extension Runtime {
                     return true
                 }
             }
-            let hist = try mo.model.fit(train, validation: val, observer: observer)
+            let hist = try rt.fitThroughCache(mo, train: train, validation: val, observer: observer)
             return call.results(.list(hist.map(\.lua)))
         }
         m["history"] = { call in call.results(.list(try call.thisModel("history").model.history.map(\.lua))) }

@@ -19,8 +19,12 @@ enum NotebookHTML {
     @media print{body{max-width:none}pre{white-space:pre-wrap}a{color:inherit}}
     """
 
-    static func render(_ doc: ReportDocument) -> String {
+    /// With `reloadSeconds` (`privlab watch`), the page reloads itself that often, so the browser
+    /// shows each re-run: a meta refresh, which needs no script (the page's policy forbids them)
+    /// and no server (it works on a file:// page).
+    static func render(_ doc: ReportDocument, reloadSeconds: Int? = nil) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        if let r = reloadSeconds { h += "<meta http-equiv=\"refresh\" content=\"\(r)\">\n" }
         h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
         h += "<title>\(MarkdownHTML.escape(doc.title ?? doc.notebookPath))</title>\n<style>\(style)</style></head><body>\n"

@@ -62,6 +62,10 @@ public final class NotebookRunner {
         /// Hears the notebook's runtime when it is created, and nil when the run is over (the CLI
         /// points its Ctrl-C handler at the runtime's interrupt flag, then away from it).
         public var onRuntime: ((Runtime?) -> Void)? = nil
+        /// A folder of fitted models reused between runs (`--cache`); nil: every fit runs.
+        public var cacheDirectory: String? = nil
+        /// The HTML page reloads itself this often (`privlab watch`); nil: a static page.
+        public var htmlReloadSeconds: Int? = nil
         public init(notebookPath: String) { self.notebookPath = notebookPath }
     }
 
@@ -81,6 +85,8 @@ public final class NotebookRunner {
         public var figures: [String]
         /// The other formats written, by path.
         public var extraReports: [String] = []
+        /// The model cache's notes (a folder rebuilt, an entry refitted) and its summary line; empty without a cache.
+        public var cacheReport: [String] = []
     }
 
     public let options: Options
@@ -125,6 +131,7 @@ public final class NotebookRunner {
         var declared: [DeclaredParameter] = []
         // Set once this run has written its report of the chunks finished so far.
         var wroteInterim = false
+        var cacheReport = [String]()
         do {
             source = try NotebookSource(text: text, name: path)
         } catch let e as PrivLabError {
@@ -135,7 +142,9 @@ public final class NotebookRunner {
             ro.parameters = options.parameters
             ro.limits = options.limits
             ro.progress = options.progress
+            ro.cacheDirectory = options.cacheDirectory
             let rt = try Runtime(options: ro, sink: sink)
+            defer { cacheReport = rt.modelCache.map { $0.notes + [$0.summary] } ?? [] }
             options.onRuntime?(rt)
             defer { options.onRuntime?(nil) }
             // Chunk k of n with the elapsed time, on a terminal only (stderr; never in the report).
@@ -184,7 +193,7 @@ public final class NotebookRunner {
         for f in options.formats {
             let path = NotebookRunner.replacingExtension(of: out, with: f.rawValue)
             switch f {
-            case .html: try AtomicFile.write(NotebookHTML.render(doc), to: path)
+            case .html: try AtomicFile.write(NotebookHTML.render(doc, reloadSeconds: options.htmlReloadSeconds), to: path)
             case .ipynb: try AtomicFile.write(try NotebookJupyter.render(doc), to: path)
             }
             extra.append(path)
@@ -196,7 +205,7 @@ public final class NotebookRunner {
             }
         }
         return Result(reportPath: out, succeeded: failure == nil, error: failure,
-                      figures: sink.figuresWritten.map { "\(figDir)/\($0)" }, extraReports: extra)
+                      figures: sink.figuresWritten.map { "\(figDir)/\($0)" }, extraReports: extra, cacheReport: cacheReport)
     }
 
     /// The report. With `runningChunk`, the report of a run still going: everything before that
