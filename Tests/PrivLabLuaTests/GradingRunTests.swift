@@ -96,6 +96,7 @@ final class GradingRunTests: XCTestCase {
         XCTAssertEqual(points(g)["b"], 1, g.report)
         XCTAssertEqual(points(g)["a"], 0, g.report)
         XCTAssertEqual(g.report.components(separatedBy: "time limit exceeded").count - 1, 1, "one note: \(g.report)")
+        XCTAssertFalse(g.report.contains("grader.lua"), "the grader's own file means nothing to the student: \(g.report)")
         XCTAssertEqual(g.report.components(separatedBy: "hello once").count - 1, 1, g.report)
         XCTAssertEqual(g.report.components(separatedBy: "from a").count - 1, 1, g.report)
         XCTAssertEqual(g.result.output, "hello once\n")

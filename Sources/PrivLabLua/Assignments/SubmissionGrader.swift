@@ -100,14 +100,14 @@ public enum SubmissionGrader {
             } catch let e as LuaError {
                 let limit = session.rt.lua.stopReason
                 if id.isEmpty {
-                    programNotes.append("\(what) was stopped: \(e.message)")
+                    programNotes.append("\(what) was stopped: \(CheckLocation.withoutGraderLines(e.message))")
                     if let limit {
                         // Nothing after it can be trusted to run: every question fails now.
                         shared.status = .stopped(limit)
                         shared.preambleStopped = "the code before the first question was stopped (\(limit))"
                     }
                 } else {
-                    o.notes.append("\(what) was stopped: \(e.message)")
+                    o.notes.append("\(what) was stopped: \(CheckLocation.withoutGraderLines(e.message))")
                     o.status = QuestionStatus(stoppedBy: limit)
                 }
                 session.rt.lua.resetBudget()
