@@ -5,7 +5,7 @@ whole class (issue 32, item 3). Standard library only; deterministic for a given
     python3 bench/grading/make_submissions.py OUT_DIR [--count 200] [--seed 1]
 
 Writes OUT_DIR/assignment.lua (assignments/dp-sgd/assignment.lua with every question's time limit
-set to --time seconds, so that a runaway submission costs seconds rather than the course's 30 s —
+set to --time seconds (default 10), so that a runaway submission costs seconds rather than the course's 30 s —
 the only change) and OUT_DIR/submissions/sNNN.lua. The mix (fixed fractions of --count):
 
 - right   (40%): the reference solution, reformatted (renamed locals, comments, spacing), so no
@@ -96,7 +96,7 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--time", type=float, default=3, help="each question's time limit in the copy of the assignment")
+    ap.add_argument("--time", type=float, default=10, help="each question's time limit in the copy of the assignment")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     source = open(SOURCE, encoding="utf-8").read()
