@@ -33,11 +33,35 @@ struct Assign: ParsableCommand {
 
         func run() throws {
             do {
+                try verifyReference()
                 for f in try AssignmentBuilder.build(directory: directory, output: output) { print(f) }
                 if gradescope {
                     print(try GradescopeBundle.write(instructorDirectory: "\(output)/instructor", executable: selfExecutable(), output: output))
                 }
             } catch { throw fail("assign build", error) }
+        }
+
+        /// The reference solution must score full marks (hidden checks included) before anything is
+        /// written: a solution written as a notebook that the grader scores otherwise, a check that
+        /// fails on its own reference, would reach the students. Also says which equivalent
+        /// functions `--@ forbid` withholds beyond those named.
+        func verifyReference() throws {
+            let path = "\(directory)/assignment.lua"
+            let a = try AssignmentSource(path: path)
+            let (_, added) = ForbiddenEquivalents.expand(a.forbidden)
+            if !added.isEmpty {
+                print("note: '--@ forbid' also withholds \(added.map { "pl.\($0)" }.joined(separator: ", ")): each computes what a forbidden function does")
+            }
+            let g = try Autograder(executable: selfExecutable()).grade(assignment: path, submission: path, seed: nil)
+            guard g.score < g.maxScore - 1e-9 else { return }
+            var why = [String]()
+            for q in g.questions where q.points < q.maxPoints - 1e-9 {
+                let failed = q.checks.filter { !$0.passed }.map { "\($0.description): \($0.message)" }
+                why.append("  \(q.id) · \(q.title): \(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))"
+                           + (failed.isEmpty ? "" : "\n    " + failed.joined(separator: "\n    "))
+                           + (q.notes.isEmpty ? "" : "\n    note: " + q.notes.joined(separator: "\n    note: ")))
+            }
+            throw LuaError("the reference solution scores \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore)), not full marks: nothing was built\n" + why.joined(separator: "\n"))
         }
     }
 }
@@ -62,6 +86,7 @@ struct Check: ParsableCommand {
         var unfinished = [String]()
         for q in g.questions {
             var header = "\(q.id) · \(q.title): " + (q.checks.isEmpty ? "hidden checks only" : "\(GradeReport.pts(q.points)) / \(GradeReport.pts(q.maxPoints))")
+            if let m = q.manualPoints { header = "\(q.id) · \(q.title): graded by hand (\(GradeReport.pts(m)) points)" }
             let todo = source.todoLines(in: q.id)
             if let line = todo.first {
                 header += " — not implemented (todo() at line \(line))"
@@ -72,6 +97,11 @@ struct Check: ParsableCommand {
             } else if q.status != .graded {
                 header += " (\(q.status))"
                 unfinished.append(q.id)
+            } else if q.manualPoints != nil && q.answer == nil {
+                header += " — no answer yet"
+                unfinished.append(q.id)
+            } else if q.manualPoints != nil {
+                header += " — answered"
             } else if q.checks.isEmpty {
                 header += " (your code ran without error)"
             }
@@ -81,19 +111,16 @@ struct Check: ParsableCommand {
             }
             for n in q.notes { print("  note: \(n)") }
         }
-        // Every question's worker runs the whole program, so each saw the same output as a rule:
-        // shown once, or per question where they differ (a limit cut one short).
-        let outputs = g.questions.filter { !$0.output.isEmpty }
-        if verbose {
-            let distinct = Set(outputs.map(\.output))
-            for q in outputs where distinct.count > 1 || q.id == outputs.first?.id {
-                print(distinct.count > 1 ? "output of your program (run for \(q.id)):" : "output of your program:")
-                for line in q.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(q.output.hasSuffix("\n") ? 1 : 0) {
-                    print("  | \(line)")
-                }
+        // The program runs once: its output is the preamble's, then each question's section's.
+        let printed = ([g.output ?? ""] + g.questions.map(\.output)).joined()
+        for n in g.notes ?? [] { print("note: \(n)") }
+        if verbose && !printed.isEmpty {
+            print("output of your program:")
+            for line in printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast(printed.hasSuffix("\n") ? 1 : 0) {
+                print("  | \(line)")
             }
-        } else if let first = outputs.first {
-            let lines = first.output.split(separator: "\n", omittingEmptySubsequences: false).count - (first.output.hasSuffix("\n") ? 1 : 0)
+        } else if !printed.isEmpty {
+            let lines = printed.split(separator: "\n", omittingEmptySubsequences: false).count - (printed.hasSuffix("\n") ? 1 : 0)
             print("(your program printed \(lines) line\(lines == 1 ? "" : "s"): privlab check --verbose shows them)")
         }
         var summary = "public checks: \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore)) (hidden checks are graded separately)"
@@ -112,13 +139,16 @@ struct Grade: ParsableCommand {
     @Option(name: .shortAndLong, help: "Markdown report (single submission) or output folder (batch: reports and gradebook.csv).")
     var output: String?
     @Option(help: "Seed of the hidden checks (default: derived from the assignment).") var seed: UInt64?
+    @Option(help: "Batch mode: submissions graded at once (default: one per core).") var jobs: Int?
+    @Flag(help: "Batch mode: overwrite a gradebook.csv that differs (default: keep it and write gradebook-N.csv).")
+    var replace = false
 
     func run() throws {
         let grader = Autograder(executable: selfExecutable())
         let a = assignmentFile(assignment)
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: submission, isDirectory: &isDir), isDir.boolValue {
-            return try batch(grader, a)
+            return try batch(a)
         }
         let g: GradeResult
         do { g = try grader.grade(assignment: a, submission: submission, seed: seed) } catch { throw fail("grade", error) }
@@ -129,48 +159,40 @@ struct Grade: ParsableCommand {
         if output == nil { print(GradeReport.markdown(g), terminator: "") } else { print("score: \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore))") }
     }
 
-    /// Every *.lua in the folder, in name order; one student's failure never stops the others.
-    func batch(_ grader: Autograder, _ a: String) throws {
+    /// Every *.lua in the folder, `jobs` at a time; one student's failure never stops the others.
+    func batch(_ a: String) throws {
         guard let out = output else { throw fail("grade", LuaError("batch mode needs -o <output folder>")) }
-        let source: AssignmentSource
-        do { source = try AssignmentSource(path: a) } catch { throw fail("grade", error) }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: submission)) ?? []).filter { $0.hasSuffix(".lua") }.sorted()
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var rows = [(student: String, result: GradeResult?, error: String?)]()
-        for f in files {
-            let student = String(f.dropLast(4))
-            do {
-                let g = try grader.grade(assignment: a, submission: "\(submission)/\(f)", seed: seed)
-                try AtomicFile.write(GradeReport.markdown(g), to: "\(out)/\(student).md")
-                try AtomicFile.write(try GradeReport.gradescope(g), to: "\(out)/\(student).json")
-                rows.append((student, g, nil))
-                print("\(student): \(GradeReport.pts(g.score)) / \(GradeReport.pts(g.maxScore))")
-            } catch {
-                rows.append((student, nil, "\(error)"))
-                print("\(student): not graded (\(error))")
-            }
-        }
-        try AtomicFile.write(GradeReport.gradebook(rows, questions: source.questions.map(\.id)), to: "\(out)/gradebook.csv")
-        print("gradebook: \(out)/gradebook.csv (\(rows.count) submissions)")
+        guard jobs == nil || jobs! >= 1 else { throw fail("grade", LuaError("--jobs must be at least 1, got \(jobs!)")) }
+        var o = BatchGrader.Options()
+        if let j = jobs { o.jobs = j }
+        o.seed = seed
+        o.replace = replace
+        let b = BatchGrader(executable: selfExecutable(), assignment: a, folder: submission, output: out, options: o)
+        do { _ = try b.run { line in print(line) } } catch { throw fail("grade", error) }
     }
 }
 
-/// One question of one submission, in this process; prints the result as JSON (used by grade/check).
+/// Some questions of one submission, in this process; prints progress and results as JSON lines
+/// (used by grade/check, which restart a worker that dies without losing what it finished).
 struct GradeWorker: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "grade-worker", abstract: "Internal: grade one question.",
+    static let configuration = CommandConfiguration(commandName: "grade-worker", abstract: "Internal: grade the questions of a submission.",
                                                     shouldDisplay: false)
     @Option var assignment: String
+    @Option(help: "Question ids, comma-separated.") var questions: String
     @Option var submission: String
-    @Option var question: String
+    @Option(help: "Question ids whose code is not run (it stopped an earlier worker).") var skip: String = ""
     @Option var seed: UInt64
     @Flag var publicOnly = false
 
     func run() throws {
         let a = try AssignmentSource(path: assignment)
         let s = try AssignmentSource(path: submission)
-        let r = try QuestionGrader.grade(assignment: a, submission: s, question: question, seed: seed, includeHidden: !publicOnly)
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
-        FileHandle.standardOutput.write(try enc.encode(r))
+        try SubmissionGrader.grade(assignment: a, submission: s, questions: questions.split(separator: ",").map(String.init),
+                                   skip: Set(skip.split(separator: ",").map(String.init)), seed: seed,
+                                   includeHidden: !publicOnly) { line in
+            if let d = try? enc.encode(line) { FileHandle.standardOutput.write(d + Data("\n".utf8)) }
+        }
     }
 }

@@ -343,9 +343,10 @@ final class AutograderTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let book = try String(contentsOfFile: "\(dir)/graded/gradebook.csv", encoding: .utf8)
         let rows = book.split(separator: "\n").map(String.init)
-        XCTAssertEqual(rows[0], "student,score,max_score,a,b,status")
-        XCTAssertEqual(rows[1], "alice,3,3,2,1,graded")
-        XCTAssertEqual(rows[2], "bob,3,3,2,1,graded")
+        // The first format's columns come first, unchanged; per-check columns, the total and the problems follow.
+        XCTAssertEqual(rows[0], "student,score,max_score,a,b,status,a/1,a/2,b/1,total,problems")
+        XCTAssertEqual(rows[1], "alice,3,3,2,1,graded,1,1,1,3,")
+        XCTAssertEqual(rows[2], "bob,3,3,2,1,graded,1,1,1,3,")
         XCTAssertTrue(rows[3].hasPrefix("carol,0,3,0,0,"), rows[3])
         XCTAssertTrue(rows[4].hasPrefix("dave,0,3,0,0,"), rows[4])
         for s in ["alice", "bob", "carol", "dave"] {

@@ -38,115 +38,72 @@ local function copy_table(t, seen)
   return c
 end
 
---- Describes any value without running its metamethods (a student's __tostring may loop or fail).
-local function describe(v)
-  local t = type(v)
-  if t == "number" then
-    if v ~= v then return "NaN" end
-    if math_type(v) == "integer" then return tostring(v) end
-    return string_format("%.10g", v)
-  elseif t == "string" then
-    if #v > 200 then v = string_sub(v, 1, 200) .. "…" end
-    return string_format("%q", v)
-  elseif t == "boolean" or t == "nil" then
-    return tostring(v)
-  elseif t == "table" then
-    local n = rawlen(v)
-    if n > 0 and n <= 8 then
-      local parts = {}
-      for i = 1, n do parts[i] = describe(rawget(v, i)) end
-      return "{" .. table_concat(parts, ", ") .. "}"
-    end
-    return n > 0 and ("a list of " .. n .. " values") or "a table"
-  end
-  return "a " .. t
-end
+local shared = require("privlab.expect")
+local describe, error_text, equal, expect = shared.describe, shared.error_text, shared.equal, shared.expect
 G.describe = describe
-
---- An error object as text, whatever it is (a table, nil, a userdata).
-local function error_text(e)
-  if type(e) == "string" then return e end
-  return "error object of type " .. type(e) .. " (" .. describe(e) .. ")"
-end
 G.error_text = error_text
-
--- expect: each helper raises a message on failure; a check passes when none fails.
-local expect = {}
-local function fail(msg, level) error({ check_failure = msg }, (level or 1) + 2) end
-
-function expect.truthy(v, what)
-  if not v then fail((what or "value") .. ": expected a true value, got " .. describe(v)) end
-end
-
-function expect.number(v, what)
-  if type(v) ~= "number" then fail((what or "value") .. ": expected a number, got " .. describe(v)) end
-  if v ~= v then fail((what or "value") .. ": got NaN") end
-  return v
-end
-
---- |actual − expected| ≤ tol (absolute), or ≤ tol·|expected| with {relative = true}.
-function expect.near(actual, expected, tol, what, opts)
-  what = what or "value"
-  expect.number(actual, what)
-  tol = tol or 1e-9
-  local bound = (opts and opts.relative) and tol * math_abs(expected) or tol
-  if not (math_abs(actual - expected) <= bound) then
-    fail(string_format("%s: expected %s (± %s), got %s", what, describe(expected), describe(bound), describe(actual)))
-  end
-end
-
---- Deep equality of numbers, strings, booleans and tables (raw, no metamethods); numbers within tol.
-local function equal(a, b, tol, path)
-  if type(a) == "number" and type(b) == "number" then
-    if a ~= a or not (math_abs(a - b) <= (tol or 0)) then
-      return false, string_format("%s: expected %s, got %s", path, describe(b), describe(a))
-    end
-    return true
-  end
-  if type(a) ~= type(b) then return false, string_format("%s: expected %s, got %s", path, describe(b), describe(a)) end
-  if type(a) ~= "table" then
-    if not rawequal(a, b) then return false, string_format("%s: expected %s, got %s", path, describe(b), describe(a)) end
-    return true
-  end
-  local count = 0
-  for k, v in next, b do
-    count = count + 1
-    if count > 100000 then return false, path .. ": table too large" end
-    local ok, msg = equal(rawget(a, k), v, tol, path .. "[" .. describe(k) .. "]")
-    if not ok then return false, msg end
-  end
-  for k in next, a do
-    if rawget(b, k) == nil then return false, string_format("%s: unexpected key %s", path, describe(k)) end
-  end
-  return true
-end
-
-function expect.equal(actual, expected, what, tol)
-  local ok, msg = equal(actual, expected, tol, what or "value")
-  if not ok then fail(msg) end
-end
-
---- fn(...) must raise an error whose text contains `pattern` (plain text match).
-function expect.error(fn, pattern, ...)
-  if type(fn) ~= "function" then fail("expected a function to call, got " .. describe(fn)) end
-  local ok, e = pcall(fn, ...)
-  if ok then fail("expected an error" .. (pattern and (" mentioning '" .. pattern .. "'") or "") .. ", but the call succeeded") end
-  local text = error_text(e)
-  if pattern and not text:find(pattern, 1, true) then
-    fail(string_format("expected an error mentioning '%s', got: %s", pattern, text))
-  end
-end
-
-function expect.list_of_numbers(v, n, what)
-  what = what or "value"
-  if type(v) ~= "table" then fail(what .. ": expected a list of numbers, got " .. describe(v)) end
-  if n and rawlen(v) ~= n then fail(string_format("%s: expected %d values, got %d", what, n, rawlen(v))) end
-  for i = 1, rawlen(v) do expect.number(rawget(v, i), string_format("%s[%d]", what, i)) end
-  return v
-end
-
-function expect.fail(msg) fail(msg) end
 G.expect = expect
+
+-- What the student's program put in its report, by the question whose code (or checks) ran:
+-- checks read them through grader.table(q) and grader.chart(q) and compare values, not pictures.
+local produced = { tables = {}, charts = {} }
+local producing = ""
+
+local function deep_copy(v, depth)
+  if type(v) ~= "table" or depth > 6 then return v end
+  local c = {}
+  for k, x in next, v do c[k] = deep_copy(x, depth + 1) end
+  return c
+end
+
+--- Rows as records: a list of lists becomes records keyed by its header (option header/columns,
+--- else its first row).
+local function as_records(rows, options)
+  if type(rows) ~= "table" then return rows end
+  local first = rawget(rows, 1)
+  if type(first) ~= "table" or rawget(first, 1) == nil then return rows end
+  local head = options and (rawget(options, "header") or rawget(options, "columns"))
+  local start = 1
+  if head == nil then head, start = first, 2 end
+  local out = {}
+  for i = start, rawlen(rows) do
+    local r, rec = rawget(rows, i), {}
+    for j = 1, rawlen(head) do rec[rawget(head, j)] = type(r) == "table" and rawget(r, j) or nil end
+    out[#out + 1] = rec
+  end
+  return out
+end
+
+local function record_report(S)
+  local report = rawget(S.pl, "report")
+  if type(report) ~= "table" then return end
+  local original_table = rawget(report, "table")
+  if original_table then
+    rawset(report, "table", function(rows, options)
+      local r = original_table(rows, options)
+      local list = produced.tables[producing] or {}
+      list[#list + 1] = { rows = as_records(deep_copy(rows, 0), options), caption = type(options) == "table" and rawget(options, "caption") or nil }
+      produced.tables[producing] = list
+      return r
+    end)
+  end
+  for _, kind in ipairs { "chart", "line", "scatter", "bar" } do
+    local original = rawget(report, kind)
+    if original then
+      rawset(report, kind, function(options, ...)
+        local r = original(options, ...)
+        local c = deep_copy(options, 0)
+        if kind ~= "chart" and type(c) == "table" then c.kind = kind end
+        local list = produced.charts[producing] or {}
+        list[#list + 1] = c
+        produced.charts[producing] = list
+        return r
+      end)
+    end
+  end
+end
+
+local function last(list) return list and list[#list] or nil end
 
 --- The student's environment: copies of the safe libraries, of pl, a capped print, todo().
 function G.student_env(seed, cap)
@@ -174,18 +131,28 @@ function G.student_env(seed, cap)
     if size + #line > cap then dropped = dropped + #line
     else out[#out + 1] = line; size = size + #line end
   end
-  rawset(S, "__output", function() return table_concat(out), dropped end)
-  return S
-end
-
---- Output the student's print produced: text, bytes dropped beyond the cap.
-function G.output(S)
-  local f = rawget(S, "__output")
-  return f()
+  -- What was printed since the last take, and the bytes dropped since then; the cap holds for the
+  -- whole run, so a flood in one question leaves nothing to print for the next.
+  local taken, dropped_taken = 0, 0
+  local function take()
+    local text = table_concat(out, "", taken + 1, #out)
+    local d = dropped - dropped_taken
+    taken, dropped_taken = #out, dropped
+    return text, d
+  end
+  return S, take
 end
 
 local function loader_env(S, seed, question)
-  local E = { expect = expect, pl = real_pl, grader = { seed = seed, question = question }, S = S, describe = describe }
+  local grader = {
+    seed = seed, question = question,
+    --- The last table / chart the student's code for question q (default: this one) produced.
+    table = function(q) q = q or question; return last(produced.tables[q]) end,
+    chart = function(q) q = q or question; return last(produced.charts[q]) end,
+    tables = function(q) return produced.tables[q or question] or {} end,
+    charts = function(q) return produced.charts[q or question] or {} end,
+  }
+  local E = { expect = expect, pl = real_pl, grader = grader, S = S, describe = describe }
   for _, name in ipairs { "assert", "error", "ipairs", "next", "pairs", "pcall", "select", "tonumber", "tostring", "type",
                           "xpcall", "rawequal", "rawget", "rawset", "rawlen", "setmetatable", "getmetatable", "print" } do
     E[name] = _G[name]
@@ -196,16 +163,76 @@ end
 
 --- Runs source text in env; returns true, or false and the error as text. Errors raised by expect
 --- come back as their message; any other error object is described safely.
-local function run(code, chunkname, env)
+local function run(code, chunkname, env, before_error, ...)
   local fn, perr = load(code, chunkname, "t", env)
   if not fn then return false, "syntax error: " .. error_text(perr), "syntax" end
   local ok, e = xpcall(fn, function(err)
+    if before_error then pcall(before_error, fn) end
     if type(err) == "table" and type(rawget(err, "check_failure")) == "string" then return { check_failure = rawget(err, "check_failure") } end
     return error_text(err)
-  end)
+  end, ...)
   if ok then return true end
   if type(e) == "table" then return false, e.check_failure, "failed" end
   return false, e, "error"
+end
+
+-- Locals carry from one section of the student's program to the next, as they do from one chunk
+-- of a notebook to the next: each section runs as its own chunk (so an error in one question's code
+-- costs only that question), declares the locals the sections before it left — their values, passed
+-- in as the chunk's arguments — and hands its own back at its end, or where it failed. A closure of
+-- an earlier section keeps its own copy: reassigning a carried local later does not reach it.
+local debug_getlocal, debug_getinfo, table_unpack = debug.getlocal, debug.getinfo, table.unpack
+local CARRY = "__privlab_carry"
+-- At most this many locals are carried (the most recent), leaving the section room for its own
+-- under Lua's 200 locals per function.
+local MAX_CARRIED = 100
+local carried = { names = {}, values = {}, n = 0 }
+
+--- Takes the locals active at stack `level` (as the caller of capture counts it).
+local function capture(level)
+  local names, values, index, n = {}, {}, {}, 0
+  local i = 1
+  while true do
+    local name, value = debug_getlocal(level + 1, i)
+    if name == nil then break end
+    if string_sub(name, 1, 1) ~= "(" and name ~= CARRY and name ~= "_ENV" then
+      local at = index[name]
+      if at then values[at] = value
+      else n = n + 1; names[n], values[n], index[name] = name, value, n end
+    end
+    i = i + 1
+  end
+  if n > MAX_CARRIED then
+    local keep_names, keep_values = {}, {}
+    for k = n - MAX_CARRIED + 1, n do keep_names[#keep_names + 1], keep_values[#keep_values + 1] = names[k], values[k] end
+    names, values, n = keep_names, keep_values, MAX_CARRIED
+  end
+  carried = { names = names, values = values, n = n }
+end
+
+local function carry_here() capture(2) end
+
+--- In a message handler: the locals of the section's chunk `fn` where it failed.
+local function capture_at_error(fn)
+  local level = 2
+  while true do
+    local info = debug_getinfo(level, "f")
+    if info == nil then return end
+    -- Not a tail call: capture counts levels from this frame.
+    if rawequal(info.func, fn) then capture(level); return end
+    level = level + 1
+  end
+end
+
+--- Runs one section of the student's program with the carried locals. A section ending in a
+--- `return` cannot have code after it: it runs without handing its locals on.
+local function run_section(code, chunkname, env)
+  local names = carried.names
+  local head = "local " .. CARRY .. (carried.n > 0 and (", " .. table_concat(names, ", ", 1, carried.n)) or "") .. " = ...; "
+  local full = head .. code .. "\n" .. CARRY .. "()"
+  local values = carried.values
+  if load(full, chunkname, "t", env) == nil and load(head .. code, chunkname, "t", env) ~= nil then full = head .. code end
+  return run(full, chunkname, env, capture_at_error, carry_here, table_unpack(values, 1, carried.n))
 end
 
 -- One grading session per Lua state: the student's environment lives here, never in Swift.
@@ -213,8 +240,12 @@ local current_S
 
 --- Creates the student's environment. `forbidden` lists dotted names under pl ("privacy.rdp") the
 --- assignment withholds (the student must implement them); calling one raises an error saying so.
+local current_take
 function G.start(seed, cap, forbidden)
-  current_S = G.student_env(seed, cap)
+  current_S, current_take = G.student_env(seed, cap)
+  carried = { names = {}, values = {}, n = 0 }
+  produced, producing = { tables = {}, charts = {} }, ""
+  record_report(current_S)
   for _, name in ipairs(forbidden or {}) do
     local t, last = current_S.pl, nil
     local parts = {}
@@ -227,8 +258,28 @@ function G.start(seed, cap, forbidden)
   end
 end
 
-function G.run_student(code, chunkname) return run(code, chunkname, current_S) end
-function G.run_check(code, chunkname, seed, question) return run(code, chunkname, loader_env(current_S, seed, question)) end
-function G.student_output() return G.output(current_S) end
+function G.run_student(code, chunkname, question)
+  producing = question or ""
+  return run_section(code, chunkname, current_S)
+end
+function G.run_check(code, chunkname, seed, question)
+  producing = question
+  return run(code, chunkname, loader_env(current_S, seed, question))
+end
+
+--- A free-text question's answer: the string `expr` names after the program ran; nil and a reason
+--- when it is missing or not text.
+function G.answer(expr, seed, question)
+  producing = question
+  local fn = load("return " .. expr, "=answer", "t", loader_env(current_S, seed, question))
+  if not fn then return nil, "the answer's name '" .. expr .. "' is not a Lua expression" end
+  local ok, v = pcall(fn)
+  if not ok then return nil, expr .. " could not be read: " .. error_text(v) end
+  if v == nil then return nil, expr .. " is not set" end
+  if type(v) ~= "string" then return nil, expr .. " must be text (a string), got " .. describe(v) end
+  return v
+end
+--- What the student's program printed since the last call, and the bytes dropped beyond the cap.
+function G.student_output() return current_take() end
 
 return G

@@ -148,4 +148,14 @@ function pl.attack.roc_chart(o)
                     logx = log, logy = log, series = series, name = o.name }
 end
 
+
+-- An assignment's hand-out is a notebook too (`privlab run hw.lua`): its public checks run inline
+-- and call `expect`, its unfinished answers call `todo()`. The autograder gives the student's code
+-- and its checks their own copies of both; here they are plain globals, unless the script has its own.
+if rawget(_G, "expect") == nil then expect = require("privlab.expect").expect end
+if rawget(_G, "todo") == nil then
+  function todo() error("not implemented: replace todo() with your code", 2) end
+end
+if rawget(_G, "grader") == nil then grader = { seed = 1 } end
+
 return pl

@@ -19,6 +19,9 @@ public enum AssignmentBuilder {
                 skipping = true
                 continue
             }
+            // One-line hidden answer checks, and the rubrics of free-text questions, are the instructor's.
+            let answerCheck = AssignmentSource.groups(AssignmentSource.numericPattern, t) ?? AssignmentSource.groups(AssignmentSource.choicePattern, t)
+            if answerCheck?[1] == "hidden" || AssignmentSource.groups(AssignmentSource.rubricPattern, t) != nil { continue }
             if t == "-- BEGIN SOLUTION" {
                 inSolution = true
                 let indent = String(line.prefix { $0 == " " || $0 == "\t" })
@@ -55,7 +58,7 @@ public enum AssignmentBuilder {
     public static func manifest(_ a: AssignmentSource, name: String) throws -> String {
         let qs: [[String: Any]] = a.questions.map { q in
             let cs = a.checks(of: q.id)
-            return ["id": q.id, "title": q.title, "points": q.points, "all_or_nothing": q.allOrNothing, "seconds": q.seconds,
+            return ["id": q.id, "title": q.title, "points": q.points, "kind": q.kind.rawValue, "all_or_nothing": q.allOrNothing, "seconds": q.seconds,
                     "instructions": q.instructions, "memory_mib": q.memoryMiB,
                     "public_checks": cs.filter { !$0.hidden }.count, "hidden_checks": cs.filter(\.hidden).count]
         }
@@ -73,7 +76,7 @@ public enum AssignmentBuilder {
         let student = try studentVersion(source)
         // The student version must itself parse, and keep no hidden check or solution.
         let check = try AssignmentSource(text: student, path: "\(name).lua")
-        guard check.checks.allSatisfy({ !$0.hidden }), check.solutionBlocks == 0 else {
+        guard check.checks.allSatisfy({ !$0.hidden }), check.solutionBlocks == 0, check.rubrics.isEmpty else {
             throw LuaError("assign build: the student version still holds hidden checks or solutions")
         }
         var written = [String]()
@@ -100,8 +103,16 @@ public enum AssignmentBuilder {
     /// Every question needs a check; a check's points must be positive.
     static func validate(_ a: AssignmentSource) throws {
         guard !a.questions.isEmpty else { throw LuaError("\(a.path): no '--@ question' markers") }
-        for q in a.questions where a.checks(of: q.id).isEmpty {
+        for q in a.questions where q.kind == .code && a.checks(of: q.id).isEmpty {
             throw LuaError("\(Runtime.displayPath(a.path)):\(q.line): question '\(q.id)' has no check")
+        }
+        for q in a.questions where q.kind == .freeText {
+            if let c = a.checks(of: q.id).first {
+                throw LuaError("\(Runtime.displayPath(a.path)):\(c.line): question '\(q.id)' is free-text (graded by hand): it takes '--@ rubric' lines, not checks")
+            }
+            if a.rubrics.contains(where: { $0.question == q.id }) == false {
+                throw LuaError("\(Runtime.displayPath(a.path)):\(q.line): free-text question '\(q.id)' needs a rubric ('--@ rubric \(q.id) <points> -- criterion')")
+            }
         }
         for c in a.checks where c.points <= 0 {
             throw LuaError("\(Runtime.displayPath(a.path)):\(c.line): a check needs positive points")

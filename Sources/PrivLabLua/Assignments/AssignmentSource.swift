@@ -19,8 +19,20 @@ import PrivLab
 /// instructor's file.
 public struct AssignmentSource {
     public struct Question: Equatable {
+        /// How a question is graded.
+        public enum Kind: String, Equatable, CaseIterable, Codable {
+            /// By its checks (code the instructor writes, `--@ numeric`, `--@ choice`).
+            case code
+            /// By hand: the answer (a string) is collected for the instructor with the rubric, and
+            /// its points go to the grade book's manual column.
+            case freeText = "free-text"
+        }
         public var id: String
         public var points: Double
+        public var kind: Kind = .code
+        /// A free-text question's answer: a Lua expression read after the program ran (`answer=`,
+        /// default `answers.<id>`).
+        public var answer: String = ""
         public var allOrNothing: Bool
         /// Wall-clock seconds for this question's code, and again for each of its checks.
         public var seconds: Double
@@ -31,6 +43,13 @@ public struct AssignmentSource {
         public var title: String
         /// 1-based line of the marker.
         public var line: Int
+    }
+
+    /// One criterion of a free-text question's rubric (`--@ rubric <question> <points> -- criterion`).
+    public struct Rubric: Equatable {
+        public var question: String
+        public var points: Double
+        public var criterion: String
     }
 
     public struct Check: Equatable {
@@ -47,6 +66,7 @@ public struct AssignmentSource {
     public let lines: [String]
     public private(set) var questions: [Question] = []
     public private(set) var checks: [Check] = []
+    public private(set) var rubrics: [Rubric] = []
     /// The program: the file with check blocks blanked.
     public private(set) var program: [String] = []
     /// Line ranges (0-based, half-open) of the preamble and of each question's section.
@@ -70,7 +90,13 @@ public struct AssignmentSource {
         try parse()
     }
 
-    static let questionPattern = try! NSRegularExpression(pattern: #"^--@\s*question\s+([A-Za-z_][A-Za-z0-9_]*)\s+([0-9]+(?:\.[0-9]+)?)((?:\s+(?:all-or-nothing|time=[0-9]+(?:\.[0-9]+)?|instructions=[0-9]+(?:e[0-9]+)?|memory=[0-9]+))*)\s*(?:--\s*(.*))?$"#)
+    static let questionPattern = try! NSRegularExpression(pattern: #"^--@\s*question\s+([A-Za-z_][A-Za-z0-9_]*)\s+([0-9]+(?:\.[0-9]+)?)((?:\s+(?:all-or-nothing|free-text|answer=[A-Za-z_][A-Za-z0-9_.]*|time=[0-9]+(?:\.[0-9]+)?|instructions=[0-9]+(?:e[0-9]+)?|memory=[0-9]+))*)\s*(?:--\s*(.*))?$"#)
+    /// `--@ numeric <question> public|hidden <points> <expression> <expected> [tol=<t>] [relative] -- description`
+    static let numericPattern = try! NSRegularExpression(pattern: #"^--@\s*numeric\s+([A-Za-z_][A-Za-z0-9_]*)\s+(public|hidden)\s+([0-9]+(?:\.[0-9]+)?)\s+(\S+)\s+([-+]?[0-9.]+(?:[eE][-+]?[0-9]+)?)((?:\s+(?:tol=[0-9.]+(?:[eE][-+]?[0-9]+)?|relative))*)\s*(?:--\s*(.*))?$"#)
+    /// `--@ choice <question> public|hidden <points> <expression> <right>[,<right>…] options=<a>,<b>,… -- description`
+    static let choicePattern = try! NSRegularExpression(pattern: #"^--@\s*choice\s+([A-Za-z_][A-Za-z0-9_]*)\s+(public|hidden)\s+([0-9]+(?:\.[0-9]+)?)\s+(\S+)\s+([^\s,]+(?:,[^\s,]+)*)\s+options=([^\s,]+(?:,[^\s,]+)*)\s*(?:--\s*(.*))?$"#)
+    /// `--@ rubric <question> <points> -- criterion`
+    static let rubricPattern = try! NSRegularExpression(pattern: #"^--@\s*rubric\s+([A-Za-z_][A-Za-z0-9_]*)\s+([0-9]+(?:\.[0-9]+)?)\s*(?:--\s*(.*))?$"#)
     static let checkPattern = try! NSRegularExpression(pattern: #"^--@\s*check\s+([A-Za-z_][A-Za-z0-9_]*)\s+(public|hidden)\s+([0-9]+(?:\.[0-9]+)?)\s*(?:--\s*(.*))?$"#)
 
     static func groups(_ re: NSRegularExpression, _ s: String) -> [String?]? {
@@ -112,15 +138,23 @@ public struct AssignmentSource {
                     if let q = currentQuestion { sections[q] = sectionStart..<i } else { preamble = 0..<i }
                     currentQuestion = id
                     sectionStart = i
-                    questions.append(Question(id: id, points: Double(g[1]!)!, allOrNothing: flags.contains("all-or-nothing"),
+                    let answer = flags.first { $0.hasPrefix("answer=") }.map { String($0.dropFirst(7)) } ?? "answers.\(id)"
+                    questions.append(Question(id: id, points: Double(g[1]!)!, kind: flags.contains("free-text") ? .freeText : .code, answer: answer,
+                                              allOrNothing: flags.contains("all-or-nothing"),
                                               seconds: seconds, instructions: instructions, memoryMiB: memory, title: g[3] ?? id, line: i + 1))
+                } else if let c = try AssignmentSource.answerCheck(t, line: i) {
+                    checks.append(c)
+                    program[i] = ""
+                } else if let g = AssignmentSource.groups(AssignmentSource.rubricPattern, t) {
+                    rubrics.append(Rubric(question: g[0]!, points: Double(g[1]!)!, criterion: g[2] ?? ""))
+                    program[i] = ""
                 } else if t.hasPrefix("--@ forbid ") {
                     forbidden += t.dropFirst("--@ forbid ".count).split(separator: " ").map(String.init)
                 } else if let g = AssignmentSource.groups(AssignmentSource.checkPattern, t) {
                     openCheck = (i, Check(question: g[0]!, hidden: g[1] == "hidden", points: Double(g[2]!)!,
                                           description: g[3] ?? "", code: "", line: i + 1))
                 } else {
-                    throw fail(i, "unknown marker '\(t)' (markers: '--@ forbid <pl names>', '--@ question <id> <points> [all-or-nothing] [time=s] [instructions=n] [memory=MiB] -- title', '--@ check <question> public|hidden <points> -- description', '--@ end')")
+                    throw fail(i, "unknown or malformed marker '\(t)' (markers: '--@ forbid <pl names>', '--@ question <id> <points> [all-or-nothing] [free-text [answer=<name>]] [time=s] [instructions=n] [memory=MiB] -- title', '--@ check <question> public|hidden <points> -- description', '--@ end', '--@ numeric <question> public|hidden <points> <expression> <expected> [tol=<t>] [relative] -- description', '--@ choice <question> public|hidden <points> <expression> <right>[,<right>] options=<a>,<b>,… -- description', '--@ rubric <question> <points> -- criterion'; see assignments/README.md)")
                 }
                 continue
             }
@@ -141,6 +175,36 @@ public struct AssignmentSource {
         for c in checks where !questions.contains(where: { $0.id == c.question }) {
             throw fail(c.line - 1, "check for undeclared question '\(c.question)'")
         }
+        for r in rubrics where !questions.contains(where: { $0.id == r.question && $0.kind == .freeText }) {
+            throw fail(lines.firstIndex { $0.contains("rubric") && $0.contains(r.question) } ?? 0,
+                       "a rubric belongs to a free-text question, and '\(r.question)' is not one")
+        }
+    }
+
+    /// A one-line answer check (`--@ numeric`, `--@ choice`) as the check code it stands for, on the
+    /// marker's line; nil for any other line.
+    static func answerCheck(_ t: String, line i: Int) throws -> Check? {
+        let pad = String(repeating: "\n", count: i)
+        if let g = groups(numericPattern, t) {
+            let flags = (g[5] ?? "").split(separator: " ").map(String.init)
+            let tol = flags.first { $0.hasPrefix("tol=") }.map { String($0.dropFirst(4)) } ?? "1e-9"
+            let expr = g[3]!
+            let code = pad + "expect.near(\(expr), \(g[4]!), \(tol), \(luaString(expr)), { relative = \(flags.contains("relative")) })"
+            return Check(question: g[0]!, hidden: g[1] == "hidden", points: Double(g[2]!)!, description: g[6] ?? "\(expr) ≈ \(g[4]!)",
+                         code: code, line: i + 1)
+        }
+        if let g = groups(choicePattern, t) {
+            let list = { (s: String) in "{" + s.split(separator: ",").map { luaString(String($0)) }.joined(separator: ", ") + "}" }
+            let expr = g[3]!
+            let code = pad + "expect.choice(\(expr), \(list(g[4]!)), \(list(g[5]!)), \(luaString(expr)))"
+            return Check(question: g[0]!, hidden: g[1] == "hidden", points: Double(g[2]!)!, description: g[6] ?? "\(expr)",
+                         code: code, line: i + 1)
+        }
+        return nil
+    }
+
+    static func luaString(_ s: String) -> String {
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
     /// The code of one range of the program, padded with blank lines so its line numbers are the file's.

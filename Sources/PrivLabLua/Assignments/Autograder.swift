@@ -1,9 +1,12 @@
 import Foundation
 import PrivLab
 
-/// Grades a submission question by question, each in its own `privlab grade-worker` process with a
-/// hard timeout: an infinite loop inside the engine, a crash or a runaway allocation costs that
-/// question only, and the grade report is always written.
+/// Grades a submission in `privlab grade-worker` processes with a hard timeout: one worker runs the
+/// submission's program once and grades every question, reporting each result as it finishes (JSON
+/// lines). A worker that crashes or hangs (an infinite loop inside the engine, a runaway allocation)
+/// costs the question it was working on: the results it finished are kept, that question fails with
+/// the reason, and a new worker grades the questions left — without that question's code, when its
+/// code was what stopped the worker. The grade report is always written.
 public struct Autograder {
     /// The `privlab` executable that runs the workers.
     public var executable: String
@@ -21,63 +24,85 @@ public struct Autograder {
     public func grade(assignment: String, submission: String, seed: UInt64?, includeHidden: Bool = true) throws -> GradeResult {
         let a = try AssignmentSource(path: assignment)
         let seed = seed ?? (includeHidden ? Autograder.gradingSeed(for: a) : 1)
-        var results = [QuestionResult]()
-        // A submission that does not even parse (a broken marker) is graded as one program.
-        let parsed: Bool
-        do { _ = try AssignmentSource(path: submission); parsed = true } catch { parsed = false }
-        // Set once a worker reports that the code before the first question hit a limit: that
-        // code runs first in every question's worker, so each would pay the limit again (a
-        // top-level infinite loop cost 4 × 30 s on a four-question assignment); every later question
-        // fails at once with the same reason instead.
-        var preambleStopped: (reason: String, status: QuestionStatus)? = nil
-        for q in a.questions {
-            let checks = a.checks(of: q.id).filter { includeHidden || !$0.hidden }
-            // The worker enforces the limits itself; this hard stop only catches what it cannot (a hang inside the engine).
-            let limit = q.seconds * Double(checks.count + 1) + 5
-            let failed = { (why: String) -> QuestionResult in
-                QuestionResult(id: q.id, title: q.title, points: 0, maxPoints: q.points,
-                               checks: checks.map { CheckResult(description: $0.description, hidden: $0.hidden, points: 0, maxPoints: $0.points,
-                                                                passed: false, message: why) },
-                               status: .failed(why), notes: [], output: "")
+        var results = [String: QuestionResult]()
+        var program: ProgramOutcome? = nil
+        var notes = [String]()
+        func checks(_ q: AssignmentSource.Question) -> [AssignmentSource.Check] { a.checks(of: q.id).filter { includeHidden || !$0.hidden } }
+        func failed(_ q: AssignmentSource.Question, _ why: String) -> QuestionResult {
+            QuestionResult(id: q.id, title: q.title, points: 0, maxPoints: q.points,
+                           checks: checks(q).map { CheckResult(description: $0.description, hidden: $0.hidden, points: 0, maxPoints: $0.points,
+                                                               passed: false, message: why) },
+                           status: .failed(why), notes: [], output: "")
+        }
+        // A submission that does not even parse (a broken marker) is graded as nothing.
+        do { _ = try AssignmentSource(path: submission) } catch {
+            let why = "the submission could not be read: \(error)"
+            return assemble(a, assignment, submission, seed, a.questions.map { failed($0, why) }, nil, [])
+        }
+        var pending = a.questions
+        var skip = Set<String>()
+        while !pending.isEmpty {
+            let run = try runWorker(assignment, submission, pending.map(\.id), skip: skip, seed: seed, includeHidden: includeHidden,
+                                    limit: pending.reduce(5) { $0 + $1.seconds * Double(checks($1).count + 1) })
+            var doing: (section: Bool, id: String)? = nil
+            for line in run.stdout.split(separator: "\n") {
+                guard let w = try? JSONDecoder().decode(WorkerLine.self, from: Data(line.utf8)) else { continue }
+                if let id = w.section { doing = (true, id) }
+                if let id = w.checks { doing = (false, id) }
+                if let p = w.program { program = p }
+                if let r = w.result { results[r.id] = r }
             }
-            if let stop = preambleStopped {
-                var r = failed(stop.reason)
-                r.status = stop.status
-                r.checks = r.checks.map { var c = $0; c.message = "not run: \(stop.reason)"; return c }
-                results.append(r)
-                continue
-            }
-            if !parsed {
-                let why: String
-                do { _ = try AssignmentSource(path: submission); why = "" } catch { why = "the submission could not be read: \(error)" }
-                results.append(failed(why))
-                continue
-            }
-            var args = ["grade-worker", "--assignment", assignment, "--submission", submission, "--question", q.id, "--seed", String(seed)]
-            if !includeHidden { args.append("--public-only") }
-            let run = try Subprocess.run(executable, args, timeout: limit)
+            pending.removeAll { results[$0.id] != nil }
+            if pending.isEmpty { break }
+            let why: String
             if run.timedOut {
-                results.append(failed("time limit: grading this question took longer than \(Int(limit)) s and was stopped"))
+                why = "time limit: grading this question took longer than \(Int(run.limit)) s and was stopped"
             } else if run.status != 0 {
                 let what = run.signaled ? "crashed (\(Subprocess.signalName(run.status)))" : "failed (exit \(run.status))"
                 let reason = Subprocess.reason(stderr: run.stderr)
-                results.append(failed("the grader's worker for this question \(what)" + (reason.isEmpty ? "" : ": \(reason)")))
-            } else if let d = run.stdout.data(using: .utf8), let r = try? JSONDecoder().decode(QuestionResult.self, from: d) {
-                results.append(r)
-                if let why = r.preambleStopped { preambleStopped = (why, r.status) }
+                why = "the grader's worker for this question \(what)" + (reason.isEmpty ? "" : ": \(reason)")
             } else {
-                results.append(failed("the grader's worker for this question returned no result"))
+                why = "the grader's worker for this question returned no result"
             }
+            if let d = doing, d.section, d.id.isEmpty {
+                // The code before the first question took the worker down: nothing can run after it.
+                notes.append("the code before the first question stopped the grader's worker: \(why)")
+                for q in pending { results[q.id] = failed(q, "not run: the code before the first question stopped the grader's worker") }
+                break
+            }
+            // The question being worked on fails; with its code left out if that is what stopped the worker.
+            let culprit = doing.flatMap { d in pending.first { $0.id == d.id } } ?? pending[0]
+            if let d = doing, d.section { skip.insert(d.id) }
+            results[culprit.id] = failed(culprit, why)
+            pending.removeAll { $0.id == culprit.id }
+            if !pending.isEmpty { notes.append("question \(culprit.id) stopped the grader's worker; the questions after it were graded by a new one") }
         }
+        return assemble(a, assignment, submission, seed, a.questions.compactMap { results[$0.id] }, program, notes)
+    }
+
+    private func assemble(_ a: AssignmentSource, _ assignment: String, _ submission: String, _ seed: UInt64,
+                          _ results: [QuestionResult], _ program: ProgramOutcome?, _ notes: [String]) -> GradeResult {
+        let allNotes = (program?.notes ?? []) + notes
         return GradeResult(assignment: Runtime.displayPath(assignment), submission: Runtime.displayPath(submission), seed: seed,
                            score: results.reduce(0) { $0 + $1.points }, maxScore: results.reduce(0) { $0 + $1.maxPoints },
-                           questions: results)
+                           questions: results, output: (program?.output).flatMap { $0.isEmpty ? nil : $0 },
+                           notes: allNotes.isEmpty ? nil : allNotes)
+    }
+
+    private func runWorker(_ assignment: String, _ submission: String, _ ids: [String], skip: Set<String>, seed: UInt64,
+                           includeHidden: Bool, limit: Double) throws -> Subprocess.Outcome {
+        var args = ["grade-worker", "--assignment", assignment, "--submission", submission,
+                    "--questions", ids.joined(separator: ","), "--seed", String(seed)]
+        if !skip.isEmpty { args += ["--skip", skip.sorted().joined(separator: ",")] }
+        if !includeHidden { args.append("--public-only") }
+        // The worker enforces the limits itself; this hard stop only catches what it cannot (a hang inside the engine).
+        return try Subprocess.run(executable, args, timeout: limit)
     }
 }
 
 /// Runs a program with a wall-clock limit, capturing its output (capped).
 enum Subprocess {
-    struct Outcome { var status: Int32; var signaled: Bool; var timedOut: Bool; var stdout: String; var stderr: String }
+    struct Outcome { var status: Int32; var signaled: Bool; var timedOut: Bool; var stdout: String; var stderr: String; var limit: Double }
 
     static func run(_ exe: String, _ args: [String], timeout: Double, cap: Int = 4 << 20) throws -> Outcome {
         let p = Process()
@@ -126,7 +151,7 @@ enum Subprocess {
         group.wait()
         let o = captured.data[true] ?? Data(), e = captured.data[false] ?? Data()
         return Outcome(status: p.terminationStatus, signaled: p.terminationReason == .uncaughtSignal, timedOut: timedOut,
-                       stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+                       stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), limit: timeout)
     }
 
     /// What a student can read in a dead worker's error output: its last lines that are not

@@ -11,8 +11,20 @@ public enum GradeReport {
         out += "- **score: \(pts(g.score)) / \(pts(g.maxScore))**\n\n"
         out += "| question | score | max | status |\n| :--- | ---: | ---: | :--- |\n"
         for q in g.questions { out += "| \(q.id) · \(escape(q.title)) | \(pts(q.points)) | \(pts(q.maxPoints)) | \(escape(q.status.description)) |\n" }
+        // What concerns the whole submission is said once, before the questions it affects.
+        if let notes = g.notes, !notes.isEmpty {
+            out += "\n"
+            for n in notes { out += "- note: \(n.replacingOccurrences(of: "\n", with: " "))\n" }
+        }
+        if let o = g.output, !o.isEmpty { out += "\n" + outputBlock(o, "Output of the code before the first question") }
         for q in g.questions {
             out += "\n## \(q.id) · \(q.title) — \(pts(q.points)) / \(pts(q.maxPoints))\n\n"
+            // Notes first: a syntax error or a stopped section explains the failed checks below it.
+            for n in q.notes { out += "- note: \(n.replacingOccurrences(of: "\n", with: " "))\n" }
+            if let m = q.manualPoints {
+                out += "- graded by hand (\(pts(m)) points)" + (q.answer == nil ? ": no answer\n" : "; the answer:\n\n")
+                if let a = q.answer { out += a.split(separator: "\n", omittingEmptySubsequences: false).map { "> \($0)" }.joined(separator: "\n") + "\n" }
+            }
             for c in q.checks {
                 let mark = c.passed ? "✓" : "✗"
                 let vis = c.hidden ? "hidden" : "public"
@@ -20,13 +32,14 @@ public enum GradeReport {
                 if !c.passed && (!c.hidden || hiddenDetails) { out += " — \(c.message.replacingOccurrences(of: "\n", with: " "))" }
                 out += "\n"
             }
-            for n in q.notes { out += "- note: \(n.replacingOccurrences(of: "\n", with: " "))\n" }
-            if !q.output.isEmpty {
-                let shown = q.output.count > 2000 ? String(q.output.prefix(2000)) + "\n…" : q.output
-                out += "\nOutput of the submission:\n\n```text\n\(shown.replacingOccurrences(of: "```", with: "'''"))\n```\n"
-            }
+            if !q.output.isEmpty { out += "\n" + outputBlock(q.output, "Output of the submission") }
         }
         return out
+    }
+
+    static func outputBlock(_ text: String, _ title: String) -> String {
+        let shown = text.count > 2000 ? String(text.prefix(2000)) + "\n…" : text
+        return "\(title):\n\n```text\n\(shown.replacingOccurrences(of: "```", with: "'''"))\n```\n"
     }
 
     static func escape(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
@@ -37,19 +50,26 @@ public enum GradeReport {
         var tests = [[String: Any]]()
         for q in g.questions {
             let totalCheckPoints = q.checks.reduce(0) { $0 + $1.maxPoints }
-            for c in q.checks {
+            let notesAt = q.checks.firstIndex { !$0.hidden } ?? 0
+            for (k, c) in q.checks.enumerated() {
                 // A check's share of the question's points (all-or-nothing questions score as a whole).
                 let share = totalCheckPoints > 0 ? q.maxPoints * c.maxPoints / totalCheckPoints : 0
                 let earned = q.points == 0 ? 0 : (totalCheckPoints > 0 ? q.maxPoints * c.points / totalCheckPoints : 0)
                 var output = c.passed ? "passed" : c.message
-                if !q.notes.isEmpty { output += "\n" + q.notes.joined(separator: "\n") }
+                // The question's notes once, with its first visible check, not repeated on every check.
+                if k == notesAt && !q.notes.isEmpty { output += "\n" + q.notes.joined(separator: "\n") }
                 tests.append(["name": "\(q.id) · \(q.title) · \(c.description.isEmpty ? "check" : c.description)",
                               "score": earned, "max_score": share, "status": c.passed ? "passed" : "failed",
                               "output": output, "visibility": c.hidden ? "after_published" : "visible"])
             }
         }
-        let obj: [String: Any] = ["score": g.score, "max_score": g.maxScore, "tests": tests, "visibility": "visible",
-                                  "output": "Graded with seed \(g.seed): \(pts(g.score)) / \(pts(g.maxScore))"]
+        // The visible summary: the public checks' score only. The seed of the hidden checks and their
+        // points would tell a student what to hard-code before grades are published.
+        let visible = g.questions.flatMap(\.checks).filter { !$0.hidden }
+        var summary = "Public checks: \(pts(visible.reduce(0) { $0 + $1.points })) / \(pts(visible.reduce(0) { $0 + $1.maxPoints })) check points"
+        if g.questions.contains(where: { $0.checks.contains(where: \.hidden) }) { summary += "; the hidden checks are shown when grades are published" }
+        if let notes = g.notes, !notes.isEmpty { summary += "\n" + notes.joined(separator: "\n") }
+        let obj: [String: Any] = ["score": g.score, "max_score": g.maxScore, "tests": tests, "visibility": "visible", "output": summary]
         return String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self) + "\n"
     }
 
