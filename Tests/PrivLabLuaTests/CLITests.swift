@@ -60,7 +60,10 @@ final class CLITests: XCTestCase {
     /// Tests that run the course notebooks need Fashion-MNIST (Debian's dataset-fashion-mnist, which
     /// the README's test command installs). Outside CI they skip with that reason; in CI (CI=true)
     /// a missing data set is a failure, so a broken install step cannot pass unnoticed.
-    func requireFashionMNIST() throws {
+    func requireFashionMNIST() throws { try Self.requireFashionMNIST() }
+
+    /// The same for tests of other classes (XCTestCase has no plain initialiser on Linux).
+    static func requireFashionMNIST() throws {
         if FileManager.default.fileExists(atPath: "\(FashionMNIST.defaultDirectory)/train-images-idx3-ubyte.gz") { return }
         let why = "dataset-fashion-mnist is not installed: the README's test command (make test) installs it"
         if ProcessInfo.processInfo.environment["CI"] == "true" { XCTFail(why) }
