@@ -29,6 +29,11 @@ public struct MembershipEvaluation: Sendable {
     /// none (then `accuracyIsOracle` is true: the threshold was chosen knowing the answers).
     public var accuracy: Double
     public var accuracyIsOracle: Bool
+    /// Precision and recall of "member" at the same threshold as `accuracy`: the attack's own when
+    /// it has one — what Shokri et al. (S&P 2017, §V) report for the attack model's decisions —,
+    /// else the oracle best threshold (`metrics.precision`, `metrics.recall`).
+    public var precision: Double = 0
+    public var recall: Double = 0
     /// Per-record results, members first.
     public var ids: [Int]
     public var scores: [Double]
@@ -109,11 +114,16 @@ extension MembershipAttack {
         let metrics = try MembershipMetrics(memberScores: sm, nonMemberScores: sn)
         var acc = metrics.balancedAccuracy
         var oracle = true
+        var (precision, recall) = (metrics.precision, metrics.recall)
         if let t = threshold {
-            let tpr = Double(sm.filter { $0 >= t }.count) / Double(sm.count)
-            let tnr = Double(sn.filter { $0 < t }.count) / Double(sn.count)
+            let tp = sm.filter { $0 >= t }.count, fp = sn.filter { $0 >= t }.count
+            let tpr = Double(tp) / Double(sm.count)
+            let tnr = Double(sn.count - fp) / Double(sn.count)
             acc = (tpr + tnr) / 2
             oracle = false
+            // No record called a member: precision is undefined; 0 as MembershipMetrics does.
+            precision = tp + fp > 0 ? Double(tp) / Double(tp + fp) : 0
+            recall = tpr
         } else {
             notes.append("accuracy uses the best threshold on the evaluation data itself (the attack calibrated none): an upper bound")
         }
@@ -137,6 +147,7 @@ extension MembershipAttack {
                                           isMember: [Bool](repeating: true, count: sm.count) + [Bool](repeating: false, count: sn.count),
                                           labels: members.labels + nonMembers.labels, perClassAUC: perClass, perClassCount: perCount,
                                           notes: notes, tprAtFPR: tprs)
+        (result.precision, result.recall) = (precision, recall)
         result.attackModel = attackModelReport
         if options.bootstrap > 0 {
             result.intervals = try MembershipIntervals(memberScores: sm, nonMemberScores: sn, fprs: fprs, replicates: options.bootstrap,

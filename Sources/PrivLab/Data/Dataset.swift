@@ -124,6 +124,25 @@ public struct Dataset: Sendable, CustomStringConvertible {
         return d
     }
 
+    /// The same records under new labels, one per record (e.g. cluster assignments: Shokri et al.
+    /// 2017 and Bourtoule et al. 2021 label Purchase by k-means clusters). `classes` defaults to the
+    /// largest label + 1; class names are dropped (the new classes are not the old ones).
+    public func relabelled(_ newLabels: [Int], classes k: Int? = nil) throws -> Dataset {
+        guard newLabels.count == size else {
+            throw PrivLabError.invalidArgument("relabel: \(newLabels.count) labels for \(size) records")
+        }
+        let count = k ?? ((newLabels.max() ?? 0) + 1)
+        guard count >= 1 else { throw PrivLabError.invalidArgument("relabel: classes must be at least 1, got \(count)") }
+        if let bad = newLabels.first(where: { $0 < 0 || $0 >= count }) {
+            throw PrivLabError.invalidArgument("relabel: label \(bad) is outside 0..<\(count)")
+        }
+        var d = self
+        d.labels = newLabels
+        d.classes = count
+        d.classNames = nil
+        return d
+    }
+
     /// The same records in a seeded random order.
     public func shuffled(seed: UInt64) -> Dataset {
         var rng = RNG(seed: seed)

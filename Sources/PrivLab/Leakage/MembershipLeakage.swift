@@ -61,6 +61,8 @@ public struct MembershipLeakageReport: Sendable, Equatable {
     public var records: Int
     /// ‖θ̂(D) − θ̂(D₋ᵢ)‖ for each record, in data order.
     public var shifts: [Double]
+    /// Entries of the parameter vector the noise is added to (set by `leaveOneOut`; 0 otherwise).
+    public var parameters: Int = 0
 }
 
 /// Membership information leakage after Farokhi & Kaafar ("Modelling and Quantifying Membership

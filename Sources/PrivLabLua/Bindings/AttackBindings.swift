@@ -29,7 +29,7 @@ extension MembershipEvaluation {
         var record: [String: LuaValue] = [
             "auc": .number(m.auc), "accuracy": .number(accuracy), "accuracy_is_oracle": .bool(accuracyIsOracle),
             "best_accuracy": .number(m.balancedAccuracy), "advantage": .number(m.advantage),
-            "precision": .number(m.precision), "recall": .number(m.recall),
+            "precision": .number(precision), "recall": .number(recall),
             "tpr_at_fpr": .table(tprTable),
             "roc": .list(zip(fpr, tpr).map { .record(["fpr": .number($0), "tpr": .number($1)]) }),
             "roc_fpr": .numbers(fpr), "roc_tpr": .numbers(tpr),

@@ -294,6 +294,15 @@ extension Runtime {
             call.pushDataset(ds)
             return 1
         }
+        m["relabel"] = { call in
+            let ds = try call.thisDataset("relabel")
+            let o = try call.options(2, DataDeclarations.relabel, optional: false)
+            let labels = try o.integers("labels")
+            let classes = try o.optionalInteger("classes")
+            try o.finish()
+            call.pushDataset(try ds.relabelled(labels, classes: classes))
+            return 1
+        }
         m["shuffle"] = { call in
             let ds = try call.thisDataset("shuffle")
             let o = try call.options(2, DataDeclarations.shuffle)
@@ -325,7 +334,7 @@ extension Runtime {
             call.pushDataset(try ds.concatenated(try call.dataset(2, fn: "Dataset.concat", arg: "argument 1")))
             return 1
         }
-        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.shuffle, DataDeclarations.sample, DataDeclarations.map] { declare(d) }
+        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.relabel, DataDeclarations.shuffle, DataDeclarations.sample, DataDeclarations.map] { declare(d) }
         lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
     }
 

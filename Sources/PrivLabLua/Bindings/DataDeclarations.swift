@@ -85,6 +85,14 @@ enum DataDeclarations {
         ],
         returns: "Dataset")
 
+    static let relabel = FunctionDeclaration(
+        "Dataset.relabel", "the same records under new labels, one per record (e.g. KMeans:predict's clusters); class names are dropped",
+        options: [
+            OptionSpec("labels", .integers, "one 0-based label per record, in the data set's order", .required, [.atLeast(0)]),
+            .integer("classes", "number of classes", .optional("the largest label + 1"), .atLeast(1)),
+        ],
+        returns: "Dataset")
+
     static let shuffle = FunctionDeclaration(
         "Dataset.shuffle", "the records in a seeded random order", options: [.seed("seed of the order")], returns: "Dataset")
 

@@ -24,6 +24,26 @@ extension Runtime {
                                          "optimal_success": .number(r.optimalSuccess), "sigma": .number(r.sigma),
                                          "sensitivity": .number(r.sensitivity), "records": .int(Int64(r.records))]))
         }
+        define(LeakageDeclarations.leaveOneOut) { call in
+            let fn = "leakage.leave_one_out"
+            let o = try call.options(1, LeakageDeclarations.leaveOneOut, optional: false)
+            let m = try o.model("model", what: "the learner")!
+            let data = try o.dataset("data", what: "the training records")!
+            let sigma = try o.number("sigma")
+            let count = try o.integer("records")
+            let seed = try o.seed()
+            try o.finish()
+            guard count <= data.size else { throw LuaError("\(fn): option 'records' must be ≤ the records (\(data.size)), got \(count)") }
+            do {
+                var rng = RNG(seed: seed)
+                let ids = try rng.sample(data.size, count).map { data.ids[$0] }
+                let r = try MembershipLeakage.leaveOneOut(model: m.model, data: data, recordIDs: ids, sigma: sigma)
+                return call.results(.record(["mean_kl": .number(r.meanKL), "max_kl": .number(r.maxKL), "success_bound": .number(r.successBound),
+                                             "optimal_success": .number(r.optimalSuccess),
+                                             "mean_shift": .number(r.shifts.reduce(0, +) / Double(r.shifts.count)), "max_shift": .number(r.sensitivity),
+                                             "parameters": .int(Int64(r.parameters)), "records": .int(Int64(r.records))]))
+            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "leakage: ", with: ""))") }
+        }
         // pl.leakage.monte_carlo{model=, data=, id=, runs=100, seed=} → {kl, ci_low, ci_high, runs}
         define("leakage.monte_carlo") { call in
             let fn = "leakage.monte_carlo"
