@@ -5,8 +5,9 @@ import XCTest
 /// Adversarial regularisation pinned to PyTorch (Fixtures/make_adversarial_reference.py, written
 /// from Nasr et al.'s paper and released code): the authors' inference-model architecture (at 1/32
 /// of its widths), the classifier's extra term λ · mean h and its gradient in the logits, one
-/// classifier step on cross-entropy plus that term, and three Adam steps of h on the gain G — for h
-/// reading the logits (the code) and the probabilities (the paper).
+/// classifier step on cross-entropy plus that term, and three Adam steps of h on its squared error
+/// (the code) or cross-entropy (the paper's gain G) — for h reading the logits (the code) and the
+/// probabilities (the paper).
 ///
 /// Tolerance: float32 on both sides, summed in different orders: 2e-6 absolute plus 1e-5 relative.
 /// Each of these moves some value by far more: the term's gradient summed instead of averaged
@@ -15,6 +16,7 @@ import XCTest
 final class AdversarialReferenceTests: XCTestCase {
     struct Case: Decodable {
         var attack_input: String
+        var attack_loss: String
         var term: Double
         var term_gradient: [Float]
         var classifier_after: [[Float]]
@@ -70,6 +72,7 @@ final class AdversarialReferenceTests: XCTestCase {
             o.attackWidth = ref.width
             o.attackLearningRate = 1e-2
             o.attackInput = try XCTUnwrap(InferenceInput(rawValue: c.attack_input))
+            o.attackLoss = try XCTUnwrap(InferenceLoss(rawValue: c.attack_loss))
             let game = try InferenceGame(options: o, train: train, reference: reference, classifier: f)
             try setH(game.h, ref.h)
             XCTAssertEqual(game.h.parameters.map(\.value.count), ref.h.map(\.count), "h's architecture")
@@ -90,7 +93,7 @@ final class AdversarialReferenceTests: XCTestCase {
             var gain = 0.0
             for _ in 0..<ref.h_steps { gain = try game.inferenceStep(v, labels: ref.y + ref.yr, members: n) }
             XCTAssertEqual(gain, c.gain, accuracy: 1e-5, c.attack_input)
-            assertClose(game.h.parameters.map(\.value.data), c.h_after, "\(c.attack_input): h after \(ref.h_steps) Adam steps")
+            assertClose(game.h.parameters.map(\.value.data), c.h_after, "\(c.attack_input), \(c.attack_loss): h after \(ref.h_steps) Adam steps")
         }
     }
 

@@ -183,7 +183,7 @@ final class TrainerCharacterisationTests: XCTestCase {
 
     static let recorded: [String: String] = [
         "adam": "6759ec446c5a1693",
-        "adversarial-regularisation": "315d35df127cbd52",
+        "adversarial-regularisation": "d3545d7dd0f1f1a8",
         "canaries-fused": "9292e15fb1bb86cb",
         "canaries-unfused": "8d91737146c81569",
         "canaries-virtual": "54e96caf09851424",

@@ -75,8 +75,9 @@ final class InferenceGame {
         return try inferenceStep(v, labels: members.labels + others.labels, members: mi.count)
     }
 
-    /// One Adam step of h on output vectors `v` whose first `members` rows are members: minimises
-    /// the cross-entropy of member = 1 / non-member = 0, each side averaged (maximises G).
+    /// One Adam step of h on output vectors `v` whose first `members` rows are members, on
+    /// `attackLoss`: the squared error of h's membership probability, averaged over all rows (the
+    /// code's `nn.MSELoss`), or the cross-entropy of each side averaged (the paper's −G). Returns G.
     func inferenceStep(_ v: Matrix, labels: [Int], members: Int) throws -> Double {
         let q = Softmax.probabilities(try h.forward(v, labels: labels))
         var g = Matrix(rows: q.rows, cols: 2)
@@ -84,8 +85,17 @@ final class InferenceGame {
         for r in 0..<q.rows {
             let isMember = r < members
             let w = Float(1) / Float(isMember ? members : q.rows - members)
-            g.data[r * 2] = w * (q[r, 0] - (isMember ? 0 : 1))
-            g.data[r * 2 + 1] = w * (q[r, 1] - (isMember ? 1 : 0))
+            let target: Float = isMember ? 1 : 0
+            switch options.attackLoss {
+            case .crossEntropy:
+                g.data[r * 2] = w * (q[r, 0] - (1 - target))
+                g.data[r * 2 + 1] = w * (q[r, 1] - target)
+            case .squaredError:
+                // ∂(q₁ − t)²/∂o = 2(q₁ − t) · q₀q₁ · (−1, 1), over all rows.
+                let d = 2 * (q[r, 1] - target) * q[r, 0] * q[r, 1] / Float(q.rows)
+                g.data[r * 2] = -d
+                g.data[r * 2 + 1] = d
+            }
             gain += Double(w) * log(max(Double(q[r, isMember ? 1 : 0]), 1e-12))
         }
         try h.backward(g)

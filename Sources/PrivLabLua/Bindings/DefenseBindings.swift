@@ -52,6 +52,7 @@ extension Runtime {
             a.attackLearningRate = try o.number("attack_lr")
             a.attackBatch = try o.integer("attack_batch")
             a.attackInput = try o.choice("attack_input")
+            a.attackLoss = try o.choice("attack_loss")
             a.warmupEpochs = try o.integer("warmup")
             a.attackWarmupEpochs = try o.integer("attack_warmup")
             a.seed = try o.seed()

@@ -87,6 +87,8 @@ enum DefenseDeclarations {
                      .atLeast(1), .atMost(1_000_000)),
             .choice("attack_input", InferenceInput.self, "what the inference model reads: the logits (the authors' code) or the probabilities (the paper's text)",
                     default: AdversarialRegularizationOptions().attackInput),
+            .choice("attack_loss", InferenceLoss.self, "what the inference model minimises: the squared error (the authors' code) or the cross-entropy (the paper's gain)",
+                    default: AdversarialRegularizationOptions().attackLoss),
             .integer("warmup", "epochs of plain training before the game starts", default: AdversarialRegularizationOptions().warmupEpochs,
                      .atLeast(0), .atMost(10_000)),
             .integer("attack_warmup", "passes of the inference model alone over the private set after the warm-up",

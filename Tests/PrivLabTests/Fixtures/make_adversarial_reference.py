@@ -13,8 +13,9 @@ What is being checked, written out:
 - the classifier's loss: mean cross-entropy + λ · mean over the batch of h's member probability
   (train_privatly, line 369), h reading the logits (the code) or the softmax (the paper); the
   gradient in the logits and the classifier's parameters after one SGD step (lr 0.5);
-- h's step: mean −log h on members plus mean −log(1 − h) on reference records (the paper's gain G,
-  negated), three Adam steps (lr 1e-2) on the same batches; h's parameters after them and the gain
+- h's step: the squared error of h against 1 (members) / 0 (reference records), averaged (the
+  code's nn.MSELoss), or mean −log h on members plus mean −log(1 − h) on reference records (the
+  paper's gain G, negated); three Adam steps (lr 1e-2) on the same batches; h's parameters after them and the gain
   G before the last.
 Layout: per dense layer the weight (fan-in × units) then the bias; h's layers in the order
 prediction branch, label branch, combining part. Float32 throughout.
@@ -103,7 +104,7 @@ def view(z, mode):
 
 
 cases = []
-for mode in ["logits", "probabilities"]:
+for mode, hloss in [("logits", "squared_error"), ("probabilities", "squared_error"), ("logits", "cross_entropy"), ("probabilities", "cross_entropy")]:
     restore()
     # The classifier's extra term and its gradient in the logits.
     z = classifier(x).detach().requires_grad_(True)
@@ -126,11 +127,16 @@ for mode in ["logits", "probabilities"]:
     hopt = torch.optim.Adam(h.parameters(), lr=1e-2)
     for _ in range(H_STEPS):
         hopt.zero_grad()
-        gain = torch.log(h(vm, y)).mean() + torch.log(1 - h(vr, yr)).mean()
-        (-gain).backward()
+        sm, sr = h(vm, y), h(vr, yr)
+        gain = torch.log(sm).mean() + torch.log(1 - sr).mean()
+        if hloss == "cross_entropy":
+            (-gain).backward()
+        else:   # the code's nn.MSELoss on the sigmoid output, averaged over all rows
+            ((torch.cat([sm, sr]) - torch.cat([torch.ones(N), torch.zeros(N)])) ** 2).mean().backward()
         hopt.step()
     cases.append({
         "attack_input": mode,
+        "attack_loss": hloss,
         "term": term.item() * N,            # PrivLab returns the summed term (λ · Σ h)
         "term_gradient": dz.reshape(-1).tolist(),
         "classifier_after": classifier_after,
