@@ -38,10 +38,9 @@ public struct AdversarialRegularizationOptions: Sendable {
     /// What h reads: the logits (the code's choice, the default) or the probabilities (the paper's).
     public var attackInput = InferenceInput.logits
     /// What h minimises: the squared error (the code's, the default) or the cross-entropy (the
-    /// paper's G). It matters: a cross-entropy h keeps sharpening on separable batches and its
-    /// input gradients grow with it; with it we measured the classifier collapsing to chance
-    /// accuracy on the Purchase-like data at λ = 3 (600-256-100 MLP, k = 8), where a PyTorch run of
-    /// the same schedule with the code's squared error kept the undefended accuracy.
+    /// paper's G). Neither keeps the game stable everywhere: on the Purchase-like data at λ = 3
+    /// (600-256-100 MLP, k = 8) we measured the classifier collapsing to chance accuracy with the
+    /// cross-entropy here, and with the squared error in a PyTorch script of the same schedule.
     public var attackLoss = InferenceLoss.squaredError
     /// Epochs of plain training before the game starts: 1 in the code (epoch 0, line 739).
     public var warmupEpochs = 1

@@ -8,11 +8,10 @@ import Foundation
 /// score. Every width is multiplied by `width` (1 is the authors' network; smaller widths make the
 /// many inner steps affordable on a CPU).
 ///
-/// Initialisation as the code's (lines 144–151): every weight N(0, 0.01²), every bias 0. It matters:
-/// such an h starts almost constant, with a tiny gradient in its input, so the classifier's extra
-/// term is weak until h has learnt something real; with PyTorch's (and PrivLab's) default dense
-/// initialisation h starts with input gradients large enough for the classifier to chase them
-/// (we measured the classifier collapsing to chance accuracy on Purchase-100 at λ = 3).
+/// Initialisation as the code's (lines 144–151): every weight N(0, 0.01²), every bias 0 — an h that
+/// starts almost constant, with a tiny gradient in its input. At small `width` the output is then
+/// too small for Adam to move (its ε dominates): below about 1/4 of the authors' widths h does not
+/// learn.
 ///
 /// Choice: the score is a two-logit softmax (non-member, member) — the same family as the code's
 /// one output and sigmoid (σ(o₁ − o₀)) with one more bias.
