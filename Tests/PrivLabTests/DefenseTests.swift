@@ -213,33 +213,34 @@ final class DefenseTests: XCTestCase {
     }
 
     /// Adversarial regularisation: with λ = 0 the classifier is bit-identical to plain training
-    /// (the hooks add nothing, the inference model trains on the side); with λ > 0 the loss attack
-    /// weakens at a bounded cost in accuracy. The reference set must be non-members.
+    /// (the hooks add nothing, the inference model trains on the side); at λ = 1 the loss attack
+    /// weakens by more than 0.07 AUC at a bounded cost in accuracy. Not asserted, because it does
+    /// not hold: that a larger λ protects more — at λ = 3 this small game destabilises (accuracy
+    /// 0.55 against 0.675, AUC back to the undefended 0.75), the instability the reproduction
+    /// notebook (notebooks/reproductions/nasr2018.lua) documents at scale. The reference set must be
+    /// non-members.
     func testAdversarialRegularisationTradesAccuracyForPrivacy() throws {
         let p = try population()
         let plain = try model()
         try plain.fit(p.members)
         let baseAUC = try lossAUC(plain, p), baseAcc = try plain.accuracy(p.nonMembers)
         var o = AdversarialRegularizationOptions()
+        // The authors' inference model at 1/4 of its widths (narrower, its N(0, 0.01²) start leaves
+        // an output too small for Adam to move), a few steps, a faster h: seconds, not minutes.
+        o.attackWidth = 0.25
+        o.innerSteps = 2
+        o.attackBatch = 32
+        o.attackLearningRate = 1e-3
         o.lambda = 0
         let zero = try AdversarialRegularization(model: try model(), reference: p.reference, options: o)
         try zero.fit(p.members)
         XCTAssertEqual(try zero.logits(p.nonMembers.features), try plain.logits(p.nonMembers.features))
-        var gains = [Double](), aucs = [Double]()
-        for lambda in [1.0, 3.0, 10.0, 30.0] {
-            o.lambda = lambda
-            let adv = try AdversarialRegularization(model: try model(), reference: p.reference, options: o)
-            try adv.fit(p.members)
-            gains.append(adv.lastGain!)
-            aucs.append(try lossAUC(adv, p))
-            if lambda == 3 { XCTAssertGreaterThan(try adv.accuracy(p.nonMembers), baseAcc - 0.05) }
-        }
-        // More weight on the attack's gain, less leakage: the loss attack's AUC falls with every
-        // step of λ, already by 0.07 at λ = 3, and the inference model's gain G falls towards chance (2 log ½).
-        XCTAssertLessThan(aucs[1], baseAUC - 0.07)
-        for i in 1..<aucs.count { XCTAssertLessThan(aucs[i], aucs[i - 1], "λ step \(i)") }
-        XCTAssertLessThan(gains[3], gains[0])
-        XCTAssertGreaterThan(gains[3], 2 * log(0.5) - 0.05)
+        o.lambda = 1
+        let adv = try AdversarialRegularization(model: try model(), reference: p.reference, options: o)
+        try adv.fit(p.members)
+        XCTAssertLessThan(try lossAUC(adv, p), baseAUC - 0.07)
+        XCTAssertGreaterThan(try adv.accuracy(p.nonMembers), baseAcc - 0.05)
+        XCTAssertGreaterThan(adv.lastGain!, 2 * log(0.5) - 0.05)
         let leaky = try AdversarialRegularization(model: try model(epochs: 2), reference: p.members, options: o)
         XCTAssertThrowsError(try leaky.fit(p.members)) { e in XCTAssertTrue("\(e)".contains("option 'reference' shares 200 records"), "\(e)") }
     }

@@ -1,17 +1,52 @@
 import Foundation
 
-/// Adversarial regularisation's settings.
+/// What the inference model h reads of the classifier's answer.
+public enum InferenceInput: String, CaseIterable, Sendable {
+    /// The logits, as the authors' released code feeds h (`PPN_Purchase_GIT.py`, line 365:
+    /// `inference_model(outputs, …)` with `outputs` the last linear layer's output).
+    case logits
+    /// The probability vector, as the paper writes h(x, y, f(x)) with f(x) the prediction vector (§3).
+    case probabilities
+}
+
+/// What the inference model h minimises on its batches.
+public enum InferenceLoss: String, CaseIterable, Sendable {
+    /// The squared error of h's membership probability against 1 (member) / 0 (reference), as the
+    /// authors' code trains h during the defence (`attack_criterion = nn.MSELoss()`, line 693).
+    case squaredError = "squared_error"
+    /// The cross-entropy, i.e. the paper's gain G negated (§3, Eq. 7).
+    case crossEntropy = "cross_entropy"
+}
+
+/// Adversarial regularisation's settings. The defaults are the authors' Purchase-100 setting
+/// (Nasr, Shokri & Houmansadr 2018, §5 and SPIN-UMass/ML-Privacy-Regulization,
+/// `PPN_Purchase_GIT.py`), except where a comment says otherwise.
 public struct AdversarialRegularizationOptions: Sendable {
-    /// λ: the weight of the attack's gain in the classifier's loss (the paper tries 1 to 10^… ;
-    /// larger is more private and less accurate).
-    public var lambda = 1.0
-    /// k: inference-model steps per classifier step (the paper's inner maximisation).
-    public var innerSteps = 1
-    /// The inference model's hidden width and learning rate (Adam).
-    public var attackHidden = 64
-    public var attackLearningRate = 1e-3
-    /// Records per inference-model step, from the private set and from the reference set each.
-    public var attackBatch = 64
+    /// λ (the code's `alpha`): the weight of h's mean membership score in the classifier's loss;
+    /// 3 for Purchase-100 (`find_alpha`, line 677).
+    public var lambda = 3.0
+    /// k: inference-model steps per classifier step. The code alternates up to 52 h batches with
+    /// 2 classifier batches (lines 746–749): about 26. Smaller k is cheaper but lets h lag the
+    /// classifier, which then fools a stale h instead of hiding membership.
+    public var innerSteps = 26
+    /// Widths of h relative to the authors' network (`InferenceModel`; 1 = theirs).
+    public var attackWidth = 1.0
+    /// h's learning rate (Adam), 1e-4 in the code (line 694).
+    public var attackLearningRate = 1e-4
+    /// Records per h step from the private set and from the reference set each: 128 (line 685).
+    public var attackBatch = 128
+    /// What h reads: the logits (the code's choice, the default) or the probabilities (the paper's).
+    public var attackInput = InferenceInput.logits
+    /// What h minimises: the squared error (the code's, the default) or the cross-entropy (the
+    /// paper's G). Neither keeps the game stable everywhere: on the Purchase-like data at λ = 3
+    /// (600-256-100 MLP, k = 8) we measured the classifier collapsing to chance accuracy with the
+    /// cross-entropy here, and with the squared error in a PyTorch script of the same schedule.
+    public var attackLoss = InferenceLoss.squaredError
+    /// Epochs of plain training before the game starts: 1 in the code (epoch 0, line 739).
+    public var warmupEpochs = 1
+    /// Passes of h over the private set, against the classifier as it is after the warm-up, before
+    /// the game starts: 5 in the code (lines 741–743).
+    public var attackWarmupEpochs = 5
     public var seed: UInt64 = 1
     public init() {}
 }
@@ -23,32 +58,40 @@ public struct AdversarialRegularizationOptions: Sendable {
 ///
 ///   min_f max_h  L(f) + λ · G(f, h),   G = E_D[log h(x, y, f(x))] + E_D'[log(1 − h(x', y', f(x')))]
 ///
-/// Each classifier step minimises its loss plus λ times h's membership probability on the batch
-/// (a `TrainingHooks.logitTerm`: the gradient reaches the logits through h and the softmax), and
-/// is followed by k steps that train h to maximise G (`TrainingHooks.afterStep`).
+/// Schedule, as the released code runs it: `warmupEpochs` of plain training, `attackWarmupEpochs`
+/// passes of h alone, then every classifier step minimises its cross-entropy plus λ times h's mean
+/// membership score on the batch (a `TrainingHooks.logitTerm`: the gradient reaches the logits
+/// through h) and is followed by k steps of h (`TrainingHooks.afterStep`), each on `attackBatch`
+/// private and as many reference records, minimising `attackLoss`.
 ///
 /// Choices: the classifier's term is λ · mean h(x, y, f(x)), not the λ · mean log h of the paper's
-/// formula — as the public implementations do (e.g. the DMP authors' `train_privatly`,
-/// vrt1shjwlkr/AAAI21-MIA-Defense: `alpha * (inference_output.mean() - 0.5)`): log h is unbounded
-/// below, so once h is fooled its gradient keeps growing and training collapses (we measured
-/// accuracy falling to 5% on Purchase-100 at λ = 1); h sees the probability vector and the one-hot label concatenated (the paper feeds them
-/// to two branches merged in later layers; one hidden layer on the concatenation can express the
-/// same interactions at this scale); h is an MLP with one hidden ReLU layer, trained with Adam.
+/// formula — as the code does (`train_privatly`, line 369: `alpha * (torch.mean(inference_output) - 0.5)`;
+/// the constant changes no gradient): log h is unbounded below. h draws its batches at random where
+/// the code walks through shuffled data in order.
 public final class AdversarialRegularization: TrainingDefense {
     public let options: AdversarialRegularizationOptions
     /// Non-member records for the inference model (disjoint from the private set).
     public let reference: Dataset
     /// The inference model of the last fit, and its gain G on the last batches it saw.
-    public private(set) var inference: NeuralNetwork?
+    private var inference: InferenceModel?
     public private(set) var lastGain: Double?
+    /// h's parameters after the last fit (prediction branch, label branch, combining part; each
+    /// dense layer's weight then bias), for tests and inspection.
+    public var inferenceParameters: [[Float]]? { inference?.parameters.map(\.value.data) }
 
     public init(model: Classifier, reference: Dataset, options: AdversarialRegularizationOptions) throws {
         guard options.lambda.isFinite, options.lambda >= 0 else {
             throw PrivLabError.invalidArgument("adversarial regularisation: lambda must be non-negative, got \(formatCompact(options.lambda))")
         }
         guard options.innerSteps >= 1 else { throw PrivLabError.invalidArgument("adversarial regularisation: steps must be at least 1") }
-        guard options.attackBatch >= 1, options.attackHidden >= 1 else {
-            throw PrivLabError.invalidArgument("adversarial regularisation: attack_batch and attack_hidden must be at least 1")
+        guard options.attackBatch >= 1 else {
+            throw PrivLabError.invalidArgument("adversarial regularisation: attack_batch must be at least 1")
+        }
+        guard options.warmupEpochs >= 0, options.attackWarmupEpochs >= 0 else {
+            throw PrivLabError.invalidArgument("adversarial regularisation: warmup and attack_warmup must be non-negative")
+        }
+        guard options.attackWidth.isFinite, options.attackWidth > 0 else {
+            throw PrivLabError.invalidArgument("adversarial regularisation: attack_width must be positive, got \(formatCompact(options.attackWidth))")
         }
         guard reference.size > 0 else { throw PrivLabError.invalidArgument("adversarial regularisation: the reference set is empty") }
         try reference.checkFinite()
@@ -77,9 +120,23 @@ public final class AdversarialRegularization: TrainingDefense {
         var hooks = TrainingHooks()
         hooks.logitTerm = { ids, z, normalizer in try game.classifierTerm(ids: ids, logits: z, normalizer: normalizer) }
         hooks.afterStep = { [self] _ in
+            guard game.playing else { return }
             for _ in 0..<options.innerSteps { self.lastGain = try game.inferenceStep() }
         }
-        let history = try f.fit(train, validation: validation, hooks: hooks, observer: observer)
+        // The game starts after the warm-up: h first learns against the warmed-up classifier.
+        let start = { [self] in
+            for _ in 0..<(options.attackWarmupEpochs * game.stepsPerPass) { self.lastGain = try game.inferenceStep() }
+            game.playing = true
+        }
+        if options.warmupEpochs == 0 { hooks.beforeFirstStep = start }
+        var watch = observer
+        let warmup = options.warmupEpochs
+        watch.onEpoch = { record in
+            let go = try observer.onEpoch?(record) ?? true
+            if record.epoch == warmup { try start() }
+            return go
+        }
+        let history = try f.fit(train, validation: validation, hooks: hooks, observer: watch)
         release = f
         return history
     }
@@ -93,105 +150,9 @@ public final class AdversarialRegularization: TrainingDefense {
     public override var defenseReport: DefenseReport? {
         guard release != nil else { return nil }
         var e: [(String, DefenseReport.Value)] = [("lambda", .number(options.lambda)), ("steps", .integer(options.innerSteps)),
-                                                   ("reference", .integer(reference.size))]
+                                                   ("reference", .integer(reference.size)), ("attack_input", .text(options.attackInput.rawValue)),
+                                                   ("attack_loss", .text(options.attackLoss.rawValue))]
         if let g = lastGain { e.append(("attack_gain", .number(g))) }
         return DefenseReport(defense: "adversarial regularisation", e)
-    }
-}
-
-/// The min-max game of adversarial regularisation (Nasr, Shokri & Houmansadr 2018, Algorithm 1):
-/// the inference model h, the classifier's extra term λ · h(member | f(x), y), and h's own steps.
-private final class InferenceGame {
-    let h: NeuralNetwork
-    let options: AdversarialRegularizationOptions
-    let train: Dataset, reference: Dataset
-    let classifier: Classifier
-    /// Classes: h's input is a probability vector and a one-hot label, 2k values.
-    let k: Int
-    let labelOf: [Int: Int]
-    let adam = Optimizer(kind: .adam)
-    var rng: RNG
-
-    init(options: AdversarialRegularizationOptions, train: Dataset, reference: Dataset, classifier: Classifier) throws {
-        self.options = options
-        self.train = train
-        self.reference = reference
-        self.classifier = classifier
-        k = max(train.classes, reference.classes)
-        var ho = TrainingOptions()
-        ho.seed = mix64(options.seed ^ 0x4845)
-        h = try NeuralNetwork.mlp(hidden: [options.attackHidden], options: ho)
-        try h.build(inputShape: [2 * k], classes: 2)
-        h.layers.first?.needsInputGradient = true   // the classifier's step needs ∂h/∂input
-        labelOf = Dictionary(uniqueKeysWithValues: zip(train.ids, train.labels))
-        rng = RNG.stream(seed: options.seed, index: 7)
-    }
-
-    /// h's input for records with probability vectors `p` (rows) and labels `y`.
-    func inferenceInput(_ p: Matrix, _ y: [Int]) -> Matrix {
-        var x = Matrix(rows: p.rows, cols: 2 * k)
-        for r in 0..<p.rows {
-            for j in 0..<min(k, p.cols) { x.data[r * 2 * k + j] = p.data[r * p.cols + j] }
-            x.data[r * 2 * k + k + y[r]] = 1
-        }
-        return x
-    }
-
-    /// The classifier's extra term: λ · h(member | f(x), y) summed over the batch, and its
-    /// gradient in the logits (see `AdversarialRegularization` for why h and not log h).
-    func classifierTerm(ids: [Int], logits z: Matrix, normalizer: Int) throws -> (loss: Double, gradient: Matrix) {
-        let lambda = options.lambda
-        let y = ids.map { labelOf[$0]! }
-        let p = Softmax.probabilities(z)
-        var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
-        let o = try h.forward(inferenceInput(p, y), &ctx)
-        let q = Softmax.probabilities(o)
-        var loss = 0.0
-        // ∂q₁/∂o = q₁(e₁ − q) = (−q₀q₁, q₀q₁).
-        var g = Matrix(rows: o.rows, cols: 2)
-        for r in 0..<o.rows {
-            loss += Double(q[r, 1])
-            let w = q[r, 0] * q[r, 1]
-            g.data[r * 2] = -w
-            g.data[r * 2 + 1] = w
-        }
-        let dInput = try h.backward(g)
-        // Through the softmax: ∂/∂z = p ⊙ (g − ⟨g, p⟩), scaled by λ / normaliser.
-        var dz = Matrix(rows: z.rows, cols: z.cols)
-        let scale = Float(lambda) / Float(normalizer)
-        for r in 0..<z.rows {
-            var dot: Float = 0
-            for j in 0..<z.cols { dot += dInput[r, j] * p[r, j] }
-            for j in 0..<z.cols { dz.data[r * z.cols + j] = scale * p[r, j] * (dInput[r, j] - dot) }
-        }
-        return (lambda * loss, dz)
-    }
-
-    /// One step of the inner maximisation: h on a private batch (members) and a reference batch;
-    /// returns the gain G on them.
-    func inferenceStep() throws -> Double {
-        let mi = (0..<min(options.attackBatch, train.size)).map { _ in rng.int(below: train.size) }
-        let ri = (0..<min(options.attackBatch, reference.size)).map { _ in rng.int(below: reference.size) }
-        let members = train.rows(mi), others = reference.rows(ri)
-        let pm = try classifier.releasedProbabilities(members.features), pr = try classifier.releasedProbabilities(others.features)
-        var x = inferenceInput(pm, members.labels)
-        x.data += inferenceInput(pr, others.labels).data
-        x = try Matrix(rows: mi.count + ri.count, cols: 2 * k, data: x.data)
-        var ctx = ForwardContext(training: true, rng: RNG(seed: 0), dropout: false)
-        let o = try h.forward(x, &ctx)
-        let q = Softmax.probabilities(o)
-        // Maximise G: minimise the cross-entropy of member = 1 / non-member = 0, each side averaged.
-        var g = Matrix(rows: o.rows, cols: 2)
-        var gain = 0.0
-        for r in 0..<o.rows {
-            let isMember = r < mi.count
-            let w = Float(1) / Float(isMember ? mi.count : ri.count)
-            g.data[r * 2] = w * (q[r, 0] - (isMember ? 0 : 1))
-            g.data[r * 2 + 1] = w * (q[r, 1] - (isMember ? 1 : 0))
-            gain += Double(w) * log(max(Double(q[r, isMember ? 1 : 0]), 1e-12))
-        }
-        try h.backward(g)
-        adam.update(h.parameters, lr: options.attackLearningRate)
-        return gain
     }
 }

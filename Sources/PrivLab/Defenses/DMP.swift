@@ -21,9 +21,11 @@ public struct DMPOptions: Sendable {
 /// up to a constant). The released model never sees a private record, and what it learns about
 /// them passes through soft labels on other records.
 ///
-/// Choices: the student trains at its own training temperature (1 by default, as the authors'
-/// notebooks do, `t_softmax = 1`); the low-entropy selection ranks by the entropy of the soft
-/// label at `temperature`.
+/// The student trains at `temperature` too, on the teacher's soft labels at it (the authors'
+/// `train_pub`, vrt1shjwlkr/AAAI21-MIA-Defense `purchase/DMP-blackbox-MIA.ipynb`:
+/// `kl_div(log_softmax(outputs / t_softmax), softmax(targets / t_softmax))`), and answers at its own.
+/// Choice: the low-entropy selection ranks by the entropy of the soft label at `temperature`
+/// (the released notebook distils on the whole reference set: `keep = 1`).
 public final class DMP: TrainingDefense {
     public let options: DMPOptions
     public let teacherTemplate: Classifier
@@ -83,7 +85,9 @@ public final class DMP: TrainingDefense {
         var targets = [Int: [Float]]()
         for (i, r) in rows.enumerated() { targets[transfer.ids[i]] = soft.row(r) }
         let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x444D_5021))
-        let history = try s.fit(transfer, validation: validation, hooks: TrainingHooks(softTargets: targets), observer: observer)
+        var hooks = TrainingHooks(softTargets: targets)
+        hooks.temperature = options.temperature
+        let history = try s.fit(transfer, validation: validation, hooks: hooks, observer: observer)
         release = s
         return history
     }

@@ -10,7 +10,7 @@ struct BatchObjective {
 
     /// Checks up front that every training record has a soft target over `classes` when hooks give them.
     init(options o: TrainingOptions, train: Dataset, classes: Int, hooks: TrainingHooks) throws {
-        loss = SoftmaxCrossEntropy(temperature: o.temperature, labelSmoothing: o.labelSmoothing)
+        loss = SoftmaxCrossEntropy(temperature: hooks.temperature ?? o.temperature, labelSmoothing: o.labelSmoothing)
         labels = train.labels
         ids = train.ids
         softTargets = hooks.softTargets

@@ -13,6 +13,12 @@ public struct TrainingHooks {
     /// (Hinton et al. 2015, §2). Records without a vector are an error.
     public var softTargets: [Int: [Float]]?
 
+    /// The softmax temperature of this fit's loss, in place of the options' `temperature`:
+    /// distillation trains the student at the temperature its soft targets were made at (Hinton et
+    /// al. 2015, §2; DMP's code, `train_pub`: `log_softmax(outputs / t_softmax)`), while the model
+    /// keeps answering at its own.
+    public var temperature: Double?
+
     /// An extra loss term on the batch's logits: given the batch's record ids, the logits and the
     /// normaliser the loss gradient is divided by, returns the term's summed value and its gradient
     /// with respect to the logits (batch × classes, already divided by the normaliser), which is
@@ -63,7 +69,7 @@ public struct TrainingHooks {
     }
 
     /// Whether any hook is set.
-    var isEmpty: Bool { softTargets == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil && privateStep == nil }
+    var isEmpty: Bool { softTargets == nil && temperature == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil && privateStep == nil }
 }
 
 /// One private update, as `TrainingHooks.insertedGradients` sees it.
