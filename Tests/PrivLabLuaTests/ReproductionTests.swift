@@ -18,7 +18,7 @@ final class ReproductionTests: XCTestCase {
     func testEveryReproductionRunsSmallAndStatesItsVerdicts() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder).filter { $0.hasSuffix(".lua") }.sorted()
         XCTAssertFalse(names.isEmpty, "no reproduction notebooks in \(Self.folder)")
-        try CLITests().requireFashionMNIST()
+        try CLITests.requireFashionMNIST()
         let dir = try temporaryDirectory()
         for name in names {
             let source = try String(contentsOfFile: Self.folder + "/" + name, encoding: .utf8)
