@@ -55,8 +55,8 @@ training image (TracIn) and finds it memorised in both.
 ## Our setting and its scale-down
 
 - **Data**: Fashion-MNIST stands in for MNIST (not installed here; the authors ran Fashion-MNIST
-  too, in `volcano_1.py`): `n_train` training images (default 20,000 of 60,000; `-P n_train=60000`
-  for the full set), the 10,000 test images as validation data, as the authors (`n_test`). OOD probes: the
+  too, in `volcano_1.py`): `n_train` training images (default 10,000 of 60,000, for CPU time — a
+  smaller set makes one image's share larger; `-P n_train=60000` for the full set), the 10,000 test images as validation data, as the authors (`n_test`). OOD probes: the
   bundled optical digits (1,797 8 × 8 images upscaled to 28 × 28, intensities to [0, 1]) stand in
   for grey CIFAR-10. Pixels stay in [0, 1] (the authors' global mean/std normalisation is an affine
   map of the input, left out).
@@ -69,9 +69,9 @@ training image (TracIn) and finds it memorised in both.
   Significance: p < 0.05 (paired t-test), as the paper.
 - **Controls** (ours, not the paper's): each planted model is compared with the same seed trained
   without the canary, which shows how much of a score the architecture gives to *any* 5 × 5 patch.
-- Seeds: `seeds` training seeds (default 4) where the authors train one model per canary.
+- Seeds: `seeds` training seeds (default 3) where the authors train one model per canary.
 ]]
-local P = pl.params { n_train = 20000, n_test = 10000, seeds = 4, max_epochs = 100, patience = 10, probes = 1797, cnn = true, cnn_n = 5000,
+local P = pl.params { n_train = 10000, n_test = 10000, seeds = 3, max_epochs = 100, patience = 10, probes = 1797, cnn = true, cnn_n = 5000,
                       cnn_max_epochs = 30, trace_epochs = 10, seed = 1 }
 
 local train = pl.data.fashion_mnist { split = "train" }:sample { n = P.n_train, seed = P.seed }
