@@ -105,6 +105,8 @@ enum OptionMeanings {
         "m": "records mixed into each output (on average)",
         "clusters": "clusters per class",
         "cluster_share": "share of ε the clustering may spend",
+        "synth.clustmix.approximate": "3A's Approximate step: \"gmm\", a DP Gaussian mixture per class (DP-EM from a DP k-means start; records go to their most probable component), or \"kmeans\", DP k-means alone (the ablation)",
+        "synth.clustmix.em_iterations": "DP-EM iterations with approximate = \"gmm\" (each one Gaussian step)",
         "cluster_noise": "noise multiplier of the clustering steps (with noise=)",
         "adapt": "3A's Adapt step: KIP options {support=, steps=, lr=, fidelity=, batch=, clip=, noise=}",
         "adapt_share": "share of ε the Adapt step may spend",

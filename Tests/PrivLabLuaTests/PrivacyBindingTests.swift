@@ -318,7 +318,16 @@ final class PerturbationBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.memorisation.plant{data = d, feature = pl.memorisation.feature{size = 3, row = 5}, id = 1}",
                        ["memorisation.plant: a 3×3 feature at (4, 0) does not fit 6×6 images"])
         assertLuaError(rt, setup + "pl.memorisation.plant{data = pl.data.blobs{n = 5, features = 36}, feature = f, id = 1}", ["the data must be images"])
-        assertLuaError(rt, setup + "pl.memorisation.score{model = pl.mlp{}, probes = d, feature = f}", ["option 'label'"])
+        // M2 is label-free (the paper's attacker does not know the label): without one, no M3.
+        let free = try rt.exec(setup + """
+            local m = pl.mlp{hidden = {16}, epochs = 2, seed = 1}
+            m:fit(d)
+            local s = pl.memorisation.score{model = m, probes = d, feature = f}
+            local l = pl.memorisation.score{model = m, probes = d, feature = f, label = 1}
+            return s.m3 == nil, s.p_value == nil, s.m2 == l.m2, s.m2_p_value >= 0 and s.m2_p_value <= 1, l.mann_whitney_p >= 0 and l.mann_whitney_p <= 1
+            """)
+        XCTAssertEqual(free.map(\.scalar), [true, true, true, true, true])
+        assertLuaError(rt, setup + "pl.memorisation.score{model = pl.mlp{}, probes = d, feature = f, label = -1}", ["memorisation.score", "option 'label'"])
         // Self-influence (white box): a relabelled record by Dataset:with_label, traced through training.
         let i = try rt.exec(setup + """
             local w = d:with_label(5, (d:record(5).label + 1) % 3)

@@ -46,17 +46,27 @@ public struct UniqueFeature: Sendable, Equatable {
     }
 }
 
-/// What the memorisation score found (Hartley & Tsaftaris, §3; the authors' `experiment.py`).
+/// What the memorisation score found (Hartley & Tsaftaris 2022, §3; the authors' `experiment.py`,
+/// `eval_with_augmentation_on_index`, and `metrics.py`, `metric_2` and `metric_3_alt`).
 public struct MemorisationScore: Sendable, Equatable {
-    /// M2 (black box): mean KL(p_clean ‖ p_feature) − mean KL(p_clean ‖ p_random) over the probes —
-    /// positive when the feature moves the model's outputs more than a random patch does.
+    /// M2 (black box, label-free — the paper's attacker knows the feature, not its label): mean
+    /// KL(p_clean ‖ p_feature) − mean KL(p_clean ‖ p_random) over the probes — positive when the
+    /// feature moves the model's outputs more than a random patch does.
     public var m2: Double
-    /// M3 (label-aware): mean KL(e_y ‖ p_feature) − mean KL(e_y ‖ p_random), y the label of the
-    /// record that carried the feature — negative when the feature pulls the outputs towards y.
-    public var m3: Double
-    /// One-sided paired t-test that KL(e_y ‖ p_random) > KL(e_y ‖ p_feature) (the paper's test).
-    public var m3PValue: Double
-    public var m3Statistic: Double
+    /// One-sided paired t-test and Mann–Whitney test that KL(p_clean ‖ p_feature) >
+    /// KL(p_clean ‖ p_random) (the authors test M3 only; the same tests for M2 are ours).
+    public var m2PValue: Double
+    public var m2Statistic: Double
+    public var m2MannWhitneyPValue: Double
+    /// M3 (needs the label y of the record that carried the feature): mean KL(e_y ‖ p_feature) −
+    /// mean KL(e_y ‖ p_random) — negative when the feature pulls the outputs towards y. Nil
+    /// when no label was given.
+    public var m3: Double?
+    /// One-sided paired t-test that KL(e_y ‖ p_random) > KL(e_y ‖ p_feature) (SciPy `ttest_rel`),
+    /// and the Mann–Whitney test of the same (SciPy `mannwhitneyu`), as the authors compute them.
+    public var m3PValue: Double?
+    public var m3Statistic: Double?
+    public var m3MannWhitneyPValue: Double?
     public var probes: Int
 }
 
@@ -69,6 +79,8 @@ public struct SelfInfluence: Sendable, Equatable {
     public var records: Int
     /// The median self-influence over all records, for scale.
     public var median: Double
+    /// Every record's self-influence, in the data's order.
+    public var scores: [Double]
 }
 
 /// Unique-feature memorisation: plant a feature in one training record, then score a model on
@@ -87,39 +99,60 @@ public enum FeatureMemorisation {
         return d
     }
 
-    public static func score(model: Classifier, probes: Dataset, feature: UniqueFeature, label: Int, seed: UInt64 = 1) throws -> MemorisationScore {
+    /// Scores `model` on `probes`: each probe clean, with the feature drawn in, and with its own
+    /// random control patch (each pixel the feature's low or high value with probability ½, from
+    /// stream 17 of `seed` — the authors' `ArtifacterRandom` draws Bernoulli(½) patches). `label`
+    /// (the class of the record that carried the feature) is needed for M3 only.
+    public static func score(model: Classifier, probes: Dataset, feature: UniqueFeature, label: Int?, seed: UInt64 = 1) throws -> MemorisationScore {
         let shape = try feature.check(probes.imageShape)
         guard probes.size >= 2 else { throw PrivLabError.invalidArgument("memorisation: at least 2 probe images are needed") }
         var withFeature = probes.features, withRandom = probes.features
         var rng = RNG.stream(seed: seed, index: 17)
         let (lo, hi) = (feature.pixels.min()!, feature.pixels.max()!)
+        // A constant feature (the authors' 5 × 5 zero patch) has no low and high of its own: its
+        // control is then a binary patch of 0 and 1, the authors' Bernoulli(½) in [0, 1] pixels.
+        let (controlLow, controlHigh) = lo == hi ? (Float(0), Float(1)) : (lo, hi)
         for r in 0..<probes.size {
             feature.draw(feature.pixels, into: &withFeature, row: r, shape: shape)
-            let control = feature.pixels.map { _ in rng.bernoulli(0.5) ? hi : lo }
+            let control = feature.pixels.map { _ in rng.bernoulli(0.5) ? controlHigh : controlLow }
             feature.draw(control, into: &withRandom, row: r, shape: shape)
         }
-        let clean = try model.releasedProbabilities(probes.features)
-        let pf = try model.releasedProbabilities(withFeature), pr = try model.releasedProbabilities(withRandom)
-        guard label >= 0, label < clean.cols else { throw PrivLabError.invalidArgument("memorisation: label \(label) is outside the model's \(clean.cols) classes") }
-        // KL(p ‖ q) with Keras's clipping to [1e-7, 1], as the reference computes it.
+        return try measures(clean: try model.releasedProbabilities(probes.features), feature: try model.releasedProbabilities(withFeature),
+                            random: try model.releasedProbabilities(withRandom), label: label)
+    }
+
+    /// M2 and M3 with their tests from the model's probabilities on the probes clean, with the
+    /// feature, and with the control patch (one row per probe).
+    public static func measures(clean: Matrix, feature pf: Matrix, random pr: Matrix, label: Int?) throws -> MemorisationScore {
+        guard clean.rows == pf.rows, clean.rows == pr.rows, clean.cols == pf.cols, clean.cols == pr.cols, clean.rows >= 2 else {
+            throw PrivLabError.invalidArgument("memorisation: the three probability tables must have the same shape and at least 2 rows")
+        }
+        if let label, !(0..<clean.cols).contains(label) {
+            throw PrivLabError.invalidArgument("memorisation: label \(label) is outside the model's \(clean.cols) classes")
+        }
+        // KL(p ‖ q) with Keras's clipping to [1e-7, 1] (`tf.keras.losses.KLDivergence`), as the
+        // reference computes it.
         func kl(_ p: [Float], _ q: [Float]) -> Double {
             zip(p, q).reduce(0.0) { acc, pq in
                 let a = min(max(Double(pq.0), 1e-7), 1), b = min(max(Double(pq.1), 1e-7), 1)
                 return acc + a * log(a / b)
             }
         }
-        var kl1 = [Double](), kl2 = [Double](), k3f = [Double](), k3r = [Double]()
-        var onehot = [Float](repeating: 0, count: clean.cols)
-        onehot[label] = 1
-        for r in 0..<probes.size {
-            kl1.append(kl(clean.row(r), pf.row(r)))
-            kl2.append(kl(clean.row(r), pr.row(r)))
-            k3f.append(kl(onehot, pf.row(r)))
-            k3r.append(kl(onehot, pr.row(r)))
-        }
+        let n = clean.rows
+        let kl1 = (0..<n).map { kl(clean.row($0), pf.row($0)) }, kl2 = (0..<n).map { kl(clean.row($0), pr.row($0)) }
         let mean = { (v: [Double]) in v.reduce(0, +) / Double(v.count) }
-        let (t, p) = pairedTTestGreater(k3r, k3f)
-        return MemorisationScore(m2: mean(kl1) - mean(kl2), m3: mean(k3f) - mean(k3r), m3PValue: p, m3Statistic: t, probes: probes.size)
+        let (t2, p2) = pairedTTestGreater(kl1, kl2)
+        var s = MemorisationScore(m2: mean(kl1) - mean(kl2), m2PValue: p2, m2Statistic: t2,
+                                  m2MannWhitneyPValue: MannWhitney.greater(kl1, kl2).pValue, probes: n)
+        if let label {
+            var onehot = [Float](repeating: 0, count: clean.cols)
+            onehot[label] = 1
+            let k3f = (0..<n).map { kl(onehot, pf.row($0)) }, k3r = (0..<n).map { kl(onehot, pr.row($0)) }
+            let (t3, p3) = pairedTTestGreater(k3r, k3f)
+            (s.m3, s.m3PValue, s.m3Statistic) = (mean(k3f) - mean(k3r), p3, t3)
+            s.m3MannWhitneyPValue = MannWhitney.greater(k3r, k3f).pValue
+        }
+        return s
     }
 
     /// White-box variant (the paper's finding that images carrying a unique feature are highly
@@ -148,7 +181,7 @@ public enum FeatureMemorisation {
         }
         let mine = scores[row]
         return SelfInfluence(score: mine, rank: scores.filter { $0 > mine }.count + 1, records: data.size,
-                             median: scores.sorted()[data.size / 2])
+                             median: scores.sorted()[data.size / 2], scores: scores)
     }
 
     /// Student's paired t-test of mean(a − b) > 0 (SciPy's `ttest_rel(a, b, alternative="greater")`).

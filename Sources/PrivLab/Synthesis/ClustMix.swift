@@ -16,12 +16,20 @@ import Foundation
 /// reported ε is the largest over clusters. With `epsilon`, a share of it pays the clustering and
 /// the outputs' noise is calibrated so the composed total meets the target.
 public enum ClustMix {
+    /// How 3A's Approximate step finds the neighbourhoods: a DP Gaussian mixture per class (the
+    /// paper's mixture model, `PrivateEM`; records go to their most probable component) or DP
+    /// k-means (the ablation).
+    public enum Approximation: String, Sendable, CaseIterable { case gmm, kmeans }
+
     public struct Options: Sendable {
         public var mixing = MixingOptions()
         /// Clusters per class.
         public var clusters = 5
-        /// DP k-means updates.
+        /// DP k-means updates (with `.gmm`: those of its DP k-means start).
         public var iterations = 5
+        public var approximation: Approximation = .kmeans
+        /// DP-EM iterations with `.gmm`.
+        public var emIterations = 5
         /// With `mixing.epsilon`: the share of ε the clustering may spend (calibrated on its own).
         public var clusterShare = 0.3
         /// With `mixing.noise`: the clustering's noise multiplier.
@@ -54,7 +62,7 @@ public enum ClustMix {
         let m = o.mixing
         try validate(data, options: o)
         let accountant = try m.accountant.make(settings: m.accountantSettings)
-        let steps = o.publicData == nil ? o.iterations + 2 : 1
+        let steps = o.publicData == nil ? approximationSteps(o) : 1
         let clusterNoise = try clusteringNoise(o, steps: steps, accountant: accountant)
         let clustering = PrivacyEvent.selfComposed(event: .gaussian(noise: clusterNoise, sensitivity: m.clip), count: steps)
         // Classes are clustered independently (each from its own seed), so in parallel.
@@ -81,7 +89,9 @@ public enum ClustMix {
         let ds = try Dataset(features: try Matrix(rows: y.count, cols: data.featureCount, data: x), labels: y, classes: data.classes,
                              classNames: data.classNames, name: "ClustMix of \(data.name)")
         let centres = o.publicData == nil
-            ? "centres by DP k-means within each class (\(o.iterations) updates, noise multiplier \(formatCompact(clusterNoise)), \(steps) Gaussian steps)"
+            ? (o.approximation == .gmm
+               ? "neighbourhoods from a DP Gaussian mixture per class (DP-EM, \(o.emIterations) iterations from DP k-means of \(o.iterations) updates; noise multiplier \(formatCompact(clusterNoise)), \(steps) Gaussian steps)"
+               : "centres by DP k-means within each class (\(o.iterations) updates, noise multiplier \(formatCompact(clusterNoise)), \(steps) Gaussian steps)")
             : "centres by k-means on public data (free), cluster sizes released with noise multiplier \(formatCompact(clusterNoise)) (1 Gaussian step)"
         let notes = [centres, "\(y.count) outputs from \(candidates.count) clusters of \(o.clusters) per class, each a Poisson(q = m/ñ) mix of m = \(m.m) records on average (C = \(formatCompact(m.clip))), noise multiplier σ = \(formatCompact(sigma)); labels are the clusters' classes"]
         // Each cluster's records: their class's clustering, then the cluster's outputs; clusters
@@ -100,11 +110,20 @@ public enum ClustMix {
         try o.mixing.validate(data, what: "clustmix")
         guard o.clusters >= 1 else { throw PrivLabError.invalidArgument("clustmix: clusters must be at least 1") }
         guard o.iterations >= 1 else { throw PrivLabError.invalidArgument("clustmix: iterations must be at least 1") }
+        guard o.emIterations >= 1 else { throw PrivLabError.invalidArgument("clustmix: em_iterations must be at least 1") }
         guard o.clusterShare > 0, o.clusterShare < 1 else { throw PrivLabError.invalidArgument("clustmix: cluster_share must lie in (0, 1)") }
         if let p = o.publicData {
             guard p.featureCount == data.featureCount, p.classes == data.classes else {
                 throw PrivLabError.invalidArgument("clustmix: the public data must have the private data's \(data.featureCount) features and \(data.classes) classes")
             }
+        }
+    }
+
+    /// Gaussian steps of the private Approximate step per class.
+    static func approximationSteps(_ o: Options) -> Int {
+        switch o.approximation {
+        case .kmeans: return o.iterations + 2
+        case .gmm: return PrivateEM(k: o.clusters, iterations: o.emIterations, kmeansIterations: o.iterations, noise: 1, clip: 1, seed: 0).steps
         }
     }
 
@@ -149,6 +168,10 @@ public enum ClustMix {
             sizes = [Double](repeating: 0, count: o.clusters)
             for a in assignment { sizes[a] += 1 }
             sizes = sizes.map { $0 + clusterNoise * 2.squareRoot() * rng.normal() }
+        } else if o.approximation == .gmm {
+            let em = PrivateEM(k: o.clusters, iterations: o.emIterations, kmeansIterations: o.iterations, noise: clusterNoise, clip: m.clip, seed: seed)
+            let f = try em.fit(rows, dimension: data.featureCount)
+            (sizes, assignment) = (f.sizes, f.assignment)
         } else {
             let km = PrivateKMeans(k: o.clusters, iterations: o.iterations, noise: clusterNoise, clip: m.clip, seed: seed)
             (_, sizes, assignment) = try km.fit(rows, dimension: data.featureCount)

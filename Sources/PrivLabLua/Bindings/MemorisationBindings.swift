@@ -13,15 +13,19 @@ extension Runtime {
         return try UniqueFeature(height: size, width: size, row: row - 1, column: col - 1, channel: channel - 1, pixels: pixels)
     }
 
+    /// Runs `body`, turning the engine's error into one naming `fn`.
+    static func memorisation<T>(_ fn: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as PrivLabError {
+            throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "memorisation: ", with: ""))")
+        }
+    }
+
     /// `pl.memorisation.*`: unique-feature memorisation (Hartley & Tsaftaris 2022).
     func installMemorisation() {
-        // pl.memorisation.feature{size=5, row=1, col=1, channel=1, low=0, high=1, seed=} → a random binary patch
-        define("memorisation.feature") { call in
-            let fn = "memorisation.feature"
-            let o = try call.options(1, fn: fn)
-            let size = try o.int("size", 5, min: 1, max: 1000)
-            let row = try o.int("row", 1, min: 1), col = try o.int("col", 1, min: 1), channel = try o.int("channel", 1, min: 1)
-            let low = try o.double("low", 0), high = try o.double("high", 1)
+        define(MemorisationDeclarations.feature) { call in
+            let o = try call.options(1, MemorisationDeclarations.feature)
+            let size = try o.integer("size"), row = try o.integer("row"), col = try o.integer("col"), channel = try o.integer("channel")
+            let low = try o.number("low"), high = try o.number("high")
             let seed = try o.seed()
             try o.finish()
             var f = try UniqueFeature.random(size: size, row: row - 1, column: col - 1, low: Float(low), high: Float(high), seed: seed)
@@ -29,55 +33,46 @@ extension Runtime {
             return call.results(.record(["size": .int(Int64(size)), "row": .int(Int64(row)), "col": .int(Int64(col)), "channel": .int(Int64(channel)),
                                          "pixels": .numbers(f.pixels.map(Double.init))]))
         }
-        // pl.memorisation.plant{data=, feature=, id=} → the data with the feature drawn into record `id`
-        define("memorisation.plant") { call in
-            let fn = "memorisation.plant"
-            let o = try call.options(1, fn: fn, optional: false)
+        define(MemorisationDeclarations.plant) { call in
+            let fn = MemorisationDeclarations.plant.path
+            let o = try call.options(1, MemorisationDeclarations.plant, optional: false)
             let data = try o.dataset("data")!
             let feature = try Runtime.uniqueFeature(o.raw("feature"), fn: fn)
-            guard let id = try o.int("id") else { throw LuaError("\(fn): option 'id' (the record to carry the feature) is required") }
+            let id = try o.integer("id")
             try o.finish()
             guard let row = data.positionsById()[id] else { throw LuaError("\(fn): no record with id \(id)") }
-            do { call.pushDataset(try FeatureMemorisation.plant(feature, in: data, row: row)) } catch let e as PrivLabError {
-                throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "memorisation: ", with: ""))")
-            }
+            call.pushDataset(try Self.memorisation(fn) { try FeatureMemorisation.plant(feature, in: data, row: row) })
             return 1
         }
-        // pl.memorisation.influence{model=, data=, id=, trace=false} → {score, rank, records, median}
-        define("memorisation.influence") { call in
-            let fn = "memorisation.influence"
-            let o = try call.options(1, fn: fn, optional: false)
-            let model = try o.model("model", what: "a network; trained here on data when trace = true")!
-            let data = try o.dataset("data", what: "the training records")!
-            guard let id = try o.int("id") else { throw LuaError("\(fn): option 'id' (the record to rank) is required") }
-            let trace = try o.bool("trace", false)
+        define(MemorisationDeclarations.influence) { call in
+            let fn = MemorisationDeclarations.influence.path
+            let o = try call.options(1, MemorisationDeclarations.influence, optional: false)
+            let model = try o.model("model")!
+            let data = try o.dataset("data")!
+            let id = try o.integer("id")
+            let trace = try o.flag("trace")
             try o.finish()
             if !trace && !model.model.isFitted { throw LuaError("\(fn): the model is not fitted: fit it first, or give trace = true to train it here with a checkpoint per epoch") }
-            do {
-                let s = try FeatureMemorisation.selfInfluence(model: model.model, data: data, id: id, trainAndTrace: trace)
-                return call.results(.record(["score": .number(s.score), "rank": .int(Int64(s.rank)), "records": .int(Int64(s.records)),
-                                             "median": .number(s.median)]))
-            } catch let e as PrivLabError {
-                throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "memorisation: ", with: ""))")
-            }
+            let s = try Self.memorisation(fn) { try FeatureMemorisation.selfInfluence(model: model.model, data: data, id: id, trainAndTrace: trace) }
+            return call.results(.record(["score": .number(s.score), "rank": .int(Int64(s.rank)), "records": .int(Int64(s.records)),
+                                         "median": .number(s.median), "scores": .numbers(s.scores)]))
         }
-        // pl.memorisation.score{model=, probes=, feature=, label=, seed=} → {m2, m3, p_value, statistic, probes}
-        define("memorisation.score") { call in
-            let fn = "memorisation.score"
-            let o = try call.options(1, fn: fn, optional: false)
+        define(MemorisationDeclarations.score) { call in
+            let fn = MemorisationDeclarations.score.path
+            let o = try call.options(1, MemorisationDeclarations.score, optional: false)
             let model = try o.model("model")!
-            let probes = try o.dataset("probes", what: "out-of-distribution images")!
+            let probes = try o.dataset("probes")!
             let feature = try Runtime.uniqueFeature(o.raw("feature"), fn: fn)
-            guard let label = try o.int("label", min: 0) else { throw LuaError("\(fn): option 'label' (the class of the record that carried the feature) is required") }
+            let label = try o.optionalInteger("label")
             let seed = try o.seed()
             try o.finish()
-            do {
-                let s = try FeatureMemorisation.score(model: model.model, probes: probes, feature: feature, label: label, seed: seed)
-                return call.results(.record(["m2": .number(s.m2), "m3": .number(s.m3), "p_value": .number(s.m3PValue),
-                                             "statistic": .number(s.m3Statistic), "probes": .int(Int64(s.probes))]))
-            } catch let e as PrivLabError {
-                throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "memorisation: ", with: ""))")
+            let s = try Self.memorisation(fn) { try FeatureMemorisation.score(model: model.model, probes: probes, feature: feature, label: label, seed: seed) }
+            var r: [String: LuaValue] = ["m2": .number(s.m2), "m2_p_value": .number(s.m2PValue), "m2_statistic": .number(s.m2Statistic),
+                                         "m2_mann_whitney_p": .number(s.m2MannWhitneyPValue), "probes": .int(Int64(s.probes))]
+            if let m3 = s.m3, let p = s.m3PValue, let t = s.m3Statistic, let mw = s.m3MannWhitneyPValue {
+                r["m3"] = .number(m3); r["p_value"] = .number(p); r["statistic"] = .number(t); r["mann_whitney_p"] = .number(mw)
             }
+            return call.results(.record(r))
         }
     }
 }

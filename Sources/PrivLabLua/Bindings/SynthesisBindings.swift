@@ -14,7 +14,7 @@ extension Runtime {
             let r = try RandomMixing.release(data, options: opt)
             return call.pushRelease(r)
         }
-        // pl.synth.clustmix{data=, clusters=5, iterations=5, cluster_share=0.3, cluster_noise=, public=, adapt={KIP options}, adapt_share=0.3, + the mixing options}
+        // pl.synth.clustmix{data=, clusters=5, iterations=5, approximate="kmeans"|"gmm", em_iterations=5, cluster_share=0.3, cluster_noise=, public=, adapt={KIP options}, adapt_share=0.3, + the mixing options}
         define("synth.clustmix") { call in
             let o = try call.options(1, fn: "synth.clustmix", optional: false)
             let data = try o.dataset("data", what: "the private records")!
@@ -22,6 +22,8 @@ extension Runtime {
             opt.mixing = try Runtime.mixingOptions(o)
             opt.clusters = try o.int("clusters", opt.clusters, min: 1)
             opt.iterations = try o.int("iterations", opt.iterations, min: 1)
+            opt.approximation = try o.choice("approximate", opt.approximation)
+            opt.emIterations = try o.int("em_iterations", opt.emIterations, min: 1)
             opt.clusterShare = try o.double("cluster_share", opt.clusterShare, above: 0)
             opt.clusterNoise = try o.double("cluster_noise", above: 0)
             opt.publicData = try o.dataset("public", required: false, what: "public records whose k-means gives the centres")
