@@ -41,6 +41,10 @@ final class OptionDocumentationTests: XCTestCase {
         }
         XCTAssertTrue(stubs.contains("---@field components integer"), "a required option has no '?'")
         XCTAssertTrue(stubs.contains("---@param opts pl.pca.options\n"), "an options table with a required option is not optional")
+        // The grading globals an assignment's code uses (issue 32).
+        for g in ["function todo() end", "function expect.equal(actual, expected, what, tol) end", "function expect.series(", "---@field seed integer"] {
+            XCTAssertTrue(stubs.contains(g), g)
+        }
         // The stubs are valid Lua.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("privlab-stubs-\(getpid()).lua").path
         try stubs.write(toFile: file, atomically: true, encoding: .utf8)

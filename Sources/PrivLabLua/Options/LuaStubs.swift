@@ -17,6 +17,7 @@ extension OptionDocumentation {
         for c in classes.keys.sorted() { s += "---@class \(c)\n\(c) = {}\n" }
         s += "\n"
         for f in functions { s += Self.stub(f.declaration, name: "pl.\(f.path)", declared: f.declared) }
+        s += Self.gradingGlobals
         for c in classes.keys.sorted() {
             for m in classes[c]! where !m.hasPrefix("__") {
                 s += Self.stub(methods["\(c).\(m)"] ?? FunctionDeclaration("\(c).\(m)", ""), name: "\(c):\(m)",
@@ -26,6 +27,66 @@ extension OptionDocumentation {
         }
         return s
     }
+
+    /// The globals an assignment's code sees (lua/privlab/expect.lua, grader.lua): the checks'
+    /// `expect.*`, `todo()` in hand-outs and `grader` (its seed drives the hidden checks).
+    static let gradingGlobals = """
+        ---@class expect
+        expect = {}
+        ---@class grader
+        ---@field seed integer the grading seed (hidden checks draw their inputs from it)
+        grader = {}
+        --- Raises "not implemented": a hand-out's placeholder for the student's code.
+        function todo() end
+        ---@param v any
+        ---@param what? string
+        function expect.truthy(v, what) end
+        ---@param v any
+        ---@param what? string
+        function expect.number(v, what) end
+        --- |actual − expected| ≤ tol (absolute), or ≤ tol·|expected| with {relative = true}.
+        ---@param actual number
+        ---@param expected number
+        ---@param tol number
+        ---@param what? string
+        ---@param opts? {relative: boolean}
+        function expect.near(actual, expected, tol, what, opts) end
+        --- Deep equality of numbers, strings, booleans and tables; numbers within tol.
+        ---@param actual any
+        ---@param expected any
+        ---@param what? string
+        ---@param tol? number
+        function expect.equal(actual, expected, what, tol) end
+        --- fn(...) must raise an error whose text contains `pattern` (plain text).
+        ---@param fn function
+        ---@param pattern string
+        function expect.error(fn, pattern, ...) end
+        ---@param v any
+        ---@param n integer
+        ---@param what? string
+        ---@return number[]
+        function expect.list_of_numbers(v, n, what) end
+        ---@param msg string
+        function expect.fail(msg) end
+        ---@param value any
+        ---@param right any
+        ---@param options any[]
+        ---@param what? string
+        function expect.choice(value, right, options, what) end
+        ---@param actual table
+        ---@param expected {columns: string[], rows: any[][]}
+        ---@param what? string
+        ---@param tol? number
+        function expect.table(actual, expected, what, tol) end
+        ---@param chart table
+        ---@param which string|integer
+        ---@param want {x: number[], y: number[]}
+        ---@param what? string
+        ---@param tol? number
+        function expect.series(chart, which, want, what, tol) end
+
+
+        """
 
     /// One `---@field` line: type, meaning, default, what absence means, bounds.
     static func field(_ o: OptionSpec, type: String) -> String {
