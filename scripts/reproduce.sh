@@ -3,6 +3,7 @@
 #
 #   scripts/reproduce.sh                 every notebooks/reproductions/*.lua
 #   scripts/reproduce.sh nasr2018 dmp    only these (names without .lua)
+#   scripts/reproduce.sh --index         only rebuild the index from the kept .run files
 #
 # Each report goes to results/reproductions/<name>.md (figures in <name>_files/), next to
 # <name>.run, the provenance of that run: commit, whether the work tree had changes, CPU, BLAS
@@ -14,21 +15,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${PRIVLAB_BIN:-.build/release/privlab}
 out=results/reproductions
-[ -x "$bin" ] || { echo "reproduce: $bin not found — run 'swift build -c release' (or make reproduce)" >&2; exit 1; }
-mkdir -p "$out"
-
 names=("$@")
-if [ ${#names[@]} -eq 0 ]; then
+index_only=false
+if [ "${1:-}" = "--index" ]; then index_only=true; names=(); fi
+$index_only || [ -x "$bin" ] || { echo "reproduce: $bin not found — run 'swift build -c release' (or make reproduce)" >&2; exit 1; }
+mkdir -p "$out"
+if [ ${#names[@]} -eq 0 ] && ! $index_only; then
   for f in notebooks/reproductions/*.lua; do names+=("$(basename "$f" .lua)"); done
 fi
 
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 if git diff --quiet HEAD -- Sources lua notebooks 2>/dev/null; then tree=clean; else tree="with uncommitted changes"; fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' || echo unknown)
-kernels=$(echo 'print(pl.system().blas_kernels)' | "$bin" exec - 2>/dev/null || echo unknown)
+kernels=unknown
+$index_only || kernels=$(echo 'print(pl.system().blas_kernels)' | "$bin" exec - 2>/dev/null || echo unknown)
 
 status=0
-for n in "${names[@]}"; do
+for n in ${names[@]+"${names[@]}"}; do
   nb=notebooks/reproductions/$n.lua
   [ -f "$nb" ] || { echo "reproduce: no notebook $nb" >&2; status=1; continue; }
   echo "== $n"
@@ -63,5 +66,14 @@ done
     get() { grep -m1 "^$1=" "$r" | cut -d= -f2-; }
     echo "| [$n]($n.md) | $(get result) | $(get commit) | $(get cpu) | $(get blas_kernels) | $(get date) | $(get wall_seconds) s |"
   done
+  missing=()
+  for f in notebooks/reproductions/*.lua; do
+    n=$(basename "$f" .lua)
+    [ -f "$out/$n.run" ] || missing+=("$n")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo
+    echo "No kept report yet (run \`scripts/reproduce.sh NAME\`): ${missing[*]}."
+  fi
 } > "$out/README.md"
 exit $status
