@@ -247,23 +247,7 @@ extension Runtime {
             call.pushDataset(p)
             return 2
         }
-        m["map"] = { call in
-            let ds = try call.thisDataset("map")
-            guard lua_type(call.L, 2) == LUA_TFUNCTION else {
-                throw LuaError("Dataset.map: argument 1 must be a function(features, label), got \(call.luaTypeName(2))")
-            }
-            let mapped = try Runtime.from(call).lua.mapRows(fn: 2, on: call.L, rows: ds.size, cols: ds.featureCount,
-                                                            values: ds.features.data, labels: ds.labels, what: "Dataset.map")
-            if let bad = mapped.labels.first(where: { $0 < 0 || $0 >= ds.classes }) {
-                throw LuaError("Dataset.map: new label \(bad) is outside 0…\(ds.classes - 1)")
-            }
-            var out = ds
-            out.features = try Matrix(rows: ds.size, cols: mapped.width, data: mapped.values)
-            out.labels = mapped.labels
-            if mapped.width != ds.featureCount { out.featureNames = nil; out.imageShape = nil }
-            call.pushDataset(out)
-            return 1
-        }
+        m["map"] = Runtime.datasetMap
         m["subset"] = { call in
             let ds = try call.thisDataset("subset")
             call.pushDataset(try ds.subset(ids: try call.ids(2, fn: "Dataset.subset")))
@@ -338,4 +322,26 @@ extension Runtime {
         lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
     }
 
+}
+
+extension Runtime {
+    /// `Dataset:map(fn)`: every record through a Lua function in one bulk pass (`LuaState.mapRows`),
+    /// new labels checked against the classes; a width change drops feature names and image shape.
+    static func datasetMap(_ call: LuaCall) throws -> Int32 {
+        let ds = try call.thisDataset("map")
+        guard lua_type(call.L, 2) == LUA_TFUNCTION else {
+            throw LuaError("Dataset.map: argument 1 must be a function(features, label), got \(call.luaTypeName(2))")
+        }
+        let mapped = try Runtime.from(call).lua.mapRows(fn: 2, on: call.L, rows: ds.size, cols: ds.featureCount,
+                                                        values: ds.features.data, labels: ds.labels, what: "Dataset.map")
+        if let bad = mapped.labels.first(where: { $0 < 0 || $0 >= ds.classes }) {
+            throw LuaError("Dataset.map: new label \(bad) is outside 0…\(ds.classes - 1)")
+        }
+        var out = ds
+        out.features = try Matrix(rows: ds.size, cols: mapped.width, data: mapped.values)
+        out.labels = mapped.labels
+        if mapped.width != ds.featureCount { out.featureNames = nil; out.imageShape = nil }
+        call.pushDataset(out)
+        return 1
+    }
 }

@@ -233,12 +233,7 @@ extension Runtime {
             try o.finish()
             if let f = privateStep {
                 if cont { throw LuaError("Model.fit: options 'continue' and 'private_step' do not combine") }
-                var hooks = TrainingHooks()
-                hooks.privateStep = LuaPrivateStep(function: f, runtime: rt, thread: call.L)
-                var observer = TrainingObserver()
-                observer.progress = rt.progressObserver(label: "fit")
-                let hist = try mo.model.fit(train, validation: val, hooks: hooks, observer: observer)
-                return call.results(.list(hist.map(\.lua)))
+                return try Runtime.fitWithPrivateStep(call, model: mo.model, train: train, validation: val, step: f)
             }
             if cont {
                 if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
@@ -325,5 +320,19 @@ extension Runtime {
             return call.results(.number(try rt.metric(which, yTrue: ds.labels, yPred: pred, proba: proba, call: call)))
         }
         return m
+    }
+}
+
+extension Runtime {
+    /// `fit(ds, {private_step = f})`: training whose clipping and noise are the user's Lua function
+    /// (`LuaPrivateStep`), accounted only while it matches the built-in (`CustomDPStep`).
+    static func fitWithPrivateStep(_ call: LuaCall, model: Classifier, train: Dataset, validation: Dataset?, step f: LuaRef) throws -> Int32 {
+        let rt = Runtime.from(call)
+        var hooks = TrainingHooks()
+        hooks.privateStep = LuaPrivateStep(function: f, runtime: rt, thread: call.L)
+        var observer = TrainingObserver()
+        observer.progress = rt.progressObserver(label: "fit")
+        let hist = try model.fit(train, validation: validation, hooks: hooks, observer: observer)
+        return call.results(.list(hist.map(\.lua)))
     }
 }
