@@ -27,7 +27,8 @@ let package = Package(
             name: "privlab",
             dependencies: ["PrivLab", "PrivLabLua", "CKernels", "CBLASStartup", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib", "CBLASStartup"]),
+        // Fixtures are read by path (#filePath): reference values and the scripts that made them, not resources.
+        .testTarget(name: "PrivLabTests", dependencies: ["PrivLab", "CZlib", "CBLASStartup"], exclude: ["Fixtures"]),
         .testTarget(name: "PrivLabLuaTests", dependencies: ["PrivLab", "PrivLabLua", "CBLASStartup"]),
     ],
     swiftLanguageModes: [.v5]
