@@ -49,8 +49,9 @@ local function releases(train, e, clip)
   return out, pl.clock() - t0
 end
 
---- ClustMix with 3A's Adapt step (`adapt = {…}`): ClustMix at 70% of ε, then KIP on a support set
---- drawn from it, its DP-SGD noise calibrated so that release and adaptation together spend ε.
+--- ClustMix with 3A's Adapt step (`adapt = {…}`): a ClustMix release of `support` outputs at 70% of ε
+--- (KIP releases only its support points), then KIP moves them, its DP-SGD noise calibrated so that
+--- release and adaptation together spend ε.
 local function adapted(train, e, clip, support)
   local o = { data = train, m = P.m, clip = clip, clusters = P.clusters, approximate = "gmm", iterations = 3, em_iterations = 3, delta = P.delta, seed = P.seed,
               adapt = { support = support, steps = P.kip_steps } }
@@ -213,8 +214,8 @@ end
 
 --[[md
 About *Adapt*: 3A adapts its approximation with Kernel Inducing Points so that a classifier
-trained on the release loses little. Here `pl.synth.kip` moves a support set of 200 points drawn
-from the ClustMix release (a *smaller* release than the others) to lower the kernel ridge
+trained on the release loses little. Here `pl.synth.kip` moves a support set of 200 points — a
+ClustMix release of 200 outputs, so a *smaller* release than the others — to lower the kernel ridge
 regression loss on the private records, by DP-SGD steps whose privacy is composed with the
 release's; the fidelity weight keeps the points near where they started. Whether that pays at a
 given ε is in the digits table above — at one setting (30% of ε, w = 0.1, 2 clusters per class).

@@ -243,4 +243,39 @@ final class KernelInducingPointsTests: XCTestCase {
         let unmoved = try KernelInducingPoints.adapt(release: release, privateData: d, options: o)
         XCTAssertLessThan(try meanLoss(clean.data), try meanLoss(unmoved.data))
     }
+
+    /// 3A with Adapt releases KIP's support points only, so its ClustMix release makes exactly
+    /// `support` outputs (every one becomes a support point) and spends its share of ε on them —
+    /// not on a full-size release mostly discarded, whose outputs would carry more noise.
+    func testClustMixWithAdaptSpendsItsReleaseOnTheSupportPoints() throws {
+        let d = try Synthetic.blobs(n: 600, features: 5, classes: 3, std: 2, box: 2, seed: 8)
+        var c = ClustMix.Options()
+        c.mixing.epsilon = 3
+        c.mixing.clip = 8
+        c.mixing.m = 10
+        c.clusters = 2
+        var a = KernelInducingPoints.Options()
+        a.support = 30
+        a.steps = 2
+        a.batch = 100
+        a.bandwidth = 2
+        c.adapt = a
+        let adapted = try ClustMix.release(d, options: c)
+        XCTAssertEqual(adapted.data.size, 30)
+        // The release inside: the same options without Adapt at (1 − share)·ε and `support` outputs.
+        var base = c
+        base.adapt = nil
+        base.mixing.epsilon = 3 * (1 - c.adaptShare)
+        base.mixing.outputs = 30
+        let small = try ClustMix.release(d, options: base)
+        XCTAssertEqual(small.data.size, 30)
+        XCTAssertTrue(adapted.privacy.notes.joined().contains("30 outputs from"), adapted.privacy.notes.joined())
+        base.mixing.outputs = nil
+        let full = try ClustMix.release(d, options: base)
+        XCTAssertEqual(full.data.size, 600)
+        XCTAssertNotEqual(full.privacy.phases, small.privacy.phases, "a full-size release would spend the share differently")
+        // An explicit size is kept.
+        c.mixing.outputs = 90
+        XCTAssertEqual(try ClustMix.release(d, options: c).data.size, 30)
+    }
 }

@@ -108,11 +108,10 @@ per-class random mixing; many clusters make small neighbourhoods whose averages 
 manifold but whose noisy sizes are smaller (more noise per output, and clusters below m records are
 dropped). At ε = 4:
 ]]
-local crows, best_k, best_acc = {}, nil, -1
+local crows = {}
 for _, k in ipairs(CLUSTERS) do
   local ok, ds, priv = pcall(clustmix, 4, { clusters = k })
   local a = ok and accuracy(ds) or nil
-  if a and a > best_acc then best_k, best_acc = k, a end
   crows[#crows + 1] = { clusters = k, accuracy = a or "—", spent = ok and priv.epsilon or "—", note = ok and "" or tostring(ds):gsub("^.-: ", "") }
 end
 pl.report.table(crows, { columns = { "clusters", "accuracy", "spent", "note" }, caption = "ClustMix (mixture) at ε = 4 by clusters per class" })
@@ -125,11 +124,14 @@ pl.report.chart { kind = "line", title = "ClustMix at ε = 4: clusters per class
 KIP moves `support` points drawn from the release to lower the kernel ridge regression loss on the
 private records, by DP-SGD steps paid from ε (`adapt_share` of it; the release gets the rest); the
 fidelity weight w pulls the points back towards where they started (the approximation). At ε = 4:
-w from 0 (pure loss) to 10 (stay put), and adapt shares 0.1–0.5, against ClustMix without Adapt.
-The adapted release is the `support` points only (KIP's output), so it is also a much smaller
-training set than ClustMix's — part of what the comparison measures.
+w from 0 (pure loss) to 10 (stay put), and adapt shares 0.1–0.5. The adapted release is the
+`support` points only (KIP's output), so its ClustMix release makes exactly `support` outputs at its
+share of ε (a full-size release would spend ε on outputs KIP then discards). Adapt is judged against
+ClustMix alone **of the same size at the same total ε** (`gain`), and the full-size ClustMix release
+is shown beside it (`vs full`): a smaller training set costs accuracy whatever Adapt does.
 ]]
 local base4 = accuracy(clustmix(4))
+local same4 = accuracy(clustmix(4, { outputs = P.support }))
 local arows, best_adapt = {}, -1
 local SHARES = P.adapt_list == "small" and { 0.3 } or { 0.1, 0.3, 0.5 }
 local WEIGHTS = P.adapt_list == "small" and { 0, 10 } or { 0, 0.1, 1, 10 }
@@ -138,11 +140,12 @@ for _, share in ipairs(SHARES) do
     local ds, priv = clustmix(4, { adapt = { support = P.support, steps = P.kip_steps, fidelity = w }, adapt_share = share })
     local a = accuracy(ds)
     best_adapt = math.max(best_adapt, a)
-    arows[#arows + 1] = { adapt_share = share, fidelity = w, accuracy = a, spent = priv.epsilon, gain = a - base4 }
+    arows[#arows + 1] = { adapt_share = share, fidelity = w, accuracy = a, spent = priv.epsilon, gain = a - same4, ["vs full"] = a - base4 }
   end
 end
-pl.report.table(arows, { columns = { "adapt_share", "fidelity", "accuracy", "spent", "gain" },
-  caption = ("ClustMix + KIP at ε = 4 (%d support points, %d steps); gain over ClustMix alone (%.3f)"):format(P.support, P.kip_steps, base4) })
+pl.report.table(arows, { columns = { "adapt_share", "fidelity", "accuracy", "spent", "gain", "vs full" },
+  caption = ("ClustMix + KIP at ε = 4 (%d support points, %d steps); gain over ClustMix alone with %d outputs (%.3f); vs full: over ClustMix's %d outputs (%.3f)"):format(
+    P.support, P.kip_steps, P.support, same4, train:size(), base4) })
 
 --[[md
 ## Verdicts
@@ -151,7 +154,7 @@ Computed from the tables above. Rules: (a) *minimal discrepancy*: the 3A release
 mixture) within 5 points of the real records' accuracy at the largest ε; (b) ClustMix with the
 mixture ahead of random mixing at every ε; (c) against DP GANs: not comparable (none here; DP-SGD
 and the DP mixture's own samples are shown instead); (d) Adapt helps: the best (share, w) beats
-ClustMix alone by at least 1 point at ε = 4; (e) the paper's mixture is at least as good as the
+ClustMix alone of the same size by at least 1 point at ε = 4; (e) the paper's mixture is at least as good as the
 k-means ablation at most ε.
 ]]
 local top = EPS[#EPS]
@@ -171,7 +174,8 @@ local claims = {
     ours = ("no DP GAN here; at ε = %g: 3A %.3f, DP-SGD %.3f, DP mixture samples %.3f"):format(top, by["ClustMix, mixture (3A)|" .. top], by["DP-SGD|" .. top],
                                                                                                 by["DP mixture samples|" .. top]) },
   { claim = "(d) Adapt (KIP) raises utility", paper = "adaptation preserves model loss",
-    ours = ("best gain %.3f at ε = 4 (best %s clusters per class: %.3f)"):format(best_adapt - base4, tostring(best_k), best_acc), verdict = v(best_adapt - base4 >= 0.01) },
+    ours = ("best gain %.3f over ClustMix of the same size at ε = 4 (%.3f against the full-size release)"):format(best_adapt - same4, best_adapt - base4),
+    verdict = v(best_adapt - same4 >= 0.01) },
   { claim = "(e) the mixture model as Approximate (vs the k-means ablation)", paper = "mixture models",
     ours = ("mixture ≥ k-means at %d of %d ε"):format(mix_ge, #EPS), verdict = v(mix_ge * 2 > #EPS) },
 }

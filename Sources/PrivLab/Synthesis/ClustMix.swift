@@ -38,6 +38,7 @@ public enum ClustMix {
         public var publicData: Dataset? = nil
         /// 3A's Adapt step after the release (`KernelInducingPoints`); with `mixing.epsilon`, the
         /// release gets (1 − adaptShare)·ε and the adaptation's noise is calibrated to the total ε.
+        /// The release then makes `support` outputs unless `mixing.outputs` says otherwise.
         public var adapt: KernelInducingPoints.Options? = nil
         public var adaptShare = 0.3
         public init() {}
@@ -47,6 +48,10 @@ public enum ClustMix {
         guard var a = o.adapt else { return try anonymize(data, options: o) }
         var base = o
         base.adapt = nil
+        // KIP releases its support points only, so a release larger than the support would spend
+        // ε on outputs that are then discarded (and raise the noise on those kept): unless the
+        // caller asks for a size, the Approximate/Anonymize release makes exactly `support` outputs.
+        if base.mixing.outputs == nil { base.mixing.outputs = a.support }
         if let e = o.mixing.epsilon {
             guard o.adaptShare > 0, o.adaptShare < 1 else { throw PrivLabError.invalidArgument("clustmix: adapt_share must lie in (0, 1)") }
             base.mixing.epsilon = e * (1 - o.adaptShare)
