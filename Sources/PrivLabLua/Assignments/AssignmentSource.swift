@@ -113,7 +113,7 @@ public struct AssignmentSource {
         var sectionStart = 0
         for (i, raw) in lines.enumerated() {
             let t = raw.trimmingCharacters(in: .whitespaces)
-            if var (start, c) = openCheck {
+            if case (let start, var c)? = openCheck {
                 if t == "--@ end" || t == "--@end" {
                     c.code = String(repeating: "\n", count: start + 1) + lines[(start + 1)..<i].joined(separator: "\n")
                     checks.append(c)
