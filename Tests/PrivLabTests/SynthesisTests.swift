@@ -274,6 +274,11 @@ final class KernelInducingPointsTests: XCTestCase {
         let full = try ClustMix.release(d, options: base)
         XCTAssertEqual(full.data.size, 600)
         XCTAssertNotEqual(full.privacy.phases, small.privacy.phases, "a full-size release would spend the share differently")
+        // The same seed gives the same release, another seed another one.
+        XCTAssertEqual(try ClustMix.release(d, options: c).data.features.data, adapted.data.features.data)
+        c.mixing.seed = 2
+        let other = try ClustMix.release(d, options: c)
+        XCTAssertNotEqual(other.data.features.data, adapted.data.features.data)
         // An explicit size is kept.
         c.mixing.outputs = 90
         XCTAssertEqual(try ClustMix.release(d, options: c).data.size, 30)

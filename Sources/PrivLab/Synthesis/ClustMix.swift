@@ -52,6 +52,8 @@ public enum ClustMix {
         // ε on outputs that are then discarded (and raise the noise on those kept): unless the
         // caller asks for a size, the Approximate/Anonymize release makes exactly `support` outputs.
         if base.mixing.outputs == nil { base.mixing.outputs = a.support }
+        // The adaptation's batches and noise follow the release's seed (another seed, another run).
+        a.seed = mix64(o.mixing.seed ^ 0xADA9_7000)
         if let e = o.mixing.epsilon {
             guard o.adaptShare > 0, o.adaptShare < 1 else { throw PrivLabError.invalidArgument("clustmix: adapt_share must lie in (0, 1)") }
             base.mixing.epsilon = e * (1 - o.adaptShare)
