@@ -132,14 +132,14 @@ is shown beside it (`vs full`): a smaller training set costs accuracy whatever A
 ]]
 local base4 = accuracy(clustmix(4))
 local same4 = accuracy(clustmix(4, { outputs = P.support }))
-local arows, best_adapt = {}, -1
+local arows, best_adapt, best_setting = {}, -1, nil
 local SHARES = P.adapt_list == "small" and { 0.3 } or { 0.1, 0.3, 0.5 }
 local WEIGHTS = P.adapt_list == "small" and { 0, 10 } or { 0, 0.1, 1, 10 }
 for _, share in ipairs(SHARES) do
   for _, w in ipairs(WEIGHTS) do
     local ds, priv = clustmix(4, { adapt = { support = P.support, steps = P.kip_steps, fidelity = w }, adapt_share = share })
     local a = accuracy(ds)
-    best_adapt = math.max(best_adapt, a)
+    if a > best_adapt then best_adapt, best_setting = a, { share = share, fidelity = w } end
     arows[#arows + 1] = { adapt_share = share, fidelity = w, accuracy = a, spent = priv.epsilon, gain = a - same4, ["vs full"] = a - base4 }
   end
 end
@@ -148,13 +148,35 @@ pl.report.table(arows, { columns = { "adapt_share", "fidelity", "accuracy", "spe
     P.support, P.kip_steps, P.support, same4, train:size(), base4) })
 
 --[[md
+The best cell of that table was picked among many after seeing the test accuracies, and one seed
+moves one accuracy by about one standard error (≈ √(a(1 − a)/n) on the test records). So the best
+setting is run again with other seeds of the release and the adaptation — the split is kept — and
+Adapt is judged on the mean gain over those seeds, against twice its standard error.
+]]
+local SEEDS = P.adapt_list == "small" and 2 or 5
+local gains = {}
+for i = 1, SEEDS do
+  local seed = P.seed + i
+  local adapted = accuracy(clustmix(4, { seed = seed, adapt = { support = P.support, steps = P.kip_steps, fidelity = best_setting.fidelity },
+                                         adapt_share = best_setting.share }))
+  gains[i] = adapted - accuracy(clustmix(4, { seed = seed, outputs = P.support }))
+end
+local mean_gain, sd = 0, 0
+for _, g in ipairs(gains) do mean_gain = mean_gain + g / #gains end
+for _, g in ipairs(gains) do sd = sd + (g - mean_gain) ^ 2 / (#gains - 1) end
+local se_gain = math.sqrt(sd / #gains)
+print(("best setting (share %g, w %g) with seeds %d–%d: gains %s; mean %.3f, s.e. %.3f"):format(best_setting.share, best_setting.fidelity,
+  P.seed + 1, P.seed + SEEDS, table.concat((function() local t = {} for i, g in ipairs(gains) do t[i] = ("%.3f"):format(g) end return t end)(), ", "), mean_gain, se_gain))
+
+--[[md
 ## Verdicts
 
 Computed from the tables above. Rules: (a) *minimal discrepancy*: the 3A release (ClustMix with the
 mixture) within 5 points of the real records' accuracy at the largest ε; (b) ClustMix with the
 mixture ahead of random mixing at every ε; (c) against DP GANs: not comparable (none here; DP-SGD
-and the DP mixture's own samples are shown instead); (d) Adapt helps: the best (share, w) beats
-ClustMix alone of the same size by at least 1 point at ε = 4; (e) the paper's mixture is at least as good as the
+and the DP mixture's own samples are shown instead); (d) Adapt helps: at the best (share, w), re-run with fresh
+seeds, the mean gain over ClustMix alone of the same size at ε = 4 is at least 1 point and twice its
+standard error; (e) the paper's mixture is at least as good as the
 k-means ablation at most ε.
 ]]
 local top = EPS[#EPS]
@@ -174,8 +196,9 @@ local claims = {
     ours = ("no DP GAN here; at ε = %g: 3A %.3f, DP-SGD %.3f, DP mixture samples %.3f"):format(top, by["ClustMix, mixture (3A)|" .. top], by["DP-SGD|" .. top],
                                                                                                 by["DP mixture samples|" .. top]) },
   { claim = "(d) Adapt (KIP) raises utility", paper = "adaptation preserves model loss",
-    ours = ("best gain %.3f over ClustMix of the same size at ε = 4 (%.3f against the full-size release)"):format(best_adapt - same4, best_adapt - base4),
-    verdict = v(best_adapt - same4 >= 0.01) },
+    ours = ("gain over ClustMix of the same size at ε = 4: %.3f ± %.3f (s.e., %d fresh seeds; %.3f in the sweep, %.3f against the full-size release)"):format(
+      mean_gain, se_gain, #gains, best_adapt - same4, best_adapt - base4),
+    verdict = v(mean_gain >= 0.01 and mean_gain >= 2 * se_gain) },
   { claim = "(e) the mixture model as Approximate (vs the k-means ablation)", paper = "mixture models",
     ours = ("mixture ≥ k-means at %d of %d ε"):format(mix_ge, #EPS), verdict = v(mix_ge * 2 > #EPS) },
 }
