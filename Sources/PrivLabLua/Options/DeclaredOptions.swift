@@ -162,6 +162,12 @@ extension LuaOptions {
         return try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
     }
 
+    /// A string option with a default or required.
+    public func text(_ key: String) throws -> String {
+        guard let s = try optionalText(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        return s
+    }
+
     /// A choice option as its enum; nil when absent without a default.
     public func optionalChoice<E: RawRepresentable>(_ key: String, _ type: E.Type = E.self) throws -> E? where E.RawValue == String {
         let (spec, v) = try declared(key)
