@@ -255,9 +255,14 @@ public final class LuaOptions {
     /// Rejects keys no accessor asked for.
     public func finish() throws {
         if let k = undeclared.first { throw LuaError("\(fn): internal error: option '\(k)' is read but not declared") }
-        let accepted = declaration.map { Set($0.options.map(\.key)) } ?? Set(known)
+        try Self.rejectUnknown(table, fn: fn, accepted: declaration.map { Set($0.options.map(\.key)) } ?? Set(known), refused: declaration?.refused ?? [:])
+    }
+
+    /// Rejects keys not in `accepted`: a refused one with its reason, another with the nearest
+    /// accepted name when one is close.
+    static func rejectUnknown(_ table: LuaTable, fn: String, accepted: Set<String>, refused: [String: String]) throws {
         let unknown = table.fields.keys.filter { !accepted.contains($0) }.sorted()
-        if let k = unknown.first, let why = declaration?.refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
+        if let k = unknown.first, let why = refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
         if let k = unknown.first {
             let names = Array(accepted).sorted()
             let accepted = names.joined(separator: ", ")

@@ -109,7 +109,7 @@ final class OptionDocumentationTests: XCTestCase {
             fitted:fit(d)
             good = {data = d, model = fitted, forget = d, retain = d, test = d, target = fitted, elastic_net = 0.01, clients = pl.data.clients{data = d, clients = 4}, x = {{1, 2}, {3, 4}}, y = {0, 1}, teacher = fitted, reference = d, public = d, components = 2, k = 2,
                     canaries = 100, guesses = 50, correct = 40, bins = 3, step = 1, drop = 1, sigma = 1, fit = function(train) return function(ds) return ds end end, grid = {C = {1}},
-                    id = 1, probes = d, feature = pl.memorisation.feature{size = 2}, runs = 4, rows = {{a = 1}}, values = {0, 1, 1, 0}, reports = {0, 1, 1, 0}}
+                    id = 1, probes = d, feature = pl.memorisation.feature{size = 2}, runs = 4, rows = {{a = 1}}, path = "no-such-file.csv", values = {0, 1, 1, 0}, reports = {0, 1, 1, 0}}
             local mixed, mixed_privacy = pl.synth.random_mixing{data = d, noise = 1}
             census = pl.data.census{n = 300, seed = 1}
             local quasi = {"age", "sex"}

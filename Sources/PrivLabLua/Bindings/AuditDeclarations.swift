@@ -78,7 +78,7 @@ enum AuditDeclarations {
             ResultField("claimed_epsilon", "number", "the ε the model's DP-SGD states"),
             ResultField("included", "integer", "one-run audit: canaries included in training"),
             ResultField("placement", "string", "one-run audit: where the canaries were placed"),
-            ResultField("epsilon_lower_bound", "number", "many-run audit: the lower bound on ε"),
-            ResultField("runs", "integer", "many-run audit: trainings"),
+            ResultField("runs", "integer", "many-run audit (which returns epsilon_lower_bound, claimed_epsilon, delta and these): trainings"),
+            ResultField("thresholds_tried", "integer", "many-run audit: thresholds tried on the runs' scores"),
         ])
 }

@@ -55,6 +55,11 @@ extension Runtime {
         var s = AccountantSettings()
         // A function may declare some settings only (privacy.rdp: the orders); the others it refuses.
         func declared(_ opt: AccountantOption) -> Bool { o.declaration.map { $0.option(opt.name) != nil } ?? true }
+        // Every given setting is checked against its declared bounds first, whichever accountant
+        // it belongs to, so a bad value is reported as such.
+        for other in AccountantKind.allCases {
+            for opt in other.options where o.declaration?.option(opt.name)?.kind == .number && o.has(opt.name) { _ = try o.optionalNumber(opt.name) }
+        }
         for opt in kind.options where declared(opt) {
             let given = o.has(opt.name)
             let value: AccountantSettings.Value?
@@ -81,9 +86,9 @@ extension Runtime {
         // pl.privacy.epsilon{sample_rate=, noise=, steps= | phases=, delta=, accountant=} → ε, best order
         define(PrivacyDeclarations.epsilon) { call in
             let o = try call.options(1, PrivacyDeclarations.epsilon, optional: false)
+            let (acc, rdp) = try Runtime.accountant(o)
             let phases = try Runtime.privacyPhases(o, needNoise: true)
             let delta = try o.number("delta")
-            let (acc, rdp) = try Runtime.accountant(o)
             try o.finish()
             // RDP also says which order gave the bound.
             if let rdp {
@@ -95,19 +100,19 @@ extension Runtime {
         // pl.privacy.delta{sample_rate=, noise=, steps= | phases=, epsilon=, accountant=} → δ
         define(PrivacyDeclarations.delta) { call in
             let o = try call.options(1, PrivacyDeclarations.delta, optional: false)
+            let (acc, _) = try Runtime.accountant(o)
             let phases = try Runtime.privacyPhases(o, needNoise: true)
             let eps = try o.number("epsilon")
-            let (acc, _) = try Runtime.accountant(o)
             try o.finish()
             return call.results(.number(try acc.delta(phases, epsilon: eps)))
         }
         // pl.privacy.noise_for{epsilon=, sample_rate=, steps=, delta=, accountant=} → σ
         define(PrivacyDeclarations.noiseFor) { call in
             let o = try call.options(1, PrivacyDeclarations.noiseFor, optional: false)
+            let (acc, _) = try Runtime.accountant(o)
             let phases = try Runtime.privacyPhases(o, needNoise: false)
             let delta = try o.number("delta")
             let target = try o.number("epsilon")
-            let (acc, _) = try Runtime.accountant(o)
             try o.finish()
             return call.results(.number(try acc.noise(forEpsilon: target, phases: phases, delta: delta)))
         }

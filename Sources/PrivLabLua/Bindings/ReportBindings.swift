@@ -124,9 +124,12 @@ extension Runtime {
         // pl.report.chart{kind="line"|"scatter"|"bar"|<plugin>, …}
         define(ReportDeclarations.chart) { call in
             let rt = Runtime.from(call)
-            let o = try call.options(1, ReportDeclarations.chart, optional: false)
+            // Not strict: a chart plugin takes options of its own (a built-in kind's finish() rejects them).
+            let o = try call.options(1, ReportDeclarations.chart, optional: false, strict: false)
             let kindName = try o.optionalText("kind") ?? Chart.Kind.line.rawValue
             if let kind = Chart.Kind(rawValue: kindName) {
+                let d = ReportDeclarations.chart
+                try LuaOptions.rejectUnknown(o.table, fn: d.path, accepted: Set(d.options.map(\.key)), refused: d.refused)
                 let (chart, name) = try Runtime.chart(o, kind: kind)
                 let path = try rt.sink.figure(svg: try chart.svg(), title: chart.title, name: name)
                 return call.results(.string(path))
