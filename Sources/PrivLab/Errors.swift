@@ -14,6 +14,9 @@ public enum PrivLabError: Error, CustomStringConvertible, Equatable {
     /// Long work stopped between steps because the host asked (`WorkBudget`): a time limit
     /// passed or the user interrupted; the reason is the host's.
     case stopped(String)
+    /// A failure of one engine area, kept apart from its message so that a caller naming its own
+    /// function (the Lua bridge: "audit.dp_sgd: …") composes its text without editing this one.
+    indirect case area(ErrorArea, PrivLabError)
 
     public var description: String {
         switch self {
@@ -23,6 +26,26 @@ public enum PrivLabError: Error, CustomStringConvertible, Equatable {
         case .io(let s): return s
         case .message(let s): return s
         case .stopped(let s): return s
+        case .area(let a, let e): return "\(a.rawValue): \(e.description)"
         }
     }
+
+    /// The message without the area's name ("alpha must be in (0, 0.5), got 1" for an audit's
+    /// "audit: alpha must be …"); the description itself for an error of no area.
+    public var detail: String {
+        if case .area(_, let e) = self { return e.detail }
+        return description
+    }
+
+    /// An argument outside its domain, in `area`.
+    public static func invalidArgument(_ area: ErrorArea, _ s: String) -> PrivLabError { .area(area, .invalidArgument(s)) }
+    /// A shape mismatch, in `area`.
+    public static func shape(_ area: ErrorArea, _ s: String) -> PrivLabError { .area(area, .shape(s)) }
+    /// Any other failure, in `area`.
+    public static func message(_ area: ErrorArea, _ s: String) -> PrivLabError { .area(area, .message(s)) }
+}
+
+/// The engine areas whose errors name themselves ("audit: …"): the name is the raw value.
+public enum ErrorArea: String, Sendable, CaseIterable {
+    case audit, leakage, chart, memorisation
 }

@@ -65,15 +65,6 @@ public struct LuaCall {
     public func integer(_ i: Int32, fn: String, arg: String) throws -> Int {
         try LuaConvert.integer(value(i), fn: fn, arg: arg)
     }
-
-    /// An options table at argument `i` (nil or absent gives an empty one when `optional`).
-    public func options(_ i: Int32, fn: String, optional: Bool = true) throws -> LuaOptions {
-        switch value(i) {
-        case .table(let t): return try LuaOptions(t, fn: fn)
-        case .nil where optional: return try LuaOptions(LuaTable(), fn: fn)
-        default: throw LuaError("\(fn): expected an options table, got \(luaTypeName(i))")
-        }
-    }
 }
 
 /// Conversions from `LuaValue` with errors that name the function and argument.
@@ -124,57 +115,9 @@ public enum LuaConvert {
     }
 }
 
-/// One option a function reads, as its accessor declared it: the source of `privlab doc`, the
-/// editor stubs and the bad-value test suite, so none of them can drift from what is validated.
-public struct OptionDeclaration: Sendable, Equatable {
-    public var function: String
-    public var key: String
-    /// "number", "integer", "boolean", "string", "choice", "function", "Dataset", "Model" or "value".
-    public var type: String
-    public var defaultValue: String?
-    /// Bounds as text ("≥ 1", "> 0, ≤ 0.5"), nil when unbounded.
-    public var range: String?
-    public var choices: [String]?
-}
-
-/// Collects declarations while set: accessors record what they read, return a valid stand-in for
-/// required values, and `finish()` stops the function before it does any work.
-public final class OptionRecorder {
-    public private(set) var declarations: [OptionDeclaration] = []
-    public static let stop = "__privlab_options_recorded__"
-    /// Options without a default get a stand-in value only when the function said it needs them
-    /// ("option 'k' is required"); otherwise they read as absent, like an optional option.
-    public var required: Set<String> = []
-    /// Values handed to `raw` for options a function checks itself (a fitted model, a list, a table).
-    public var standIns: [String: LuaValue] = [:]
-    public init() {}
-    func record(_ d: OptionDeclaration) {
-        if let i = declarations.firstIndex(where: { $0.function == d.function && $0.key == d.key }) {
-            if d.type != "value" { declarations[i] = d }
-        } else {
-            declarations.append(d)
-        }
-    }
-}
-
 /// An options table being read. Each accessor marks its key as known; `finish()` rejects the rest,
 /// so a typo (`lerning_rate`) is an error naming the function, the key and the keys it accepts.
 public final class LuaOptions {
-    /// Set while declarations are being recorded (single-threaded: the interpreter's thread).
-    nonisolated(unsafe) public static var recorder: OptionRecorder? = nil
-
-    func declare(_ key: String, _ type: String, _ d: String? = nil, _ range: String? = nil, _ choices: [String]? = nil) {
-        LuaOptions.recorder?.record(OptionDeclaration(function: fn, key: key, type: type, defaultValue: d, range: range, choices: choices))
-    }
-
-    static func rangeText(min lo: Double?, max hi: Double?, above: Double?) -> String? {
-        var parts = [String]()
-        if let a = above { parts.append("> \(formatCompact(a))") }
-        if let l = lo { parts.append("≥ \(formatCompact(l))") }
-        if let h = hi { parts.append("≤ \(formatCompact(h))") }
-        return parts.isEmpty ? nil : parts.joined(separator: ", ")
-    }
-
     public let fn: String
     public let table: LuaTable
     private var known: [String] = []
@@ -199,8 +142,6 @@ public final class LuaOptions {
     public func raw(_ key: String) -> LuaValue {
         known.append(key)
         if let d = declaration, d.option(key) == nil { undeclared.append(key) }
-        declare(key, "value")
-        if table.fields[key] == nil, let r = LuaOptions.recorder, let v = r.standIns[key] { return v }
         return table.fields[key] ?? .nil
     }
 
@@ -209,18 +150,12 @@ public final class LuaOptions {
     public func has(_ key: String) -> Bool {
         known.append(key)
         if let d = declaration, d.option(key) == nil { undeclared.append(key) }
-        declare(key, "value")
-        if table.fields[key] == nil, let r = LuaOptions.recorder, r.standIns[key] != nil { return true }
         return !(table.fields[key]?.isNil ?? true)
     }
 
     public func double(_ key: String, default d: Double? = nil, min lo: Double? = nil, max hi: Double? = nil,
                        above: Double? = nil) throws -> Double? {
         let v = raw(key)
-        if LuaOptions.recorder != nil {
-            declare(key, "number", d.map(formatCompact), Self.rangeText(min: lo, max: hi, above: above))
-            if v.isNil { return d ?? (LuaOptions.recorder!.required.contains(key) ? Swift.min(hi ?? .infinity, above.map { $0 + 1 } ?? lo ?? 1) : nil) }
-        }
         if v.isNil { return d }
         let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
         if let lo = lo, x < lo { throw LuaError("\(fn): option '\(key)' must be at least \(formatCompact(lo)), got \(formatCompact(x))") }
@@ -235,10 +170,6 @@ public final class LuaOptions {
 
     public func int(_ key: String, default d: Int? = nil, min lo: Int? = nil, max hi: Int? = nil) throws -> Int? {
         let v = raw(key)
-        if LuaOptions.recorder != nil {
-            declare(key, "integer", d.map(String.init), Self.rangeText(min: lo.map(Double.init), max: hi.map(Double.init), above: nil))
-            if v.isNil { return d ?? (LuaOptions.recorder!.required.contains(key) ? Swift.min(hi ?? Int.max, Swift.max(lo ?? 1, 1)) : nil) }
-        }
         if v.isNil { return d }
         let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(key)'")
         if let lo = lo, x < lo { throw LuaError("\(fn): option '\(key)' must be at least \(lo), got \(x)") }
@@ -254,14 +185,12 @@ public final class LuaOptions {
     public func seed(_ key: String = "seed", _ d: UInt64 = 1) throws -> UInt64 {
         if declaration != nil { return UInt64(bitPattern: Int64(try integer(key))) }
         let given = try int(key)
-        declare(key, "integer", String(d))
         guard let s = given else { return d }
         return UInt64(bitPattern: Int64(s))
     }
 
     public func bool(_ key: String, _ d: Bool) throws -> Bool {
         let v = raw(key)
-        declare(key, "boolean", String(d))
         switch v {
         case .nil: return d
         case .bool(let b): return b
@@ -271,10 +200,6 @@ public final class LuaOptions {
 
     public func string(_ key: String, default d: String? = nil, oneOf choices: [String]? = nil) throws -> String? {
         let v = raw(key)
-        if LuaOptions.recorder != nil {
-            declare(key, choices == nil ? "string" : "choice", d.map { "\"\($0)\"" }, nil, choices)
-            if v.isNil { return d ?? (LuaOptions.recorder!.required.contains(key) ? choices?.first ?? "x" : nil) }
-        }
         if v.isNil { return d }
         let s = try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
         if let c = choices, !c.contains(s) {
@@ -289,7 +214,6 @@ public final class LuaOptions {
 
     public func function(_ key: String) throws -> LuaRef? {
         let v = raw(key)
-        declare(key, "function")
         switch v {
         case .nil: return nil
         case .function(let r): return r
@@ -330,11 +254,15 @@ public final class LuaOptions {
 
     /// Rejects keys no accessor asked for.
     public func finish() throws {
-        if LuaOptions.recorder != nil { throw LuaError(OptionRecorder.stop) }
         if let k = undeclared.first { throw LuaError("\(fn): internal error: option '\(k)' is read but not declared") }
-        let accepted = declaration.map { Set($0.options.map(\.key)) } ?? Set(known)
+        try Self.rejectUnknown(table, fn: fn, accepted: declaration.map { Set($0.options.map(\.key)) } ?? Set(known), refused: declaration?.refused ?? [:])
+    }
+
+    /// Rejects keys not in `accepted`: a refused one with its reason, another with the nearest
+    /// accepted name when one is close.
+    static func rejectUnknown(_ table: LuaTable, fn: String, accepted: Set<String>, refused: [String: String]) throws {
         let unknown = table.fields.keys.filter { !accepted.contains($0) }.sorted()
-        if let k = unknown.first, let why = declaration?.refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
+        if let k = unknown.first, let why = refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
         if let k = unknown.first {
             let names = Array(accepted).sorted()
             let accepted = names.joined(separator: ", ")

@@ -70,7 +70,11 @@ public final class Runtime {
     private var module: [(String, HostFunction)] = []
 
     /// Adds `pl.<path>`.
-    func define(_ path: String, _ fn: @escaping HostFunction) { module.append((path, fn)) }
+    func define(_ path: String, _ fn: @escaping HostFunction) {
+        // A function of positional arguments has its declaration there (what `privlab doc` shows).
+        if declarations[path] == nil, let d = CoreDeclarations.positional[path] { declarations[path] = d }
+        module.append((path, fn))
+    }
     /// Adds `pl.<path>` with its declaration (what `privlab doc` and the stubs show, and what its
     /// options are read through).
     func define(_ declaration: FunctionDeclaration, _ fn: @escaping HostFunction) {

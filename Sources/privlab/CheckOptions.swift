@@ -61,7 +61,8 @@ struct CheckOptions: ParsableCommand {
           tp = 5, fp = 1, positives = 10, negatives = 10, grid = {C = {1}}, label = 0, id = 1,
           fit = function(train) return function(ds) return ds end end,
           feature = pl.memorisation.feature{size = 2}, teacher = fitted, components = 2, bins = 3, step = 1, drop = 1,
-          clients = pl.data.clients{data = d, clients = 6},
+          clients = pl.data.clients{data = d, clients = 6}, runs = 4, rows = {{a = 1}},
+          privacy = select(2, pl.synth.random_mixing{data = d, noise = 1}),
         }
         -- Where a function wants something else under the same name.
         special = {
@@ -103,20 +104,7 @@ struct CheckOptions: ParsableCommand {
 
     func run() throws {
         let doc = try OptionDocumentation.collect()
-        if list {
-            for f in doc.functions {
-                // Numbers, and what takes other values (tables, data sets, models) — a number there must be a clear error too.
-                for o in f.options where o.kind.isNumeric || o.kind.takesAnObject { print("\(f.path)\t\(o.key)") }
-            }
-            for f in doc.functions where f.options.isEmpty && !Self.untriedFunctions.contains(f.path) { print("call\t\(f.path)") }
-            for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {
-                guard Self.instances[cls] != nil else { throw ValidationError("no instance of class \(cls) to try its methods: add one to CheckOptions.instances") }
-                for m in methods.sorted() where !Self.untried.contains(m) && !m.hasPrefix("__") { print("method\t\(cls).\(m)") }
-            }
-            for n in Self.nested { for k in n.keys { print("\(n.function)\t\(n.table).\(k)") } }
-            for i in Self.products.indices { print("product\t\(i)") }
-            return
-        }
+        if list { return try Self.printList(doc) }
         guard let fn = function, let key = option else { throw ValidationError("give --list, or --function and --option") }
         var cases = [(name: String, code: String)]()
         if fn == "method" || fn == "call" {
@@ -175,6 +163,26 @@ struct CheckOptions: ParsableCommand {
                 }
             }
         }
+        try run(cases, name: "\(fn).\(key)")
+    }
+
+    /// `--list`: the function-and-option cases, one per line (a class without an instance is an error).
+    static func printList(_ doc: OptionDocumentation) throws {
+        for f in doc.functions {
+            // Numbers, and what takes other values (tables, data sets, models) — a number there must be a clear error too.
+            for o in f.options where o.kind.isNumeric || o.kind.takesAnObject { print("\(f.path)\t\(o.key)") }
+        }
+        for f in doc.functions where f.options.isEmpty && !Self.untriedFunctions.contains(f.path) { print("call\t\(f.path)") }
+        for (cls, methods) in doc.classes.sorted(by: { $0.key < $1.key }) {
+            guard Self.instances[cls] != nil else { throw ValidationError("no instance of class \(cls) to try its methods: add one to CheckOptions.instances") }
+            for m in methods.sorted() where !Self.untried.contains(m) && !m.hasPrefix("__") { print("method\t\(cls).\(m)") }
+        }
+        for n in Self.nested { for k in n.keys { print("\(n.function)\t\(n.table).\(k)") } }
+        for i in Self.products.indices { print("product\t\(i)") }
+    }
+
+    /// Runs each case in a fresh runtime under the time limit, printing "value<TAB>ok" or "value<TAB>error<TAB>message".
+    func run(_ cases: [(name: String, code: String)], name: String) throws {
         for c in cases {
             let sink = ConsoleSink(figureDirectory: NSTemporaryDirectory() + "privlab-check-options", out: { _ in })
             var ro = RuntimeOptions()
@@ -184,7 +192,7 @@ struct CheckOptions: ParsableCommand {
             rt.lua.setLimits(LuaLimits(wallSeconds: timeLimit))
             var line = "\(c.name)\t"
             do {
-                try rt.run(c.code, chunkName: "=\(fn).\(key)")
+                try rt.run(c.code, chunkName: "=\(name)")
                 line += "ok"
             } catch {
                 line += "error\t" + "\(error)".split(separator: "\n").first.map(String.init)!

@@ -68,8 +68,8 @@ final class PrivacyBindingTests: XCTestCase {
 
     func testPrivacyArgumentErrors() throws {
         let (rt, _) = try makeRuntime()
-        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 1.5, noise = 1, steps = 10, delta = 1e-5}", ["privacy.epsilon: option 'sample_rate' must be in (0, 1]"])
-        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 0, steps = 10, delta = 1e-5}", ["option 'noise' must be positive"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 1.5, noise = 1, steps = 10, delta = 1e-5}", ["privacy.epsilon: option 'sample_rate' must be at most 1, got 1.5"])
+        assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 0, steps = 10, delta = 1e-5}", ["privacy.epsilon: option 'noise' must be greater than 0, got 0"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1}", ["delta must be in (0, 1)"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10}", ["option 'delta' is required"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'moments'}", ["option 'accountant' must be one of \"rdp\", \"pld\""])
@@ -77,7 +77,10 @@ final class PrivacyBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, sigma = 2}", ["unknown option 'sigma'"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'pld', orders = {2, 3}}",
                        ["privacy.epsilon: option 'orders' does not apply to the pld accountant"])
-        assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, accountant = 'pld'}", ["privacy.rdp: the RDP curve needs accountant = \"rdp\""])
+        assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, accountant = 'pld'}", ["privacy.rdp: option 'accountant' does not apply (the curve is the RDP accountant's own"])
+        assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, discretization = 1e-3}", ["privacy.rdp: option 'discretization' does not apply"])
+        assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0, noise = 1, steps = 1}}, delta = 1e-5}",
+                       ["privacy.epsilon phases[1]: option 'sample_rate' must be greater than 0, got 0"])
         assertLuaError(rt, "pl.privacy.delta{sample_rate = 0.1, noise = 1, steps = 10}", ["privacy.delta: option 'epsilon' is required"])
         // The crashing inputs (SIGILL in PLDAccountant.stepPLD) are errors now.
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.01, noise = 1e-6, steps = 1000, delta = 1e-5, accountant = 'pld'}",

@@ -36,6 +36,6 @@ final class SynthesisBindingTests: XCTestCase {
         assertLuaError(rt, "pl.synth.random_mixing{data = pl.data.blobs{n = 20}, m = 50, epsilon = 1}", ["random_mixing: m = 50 exceeds the 20 records"])
         assertLuaError(rt, "pl.synth.clustmix{data = pl.data.blobs{n = 20}, epsilon = 0}", ["synth.clustmix: option 'epsilon' must be greater than 0"])
         assertLuaError(rt, "pl.synth.clustmix{data = pl.data.blobs{n = 20}, epsilon = 1, clusers = 2}", ["unknown option 'clusers'", "clusters"])
-        assertLuaError(rt, "pl.synth.random_mixing{epsilon = 1}", ["option 'data' must be a Dataset"])
+        assertLuaError(rt, "pl.synth.random_mixing{epsilon = 1}", ["synth.random_mixing: option 'data' is required"])
     }
 }

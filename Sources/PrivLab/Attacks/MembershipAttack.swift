@@ -16,10 +16,26 @@ public protocol MembershipAttack: AnyObject {
     var queries: Int { get }
     /// The attack model a learned attack uses and how it was chosen (nil for other attacks).
     var attackModelReport: AttackModelReport? { get }
+    /// What the attack learned on its own data, by name (its shadow models' accuracies, its
+    /// calibrated thresholds); empty for an attack that learns nothing more than its threshold.
+    var learned: [String: AttackFact] { get }
+    /// Song & Mittal's privacy risk score of each record of `ds` (Song & Mittal 2021, §3.3), or nil
+    /// when the attack has no such score (only metric attacks calibrated on shadow models have).
+    func privacyRiskScores(_ ds: Dataset) throws -> [Double]?
+}
+
+/// One thing an attack learned, as reports show it.
+public enum AttackFact: Sendable, Equatable {
+    case number(Double)
+    case integer(Int)
+    /// A threshold per class (class index from 0).
+    case classThresholds([Int: Double])
 }
 
 extension MembershipAttack {
     public var attackModelReport: AttackModelReport? { nil }
+    public var learned: [String: AttackFact] { [:] }
+    public func privacyRiskScores(_ ds: Dataset) throws -> [Double]? { nil }
 }
 
 /// The outcome of running an attack on known members and non-members.

@@ -125,6 +125,16 @@ public final class MetricAttack: MembershipAttack {
         return zip(s, ds.labels).map { v, c in v - (classThresholds[c] ?? globalThreshold ?? 0) }
     }
 
+    public func privacyRiskScores(_ ds: Dataset) throws -> [Double]? { try riskScores(ds) }
+
+    /// The thresholds calibrated on the attacker's data.
+    public var learned: [String: AttackFact] {
+        var d = [String: AttackFact]()
+        if let g = globalThreshold { d["global_threshold"] = .number(g) }
+        if !classThresholds.isEmpty { d["class_thresholds"] = .classThresholds(classThresholds) }
+        return d
+    }
+
     /// Song & Mittal's privacy risk score: the posterior probability of membership given the signal,
     /// P(in | s, y) = P(s | in, y) / (P(s | in, y) + P(s | out, y)) with equal priors, the class-wise
     /// densities estimated by histograms of the shadow models' in and out signals.

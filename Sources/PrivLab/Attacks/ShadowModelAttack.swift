@@ -58,6 +58,14 @@ public final class ShadowModelAttack: MembershipAttack {
     public private(set) var shadowQueriesPerRecord: Double? = nil
     public private(set) var attackTrainingRecords = 0
 
+    /// The shadow models' accuracies and what the attack model trained on.
+    public var learned: [String: AttackFact] {
+        var d: [String: AttackFact] = ["shadow_train_accuracy": .number(shadowTrainAccuracy), "shadow_test_accuracy": .number(shadowTestAccuracy),
+                                       "attack_training_records": .integer(attackTrainingRecords)]
+        if let q = shadowQueriesPerRecord { d["synthesis_queries_per_record"] = .number(q) }
+        return d
+    }
+
     /// What one shadow model released on its in and out records, in every form the attack needs.
     struct ShadowRelease {
         var released: [AttackFeatures: Matrix]

@@ -68,7 +68,7 @@ public enum DPSGDAudit {
     /// The given canary norm, or 10 × the largest record's.
     static func canaryNorm(_ given: Double?, _ data: Dataset) throws -> Double {
         let norm = given ?? 10 * (0..<data.size).map { r in data.features.row(r).reduce(0.0) { $0 + Double($1 * $1) }.squareRoot() }.max()!
-        guard norm.isFinite, norm > 0 else { throw PrivLabError.invalidArgument("audit: canary norm must be positive") }
+        guard norm.isFinite, norm > 0 else { throw PrivLabError.invalidArgument(.audit, "canary norm must be positive") }
         return norm
     }
 
@@ -78,7 +78,7 @@ public enum DPSGDAudit {
         var canaries: Dataset
         switch kind {
         case .gradient:
-            throw PrivLabError.invalidArgument("audit: gradient canaries are inserted into training, not records")
+            throw PrivLabError.invalidArgument(.audit, "gradient canaries are inserted into training, not records")
         case .relabelled:
             let picked = try rng.sample(data.size, m)
             let chosen = Set(picked)
@@ -89,7 +89,7 @@ public enum DPSGDAudit {
             let d = data.featureCount
             let unused = (0..<d).filter { j in (0..<data.size).allSatisfy { data.features[$0, j] == 0 } }
             guard unused.count >= m else {
-                throw PrivLabError.invalidArgument("audit: Dirac canaries need one feature the data never uses per canary: \(unused.count) unused features for \(m) canaries")
+                throw PrivLabError.invalidArgument(.audit, "Dirac canaries need one feature the data never uses per canary: \(unused.count) unused features for \(m) canaries")
             }
             let norm = try canaryNorm(given, data)
             var x = [Float](repeating: 0, count: m * d)
@@ -120,7 +120,7 @@ public enum DPSGDAudit {
     /// its result). Costs `runs` trainings; free of the one-run method's ceiling.
     public static func manyRuns(model: Classifier, data: Dataset, runs: Int, kind: CanaryKind = .dirac(norm: nil),
                                 alpha: Double = 0.05, seed: UInt64 = 1) throws -> (bound: EpsilonLowerBound.Result, claimedEpsilon: Double, delta: Double) {
-        guard runs >= 4 else { throw PrivLabError.invalidArgument("audit: runs must be at least 4") }
+        guard runs >= 4 else { throw PrivLabError.invalidArgument(.audit, "runs must be at least 4") }
         var rng = RNG.stream(seed: seed, index: 12)
         if kind == .gradient {
             let included = (0..<runs).map { _ in rng.bernoulli(0.5) }
@@ -138,7 +138,7 @@ public enum DPSGDAudit {
             let m = try model.reseededClone(seed: mix64(seed &+ UInt64(i) &* 0xA0D2))
             try m.fit(included[i] ? try rest.concatenated(canary) : rest)
             guard let p = m.privacy else {
-                throw PrivLabError.invalidArgument("audit: the model is not trained with DP (no ε to audit): give it dp = {…}")
+                throw PrivLabError.invalidArgument(.audit, "the model is not trained with DP (no ε to audit): give it dp = {…}")
             }
             return (-(try m.perRecordLoss(canary)[0]), p)
         }
@@ -156,10 +156,10 @@ public enum DPSGDAudit {
     public static func run(model: Classifier, data: Dataset, options: DPSGDAuditOptions = DPSGDAuditOptions()) throws -> DPSGDAuditResult {
         let m = options.canaries
         let kPlus = options.kPlus ?? m / 4, kMinus = options.kMinus ?? m / 4
-        guard kPlus >= 0, kMinus >= 0, kPlus + kMinus <= m else { throw PrivLabError.invalidArgument("audit: k_plus + k_minus must be at most canaries (\(m))") }
+        guard kPlus >= 0, kMinus >= 0, kPlus + kMinus <= m else { throw PrivLabError.invalidArgument(.audit, "k_plus + k_minus must be at most canaries (\(m))") }
         var rng = RNG.stream(seed: options.seed, index: 11)
         if options.kind == .gradient {
-            guard m >= 2 else { throw PrivLabError.invalidArgument("audit: canaries must be at least 2, got \(m)") }
+            guard m >= 2 else { throw PrivLabError.invalidArgument(.audit, "canaries must be at least 2, got \(m)") }
             let included = (0..<m).map { _ in rng.bernoulli(0.5) }
             let t = try GradientCanaries.train(model, seed: mix64(options.seed ^ 0xA0D1), data: data, included: included,
                                              samplingSeed: options.seed, choiceSeed: options.seed)
@@ -167,15 +167,15 @@ public enum DPSGDAudit {
             return DPSGDAuditResult(epsilonLowerBound: r.epsilon, fdp: r.fdp, claimedEpsilon: t.privacy.epsilon, delta: t.privacy.delta, guesses: r.guesses,
                                     correct: r.correct, canaries: m, included: included.filter { $0 }.count, placement: t.placement)
         }
-        guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument("audit: canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
-        guard data.classes >= 2 else { throw PrivLabError.invalidArgument("audit: relabelled canaries need at least 2 classes") }
+        guard m >= 2, m < data.size else { throw PrivLabError.invalidArgument(.audit, "canaries must be in 2…\(data.size - 1) (fewer than the records), got \(m)") }
+        guard data.classes >= 2 else { throw PrivLabError.invalidArgument(.audit, "relabelled canaries need at least 2 classes") }
         let (rest, canaries) = try makeCanaries(m, kind: options.kind, data: data, rng: &rng)
         let included = (0..<m).map { _ in rng.bernoulli(0.5) }
         let train = try rest.concatenated(canaries.rows((0..<m).filter { included[$0] }))
         let audited = try model.reseededClone(seed: mix64(options.seed ^ 0xA0D1))
         try audited.fit(train)
         guard let privacy = audited.privacy else {
-            throw PrivLabError.invalidArgument("audit: the model is not trained with DP (no ε to audit): give it dp = {…}")
+            throw PrivLabError.invalidArgument(.audit, "the model is not trained with DP (no ε to audit): give it dp = {…}")
         }
         let scores = try audited.perRecordLoss(canaries).map { -$0 }
         let r = try OneRunAudit.audit(scores: scores, included: included, kPlus: kPlus, kMinus: kMinus, delta: privacy.delta, p: options.significance)

@@ -26,8 +26,8 @@ public enum EpsilonLowerBound {
     }
 
     static func check(alpha: Double, delta: Double) throws {
-        guard alpha.isFinite, alpha > 0, alpha < 0.5 else { throw PrivLabError.invalidArgument("audit: alpha must be in (0, 0.5), got \(formatCompact(alpha))") }
-        guard delta.isFinite, delta >= 0, delta < 1 else { throw PrivLabError.invalidArgument("audit: delta must be in [0, 1), got \(formatCompact(delta))") }
+        guard alpha.isFinite, alpha > 0, alpha < 0.5 else { throw PrivLabError.invalidArgument(.audit, "alpha must be in (0, 0.5), got \(formatCompact(alpha))") }
+        guard delta.isFinite, delta >= 0, delta < 1 else { throw PrivLabError.invalidArgument(.audit, "delta must be in [0, 1), got \(formatCompact(delta))") }
     }
 
     /// log((rate_lower − δ) / other_upper) for `hits` of `n` against `falseHits` of `m` (0 when not positive).
@@ -42,9 +42,9 @@ public enum EpsilonLowerBound {
     /// non-members called members.
     public static func fromCounts(tp: Int, fp: Int, positives: Int, negatives: Int, alpha: Double = 0.05, delta: Double = 0) throws -> Result {
         try check(alpha: alpha, delta: delta)
-        guard positives > 0, negatives > 0 else { throw PrivLabError.invalidArgument("audit: positives and negatives must be at least 1") }
-        guard (0...positives).contains(tp) else { throw PrivLabError.invalidArgument("audit: tp must be in 0…\(positives) (positives), got \(tp)") }
-        guard (0...negatives).contains(fp) else { throw PrivLabError.invalidArgument("audit: fp must be in 0…\(negatives) (negatives), got \(fp)") }
+        guard positives > 0, negatives > 0 else { throw PrivLabError.invalidArgument(.audit, "positives and negatives must be at least 1") }
+        guard (0...positives).contains(tp) else { throw PrivLabError.invalidArgument(.audit, "tp must be in 0…\(positives) (positives), got \(tp)") }
+        guard (0...negatives).contains(fp) else { throw PrivLabError.invalidArgument(.audit, "fp must be in 0…\(negatives) (negatives), got \(fp)") }
         let a = ratio(tp, positives, fp, negatives, alpha: alpha, delta: delta)
         let b = ratio(negatives - fp, negatives, positives - tp, positives, alpha: alpha, delta: delta)
         let best = a.0 >= b.0 ? a : b
@@ -56,8 +56,8 @@ public enum EpsilonLowerBound {
     public static func fromScores(members: [Double], nonMembers: [Double], alpha: Double = 0.05, delta: Double = 0,
                                   twoSided: Bool = true) throws -> Result {
         try check(alpha: alpha, delta: delta)
-        guard !members.isEmpty, !nonMembers.isEmpty else { throw PrivLabError.invalidArgument("audit: scores of members and of non-members are both needed") }
-        guard (members + nonMembers).allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument("audit: scores must be finite") }
+        guard !members.isEmpty, !nonMembers.isEmpty else { throw PrivLabError.invalidArgument(.audit, "scores of members and of non-members are both needed") }
+        guard (members + nonMembers).allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument(.audit, "scores must be finite") }
         let p = members.count, n = nonMembers.count
         let all = (members.map { ($0, true) } + nonMembers.map { ($0, false) }).sorted { $0.0 > $1.0 }
         var best = Result(epsilon: 0, rateLower: 0, rateUpper: 1, threshold: nil, thresholdsTried: 0)

@@ -38,10 +38,10 @@ public enum FDPOneRunAudit {
 
     static func check(canaries m: Int, guesses r: Int, correct v: Int, significance beta: Double) throws {
         guard m >= 1, (0...m).contains(r), (0...r).contains(v) else {
-            throw PrivLabError.invalidArgument("audit: need 0 ≤ correct (\(v)) ≤ guesses (\(r)) ≤ canaries (\(m)), with canaries ≥ 1")
+            throw PrivLabError.invalidArgument(.audit, "need 0 ≤ correct (\(v)) ≤ guesses (\(r)) ≤ canaries (\(m)), with canaries ≥ 1")
         }
         guard beta.isFinite, beta > 0, beta < 1 else {
-            throw PrivLabError.invalidArgument("audit: the significance level must be in (0, 1), got \(formatCompact(beta))")
+            throw PrivLabError.invalidArgument(.audit, "the significance level must be in (0, 1), got \(formatCompact(beta))")
         }
     }
 
@@ -108,8 +108,8 @@ public enum FDPOneRunAudit {
     /// Su 2022, Corollary 2.13 — the Gaussian mechanism's curve at σ = 1/μ, solved by the PLD
     /// accountant's bisection, log space past ε ≈ 700).
     public static func epsilon(mu: Double, delta: Double) throws -> Double {
-        guard mu.isFinite, mu >= 0 else { throw PrivLabError.invalidArgument("audit: mu must be a non-negative number, got \(formatCompact(mu))") }
-        guard delta.isFinite, delta >= 0, delta <= 1 else { throw PrivLabError.invalidArgument("audit: delta must be in [0, 1], got \(formatCompact(delta))") }
+        guard mu.isFinite, mu >= 0 else { throw PrivLabError.invalidArgument(.audit, "mu must be a non-negative number, got \(formatCompact(mu))") }
+        guard delta.isFinite, delta >= 0, delta <= 1 else { throw PrivLabError.invalidArgument(.audit, "delta must be in [0, 1], got \(formatCompact(delta))") }
         if mu == 0 { return 0 }
         // At δ = 0 the bisection would stop where δ(ε) underflows (ε ≈ 18 at μ ≈ 0.5; the
         // reference reports 17.5 there): μ-GDP with μ > 0 has no finite pure ε.

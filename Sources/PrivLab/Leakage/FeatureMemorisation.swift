@@ -15,9 +15,9 @@ public struct UniqueFeature: Sendable, Equatable {
 
     public init(height: Int, width: Int, row: Int, column: Int, channel: Int = 0, pixels: [Float]) throws {
         guard height >= 1, width >= 1, pixels.count == height * width, row >= 0, column >= 0, channel >= 0 else {
-            throw PrivLabError.invalidArgument("memorisation: a feature needs height × width pixels at a non-negative position")
+            throw PrivLabError.invalidArgument(.memorisation, "a feature needs height × width pixels at a non-negative position")
         }
-        guard pixels.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument("memorisation: feature pixels must be finite") }
+        guard pixels.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument(.memorisation, "feature pixels must be finite") }
         self.height = height; self.width = width; self.row = row; self.column = column; self.channel = channel; self.pixels = pixels
     }
 
@@ -29,9 +29,9 @@ public struct UniqueFeature: Sendable, Equatable {
     }
 
     func check(_ shape: [Int]?) throws -> (c: Int, h: Int, w: Int) {
-        guard let s = shape, s.count == 3 else { throw PrivLabError.invalidArgument("memorisation: the data must be images (a dataset with an image shape)") }
+        guard let s = shape, s.count == 3 else { throw PrivLabError.invalidArgument(.memorisation, "the data must be images (a dataset with an image shape)") }
         guard channel < s[0], row + height <= s[1], column + width <= s[2] else {
-            throw PrivLabError.invalidArgument("memorisation: a \(height)×\(width) feature at (\(row), \(column)) does not fit \(s[1])×\(s[2]) images")
+            throw PrivLabError.invalidArgument(.memorisation, "a \(height)×\(width) feature at (\(row), \(column)) does not fit \(s[1])×\(s[2]) images")
         }
         return (s[0], s[1], s[2])
     }
@@ -91,7 +91,7 @@ public enum FeatureMemorisation {
     /// The training set with the feature drawn into the record at `row` (0-based), label unchanged.
     public static func plant(_ feature: UniqueFeature, in data: Dataset, row: Int) throws -> Dataset {
         let shape = try feature.check(data.imageShape)
-        guard (0..<data.size).contains(row) else { throw PrivLabError.invalidArgument("memorisation: row \(row + 1) is outside the data (\(data.size) records)") }
+        guard (0..<data.size).contains(row) else { throw PrivLabError.invalidArgument(.memorisation, "row \(row + 1) is outside the data (\(data.size) records)") }
         var d = data
         var x = d.features
         feature.draw(feature.pixels, into: &x, row: row, shape: shape)
@@ -105,7 +105,7 @@ public enum FeatureMemorisation {
     /// (the class of the record that carried the feature) is needed for M3 only.
     public static func score(model: Classifier, probes: Dataset, feature: UniqueFeature, label: Int?, seed: UInt64 = 1) throws -> MemorisationScore {
         let shape = try feature.check(probes.imageShape)
-        guard probes.size >= 2 else { throw PrivLabError.invalidArgument("memorisation: at least 2 probe images are needed") }
+        guard probes.size >= 2 else { throw PrivLabError.invalidArgument(.memorisation, "at least 2 probe images are needed") }
         var withFeature = probes.features, withRandom = probes.features
         var rng = RNG.stream(seed: seed, index: 17)
         let (lo, hi) = (feature.pixels.min()!, feature.pixels.max()!)
@@ -125,10 +125,10 @@ public enum FeatureMemorisation {
     /// feature, and with the control patch (one row per probe).
     public static func measures(clean: Matrix, feature pf: Matrix, random pr: Matrix, label: Int?) throws -> MemorisationScore {
         guard clean.rows == pf.rows, clean.rows == pr.rows, clean.cols == pf.cols, clean.cols == pr.cols, clean.rows >= 2 else {
-            throw PrivLabError.invalidArgument("memorisation: the three probability tables must have the same shape and at least 2 rows")
+            throw PrivLabError.invalidArgument(.memorisation, "the three probability tables must have the same shape and at least 2 rows")
         }
         if let label, !(0..<clean.cols).contains(label) {
-            throw PrivLabError.invalidArgument("memorisation: label \(label) is outside the model's \(clean.cols) classes")
+            throw PrivLabError.invalidArgument(.memorisation, "label \(label) is outside the model's \(clean.cols) classes")
         }
         // KL(p ‖ q) with Keras's clipping to [1e-7, 1] (`tf.keras.losses.KLDivergence`), as the
         // reference computes it.
@@ -163,9 +163,9 @@ public enum FeatureMemorisation {
     /// fitted model's final parameters are the one checkpoint (η = 1). Needs the weights and the
     /// training data: the model owner's check, not the paper's black-box scorer.
     public static func selfInfluence(model: Classifier, data: Dataset, id: Int, trainAndTrace: Bool) throws -> SelfInfluence {
-        guard let row = data.positionsById()[id] else { throw PrivLabError.invalidArgument("memorisation: no record with id \(id) in the data") }
+        guard let row = data.positionsById()[id] else { throw PrivLabError.invalidArgument(.memorisation, "no record with id \(id) in the data") }
         guard model.isWhiteBox else {
-            throw PrivLabError.invalidArgument("memorisation: self-influence needs the model's gradients (\(model.summary) is not white-box)")
+            throw PrivLabError.invalidArgument(.memorisation, "self-influence needs the model's gradients (\(model.summary) is not white-box)")
         }
         var scores = [Double](repeating: 0, count: data.size)
         func checkpoint(weight: Double) throws {

@@ -47,7 +47,7 @@ public struct GradientCanaries {
         initial = try model.parameterVector()
         let m = included.count
         guard m <= initial.count else {
-            throw PrivLabError.invalidArgument("audit: \(m) gradient canaries need as many parameters; the model has \(initial.count)")
+            throw PrivLabError.invalidArgument(.audit, "\(m) gradient canaries need as many parameters; the model has \(initial.count)")
         }
         if model.inputWeightPositions(feature: 0) != nil {
             var used = [Int](repeating: 0, count: data.featureCount)
@@ -92,7 +92,7 @@ public struct GradientCanaries {
         -> (scores: [Double], privacy: PrivacyStatement, placement: CanaryPlacement) {
         let audited = try model.reseededClone(seed: seed)
         guard audited.isWhiteBox else {
-            throw PrivLabError.invalidArgument("audit: gradient canaries need a white-box model (a network trained by DP-SGD)")
+            throw PrivLabError.invalidArgument(.audit, "gradient canaries need a white-box model (a network trained by DP-SGD)")
         }
         var canaries = GradientCanaries(included: included, samplingSeed: samplingSeed, choiceSeed: choiceSeed)
         var hooks = TrainingHooks()
@@ -100,7 +100,7 @@ public struct GradientCanaries {
         hooks.insertedGradients = { canaries.gradients($0) }
         _ = try audited.fit(data, validation: nil, hooks: hooks, observer: TrainingObserver())
         guard let privacy = audited.privacy else {
-            throw PrivLabError.invalidArgument("audit: the model is not trained with DP (no ε to audit): give it dp = {…}")
+            throw PrivLabError.invalidArgument(.audit, "the model is not trained with DP (no ε to audit): give it dp = {…}")
         }
         return (canaries.scores(final: try audited.parameterVector()), privacy, canaries.placement)
     }

@@ -14,15 +14,15 @@ extension MembershipLeakage {
     /// full batch (batch ≥ n) to make the run depend on the data alone; `sensitivity` in the report
     /// is the largest measured shift (an empirical, local sensitivity), not a global bound.
     public static func leaveOneOut(model: Classifier, data: Dataset, recordIDs: [Int], sigma: Double) throws -> MembershipLeakageReport {
-        guard sigma > 0, sigma.isFinite else { throw PrivLabError.invalidArgument("leakage: sigma must be positive") }
-        guard !recordIDs.isEmpty else { throw PrivLabError.invalidArgument("leakage: no record to measure") }
-        guard data.size >= 2 else { throw PrivLabError.invalidArgument("leakage: at least 2 records are needed") }
+        guard sigma > 0, sigma.isFinite else { throw PrivLabError.invalidArgument(.leakage, "sigma must be positive") }
+        guard !recordIDs.isEmpty else { throw PrivLabError.invalidArgument(.leakage, "no record to measure") }
+        guard data.size >= 2 else { throw PrivLabError.invalidArgument(.leakage, "at least 2 records are needed") }
         let position = data.positionsById()
         let rows = try recordIDs.map { id -> Int in
-            guard let r = position[id] else { throw PrivLabError.invalidArgument("leakage: no record with id \(id)") }
+            guard let r = position[id] else { throw PrivLabError.invalidArgument(.leakage, "no record with id \(id)") }
             return r
         }
-        if Set(recordIDs).count != recordIDs.count { throw PrivLabError.invalidArgument("leakage: a record id is repeated") }
+        if Set(recordIDs).count != recordIDs.count { throw PrivLabError.invalidArgument(.leakage, "a record id is repeated") }
         let full = try model.cloneUntrained()
         try full.fit(data)
         let theta = try full.parameterVector()
@@ -33,7 +33,7 @@ extension MembershipLeakage {
             let m = try model.cloneUntrained()
             try m.fit(data.rows((0..<data.size).filter { $0 != rows[k] }))
             let t = try m.parameterVector()
-            guard t.count == theta.count else { throw PrivLabError.message("leakage: the refit has \(t.count) parameters, not \(theta.count)") }
+            guard t.count == theta.count else { throw PrivLabError.message(.leakage, "the refit has \(t.count) parameters, not \(theta.count)") }
             return zip(theta, t).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
         }
         let kls = shifts.map { $0 * $0 / (2 * sigma * sigma) }

@@ -35,7 +35,7 @@ public enum LeakageLearner: Sendable, Equatable {
                 for i in 0..<d { b[i] += t * xi[i] / n; for j in 0...i { a[i * d + j] += xi[i] * xi[j] / n } }
             }
             for i in 0..<d { a[i * d + i] += lambda }
-            guard let c = Cholesky(a, dimension: d) else { throw PrivLabError.message("leakage: singular least-squares system") }
+            guard let c = Cholesky(a, dimension: d) else { throw PrivLabError.message(.leakage, "singular least-squares system") }
             return c.solve(b)
         case .logistic(let lambda):
             return try BinaryLogistic.fit(x, y, l2: lambda, intercept: false, maxIterations: 100)
@@ -76,11 +76,11 @@ public struct MembershipLeakageReport: Sendable, Equatable {
 /// Bretagnolle–Huber one, next to the exact optimum for Gaussian noise.
 public enum MembershipLeakage {
     static func rows(_ data: Dataset) throws -> ([[Double]], [Int]) {
-        guard data.classes == 2 else { throw PrivLabError.invalidArgument("leakage: the closed form is for two classes, got \(data.classes)") }
+        guard data.classes == 2 else { throw PrivLabError.invalidArgument(.leakage, "the closed form is for two classes, got \(data.classes)") }
         try data.checkFinite()
         let x = (0..<data.size).map { r in data.features.row(r).map(Double.init) }
         if let big = x.firstIndex(where: { $0.reduce(0) { $0 + $1 * $1 } > 1 + 1e-6 }) {
-            throw PrivLabError.invalidArgument("leakage: record \(data.ids[big]) has norm > 1; the sensitivity bound needs every ‖x‖ ≤ 1 (scale the features first)")
+            throw PrivLabError.invalidArgument(.leakage, "record \(data.ids[big]) has norm > 1; the sensitivity bound needs every ‖x‖ ≤ 1 (scale the features first)")
         }
         return (x, data.labels)
     }
@@ -89,10 +89,10 @@ public enum MembershipLeakage {
 
     /// Closed form under Gaussian output perturbation with standard deviation `sigma`.
     public static func outputPerturbation(_ learner: LeakageLearner, data: Dataset, sigma: Double) throws -> MembershipLeakageReport {
-        guard learner.lambda > 0, learner.lambda.isFinite else { throw PrivLabError.invalidArgument("leakage: lambda must be positive") }
-        guard sigma > 0, sigma.isFinite else { throw PrivLabError.invalidArgument("leakage: sigma must be positive") }
+        guard learner.lambda > 0, learner.lambda.isFinite else { throw PrivLabError.invalidArgument(.leakage, "lambda must be positive") }
+        guard sigma > 0, sigma.isFinite else { throw PrivLabError.invalidArgument(.leakage, "sigma must be positive") }
         let (x, y) = try rows(data)
-        guard x.count >= 2 else { throw PrivLabError.invalidArgument("leakage: at least 2 records are needed") }
+        guard x.count >= 2 else { throw PrivLabError.invalidArgument(.leakage, "at least 2 records are needed") }
         let full = try learner.fit(x, y)
         // Leave-one-out refits are independent: spread them over the cores.
         let shifts = try ParallelWork.run(x.count, workers: max(1, ProcessInfo.processInfo.activeProcessorCount)) { i -> Double in
@@ -122,8 +122,8 @@ public enum MembershipLeakage {
     /// parameter vectors, and the KL between them, with a bootstrap 95% interval. Meant for small
     /// models (a few dozen parameters): the Gaussian fit needs more runs than parameters.
     public static func monteCarlo(model: Classifier, data: Dataset, recordID: Int, runs: Int, seed: UInt64 = 1) throws -> (kl: Double, low: Double, high: Double) {
-        guard let row = data.positionsById()[recordID] else { throw PrivLabError.invalidArgument("leakage: no record with id \(recordID)") }
-        guard runs >= 4 else { throw PrivLabError.invalidArgument("leakage: runs must be at least 4") }
+        guard let row = data.positionsById()[recordID] else { throw PrivLabError.invalidArgument(.leakage, "no record with id \(recordID)") }
+        guard runs >= 4 else { throw PrivLabError.invalidArgument(.leakage, "runs must be at least 4") }
         let without = data.rows((0..<data.size).filter { $0 != row })
         func sample(_ d: Dataset, _ stream: UInt64) throws -> [[Double]] {
             try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> [Double] in
@@ -134,7 +134,7 @@ public enum MembershipLeakage {
         }
         let a = try sample(data, 1), b = try sample(without, 2)
         guard let dims = a.first?.count, dims < runs else {
-            throw PrivLabError.invalidArgument("leakage: \(a.first?.count ?? 0) parameters need more than that many runs")
+            throw PrivLabError.invalidArgument(.leakage, "\(a.first?.count ?? 0) parameters need more than that many runs")
         }
         let kl = try gaussianKL(a, b)
         var rng = RNG.stream(seed: seed, index: 3)
@@ -160,7 +160,7 @@ public enum MembershipLeakage {
         let (m1, s1) = fit(a), (m2, s2) = fit(b)
         let d = m1.count
         guard let c1 = Cholesky(s1, dimension: d), let c2 = Cholesky(s2, dimension: d) else {
-            throw PrivLabError.message("leakage: a fitted covariance is singular")
+            throw PrivLabError.message(.leakage, "a fitted covariance is singular")
         }
         // ½[tr(Σ₂⁻¹Σ₁) + (μ₂ − μ₁)ᵀΣ₂⁻¹(μ₂ − μ₁) − d + ln det Σ₂ − ln det Σ₁]
         var trace = 0.0

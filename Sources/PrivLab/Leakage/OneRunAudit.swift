@@ -50,10 +50,10 @@ public enum OneRunAudit {
     /// bisection steps, keeping pValue(ε_min) < p ≤ pValue(ε_max).
     public static func epsilonLowerBound(canaries m: Int, guesses r: Int, correct v: Int, delta: Double, p: Double = 0.05) throws -> Double {
         guard m >= 1, (0...m).contains(r), (0...r).contains(v) else {
-            throw PrivLabError.invalidArgument("audit: need 0 ≤ correct (\(v)) ≤ guesses (\(r)) ≤ canaries (\(m))")
+            throw PrivLabError.invalidArgument(.audit, "need 0 ≤ correct (\(v)) ≤ guesses (\(r)) ≤ canaries (\(m))")
         }
-        guard delta >= 0, delta <= 1 else { throw PrivLabError.invalidArgument("audit: delta must be in [0, 1]") }
-        guard p > 0, p < 1 else { throw PrivLabError.invalidArgument("audit: the significance level must be in (0, 1)") }
+        guard delta >= 0, delta <= 1 else { throw PrivLabError.invalidArgument(.audit, "delta must be in [0, 1]") }
+        guard p > 0, p < 1 else { throw PrivLabError.invalidArgument(.audit, "the significance level must be in (0, 1)") }
         guard pValue(canaries: m, guesses: r, correct: v, epsilon: 0, delta: delta) < p else { return 0 }
         var lo = 0.0, hi = 1.0
         while pValue(canaries: m, guesses: r, correct: v, epsilon: hi, delta: delta) < p {
@@ -70,10 +70,10 @@ public enum OneRunAudit {
     /// The audit from canary scores (higher = more likely included) and whether each canary was
     /// included: "in" for the k₊ highest, "out" for the k₋ lowest (ties broken by position).
     public static func audit(scores: [Double], included: [Bool], kPlus: Int, kMinus: Int, delta: Double, p: Double = 0.05) throws -> Result {
-        guard scores.count == included.count, !scores.isEmpty else { throw PrivLabError.shape("audit: one inclusion flag per canary score") }
-        guard scores.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument("audit: scores must be finite") }
+        guard scores.count == included.count, !scores.isEmpty else { throw PrivLabError.shape(.audit, "one inclusion flag per canary score") }
+        guard scores.allSatisfy(\.isFinite) else { throw PrivLabError.invalidArgument(.audit, "scores must be finite") }
         guard kPlus >= 0, kMinus >= 0, kPlus + kMinus <= scores.count else {
-            throw PrivLabError.invalidArgument("audit: k_plus + k_minus must be at most the number of canaries (\(scores.count))")
+            throw PrivLabError.invalidArgument(.audit, "k_plus + k_minus must be at most the number of canaries (\(scores.count))")
         }
         let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
         let correct = order.prefix(kPlus).filter { included[$0] }.count + order.suffix(kMinus).filter { !included[$0] }.count

@@ -46,24 +46,24 @@ public struct Chart: Sendable {
     }
 
     public func validate() throws {
-        guard !series.isEmpty else { throw PrivLabError.invalidArgument("chart: no data series") }
+        guard !series.isEmpty else { throw PrivLabError.invalidArgument(.chart, "no data series") }
         for s in series {
             guard s.x.count == s.y.count else {
-                throw PrivLabError.shape("chart: series '\(s.name)' has \(s.x.count) x values and \(s.y.count) y values")
+                throw PrivLabError.shape(.chart, "series '\(s.name)' has \(s.x.count) x values and \(s.y.count) y values")
             }
-            guard !s.x.isEmpty else { throw PrivLabError.invalidArgument("chart: series '\(s.name)' is empty") }
+            guard !s.x.isEmpty else { throw PrivLabError.invalidArgument(.chart, "series '\(s.name)' is empty") }
             if let l = s.labels, l.count != s.x.count {
-                throw PrivLabError.shape("chart: series '\(s.name)' has \(s.x.count) points and \(l.count) labels")
+                throw PrivLabError.shape(.chart, "series '\(s.name)' has \(s.x.count) points and \(l.count) labels")
             }
             if s.x.contains(where: { $0.isNaN }) || s.y.contains(where: { $0.isNaN }) {
-                throw PrivLabError.invalidArgument("chart: series '\(s.name)' contains NaN")
+                throw PrivLabError.invalidArgument(.chart, "series '\(s.name)' contains NaN")
             }
         }
         if logX, series.contains(where: { $0.x.contains { $0 <= 0 } }) {
-            throw PrivLabError.invalidArgument("chart: log x axis needs positive x values")
+            throw PrivLabError.invalidArgument(.chart, "log x axis needs positive x values")
         }
         if logY, series.contains(where: { $0.y.contains { $0 <= 0 } }) {
-            throw PrivLabError.invalidArgument("chart: log y axis needs positive y values")
+            throw PrivLabError.invalidArgument(.chart, "log y axis needs positive y values")
         }
     }
 

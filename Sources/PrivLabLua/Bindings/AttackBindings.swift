@@ -199,10 +199,12 @@ extension Runtime {
         }
         // attack:risk(ds) → Song & Mittal's privacy risk score per record (metric attacks with data).
         m["risk"] = { call in
-            guard let a = try this(call, "risk") as? MetricAttack else {
+            let a = try this(call, "risk")
+            let ds = try call.dataset(2, fn: "Attack.risk", arg: "argument 1")
+            guard let risk = try a.privacyRiskScores(ds) else {
                 throw LuaError("Attack.risk: privacy risk scores come from metric attacks (pl.attack.metric{…, data = …})")
             }
-            return call.results(.numbers(try a.riskScores(try call.dataset(2, fn: "Attack.risk", arg: "argument 1"))))
+            return call.results(.numbers(risk))
         }
         m["threat"] = { call in call.results(.record(try this(call, "threat").statedThreatModel.mapValues { .string($0) })) }
         m["queries"] = { call in call.results(.int(Int64(try this(call, "queries").queries))) }
@@ -211,23 +213,24 @@ extension Runtime {
         m["info"] = { call in
             let a = try this(call, "info")
             var d: [String: LuaValue] = ["name": .string(a.name), "queries": .int(Int64(a.queries))]
-            if let s = a as? ShadowModelAttack {
-                d["shadow_train_accuracy"] = .number(s.shadowTrainAccuracy)
-                d["shadow_test_accuracy"] = .number(s.shadowTestAccuracy)
-                d["attack_training_records"] = .int(Int64(s.attackTrainingRecords))
-                if let q = s.shadowQueriesPerRecord { d["synthesis_queries_per_record"] = .number(q) }
-            }
+            for (k, v) in a.learned { d[k] = v.lua }
             if let r = a.attackModelReport { r.lua.forEach { d[$0.key] = $0.value } }
             if let t = a.threshold { d["threshold"] = .number(t) }
-            if let mt = a as? MetricAttack {
-                if let g = mt.globalThreshold { d["global_threshold"] = .number(g) }
-                if !mt.classThresholds.isEmpty {
-                    d["class_thresholds"] = .list(mt.classThresholds.keys.sorted().map { .record(["class": .int(Int64($0)), "threshold": .number(mt.classThresholds[$0]!)]) })
-                }
-            }
             return call.results(.record(d))
         }
         declare(AttackDeclarations.evaluate)
         lua.register(LuaClass(name: "Attack", methods: m) { "Attack(\(($0 as! AttackObject).attack.name))" })
+    }
+}
+
+extension AttackFact {
+    /// The fact as Lua sees it: a number, an integer, or {{class=, threshold=}, …} by class.
+    var lua: LuaValue {
+        switch self {
+        case .number(let x): return .number(x)
+        case .integer(let i): return .int(Int64(i))
+        case .classThresholds(let t):
+            return .list(t.keys.sorted().map { .record(["class": .int(Int64($0)), "threshold": .number(t[$0]!)]) })
+        }
     }
 }

@@ -129,8 +129,8 @@ final class RNGObject {
 
 extension Runtime {
     func installRNG() {
-        define("rng") { call in
-            let o = try call.options(1, fn: "rng")
+        define(CoreDeclarations.rng) { call in
+            let o = try call.options(1, CoreDeclarations.rng)
             let seed = try o.seed()
             try o.finish()
             call.pushObject(RNGObject(RNG(seed: seed)), "RNG")

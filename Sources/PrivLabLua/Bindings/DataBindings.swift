@@ -29,11 +29,6 @@ extension LuaCall {
 
 extension Runtime {
     /// A built-in dataset loader: `pl.data.<name>(opts)`, also reachable as `pl.data.load(name, opts)`.
-    private func defineLoader(_ name: String, _ fn: @escaping HostFunction) {
-        builtinLoaders[name] = fn
-        define("data.\(name)", fn)
-    }
-
     /// A built-in loader with its declaration.
     private func defineLoader(_ declaration: FunctionDeclaration, _ fn: @escaping HostFunction) {
         builtinLoaders[String(declaration.path.dropFirst("data.".count))] = fn
@@ -76,9 +71,9 @@ extension Runtime {
 
         // pl.data.digits{}, pl.data.breast_cancer{}, pl.data.wine{}: the bundled public data sets (data/README.md).
         for bundled in BundledData.allCases {
-            let fn = "data.\(bundled.rawValue)"
-            defineLoader(bundled.rawValue) { call in
-                let o = try call.options(1, fn: fn)
+            let declaration = CoreDeclarations.bundled(bundled), fn = declaration.path
+            defineLoader(declaration) { call in
+                let o = try call.options(1, declaration)
                 try o.finish()
                 guard let dir = LibraryLocation.dataRoot() else {
                     throw LuaError("\(fn): the bundled data folder (data/ next to lua/) was not found; set PRIVLAB_HOME to the project folder")
@@ -93,21 +88,7 @@ extension Runtime {
 
     /// Tabular loaders: CSV files, generated tables, Lua tables, saved data sets.
     private func installTableData() {
-        define("data.csv") { call in
-            try Runtime.checkFileAccess(call, "csv")
-            let path = try call.string(1, fn: "csv", arg: "argument 1 (path)")
-            let o = try call.options(2, fn: "csv")
-            var co = CSVOptions()
-            co.label = try o.string("label", "label")
-            if o.has("features") { co.features = try LuaConvert.strings(o.raw("features"), fn: "csv", arg: "option 'features'") }
-            co.idColumn = try o.string("id")
-            let sep = try o.string("sep", ",")
-            guard sep.count == 1 else { throw LuaError("csv: option 'sep' must be a single character") }
-            co.separator = sep.first!
-            try o.finish()
-            call.pushDataset(try CSVReader.load(path: path, options: co))
-            return 1
-        }
+        define(CoreDeclarations.csv) { call in try Runtime.loadCSV(call) }
 
         defineLoader(DataDeclarations.blobs) { call in
             let o = try call.options(1, DataDeclarations.blobs)
@@ -135,32 +116,7 @@ extension Runtime {
             return 1
         }
 
-        // pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…", image_shape = {c, h, w}}
-        define(DataDeclarations.fromTable) { call in
-            let o = try call.options(1, DataDeclarations.fromTable, optional: false)
-            guard case .table(let xt) = try o.value("x") else { throw LuaError("data.from_table: option 'x' must be a list of rows") }
-            var rows = [[Float]]()
-            for (i, r) in xt.array.enumerated() {
-                rows.append(try LuaConvert.numbers(r, fn: "data.from_table", arg: "x[\(i + 1)]").map(Float.init))
-            }
-            let y = try o.integers("y")
-            let k = try o.optionalInteger("classes")
-            let ids = try o.optionalIntegers("ids")
-            let classNames = try o.value("class_names")
-            let names = classNames.isNil ? nil : try LuaConvert.strings(classNames, fn: "data.from_table", arg: "option 'class_names'")
-            guard let name = try o.optionalText("name") else { throw LuaError("data.from_table: internal error: 'name' has no default") }
-            let shape = try o.optionalIntegers("image_shape")
-            try o.finish()
-            let m = try Matrix(rows)
-            if m.hasNonFinite { throw LuaError("data.from_table: x contains NaN or infinite values") }
-            if let s = shape, s.count != 3 {
-                throw LuaError("data.from_table: option 'image_shape' must be {channels, height, width}")
-            }
-            do {
-                call.pushDataset(try Dataset(features: m, labels: y, classes: k, ids: ids, classNames: names, imageShape: shape, name: name))
-            } catch let e as PrivLabError { throw LuaError("data.from_table: \(e.description)") }
-            return 1
-        }
+        define(DataDeclarations.fromTable) { call in try Runtime.datasetFromTable(call) }
 
         // pl.data.load(name, opts): a built-in loader or a registered dataset plugin.
         define("data.load") { call in
@@ -183,7 +139,61 @@ extension Runtime {
         installDatasetClass()
     }
 
+    /// pl.data.csv(path, {label=, features=, id=, sep=})
+    static func loadCSV(_ call: LuaCall) throws -> Int32 {
+        try Runtime.checkFileAccess(call, "data.csv")
+        let path = try call.string(1, fn: "data.csv", arg: "argument 1 (path)")
+        let o = try call.options(2, CoreDeclarations.csv)
+        var co = CSVOptions()
+        co.label = try o.text("label")
+        if o.has("features") { co.features = try LuaConvert.strings(o.value("features"), fn: "data.csv", arg: "option 'features'") }
+        co.idColumn = try o.optionalText("id")
+        let sep = try o.text("sep")
+        guard sep.count == 1 else { throw LuaError("data.csv: option 'sep' must be a single character") }
+        co.separator = sep.first!
+        try o.finish()
+        call.pushDataset(try CSVReader.load(path: path, options: co))
+        return 1
+    }
+
+    /// pl.data.from_table{x = {{…}, …}, y = {…}, classes = k, ids = {…}, name = "…", image_shape = {c, h, w}}
+    static func datasetFromTable(_ call: LuaCall) throws -> Int32 {
+        let o = try call.options(1, DataDeclarations.fromTable, optional: false)
+        guard case .table(let xt) = try o.value("x") else { throw LuaError("data.from_table: option 'x' must be a list of rows") }
+        var rows = [[Float]]()
+        for (i, r) in xt.array.enumerated() {
+            rows.append(try LuaConvert.numbers(r, fn: "data.from_table", arg: "x[\(i + 1)]").map(Float.init))
+        }
+        let y = try o.integers("y")
+        let k = try o.optionalInteger("classes")
+        let ids = try o.optionalIntegers("ids")
+        let classNames = try o.value("class_names")
+        let names = classNames.isNil ? nil : try LuaConvert.strings(classNames, fn: "data.from_table", arg: "option 'class_names'")
+        guard let name = try o.optionalText("name") else { throw LuaError("data.from_table: internal error: 'name' has no default") }
+        let shape = try o.optionalIntegers("image_shape")
+        try o.finish()
+        let m = try Matrix(rows)
+        if m.hasNonFinite { throw LuaError("data.from_table: x contains NaN or infinite values") }
+        if let s = shape, s.count != 3 {
+            throw LuaError("data.from_table: option 'image_shape' must be {channels, height, width}")
+        }
+        do {
+            call.pushDataset(try Dataset(features: m, labels: y, classes: k, ids: ids, classNames: names, imageShape: shape, name: name))
+        } catch let e as PrivLabError { throw LuaError("data.from_table: \(e.description)") }
+        return 1
+    }
+
     private func installDatasetClass() {
+        var m = Runtime.datasetAccessors()
+        m["split"] = Runtime.datasetSplit
+        m["map"] = Runtime.datasetMap
+        m.merge(Runtime.datasetSelections()) { own, _ in own }
+        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.relabel, DataDeclarations.shuffle, DataDeclarations.sample, DataDeclarations.map] { declare(d) }
+        lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
+    }
+
+    /// The Dataset methods that answer a question about it (size, labels, one record, …).
+    static func datasetAccessors() -> [String: HostFunction] {
         var m = [String: HostFunction]()
         m["size"] = { call in call.results(.int(Int64(try call.thisDataset("size").size))) }
         m["nfeatures"] = { call in call.results(.int(Int64(try call.thisDataset("nfeatures").featureCount))) }
@@ -212,42 +222,49 @@ extension Runtime {
             return call.results(.record(["id": .int(Int64(id)), "label": .int(Int64(ds.labels[p])),
                                          "features": .numbers(ds.features.row(p).map(Double.init))]))
         }
-        m["split"] = { call in
-            let ds = try call.thisDataset("split")
-            let o = try call.options(2, DataDeclarations.split, optional: false)
-            let test = try o.optionalNumber("test")
-            let train = try o.optionalNumber("train")
-            let stratify = try o.flag("stratify")
-            let seed = try o.seed()
-            try o.finish()
-            func size(_ v: Double, _ key: String) throws -> SplitSize {
-                if v > 0 && v < 1 { return .fraction(v) }
-                guard v == v.rounded(), v >= 1 else {
-                    throw LuaError("Dataset.split: option '\(key)' must be a fraction in (0, 1) or a whole count, got \(formatCompact(v))")
-                }
-                guard v <= Double(ds.size) else {
-                    throw LuaError("Dataset.split: option '\(key)' asks for \(formatCompact(v)) records of \(ds.size)")
-                }
-                return .count(Int(v))
+        return m
+    }
+
+    /// `ds:split{test= | train=, stratify=, seed=}` → the rest and the part.
+    static func datasetSplit(_ call: LuaCall) throws -> Int32 {
+        let ds = try call.thisDataset("split")
+        let o = try call.options(2, DataDeclarations.split, optional: false)
+        let test = try o.optionalNumber("test")
+        let train = try o.optionalNumber("train")
+        let stratify = try o.flag("stratify")
+        let seed = try o.seed()
+        try o.finish()
+        func size(_ v: Double, _ key: String) throws -> SplitSize {
+            if v > 0 && v < 1 { return .fraction(v) }
+            guard v == v.rounded(), v >= 1 else {
+                throw LuaError("Dataset.split: option '\(key)' must be a fraction in (0, 1) or a whole count, got \(formatCompact(v))")
             }
-            let part: SplitSize
-            switch (train, test) {
-            case (nil, let t?): part = try size(t, "test")
-            case (let tr?, nil):
-                switch try size(tr, "train") {
-                case .fraction(let f): part = .fraction(1 - f)
-                case .count(let c):
-                    guard c <= ds.size else { throw LuaError("Dataset.split: train count \(c) exceeds the \(ds.size) records") }
-                    part = .count(ds.size - c)
-                }
-            default: throw LuaError("Dataset.split: give exactly one of 'test' or 'train'")
+            guard v <= Double(ds.size) else {
+                throw LuaError("Dataset.split: option '\(key)' asks for \(formatCompact(v)) records of \(ds.size)")
             }
-            let (rest, p) = try ds.split(part, stratified: stratify, seed: seed)
-            call.pushDataset(rest)
-            call.pushDataset(p)
-            return 2
+            return .count(Int(v))
         }
-        m["map"] = Runtime.datasetMap
+        let part: SplitSize
+        switch (train, test) {
+        case (nil, let t?): part = try size(t, "test")
+        case (let tr?, nil):
+            switch try size(tr, "train") {
+            case .fraction(let f): part = .fraction(1 - f)
+            case .count(let c):
+                guard c <= ds.size else { throw LuaError("Dataset.split: train count \(c) exceeds the \(ds.size) records") }
+                part = .count(ds.size - c)
+            }
+        default: throw LuaError("Dataset.split: give exactly one of 'test' or 'train'")
+        }
+        let (rest, p) = try ds.split(part, stratified: stratify, seed: seed)
+        call.pushDataset(rest)
+        call.pushDataset(p)
+        return 2
+    }
+
+    /// The Dataset methods that select, relabel or combine records (each returns a new Dataset).
+    static func datasetSelections() -> [String: HostFunction] {
+        var m = [String: HostFunction]()
         m["subset"] = { call in
             let ds = try call.thisDataset("subset")
             call.pushDataset(try ds.subset(ids: try call.ids(2, fn: "Dataset.subset")))
@@ -318,10 +335,8 @@ extension Runtime {
             call.pushDataset(try ds.concatenated(try call.dataset(2, fn: "Dataset.concat", arg: "argument 1")))
             return 1
         }
-        for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.relabel, DataDeclarations.shuffle, DataDeclarations.sample, DataDeclarations.map] { declare(d) }
-        lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
+        return m
     }
-
 }
 
 extension Runtime {

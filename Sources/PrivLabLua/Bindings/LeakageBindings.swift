@@ -4,22 +4,26 @@ extension Runtime {
     /// `pl.leakage.*`: membership information leakage (Farokhi & Kaafar 2020).
     func installLeakage() {
         // pl.leakage.kl{learner="logistic"|"ridge", data=, lambda=, sigma= | epsilon=, delta=1e-5}
-        define("leakage.kl") { call in
-            let fn = "leakage.kl"
-            let o = try call.options(1, fn: fn, optional: false)
+        define(LeakageDeclarations.kl) { call in
+            let fn = LeakageDeclarations.kl.path
+            let o = try call.options(1, LeakageDeclarations.kl, optional: false)
             let data = try o.dataset("data", what: "two classes, every row of norm ≤ 1")!
-            let lambda = try o.double("lambda", 0.01, above: 0)
-            let learner: LeakageLearner = try o.string("learner", "logistic", oneOf: ["logistic", "ridge"]) == "ridge" ? .ridge(lambda: lambda) : .logistic(lambda: lambda)
-            let sigma = try o.double("sigma", min: nil, max: nil, above: 0)
-            let epsilon = try o.double("epsilon", min: nil, max: nil, above: 0)
-            let delta = try o.double("delta", 1e-5, max: 1, above: 0)
+            let lambda = try o.number("lambda")
+            let learner: LeakageLearner
+            switch try o.choice("learner", LeakageLearnerChoice.self) {
+            case .ridge: learner = .ridge(lambda: lambda)
+            case .logistic: learner = .logistic(lambda: lambda)
+            }
+            let sigma = try o.optionalNumber("sigma")
+            let epsilon = try o.optionalNumber("epsilon")
+            let delta = try o.number("delta")
             try o.finish()
             guard (sigma == nil) != (epsilon == nil) else { throw LuaError("\(fn): give exactly one of sigma and epsilon") }
             let r: MembershipLeakageReport
             do {
                 r = try sigma.map { try MembershipLeakage.outputPerturbation(learner, data: data, sigma: $0) }
                     ?? MembershipLeakage.outputPerturbation(learner, data: data, epsilon: epsilon!, delta: delta)
-            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "leakage: ", with: ""))") }
+            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.detail)") }
             return call.results(.record(["mean_kl": .number(r.meanKL), "max_kl": .number(r.maxKL), "success_bound": .number(r.successBound),
                                          "optimal_success": .number(r.optimalSuccess), "sigma": .number(r.sigma),
                                          "sensitivity": .number(r.sensitivity), "records": .int(Int64(r.records))]))
@@ -42,22 +46,22 @@ extension Runtime {
                                              "optimal_success": .number(r.optimalSuccess),
                                              "mean_shift": .number(r.shifts.reduce(0, +) / Double(r.shifts.count)), "max_shift": .number(r.sensitivity),
                                              "parameters": .int(Int64(r.parameters)), "records": .int(Int64(r.records))]))
-            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "leakage: ", with: ""))") }
+            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.detail)") }
         }
         // pl.leakage.monte_carlo{model=, data=, id=, runs=100, seed=} → {kl, ci_low, ci_high, runs}
-        define("leakage.monte_carlo") { call in
-            let fn = "leakage.monte_carlo"
-            let o = try call.options(1, fn: fn, optional: false)
+        define(LeakageDeclarations.monteCarlo) { call in
+            let fn = LeakageDeclarations.monteCarlo.path
+            let o = try call.options(1, LeakageDeclarations.monteCarlo, optional: false)
             let m = try o.model("model", what: "a small randomised learner, e.g. pl.softmax{dp = {…}}")!
             let data = try o.dataset("data")!
-            guard let id = try o.int("id") else { throw LuaError("\(fn): option 'id' (the record whose leakage is estimated) is required") }
-            let runs = try o.int("runs", 100, min: 4, max: 100_000)
+            let id = try o.integer("id")
+            let runs = try o.integer("runs")
             let seed = try o.seed()
             try o.finish()
             do {
                 let r = try MembershipLeakage.monteCarlo(model: m.model, data: data, recordID: id, runs: runs, seed: seed)
                 return call.results(.record(["kl": .number(r.kl), "ci_low": .number(r.low), "ci_high": .number(r.high), "runs": .int(Int64(runs))]))
-            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "leakage: ", with: ""))") }
+            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.detail)") }
         }
     }
 }

@@ -4,19 +4,18 @@ extension Runtime {
     /// A feature table → the engine's feature (Lua rows and columns count from 1).
     static func uniqueFeature(_ v: LuaValue, fn: String) throws -> UniqueFeature {
         guard case .table(let t) = v else { throw LuaError("\(fn): option 'feature' must be a table from pl.memorisation.feature{…}") }
-        let o = try LuaOptions(t, fn: "\(fn) feature")
-        let size = try o.int("size", min: 1, max: 1000)
-        let row = try o.int("row", min: 1), col = try o.int("col", min: 1), channel = try o.int("channel", 1, min: 1)
+        let o = try LuaOptions(t, fn: "\(fn) feature", declaration: MemorisationDeclarations.featureTable)
+        guard ["size", "row", "col"].allSatisfy(o.has) else { throw LuaError("\(fn): a feature needs size, row, col and pixels (use pl.memorisation.feature{…})") }
+        let size = try o.integer("size"), row = try o.integer("row"), col = try o.integer("col"), channel = try o.integer("channel")
         let pixels = try LuaConvert.numbers(o.raw("pixels"), fn: fn, arg: "feature.pixels").map(Float.init)
         try o.finish()
-        guard let size, let row, let col else { throw LuaError("\(fn): a feature needs size, row, col and pixels (use pl.memorisation.feature{…})") }
         return try UniqueFeature(height: size, width: size, row: row - 1, column: col - 1, channel: channel - 1, pixels: pixels)
     }
 
     /// Runs `body`, turning the engine's error into one naming `fn`.
     static func memorisation<T>(_ fn: String, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as PrivLabError {
-            throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "memorisation: ", with: ""))")
+            throw LuaError("\(fn): \(e.detail)")
         }
     }
 

@@ -21,6 +21,17 @@ enum MemorisationDeclarations {
             ResultField("pixels", "number[]", "size × size values, row by row"),
         ])
 
+    /// The keys of a feature table (what `feature` returns), as `plant` and `score` read it.
+    static let featureTable = FunctionDeclaration(
+        "memorisation feature", "a unique feature",
+        options: [
+            OptionSpec("size", .integer, "side of the square patch, in pixels", .required, [.atLeast(1), .atMost(1000)]),
+            OptionSpec("row", .integer, "top row of the patch (1-based)", .required, [.atLeast(1)]),
+            OptionSpec("col", .integer, "left column of the patch (1-based)", .required, [.atLeast(1)]),
+            .integer("channel", "image channel of the patch (1-based)", default: 1, .atLeast(1)),
+            OptionSpec("pixels", .numbers, "size × size values, row by row", .required),
+        ])
+
     static let plant = FunctionDeclaration(
         "memorisation.plant", "the data with the feature drawn into one record (its label unchanged)",
         options: [

@@ -5,10 +5,6 @@ extension LuaOptions {
     func model(_ key: String, required: Bool = true, what: String = "") throws -> ModelObject? {
         let required = declaration?.option(key).map(\.isRequired) ?? required
         let v = raw(key)
-        if LuaOptions.recorder != nil {
-            declare(key, "Model", nil, what.isEmpty ? nil : what)
-            if v.isNil { return required ? ModelObject(try NeuralNetwork.softmaxRegression(options: TrainingOptions()), onEpoch: nil) : nil }
-        }
         if case .nil = v, !required { return nil }
         if case .nil = v, declaration != nil { throw LuaError("\(fn): option '\(key)' is required") }
         guard case .object(let b) = v, let mo = b.value as? ModelObject else {
@@ -21,10 +17,6 @@ extension LuaOptions {
     func dataset(_ key: String, required: Bool = true, what: String = "") throws -> Dataset? {
         let required = declaration?.option(key).map(\.isRequired) ?? required
         let v = raw(key)
-        if LuaOptions.recorder != nil {
-            declare(key, "Dataset", nil, what.isEmpty ? nil : what)
-            if v.isNil { return required ? try Synthetic.blobs(n: 40, features: 3, classes: 2, seed: 1) : nil }
-        }
         if case .nil = v, !required { return nil }
         if case .nil = v, declaration != nil { throw LuaError("\(fn): option '\(key)' is required") }
         guard case .object(let b) = v, let d = b.value as? DatasetObject else {

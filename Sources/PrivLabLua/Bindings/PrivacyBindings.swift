@@ -2,37 +2,33 @@ import Foundation
 import PrivLab
 
 extension Runtime {
-    /// The phases of a `pl.privacy.*` call: either sample_rate/noise/steps, or phases = {{…}, …}.
+    /// The phases of a `pl.privacy.*` call: either sample_rate/noise/steps, or phases = {{…}, …}
+    /// (each entry read through `PrivacyDeclarations.phase`).
     static func privacyPhases(_ o: LuaOptions, needNoise: Bool) throws -> [PrivacyPhase] {
         func phase(_ p: LuaOptions) throws -> PrivacyPhase {
-            guard let q = try p.double("sample_rate") else { throw LuaError("\(p.fn): option 'sample_rate' is required") }
-            let s: Double
-            if needNoise {
-                guard let v = try p.double("noise") else { throw LuaError("\(p.fn): option 'noise' is required") }
-                s = v
-            } else { s = 1 }
-            guard let t = try p.int("steps", min: 0) else { throw LuaError("\(p.fn): option 'steps' is required") }
-            let ph = PrivacyPhase(sampleRate: q, noise: s, steps: t)
-            guard q > 0, q <= 1 else { throw LuaError("\(p.fn): option 'sample_rate' must be in (0, 1], got \(formatCompact(q))") }
-            guard s > 0 else { throw LuaError("\(p.fn): option 'noise' must be positive, got \(formatCompact(s))") }
-            return ph
+            func given<T>(_ key: String, _ v: T?) throws -> T {
+                guard let v else { throw LuaError("\(p.fn): option '\(key)' is required") }
+                return v
+            }
+            // Each value is checked against its bounds before any is missed.
+            let q = try p.optionalNumber("sample_rate"), s = needNoise ? try p.optionalNumber("noise") : 1, t = try p.optionalInteger("steps")
+            return PrivacyPhase(sampleRate: try given("sample_rate", q), noise: try given("noise", s), steps: try given("steps", t))
         }
-        if o.has("phases") {
-            guard case .table(let t) = o.raw("phases"), t.fields.isEmpty, !t.array.isEmpty else {
-                throw LuaError("\(o.fn): option 'phases' must be a non-empty list of {sample_rate=, noise=, steps=}")
-            }
-            for k in ["sample_rate", "noise", "steps"] where o.has(k) {
-                throw LuaError("\(o.fn): give either 'phases' or '\(k)', not both")
-            }
-            return try t.array.enumerated().map { i, v in
-                guard case .table(let pt) = v else { throw LuaError("\(o.fn): phases[\(i + 1)] must be a table") }
-                let po = try LuaOptions(pt, fn: "\(o.fn) phases[\(i + 1)]")
-                let p = try phase(po)
-                try po.finish()
-                return p
-            }
+        guard o.has("phases") else { return [try phase(o)] }
+        guard case .table(let t) = try o.value("phases"), t.fields.isEmpty, !t.array.isEmpty else {
+            throw LuaError("\(o.fn): option 'phases' must be a non-empty list of {sample_rate=, noise=, steps=}")
         }
-        return [try phase(o)]
+        for k in ["sample_rate", "noise", "steps"] where o.declaration?.option(k) != nil && o.has(k) {
+            throw LuaError("\(o.fn): give either 'phases' or '\(k)', not both")
+        }
+        let declaration = PrivacyDeclarations.phase(noise: needNoise)
+        return try t.array.enumerated().map { i, v in
+            guard case .table(let pt) = v else { throw LuaError("\(o.fn): phases[\(i + 1)] must be a table") }
+            let po = try LuaOptions(pt, fn: "\(o.fn) phases[\(i + 1)]", declaration: declaration)
+            let p = try phase(po)
+            try po.finish()
+            return p
+        }
     }
 
     /// The accountant the options ask for (`accountant`, default "rdp") with its own settings, read
@@ -40,7 +36,7 @@ extension Runtime {
     /// is an error naming it. The RDP accountant also comes typed, for what only it has (the best
     /// order, the curve).
     static func accountant(_ o: LuaOptions) throws -> (any PrivacyAccountant, rdp: RDPAccountant?) {
-        let kind = AccountantKind(rawValue: try o.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
+        let kind: AccountantKind = try o.choice("accountant")
         let settings = try accountantSettings(o, for: kind)
         do {
             switch kind {
@@ -57,7 +53,14 @@ extension Runtime {
     /// another accountant declares is an error naming it.
     static func accountantSettings(_ o: LuaOptions, for kind: AccountantKind) throws -> AccountantSettings {
         var s = AccountantSettings()
-        for opt in kind.options {
+        // A function may declare some settings only (privacy.rdp: the orders); the others it refuses.
+        func declared(_ opt: AccountantOption) -> Bool { o.declaration.map { $0.option(opt.name) != nil } ?? true }
+        // Every given setting is checked against its declared bounds first, whichever accountant
+        // it belongs to, so a bad value is reported as such.
+        for other in AccountantKind.allCases {
+            for opt in other.options where o.declaration?.option(opt.name)?.kind == .number && o.has(opt.name) { _ = try o.optionalNumber(opt.name) }
+        }
+        for opt in kind.options where declared(opt) {
             let given = o.has(opt.name)
             let value: AccountantSettings.Value?
             switch (opt.domain, opt.defaultValue) {
@@ -72,7 +75,7 @@ extension Runtime {
             if given, let v = value { s.values[opt.name] = v }
         }
         for other in AccountantKind.allCases where other != kind {
-            for opt in other.options where !kind.options.contains(where: { $0.name == opt.name }) && o.has(opt.name) {
+            for opt in other.options where declared(opt) && !kind.options.contains(where: { $0.name == opt.name }) && o.has(opt.name) {
                 throw LuaError("\(o.fn): option '\(opt.name)' does not apply to the \(kind.rawValue) accountant")
             }
         }
@@ -80,12 +83,12 @@ extension Runtime {
     }
 
     func installPrivacy() {
-        // pl.privacy.epsilon{sample_rate=, noise=, steps=, delta=} → ε, best order
-        define("privacy.epsilon") { call in
-            let o = try call.options(1, fn: "privacy.epsilon", optional: false)
-            let phases = try Runtime.privacyPhases(o, needNoise: true)
-            guard let delta = try o.double("delta") else { throw LuaError("privacy.epsilon: option 'delta' is required") }
+        // pl.privacy.epsilon{sample_rate=, noise=, steps= | phases=, delta=, accountant=} → ε, best order
+        define(PrivacyDeclarations.epsilon) { call in
+            let o = try call.options(1, PrivacyDeclarations.epsilon, optional: false)
             let (acc, rdp) = try Runtime.accountant(o)
+            let phases = try Runtime.privacyPhases(o, needNoise: true)
+            let delta = try o.number("delta")
             try o.finish()
             // RDP also says which order gave the bound.
             if let rdp {
@@ -95,32 +98,32 @@ extension Runtime {
             return call.results(.number(try acc.epsilon(phases, delta: delta)))
         }
         // pl.privacy.delta{sample_rate=, noise=, steps= | phases=, epsilon=, accountant=} → δ
-        define("privacy.delta") { call in
-            let o = try call.options(1, fn: "privacy.delta", optional: false)
-            let phases = try Runtime.privacyPhases(o, needNoise: true)
-            guard let eps = try o.double("epsilon") else { throw LuaError("privacy.delta: option 'epsilon' is required") }
+        define(PrivacyDeclarations.delta) { call in
+            let o = try call.options(1, PrivacyDeclarations.delta, optional: false)
             let (acc, _) = try Runtime.accountant(o)
+            let phases = try Runtime.privacyPhases(o, needNoise: true)
+            let eps = try o.number("epsilon")
             try o.finish()
             return call.results(.number(try acc.delta(phases, epsilon: eps)))
         }
         // pl.privacy.noise_for{epsilon=, sample_rate=, steps=, delta=, accountant=} → σ
-        define("privacy.noise_for") { call in
-            let o = try call.options(1, fn: "privacy.noise_for", optional: false)
-            let phases = try Runtime.privacyPhases(o, needNoise: false)
-            guard let delta = try o.double("delta") else { throw LuaError("privacy.noise_for: option 'delta' is required") }
-            guard let target = try o.double("epsilon") else { throw LuaError("privacy.noise_for: option 'epsilon' is required") }
+        define(PrivacyDeclarations.noiseFor) { call in
+            let o = try call.options(1, PrivacyDeclarations.noiseFor, optional: false)
             let (acc, _) = try Runtime.accountant(o)
+            let phases = try Runtime.privacyPhases(o, needNoise: false)
+            let delta = try o.number("delta")
+            let target = try o.number("epsilon")
             try o.finish()
             return call.results(.number(try acc.noise(forEpsilon: target, phases: phases, delta: delta)))
         }
-        // pl.privacy.rdp{sample_rate=, noise=, steps=, orders=} → list of RDP values (one per order), orders
-        define("privacy.rdp") { call in
-            let o = try call.options(1, fn: "privacy.rdp", optional: false)
+        // pl.privacy.rdp{sample_rate=, noise=, steps= | phases=, orders=} → list of RDP values (one per order), orders
+        define(PrivacyDeclarations.rdp) { call in
+            let o = try call.options(1, PrivacyDeclarations.rdp, optional: false)
             let phases = try Runtime.privacyPhases(o, needNoise: true)
-            guard let acc = try Runtime.accountant(o).rdp else {
-                throw LuaError("privacy.rdp: the RDP curve needs accountant = \"rdp\"")
-            }
+            let settings = try Runtime.accountantSettings(o, for: .rdp)
             try o.finish()
+            let acc: RDPAccountant
+            do { acc = try RDPAccountant(settings: settings) } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
             return call.results(.numbers(try acc.curve(phases)), .numbers(acc.orders))
         }
     }
@@ -131,73 +134,72 @@ extension Runtime {
     static func mechanismValues(_ o: LuaOptions) throws -> ([Double], Bool) {
         if o.has("value") {
             if o.has("values") { throw LuaError("\(o.fn): give 'value' or 'values', not both") }
-            return ([try o.double("value")!], true)
+            return ([try o.optionalNumber("value")!], true)
         }
-        _ = o.raw("value")
         guard o.has("values") else { throw LuaError("\(o.fn): option 'value' or 'values' is required") }
-        return (try LuaConvert.numbers(o.raw("values"), fn: o.fn, arg: "option 'values'"), false)
+        return (try LuaConvert.numbers(o.value("values"), fn: o.fn, arg: "option 'values'"), false)
     }
 
     func installMechanisms() {
         // pl.privacy.laplace{value= | values=, sensitivity=, epsilon=, seed=} → noisy value(s), scale
-        define("privacy.laplace") { call in
-            let o = try call.options(1, fn: "privacy.laplace", optional: false)
+        define(PrivacyDeclarations.laplace) { call in
+            let o = try call.options(1, PrivacyDeclarations.laplace, optional: false)
+            let sens = try o.number("sensitivity"), eps = try o.number("epsilon")
             let (v, single) = try Runtime.mechanismValues(o)
-            let sens = try o.double("sensitivity", 1, above: 0), eps = try o.double("epsilon", 1, above: 0)
             var rng = RNG(seed: try o.seed())
             try o.finish()
             let out = try Mechanisms.laplace(v, sensitivity: sens, epsilon: eps, rng: &rng)
             return call.results(single ? .number(out[0]) : .numbers(out), .number(try Mechanisms.laplaceScale(sensitivity: sens, epsilon: eps)))
         }
         // pl.privacy.gaussian_sigma{sensitivity=, epsilon=, delta=, calibration="analytic"|"classic"} → σ
-        define("privacy.gaussian_sigma") { call in
-            let o = try call.options(1, fn: "privacy.gaussian_sigma", optional: false)
+        define(PrivacyDeclarations.gaussianSigma) { call in
+            let o = try call.options(1, PrivacyDeclarations.gaussianSigma, optional: false)
             let sigma = try Runtime.gaussianSigma(o)
             try o.finish()
             return call.results(.number(sigma))
         }
         // pl.privacy.gaussian{value= | values=, sensitivity=, epsilon=, delta=, calibration=, seed=} → noisy value(s), σ
-        define("privacy.gaussian") { call in
-            let o = try call.options(1, fn: "privacy.gaussian", optional: false)
-            let (v, single) = try Runtime.mechanismValues(o)
+        define(PrivacyDeclarations.gaussian) { call in
+            let o = try call.options(1, PrivacyDeclarations.gaussian, optional: false)
             let sigma = try Runtime.gaussianSigma(o)
+            let (v, single) = try Runtime.mechanismValues(o)
             var rng = RNG(seed: try o.seed())
             try o.finish()
             let out = try Mechanisms.gaussian(v, sigma: sigma, rng: &rng)
             return call.results(single ? .number(out[0]) : .numbers(out), .number(sigma))
         }
         // pl.privacy.gaussian_delta{sigma=, sensitivity=, epsilon=} → the exact δ(ε)
-        define("privacy.gaussian_delta") { call in
-            let o = try call.options(1, fn: "privacy.gaussian_delta", optional: false)
-            let s = try o.double("sigma", 1, above: 0), sens = try o.double("sensitivity", 1, above: 0), eps = try o.double("epsilon", 1, min: 0)
+        define(PrivacyDeclarations.gaussianDelta) { call in
+            let o = try call.options(1, PrivacyDeclarations.gaussianDelta, optional: false)
+            let s = try o.number("sigma"), sens = try o.number("sensitivity"), eps = try o.number("epsilon")
             try o.finish()
             return call.results(.number(Mechanisms.gaussianDelta(sigma: s, sensitivity: sens, epsilon: eps)))
         }
         // pl.privacy.randomized_response{values=, categories=, epsilon=, seed=} → reports
-        define("privacy.randomized_response") { call in
-            let o = try call.options(1, fn: "privacy.randomized_response", optional: false)
-            let values = try LuaConvert.integers(o.raw("values"), fn: o.fn, arg: "option 'values'")
-            let k = try o.int("categories", 2, min: 2, max: 1_000_000), eps = try o.double("epsilon", 1, above: 0)
+        define(PrivacyDeclarations.randomizedResponse) { call in
+            let o = try call.options(1, PrivacyDeclarations.randomizedResponse, optional: false)
+            let values = try o.integers("values")
+            let k = try o.integer("categories"), eps = try o.number("epsilon")
             var rng = RNG(seed: try o.seed())
             try o.finish()
             return call.results(.ints(try Mechanisms.randomizedResponse(values, categories: k, epsilon: eps, rng: &rng)))
         }
         // pl.privacy.rr_estimate{reports=, categories=, epsilon=} → unbiased frequency estimates
-        define("privacy.rr_estimate") { call in
-            let o = try call.options(1, fn: "privacy.rr_estimate", optional: false)
-            let reports = try LuaConvert.integers(o.raw("reports"), fn: o.fn, arg: "option 'reports'")
-            let k = try o.int("categories", 2, min: 2, max: 1_000_000), eps = try o.double("epsilon", 1, above: 0)
+        define(PrivacyDeclarations.rrEstimate) { call in
+            let o = try call.options(1, PrivacyDeclarations.rrEstimate, optional: false)
+            let reports = try o.integers("reports")
+            let k = try o.integer("categories"), eps = try o.number("epsilon")
             try o.finish()
             return call.results(.numbers(try Mechanisms.estimateFrequencies(reports, categories: k, epsilon: eps)))
         }
     }
 
     static func gaussianSigma(_ o: LuaOptions) throws -> Double {
-        let sens = try o.double("sensitivity", 1, above: 0), eps = try o.double("epsilon", 1, above: 0)
-        let delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
-        let cal = try o.string("calibration", "analytic", oneOf: ["analytic", "classic"])
-        return cal == "classic" ? try Mechanisms.gaussianSigmaClassic(sensitivity: sens, epsilon: eps, delta: delta)
-                                : try Mechanisms.gaussianSigmaAnalytic(sensitivity: sens, epsilon: eps, delta: delta)
+        let sens = try o.number("sensitivity"), eps = try o.number("epsilon"), delta = try o.number("delta")
+        switch try o.choice("calibration", GaussianCalibration.self) {
+        case .classic: return try Mechanisms.gaussianSigmaClassic(sensitivity: sens, epsilon: eps, delta: delta)
+        case .analytic: return try Mechanisms.gaussianSigmaAnalytic(sensitivity: sens, epsilon: eps, delta: delta)
+        }
     }
 }
 
@@ -236,12 +238,12 @@ extension Runtime {
             return 2
         }
         // pl.privacy.release_predictions(model, data, {mechanism=, epsilon=, delta=, seed=}) → noisy probabilities, labels, guarantee
-        define("privacy.release_predictions") { call in
+        define(PrivacyDeclarations.releasePredictions) { call in
             let mo = try call.model(1, fn: "privacy.release_predictions", arg: "argument 1 (model)")
             let x = try call.features(2, fn: "privacy.release_predictions")
-            let o = try call.options(3, fn: "privacy.release_predictions", optional: false)
-            let mech = Perturbation.Mechanism(rawValue: try o.string("mechanism", "laplace", oneOf: Perturbation.Mechanism.allCases.map(\.rawValue)))!
-            let eps = try o.double("epsilon", 1, above: 0), delta = try o.double("delta", 1e-5, max: 0.999999, above: 0)
+            let o = try call.options(3, PrivacyDeclarations.releasePredictions, optional: false)
+            let mech: Perturbation.Mechanism = try o.choice("mechanism")
+            let eps = try o.number("epsilon"), delta = try o.number("delta")
             let seed = try o.seed()
             try o.finish()
             let (p, g) = try Perturbation.perturbPredictions(try mo.model.releasedProbabilities(x), mechanism: mech,

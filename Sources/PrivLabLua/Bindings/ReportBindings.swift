@@ -23,14 +23,14 @@ extension Runtime {
         guard case .table(let t) = rowsValue, t.fields.isEmpty else {
             throw LuaError("report.table: argument 1 must be a list of rows, got \(rowsValue.typeName)")
         }
-        let digits = try o.int("digits", 4, min: 1, max: 12)
-        var caption = try o.string("caption")
+        let digits = try o.integer("digits")
+        var caption = try o.optionalText("caption")
         // Wall-clock figures vary between runs: such a table says so, like a timing line.
-        if try o.bool("wall_clock", false) {
+        if try o.flag("wall_clock") {
             caption = "⏱ wall clock, varies between runs" + (caption.map { " — \($0)" } ?? "")
         }
-        let columns = o.has("columns") ? try LuaConvert.strings(o.raw("columns"), fn: "report.table", arg: "option 'columns'") : nil
-        let header = o.has("header") ? try LuaConvert.strings(o.raw("header"), fn: "report.table", arg: "option 'header'") : nil
+        let columns = o.has("columns") ? try LuaConvert.strings(o.value("columns"), fn: "report.table", arg: "option 'columns'") : nil
+        let header = o.has("header") ? try LuaConvert.strings(o.value("header"), fn: "report.table", arg: "option 'header'") : nil
         try o.finish()
         var rows = [LuaTable]()
         for (i, r) in t.array.enumerated() {
@@ -57,43 +57,37 @@ extension Runtime {
     /// Builds a chart from its options: x/y (one series) or series = {{name=, x=, y=}, …}.
     static func chart(_ o: LuaOptions, kind: Chart.Kind) throws -> (Chart, String?) {
         let fn = "report.chart"
-        let title = try o.string("title", "")
-        let xl = try o.string("xlabel", "")
-        let yl = try o.string("ylabel", "")
-        let name = try o.string("name")
+        let title = try o.optionalText("title") ?? "", xl = try o.optionalText("xlabel") ?? "", yl = try o.optionalText("ylabel") ?? ""
+        let name = try o.optionalText("name")
+        let logx = try o.flag("logx"), logy = try o.flag("logy")
+        let width = try o.integer("width"), height = try o.integer("height")
         var series = [Chart.Series]()
         var categories: [String]? = nil
-        if o.has("categories") { categories = try LuaConvert.strings(o.raw("categories"), fn: fn, arg: "option 'categories'") }
+        if o.has("categories") { categories = try LuaConvert.strings(o.value("categories"), fn: fn, arg: "option 'categories'") }
         if o.has("series") {
-            guard case .table(let st) = o.raw("series"), st.fields.isEmpty, !st.array.isEmpty else {
+            guard case .table(let st) = try o.value("series"), st.fields.isEmpty, !st.array.isEmpty else {
                 throw LuaError("\(fn): option 'series' must be a non-empty list of {name=, x=, y=}")
             }
             for (i, s) in st.array.enumerated() {
                 guard case .table(let t) = s else { throw LuaError("\(fn): series[\(i + 1)] must be a table") }
-                let so = try LuaOptions(t, fn: "\(fn) series[\(i + 1)]")
+                let so = try LuaOptions(t, fn: "\(fn) series[\(i + 1)]", declaration: ReportDeclarations.series)
                 let y = try LuaConvert.numbers(so.raw("y"), fn: fn, arg: "series[\(i + 1)].y")
-                let x = so.has("x") ? try LuaConvert.numbers(so.raw("x"), fn: fn, arg: "series[\(i + 1)].x") : y.indices.map { Double($0 + 1) }
-                let nm = try so.string("name", "series \(i + 1)")
-                let labels = so.has("labels") ? try LuaConvert.strings(so.raw("labels"), fn: fn, arg: "series[\(i + 1)].labels") : nil
-                let connected = try so.bool("connected", false)
+                let x = so.has("x") ? try LuaConvert.numbers(so.value("x"), fn: fn, arg: "series[\(i + 1)].x") : y.indices.map { Double($0 + 1) }
+                let nm = try so.optionalText("name") ?? "series \(i + 1)"
+                let labels = so.has("labels") ? try LuaConvert.strings(so.value("labels"), fn: fn, arg: "series[\(i + 1)].labels") : nil
+                let connected = try so.flag("connected")
                 try so.finish()
                 if (labels != nil || connected) && kind != .scatter {
                     throw LuaError("\(fn): series[\(i + 1)]: labels and connected apply to scatter charts")
                 }
                 series.append(Chart.Series(name: nm, x: x, y: y, labels: labels, connected: connected))
             }
-            _ = o.raw("x"); _ = o.raw("y")
         } else {
             guard o.has("y") else { throw LuaError("\(fn): give 'y' (and optionally 'x') or 'series'") }
-            let y = try LuaConvert.numbers(o.raw("y"), fn: fn, arg: "option 'y'")
-            let x = o.has("x") ? try LuaConvert.numbers(o.raw("x"), fn: fn, arg: "option 'x'") : y.indices.map { Double($0 + 1) }
-            series = [Chart.Series(name: try o.string("label", yl.isEmpty ? "y" : yl), x: x, y: y)]
+            let y = try LuaConvert.numbers(o.value("y"), fn: fn, arg: "option 'y'")
+            let x = o.has("x") ? try LuaConvert.numbers(o.value("x"), fn: fn, arg: "option 'x'") : y.indices.map { Double($0 + 1) }
+            series = [Chart.Series(name: try o.optionalText("label") ?? (yl.isEmpty ? "y" : yl), x: x, y: y)]
         }
-        _ = o.raw("label")
-        let logx = try o.bool("logx", false)
-        let logy = try o.bool("logy", false)
-        let width = try o.int("width", 640, min: 200, max: 4000)
-        let height = try o.int("height", 400, min: 150, max: 4000)
         try o.finish()
         do {
             var c = try Chart(kind: kind, title: title, xLabel: xl, yLabel: yl, series: series, categories: categories)
@@ -104,23 +98,23 @@ extension Runtime {
             try c.validate()
             return (c, name)
         } catch let e as PrivLabError {
-            throw LuaError("\(fn): \(e.description.replacingOccurrences(of: "chart: ", with: ""))")
+            throw LuaError("\(fn): \(e.detail)")
         }
     }
 
     func installReport() {
-        define("report.table") { call in
+        define(ReportDeclarations.table) { call in
             let rt = Runtime.from(call)
-            let o = try call.options(2, fn: "report.table")
+            let o = try call.options(2, ReportDeclarations.table)
             rt.sink.table(try Runtime.reportTable(call.value(1), o))
             return 0
         }
-        define("report.md") { call in
+        define(ReportDeclarations.md) { call in
             let rt = Runtime.from(call)
             rt.sink.markdown(try call.string(1, fn: "report.md", arg: "argument 1 (markdown text)"))
             return 0
         }
-        define("report.timing") { call in
+        define(ReportDeclarations.timing) { call in
             let rt = Runtime.from(call)
             let label = try call.string(1, fn: "report.timing", arg: "argument 1 (label)")
             let secs = try call.number(2, fn: "report.timing", arg: "argument 2 (seconds)")
@@ -128,11 +122,14 @@ extension Runtime {
             return 0
         }
         // pl.report.chart{kind="line"|"scatter"|"bar"|<plugin>, …}
-        define("report.chart") { call in
+        define(ReportDeclarations.chart) { call in
             let rt = Runtime.from(call)
-            let o = try call.options(1, fn: "report.chart", optional: false)
-            let kindName = try o.string("kind", "line")
+            // Not strict: a chart plugin takes options of its own (a built-in kind's finish() rejects them).
+            let o = try call.options(1, ReportDeclarations.chart, optional: false, strict: false)
+            let kindName = try o.optionalText("kind") ?? Chart.Kind.line.rawValue
             if let kind = Chart.Kind(rawValue: kindName) {
+                let d = ReportDeclarations.chart
+                try LuaOptions.rejectUnknown(o.table, fn: d.path, accepted: Set(d.options.map(\.key)), refused: d.refused)
                 let (chart, name) = try Runtime.chart(o, kind: kind)
                 let path = try rt.sink.figure(svg: try chart.svg(), title: chart.title, name: name)
                 return call.results(.string(path))
@@ -150,9 +147,9 @@ extension Runtime {
             return call.results(.string(try rt.sink.figure(svg: svg, title: title, name: name)))
         }
         for kind in Chart.Kind.allCases {
-            define("report.\(kind.rawValue)") { call in
+            define(ReportDeclarations.chart(kind)) { call in
                 let rt = Runtime.from(call)
-                let o = try call.options(1, fn: "report.\(kind.rawValue)", optional: false)
+                let o = try call.options(1, ReportDeclarations.chart(kind), optional: false)
                 let (chart, name) = try Runtime.chart(o, kind: kind)
                 return call.results(.string(try rt.sink.figure(svg: try chart.svg(), title: chart.title, name: name)))
             }

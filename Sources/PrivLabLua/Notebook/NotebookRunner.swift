@@ -114,10 +114,7 @@ public final class NotebookRunner {
     /// limit, an interrupt — is in the report written, with `Result.error` set.
     public func run() throws -> Result {
         let path = options.notebookPath
-        guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read the notebook") }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw PrivLabError.malformedFile(location: path, reason: "not valid UTF-8 text")
-        }
+        let text = try NotebookRunner.readNotebook(path)
         let out = options.outputPath ?? NotebookRunner.defaultOutputPath(notebook: path, parameters: options.parameters)
         let outURL = URL(fileURLWithPath: out)
         let stem = outURL.deletingPathExtension().lastPathComponent
@@ -188,6 +185,23 @@ public final class NotebookRunner {
             declared = rt.declaredParameters
         }
         let doc = document(source: source, sink: sink, declared: declared, failure: failure, failedChunk: failedChunk)
+        let extra = try write(doc, to: out, figureDirectory: figDir, figuresWritten: sink.figuresWritten)
+        return Result(reportPath: out, succeeded: failure == nil, error: failure,
+                      figures: sink.figuresWritten.map { "\(figDir)/\($0)" }, extraReports: extra, cacheReport: cacheReport)
+    }
+
+    /// The notebook's text.
+    static func readNotebook(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw PrivLabError.io("\(path): cannot read the notebook") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PrivLabError.malformedFile(location: path, reason: "not valid UTF-8 text")
+        }
+        return text
+    }
+
+    /// Writes the report (and its other formats, whose paths it returns), and removes figures of
+    /// earlier runs this run did not produce: they would be stale.
+    private func write(_ doc: ReportDocument, to out: String, figureDirectory figDir: String, figuresWritten: [String]) throws -> [String] {
         try AtomicFile.write(doc.markdown(), to: out)
         var extra = [String]()
         for f in options.formats {
@@ -198,14 +212,12 @@ public final class NotebookRunner {
             }
             extra.append(path)
         }
-        // Figures from earlier runs that this run did not produce would be stale: remove them.
         if let old = try? FileManager.default.contentsOfDirectory(atPath: figDir) {
-            for f in old where f.hasSuffix(".svg") && !sink.figuresWritten.contains(f) {
+            for f in old where f.hasSuffix(".svg") && !figuresWritten.contains(f) {
                 try? FileManager.default.removeItem(atPath: "\(figDir)/\(f)")
             }
         }
-        return Result(reportPath: out, succeeded: failure == nil, error: failure,
-                      figures: sink.figuresWritten.map { "\(figDir)/\($0)" }, extraReports: extra, cacheReport: cacheReport)
+        return extra
     }
 
     /// The report. With `runningChunk`, the report of a run still going: everything before that

@@ -3,10 +3,15 @@ import PrivLab
 extension LuaCall {
     /// The options table at argument `i`, read through `declaration` (nil or absent gives an empty
     /// one when `optional`): its function name, accepted keys, defaults and bounds.
-    public func options(_ i: Int32, _ declaration: FunctionDeclaration, optional: Bool = true) throws -> LuaOptions {
+    /// A key the declaration does not know is an error here, before any option is read, so a typo
+    /// is reported first; `strict: false` leaves that to `finish()` (a chart plugin's own options).
+    public func options(_ i: Int32, _ declaration: FunctionDeclaration, optional: Bool = true, strict: Bool = true) throws -> LuaOptions {
         let fn = declaration.path
         switch value(i) {
         case .table(let t):
+            if strict {
+                try LuaOptions.rejectUnknown(t, fn: fn, accepted: Set(declaration.options.map(\.key)), refused: declaration.refused)
+            }
             try LuaOptions.checkConditions(t, declaration)
             return try LuaOptions(t, fn: fn, declaration: declaration)
         case .nil where optional: return try LuaOptions(LuaTable(), fn: fn, declaration: declaration)
@@ -160,6 +165,12 @@ extension LuaOptions {
             return nil
         }
         return try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
+    }
+
+    /// A string option with a default or required.
+    public func text(_ key: String) throws -> String {
+        guard let s = try optionalText(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        return s
     }
 
     /// A choice option as its enum; nil when absent without a default.

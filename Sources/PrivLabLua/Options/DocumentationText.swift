@@ -7,7 +7,8 @@ extension OptionDocumentation {
         var s = "Functions (privlab doc <name> for one; e.g. privlab doc mlp):\n"
         let width = functions.map(\.path.count).max() ?? 0
         for f in functions {
-            let shape = f.options.isEmpty && !f.declared ? "(…)" : "{…}"
+            // An options table alone reads pl.f{…}; positional arguments (or none) pl.f(…).
+            let shape = f.options.isEmpty || !f.declaration.arguments.isEmpty ? "(…)" : "{…}"
             let name = ("pl." + f.path + shape).padding(toLength: width + 6, withPad: " ", startingAt: 0)
             s += "  \(name)  \(f.declaration.summary)".trimmingTrailingSpaces() + "\n"
         }
