@@ -9,6 +9,7 @@ Prints one JSON object: {"torch": seconds, "sklearn": seconds, ...}.
 """
 import gzip
 import json
+import os
 import sys
 import time
 import warnings
@@ -16,6 +17,8 @@ import warnings
 import numpy as np
 
 DIR = "/usr/share/datasets/fashion-mnist"
+# Threads for PyTorch (bench/run.py --threads sets it; 2, both cores, by default).
+THREADS = int(os.environ.get("PRIVLAB_BENCH_THREADS", "2"))
 
 
 def idx(path):
@@ -35,7 +38,7 @@ def load():
 def bench_torch(x, y, seed):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
@@ -67,7 +70,7 @@ def cnn_model(torch):
 def bench_torch_cnn(x, y, seed, limit=None):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     n = limit or x.shape[0]
     X, Y = torch.from_numpy(x[:n]).reshape(-1, 1, 28, 28), torch.from_numpy(y[:n])
@@ -96,7 +99,7 @@ def rnn_model(torch, cell="gru", hidden=128):
 def bench_torch_rnn(x, y, seed, limit=None, cell="gru"):
     import torch
 
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     n = limit or x.shape[0]
     X, Y = torch.from_numpy(x[:n]), torch.from_numpy(y[:n])
@@ -127,7 +130,7 @@ def bench_opacus(x, y, seed, mode, cnn=False, limit=None):
 
     logging.getLogger("opacus").setLevel(logging.ERROR)
     warnings.simplefilter("ignore")
-    torch.set_num_threads(2)
+    torch.set_num_threads(THREADS)
     torch.manual_seed(seed)
     n = limit or x.shape[0]
     X = torch.from_numpy(x[:n])

@@ -187,7 +187,8 @@ def run_cnn(rounds):
 
 def run_rnn(rounds, cell):
     """Recurrent epoch: PrivLab against PyTorch, one GRU (LSTM) layer of 128 units on sequential
-    Fashion-MNIST, the last hidden state into the output layer, Adam lr 1e-3, batch 128, 2 threads each."""
+    Fashion-MNIST, the last hidden state into the output layer, Adam lr 1e-3, batch 128, 2 threads each
+    (or --threads)."""
     side = "torch_lstm" if cell == "lstm" else "torch_rnn"
     times = {"privlab": [], side: []}
     details = []
@@ -198,7 +199,8 @@ def run_rnn(rounds, cell):
         print(f"round {r + 1}: privlab {times['privlab'][-1]:.3f} s, torch {times[side][-1]:.3f} s", flush=True)
     med = {k: statistics.median(v) for k, v in times.items()}
     print()
-    print(f"one epoch, {cell.upper()} 128 hidden on sequential Fashion-MNIST (28 steps × 28 pixels), last state → dense 10, Adam lr 1e-3, batch 128")
+    print(f"one epoch, {cell.upper()} 128 hidden on sequential Fashion-MNIST (28 steps × 28 pixels), last state → dense 10, Adam lr 1e-3, batch 128; "
+          f"PyTorch on {REFERENCE_ENV.get('PRIVLAB_BENCH_THREADS', '2')} thread(s)")
     print(machine(details))
     for k, v in times.items():
         print(f"{k:<11}{med[k]:>10.3f}  " + " ".join(f"{t:.3f}" for t in v))
@@ -217,6 +219,7 @@ def main():
     ap.add_argument("--rnn", action="store_true", help="a GRU of 128 units on sequential Fashion-MNIST (against PyTorch)")
     ap.add_argument("--lstm", action="store_true", help="with --rnn: an LSTM instead of the GRU")
     ap.add_argument("--limit", type=int, help="train on the first N images only (CNN and DP runs)")
+    ap.add_argument("--threads", type=int, help="threads on each side (PrivLab's PRIVLAB_THREADS, PyTorch's set_num_threads; default 2)")
     ap.add_argument("--avx2-reference", action="store_true",
                     help="limit PyTorch, MKL and oneDNN to AVX2, as on an AVX2-only CPU (PrivLab: OPENBLAS_CORETYPE=Haswell)")
     ap.add_argument("--as-unrecognised", action="store_true",
@@ -231,6 +234,9 @@ def main():
     if args.avx2_reference:
         REFERENCE_ENV.update(AVX2_ONLY)
         print("references limited to AVX2: " + " ".join(f"{k}={v}" for k, v in AVX2_ONLY.items()), flush=True)
+    if args.threads:
+        PRIVLAB_ENV["PRIVLAB_THREADS"] = str(args.threads)
+        REFERENCE_ENV["PRIVLAB_BENCH_THREADS"] = str(args.threads)
     if args.limit:
         LIMIT.extend(["--limit", str(args.limit)])
     subprocess.run(["swift", "build", "-c", "release", "--product", "privlab"], cwd=ROOT, check=True)

@@ -76,4 +76,31 @@ const char *pl_blas_set_for_features(unsigned features);
 /// The set to switch to when `current` is below what `features` call for, else NULL (keep it).
 const char *pl_blas_upgrade(const char *current, unsigned features);
 
+/// The recurrent cells (`RecurrentCellKind`'s order): Elman RNN, GRU, LSTM.
+enum { PL_CELL_RNN = 0, PL_CELL_GRU = 1, PL_CELL_LSTM = 2 };
+
+/// The level `pl_cell_forward`/`pl_cell_backward` run at: this CPU's `pl_cpu_level`, at most `max_level`.
+int pl_cell_level(int max_level);
+
+/// One example's forward step of a recurrent cell with H = `h` units and PyTorch's gate order (r, z,
+/// n for the GRU; i, f, g, o for the LSTM). `a` (G·H) holds W_ih x_t + b_ih on entry and the activated
+/// gates on exit; `r` (G·H) is W_hh h_{t−1} (zeros at t = 0), `bhh` b_hh; `hprev` and `cprev` (LSTM)
+/// h_{t−1} and c_{t−1} (zeros at t = 0). Writes h_t to `hout` and to `extra` the GRU's W_hn h + b_hn or
+/// the LSTM's c_t (unused by the RNN). The same bits at every level (exp and tanh: Cephes's
+/// single-precision approximations, see recurrent_cells.c).
+void pl_cell_forward(int cell, long h, float *a, const float *r, const float *bhh, const float *hprev,
+                     const float *cprev, float *hout, float *extra, int level);
+
+/// One example's backward step: from ∂L/∂h_t (`dh`) and, for the LSTM, ∂L/∂c_t carried from step
+/// t + 1 (`dc`, replaced by ∂L/∂c_{t−1}), writes the pre-activation gradients of the input part
+/// (`din`, G·H) and, for the GRU, of the recurrent part (`drec`), and sets `dhprev` to the part of
+/// ∂L/∂h_{t−1} that does not pass through W_hh (the GRU's z ⊙ dh; zeros otherwise). `a` and `extra`
+/// are what the forward step left; `hprev`/`cprev` as there.
+void pl_cell_backward(int cell, long h, const float *dh, const float *a, const float *extra, const float *hprev,
+                      const float *cprev, float *dc, float *din, float *drec, float *dhprev, int level);
+
+/// The cells' exp and tanh, one value (for tests against the C library's).
+float pl_cell_exp(float x);
+float pl_cell_tanh(float x);
+
 #endif

@@ -117,7 +117,7 @@ public final class Recurrent: Layer {
 
     /// The recurrence, block by block: one GEMM for W_hh h_{t−1}, then each example's cell step.
     private func walkForward(batch b: Int, gates a: inout Matrix, states hs: inout Matrix, extra ex: inout Matrix) {
-        let t = steps, h = hidden, g = gh, cell = self.cell
+        let t = steps, h = hidden, g = gh, cell = self.cell, level = RecurrentCellKind.kernelLevel
         a.data.withUnsafeMutableBufferPointer { ap in
             hs.data.withUnsafeMutableBufferPointer { hp in
                 ex.data.withUnsafeMutableBufferPointer { ep in
@@ -125,19 +125,24 @@ public final class Recurrent: Layer {
                         biasHH.value.data.withUnsafeBufferPointer { bp in
                             let (ap, hp, ep, wp, bp) = (ap.baseAddress!, hp.baseAddress!, ep.isEmpty ? nil : ep.baseAddress, wp.baseAddress!, bp.baseAddress!)
                             forEachBlock(b) { rows in
-                                let rec = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * g)
+                                // W_hh h_{t−1} for the block's rows, then H zeros: h_{−1} and c_{−1}.
+                                let rec = UnsafeMutablePointer<Float>.allocate(capacity: rows.count * g + h)
                                 defer { rec.deallocate() }
+                                let zeros = UnsafePointer(rec + rows.count * g)
+                                (rec + rows.count * g).update(repeating: 0, count: h)
                                 for s in 0..<t {
                                     if s > 0 {
                                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows.count), Int32(g), Int32(h), 1,
                                                     hp + rows.lowerBound * t * h + (s - 1) * h, Int32(t * h), wp, Int32(h), 0, rec, Int32(g))
+                                    } else {
+                                        rec.update(repeating: 0, count: rows.count * g)
                                     }
                                     for (k, e) in rows.enumerated() {
                                         let row = e * t + s
-                                        cell.forwardRow(h: h, a: ap + row * g, r: s > 0 ? UnsafePointer(rec + k * g) : nil, bhh: bp,
-                                                        hPrev: s > 0 ? UnsafePointer(hp + e * t * h + (s - 1) * h) : nil,
-                                                        extraPrev: s > 0 && ep != nil ? UnsafePointer(ep! + (row - 1) * h) : nil,
-                                                        hOut: hp + e * t * h + s * h, extraOut: ep.map { $0 + row * h })
+                                        cell.forwardRow(h: h, a: ap + row * g, r: rec + k * g, bhh: bp,
+                                                        hPrev: s > 0 ? UnsafePointer(hp + e * t * h + (s - 1) * h) : zeros,
+                                                        extraPrev: s > 0 && ep != nil ? UnsafePointer(ep! + (row - 1) * h) : zeros,
+                                                        hOut: hp + e * t * h + s * h, extraOut: ep.map { $0 + row * h }, level: level)
                                     }
                                 }
                             }

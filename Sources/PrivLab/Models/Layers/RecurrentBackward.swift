@@ -44,12 +44,14 @@ extension Recurrent {
 
     /// One block of examples walked back over all steps.
     private func walkBack(_ rows: Range<Int>, _ p: BTTPointers) {
-        let t = steps, h = hidden, g = gh, n = rows.count, cell = self.cell
+        let t = steps, h = hidden, g = gh, n = rows.count, cell = self.cell, level = RecurrentCellKind.kernelLevel
         let dh = UnsafeMutablePointer<Float>.allocate(capacity: n * h)
         let dhPrev = UnsafeMutablePointer<Float>.allocate(capacity: n * h)
-        let dc = UnsafeMutablePointer<Float>.allocate(capacity: n * h)
+        // ∂L/∂c carried back (LSTM), then H zeros: h_{−1} and c_{−1}.
+        let dc = UnsafeMutablePointer<Float>.allocate(capacity: n * h + h)
         defer { dh.deallocate(); dhPrev.deallocate(); dc.deallocate() }
-        dc.update(repeating: 0, count: n * h)
+        dc.update(repeating: 0, count: n * h + h)
+        let zeros = UnsafePointer(dc + n * h)
         // ∂L/∂h_{T−1}: the output gradient's last step.
         for (k, e) in rows.enumerated() {
             (dh + k * h).update(from: p.dy + (sequences ? e * t * h + (t - 1) * h : e * h), count: h)
@@ -59,10 +61,9 @@ extension Recurrent {
             for (k, e) in rows.enumerated() {
                 let row = e * t + s
                 cell.backwardRow(h: h, dh: dh + k * h, gates: p.gates + row * g, extra: p.extra.map { $0 + row * h },
-                                 hPrev: s > 0 ? p.states + e * t * h + (s - 1) * h : nil,
-                                 extraPrev: s > 0 ? p.extra.map { $0 + (row - 1) * h } : nil,
-                                 dc: cell == .lstm ? dc + k * h : nil,
-                                 dIn: p.dIn + row * g, dRec: p.dRec.map { $0 + row * g }, dhPrev: dhPrev + k * h)
+                                 hPrev: s > 0 ? p.states + e * t * h + (s - 1) * h : zeros,
+                                 extraPrev: s > 0 && p.extra != nil ? p.extra! + (row - 1) * h : zeros,
+                                 dc: dc + k * h, dIn: p.dIn + row * g, dRec: p.dRec.map { $0 + row * g }, dhPrev: dhPrev + k * h, level: level)
             }
             guard s > 0 else { break }
             // ∂h_{t−1} += ∂pre_t (n × G·H, rows T·G·H apart) · W_hh (G·H × H).

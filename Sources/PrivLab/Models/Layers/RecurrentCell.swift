@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// The recurrent cells, with PyTorch's equations and gate order so that weights compare one to one
@@ -30,93 +31,51 @@ public enum RecurrentCellKind: String, Codable, Sendable, CaseIterable {
     var separateRecurrentGradient: Bool { self == .gru }
 }
 
-@inline(__always) func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
-
-/// One example's step, forward and backward, on raw rows of length H or G·H.
+/// One example's step, forward and backward, on raw rows of length H or G·H: the element-wise work
+/// runs in C (CKernels' recurrent_cells.c), where the loops over the hidden units vectorise with
+/// the gates' exp and tanh; the same bits at every vector level.
 extension RecurrentCellKind {
-    /// Forward step for one example. `a` holds W_ih x_t + b_ih on entry and the activated gates on
-    /// exit; `r` holds W_hh h_{t−1} (nil at t = 0, where h_{−1} = 0); `extraPrev` is c_{t−1} (LSTM).
-    @inline(__always)
-    func forwardRow(h: Int, a: UnsafeMutablePointer<Float>, r: UnsafePointer<Float>?, bhh: UnsafePointer<Float>,
-                    hPrev: UnsafePointer<Float>?, extraPrev: UnsafePointer<Float>?,
-                    hOut: UnsafeMutablePointer<Float>, extraOut: UnsafeMutablePointer<Float>?) {
-        @inline(__always) func rec(_ j: Int) -> Float { (r?[j] ?? 0) + bhh[j] }
+    /// The C side's cell code (`PL_CELL_*`).
+    var code: Int32 {
         switch self {
-        case .rnn:
-            for j in 0..<h {
-                let v = tanhf(a[j] + rec(j))
-                a[j] = v
-                hOut[j] = v
-            }
-        case .gru:
-            for j in 0..<h {
-                let rg = sigmoid(a[j] + rec(j))
-                let z = sigmoid(a[h + j] + rec(h + j))
-                let rn = rec(2 * h + j)
-                let n = tanhf(a[2 * h + j] + rg * rn)
-                a[j] = rg
-                a[h + j] = z
-                a[2 * h + j] = n
-                extraOut![j] = rn
-                hOut[j] = (1 - z) * n + z * (hPrev?[j] ?? 0)
-            }
-        case .lstm:
-            for j in 0..<h {
-                let i = sigmoid(a[j] + rec(j))
-                let f = sigmoid(a[h + j] + rec(h + j))
-                let g = tanhf(a[2 * h + j] + rec(2 * h + j))
-                let o = sigmoid(a[3 * h + j] + rec(3 * h + j))
-                let c = f * (extraPrev?[j] ?? 0) + i * g
-                a[j] = i
-                a[h + j] = f
-                a[2 * h + j] = g
-                a[3 * h + j] = o
-                extraOut![j] = c
-                hOut[j] = o * tanhf(c)
-            }
+        case .rnn: return Int32(PL_CELL_RNN)
+        case .gru: return Int32(PL_CELL_GRU)
+        case .lstm: return Int32(PL_CELL_LSTM)
         }
+    }
+
+    /// The highest vector level the cells may use (0 portable, 1 AVX2); tests lower it to compare the
+    /// levels' bits.
+    nonisolated(unsafe) static var maximumKernelLevel: Int32 = 1
+
+    /// The level the cells run at on this CPU.
+    static var kernelLevel: Int32 { pl_cell_level(maximumKernelLevel) }
+
+    /// Forward step for one example. `a` holds W_ih x_t + b_ih on entry and the activated gates on
+    /// exit; `r` holds W_hh h_{t−1}, and `hPrev`, `extraPrev` are h_{t−1} and the LSTM's c_{t−1} — all
+    /// zeros at t = 0, where h_{−1} = c_{−1} = 0.
+    @inline(__always)
+    func forwardRow(h: Int, a: UnsafeMutablePointer<Float>, r: UnsafePointer<Float>, bhh: UnsafePointer<Float>,
+                    hPrev: UnsafePointer<Float>, extraPrev: UnsafePointer<Float>,
+                    hOut: UnsafeMutablePointer<Float>, extraOut: UnsafeMutablePointer<Float>?, level: Int32) {
+        pl_cell_forward(code, h, a, r, bhh, hPrev, extraPrev, hOut, extraOut, level)
     }
 
     /// Backward step for one example: from ∂L/∂h_t (`dh`) and, for the LSTM, ∂L/∂c_t carried from
     /// step t + 1 (`dc`, replaced by ∂L/∂c_{t−1}), writes the pre-activation gradients of the input
     /// part (`dIn`) and of the recurrent part (`dRec`, GRU only; the other cells share `dIn`), and
     /// sets `dhPrev` to the part of ∂L/∂h_{t−1} that does not pass through W_hh (the GRU's z ⊙ dh).
+    /// `hPrev` and `extraPrev` as in `forwardRow` (zeros at t = 0).
     @inline(__always)
     func backwardRow(h: Int, dh: UnsafePointer<Float>, gates a: UnsafePointer<Float>, extra: UnsafePointer<Float>?,
-                     hPrev: UnsafePointer<Float>?, extraPrev: UnsafePointer<Float>?, dc: UnsafeMutablePointer<Float>?,
-                     dIn: UnsafeMutablePointer<Float>, dRec: UnsafeMutablePointer<Float>?, dhPrev: UnsafeMutablePointer<Float>) {
-        switch self {
-        case .rnn:
-            for j in 0..<h {
-                dIn[j] = dh[j] * (1 - a[j] * a[j])
-                dhPrev[j] = 0
-            }
-        case .gru:
-            for j in 0..<h {
-                let rg = a[j], z = a[h + j], n = a[2 * h + j], g = dh[j]
-                let dpn = g * (1 - z) * (1 - n * n)
-                let dpr = dpn * extra![j] * rg * (1 - rg)
-                let dpz = g * ((hPrev?[j] ?? 0) - n) * z * (1 - z)
-                dIn[j] = dpr
-                dIn[h + j] = dpz
-                dIn[2 * h + j] = dpn
-                dRec![j] = dpr
-                dRec![h + j] = dpz
-                dRec![2 * h + j] = dpn * rg
-                dhPrev[j] = g * z
-            }
-        case .lstm:
-            for j in 0..<h {
-                let i = a[j], f = a[h + j], g = a[2 * h + j], o = a[3 * h + j]
-                let tc = tanhf(extra![j])
-                let dct = dc![j] + dh[j] * o * (1 - tc * tc)
-                dIn[j] = dct * g * i * (1 - i)
-                dIn[h + j] = dct * (extraPrev?[j] ?? 0) * f * (1 - f)
-                dIn[2 * h + j] = dct * i * (1 - g * g)
-                dIn[3 * h + j] = dh[j] * tc * o * (1 - o)
-                dc![j] = dct * f
-                dhPrev[j] = 0
-            }
-        }
+                     hPrev: UnsafePointer<Float>, extraPrev: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
+                     dIn: UnsafeMutablePointer<Float>, dRec: UnsafeMutablePointer<Float>?, dhPrev: UnsafeMutablePointer<Float>, level: Int32) {
+        pl_cell_backward(code, h, dh, a, extra, hPrev, extraPrev, dc, dIn, dRec, dhPrev, level)
     }
+}
+
+extension RecurrentCellKind {
+    /// The cells' exp and tanh for one value (the C kernels inline the same code; for tests).
+    static func kernelExp(_ x: Float) -> Float { pl_cell_exp(x) }
+    static func kernelTanh(_ x: Float) -> Float { pl_cell_tanh(x) }
 }
