@@ -28,10 +28,16 @@ struct EnsembleMembers {
     static func meanProbabilities(_ members: [Classifier], _ x: Matrix, temperature: Double? = nil,
                                   chosen: ((Int) -> [Int])? = nil) throws -> Matrix {
         let outputs = try members.map { m in try temperature.map { try m.predictProba(x, temperature: $0) } ?? m.releasedProbabilities(x) }
+        return mean(of: outputs, rows: x.rows, chosen: chosen)
+    }
+
+    /// Row r of the result: the mean of row r of `outputs[m]` over the members `chosen(r)` names
+    /// (all when nil) — Split-AI's and PASE's adaptive answer once the members have answered.
+    static func mean(of outputs: [Matrix], rows: Int, chosen: ((Int) -> [Int])? = nil) -> Matrix {
         let k = outputs.first?.cols ?? 0
-        var out = Matrix(rows: x.rows, cols: k)
-        for r in 0..<x.rows {
-            let which = chosen?(r) ?? Array(members.indices)
+        var out = Matrix(rows: rows, cols: k)
+        for r in 0..<rows {
+            let which = chosen?(r) ?? Array(outputs.indices)
             let w = 1 / Float(which.count)
             for m in which {
                 for j in 0..<k { out.data[r * k + j] += w * outputs[m].data[r * k + j] }

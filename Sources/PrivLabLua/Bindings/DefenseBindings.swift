@@ -42,6 +42,16 @@ extension Runtime {
             try o.finish()
             return ModelObject(try SELENA(model: m.model, student: student?.model, options: s), onEpoch: student?.onEpoch)
         }
+        defineDefense(DefenseDeclarations.splitAI) { o in
+            let m = try o.model("model", what: "what each Split-AI sub-model is")!
+            var s = SplitAIOptions()
+            s.models = try o.integer("models")
+            s.excluded = try o.optionalInteger("excluded") ?? min(10, s.models - 1)
+            s.seed = try o.seed()
+            s.workers = try o.optionalInteger("workers") ?? s.workers
+            try o.finish()
+            return ModelObject(try SplitAI(model: m.model, options: s), onEpoch: nil)
+        }
         defineDefense(DefenseDeclarations.adversarial) { o in
             let m = try o.model("model", what: "the classifier to regularise")!
             let reference = try o.dataset("reference", what: "non-member records for the inference model")!

@@ -71,6 +71,18 @@ enum DefenseDeclarations {
         ],
         returns: "Model")
 
+    static let splitAI = FunctionDeclaration(
+        "defense.split_ai", "Split-AI (Tang et al. 2022, SELENA's ensemble) alone: K sub-models, each record left out of L; a training record is answered by the L that did not see it, any other query by the L left out for a training record its content picks",
+        options: [
+            OptionSpec("model", .model, "what each sub-model is (copied untrained)", .required),
+            .integer("models", "sub-models (K)", default: SplitAIOptions().models, .atLeast(2), .atMost(10_000)),
+            .integer("excluded", "sub-models that do not see a record (L)", .defaulted(.described("min(10, models − 1)")),
+                     .atLeast(1), .atMostOption("models", less: 1)),
+            .seed("seed of the record placement and the models (the same seed and options as a pl.defense.selena give its Split-AI)"),
+            .integer("workers", "sub-models trained at once (threads)", cores, .atLeast(1), .atMost(256)),
+        ],
+        returns: "Model")
+
     static let adversarial = FunctionDeclaration(
         "defense.adversarial", "adversarial regularisation (Nasr, Shokri & Houmansadr 2018): training against an inference model",
         options: [
