@@ -26,7 +26,9 @@ final class BestEpochSelectionTests: XCTestCase {
     }
 
     /// monitor = accuracy keeps the epoch of highest validation accuracy (the first of ties), and
-    /// the model answers with that epoch's parameters; monitor = nil keeps the lowest loss.
+    /// the model answers with that epoch's parameters; monitor = nil keeps the lowest loss. From
+    /// epoch 4 on, this run's most accurate epoch is not its lowest-loss one, so a monitor that
+    /// were ignored would show.
     func testAccuracyMonitorKeepsTheMostAccurateEpoch() throws {
         let (train, val, _) = try data()
         let net = try NeuralNetwork.mlp(hidden: [32], options: options(.accuracy))
@@ -37,11 +39,18 @@ final class BestEpochSelectionTests: XCTestCase {
         XCTAssertEqual(net.bestEpoch, best)
         XCTAssertEqual(try net.accuracy(val), accs.max()!, accuracy: 1e-12)
 
+        var hooks = TrainingHooks()
+        hooks.firstSelectableEpoch = 4
+        let byAccuracy = try NeuralNetwork.mlp(hidden: [32], options: options(.accuracy))
         let byLoss = try NeuralNetwork.mlp(hidden: [32], options: options(nil))
-        let hl = try byLoss.fit(train, validation: val)
-        let losses = hl.map { $0.validationLoss! }
-        XCTAssertEqual(byLoss.bestEpoch, losses.firstIndex(of: losses.min()!)! + 1)
-        XCTAssertNotEqual(byLoss.bestEpoch, net.bestEpoch, "loss and accuracy pick different epochs here: \(losses) \(accs)")
+        try byAccuracy.fit(train, validation: val, hooks: hooks)
+        let hl = try byLoss.fit(train, validation: val, hooks: hooks)
+        let laterLoss = hl[3...].map { $0.validationLoss! }, laterAcc = hl[3...].map { $0.validationAccuracy! }
+        let lossEpoch = 4 + laterLoss.firstIndex(of: laterLoss.min()!)!, accEpoch = 4 + laterAcc.firstIndex(of: laterAcc.max()!)!
+        XCTAssertNotEqual(lossEpoch, accEpoch, "loss and accuracy must pick different epochs here: \(laterLoss) \(laterAcc)")
+        XCTAssertEqual(byLoss.bestEpoch, lossEpoch)
+        XCTAssertEqual(byAccuracy.bestEpoch, accEpoch)
+        XCTAssertEqual(try byAccuracy.accuracy(val), laterAcc.max()!, accuracy: 1e-12)
     }
 
     /// Epochs before `firstSelectableEpoch` are never kept, even when they were the best.
