@@ -103,13 +103,18 @@ local function measure(name, lambda, m)
       if not by_test or r.test_accuracy > by_test.test_accuracy then by_test = r end
     end
   end
+  -- h's gain G on its last batches: 2·ln ½ when h still answers ½ for every record, i.e. it never
+  -- left its N(0, 0.01²) start and the classifier's extra term had no gradient to speak of.
+  local report = lambda > 0 and m:defense_report() or nil
+  local gain = report and report.attack_gain or nil
   local kept = lambda == 0 and last or by_val
   -- The engine's choice (restore_best) and this reading of the history must agree.
   assert(math.abs(m:accuracy(test) - kept.test_accuracy) < 1e-9, "the kept model is not the epoch the history says")
   return { model = name, lambda = lambda, train_acc = m:accuracy(members), test_acc = m:accuracy(test), kept_epoch = kept.epoch,
            test_selected_acc = by_test.test_accuracy, test_selected_epoch = by_test.epoch, last_test_acc = last.test_accuracy,
            loss_attack_acc = loss.best_accuracy, loss_auc = loss.auc, lira_auc = lira.auc, lira_attack_acc = lira.best_accuracy,
-           attack_acc = math.max(loss.best_accuracy, lira.best_accuracy), fit_s = fit_s }
+           attack_acc = math.max(loss.best_accuracy, lira.best_accuracy), fit_s = fit_s, h_gain = gain,
+           h_learned = gain == nil or math.abs(gain - 2 * math.log(0.5)) > 1e-6 }
 end
 
 local function regularised(lambda, o)
@@ -128,7 +133,7 @@ for _, a in ipairs(ablations) do
   curves[#curves].name = r.model
   ablation_rows[#ablation_rows + 1] = r
 end
-pl.report.table(rows, { columns = { "model", "lambda", "kept_epoch", "train_acc", "test_acc", "loss_attack_acc", "loss_auc", "lira_attack_acc", "lira_auc" },
+pl.report.table(rows, { columns = { "model", "lambda", "kept_epoch", "h_gain", "train_acc", "test_acc", "loss_attack_acc", "loss_auc", "lira_attack_acc", "lira_auc" },
                         caption = "Purchase-like, 100 classes: the kept models (regularised: best validation epoch), their accuracy and the membership attacks (attack accuracy: best threshold, balanced)" })
 pl.report.table(rows, { columns = { "model", "lambda", "test_acc", "kept_epoch", "test_selected_acc", "test_selected_epoch", "last_test_acc" },
                         caption = "Test accuracy by the epoch kept: best validation accuracy (ours), best test accuracy (the authors' code), the last epoch" })
@@ -180,7 +185,9 @@ end
 ## Paper against ours
 
 Verdict rules, applied to the measured values of the **validation-selected** models (the
-test-selected accuracy is shown beside them, not used): the accuracy claim is *reproduced* when
+test-selected accuracy is shown beside them, not used). Every claim is *not comparable* when h
+never learned at λ = 3 (its gain G stayed at 2·ln ½ ≈ −1.386: it answered ½ for every record, so
+the "regularised" model is plain training). Otherwise: the accuracy claim is *reproduced* when
 the regularised model at λ = 3 loses at most 4 points of test accuracy against the undefended one;
 the privacy claim when the strongest attack's accuracy at λ = 3 is at most 0.55 ("close to the
 random guess") *and* the undefended model's is above 0.55 (else there is nothing to remove and the
@@ -190,7 +197,9 @@ accuracy does not rise with λ (within 0.01).
 local function at(lambda) for _, r in ipairs(rows) do if r.lambda == lambda then return r end end end
 local none, three = rows[1], at(3)
 local verdicts = {}
+local inert = three ~= nil and not three.h_learned
 local function verdict(claim, paper, ours, ok, why)
+  if inert then ok, why = nil, "h never learned (gain stayed at 2·ln ½): the defence did nothing in this setting" end
   verdicts[#verdicts + 1] = { claim = claim, paper = paper, ours = ours, verdict = ok == nil and "not comparable" or (ok and "reproduced" or "not reproduced"), why = why }
 end
 if three then
