@@ -200,22 +200,6 @@ are tied; when DMP's risk lies outside the range a curve covers, the curve never
 and the comparison is stated as such, with no verdict. PASE's claim is protection at a very small
 accuracy penalty, for more training and inference work.
 ]]
---- A defence family's accuracy at `risk` (the strongest attack's AUC), by linear interpolation
---- between its measured points: the highest where the curve crosses `risk` more than once; nil
---- when `risk` is outside the range the points cover.
-local function accuracy_at(points, risk)
-  local best
-  for i = 1, #points - 1 do
-    local a, b = points[i], points[i + 1]
-    local lo, hi = math.min(a.risk, b.risk), math.max(a.risk, b.risk)
-    if risk >= lo and risk <= hi then
-      local acc = hi == lo and math.max(a.acc, b.acc) or a.acc + (b.acc - a.acc) * (risk - a.risk) / (b.risk - a.risk)
-      best = math.max(best or acc, acc)
-    end
-  end
-  return best
-end
-
 local function claims(title, rows, n_test)
   local none, dmp, pase = by_name(rows, "none"), by_name(rows, "DMP"), by_name(rows, "PASE, 5 models")
   local function point(r) return { risk = r.strongest_auc, acc = r.test_acc } end
@@ -233,7 +217,7 @@ local function claims(title, rows, n_test)
       pts[#pts + 1] = point(r)
       desc[#desc + 1] = ("%s: accuracy %.4f, risk %.4f"):format(m[2], r.test_acc, r.strongest_auc)
     end
-    local acc = accuracy_at(pts, dmp.strongest_auc)
+    local acc = pl.defense.accuracy_at(pts, dmp.strongest_auc, { accuracy = "acc" })
     local text
     if not acc then
       local lo, hi = math.huge, -math.huge

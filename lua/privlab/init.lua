@@ -148,6 +148,7 @@ function pl.attack.roc_chart(o)
                     logx = log, logy = log, series = series, name = o.name }
 end
 
+pl.defense.accuracy_at = require("privlab.curves").accuracy_at
 
 -- An assignment's hand-out is a notebook too (`privlab run hw.lua`): its public checks run inline
 -- and call `expect`, its unfinished answers call `todo()`. The autograder gives the student's code

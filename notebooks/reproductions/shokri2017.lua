@@ -86,7 +86,7 @@ many non-members. Precision and recall are those of the attack models' own decis
 of "member" ≥ 0.5), as the paper reports them; the AUC is beside them.
 ]]
 local class_counts = { 2, 10, 20, 50, 100 }
--- Table II of the paper (recalled; Google-trained targets on 10,000 Purchase records): training and test accuracy.
+-- Table II of the paper (unverified: not found in a readable copy of the paper; Google-trained targets on 10,000 Purchase records): training and test accuracy.
 local paper_acc = { [2] = { 0.999, 0.984 }, [10] = { 0.999, 0.866 }, [20] = { 1.000, 0.781 }, [50] = { 1.000, 0.693 }, [100] = { 0.999, 0.659 } }
 local paper_precision = { [2] = 0.505, [100] = 0.935 }   -- the issue's secondary summary of the class trend
 local rows, by_k = {}, {}
@@ -121,7 +121,7 @@ drawn independently from its per-class frequency, the paper's §V-C "statistics-
 the target classifies them with confidence — it queries the target); and real records with 10% or
 20% of their features redrawn (*noisy*). `synthetic` records are made for each synthetic source.
 ]]
-local paper_source = { ["real"] = 0.935, ["marginal-based synthetic"] = 0.795, ["model-based synthetic"] = 0.896 }   -- recalled, Purchase-100 (Google)
+local paper_source = { ["real"] = 0.935, ["marginal-based synthetic"] = 0.795, ["model-based synthetic"] = 0.896 }   -- Purchase-100 (Google), §VI / Fig. 9: unverified in the paper's text; a secondary summary of the paper gives the same three values
 local srows, by_source = {}, {}
 local function source_row(name, r, a)
   local row = { shadow_data = name, precision = r.precision, recall = r.recall, auc = r.auc,
@@ -180,13 +180,13 @@ local claims = {
     ours = ("%.3f → %.3f"):format(by_k[2].precision, p100), verdict = verdict(rises("precision", 0.2)), why = "fewer records per class, more over-fitting" },
   { claim = "train–test gap grows with the classes (Table II)", paper = ("%.3f → %.3f"):format(paper_acc[2][1] - paper_acc[2][2], paper_acc[100][1] - paper_acc[100][2]),
     ours = ("%.3f → %.3f"):format(by_k[2].gap, by_k[100].gap), verdict = verdict(rises("gap", 0.1)), why = "the mechanism behind the trend" },
-  { claim = "Purchase-100 precision level", paper = "0.935 (recalled)", ours = ("%.3f (test accuracy %.3f, paper %.3f)"):format(p100, acc100, paper_acc[100][2]),
+  { claim = "Purchase-100 precision level", paper = "0.935 (unverified; a secondary summary, Fig. 10)", ours = ("%.3f (test accuracy %.3f, paper %.3f)"):format(p100, acc100, paper_acc[100][2]),
     verdict = level, why = level == "not comparable" and "the stand-in data set sets the target's generalisation, hence the level"
       or level == "reproduced" and "same level within ±0.05"
       or ("a similar target, a weaker attack: %d shadows (the code's default: 10) of %d records (the paper: 10,000), a local MLP (the paper: Google's service)"):format(P.shadows, P.target) },
 }
 for _, name in ipairs { "marginal-based synthetic", "model-based synthetic", "noisy 10%", "noisy 20%" } do
-  claims[#claims + 1] = { claim = "shadows on " .. name .. " data still attack", paper = paper_source[name] and ("%.3f vs real %.3f (recalled)"):format(paper_source[name], 0.935) or "precision degrades gracefully with noise (recalled: Location)",
+  claims[#claims + 1] = { claim = "shadows on " .. name .. " data still attack", paper = paper_source[name] and ("%.3f vs real %.3f (unverified)"):format(paper_source[name], 0.935) or "precision degrades gracefully with noise (unverified: Location)",
                           ours = ("%.3f vs real %.3f"):format(by_source[name].precision, by_source["real"].precision),
                           verdict = verdict(keeps(name)), why = "keeps ≥ half of real data's margin above 0.5" }
 end

@@ -118,6 +118,9 @@ public final class AdversarialRegularization: TrainingDefense {
         let game = try InferenceGame(options: options, train: train, reference: reference, classifier: f)
         inference = game.h
         var hooks = TrainingHooks()
+        // Best-epoch selection (the classifier's patience and restore_best) looks only at epochs of
+        // the game: a warm-up epoch is undefended training.
+        hooks.firstSelectableEpoch = options.warmupEpochs + 1
         hooks.logitTerm = { ids, z, normalizer in try game.classifierTerm(ids: ids, logits: z, normalizer: normalizer) }
         hooks.afterStep = { [self] _ in
             guard game.playing else { return }

@@ -12,6 +12,8 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var learningRate: Double
     /// DP training only: ε spent up to the end of this epoch (at the run's δ).
     public var epsilon: Double? = nil
+    /// Accuracy at the end of this epoch on each data set the observer tracks (`TrainingObserver.tracked`), by name.
+    public var tracked: [String: Double]? = nil
 
     public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil,
                 validationAccuracy: Double? = nil, learningRate: Double) {
@@ -30,6 +32,10 @@ public struct TrainingObserver {
     public var onEpoch: ((EpochRecord) throws -> Bool)?
     /// Called with (done, total) units of work for a progress display.
     public var progress: ((Int, Int) -> Void)?
+    /// Named data sets whose accuracy each epoch's record carries (`EpochRecord.tracked`): the
+    /// curve of test accuracy during training, beside the validation set that selects the epoch.
+    /// They never influence training.
+    public var tracked: [(name: String, data: Dataset)] = []
     public init(onEpoch: ((EpochRecord) throws -> Bool)? = nil, progress: ((Int, Int) -> Void)? = nil) {
         self.onEpoch = onEpoch
         self.progress = progress

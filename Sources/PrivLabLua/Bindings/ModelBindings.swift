@@ -20,6 +20,7 @@ extension EpochRecord {
         if let v = validationLoss { d["val_loss"] = .number(v) }
         if let v = validationAccuracy { d["val_accuracy"] = .number(v) }
         if let e = epsilon { d["epsilon"] = .number(e) }
+        for (name, acc) in tracked ?? [:] { d[name + "_accuracy"] = .number(acc) }
         return .record(d)
     }
 }
@@ -78,6 +79,7 @@ extension Runtime {
         t.patience = try o.optionalInteger("patience")
         t.minDelta = try o.number("min_delta")
         t.restoreBest = try o.flag("restore_best")
+        t.monitor = try o.optionalChoice("monitor", StoppingMetric.self)
         t.validationSplit = try o.optionalNumber("validation_split")
         t.seed = try o.seed()
         let dp = try o.value("dp")
@@ -224,6 +226,7 @@ extension Runtime {
                 }
                 val = d.ds
             }
+            let tracked = try Runtime.trackedSets(o)
             // continue = true: fine-tune from the current parameters (e.g. after pre-training on
             // public data) for the model's epochs; DP accounting covers only this run.
             let cont = try o.flag("continue")
@@ -246,6 +249,7 @@ extension Runtime {
             }
             var observer = TrainingObserver()
             observer.progress = rt.progressObserver(label: "fit")
+            observer.tracked = tracked
             if let cb = mo.onEpoch {
                 let L = call.L
                 observer.onEpoch = { rec in
@@ -334,5 +338,26 @@ extension Runtime {
         observer.progress = rt.progressObserver(label: "fit")
         let hist = try model.fit(train, validation: validation, hooks: hooks, observer: observer)
         return call.results(.list(hist.map(\.lua)))
+    }
+}
+
+extension Runtime {
+    /// Model.fit's `track = {name = Dataset, …}`: data sets whose accuracy each history row carries
+    /// as `<name>_accuracy` (sorted by name, so the run is the same whatever the table order).
+    static func trackedSets(_ o: LuaOptions) throws -> [(name: String, data: Dataset)] {
+        let v = try o.value("track")
+        if v.isNil { return [] }
+        guard case .table(let t) = v, t.array.isEmpty, t.otherKeys.isEmpty else {
+            throw LuaError("Model.fit: option 'track' must be a table of name = Dataset, e.g. track = {test = test}")
+        }
+        return try t.fields.keys.sorted().map { name in
+            guard case .object(let b) = t.fields[name]!, let d = b.value as? DatasetObject else {
+                throw LuaError("Model.fit: option 'track': '\(name)' must be a Dataset, got \(t.fields[name]!.typeName)")
+            }
+            guard name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+                throw LuaError("Model.fit: option 'track': name '\(name)' must be an identifier (it becomes the history field \(name)_accuracy)")
+            }
+            return (name, d.ds)
+        }
     }
 }

@@ -41,10 +41,13 @@ enum ModelDeclarations {
             .number("inference_temperature", "softmax temperature of the released probabilities", default: t.inferenceTemperature, .above(0)),
             .number("label_smoothing", "mass moved from the true label to the others in the training targets",
                     default: t.labelSmoothing, .atLeast(0), .atMost(0.99)),
-            .integer("patience", "early stopping: epochs without improvement of the validation loss before stopping",
+            .integer("patience", "early stopping: epochs without improvement of the validation loss (or accuracy, with monitor) before stopping",
                      .optional("no early stopping"), .atLeast(1)),
             .number("min_delta", "early stopping: smallest improvement of the validation loss that counts", default: t.minDelta, .atLeast(0)),
             .boolean("restore_best", "early stopping: keep the parameters of the best validation epoch", default: t.restoreBest),
+            OptionSpec("monitor", .choice(StoppingMetric.self),
+                       "early stopping and restore_best: what the validation set is watched for (\"loss\": lowest loss, \"accuracy\": highest accuracy)",
+                       .optional("the validation loss")),
             .number("validation_split", "share of the training data held out for validation", .optional("no validation"),
                     .above(0), .below(1)),
             .seed("seed of the initial weights, the batches and the noise"),
@@ -141,6 +144,9 @@ extension ModelDeclarations {
         options: [
             OptionSpec("validation", .dataset, "records to report validation loss and accuracy on each epoch (and for early stopping)",
                        .optional("none, or validation_split's")),
+            OptionSpec("track", .table,
+                       "{name = Dataset, …}: data sets whose accuracy each history row carries as <name>_accuracy (e.g. the test curve beside the validation set that selects the epoch); they never influence training",
+                       .optional("none")),
             .boolean("continue", "fine-tune from the current parameters for the model's epochs (e.g. after pre-training on public data)",
                      default: false),
             OptionSpec("dp", .table, "DP-SGD settings for this run (with continue = true): accounting covers only this run",
@@ -158,6 +164,7 @@ extension ModelDeclarations {
             ResultField("val_accuracy", "number", "with validation: the validation accuracy"),
             ResultField("lr", "number", "the learning rate used"),
             ResultField("epsilon", "number", "with DP-SGD: ε spent so far"),
+            ResultField("<name>_accuracy", "number", "with track: the accuracy on each tracked data set"),
         ])
 
     static let predictProba = FunctionDeclaration(

@@ -21,8 +21,11 @@ extension Runtime {
             cache.skip(why)
             return try mo.model.fit(train, validation: validation, observer: observer)
         }
-        let key = ["engine \(CacheKey.engine)", "model \(mo.model.configurationIdentity)", "train \(CacheKey.fingerprint(train))",
-                   "validation \(validation.map(CacheKey.fingerprint) ?? "none")"].joined(separator: "\n")
+        let keyLines = ["engine \(CacheKey.engine)", "model \(mo.model.configurationIdentity)", "train \(CacheKey.fingerprint(train))",
+                   "validation \(validation.map(CacheKey.fingerprint) ?? "none")"]
+            // Tracked sets change the stored history (their accuracies), not the model; keys without them stay as they were.
+            + (observer.tracked.isEmpty ? [] : ["tracked " + observer.tracked.map { "\($0.name)=\(CacheKey.fingerprint($0.data))" }.joined(separator: ",")])
+        let key = keyLines.joined(separator: "\n")
         if let fitted = cache.lookup(key) {
             mo.model = fitted
             return fitted.history

@@ -17,14 +17,16 @@ struct EpochLog {
     private(set) var history = [EpochRecord]()
     private var stopping: EarlyStopping
 
-    init(network: NeuralNetwork, validation: Dataset?, observer: TrainingObserver, epochCount: Int) {
+    /// `firstEligible`: the first epoch of this run early stopping may select (`TrainingHooks.firstSelectableEpoch`).
+    init(network: NeuralNetwork, validation: Dataset?, observer: TrainingObserver, epochCount: Int, firstEligible: Int = 1) {
         self.network = network
         self.validation = validation
         self.observer = observer
         self.epochCount = epochCount
         earlier = network.history
         let o = network.options
-        stopping = EarlyStopping(patience: o.patience, minDelta: o.minDelta, restoreBest: o.restoreBest)
+        stopping = EarlyStopping(patience: o.patience, minDelta: o.minDelta, restoreBest: o.restoreBest, metric: o.monitor ?? .loss,
+                                 firstEligible: firstEligible)
     }
 
     /// Records this run's epoch `epoch`; true when training should stop. `privacy` is the run's DP report so
@@ -44,10 +46,16 @@ struct EpochLog {
             rec.validationLoss = try net.meanLoss(v)
             rec.validationAccuracy = try net.accuracy(v)
         }
+        if !observer.tracked.isEmpty {
+            var t = [String: Double]()
+            for (name, data) in observer.tracked { t[name] = try net.accuracy(data) }
+            rec.tracked = t
+        }
         history.append(rec)
         net.setHistory(earlier + history, bestEpoch: stopping.bestEpoch)
         observer.progress?(epoch, epochCount)
-        var stop = stopping.record(epoch: rec.epoch, validationLoss: rec.validationLoss, parameters: { net.parameterValues() })
+        var stop = stopping.record(epoch: rec.epoch, runEpoch: epoch, validationLoss: rec.validationLoss, validationAccuracy: rec.validationAccuracy,
+                                   parameters: { net.parameterValues() })
         if let cb = observer.onEpoch, try !cb(rec) { stop = true }
         return stop
     }

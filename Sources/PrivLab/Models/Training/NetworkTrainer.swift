@@ -52,7 +52,8 @@ struct NetworkTrainer {
         var step = makeStep(objective: objective, accounting: accounting, expectedBatch: schedule.batchSize, worker: worker,
                             context: ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2)))
         // After `prepare`: a fresh build has emptied the history, a warm start kept it.
-        var log = EpochLog(network: net, validation: data.validation, observer: observer, epochCount: epochCount)
+        var log = EpochLog(network: net, validation: data.validation, observer: observer, epochCount: epochCount,
+                           firstEligible: hooks.firstSelectableEpoch ?? 1)
         try hooks.beforeFirstStep?()
         // A frozen, deterministic lower part (transfer learning) is computed once per fit (after
         // the hook, which may set parameters): the batches then enter at the first trained layer,

@@ -39,6 +39,12 @@ public struct TrainingHooks {
     /// Called after every parameter update with the update's number (1, 2, …) in this fit.
     public var afterStep: ((_ step: Int) throws -> Void)?
 
+    /// The first epoch of this fit that early stopping may keep as the best one (and whose lack
+    /// of improvement counts against the patience); nil: every epoch. A defence whose first epochs
+    /// are plain training (adversarial regularisation's warm-up) sets it so that selecting "the best
+    /// epoch" cannot hand back an undefended model.
+    public var firstSelectableEpoch: Int?
+
     /// Called once the parameters are initialised (or, when training continues, as they are),
     /// before the first update: where a white-box auditor reads θ₀.
     public var beforeFirstStep: (() throws -> Void)?
@@ -69,7 +75,7 @@ public struct TrainingHooks {
     }
 
     /// Whether any hook is set.
-    var isEmpty: Bool { softTargets == nil && temperature == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && beforeFirstStep == nil && insertedGradients == nil && privateStep == nil }
+    var isEmpty: Bool { softTargets == nil && temperature == nil && labelWeights == nil && optimizer == nil && logitTerm == nil && afterStep == nil && firstSelectableEpoch == nil && beforeFirstStep == nil && insertedGradients == nil && privateStep == nil }
 }
 
 /// One private update, as `TrainingHooks.insertedGradients` sees it.

@@ -22,6 +22,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var patience: Int? = nil
     public var minDelta = 0.0
     public var restoreBest = true
+    /// What early stopping watches: the validation loss (nil, the default) or accuracy.
+    /// Optional so that model files and configuration identities written before it read the same.
+    public var monitor: StoppingMetric? = nil
     /// Hold out this fraction of the training set (stratified, seeded) as the validation set when
     /// `fit` gets none.
     public var validationSplit: Double? = nil
