@@ -58,13 +58,20 @@ done
   echo "Results are bit-for-bit reproducible on the same CPU; another CPU may round differently."
   echo "Wall time is wall-clock (not reproducible)."
   echo
-  echo "| reproduction | result | commit | CPU | BLAS kernels | date | wall time (wall-clock) |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "*notebook*: whether \`notebooks/reproductions/NAME.lua\` is still the one the report ran (engine changes"
+  echo "since that commit are not checked here); a report marked *changed since* awaits its next run."
+  echo
+  echo "| reproduction | result | commit | notebook | CPU | BLAS kernels | date | wall time (wall-clock) |"
+  echo "|---|---|---|---|---|---|---|---|"
   for r in "$out"/*.run; do
     [ -f "$r" ] || continue
     n=$(basename "$r" .run)
     get() { grep -m1 "^$1=" "$r" | cut -d= -f2-; }
-    echo "| [$n]($n.md) | $(get result) | $(get commit) | $(get cpu) | $(get blas_kernels) | $(get date) | $(get wall_seconds) s |"
+    ran=$(get commit | cut -d' ' -f1)
+    if git diff --quiet "$ran" HEAD -- "notebooks/reproductions/$n.lua" 2>/dev/null; then nbstate=current
+    elif git cat-file -e "$ran^{commit}" 2>/dev/null; then nbstate="changed since"
+    else nbstate=unknown; fi
+    echo "| [$n]($n.md) | $(get result) | $(get commit) | $nbstate | $(get cpu) | $(get blas_kernels) | $(get date) | $(get wall_seconds) s |"
   done
   missing=()
   for f in notebooks/reproductions/*.lua; do
