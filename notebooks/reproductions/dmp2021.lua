@@ -109,18 +109,6 @@ least 0.97 training accuracy (the paper's ≈ 99%). DMP's own cost: *reproduced*
 most 5 points of test accuracy (the notebook: 2.4) while lowering the risk below the undefended
 model's by at least half of the undefended model's advantage over 0.5.
 ]]
-local function accuracy_at(points, risk)
-  local best
-  for i = 1, #points - 1 do
-    local a, b = points[i], points[i + 1]
-    local lo, hi = math.min(a.risk, b.risk), math.max(a.risk, b.risk)
-    if risk >= lo and risk <= hi then
-      local acc = hi == lo and math.max(a.test_acc, b.test_acc) or a.test_acc + (b.test_acc - a.test_acc) * (risk - a.risk) / (b.risk - a.risk)
-      best = math.max(best or acc, acc)
-    end
-  end
-  return best
-end
 local n = test:size()
 local function se(p) return math.sqrt(p * (1 - p) / n) end
 local verdicts = {}
@@ -134,7 +122,7 @@ verdict("DMP: little accuracy lost, much risk removed", "test 0.756 → 0.732; a
         ("test %.3f → %.3f; risk %.3f → %.3f"):format(none.test_acc, dmp.test_acc, none.risk, dmp.risk), lost <= 0.05 and removed >= 0.5,
         ("%.3f lost, %.0f%% of the advantage removed"):format(lost, 100 * removed))
 for _, fam in ipairs { { "AdvReg", adv }, { "DP-SGD", dps } } do
-  local acc = accuracy_at(fam[2], dmp.risk)
+  local acc = pl.defense.accuracy_at(fam[2], dmp.risk, { accuracy = "test_acc" })
   if acc then
     local diff, margin = dmp.test_acc - acc, 2 * math.sqrt(se(dmp.test_acc) ^ 2 + se(acc) ^ 2)
     verdict("at equal risk DMP is more accurate than " .. fam[1], "far more accurate (the paper's headline)",
