@@ -19,8 +19,7 @@ public class ReleaseDefense: DefendedClassifier {
     public var defenseReport: DefenseReport? { nil }
     /// A released model's parameters are the wrapped model's: white-box access sees through a
     /// release-time defence (which is the point of comparing the two).
-    public var isWhiteBox: Bool { model.isWhiteBox }
-    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(ds) }
+    public var whiteBox: WhiteBoxModel? { model.whiteBox }
 
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {

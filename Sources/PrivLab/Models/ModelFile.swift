@@ -81,7 +81,7 @@ public enum ModelFile {
 
     static func describe(classifier c: Classifier, _ floats: inout [Float]) throws -> StoredModel {
         guard c.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
-        return try c.storedModel(&floats)
+        return try c.requirePersistable("save").storedModel(&floats)
     }
 
     /// Writes a description and its parameters (what `Classifier.storedModel` gives) as a model file.

@@ -240,7 +240,10 @@ extension Runtime {
                 guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }
                 var observer = TrainingObserver()
                 observer.progress = rt.progressObserver(label: "fit")
-                let (tuned, hist) = try mo.model.fineTune(train, dp: dpOverride, observer: observer)
+                guard let tunable = mo.model as? FineTunable else {
+                    throw LuaError("Model.fit: fine-tuning (continue = true) needs a fitted softmax/MLP/CNN (or a pipeline of one)")
+                }
+                let (tuned, hist) = try tunable.fineTune(train, dp: dpOverride, observer: observer)
                 mo.model = tuned
                 return call.results(.list(hist.map(\.lua)))
             }
@@ -332,7 +335,7 @@ extension Runtime {
         hooks.privateStep = LuaPrivateStep(function: f, runtime: rt, thread: call.L)
         var observer = TrainingObserver()
         observer.progress = rt.progressObserver(label: "fit")
-        let hist = try model.fit(train, validation: validation, hooks: hooks, observer: observer)
+        let hist = try model.requireHooks().fit(train, validation: validation, hooks: hooks, observer: observer)
         return call.results(.list(hist.map(\.lua)))
     }
 }
