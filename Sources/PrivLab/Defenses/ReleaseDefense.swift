@@ -17,6 +17,12 @@ public class ReleaseDefense: DefendedClassifier {
     public var releaseTemperature: Double { model.releaseTemperature }
     public var privacy: PrivacyStatement? { model.privacy }
     public var defenseReport: DefenseReport? { nil }
+    /// The wrapped model's: a release defence does not change how it trains.
+    public var trainsPrivately: Bool { model.trainsPrivately }
+    public var runsOnCallingThread: Bool { model.runsOnCallingThread }
+    public var trainedParameterCount: Int { model.trainedParameterCount }
+    /// The defence's description and the wrapped model's identity (SISA's checkpoint keys).
+    public var configurationIdentity: String { "\(summary)|\(model.configurationIdentity)" }
     /// A released model's parameters are the wrapped model's: white-box access sees through a
     /// release-time defence (which is the point of comparing the two).
     public var whiteBox: WhiteBoxModel? { model.whiteBox }
