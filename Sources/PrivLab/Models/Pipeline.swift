@@ -49,9 +49,9 @@ public final class Pipeline: Classifier, HookTrainable, FineTunable, WhiteBoxMod
         }
         return try m.parameterVector()
     }
-    /// Unfitted steps and a reseeded model.
+    /// Unfitted steps (private ones re-seeded) and a reseeded model.
     public func reseededClone(seed: UInt64) throws -> Classifier {
-        Pipeline(steps: steps, model: try model.reseededClone(seed: seed))
+        Pipeline(steps: steps.map { $0.reseeded(seed) }, model: try model.reseededClone(seed: seed))
     }
 
     /// Fine-tunes the model on the data as the fitted steps transform it (the steps stay).
