@@ -25,7 +25,6 @@ final class MembershipShapeRelease: Classifier {
     var parameterCount: Int { 0 }
     var history: [EpochRecord] { [] }
     var releaseTemperature: Double { 1 }
-    var isWhiteBox: Bool { false }
     func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         seen = Set((0..<train.size).map { train.features.row($0) })
         return []
@@ -61,11 +60,10 @@ final class MembershipShapeRelease: Classifier {
     func perRecordLoss(_ ds: Dataset) throws -> [Double] { (0..<ds.size).map { -log(probabilities(ds.features.row($0))[ds.labels[$0]]) } }
     func cloneUntrained() throws -> Classifier { MembershipShapeRelease(shape) }
     func reseededClone(seed: UInt64) throws -> Classifier { MembershipShapeRelease(shape) }
-    func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { throw PrivLabError.invalidArgument("not white-box") }
 }
 
 /// A target that counts every query made to it; its copies (the shadows) are not counted.
-final class CountingTarget: Classifier {
+final class CountingTarget: Classifier, WhiteBoxModel {
     let inner: Classifier
     private(set) var calls = 0
     init(_ inner: Classifier) { self.inner = inner }
@@ -74,12 +72,12 @@ final class CountingTarget: Classifier {
     var parameterCount: Int { inner.parameterCount }
     var history: [EpochRecord] { inner.history }
     var releaseTemperature: Double { inner.releaseTemperature }
-    var isWhiteBox: Bool { inner.isWhiteBox }
+    var whiteBox: WhiteBoxModel? { inner.whiteBox == nil ? nil : self }
     func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         try inner.fit(train, validation: validation, observer: observer)
     }
     func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
-        try inner.fit(train, validation: validation, hooks: hooks, observer: observer)
+        try inner.requireHooks().fit(train, validation: validation, hooks: hooks, observer: observer)
     }
     func logits(_ x: Matrix) throws -> Matrix { calls += x.rows; return try inner.logits(x) }
     func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix { calls += x.rows; return try inner.predictProba(x, temperature: temperature) }
@@ -90,7 +88,9 @@ final class CountingTarget: Classifier {
     func releasedLogits(_ x: Matrix) throws -> Matrix { calls += x.rows; return try inner.releasedLogits(x) }
     func cloneUntrained() throws -> Classifier { try inner.cloneUntrained() }
     func reseededClone(seed: UInt64) throws -> Classifier { try inner.reseededClone(seed: seed) }
-    func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { calls += ds.size; return try inner.perRecordGradientNorms(ds) }
+    func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { calls += ds.size; return try inner.requireWhiteBox("test").perRecordGradientNorms(ds) }
+    func parameterVector() throws -> [Float] { try inner.requireParameters().parameterVector() }
+    func inputWeightPositions(feature: Int) -> [Int]? { inner.whiteBox?.inputWeightPositions(feature: feature) }
 }
 
 final class AttackModelSelectionTests: XCTestCase {

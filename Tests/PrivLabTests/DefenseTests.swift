@@ -209,7 +209,7 @@ final class DefenseTests: XCTestCase {
         XCTAssertEqual(auc, 0.5, accuracy: 4 * (401.0 / (12 * 200 * 200)).squareRoot())
         XCTAssertGreaterThan(try pase.accuracy(p.nonMembers), base.accuracy - 0.1)
         XCTAssertFalse(pase.isWhiteBox)
-        XCTAssertThrowsError(try pase.perRecordGradientNorms(p.members))
+        XCTAssertNil(pase.whiteBox, "no white-box view of a switching ensemble")
     }
 
     /// Adversarial regularisation: with λ = 0 the classifier is bit-identical to plain training
@@ -299,7 +299,7 @@ final class StudentRecorder: @unchecked Sendable {
 
 /// A network that records the records and soft targets it is trained on, then trains as the
 /// network it wraps: where a test sees what a defence hands its released model.
-final class RecordingStudent: Classifier {
+final class RecordingStudent: Classifier, HookTrainable {
     let inner: Classifier
     let recorder: StudentRecorder
     init(_ inner: Classifier, _ recorder: StudentRecorder) {
@@ -312,13 +312,13 @@ final class RecordingStudent: Classifier {
     var parameterCount: Int { inner.parameterCount }
     var history: [EpochRecord] { inner.history }
     var releaseTemperature: Double { inner.releaseTemperature }
-    var isWhiteBox: Bool { inner.isWhiteBox }
+    var whiteBox: WhiteBoxModel? { inner.whiteBox }
     func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         try fit(train, validation: validation, hooks: TrainingHooks(), observer: observer)
     }
     func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
         recorder.record(train, hooks)
-        return try inner.fit(train, validation: validation, hooks: hooks, observer: observer)
+        return try inner.requireHooks().fit(train, validation: validation, hooks: hooks, observer: observer)
     }
     func logits(_ x: Matrix) throws -> Matrix { try inner.logits(x) }
     func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix { try inner.predictProba(x, temperature: temperature) }
@@ -329,5 +329,4 @@ final class RecordingStudent: Classifier {
     func reseededClone(seed: UInt64) throws -> Classifier { RecordingStudent(try inner.reseededClone(seed: seed), recorder) }
     func releasedProbabilities(_ x: Matrix) throws -> Matrix { try inner.releasedProbabilities(x) }
     func releasedLogits(_ x: Matrix) throws -> Matrix { try inner.releasedLogits(x) }
-    func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try inner.perRecordGradientNorms(ds) }
 }

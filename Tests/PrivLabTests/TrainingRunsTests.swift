@@ -19,7 +19,7 @@ final class TrainingRunsTests: XCTestCase {
         XCTAssertEqual(second.map(\.epoch), [4, 5, 6])
         var dp = DPOptions()
         dp.noise = 1
-        let (tuned, third) = try plain.fineTune(ds, dp: dp, observer: TrainingObserver())
+        let (tuned, third) = try XCTUnwrap(plain as? FineTunable).fineTune(ds, dp: dp, observer: TrainingObserver())
         let net = try XCTUnwrap(tuned as? NeuralNetwork)
         XCTAssertEqual(third.map(\.epoch), [7, 8, 9])
         XCTAssertEqual(net.epochsTrained, 9)

@@ -207,7 +207,7 @@ public final class GradientAttack: MembershipAttack {
         queries += ds.size
         switch signal {
         case .loss: return try target.perRecordLoss(ds).map { -$0 }
-        case .gradnorm: return try target.perRecordGradientNorms(ds).map { -$0 }
+        case .gradnorm: return try target.requireWhiteBox("gradient attack").perRecordGradientNorms(ds).map { -$0 }
         }
     }
 }

@@ -39,3 +39,24 @@ public final class QueryBudgetedClassifier: Classifier {
     /// The attacker's shadow copies are its own: reseeded from the wrapped model, no budget.
     public func reseededClone(seed: UInt64) throws -> Classifier { try inner.reseededClone(seed: seed) }
 }
+
+// MARK: storage
+
+extension QueryBudgetedClassifier: PersistableModel {
+    /// The budget and how much of it was spent (a reloaded target keeps counting from there).
+    struct Stored: Codable {
+        var budget: Int
+        var used: Int
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        .component(try StoredComponent(kind: .queryBudget, state: Stored(budget: budget, used: used),
+                                       parts: [inner.requirePersistable("save")], floats: &floats))
+    }
+
+    convenience init(restoring s: Stored, inner: Classifier) throws {
+        try self.init(inner, budget: s.budget)
+        guard s.used >= 0, s.used <= s.budget else { throw PrivLabError.invalidArgument("query budget: \(s.used) of \(s.budget) records used") }
+        used = s.used
+    }
+}

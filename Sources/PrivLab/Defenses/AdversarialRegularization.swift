@@ -139,7 +139,7 @@ public final class AdversarialRegularization: TrainingDefense {
             if record.epoch == warmup { try start() }
             return go
         }
-        let history = try f.fit(train, validation: validation, hooks: hooks, observer: watch)
+        let history = try f.requireHooks().fit(train, validation: validation, hooks: hooks, observer: watch)
         release = f
         return history
     }

@@ -87,7 +87,7 @@ public final class DMP: TrainingDefense {
         let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x444D_5021))
         var hooks = TrainingHooks(softTargets: targets)
         hooks.temperature = options.temperature
-        let history = try s.fit(transfer, validation: validation, hooks: hooks, observer: observer)
+        let history = try s.requireHooks().fit(transfer, validation: validation, hooks: hooks, observer: observer)
         release = s
         return history
     }

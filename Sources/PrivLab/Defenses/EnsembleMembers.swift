@@ -54,6 +54,9 @@ struct RowLookup {
     private var buckets = [UInt64: [Int]]()
     private let x: Matrix
 
+    /// The rows looked up (what a model file stores).
+    var rows: Matrix { x }
+
     init(_ x: Matrix) {
         self.x = x
         for r in 0..<x.rows { buckets[Self.hash(x, r), default: []].append(r) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// MemGuard's settings.
-public struct MemGuardOptions: Sendable {
+public struct MemGuardOptions: Sendable, Codable {
     /// ε: the distortion budget, the largest expected L1 distance between a released and a true
     /// probability vector (the paper's Phase II).
     public var budget = 1.0
@@ -83,7 +83,28 @@ public final class MemGuard: ReleaseDefense {
         weights = try BinaryLogistic.fit(z, [Int](repeating: 1, count: n) + [Int](repeating: 0, count: n), l2: 1e-4)
     }
 
+    /// Restores a fitted defence classifier g (model files).
+    func restoreDefence(mean: [Double], scale: [Double], weights: [Double]) {
+        self.mean = mean
+        self.scale = scale
+        self.weights = weights
+    }
+
+    /// The reference records' content hash (what g is trained against).
+    var referenceDigest: String {
+        var h = ContentHash()
+        h.add(reference.features.data)
+        h.add(reference.labels)
+        return h.hex
+    }
+
+    /// Settings that change what is released are part of the identity (SISA's checkpoint keys).
+    public override var configurationIdentity: String {
+        "memguard|\(options.budget)|\(options.iterations)|\(options.labelWeight)|\(options.distanceWeight)|\(options.seed)|\(referenceDigest)|\(model.configurationIdentity)"
+    }
+
     /// Sorted log-probabilities of each row of scores.
+
     func features(_ z: Matrix) -> [[Double]] {
         let lp = Softmax.logProbabilities(z)
         return (0..<lp.rows).map { r in lp.row(r).map(Double.init).sorted(by: >) }
@@ -192,5 +213,36 @@ public final class MemGuard: ReleaseDefense {
         guard isFitted else { return nil }
         return DefenseReport(defense: "memguard", [("budget", .number(options.budget)), ("perturbed_last_query", .integer(lastPerturbed)),
                                                    ("mean_distortion_last_query", .number(lastDistortion))])
+    }
+}
+
+// MARK: storage
+
+extension MemGuard: PersistableModel {
+    /// What a model file keeps of MemGuard: the settings, the defence classifier g (its
+    /// standardisation and weights, on which every released vector depends) and the reference
+    /// records (so untrained copies defend as this one does); the model is stored as a part.
+    struct Stored: Codable {
+        var options: MemGuardOptions
+        var mean: [Double]
+        var scale: [Double]
+        var weights: [Double]
+        var reference: StoredDataset
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        var own = [Float]()
+        let s = Stored(options: options, mean: mean, scale: scale, weights: weights, reference: StoredDataset(reference, floats: &own))
+        return .component(try StoredComponent(kind: .memGuard, state: s, parts: [model.requirePersistable("save")], own: own, floats: &floats))
+    }
+
+    convenience init(restoring s: Stored, model: Classifier, own: [Float], origin: String) throws {
+        var cursor = 0
+        try self.init(model: model, reference: try s.reference.restore(own, &cursor, origin: origin), options: s.options)
+        guard s.mean.count == s.scale.count, s.weights.count == s.mean.count + 1 else {
+            throw PrivLabError.malformedFile(location: origin, reason: "memguard's defence classifier does not match its standardisation")
+        }
+        restoreDefence(mean: s.mean, scale: s.scale, weights: s.weights)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Against Machine Learning Models", S&P 2017, §VI: restrict to the top k classes, coarsen the
 /// precision; and label-only release, which Choquette-Choo et al. (ICML 2021) show label-only
 /// attacks still break).
-public enum OutputPolicy: Equatable, Sendable, CustomStringConvertible {
+public enum OutputPolicy: Equatable, Sendable, Codable, CustomStringConvertible {
     /// Keep the k largest probabilities, zero the rest, and renormalise so the vector still sums to
     /// one. (Shokri et al. release the top-k probabilities as they are; renormalising is our choice,
     /// so that what is released stays a distribution — the ranking, all a top-k attacker can use
@@ -104,5 +104,14 @@ public final class OutputDefense: ReleaseDefense {
             }
         }
         return p
+    }
+}
+
+// MARK: storage
+
+extension OutputDefense: PersistableModel {
+    /// The policy, and the wrapped model as a part.
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        .component(try StoredComponent(kind: .outputDefense, state: policy, parts: [model.requirePersistable("save")], floats: &floats))
     }
 }

@@ -96,9 +96,58 @@ public final class PASE: DefendedClassifier {
         return try PASE(model: template, options: o)
     }
 
+    /// The settings and the template's (its seed aside: members are always re-seeded).
+    public var configurationIdentity: String {
+        "pase|\(options.models)|\(options.seed)|" + ((try? template.reseededClone(seed: 0).configurationIdentity) ?? template.summary)
+    }
+
+    /// Restores the fitted state (model files).
+    func restore(members: [Classifier], part: [Int], rows: Matrix) {
+        self.members = members
+        self.part = part
+        lookup = RowLookup(rows)
+    }
+
     public var defenseReport: DefenseReport? {
         guard isFitted else { return nil }
         return DefenseReport(defense: "pase", [("models", .integer(options.models)), ("answering", .integer(options.models - 1)),
                                                ("records_per_model", .number(Double(part.count) / Double(options.models)))])
+    }
+}
+
+// MARK: storage
+
+extension PASE: PersistableModel {
+    /// What a model file keeps of PASE: the settings, which member trained on each private row,
+    /// and the private rows' features (the switch recognises a member query by them); the members
+    /// are stored as parts.
+    struct Stored: Codable {
+        var models: Int
+        var seed: UInt64
+        var part: [Int]
+        var rows: Int
+        var cols: Int
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard isFitted, let rows = lookup?.rows else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        let s = Stored(models: options.models, seed: options.seed, part: part, rows: rows.rows, cols: rows.cols)
+        return .component(try StoredComponent(kind: .pase, state: s, parts: try members.map { try $0.requirePersistable("save") },
+                                              own: rows.data, floats: &floats))
+    }
+
+    /// A fitted PASE from its stored state. Its template (for untrained copies) is the first
+    /// member's untrained copy: members are re-seeded copies of the template, and every copy
+    /// re-seeds its members again, so the template's own seed is never used.
+    convenience init(restoring s: Stored, members: [Classifier], own: [Float], origin: String) throws {
+        guard members.count == s.models, s.part.count == s.rows, s.rows * s.cols == own.count,
+              s.part.allSatisfy({ (0..<s.models).contains($0) }) else {
+            throw PrivLabError.malformedFile(location: origin, reason: "pase's members, parts and rows do not match")
+        }
+        var o = PASEOptions()
+        o.models = s.models
+        o.seed = s.seed
+        try self.init(model: try members[0].cloneUntrained(), options: o)
+        restore(members: members, part: s.part, rows: try Matrix(rows: s.rows, cols: s.cols, data: own))
     }
 }

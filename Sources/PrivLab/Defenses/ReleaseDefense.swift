@@ -17,10 +17,15 @@ public class ReleaseDefense: DefendedClassifier {
     public var releaseTemperature: Double { model.releaseTemperature }
     public var privacy: PrivacyStatement? { model.privacy }
     public var defenseReport: DefenseReport? { nil }
+    /// The wrapped model's: a release defence does not change how it trains.
+    public var trainsPrivately: Bool { model.trainsPrivately }
+    public var runsOnCallingThread: Bool { model.runsOnCallingThread }
+    public var trainedParameterCount: Int { model.trainedParameterCount }
+    /// The defence's description and the wrapped model's identity (SISA's checkpoint keys).
+    public var configurationIdentity: String { "\(summary)|\(model.configurationIdentity)" }
     /// A released model's parameters are the wrapped model's: white-box access sees through a
     /// release-time defence (which is the point of comparing the two).
-    public var isWhiteBox: Bool { model.isWhiteBox }
-    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(ds) }
+    public var whiteBox: WhiteBoxModel? { model.whiteBox }
 
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {

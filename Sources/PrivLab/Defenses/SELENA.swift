@@ -64,7 +64,7 @@ public final class SELENA: TrainingDefense {
         var targets = [Int: [Float]]()
         for r in 0..<train.size { targets[train.ids[r]] = soft.row(r) }
         let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x5345_4C45_4E41))
-        let history = try s.fit(train, validation: validation, hooks: TrainingHooks(softTargets: targets), observer: TrainingObserver(onEpoch: observer.onEpoch))
+        let history = try s.requireHooks().fit(train, validation: validation, hooks: TrainingHooks(softTargets: targets), observer: TrainingObserver(onEpoch: observer.onEpoch))
         release = s
         return history
     }

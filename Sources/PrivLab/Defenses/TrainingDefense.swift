@@ -18,7 +18,8 @@ public class TrainingDefense: DefendedClassifier {
     public var parameterCount: Int { release?.parameterCount ?? 0 }
     public var history: [EpochRecord] { release?.history ?? [] }
     public var releaseTemperature: Double { release?.releaseTemperature ?? releaseTemplate.releaseTemperature }
-    public var isWhiteBox: Bool { release?.isWhiteBox ?? releaseTemplate.isWhiteBox }
+    /// The released model's white-box access (its parameters are released); none before fitting.
+    public var whiteBox: WhiteBoxModel? { release?.whiteBox }
     public var defenseReport: DefenseReport? { nil }
 
     /// Subclasses train the defence here.
@@ -46,5 +47,4 @@ public class TrainingDefense: DefendedClassifier {
     public func perRecordLoss(_ ds: Dataset) throws -> [Double] { try released().perRecordLoss(ds) }
     public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try released().releasedProbabilities(x) }
     public func releasedLogits(_ x: Matrix) throws -> Matrix { try released().releasedLogits(x) }
-    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try released().perRecordGradientNorms(ds) }
 }

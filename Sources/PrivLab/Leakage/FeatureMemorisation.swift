@@ -169,7 +169,7 @@ public enum FeatureMemorisation {
         }
         var scores = [Double](repeating: 0, count: data.size)
         func checkpoint(weight: Double) throws {
-            for (r, g) in try model.perRecordGradientNorms(data).enumerated() { scores[r] += weight * g * g }
+            for (r, g) in try model.requireWhiteBox("memorisation").perRecordGradientNorms(data).enumerated() { scores[r] += weight * g * g }
         }
         if trainAndTrace {
             try model.fit(data, validation: nil, observer: TrainingObserver(onEpoch: { rec in

@@ -43,7 +43,7 @@ public struct GradientCanaries {
     /// and keeps θ₀. Features are ranked by how many training records use them (ties by position),
     /// and their first-layer weights taken in that order; without such a layout, random distinct
     /// coordinates.
-    mutating func start(model: Classifier, data: Dataset) throws {
+    mutating func start(model: WhiteBoxModel, data: Dataset) throws {
         initial = try model.parameterVector()
         let m = included.count
         guard m <= initial.count else {
@@ -96,12 +96,12 @@ public struct GradientCanaries {
         }
         var canaries = GradientCanaries(included: included, samplingSeed: samplingSeed, choiceSeed: choiceSeed)
         var hooks = TrainingHooks()
-        hooks.beforeFirstStep = { try canaries.start(model: audited, data: data) }
+        hooks.beforeFirstStep = { try canaries.start(model: audited.requireWhiteBox("audit"), data: data) }
         hooks.insertedGradients = { canaries.gradients($0) }
-        _ = try audited.fit(data, validation: nil, hooks: hooks, observer: TrainingObserver())
+        _ = try audited.requireHooks().fit(data, validation: nil, hooks: hooks, observer: TrainingObserver())
         guard let privacy = audited.privacy else {
             throw PrivLabError.invalidArgument(.audit, "the model is not trained with DP (no ε to audit): give it dp = {…}")
         }
-        return (canaries.scores(final: try audited.parameterVector()), privacy, canaries.placement)
+        return (canaries.scores(final: try audited.requireWhiteBox("audit").parameterVector()), privacy, canaries.placement)
     }
 }

@@ -25,14 +25,14 @@ extension MembershipLeakage {
         if Set(recordIDs).count != recordIDs.count { throw PrivLabError.invalidArgument(.leakage, "a record id is repeated") }
         let full = try model.cloneUntrained()
         try full.fit(data)
-        let theta = try full.parameterVector()
+        let theta = try full.requireParameters().parameterVector()
         let workers = model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))
         // Leave-one-out refits are independent: spread them over the cores (the result does not
         // depend on the order they finish in).
         let shifts = try ParallelWork.run(rows.count, workers: workers) { k -> Double in
             let m = try model.cloneUntrained()
             try m.fit(data.rows((0..<data.size).filter { $0 != rows[k] }))
-            let t = try m.parameterVector()
+            let t = try m.requireParameters().parameterVector()
             guard t.count == theta.count else { throw PrivLabError.message(.leakage, "the refit has \(t.count) parameters, not \(theta.count)") }
             return zip(theta, t).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
         }

@@ -129,7 +129,7 @@ public enum MembershipLeakage {
             try ParallelWork.run(runs, workers: model.parallelWorkers(max(1, ProcessInfo.processInfo.activeProcessorCount))) { i -> [Double] in
                 let m = try model.reseededClone(seed: mix64(seed &+ stream &* 0x9E37 &+ UInt64(i)))
                 try m.fit(d)
-                return try m.parameterVector().map(Double.init)
+                return try m.requireParameters().parameterVector().map(Double.init)
             }
         }
         let a = try sample(data, 1), b = try sample(without, 2)

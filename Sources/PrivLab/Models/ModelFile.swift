@@ -13,6 +13,8 @@ public indirect enum StoredModel: Codable, Sendable {
     case knn(NearestNeighbors.State)
     case gmm(GMMState)
     case kmeans(options: KMeans.Options, rows: Int, cols: Int, inertia: Double, iterations: Int)
+    /// A model made of other models (defences, query-budgeted targets); files without one are unchanged.
+    case component(StoredComponent)
 
     public struct NetworkState: Codable, Sendable {
         var kind: NetworkKind
@@ -81,7 +83,7 @@ public enum ModelFile {
 
     static func describe(classifier c: Classifier, _ floats: inout [Float]) throws -> StoredModel {
         guard c.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
-        return try c.storedModel(&floats)
+        return try c.requirePersistable("save").storedModel(&floats)
     }
 
     /// Writes a description and its parameters (what `Classifier.storedModel` gives) as a model file.
@@ -188,6 +190,7 @@ public enum ModelFile {
         case .lda(let s): return .classifier(LinearDiscriminantAnalysis(state: s))
         case .gaussianNB(let s): return .classifier(GaussianNaiveBayes(state: s))
         case .knn(let s): return .classifier(NearestNeighbors(state: s))
+        case .component(let c): return .classifier(try restoreComponent(c, floats, &cursor, path: path))
         case .gmm(let s):
             return .gmm(try GaussianMixture(restoring: s))
         case .kmeans(let o, let r, let c, let inertia, let it):
@@ -197,6 +200,23 @@ public enum ModelFile {
             cursor += r * c
             return .kmeans(km)
         }
+    }
+
+    /// A component: its parts in order, then its own floats, then the kind's restorer.
+    static func restoreComponent(_ c: StoredComponent, _ floats: [Float], _ cursor: inout Int, path: String) throws -> Classifier {
+        var parts = [Classifier]()
+        for p in c.parts {
+            guard case .classifier(let m) = try restore(p, floats, &cursor, path: path) else {
+                throw PrivLabError.malformedFile(location: path, reason: "\(c.kind.rawValue) must wrap classifiers")
+            }
+            parts.append(m)
+        }
+        guard c.ownFloats >= 0, cursor + c.ownFloats <= floats.count else {
+            throw PrivLabError.malformedFile(location: path, reason: "too few parameters")
+        }
+        let own = Array(floats[cursor..<(cursor + c.ownFloats)])
+        cursor += c.ownFloats
+        return try c.kind.restore(c, parts: parts, own: own, origin: path)
     }
 
     static func append<T: FixedWidthInteger>(_ b: inout [UInt8], _ v: T) {

@@ -24,7 +24,7 @@ public enum NetworkKind: String, Codable, Sendable, CaseIterable {
 /// Random streams (all from `options.seed`): stream 0 initialises parameters, stream 1 orders
 /// mini-batches, stream 2 draws dropout masks, stream 3 picks the validation split. A model is
 /// therefore a pure function of (specs, options, data).
-public final class NeuralNetwork: Classifier {
+public final class NeuralNetwork: Classifier, HookTrainable, FineTunable, WhiteBoxModel, PersistableModel {
     /// "softmax", "mlp", "cnn" or "net": how the model was asked for (for printing and saving).
     public let kind: NetworkKind
     public let specs: [LayerSpec]
@@ -348,7 +348,7 @@ public final class NeuralNetwork: Classifier {
     /// ‖∇_θ loss(x, y)‖ per record at the current parameters (dropout off): the white-box signal of
     /// gradient-based membership inference (members sit where the loss surface is flat). Computed
     /// by the same per-example book-keeping DP-SGD clips with.
-    public var isWhiteBox: Bool { true }
+    public var whiteBox: WhiteBoxModel? { self }
 
     public func inputWeightPositions(feature: Int) -> [Int]? {
         // Shape-only layers (flatten, dropout) may come first; the dense weight is fan-in × units,

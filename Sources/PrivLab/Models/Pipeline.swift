@@ -5,7 +5,7 @@ import Foundation
 /// prediction time the same fitted transforms run first. A pipeline is a `Classifier` itself, so it
 /// goes wherever a model goes — SISA, attacks, cross-validation (where each fold fits every step on
 /// its training part only).
-public final class Pipeline: Classifier {
+public final class Pipeline: Classifier, HookTrainable, FineTunable, WhiteBoxModel, PersistableModel {
     public private(set) var steps: [any Transformer]
     public let model: Classifier
 
@@ -35,19 +35,32 @@ public final class Pipeline: Classifier {
     public var releaseTemperature: Double { model.releaseTemperature }
     /// The private steps (DP-PCA) composed with the model's training (`composedPrivacy`).
     public var privacy: PrivacyStatement? { model.privacy.map(composedPrivacy) }
-    public var isWhiteBox: Bool { model.isWhiteBox }
-    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] { try model.perRecordGradientNorms(try transform(ds)) }
+    /// White-box exactly when the model is (the steps are fitted transforms an attacker can apply).
+    public var whiteBox: WhiteBoxModel? { model.whiteBox == nil ? nil : self }
+    public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
+        try model.requireWhiteBox("gradient norms").perRecordGradientNorms(try transform(ds))
+    }
+    /// The steps transform the features, so no input feature has weights of its own here.
+    public func inputWeightPositions(feature: Int) -> [Int]? { nil }
 
-    public func parameterVector() throws -> [Float] { try model.parameterVector() }
-    /// Unfitted steps and a reseeded model.
+    public func parameterVector() throws -> [Float] {
+        guard let m = model as? ParameterizedModel else {
+            throw PrivLabError.invalidArgument("\(summary) gives no access to its parameters")
+        }
+        return try m.parameterVector()
+    }
+    /// Unfitted steps (private ones re-seeded) and a reseeded model.
     public func reseededClone(seed: UInt64) throws -> Classifier {
-        Pipeline(steps: steps, model: try model.reseededClone(seed: seed))
+        Pipeline(steps: steps.map { $0.reseeded(seed) }, model: try model.reseededClone(seed: seed))
     }
 
     /// Fine-tunes the model on the data as the fitted steps transform it (the steps stay).
     public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
         guard isFitted else { throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted pipeline: call fit first") }
-        let (tuned, hist) = try model.fineTune(try transform(data), dp: dp, observer: observer)
+        guard let m = model as? FineTunable else {
+            throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted softmax/MLP/CNN (or a pipeline of one)")
+        }
+        let (tuned, hist) = try m.fineTune(try transform(data), dp: dp, observer: observer)
         return (tuned === model ? self : replacingModel(tuned), hist)
     }
 
@@ -82,20 +95,23 @@ public final class Pipeline: Classifier {
 
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
-        try fit(train, validation: validation, hooks: TrainingHooks(), observer: observer)
+        let t = try fitSteps(train)
+        return try model.fit(t, validation: try validation.map(transform), observer: observer)
     }
 
     /// Fits the steps, then the model with the hooks (record ids, which the hooks key on, pass
     /// through the steps unchanged).
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, hooks: TrainingHooks, observer: TrainingObserver) throws -> [EpochRecord] {
+        if hooks.isEmpty { return try fit(train, validation: validation, observer: observer) }
+        let m = try model.requireHooks()
         let t = try fitSteps(train)
-        return try model.fit(t, validation: try validation.map(transform), hooks: hooks, observer: observer)
+        return try m.fit(t, validation: try validation.map(transform), hooks: hooks, observer: observer)
     }
 
     public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
         guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
-        return .transformed(steps: try steps.map { try $0.stored() }, model: try model.storedModel(&floats))
+        return .transformed(steps: try steps.map { try $0.stored() }, model: try model.requirePersistable("save").storedModel(&floats))
     }
 
     /// A first stage fits the steps on its data; later stages keep them, since moving the

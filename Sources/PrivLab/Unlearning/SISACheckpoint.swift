@@ -11,7 +11,7 @@ public struct SISACheckpoint: Sendable {
     /// A fitted constituent's checkpoint.
     init(_ m: Classifier) throws {
         var floats = [Float]()
-        do { model = try m.storedModel(&floats) } catch {
+        do { model = try m.requirePersistable("sisa").storedModel(&floats) } catch {
             throw PrivLabError.invalidArgument("sisa: constituents must be models that can be checkpointed (\(error))")
         }
         parameters = floats

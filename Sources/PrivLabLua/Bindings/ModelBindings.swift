@@ -213,54 +213,7 @@ extension Runtime {
     /// The methods every model has (SISA ensembles add their own).
     func modelMethods() -> [String: HostFunction] {
         var m = [String: HostFunction]()
-        m["fit"] = { call in
-            let rt = Runtime.from(call)
-            let mo = try call.thisModel("fit")
-            let train = try call.dataset(2, fn: "Model.fit", arg: "argument 1 (training set)")
-            let o = try call.options(3, ModelDeclarations.fit)
-            var val: Dataset? = nil
-            let given = try o.value("validation")
-            if !given.isNil {
-                guard case .object(let b) = given, let d = b.value as? DatasetObject else {
-                    throw LuaError("Model.fit: option 'validation' must be a Dataset")
-                }
-                val = d.ds
-            }
-            let tracked = try Runtime.trackedSets(o)
-            // continue = true: fine-tune from the current parameters (e.g. after pre-training on
-            // public data) for the model's epochs; DP accounting covers only this run.
-            let cont = try o.flag("continue")
-            let dp = try o.value("dp")
-            let dpOverride = dp.isNil ? nil : try Runtime.dpOptions(dp, fn: "Model.fit")
-            let privateStep = try o.optionalFunction("private_step")
-            try o.finish()
-            if let f = privateStep {
-                if cont { throw LuaError("Model.fit: options 'continue' and 'private_step' do not combine") }
-                return try Runtime.fitWithPrivateStep(call, model: mo.model, train: train, validation: val, step: f)
-            }
-            if cont {
-                if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
-                guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }
-                var observer = TrainingObserver()
-                observer.progress = rt.progressObserver(label: "fit")
-                let (tuned, hist) = try mo.model.fineTune(train, dp: dpOverride, observer: observer)
-                mo.model = tuned
-                return call.results(.list(hist.map(\.lua)))
-            }
-            var observer = TrainingObserver()
-            observer.progress = rt.progressObserver(label: "fit")
-            observer.tracked = tracked
-            if let cb = mo.onEpoch {
-                let L = call.L
-                observer.onEpoch = { rec in
-                    let r = try rt.lua.call(cb, [rec.lua], on: L)
-                    if case .bool(false) = r.first ?? .nil { return false }
-                    return true
-                }
-            }
-            let hist = try rt.fitThroughCache(mo, train: train, validation: val, observer: observer)
-            return call.results(.list(hist.map(\.lua)))
-        }
+        m["fit"] = Runtime.fitModel
         m["history"] = { call in call.results(.list(try call.thisModel("history").model.history.map(\.lua))) }
         m["predict"] = { call in
             let mo = try call.thisModel("predict")
@@ -328,6 +281,63 @@ extension Runtime {
 }
 
 extension Runtime {
+    /// `model:fit(ds, {validation =, continue =, dp =, private_step =})`: plain training (through
+    /// the fit cache), fine-tuning from the current parameters (`FineTunable`), or training with a
+    /// private step of the user's.
+    static func fitModel(_ call: LuaCall) throws -> Int32 {
+        let rt = Runtime.from(call)
+        let mo = try call.thisModel("fit")
+        let train = try call.dataset(2, fn: "Model.fit", arg: "argument 1 (training set)")
+        let o = try call.options(3, ModelDeclarations.fit)
+        var val: Dataset? = nil
+        let given = try o.value("validation")
+        if !given.isNil {
+            guard case .object(let b) = given, let d = b.value as? DatasetObject else {
+                throw LuaError("Model.fit: option 'validation' must be a Dataset")
+            }
+            val = d.ds
+        }
+        let tracked = try Runtime.trackedSets(o)
+        // continue = true: fine-tune from the current parameters (e.g. after pre-training on
+        // public data) for the model's epochs; DP accounting covers only this run.
+        let cont = try o.flag("continue")
+        let dp = try o.value("dp")
+        let dpOverride = dp.isNil ? nil : try Runtime.dpOptions(dp, fn: "Model.fit")
+        let privateStep = try o.optionalFunction("private_step")
+        try o.finish()
+        if let f = privateStep {
+            if cont { throw LuaError("Model.fit: options 'continue' and 'private_step' do not combine") }
+            return try Runtime.fitWithPrivateStep(call, model: mo.model, train: train, validation: val, step: f)
+        }
+        if cont {
+            if val != nil { throw LuaError("Model.fit: options 'continue' and 'validation' do not combine") }
+            guard mo.model.isFitted else { throw LuaError("Model.fit: continue = true needs a fitted model: call fit first") }
+            var observer = TrainingObserver()
+            observer.progress = rt.progressObserver(label: "fit")
+            guard let tunable = mo.model as? FineTunable else {
+                throw LuaError("Model.fit: fine-tuning (continue = true) needs a fitted softmax/MLP/CNN (or a pipeline of one)")
+            }
+            let (tuned, hist) = try tunable.fineTune(train, dp: dpOverride, observer: observer)
+            mo.model = tuned
+            return call.results(.list(hist.map(\.lua)))
+        }
+        var observer = TrainingObserver()
+        observer.progress = rt.progressObserver(label: "fit")
+        observer.tracked = tracked
+        if let cb = mo.onEpoch {
+            let L = call.L
+            observer.onEpoch = { rec in
+                let r = try rt.lua.call(cb, [rec.lua], on: L)
+                if case .bool(false) = r.first ?? .nil { return false }
+                return true
+            }
+        }
+        let hist = try rt.fitThroughCache(mo, train: train, validation: val, observer: observer)
+        return call.results(.list(hist.map(\.lua)))
+    }
+}
+
+extension Runtime {
     /// `fit(ds, {private_step = f})`: training whose clipping and noise are the user's Lua function
     /// (`LuaPrivateStep`), accounted only while it matches the built-in (`CustomDPStep`).
     static func fitWithPrivateStep(_ call: LuaCall, model: Classifier, train: Dataset, validation: Dataset?, step f: LuaRef) throws -> Int32 {
@@ -336,7 +346,7 @@ extension Runtime {
         hooks.privateStep = LuaPrivateStep(function: f, runtime: rt, thread: call.L)
         var observer = TrainingObserver()
         observer.progress = rt.progressObserver(label: "fit")
-        let hist = try model.fit(train, validation: validation, hooks: hooks, observer: observer)
+        let hist = try model.requireHooks().fit(train, validation: validation, hooks: hooks, observer: observer)
         return call.results(.list(hist.map(\.lua)))
     }
 }

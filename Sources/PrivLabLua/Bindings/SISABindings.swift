@@ -139,7 +139,7 @@ extension Runtime {
     private func installSISAClass() {
         var m = modelMethods()
         func ensemble(_ call: LuaCall, _ method: String) throws -> SISAObject {
-            let obj = try call.this(ModelObject.self, "SISA", method: method) as! SISAObject
+            let obj = try call.this(SISAObject.self, "SISA", method: method)
             obj.thread = call.L
             return obj
         }
@@ -155,40 +155,7 @@ extension Runtime {
             throw LuaError("SISA.save: a SISA ensemble persists through its directory: create it with dir = \"…\" and reopen it with fit")
         }
         // ens:unlearn(ids | id, {compare = true}) → what was retrained, and what retraining from scratch costs.
-        m["unlearn"] = { call in
-            let rt = Runtime.from(call)
-            let obj = try ensemble(call, "unlearn")
-            let ids: [Int]
-            if let one = call.value(2).double, let id = Int(exactly: one) { ids = [id] }
-            else { ids = try LuaConvert.integers(call.value(2), fn: "SISA.unlearn", arg: "argument 1 (record ids)") }
-            let o = try call.options(3, SISADeclarations.unlearn)
-            let compare = try o.flag("compare")
-            try o.finish()
-            let e = obj.ensemble
-            e.progress = rt.progressObserver(label: "unlearn")
-            defer { e.progress = nil }
-            let r = try e.unlearn(ids)
-            var d = r.work.luaFields
-            d["removed"] = .int(Int64(r.removed))
-            d["expected_samples"] = .number(r.expectedSamples)
-            var full: [String: LuaValue] = ["samples": .number(r.fullEnsembleSamples), "seconds": .number(r.fullEnsembleSeconds), "estimated": true]
-            var mono: [String: LuaValue] = ["samples": .number(r.monolithicSamples), "seconds": .number(r.monolithicSeconds), "estimated": true]
-            if compare {
-                // Both baselines measured on the remaining data; the fresh ensemble also checks exactness.
-                var observer = TrainingObserver()
-                observer.progress = rt.progressObserver(label: "monolithic retrain")
-                let c = try e.compareWithRetraining(monolithicObserver: observer)
-                full["seconds"] = .number(c.fullEnsembleSeconds)
-                full["estimated"] = false
-                d["exact"] = .bool(c.exact)
-                mono["seconds"] = .number(c.monolithicSeconds)
-                mono["estimated"] = false
-            }
-            d["full_ensemble"] = .record(full)
-            d["monolithic"] = .record(mono)
-            d["speedup"] = .number((mono["seconds"]?.double ?? 0) / max(r.work.seconds, 1e-9))
-            return call.results(.record(d))
-        }
+        m["unlearn"] = { call in try Runtime.unlearn(call, try ensemble(call, "unlearn")) }
         m["fingerprint"] = { call in call.results(.string(try ensemble(call, "fingerprint").ensemble.fingerprint())) }
         // ens:info() → shards, slices, sizes, class counts, hold-out, removed, stage epochs.
         m["info"] = { call in
@@ -240,6 +207,44 @@ extension Runtime {
             let e = ($0 as! SISAObject).ensemble
             return "SISA(\(e.summary)\(e.isFitted ? ", \(e.liveCount) records" : ", not fitted"))"
         })
+    }
+}
+
+extension Runtime {
+    /// `ens:unlearn(ids | id, {compare = true})`: forgets the records, and reports what was
+    /// retrained and what retraining from scratch costs (measured with `compare`).
+    static func unlearn(_ call: LuaCall, _ obj: SISAObject) throws -> Int32 {
+        let rt = Runtime.from(call)
+        let ids: [Int]
+        if let one = call.value(2).double, let id = Int(exactly: one) { ids = [id] }
+        else { ids = try LuaConvert.integers(call.value(2), fn: "SISA.unlearn", arg: "argument 1 (record ids)") }
+        let o = try call.options(3, SISADeclarations.unlearn)
+        let compare = try o.flag("compare")
+        try o.finish()
+        let e = obj.ensemble
+        e.progress = rt.progressObserver(label: "unlearn")
+        defer { e.progress = nil }
+        let r = try e.unlearn(ids)
+        var d = r.work.luaFields
+        d["removed"] = .int(Int64(r.removed))
+        d["expected_samples"] = .number(r.expectedSamples)
+        var full: [String: LuaValue] = ["samples": .number(r.fullEnsembleSamples), "seconds": .number(r.fullEnsembleSeconds), "estimated": true]
+        var mono: [String: LuaValue] = ["samples": .number(r.monolithicSamples), "seconds": .number(r.monolithicSeconds), "estimated": true]
+        if compare {
+            // Both baselines measured on the remaining data; the fresh ensemble also checks exactness.
+            var observer = TrainingObserver()
+            observer.progress = rt.progressObserver(label: "monolithic retrain")
+            let c = try e.compareWithRetraining(monolithicObserver: observer)
+            full["seconds"] = .number(c.fullEnsembleSeconds)
+            full["estimated"] = false
+            d["exact"] = .bool(c.exact)
+            mono["seconds"] = .number(c.monolithicSeconds)
+            mono["estimated"] = false
+        }
+        d["full_ensemble"] = .record(full)
+        d["monolithic"] = .record(mono)
+        d["speedup"] = .number((mono["seconds"]?.double ?? 0) / max(r.work.seconds, 1e-9))
+        return call.results(.record(d))
     }
 }
 

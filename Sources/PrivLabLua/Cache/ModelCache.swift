@@ -74,7 +74,7 @@ public final class ModelCache {
     func store(_ model: Classifier, key: String) {
         var floats = [Float]()
         do {
-            let described = try model.storedModel(&floats)
+            let described = try model.requirePersistable("cache").storedModel(&floats)
             try ModelFile.save(stored: described, floats: floats, to: path(key))
             stored += 1
         } catch {

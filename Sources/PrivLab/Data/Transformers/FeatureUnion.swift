@@ -9,6 +9,9 @@ public struct FeatureUnion: Transformer {
     public var isFitted: Bool { !parts.isEmpty && parts.allSatisfy(\.isFitted) }
     public var unfitted: any Transformer { FeatureUnion(parts: parts.map(\.unfitted)) }
     public var runsOnCallingThread: Bool { parts.contains { $0.runsOnCallingThread } }
+    public func reseeded(_ seed: UInt64) -> any Transformer {
+        FeatureUnion(parts: parts.enumerated().map { $0.element.reseeded(mix64(seed &+ UInt64($0.offset))) })
+    }
     public func stored() throws -> StoredTransformer { .union(try parts.map { try $0.stored() }) }
 
     public func fitted(to data: Dataset) throws -> any Transformer {

@@ -63,6 +63,14 @@ public struct PCA: Transformer, Codable, Equatable {
     }
     public func stored() throws -> StoredTransformer { .pca(self) }
 
+    /// With `dp`, the Analyze-Gauss noise drawn from a stream of `seed` (each re-seeded copy of a
+    /// private pipeline adds its own noise); without, the same configuration.
+    public func reseeded(_ seed: UInt64) -> any Transformer {
+        guard var p = dp else { return unfitted }
+        p.seed = mix64(seed ^ 0x4450_5043_41)
+        return (try? PCA(components: components, whiten: whiten, dp: p)) ?? unfitted
+    }
+
     public func fitted(to data: Dataset) throws -> any Transformer {
         let x = data.features
         guard x.rows >= 2 else { throw PrivLabError.invalidArgument("pca: needs at least 2 records, got \(x.rows)") }

@@ -22,10 +22,16 @@ public protocol Transformer: Sendable {
     /// function: the interpreter is single-threaded); whoever fits models in parallel then runs
     /// them one after another.
     var runsOnCallingThread: Bool { get }
+    /// The same configuration, unfitted, with any random stream of its own drawn from `seed`
+    /// (a private step's noise): re-seeded copies of a pipeline — SISA's shards, shadow models —
+    /// must not share noise, or comparing them would cancel it. Steps without randomness return
+    /// their configuration.
+    func reseeded(_ seed: UInt64) -> any Transformer
 }
 
 extension Transformer {
     public var runsOnCallingThread: Bool { false }
+    public func reseeded(_ seed: UInt64) -> any Transformer { unfitted }
 
     /// `data` with transformed features (ids, labels and classes unchanged; the image shape kept
     /// when the feature count is).

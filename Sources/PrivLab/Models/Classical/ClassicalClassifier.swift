@@ -5,7 +5,7 @@ import Foundation
 /// writes its fit (`fitClassical`) and its per-class scores (`decisionScores`, any values whose
 /// softmax is the class probabilities), plus storage; prediction, probabilities, losses, accuracy
 /// and input checks come from here, so every classical model behaves the same at the edges.
-public protocol ClassicalClassifier: Classifier {
+public protocol ClassicalClassifier: Classifier, PersistableModel {
     /// Features and classes the model was fitted on (0 before fitting).
     var featureCount: Int { get }
     var classes: Int { get }

@@ -4,7 +4,7 @@ import Foundation
 /// and (biased) variance — scikit-learn's `GaussianNB`, including its variance floor: every
 /// variance gets `smoothing` × the largest feature variance added, so a feature constant within a
 /// class does not divide by zero.
-public final class GaussianNaiveBayes: ClassicalClassifier {
+public final class GaussianNaiveBayes: ClassicalClassifier, ParameterizedModel {
     public struct Options: Codable, Sendable, Equatable {
         public var smoothing = 1e-9
         public init() {}

@@ -12,7 +12,7 @@ import Foundation
 ///   biased class covariance) by a least-squares (minimum-norm) solve, with optional shrinkage —
 ///   a fixed α (Σ ← (1 − α)Σ + α·tr(Σ)/d·I) or `auto`, the Ledoit–Wolf (2004) α on standardised
 ///   features, class by class, as scikit-learn does.
-public final class LinearDiscriminantAnalysis: ClassicalClassifier {
+public final class LinearDiscriminantAnalysis: ClassicalClassifier, ParameterizedModel {
     public enum Solver: String, Codable, Sendable, CaseIterable { case svd, lsqr }
     public enum Shrinkage: Codable, Sendable, Equatable {
         case ledoitWolf

@@ -9,7 +9,7 @@ import Foundation
 /// the minimiser is unchanged) by L-BFGS, or by Newton's method with the exact Hessian and a
 /// Cholesky solve, until the largest gradient entry is below `tolerance` — to the optimum, not a
 /// fixed number of epochs. Computed in Double through BLAS.
-public final class LogisticRegression: ClassicalClassifier {
+public final class LogisticRegression: ClassicalClassifier, ParameterizedModel {
     public enum Penalty: String, Codable, Sendable, CaseIterable { case l2, none }
     public enum Solver: String, Codable, Sendable, CaseIterable { case lbfgs, newton }
 
