@@ -1,18 +1,18 @@
 --[[md
-# Membership-inference defences, judged by strong attacks
+# Membership-inference defenses, judged by strong attacks
 
-Every defence PrivLab has, trained on the same private records and attacked by the same five
+Every defense PrivLab has, trained on the same private records and attacked by the same five
 attacks, on two data sets: Fashion-MNIST (an MLP) and the Purchase-like generator with 100 classes
-(an MLP on 600 binary features). For each defence the table gives the test accuracy, each attack's
+(an MLP on 600 binary features). For each defense the table gives the test accuracy, each attack's
 ROC AUC, and the true-positive rate at 0.1% and 1% false positives of the strongest attack — the
 figure that matters when an attacker wants to be *sure* about a few records (Carlini et al., S&P
 2022). Training and inference times are in a separate, wall-clock table.
 
-The defences:
+The defenses:
 
 - **baselines**: L2 weight decay, dropout, early stopping, label smoothing, DP-SGD at two ε, a SISA
   ensemble;
-- **output defences**: release only the label, or the vector at temperature 4; **MemGuard** (Jia et
+- **output defenses**: release only the label, or the vector at temperature 4; **MemGuard** (Jia et
   al., CCS 2019) perturbs the vector against the defender's own attack classifier;
 - **distillation**: **DMP** (Shejwalkar & Houmansadr, AAAI 2021) — a teacher on the private set
   labels a disjoint reference set, the released model learns only from that; **SELENA** (Tang et
@@ -30,9 +30,9 @@ The defences:
 The attacks: the loss threshold (Yeom et al. 2018); the shadow-model attack (Shokri et al. 2017;
 PrivLab's default attack model); offline LiRA with a global variance (Carlini et al. 2022); the
 label-only attack (Choquette-Choo et al. 2021: how robust the predicted label is to noise); and,
-for defences that release a model's parameters, the white-box gradient-norm attack (Nasr et al.
+for defenses that release a model's parameters, the white-box gradient-norm attack (Nasr et al.
 2019). The attacker's shadow models are trained the ordinary way — the attacker does not imitate
-the defence, which is the usual evaluation and favours the defences. Run with
+the defense, which is the usual evaluation and favours the defenses. Run with
 `privlab run notebooks/defenses.lua`.
 ]]
 local P = pl.params { n = 2000, epochs = 20, shadows = 4, lira_shadows = 8, purchase_n = 20000, seed = 1, purchase = true,
@@ -44,8 +44,8 @@ local function mlp(extra)
   return pl.mlp(o)
 end
 
---- Every defence as {name, build(data)}: build returns an unfitted Model.
-local function defences(d)
+--- Every defense as {name, build(data)}: build returns an unfitted Model.
+local function defenses(d)
   local dp_mlp = function(eps) return mlp { optimizer = "sgd", lr = d.dp.lr, momentum = d.dp.momentum, batch = d.dp.batch, dp = { clip = 1, epsilon = eps, delta = 1e-5 } } end
   local adv = function(lambda)
     return pl.defense.adversarial { model = mlp(), reference = d.reference, lambda = lambda, steps = P.adv_steps, attack_width = P.adv_width, seed = P.seed }
@@ -71,10 +71,10 @@ local function defences(d)
   }
 end
 
---- Trains every defence on d.members and attacks it; returns the rows.
+--- Trains every defense on d.members and attacks it; returns the rows.
 local function evaluate(d)
   local rows, times = {}, {}
-  for _, def in ipairs(defences(d)) do
+  for _, def in ipairs(defenses(d)) do
     local m = def[2]()
     local t0 = pl.clock()
     m:fit(d.members)
@@ -86,7 +86,7 @@ local function evaluate(d)
     local res = {
       loss = run(pl.attack.metric { target = m }),
       -- The attack model fixed (one global logistic regression, the default before attack_model = "auto"):
-      -- every defence meets the same attack, and the run keeps its length.
+      -- every defense meets the same attack, and the run keeps its length.
       shadow = run(pl.attack.shadow { target = m, data = d.attacker, shadow_model = mlp(), shadows = P.shadows, train_size = d.members:size(),
                                       attack_model = "logistic", seed = P.seed }),
       lira = run(pl.attack.lira { target = m, data = d.lira_pool, shadow_model = mlp(), shadows = P.lira_shadows, online = false, global_variance = true, seed = P.seed }),
@@ -94,7 +94,7 @@ local function evaluate(d)
     }
     local ok, g = pcall(pl.attack.gradient, { target = m })
     if ok then res.gradient = run(g) end
-    local row = { defence = def[1], test_acc = m:accuracy(d.nonmembers) }
+    local row = { defense = def[1], test_acc = m:accuracy(d.nonmembers) }
     local strongest = 0
     for _, k in ipairs({ "loss", "shadow", "lira", "label_only", "gradient" }) do
       local r = res[k]
@@ -114,23 +114,23 @@ local function evaluate(d)
     row.epsilon = (priv and priv.epsilon) or (rep and rep.epsilon) or "—"
     row.epsilon_data_dependent = rep and rep.epsilon_data_dependent or "—"
     rows[#rows + 1] = row
-    times[#times + 1] = { defence = def[1], fit_s = fit_s, inference_ms_per_record = infer_ms }
+    times[#times + 1] = { defense = def[1], fit_s = fit_s, inference_ms_per_record = infer_ms }
   end
   return rows, times
 end
 
 --- The table, the timing table and the privacy-utility scatter with the Pareto front.
 local function report(title, rows, times)
-  pl.report.table(rows, { columns = { "defence", "epsilon", "epsilon_data_dependent", "test_acc", "loss_auc", "shadow_auc", "lira_auc", "label_only_auc", "gradient_auc",
+  pl.report.table(rows, { columns = { "defense", "epsilon", "epsilon_data_dependent", "test_acc", "loss_auc", "shadow_auc", "lira_auc", "label_only_auc", "gradient_auc",
                                       "tpr_at_0_1pct", "tpr_at_1pct" },
                           caption = title .. ": accuracy, AUC per attack, TPR at 0.1% / 1% FPR of the strongest attack (ε at δ = 1e-5: DP-SGD's, or PATE's data-independent bound and its data-dependent one)" })
-  pl.report.table(times, { columns = { "defence", "fit_s", "inference_ms_per_record" }, wall_clock = true, digits = 3,
+  pl.report.table(times, { columns = { "defense", "fit_s", "inference_ms_per_record" }, wall_clock = true, digits = 3,
                            caption = title .. ": training and inference time" })
-  -- Pareto front: no other defence is at least as accurate with a TPR at 1% FPR at most as high.
+  -- Pareto front: no other defense is at least as accurate with a TPR at 1% FPR at most as high.
   local xs, ys, names, fx, fy = {}, {}, {}, {}, {}
   local order = {}
   for i, r in ipairs(rows) do
-    xs[i], ys[i], names[i] = r.test_acc, r.tpr_at_1pct, r.defence
+    xs[i], ys[i], names[i] = r.test_acc, r.tpr_at_1pct, r.defense
     order[i] = i
   end
   table.sort(order, function(a, b) return xs[a] > xs[b] or (xs[a] == xs[b] and ys[a] < ys[b]) end)
@@ -140,13 +140,13 @@ local function report(title, rows, times)
   end
   pl.report.chart { kind = "scatter", title = title .. ": privacy against utility", xlabel = "test accuracy",
                     ylabel = "TPR at 1% FPR (strongest attack)", height = 480,
-                    series = { { name = "defences", x = xs, y = ys, labels = names },
+                    series = { { name = "defenses", x = xs, y = ys, labels = names },
                                { name = "Pareto front", x = fx, y = fy, connected = true } } }
   return rows
 end
 
 local function by_name(rows, name)
-  for _, r in ipairs(rows) do if r.defence == name then return r end end
+  for _, r in ipairs(rows) do if r.defense == name then return r end end
 end
 
 --[[md
@@ -191,7 +191,7 @@ end
 The sentences below are computed from the tables above. The seed's claim for DMP is that it keeps
 more accuracy than adversarial regularisation and DP-SGD *at equal membership risk* (Shejwalkar &
 Houmansadr 2021). The rule, stated so it can be checked: the risk of a model is the AUC of the
-strongest of the attacks above; each of the two other defences is a curve through its measured
+strongest of the attacks above; each of the two other defenses is a curve through its measured
 points — the undefended model (λ = 0, ε = ∞) and its two settings — and its accuracy at DMP's
 risk is read off that curve by linear interpolation (the best the curve reaches there, where it
 crosses that risk more than once). DMP is more (less) accurate at equal risk when the difference
@@ -239,8 +239,8 @@ if pu_rows then claims("Purchase-100", pu_rows, P.n) end
 
 --[[md
 PASE's cost is in the timing tables: five members to train (each on a fifth of the data) and five
-to query for every answer. Read the scatter charts by the Pareto front: a defence off the front is
-beaten on both axes by one on it. The label-only column is the one output defences cannot move —
+to query for every answer. Read the scatter charts by the Pareto front: a defense off the front is
+beaten on both axes by one on it. The label-only column is the one output defenses cannot move —
 "label only", temperature and MemGuard keep every predicted label, so that attack's AUC is the
 undefended model's. Only DP-SGD and PATE come with a guarantee (the ε column); the measured attacks
 say how far below that guarantee real attacks stay. PATE's ε here is large: with 2,000 private

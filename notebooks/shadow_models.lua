@@ -15,7 +15,7 @@ This notebook answers four questions with measurements:
    marginal statistics, noisy records, or records synthesised by querying the target?
 9. How do the number of classes and the number of training records per class change the attack?
 10. How does over-fitting (the train–test gap) drive the attack?
-11. What do defences — L2, dropout, early stopping, temperature, DP-SGD at several ε, a SISA
+11. What do defenses — L2, dropout, early stopping, temperature, DP-SGD at several ε, a SISA
     ensemble — do to the attacks and to accuracy?
 
 Every evaluation uses as many members as non-members (so accuracy's baseline is 50%), reports the
@@ -260,16 +260,16 @@ pl.report.chart { kind = "scatter", title = "Attack AUC against the train-test g
                   series = { { name = "loss", x = gx, y = gy }, { name = "shadow models", x = gx, y = gy2 } } }
 
 --[[md
-## 11. Defences
+## 11. Defenses
 
-Each row retrains the target with one defence and runs three attacks: the loss threshold, the
+Each row retrains the target with one defense and runs three attacks: the loss threshold, the
 shadow-model attack (whose shadows copy the defended training, as the attacker knows it), and
 offline LiRA with a global variance. Temperature here means a softened output at inference
 (T = 4): it flattens the probabilities the attacker sees but keeps their order. DP-SGD uses
 Poisson sampling, C = 1, δ = 1e-5, σ calibrated to each ε. A SISA ensemble (5 shards, mean of
 probabilities) trains every constituent on a fifth of the data.
 ]]
-local defences = {
+local defenses = {
   { "none", function() return mlp() end },
   { "L2 1e-3", function() return mlp { l2 = 1e-3 } end },
   { "L2 1e-2", function() return mlp { l2 = 1e-2 } end },
@@ -282,7 +282,7 @@ local defences = {
 }
 local lira_pool = attacker:sample { n = 2 * members:size(), seed = P.seed + 5 }
 local drow, dx, dy, dn = {}, {}, {}, {}
-for _, d in ipairs(defences) do
+for _, d in ipairs(defenses) do
   local t = d[2]()
   t:fit(members)
   local rl = pl.attack.metric { target = t }:evaluate { members = members, nonmembers = nonmembers }
@@ -294,19 +294,19 @@ for _, d in ipairs(defences) do
   -- (ε, δ)-DP bounds every attack's advantage: TPR ≤ e^ε·FPR + δ and TNR ≤ e^ε·FNR + δ give
   -- TPR − FPR ≤ (e^ε − 1 + 2δ)/(e^ε + 1) (Humphries et al. 2023; Yeom et al.'s e^ε − 1 is looser).
   local bound = priv and (math.exp(priv.epsilon) - 1 + 2 * priv.delta) / (math.exp(priv.epsilon) + 1)
-  drow[#drow + 1] = { defence = d[1], test_acc = t:accuracy(nonmembers), gap = t:accuracy(members) - t:accuracy(nonmembers),
+  drow[#drow + 1] = { defense = d[1], test_acc = t:accuracy(nonmembers), gap = t:accuracy(members) - t:accuracy(nonmembers),
                       loss_auc = rl.auc, shadow_auc = rs.auc, lira_auc = rlira.auc, lira_tpr_at_1pct = rlira.tpr_at_fpr[0.01],
                       advantage = math.max(rl.advantage, rs.advantage, rlira.advantage),
                       epsilon = priv and priv.epsilon or "—", advantage_bound = bound or "—" }
   dx[#dx + 1], dy[#dy + 1], dn[#dn + 1] = t:accuracy(nonmembers), math.max(rl.auc, rs.auc, rlira.auc), d[1]
 end
-pl.report.table(drow, { columns = { "defence", "epsilon", "test_acc", "gap", "loss_auc", "shadow_auc", "lira_auc", "lira_tpr_at_1pct", "advantage", "advantage_bound" },
-                        caption = "Defences against membership inference (Fashion-MNIST MLP)" })
+pl.report.table(drow, { columns = { "defense", "epsilon", "test_acc", "gap", "loss_auc", "shadow_auc", "lira_auc", "lira_tpr_at_1pct", "advantage", "advantage_bound" },
+                        caption = "Defenses against membership inference (Fashion-MNIST MLP)" })
 pl.report.chart { kind = "scatter", title = "Privacy against utility", xlabel = "test accuracy", ylabel = "strongest attack's AUC",
-                  series = { { name = "defences", x = dx, y = dy, labels = dn } } }
+                  series = { { name = "defenses", x = dx, y = dy, labels = dn } } }
 
 --[[md
-Read the table by pairs of columns: a defence is worth having when it lowers the attacks' AUC (and
+Read the table by pairs of columns: a defense is worth having when it lowers the attacks' AUC (and
 their TPR at low FPR) more than it costs test accuracy. Temperature rescales the confidences the
 attacker sees without changing the predictions, and records keep nearly the same order under every
 score, so it hides confidence more than membership — compare its row with "none". Only DP-SGD

@@ -161,7 +161,7 @@ final class AutograderTests: XCTestCase {
 
     func testEveryAssignmentFolderIsCovered() throws {
         let names = try Self.courseAssignments()
-        for name in ["anonymity", "defences", "dp-sgd", "federated", "pipelines", "privacy-measures", "shadow-models",
+        for name in ["anonymity", "defenses", "dp-sgd", "federated", "pipelines", "privacy-measures", "shadow-models",
                      "sisa-aggregation", "synthetic-data"] {
             XCTAssertTrue(names.contains(name), name)
         }

@@ -2,7 +2,7 @@ import Foundation
 import PrivLabLua
 import XCTest
 
-/// The Lua side of best-epoch selection and of reading defences' curves: `monitor`, `track`, and
+/// The Lua side of best-epoch selection and of reading defenses' curves: `monitor`, `track`, and
 /// `pl.defense.accuracy_at` (lua/privlab/curves.lua).
 final class BestEpochBindingTests: XCTestCase {
     /// accuracy_at reads a curve by linear interpolation, takes the best crossing, reads a

@@ -273,9 +273,9 @@ final class CLITests: XCTestCase {
         try renderFigures(in: dir, name: "shadow_models")
     }
 
-    /// The defences notebook end to end at a small size: every defence row on both data sets, the
+    /// The defenses notebook end to end at a small size: every defense row on both data sets, the
     /// computed claims, the two scatter charts with their point labels and Pareto front.
-    func testDefencesNotebookSmall() throws {
+    func testDefensesNotebookSmall() throws {
         try requireFashionMNIST()
         let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/defenses.lua", "-o", "\(dir)/d.md", "-P", "n=200", "-P", "epochs=2",
@@ -285,7 +285,7 @@ final class CLITests: XCTestCase {
         for piece in ["| none |", "| DP-SGD ε = 1 | 1.0000 |", "| MemGuard |", "| DMP |", "| SELENA (K 10, L 4) |", "| PASE, 5 models |",
                       "| PATE, 10 teachers |", "| adv. regularisation λ 3 |", "| adv. regularisation λ 10 |", "**Fashion-MNIST.** DMP: accuracy",
                       "**Purchase-100.** DMP: accuracy", "Adversarial regularisation λ = 3:",
-                      "| defence | fit_s | inference_ms_per_record |"] {
+                      "| defense | fit_s | inference_ms_per_record |"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }
         let figures = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/d_files").sorted()

@@ -34,7 +34,7 @@ final class CapabilityBindingTests: XCTestCase {
             print(e:fingerprint() == fresh:fingerprint(), e:accuracy(test) > 0.6)
             """)
         assertPrinted(sink.text, "true\ttrue\ntrue\ttrue\n",
-                      facts: ["a saved output defence releases the same vectors", "and describes itself alike",
+                      facts: ["a saved output defense releases the same vectors", "and describes itself alike",
                               "a SISA ensemble of defended models unlearns exactly", "and learns"])
     }
 }

@@ -27,7 +27,7 @@ final class DefenseBindingTests: XCTestCase {
             return same, onehot, a1 == a2, a3 == a2, tostring(lo):find("label only") ~= nil
             """)
         let facts = ["predictions unchanged", "label-only releases one-hot vectors", "label-only confidence = correctness",
-                     "top-1 confidence = correctness", "the summary names the defence"]
+                     "top-1 confidence = correctness", "the summary names the defense"]
         for (fact, v) in zip(facts, r) {
             if case .bool(let b) = v { XCTAssertTrue(b, fact) } else { XCTFail("\(fact): not a boolean") }
         }
@@ -38,9 +38,9 @@ final class DefenseBindingTests: XCTestCase {
         assertLuaError(rt, "pl.defense.output{model = pl.mlp{}, topk = 2}", ["unknown option 'topk'"])
     }
 
-    /// The training-time defences from Lua: each builds a Model that fits, predicts, is attacked
+    /// The training-time defenses from Lua: each builds a Model that fits, predicts, is attacked
     /// like any other and reports what it did; their options are checked by name.
-    func testTrainingTimeDefencesFromLua() throws {
+    func testTrainingTimeDefensesFromLua() throws {
         let (rt, _) = try makeRuntime()
         let r = try rt.exec("""
             local d = pl.data.blobs{n = 600, features = 10, classes = 3, std = 8, seed = 2}
@@ -88,7 +88,7 @@ final class DefenseBindingTests: XCTestCase {
                        ["cannot be trained on soft labels"])
     }
 
-    /// Adversarial regularisation, MemGuard, the temperature output defence and the label-only
+    /// Adversarial regularisation, MemGuard, the temperature output defense and the label-only
     /// attack from Lua; MemGuard keeps labels, so the label-only attack scores it as the plain model.
     func testRegularisationMemGuardAndLabelOnlyFromLua() throws {
         let (rt, _) = try makeRuntime()

@@ -147,8 +147,8 @@ final class ModelCacheTests: XCTestCase {
             local again = pl.logistic{}
             again:fit(d)
             again:fit(d)
-            -- The same configuration as `again` (a hit if it were looked up), but a defence holds it:
-            -- replacing it by the stored fit would leave the defence's copy unfitted.
+            -- The same configuration as `again` (a hit if it were looked up), but a defense holds it:
+            -- replacing it by the stored fit would leave the defense's copy unfitted.
             local shared = pl.logistic{}
             local released = pl.defense.output{model = shared, top_k = 1}
             shared:fit(d)

@@ -27,7 +27,7 @@ final class QuestionTypesTests: XCTestCase {
 
         --@ question several 1 -- Several right choices
         answers.several = { "c", "a" } -- SOLUTION
-        --@ choice several hidden 1 answers.several a,c options=a,b,c,d -- both defences
+        --@ choice several hidden 1 answers.several a,c options=a,b,c,d -- both defenses
 
         --@ question tab 2 -- A table
         function make_table()

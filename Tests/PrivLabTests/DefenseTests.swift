@@ -2,9 +2,9 @@ import Foundation
 import XCTest
 import PrivLab
 
-/// Each training-time defence against the attack it claims to stop, on a target known to leak:
+/// Each training-time defense against the attack it claims to stop, on a target known to leak:
 /// 200 members of a noisy 4-class problem, an MLP trained to memorise them (the loss attack's AUC
-/// is above 0.7 undefended, see MembershipInferenceTests). A defence must bring the AUC near 0.5
+/// is above 0.7 undefended, see MembershipInferenceTests). A defense must bring the AUC near 0.5
 /// (200 + 200 records: one null standard deviation is ≈ 0.029) while keeping accuracy, and its
 /// mechanics are checked exactly (who answers which query, what the analysis charged).
 final class DefenseTests: XCTestCase {
@@ -21,7 +21,7 @@ final class DefenseTests: XCTestCase {
         try MetricAttack(target: target, options: MetricAttack.Options()).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
     }
 
-    /// The undefended baseline every defence is compared with.
+    /// The undefended baseline every defense is compared with.
     func baseline(_ p: Population) throws -> (auc: Double, accuracy: Double) {
         let m = try model()
         try m.fit(p.members)
@@ -246,7 +246,7 @@ final class DefenseTests: XCTestCase {
     }
 
     /// MemGuard: the released label is always the model's; the released vectors fool the shadow
-    /// attack (an attacker's own classifier of the kind the defence anticipates) down towards 0.5;
+    /// attack (an attacker's own classifier of the kind the defense anticipates) down towards 0.5;
     /// the expected distortion stays within the budget.
     func testMemGuardFoolsTheShadowAttackWithoutChangingLabels() throws {
         let p = try population()
@@ -261,7 +261,7 @@ final class DefenseTests: XCTestCase {
         XCTAssertEqual(released.argmaxRows(), try plain.predict(all), "labels unchanged")
         XCTAssertGreaterThan(guarded.lastPerturbed, 100, "most members' vectors are perturbed")
         XCTAssertLessThanOrEqual(guarded.lastDistortion, 1, "mean L1 distortion within the budget")
-        // The attacker's shadows are defended the same way (the attacker knows the defence).
+        // The attacker's shadows are defended the same way (the attacker knows the defense).
         let (attackerData, _) = try p.reference.split(.count(300), stratified: false, seed: 5)
         func shadowAUC(_ target: Classifier) throws -> Double {
             var so = ShadowModelAttack.Options()
@@ -298,7 +298,7 @@ final class StudentRecorder: @unchecked Sendable {
 }
 
 /// A network that records the records and soft targets it is trained on, then trains as the
-/// network it wraps: where a test sees what a defence hands its released model.
+/// network it wraps: where a test sees what a defense hands its released model.
 final class RecordingStudent: Classifier, HookTrainable {
     let inner: Classifier
     let recorder: StudentRecorder

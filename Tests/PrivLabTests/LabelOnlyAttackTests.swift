@@ -3,7 +3,7 @@ import XCTest
 import PrivLab
 
 /// The label-only attack (Choquette-Choo et al. 2021) against a model known to leak, and against
-/// the output defences it is meant to get through: a defence that keeps the label leaves every
+/// the output defenses it is meant to get through: a defense that keeps the label leaves every
 /// score, and so the AUC, unchanged.
 final class LabelOnlyAttackTests: XCTestCase {
     func population() throws -> (members: Dataset, reference: Dataset, nonMembers: Dataset) {
@@ -13,7 +13,7 @@ final class LabelOnlyAttackTests: XCTestCase {
 
     func model() throws -> NeuralNetwork { try LeakyPopulation.mlp() }
 
-    func testRobustnessSeparatesMembersThroughLabelPreservingDefences() throws {
+    func testRobustnessSeparatesMembersThroughLabelPreservingDefenses() throws {
         let p = try population()
         let target = try model()
         try target.fit(p.members)

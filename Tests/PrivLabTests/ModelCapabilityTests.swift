@@ -38,7 +38,7 @@ final class ModelCapabilityTests: XCTestCase {
         if sameSummary { XCTAssertEqual(b.summary, a.summary, "\(what): summary") }
     }
 
-    func testDefencesAndQueryBudgetsSaveAndLoadWithIdenticalReleases() throws {
+    func testDefensesAndQueryBudgetsSaveAndLoadWithIdenticalReleases() throws {
         let (train, rest) = try data().split(.count(200), stratified: false, seed: 1)
         let (reference, probe) = try rest.split(.count(100), stratified: false, seed: 2)
         let x = try Matrix((0..<40).map { train.features.row($0) } + (0..<probe.size).map { probe.features.row($0) })   // members and non-members
@@ -58,7 +58,7 @@ final class ModelCapabilityTests: XCTestCase {
             try assertSameOutputs(m, loaded, x, name, sameSummary: name != "pase")
             XCTAssertEqual(loaded.configurationIdentity, m.configurationIdentity, "\(name): a reloaded model trains as the original")
         }
-        // MemGuard's output depends on its defence classifier: it perturbed something, and the
+        // MemGuard's output depends on its defense classifier: it perturbed something, and the
         // reloaded one perturbs the same rows the same way (checked above); its clones defend alike.
         _ = try memguard.releasedProbabilities(x)
         XCTAssertGreaterThan(memguard.lastPerturbed, 0, "memguard perturbed some released vectors")

@@ -1,7 +1,7 @@
 import PrivLab
 import XCTest
 
-/// Output defences: what each policy does to a probability vector, and that attacks query the
+/// Output defenses: what each policy does to a probability vector, and that attacks query the
 /// released (defended) outputs rather than the model's own.
 final class OutputDefenseTests: XCTestCase {
     /// Catches: top-k keeping the wrong entries or not renormalising, ties broken by the sort's
@@ -29,7 +29,7 @@ final class OutputDefenseTests: XCTestCase {
 
     /// An attack on the confidence p_y sees only 0/1 from a label-only release: its AUC is exactly
     /// the correctness attack's on the undefended model. Top-k with k = #classes changes
-    /// nothing. Catches an attack that reads the model's own probabilities around the defence.
+    /// nothing. Catches an attack that reads the model's own probabilities around the defense.
     func testAttacksSeeTheReleasedOutputs() throws {
         let all = try Synthetic.blobs(n: 400, features: 20, classes: 4, std: 15, seed: 3)
         let (train, test) = try all.split(.fraction(0.5), stratified: true, seed: 2)
@@ -58,10 +58,10 @@ final class OutputDefenseTests: XCTestCase {
     }
 
     /// White-box access goes through the interface: a defended release exposes the wrapped
-    /// network's gradients (an output defence does not hide parameters), a query-budgeted target is
+    /// network's gradients (an output defense does not hide parameters), a query-budgeted target is
     /// a black box and is refused. Catches a downcast that misses wrappers, or lets a budgeted
     /// target through.
-    func testTheGradientAttackSeesThroughOutputDefencesButNotBudgets() throws {
+    func testTheGradientAttackSeesThroughOutputDefensesButNotBudgets() throws {
         let ds = try Synthetic.blobs(n: 120, features: 5, classes: 3, std: 3, seed: 4)
         let m = try NeuralNetwork.mlp(hidden: [8], options: TrainingOptions())
         try m.fit(ds)

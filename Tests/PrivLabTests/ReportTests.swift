@@ -110,7 +110,7 @@ final class ChartTests: XCTestCase {
         let names = ["none", "L2 1e-3", "dropout 0.5", "early stopping", "temperature 4", "DP-SGD ε = 8", "DP-SGD ε = 1", "SISA, 5 shards", "DMP"]
         let x = [0.85, 0.851, 0.849, 0.84, 0.85, 0.80, 0.70, 0.83, 0.845]
         let y = [0.62, 0.615, 0.618, 0.60, 0.62, 0.55, 0.51, 0.58, 0.61]
-        let c = try Chart(kind: .scatter, title: "Privacy against utility", series: [Chart.Series(name: "defences", x: x, y: y, labels: names)])
+        let c = try Chart(kind: .scatter, title: "Privacy against utility", series: [Chart.Series(name: "defenses", x: x, y: y, labels: names)])
         let svg = try c.svg()
         struct Box { var x, y, w, h: Double }
         var boxes = [Box]()

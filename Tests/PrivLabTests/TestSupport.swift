@@ -32,7 +32,7 @@ func temporaryDirectory() throws -> String {
     return dir
 }
 
-/// SplitMix64's finaliser, as the engine derives a shadow model's (or a defence's inner model's)
+/// SplitMix64's finaliser, as the engine derives a shadow model's (or a defense's inner model's)
 /// seed from its attack's seed (`mix64` in Support/ContentHash.swift, internal there): tests that
 /// rebuild those models independently derive the seeds the same way.
 func splitMix64(_ x: UInt64) -> UInt64 {
@@ -79,7 +79,7 @@ func assertThrows(_ fragments: [String], file: StaticString = #filePath, line: U
 }
 
 /// The leaking target the membership tests share: four noisy classes of 30 features split into
-/// 200 members, 600 further records (the attacker's or a defence's reference set) and 200
+/// 200 members, 600 further records (the attacker's or a defense's reference set) and 200
 /// non-members, all disjoint; and an MLP trained to memorise its members (loss-attack AUC ≈ 0.75).
 enum LeakyPopulation {
     static func split() throws -> (members: Dataset, others: Dataset, nonMembers: Dataset) {

@@ -1,10 +1,10 @@
--- Reading privacy–utility curves: a defence measured at a few settings is a curve through its
--- (risk, accuracy) points; comparing defences "at equal attack risk" (Shejwalkar & Houmansadr
+-- Reading privacy–utility curves: a defense measured at a few settings is a curve through its
+-- (risk, accuracy) points; comparing defenses "at equal attack risk" (Shejwalkar & Houmansadr
 -- 2021, DMP, §6) reads each curve at the other's risk.
 local M = {}
 
 --- pl.defense.accuracy_at(points, risk [, {accuracy = "accuracy", risk = "risk"}]) → number or nil
---- A defence family's accuracy at attack risk `risk`, by linear interpolation between consecutive
+--- A defense family's accuracy at attack risk `risk`, by linear interpolation between consecutive
 --- points (in the order given, e.g. undefended first, then stronger settings): the highest value
 --- where the curve crosses `risk` more than once; nil when `risk` lies outside every segment (the
 --- curve never reaches that risk). `points` are tables whose fields named by the options hold

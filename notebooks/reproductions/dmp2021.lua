@@ -52,7 +52,7 @@ end
 Every model is attacked by the loss threshold (best accuracy on balanced members and test records,
 and AUC) and by offline LiRA on `reference_models` reference models of the same architecture,
 trained plainly on the attacker's pool; a model's *risk* is the higher of the two attack
-accuracies, the measure the paper compares defences at.
+accuracies, the measure the paper compares defenses at.
 ]]
 local refs = pl.attack.reference_models { model = classifier(), data = pool, count = P.reference_models, seed = P.seed }
 local rows = {}
@@ -99,7 +99,7 @@ pl.report.chart { kind = "scatter", title = "Privacy against utility", xlabel = 
 --[[md
 ## Paper against ours
 
-Verdict rules, applied to the measured values. *Accuracy at equal risk*: each other defence is a
+Verdict rules, applied to the measured values. *Accuracy at equal risk*: each other defense is a
 curve through its measured points (the undefended model first); its accuracy at DMP's risk is
 read off by linear interpolation (the best where the curve crosses that risk twice). DMP is
 *reproduced* as more accurate when the difference exceeds two standard errors of the two
@@ -116,7 +116,7 @@ local function verdict(claim, paper, ours, ok, why)
   verdicts[#verdicts + 1] = { claim = claim, paper = paper, ours = ours, verdict = ok == nil and "not comparable" or (ok and "reproduced" or "not reproduced"), why = why }
 end
 verdict("unprotected model overfits", "train 0.995, test 0.756", ("train %.3f, test %.3f"):format(none.train_acc, none.test_acc), none.train_acc >= 0.97,
-        none.train_acc >= 0.97 and "the setting the defence is meant for" or "the unprotected model does not memorise its training set")
+        none.train_acc >= 0.97 and "the setting the defense is meant for" or "the unprotected model does not memorise its training set")
 local lost, removed = none.test_acc - dmp.test_acc, (none.risk - dmp.risk) / math.max(none.risk - 0.5, 1e-9)
 verdict("DMP: little accuracy lost, much risk removed", "test 0.756 → 0.732; attack accuracy 0.592",
         ("test %.3f → %.3f; risk %.3f → %.3f"):format(none.test_acc, dmp.test_acc, none.risk, dmp.risk), lost <= 0.05 and removed >= 0.5,

@@ -32,7 +32,7 @@ Paper and code disagree in two places: the paper's h reads the prediction vector
 the logits; the paper maximises the log-likelihood gain, the code a squared error. We follow the
 code in both (`attack_input = "logits"`, `attack_loss = "squared_error"`). Both selections in the
 code — the checkpoint by test accuracy, the attack's epoch by its test accuracy — use the test
-data; the first flatters the defence's accuracy, the second the attack.
+data; the first flatters the defense's accuracy, the second the attack.
 
 ## The scale-down
 
@@ -199,7 +199,7 @@ local none, three = rows[1], at(3)
 local verdicts = {}
 local inert = three ~= nil and not three.h_learned
 local function verdict(claim, paper, ours, ok, why)
-  if inert then ok, why = nil, "h never learned (gain stayed at 2·ln ½): the defence did nothing in this setting" end
+  if inert then ok, why = nil, "h never learned (gain stayed at 2·ln ½): the defense did nothing in this setting" end
   verdicts[#verdicts + 1] = { claim = claim, paper = paper, ours = ours, verdict = ok == nil and "not comparable" or (ok and "reproduced" or "not reproduced"), why = why }
 end
 if three then

@@ -192,8 +192,8 @@ Per model: the authors' four threshold attacks (calibrated on *tr*/reference, me
 *te*/test), the loss attack's AUC on *te*/test, offline LiRA with `reference_models` plain models
 trained on halves of the reference set (global variance, as few reference models need), and the
 shadow-model attack with `shadows` shadows of the undefended architecture trained on the reference
-set (the attacker does not rebuild the defence). The LiRA and shadow accuracies are the best over
-thresholds on *te*/test itself (an optimistic attacker, so a conservative reading for a defence).
+set (the attacker does not rebuild the defense). The LiRA and shadow accuracies are the best over
+thresholds on *te*/test itself (an optimistic attacker, so a conservative reading for a defense).
 ]]
 local refs = pl.attack.reference_models { model = classifier(), data = reference, count = P.reference_models, seed = P.seed }
 local rows = {}
@@ -305,7 +305,7 @@ pl.report.chart { kind = "scatter", title = "Accuracy against membership advanta
 Verdict rules, applied to the measured values; *se* is the binomial standard error of an accuracy
 (test accuracy on the test records; attack accuracy on the te + test records it is measured on).
 
-- *Setting*: the undefended model must overfit (training accuracy ≥ 0.95) for the defence to have
+- *Setting*: the undefended model must overfit (training accuracy ≥ 0.95) for the defense to have
   something to remove.
 - *(a) Accuracy cost*: reproduced when the undefended model's test accuracy minus SELENA's is at
   most the abstract's 3.9 points plus 2 se of the difference.
@@ -328,7 +328,7 @@ local function verdict(claim, paper, ours, ok, why)
   verdicts[#verdicts + 1] = { claim = claim, paper = paper, ours = ours, verdict = ok == nil and "not comparable" or (ok and "reproduced" or "not reproduced"), why = why }
 end
 verdict("setting: the undefended model overfits", "≈ 1.0 train, 0.83 test (unverified)", ("train %.3f, test %.3f"):format(none.train_acc, none.test_acc),
-        none.train_acc >= 0.95, none.train_acc >= 0.95 and "a gap for the defence to close" or "the undefended model does not memorise: nothing to defend")
+        none.train_acc >= 0.95, none.train_acc >= 0.95 and "a gap for the defense to close" or "the undefended model does not memorise: nothing to defend")
 local cost = none.test_acc - selena.test_acc
 local cost_margin = 0.039 + 2 * math.sqrt(se(none.test_acc, n_test) ^ 2 + se(selena.test_acc, n_test) ^ 2)
 verdict("(a) SELENA costs little accuracy", "≤ 3.9 points (abstract); 0.83 → 0.793 on Purchase-100 (unverified)",

@@ -4,7 +4,7 @@ import Foundation
 /// Membership Inference Attacks", ICML 2021, §4 "data augmentation" and "noise robustness"): an
 /// attacker who sees only predicted labels queries perturbed copies of a record; a model is more
 /// robust around the records it was trained on, so the fraction of copies still given the true
-/// label is the membership score. Output defences that keep the label — top-k, rounding, MemGuard
+/// label is the membership score. Output defenses that keep the label — top-k, rounding, MemGuard
 /// — cannot hide this signal.
 ///
 /// Score: 1 if the record itself is classified correctly (the "gap attack"), plus the fraction of

@@ -12,7 +12,7 @@ public enum InferenceInput: String, CaseIterable, Sendable {
 /// What the inference model h minimises on its batches.
 public enum InferenceLoss: String, CaseIterable, Sendable {
     /// The squared error of h's membership probability against 1 (member) / 0 (reference), as the
-    /// authors' code trains h during the defence (`attack_criterion = nn.MSELoss()`, line 693).
+    /// authors' code trains h during the defense (`attack_criterion = nn.MSELoss()`, line 693).
     case squaredError = "squared_error"
     /// The cross-entropy, i.e. the paper's gain G negated (§3, Eq. 7).
     case crossEntropy = "cross_entropy"

@@ -79,7 +79,7 @@ public final class DMP: TrainingDefense {
         kept = rows.count
         var transfer = reference.rows(rows)
         // Labels for the student's own accuracy report: the teacher's hard labels (the reference
-        // set's true labels are not the defence's to use).
+        // set's true labels are not the defense's to use).
         transfer.labels = rows.map { soft.row($0).firstMaxIndex! }
         transfer.classes = max(train.classes, k)
         var targets = [Int: [Float]]()

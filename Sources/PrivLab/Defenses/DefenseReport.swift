@@ -1,14 +1,14 @@
-/// A model that is a membership-inference defence: it says what it did and spent. A capability
+/// A model that is a membership-inference defense: it says what it did and spent. A capability
 /// of its own (not a requirement of every `Classifier`), so the model layer knows nothing of
-/// defences; the bridge asks for it where a user asks for the report.
+/// defenses; the bridge asks for it where a user asks for the report.
 public protocol DefendedClassifier: Classifier {
-    /// What the defence did and spent (teachers, queries answered, privacy bounds, …); nil for a
-    /// defence with nothing to report.
+    /// What the defense did and spent (teachers, queries answered, privacy bounds, …); nil for a
+    /// defense with nothing to report.
     var defenseReport: DefenseReport? { get }
 }
 
-/// What a membership-inference defence did and spent, in order, for reports and the Lua bridge
-/// (which turns it into a table without knowing the defence).
+/// What a membership-inference defense did and spent, in order, for reports and the Lua bridge
+/// (which turns it into a table without knowing the defense).
 public struct DefenseReport: Sendable, Equatable {
     /// One reported value.
     public enum Value: Sendable, Equatable {
@@ -21,7 +21,7 @@ public struct DefenseReport: Sendable, Equatable {
         public var key: String
         public var value: Value
     }
-    /// The defence's name ("pate", "dmp", …).
+    /// The defense's name ("pate", "dmp", …).
     public var defense: String
     public var entries: [Entry]
 

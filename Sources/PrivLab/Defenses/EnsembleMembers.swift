@@ -1,6 +1,6 @@
 import Foundation
 
-/// Trains the members of an ensemble defence (PATE's teachers, PASE's and SELENA's sub-models):
+/// Trains the members of an ensemble defense (PATE's teachers, PASE's and SELENA's sub-models):
 /// re-seeded copies of one template, member i on its own part of the data, in parallel over the
 /// cores. Results come back in member order and do not depend on the number of workers (each
 /// member's training is bit-identical for any BLAS thread count).
@@ -47,7 +47,7 @@ struct EnsembleMembers {
     }
 }
 
-/// Finds the rows of a feature matrix by exact content: how a query-time defence recognises that
+/// Finds the rows of a feature matrix by exact content: how a query-time defense recognises that
 /// it is being asked about one of its training records (PASE, SELENA's Split-AI), and how a
 /// reference set is checked to share no record with the private set.
 struct RowLookup {

@@ -57,16 +57,16 @@ public final class MemGuard: ReleaseDefense {
     @discardableResult
     public override func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         try RowLookup(train.features).requireDisjoint(reference.features) { n, o, p in
-            "memguard: option 'reference' shares \(n) record\(n == 1 ? "" : "s") with the private set (reference row \(o) = private row \(p)); the defence classifier needs non-members"
+            "memguard: option 'reference' shares \(n) record\(n == 1 ? "" : "s") with the private set (reference row \(o) = private row \(p)); the defense classifier needs non-members"
         }
         let history = try model.fit(train, validation: validation, observer: observer)
-        try fitDefenceClassifier(members: train)
+        try fitDefenseClassifier(members: train)
         return history
     }
 
     /// Trains g on the model's outputs: members 1, reference records 0 (equal weight by subsampling
     /// the larger side to the smaller).
-    func fitDefenceClassifier(members: Dataset) throws {
+    func fitDefenseClassifier(members: Dataset) throws {
         let n = min(members.size, reference.size)
         var rng = RNG.stream(seed: options.seed, index: 3)
         let m = members.rows(Array(try rng.sample(members.size, n)).sorted())
@@ -83,8 +83,8 @@ public final class MemGuard: ReleaseDefense {
         weights = try BinaryLogistic.fit(z, [Int](repeating: 1, count: n) + [Int](repeating: 0, count: n), l2: 1e-4)
     }
 
-    /// Restores a fitted defence classifier g (model files).
-    func restoreDefence(mean: [Double], scale: [Double], weights: [Double]) {
+    /// Restores a fitted defense classifier g (model files).
+    func restoreDefense(mean: [Double], scale: [Double], weights: [Double]) {
         self.mean = mean
         self.scale = scale
         self.weights = weights
@@ -111,7 +111,7 @@ public final class MemGuard: ReleaseDefense {
     }
 
     /// g(z) = P(member) and its gradient with respect to the logits z.
-    func defence(_ z: [Double]) -> (value: Double, gradient: [Double]) {
+    func defense(_ z: [Double]) -> (value: Double, gradient: [Double]) {
         let k = z.count
         let top = z.max()!
         let lse = top + log(z.reduce(0.0) { $0 + exp($1 - top) })
@@ -133,14 +133,14 @@ public final class MemGuard: ReleaseDefense {
     func phaseOne(_ z: [Double]) -> [Double] {
         let k = z.count
         let label = z.firstMaxIndex!
-        let start = defence(z).value
+        let start = defense(z).value
         let side = start > 0.5
         let s = softmax(z)
         var r = [Double](repeating: 0, count: k)
         let step = 0.1
         for _ in 0..<options.iterations {
             let zr = zip(z, r).map(+)
-            let (g, dg) = defence(zr)
+            let (g, dg) = defense(zr)
             if (g > 0.5) != side, keepsLabel(zr, label) { return zr }
             // ∂/∂r of |g − ½| + c₂·ReLU(margin) + c₃·‖softmax − s‖₂.
             var grad = dg.map { (g > 0.5 ? 1.0 : -1.0) * $0 }
@@ -219,7 +219,7 @@ public final class MemGuard: ReleaseDefense {
 // MARK: storage
 
 extension MemGuard: PersistableModel {
-    /// What a model file keeps of MemGuard: the settings, the defence classifier g (its
+    /// What a model file keeps of MemGuard: the settings, the defense classifier g (its
     /// standardisation and weights, on which every released vector depends) and the reference
     /// records (so untrained copies defend as this one does); the model is stored as a part.
     struct Stored: Codable {
@@ -241,8 +241,8 @@ extension MemGuard: PersistableModel {
         var cursor = 0
         try self.init(model: model, reference: try s.reference.restore(own, &cursor, origin: origin), options: s.options)
         guard s.mean.count == s.scale.count, s.weights.count == s.mean.count + 1 else {
-            throw PrivLabError.malformedFile(location: origin, reason: "memguard's defence classifier does not match its standardisation")
+            throw PrivLabError.malformedFile(location: origin, reason: "memguard's defense classifier does not match its standardisation")
         }
-        restoreDefence(mean: s.mean, scale: s.scale, weights: s.weights)
+        restoreDefense(mean: s.mean, scale: s.scale, weights: s.weights)
     }
 }

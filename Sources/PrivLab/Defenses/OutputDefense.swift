@@ -1,6 +1,6 @@
 import Foundation
 
-/// What an output defence does to each released probability vector — the defences that change only
+/// What an output defense does to each released probability vector — the defenses that change only
 /// what a model releases, not how it was trained (Shokri et al., "Membership Inference Attacks
 /// Against Machine Learning Models", S&P 2017, §VI: restrict to the top k classes, coarsen the
 /// precision; and label-only release, which Choquette-Choo et al. (ICML 2021) show label-only
@@ -17,7 +17,7 @@ public enum OutputPolicy: Equatable, Sendable, Codable, CustomStringConvertible 
     /// Release the predicted label only, as a one-hot vector.
     case labelOnly
     /// Release softmax(log p / T): above 1 flattens the vector (less confidence to read), below 1
-    /// sharpens it; the label is unchanged (the temperature defence of Shokri et al. §VI.B, here
+    /// sharpens it; the label is unchanged (the temperature defense of Shokri et al. §VI.B, here
     /// applied to the released vector rather than the training loss).
     case temperature(Double)
 
@@ -33,13 +33,13 @@ public enum OutputPolicy: Equatable, Sendable, Codable, CustomStringConvertible 
     func validate(classes: Int?) throws {
         switch self {
         case .topK(let k):
-            guard k >= 1 else { throw PrivLabError.invalidArgument("output defence: top_k must be at least 1, got \(k)") }
-            if let c = classes, k > c { throw PrivLabError.invalidArgument("output defence: top_k = \(k) but the model has \(c) classes") }
+            guard k >= 1 else { throw PrivLabError.invalidArgument("output defense: top_k must be at least 1, got \(k)") }
+            if let c = classes, k > c { throw PrivLabError.invalidArgument("output defense: top_k = \(k) but the model has \(c) classes") }
         case .rounding(let d):
-            guard (0...8).contains(d) else { throw PrivLabError.invalidArgument("output defence: round must be in 0…8 decimals, got \(d)") }
+            guard (0...8).contains(d) else { throw PrivLabError.invalidArgument("output defense: round must be in 0…8 decimals, got \(d)") }
         case .labelOnly: break
         case .temperature(let t):
-            guard t.isFinite, t > 0 else { throw PrivLabError.invalidArgument("output defence: temperature must be positive and finite, got \(formatCompact(t))") }
+            guard t.isFinite, t > 0 else { throw PrivLabError.invalidArgument("output defense: temperature must be positive and finite, got \(formatCompact(t))") }
         }
     }
 
@@ -69,7 +69,7 @@ public enum OutputPolicy: Equatable, Sendable, Codable, CustomStringConvertible 
     }
 }
 
-/// A model whose released outputs pass through an output defence. Training, prediction and
+/// A model whose released outputs pass through an output defense. Training, prediction and
 /// everything else are the wrapped model's; what attacks (and users) receive from
 /// `releasedProbabilities` is defended. Wraps any classifier.
 public final class OutputDefense: ReleaseDefense {
@@ -86,7 +86,7 @@ public final class OutputDefense: ReleaseDefense {
     public override func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
         try defended(try model.predictProba(x, temperature: temperature))
     }
-    /// What the wrapped model releases, defended (so defences compose).
+    /// What the wrapped model releases, defended (so defenses compose).
     public override func releasedProbabilities(_ x: Matrix) throws -> Matrix { try defended(try model.releasedProbabilities(x)) }
     public override func copy(seed: UInt64?) throws -> ReleaseDefense {
         try OutputDefense(try seed.map { try model.reseededClone(seed: $0) } ?? model.cloneUntrained(), policy: policy)

@@ -19,7 +19,7 @@ public struct PASEOptions: Sendable {
 /// Where we chose: the paper's full text was not available to us, so this follows the issue's
 /// description of it; which member a non-member query leaves out is fixed by a hash of its
 /// features (so asking twice gives the same answer, and averaging repeated queries reveals
-/// nothing). The ensemble is a query-time defence: its parameters are not released (releasing them
+/// nothing). The ensemble is a query-time defense: its parameters are not released (releasing them
 /// would let anyone query the model that saw a record), so it gives no white-box access.
 public final class PASE: DefendedClassifier {
     public let options: PASEOptions

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The shape shared by defences that change only what a trained model releases — output
+/// The shape shared by defenses that change only what a trained model releases — output
 /// policies (`OutputDefense`), MemGuard: training, prediction, parameters and everything else are
 /// the wrapped model's; a subclass says what `releasedProbabilities` gives out (and what its copy
 /// is). Every black-box attack queries that, so it sees the defended release.
@@ -17,14 +17,14 @@ public class ReleaseDefense: DefendedClassifier {
     public var releaseTemperature: Double { model.releaseTemperature }
     public var privacy: PrivacyStatement? { model.privacy }
     public var defenseReport: DefenseReport? { nil }
-    /// The wrapped model's: a release defence does not change how it trains.
+    /// The wrapped model's: a release defense does not change how it trains.
     public var trainsPrivately: Bool { model.trainsPrivately }
     public var runsOnCallingThread: Bool { model.runsOnCallingThread }
     public var trainedParameterCount: Int { model.trainedParameterCount }
-    /// The defence's description and the wrapped model's identity (SISA's checkpoint keys).
+    /// The defense's description and the wrapped model's identity (SISA's checkpoint keys).
     public var configurationIdentity: String { "\(summary)|\(model.configurationIdentity)" }
     /// A released model's parameters are the wrapped model's: white-box access sees through a
-    /// release-time defence (which is the point of comparing the two).
+    /// release-time defense (which is the point of comparing the two).
     public var whiteBox: WhiteBoxModel? { model.whiteBox }
 
     @discardableResult
@@ -36,7 +36,7 @@ public class ReleaseDefense: DefendedClassifier {
     public func predict(_ x: Matrix) throws -> [Int] { try model.predict(x) }
     public func accuracy(_ ds: Dataset) throws -> Double { try model.accuracy(ds) }
 
-    /// What the defence releases for each row; subclasses override.
+    /// What the defense releases for each row; subclasses override.
     public func releasedProbabilities(_ x: Matrix) throws -> Matrix { try model.releasedProbabilities(x) }
 
     /// Log-probabilities of the released vectors (floored at 1e-12): only probabilities leave.

@@ -25,7 +25,7 @@ public struct SplitAIOptions: Sendable {
 /// are identical therefore share one exclusion set (drawn for the first copy): otherwise a sub-model
 /// that trained on one copy could answer a query equal to the other.
 ///
-/// Split-AI is a query-time defence: its sub-models are not released (one of them saw the record),
+/// Split-AI is a query-time defense: its sub-models are not released (one of them saw the record),
 /// so it gives no white-box access. The paper shows it is open to adaptive attacks — a member's
 /// near-copy is not recognised and is answered partly by models that trained on the member —,
 /// which is why SELENA releases a model distilled from it (`SELENA`).

@@ -1,4 +1,4 @@
-/// The shape shared by defences that change how the released model is trained — PATE's student,
+/// The shape shared by defenses that change how the released model is trained — PATE's student,
 /// DMP's and SELENA's distilled models, the adversarially regularised classifier: everything a
 /// classifier answers is the released model's; subclasses say how `fit` makes it.
 ///
@@ -22,7 +22,7 @@ public class TrainingDefense: DefendedClassifier {
     public var whiteBox: WhiteBoxModel? { release?.whiteBox }
     public var defenseReport: DefenseReport? { nil }
 
-    /// Subclasses train the defence here.
+    /// Subclasses train the defense here.
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         throw PrivLabError.invalidArgument("\(summary): fit is not implemented")

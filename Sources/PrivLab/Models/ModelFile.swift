@@ -13,7 +13,7 @@ public indirect enum StoredModel: Codable, Sendable {
     case knn(NearestNeighbors.State)
     case gmm(GMMState)
     case kmeans(options: KMeans.Options, rows: Int, cols: Int, inertia: Double, iterations: Int)
-    /// A model made of other models (defences, query-budgeted targets); files without one are unchanged.
+    /// A model made of other models (defenses, query-budgeted targets); files without one are unchanged.
     case component(StoredComponent)
 
     public struct NetworkState: Codable, Sendable {

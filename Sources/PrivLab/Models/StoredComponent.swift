@@ -1,6 +1,6 @@
 import Foundation
 
-/// The kinds of stored model made of other models — defences, query-budgeted targets — that a
+/// The kinds of stored model made of other models — defenses, query-budgeted targets — that a
 /// model file can hold besides networks, classical models and pipelines. Files written before a
 /// kind existed still load (they never name it); a file naming a kind this privlab does not know
 /// fails with the kind's name.
@@ -13,7 +13,7 @@ public enum StoredComponentKind: String, Codable, CaseIterable, Sendable {
 
 /// A stored model made of other models: its kind, its own state (sorted-key JSON of the kind's
 /// `Codable` state), the stored models it wraps, and how many floats of its own follow theirs in
-/// the parameter block (e.g. a defence's reference records).
+/// the parameter block (e.g. a defense's reference records).
 public struct StoredComponent: Codable, Sendable {
     public var kind: StoredComponentKind
     public var state: String
@@ -40,7 +40,7 @@ public struct StoredComponent: Codable, Sendable {
     }
 }
 
-/// A dataset as a component stores it (a defence's reference records, a switching ensemble's
+/// A dataset as a component stores it (a defense's reference records, a switching ensemble's
 /// private rows): everything but the features, which go to the float block.
 public struct StoredDataset: Codable, Sendable {
     public var rows: Int

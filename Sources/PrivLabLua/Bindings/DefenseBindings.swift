@@ -2,7 +2,7 @@ import Foundation
 import PrivLab
 
 extension Runtime {
-    /// `pl.defense.*`: membership-inference defences. Each returns a Model (fit it on the private
+    /// `pl.defense.*`: membership-inference defenses. Each returns a Model (fit it on the private
     /// set; `model:defense_report()` tells what it did and spent).
     func installDefenses() {
         defineDefense(DefenseDeclarations.output) { o in
@@ -31,6 +31,38 @@ extension Runtime {
                                onEpoch: student?.onEpoch)
         }
         defineDefense(DefenseDeclarations.pate) { o in try Runtime.pate(o) }
+        defineDefense(DefenseDeclarations.adversarial) { o in
+            let m = try o.model("model", what: "the classifier to regularise")!
+            let reference = try o.dataset("reference", what: "non-member records for the inference model")!
+            var a = AdversarialRegularizationOptions()
+            a.lambda = try o.number("lambda")
+            a.innerSteps = try o.integer("steps")
+            a.attackWidth = try o.number("attack_width")
+            a.attackLearningRate = try o.number("attack_lr")
+            a.attackBatch = try o.integer("attack_batch")
+            a.attackInput = try o.choice("attack_input")
+            a.attackLoss = try o.choice("attack_loss")
+            a.warmupEpochs = try o.integer("warmup")
+            a.attackWarmupEpochs = try o.integer("attack_warmup")
+            a.seed = try o.seed()
+            try o.finish()
+            return ModelObject(try AdversarialRegularization(model: m.model, reference: reference, options: a), onEpoch: m.onEpoch)
+        }
+        defineDefense(DefenseDeclarations.memguard) { o in
+            let m = try o.model("model", what: "the model whose confidence vectors are defended")!
+            let reference = try o.dataset("reference", what: "non-member records for the defense classifier")!
+            var g = MemGuardOptions()
+            g.budget = try o.number("budget")
+            g.iterations = try o.integer("iterations")
+            g.seed = try o.seed()
+            try o.finish()
+            return ModelObject(try MemGuard(model: m.model, reference: reference, options: g), onEpoch: m.onEpoch)
+        }
+        installEnsembleDefenses()
+    }
+
+    /// The ensemble defenses: SELENA, its Split-AI alone, and PASE.
+    private func installEnsembleDefenses() {
         defineDefense(DefenseDeclarations.selena) { o in
             let m = try o.model("model", what: "what each Split-AI sub-model is")!
             let student = try o.model("student")
@@ -51,33 +83,6 @@ extension Runtime {
             s.workers = try o.optionalInteger("workers") ?? s.workers
             try o.finish()
             return ModelObject(try SplitAI(model: m.model, options: s), onEpoch: nil)
-        }
-        defineDefense(DefenseDeclarations.adversarial) { o in
-            let m = try o.model("model", what: "the classifier to regularise")!
-            let reference = try o.dataset("reference", what: "non-member records for the inference model")!
-            var a = AdversarialRegularizationOptions()
-            a.lambda = try o.number("lambda")
-            a.innerSteps = try o.integer("steps")
-            a.attackWidth = try o.number("attack_width")
-            a.attackLearningRate = try o.number("attack_lr")
-            a.attackBatch = try o.integer("attack_batch")
-            a.attackInput = try o.choice("attack_input")
-            a.attackLoss = try o.choice("attack_loss")
-            a.warmupEpochs = try o.integer("warmup")
-            a.attackWarmupEpochs = try o.integer("attack_warmup")
-            a.seed = try o.seed()
-            try o.finish()
-            return ModelObject(try AdversarialRegularization(model: m.model, reference: reference, options: a), onEpoch: m.onEpoch)
-        }
-        defineDefense(DefenseDeclarations.memguard) { o in
-            let m = try o.model("model", what: "the model whose confidence vectors are defended")!
-            let reference = try o.dataset("reference", what: "non-member records for the defence classifier")!
-            var g = MemGuardOptions()
-            g.budget = try o.number("budget")
-            g.iterations = try o.integer("iterations")
-            g.seed = try o.seed()
-            try o.finish()
-            return ModelObject(try MemGuard(model: m.model, reference: reference, options: g), onEpoch: m.onEpoch)
         }
         defineDefense(DefenseDeclarations.pase) { o in
             let m = try o.model("model", what: "what each ensemble member is")!

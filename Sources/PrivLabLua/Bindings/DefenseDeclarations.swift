@@ -4,7 +4,7 @@ import PrivLab
 /// Papernot et al. 2017: LNMax); the options each takes are declared with `.only`.
 enum PATEAggregatorChoice: String, CaseIterable { case confident, gnmax, lnmax }
 
-/// The declarations of `pl.defense.*`. Every defence returns a Model (fit it on the private set;
+/// The declarations of `pl.defense.*`. Every defense returns a Model (fit it on the private set;
 /// `model:defense_report()` tells what it did and spent).
 enum DefenseDeclarations {
     static let cores = OptionPresence.defaulted(.described("the number of cores"))
@@ -113,7 +113,7 @@ enum DefenseDeclarations {
         "defense.memguard", "MemGuard (Jia et al. 2019): adds crafted noise to each released probability vector to fool an attack classifier",
         options: [
             OptionSpec("model", .model, "the model whose confidence vectors are defended", .required),
-            OptionSpec("reference", .dataset, "non-member records for the defence classifier", .required),
+            OptionSpec("reference", .dataset, "non-member records for the defense classifier", .required),
             .number("budget", "largest change allowed to a released probability vector (L1)", default: MemGuardOptions().budget, .atLeast(0)),
             .integer("iterations", "steps of the noise search per vector", default: MemGuardOptions().iterations, .atLeast(1), .atMost(100_000)),
             .seed(),

@@ -255,7 +255,7 @@ extension Runtime {
         }
         // model:privacy() → {epsilon=, delta=, noise=, clip=, sample_rate=, steps=, sampling=, accountant=, note=, events=} or nil
         m["privacy"] = { call in call.results(try call.thisModel("privacy").model.privacy?.lua ?? .nil) }
-        // model:defense_report() → what a defence did and spent ({defense = "pate", epsilon = …}), nil for other models
+        // model:defense_report() → what a defense did and spent ({defense = "pate", epsilon = …}), nil for other models
         m["defense_report"] = { call in call.results((try call.thisModel("defense_report").model as? DefendedClassifier)?.defenseReport?.lua ?? .nil) }
         m["summary"] = { call in call.results(.string(try call.thisModel("summary").model.summary)) }
         m["parameters"] = { call in call.results(.int(Int64(try call.thisModel("parameters").model.parameterCount))) }

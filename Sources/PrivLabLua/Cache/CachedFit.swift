@@ -38,7 +38,7 @@ extension Runtime {
 }
 
 extension Runtime {
-    /// Whether an object besides `mo` holds its classifier (a pipeline or defence built on it):
+    /// Whether an object besides `mo` holds its classifier (a pipeline or defense built on it):
     /// the classifier's reference count against that of a fresh clone held only by a ModelObject,
     /// read the same way. (`isKnownUniquelyReferenced` cannot see through the `any Classifier`
     /// existential: opening it copies the reference.) When in doubt — the clone cannot be made —

@@ -14,12 +14,12 @@ public protocol Predictor: AnyObject, PrivacyStating {
     func accuracy(_ ds: Dataset) throws -> Double
     func perRecordLoss(_ ds: Dataset) throws -> [Double]
     /// The softmax temperature of what the model releases (its inference temperature): attacks
-    /// see `releasedProbabilities`, which is where a temperature defence acts.
+    /// see `releasedProbabilities`, which is where a temperature defense acts.
     var releaseTemperature: Double { get }
     /// What private training spent, for models trained privately (nil otherwise).
     var privacy: PrivacyStatement? { get }
     /// What the model releases for each row: a probability vector per row (at the inference
-    /// temperature by default). Every black-box attack queries this, so an output defence is a
+    /// temperature by default). Every black-box attack queries this, so an output defense is a
     /// wrapper that overrides it (`Defenses/OutputDefense.swift`).
     func releasedProbabilities(_ x: Matrix) throws -> Matrix
     /// Scores behind the released probabilities (softmax of them gives them back): the logits at

@@ -4,7 +4,7 @@ import Foundation
 /// f = mean loss + ‖W‖²/(2Cn) over parameters θ (outputs × design columns, row-major), its
 /// gradient and Hessian, and Newton's method with an Armijo line search. `LogisticRegression`
 /// fits through it (binary with one weight vector, or multinomial), and so does every binary
-/// classifier elsewhere — membership-attack models, MemGuard's defence classifier, the leakage
+/// classifier elsewhere — membership-attack models, MemGuard's defense classifier, the leakage
 /// estimate's learner — through `BinaryLogistic`.
 struct LogisticObjective {
     let x: DoubleMatrix

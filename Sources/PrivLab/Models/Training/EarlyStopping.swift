@@ -10,7 +10,7 @@ public enum StoppingMetric: String, Codable, Sendable, CaseIterable {
 
 /// Early stopping on the validation loss or accuracy (Prechelt 1998): stop after `patience` epochs
 /// without an improvement larger than `minDelta`, and optionally restore the best epoch's parameters.
-/// Epochs before `firstEligible` (a defence's warm-up of plain training, `TrainingHooks`) are
+/// Epochs before `firstEligible` (a defense's warm-up of plain training, `TrainingHooks`) are
 /// neither candidates for the best epoch nor counted against the patience.
 struct EarlyStopping {
     let patience: Int?

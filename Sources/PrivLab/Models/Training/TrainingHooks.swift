@@ -40,7 +40,7 @@ public struct TrainingHooks {
     public var afterStep: ((_ step: Int) throws -> Void)?
 
     /// The first epoch of this fit that early stopping may keep as the best one (and whose lack
-    /// of improvement counts against the patience); nil: every epoch. A defence whose first epochs
+    /// of improvement counts against the patience); nil: every epoch. A defense whose first epochs
     /// are plain training (adversarial regularisation's warm-up) sets it so that selecting "the best
     /// epoch" cannot hand back an undefended model.
     public var firstSelectableEpoch: Int?

@@ -1,8 +1,8 @@
 --[[md
-# Assignment: defences against membership inference — DMP, SELENA, adversarial regularisation
+# Assignment: defenses against membership inference — DMP, SELENA, adversarial regularisation
 
 An over-fit model answers its training records more confidently than other records, and the loss
-attack (Yeom et al. 2018) reads membership off that gap. Three defences change what the released
+attack (Yeom et al. 2018) reads membership off that gap. Three defenses change what the released
 model learnt from, not only what it shows:
 
 - **DMP** (Shejwalkar & Houmansadr, AAAI 2021): a teacher trained on the private records labels a
@@ -14,14 +14,14 @@ model learnt from, not only what it shows:
 - **Adversarial regularisation** (Nasr, Shokri & Houmansadr, CCS 2018): training against an
   inference model that tries to tell members from reference records.
 
-You write DMP's soft labels and its selection, build Split-AI yourself, and choose a defence by the
+You write DMP's soft labels and its selection, build Split-AI yourself, and choose a defense by the
 accuracy it keeps at an equal, measured risk.
 
 Conventions: probability rows are lists `{p_0, …, p_{K−1}}`, labels are 0-based, indices of rows
 and of sub-models are 1-based. A data set's feature rows are `ds:record(id).features` for each
 `id` of `ds:ids()`. Everything in `pl` is available.
 
-Run the public checks with `privlab check defences.lua`.
+Run the public checks with `privlab check defenses.lua`.
 ]]
 
 --@ question soften 2 -- DMP's soft labels
@@ -294,14 +294,14 @@ expect.truthy(a_plain > 0.62 and a_split < 0.6 and a_split < a_plain - 0.08,
 
 --@ question risk 3 -- Accuracy at equal risk
 --[[md
-## 4. Choosing a defence at an equal risk (3 points)
+## 4. Choosing a defense at an equal risk (3 points)
 
-Comparing defences by accuracy alone rewards the one that protects least; comparing them by attack
+Comparing defenses by accuracy alone rewards the one that protects least; comparing them by attack
 AUC alone rewards a useless model. Fix the risk you accept, then compare accuracy.
 
-`rows` is a list of measured defences `{name = …, accuracy = …, auc = …}` (auc: the strongest
+`rows` is a list of measured defenses `{name = …, accuracy = …, auc = …}` (auc: the strongest
 attack's ROC AUC). `accuracy_at_risk(rows, risk)` returns the highest accuracy among the rows whose
-auc is at most `risk` (nil when there is none). `best_defence(rows, risk)` returns the name of that
+auc is at most `risk` (nil when there is none). `best_defense(rows, risk)` returns the name of that
 row; among rows of equal accuracy, the one with the lower auc, then the earlier one.
 ]]
 function accuracy_at_risk(rows, risk)
@@ -314,7 +314,7 @@ function accuracy_at_risk(rows, risk)
   -- END SOLUTION
 end
 
-function best_defence(rows, risk)
+function best_defense(rows, risk)
   -- BEGIN SOLUTION
   local best
   for _, r in ipairs(rows) do
@@ -326,11 +326,11 @@ function best_defence(rows, risk)
   -- END SOLUTION
 end
 
---@ check risk public 1 -- three defences
+--@ check risk public 1 -- three defenses
 local rows = { { name = "none", accuracy = 0.8, auc = 0.75 }, { name = "dmp", accuracy = 0.78, auc = 0.55 },
                { name = "selena", accuracy = 0.7, auc = 0.52 } }
 expect.near(accuracy_at_risk(rows, 0.6), 0.78, 1e-12)
-expect.equal(best_defence(rows, 0.53), "selena")
+expect.equal(best_defense(rows, 0.53), "selena")
 expect.equal(accuracy_at_risk(rows, 0.5), nil, "nothing is that safe")
 --@ end
 
@@ -347,15 +347,15 @@ for trial = 1, 30 do
     if r.auc <= risk and (best == nil or r.accuracy > best.accuracy or (r.accuracy == best.accuracy and r.auc < best.auc)) then best = r end
   end
   expect.equal(accuracy_at_risk(rows, risk), best and best.accuracy, "accuracy at risk " .. risk .. " (trial " .. trial .. ")")
-  expect.equal(best_defence(rows, risk), best and best.name, "best defence at risk " .. risk .. " (trial " .. trial .. ")")
+  expect.equal(best_defense(rows, risk), best and best.name, "best defense at risk " .. risk .. " (trial " .. trial .. ")")
 end
 --@ end
 
---@ question measure 4 all-or-nothing time=120 -- The three defences, measured
+--@ question measure 4 all-or-nothing time=120 -- The three defenses, measured
 --[[md
-## 5. Measuring the defences (4 points, all or nothing)
+## 5. Measuring the defenses (4 points, all or nothing)
 
-`defence_table(seed)` builds `all = pl.data.blobs{n = 600, features = 20, classes = 3, std = 6, box = 3, seed = seed}`,
+`defense_table(seed)` builds `all = pl.data.blobs{n = 600, features = 20, classes = 3, std = 6, box = 3, seed = seed}`,
 takes the members as the test part of `all:split{test = 150, seed = 1}`, the non-members as the
 test part of `rest:split{test = 150, seed = 2}` (rest: the other part of the first split) and the
 reference records as the test part of `rest2:split{test = 150, seed = 3}` (rest2: the other part of
@@ -369,24 +369,24 @@ the second). Every model is `pl.mlp{hidden = {32}, optimizer = "adam", lr = 3e-3
 
 Return the four rows, in this order, as `{name = …, accuracy = <accuracy on the non-members>,
 auc = <the loss attack's AUC>}` with the loss attack `pl.attack.metric{target = <model>}` evaluated
-on the members against the non-members. The check then asks your `best_defence` for the choice at
+on the members against the non-members. The check then asks your `best_defense` for the choice at
 several risks.
 ]]
-function defence_table(seed)
+function defense_table(seed)
   -- BEGIN SOLUTION
   local all = pl.data.blobs { n = 600, features = 20, classes = 3, std = 6, box = 3, seed = seed }
   local rest, members = all:split { test = 150, seed = 1 }
   local rest2, nonmembers = rest:split { test = 150, seed = 2 }
   local _, reference = rest2:split { test = 150, seed = 3 }
   local function net() return pl.mlp { hidden = { 32 }, optimizer = "adam", lr = 3e-3, batch = 16, epochs = 60, seed = 3 } end
-  local defences = {
+  local defenses = {
     { "none", net() },
     { "dmp", pl.defense.dmp { teacher = net(), reference = reference, keep = 0.5, seed = 1 } },
     { "selena", pl.defense.selena { model = net(), models = 5, excluded = 2, seed = 1 } },
     { "adversarial", pl.defense.adversarial { model = net(), reference = reference, lambda = 3, steps = 1, attack_warmup = 1, seed = 1 } },
   }
   local rows = {}
-  for i, d in ipairs(defences) do
+  for i, d in ipairs(defenses) do
     d[2]:fit(members)
     rows[i] = { name = d[1], accuracy = d[2]:accuracy(nonmembers),
                 auc = pl.attack.metric { target = d[2] }:evaluate { members = members, nonmembers = nonmembers }.auc }
@@ -397,21 +397,21 @@ end
 
 --@ check measure hidden 4 -- the table against the engine, and the choice at every measured risk
 local seed = grader.seed % 1000 + 11
-local got = defence_table(seed)
-expect.truthy(type(got) == "table" and #got == 4, "defence_table returns four rows")
+local got = defense_table(seed)
+expect.truthy(type(got) == "table" and #got == 4, "defense_table returns four rows")
 local all = pl.data.blobs { n = 600, features = 20, classes = 3, std = 6, box = 3, seed = seed }
 local rest, members = all:split { test = 150, seed = 1 }
 local rest2, nonmembers = rest:split { test = 150, seed = 2 }
 local _, reference = rest2:split { test = 150, seed = 3 }
 local function net() return pl.mlp { hidden = { 32 }, optimizer = "adam", lr = 3e-3, batch = 16, epochs = 60, seed = 3 } end
-local defences = {
+local defenses = {
   { "none", net() },
   { "dmp", pl.defense.dmp { teacher = net(), reference = reference, keep = 0.5, seed = 1 } },
   { "selena", pl.defense.selena { model = net(), models = 5, excluded = 2, seed = 1 } },
   { "adversarial", pl.defense.adversarial { model = net(), reference = reference, lambda = 3, steps = 1, attack_warmup = 1, seed = 1 } },
 }
 local want = {}
-for i, d in ipairs(defences) do
+for i, d in ipairs(defenses) do
   d[2]:fit(members)
   want[i] = { name = d[1], accuracy = d[2]:accuracy(nonmembers),
               auc = pl.attack.metric { target = d[2] }:evaluate { members = members, nonmembers = nonmembers }.auc }
@@ -422,7 +422,7 @@ for _, r in ipairs(want) do
   for _, s in ipairs(want) do
     if s.auc <= r.auc and (best == nil or s.accuracy > best.accuracy or (s.accuracy == best.accuracy and s.auc < best.auc)) then best = s end
   end
-  expect.equal(best_defence(got, r.auc), best.name, ("the choice at risk %.4f"):format(r.auc))
+  expect.equal(best_defense(got, r.auc), best.name, ("the choice at risk %.4f"):format(r.auc))
 end
 --@ end
 
