@@ -284,7 +284,7 @@ final class AutograderTests: XCTestCase {
                             ("load('return 1')", String(format: absent, "call", "load")), ("require('os')", String(format: absent, "call", "require")),
                             ("dofile('/etc/passwd')", String(format: absent, "call", "dofile")), ("debug.sethook()", String(format: absent, "index", "debug")),
                             ("collectgarbage()", String(format: absent, "call", "collectgarbage")),
-                            ("pl.data.csv('/etc/passwd')", "csv: file access is not available in the grader's sandbox"),
+                            ("pl.data.csv('/etc/passwd')", "data.csv: file access is not available in the grader's sandbox"),
                             ("pl.load('/etc/passwd')", "load: file access is not available in the grader's sandbox")] {
             let g = try grade(Self.submission(a: "function double(x) return 2 * x end\n" + code))
             XCTAssertEqual(g.b, 1, code)
