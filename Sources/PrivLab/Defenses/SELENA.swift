@@ -9,6 +9,8 @@ public struct SELENAOptions: Sendable {
     public var seed: UInt64 = 1
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     public init() {}
+    /// SELENA over the Split-AI these settings describe.
+    public init(splitAI a: SplitAIOptions) { (models, excluded, seed, workers) = (a.models, a.excluded, a.seed, a.workers) }
 
     /// The Split-AI these settings train.
     var splitAI: SplitAIOptions {

@@ -66,21 +66,13 @@ extension Runtime {
         defineDefense(DefenseDeclarations.selena) { o in
             let m = try o.model("model", what: "what each Split-AI sub-model is")!
             let student = try o.model("student")
-            var s = SELENAOptions()
-            s.models = try o.integer("models")
-            s.excluded = try o.optionalInteger("excluded") ?? min(10, s.models - 1)
-            s.seed = try o.seed()
-            s.workers = try o.optionalInteger("workers") ?? s.workers
+            let s = SELENAOptions(splitAI: try Runtime.splitAIOptions(o))
             try o.finish()
             return ModelObject(try SELENA(model: m.model, student: student?.model, options: s), onEpoch: student?.onEpoch)
         }
         defineDefense(DefenseDeclarations.splitAI) { o in
             let m = try o.model("model", what: "what each Split-AI sub-model is")!
-            var s = SplitAIOptions()
-            s.models = try o.integer("models")
-            s.excluded = try o.optionalInteger("excluded") ?? min(10, s.models - 1)
-            s.seed = try o.seed()
-            s.workers = try o.optionalInteger("workers") ?? s.workers
+            let s = try Runtime.splitAIOptions(o)
             try o.finish()
             return ModelObject(try SplitAI(model: m.model, options: s), onEpoch: nil)
         }
@@ -93,6 +85,17 @@ extension Runtime {
             try o.finish()
             return ModelObject(try PASE(model: m.model, options: s), onEpoch: nil)
         }
+    }
+
+    /// Split-AI's settings, shared by `pl.defense.split_ai` and `pl.defense.selena`: K sub-models, each
+    /// record left out of L of them (the authors' L = 10, at most K − 1).
+    private static func splitAIOptions(_ o: LuaOptions) throws -> SplitAIOptions {
+        var s = SplitAIOptions()
+        s.models = try o.integer("models")
+        s.excluded = try o.optionalInteger("excluded") ?? min(10, s.models - 1)
+        s.seed = try o.seed()
+        s.workers = try o.optionalInteger("workers") ?? s.workers
+        return s
     }
 
     /// `pl.defense.pate`. Defaults scale the paper's MNIST setting (250 teachers: T = 200,
