@@ -21,7 +21,7 @@ public struct PASEOptions: Sendable {
 /// features (so asking twice gives the same answer, and averaging repeated queries reveals
 /// nothing). The ensemble is a query-time defense: its parameters are not released (releasing them
 /// would let anyone query the model that saw a record), so it gives no white-box access.
-public final class PASE: DefendedClassifier {
+public final class PASE: DefendedClassifier, ProbabilityMeanEnsemble {
     public let options: PASEOptions
     public let template: Classifier
     public private(set) var members: [Classifier] = []
@@ -74,21 +74,7 @@ public final class PASE: DefendedClassifier {
             return all.filter { $0 != skip }
         }
     }
-    /// Log-probabilities of the switched mean (what softmax turns back into the answer).
-    public func logits(_ x: Matrix) throws -> Matrix {
-        var p = try predictProba(x, temperature: 1)
-        p.data = p.data.map { Float(log(max(Double($0), 1e-12))) }
-        return p
-    }
     public func predict(_ x: Matrix) throws -> [Int] { try predictProba(x, temperature: 1).argmaxRows() }
-    public func accuracy(_ ds: Dataset) throws -> Double {
-        let p = try predict(ds.features)
-        return Double(zip(p, ds.labels).filter { $0 == $1 }.count) / Double(max(ds.size, 1))
-    }
-    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
-        let p = try releasedProbabilities(ds.features)
-        return ds.labels.enumerated().map { r, y in -log(max(Double(p[r, y]), 1e-12)) }
-    }
     public func cloneUntrained() throws -> Classifier { try PASE(model: template, options: options) }
     public func reseededClone(seed: UInt64) throws -> Classifier {
         var o = options

@@ -29,7 +29,7 @@ public struct SplitAIOptions: Sendable {
 /// so it gives no white-box access. The paper shows it is open to adaptive attacks — a member's
 /// near-copy is not recognised and is answered partly by models that trained on the member —,
 /// which is why SELENA releases a model distilled from it (`SELENA`).
-public final class SplitAI: DefendedClassifier {
+public final class SplitAI: DefendedClassifier, ProbabilityMeanEnsemble {
     public let options: SplitAIOptions
     public let template: Classifier
     public private(set) var members: [Classifier] = []
@@ -116,21 +116,7 @@ public final class SplitAI: DefendedClassifier {
         guard isFitted else { throw PrivLabError.invalidArgument("split_ai is not fitted: call fit first") }
         return try EnsembleMembers.meanProbabilities(members, x) { r in self.answering(x, r) }
     }
-    /// Log-probabilities of the answer (what softmax turns back into it).
-    public func logits(_ x: Matrix) throws -> Matrix {
-        var p = try predictProba(x, temperature: 1)
-        p.data = p.data.map { Float(log(max(Double($0), 1e-12))) }
-        return p
-    }
     public func predict(_ x: Matrix) throws -> [Int] { try releasedProbabilities(x).argmaxRows() }
-    public func accuracy(_ ds: Dataset) throws -> Double {
-        let p = try predict(ds.features)
-        return Double(zip(p, ds.labels).filter { $0 == $1 }.count) / Double(max(ds.size, 1))
-    }
-    public func perRecordLoss(_ ds: Dataset) throws -> [Double] {
-        let p = try releasedProbabilities(ds.features)
-        return ds.labels.enumerated().map { r, y in -log(max(Double(p[r, y]), 1e-12)) }
-    }
     public func cloneUntrained() throws -> Classifier { try SplitAI(model: template, options: options) }
     public func reseededClone(seed: UInt64) throws -> Classifier {
         var o = options
