@@ -3,7 +3,9 @@
 --[[md
 # Reproduction: unintended memorisation of unique features (Hartley & Tsaftaris 2022)
 
-**The paper** (arXiv 2205.10079, May 2022; code github.com/jasminium/feature-memorisation): a
+**The paper** (arXiv 2205.10079, May 2022; code github.com/jasminium/feature-memorisation; the
+abstract, read in our search corpus and in the code's README, is the source of the paper column
+below — the paper's figures and tables were not read here): a
 feature that occurs in **one** training image — a small patch, a name on an X-ray — is memorised by
 MLPs and CNNs. The scorer knows the feature but not the training data, the weights or the label. It
 feeds the model *out-of-distribution* (OOD) probe images three ways — clean, with the feature drawn
@@ -283,7 +285,7 @@ for _, name in ipairs { "A", "zero" } do
              or "planted significant in fewer than half the seeds")
   if name == "zero" and zero_share > 0.5 then why = why .. ("; %.0f%% of training images already have the zero patch: it is not unique"):format(100 * zero_share) end
   claims[#claims + 1] = { claim = ("(1) an MLP memorises a unique feature (%s patch)"):format(name == "A" and "letter A" or "zero"),
-                          paper = "M3 < 0, p < 0.05 (volcano plots)", ours = ("%d of %d seeds significant; controls %d"):format(kp, P.seeds, kc),
+                          paper = "memorised (abstract); M3 < 0, p < 0.05 (code: experiment.py, ttest_rel)", ours = ("%d of %d seeds significant; controls %d"):format(kp, P.seeds, kc),
                           verdict = v, why = why }
 end
 do
@@ -291,7 +293,7 @@ do
   local v, why = verdict(kp * 2 >= P.seeds and kp > kc, "M2 > 0 significantly without the label, more often than the controls",
                          kc >= kp and "the controls' M2 is as often significant: the letter moves outputs more than random patches even in a model that never saw it"
                                   or "M2 is significant in fewer than half the seeds")
-  claims[#claims + 1] = { claim = "(2) the label-free M2 detects it (letter A)", paper = "M2 > 0 (reported without a test)",
+  claims[#claims + 1] = { claim = "(2) the label-free M2 detects it (letter A)", paper = "label-free score (abstract); M2 > 0, reported without a test (code)",
                           ours = ("%d of %d seeds M2 > 0 with p < 0.05; controls %d"):format(kp, P.seeds, kc), verdict = v, why = why }
 end
 do
@@ -302,7 +304,7 @@ do
   end
   local ok = (lo_m3 > 0 and hi_m3 / lo_m3 >= 2) or (k > 0 and k < P.seeds)
   local v, why = verdict(ok, "|M3| spans a factor ≥ 2 or significance differs across seeds", "M3 is about equal across seeds")
-  claims[#claims + 1] = { claim = "(3) memorisation varies strongly with the training seed", paper = "large variation",
+  claims[#claims + 1] = { claim = "(3) memorisation varies strongly with the training seed", paper = "\"significant variation in memorisation with training seed\" (abstract)",
                           ours = ("|M3| from %.3g to %.3g over %d seeds"):format(lo_m3, hi_m3, P.seeds), verdict = v, why = why }
 end
 do
@@ -312,20 +314,20 @@ do
     parts[#parts + 1] = ("%s: M3 %.3g, p %.2g"):format(r.name, r.planted.m3, r.planted.p_value)
   end
   local v, why = verdict(all, "every regularised model still memorises", "a regulariser removed the significance")
-  claims[#claims + 1] = { claim = "(4) regularisation does not prevent it", paper = "dropout, weight decay, early stopping do not prevent",
+  claims[#claims + 1] = { claim = "(4) regularisation does not prevent it", paper = "\"typical strategies to prevent overfitting do not prevent\" it (abstract)",
                           ours = table.concat(parts, "; "), verdict = v, why = why }
 end
 if cnn_row then
   local v, why = verdict(significant(cnn_row.planted) and not significant(cnn_row.control), "planted CNN significant, its control not",
                          "the planted CNN is not significant, or its control is too")
-  claims[#claims + 1] = { claim = "(5) a CNN trained to convergence memorises it", paper = "memorised",
+  claims[#claims + 1] = { claim = "(5) a CNN trained to convergence memorises it", paper = "MLPs and CNNs memorise (abstract)",
                           ours = ("M3 %.3g, p %.2g (control p %.2g), %d epochs"):format(cnn_row.m3, cnn_row.p_value, cnn_row.control_p, cnn_row.epochs),
                           verdict = v, why = why }
 end
 do
   local ok = significant(infl[1].planted) and significant(infl[2].planted)
   local v, why = verdict(ok, "memorised in both the most and the least influential image", "not memorised in at least one of them")
-  claims[#claims + 1] = { claim = "(6) memorised regardless of the carrying image's influence", paper = "high- and low-influence canaries both memorised",
+  claims[#claims + 1] = { claim = "(6) memorised regardless of the carrying image's influence", paper = "\"highly influential, regardless of the influence\" of the other features (abstract)",
                           ours = ("most: p %.2g; least: p %.2g"):format(infl[1].planted.p_value, infl[2].planted.p_value), verdict = v, why = why }
 end
 pl.report.table(claims, { columns = { "claim", "paper", "ours", "verdict", "why" }, caption = "Hartley & Tsaftaris 2022: paper | ours | verdict" })
