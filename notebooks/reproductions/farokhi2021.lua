@@ -10,8 +10,9 @@ complex models, such as deep neural networks, are more susceptible to membership
 in comparison to simpler models with fewer degrees of freedom." The leakage is the conditional
 mutual information between the released model and a record's presence, bounded by the KL
 divergence between the model's distribution with and without the record; the abstract's other
-claims (leakage falls with the training-set size and the regularisation weight, and as
-O(ε/√log(1/δ)) under Gaussian DP noise) are measured for linear models in `notebooks/leakage.lua`.
+claims (leakage is "a decreasing function of the training dataset size and the regularization
+weight", and "is reduced by O(log^{1/2}(δ^{-1}) ε^{-1}) when using Gaussian (ε, δ)-differentially-private
+additive noises") are measured for linear models in `notebooks/leakage.lua`.
 
 **The authors' setting.** The paper is theory: the learner's output is randomised (Gaussian noise
 on the parameters in its DP section), and its worked examples are regularised linear and logistic
