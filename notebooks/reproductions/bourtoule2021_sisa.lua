@@ -7,8 +7,8 @@
 unlearning cheaper than retraining from scratch: a deletion retrains one shard's constituent, from
 the checkpoint before the deleted record's slice. The abstract (verified in our search corpus):
 "SISA training improves time to unlearn points from the Purchase dataset by 4.63×, and 2.45× for
-the SVHN dataset, over retraining from scratch", "for simple learning tasks" (the S&P version's
-abstract; an earlier arXiv abstract, also in our corpus, gave 3.13× and 1.658×); the price is
+the SVHN dataset, over retraining from scratch", "for simple learning tasks" (the current arXiv
+abstract; an earlier version's abstract, also in our corpus, gave 3.13× and 1.658×); the price is
 accuracy, which falls as the number of shards S grows (each constituent sees N/S records), and
 depends on how the constituents are aggregated.
 
