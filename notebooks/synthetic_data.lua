@@ -5,7 +5,10 @@ Amazon's 3A framework ("3A: Approximate, Adapt, Anonymize", arXiv 2307.01875) re
 data set that is (ε, δ)-differentially private as a whole. Its anonymisation step, **ClustMix**,
 releases noisy averages of records drawn from the neighbourhood of one cluster centre, where
 **random mixing** (Lee, Kim & Wang 2019) averages records drawn from the whole data set — and the
-paper reports that this "allows significant accuracy increases over previously published methods".
+paper reports that this "allows significant accuracy increases over previously published methods"
+(unverified: that sentence is not in the abstract, the only part of the paper in our corpora, whose
+own words are "significant increases in classification performance metrics compared to
+state-of-the-art models").
 This notebook checks that claim and asks what the releases are worth and what they leak:
 
 1. *Train on synthetic, test on real*: classifiers trained on each release, scored on real test
