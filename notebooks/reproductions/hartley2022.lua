@@ -68,7 +68,8 @@ training image (TracIn) and finds it memorised in both.
 - **Scores**: the engine's `pl.memorisation.score` (checked against the authors' formulas, Keras KL
   and SciPy's tests in `Tests/PrivLabTests/MemorisationTests.swift`), on **all** probes (we do not
   copy `metric_3_alt`'s label filter: digit classes have nothing to do with garment classes).
-  Significance: p < 0.05 (paired t-test), as the paper.
+  Significance: p < 0.05 in the code's one-sided paired t-test (the 0.05 level is ours: the code
+  fixes none, and the paper's text beyond its abstract was not read here).
 - **Controls** (ours, not the paper's): each planted model is compared with the same seed trained
   without the canary, which shows how much of a score the architecture gives to *any* 5 × 5 patch.
 - Seeds: `seeds` training seeds (default 3) where the authors train one model per canary.
@@ -261,8 +262,8 @@ pl.report.table(irows, { columns = { "canary", "id", "class", "self_influence", 
 --[[md
 ## Verdicts
 
-Computed from the tables above. A model *memorises* when its M3 is negative with p < 0.05 (the
-paper's criterion). Because a 5 × 5 patch can move an untrained-on-it model too, a claim about the
+Computed from the tables above. A model *memorises* when its M3 is negative with p < 0.05 (our
+level for the code's test; see above). Because a 5 × 5 patch can move an untrained-on-it model too, a claim about the
 canary also needs the planted models to be significant in more seeds than their controls. Rules:
 (1, 2) planted significant in at least half the seeds and in more seeds than the controls (M3 for 1,
 M2 > 0 with its t-test p < 0.05 for 2); (3) across seeds the planted models' M3 varies by a factor of
@@ -285,7 +286,7 @@ for _, name in ipairs { "A", "zero" } do
              or "planted significant in fewer than half the seeds")
   if name == "zero" and zero_share > 0.5 then why = why .. ("; %.0f%% of training images already have the zero patch: it is not unique"):format(100 * zero_share) end
   claims[#claims + 1] = { claim = ("(1) an MLP memorises a unique feature (%s patch)"):format(name == "A" and "letter A" or "zero"),
-                          paper = "memorised (abstract); M3 < 0, p < 0.05 (code: experiment.py, ttest_rel)", ours = ("%d of %d seeds significant; controls %d"):format(kp, P.seeds, kc),
+                          paper = "memorised (abstract); M3 < 0, one-sided paired t-test (code: experiment.py)", ours = ("%d of %d seeds significant; controls %d"):format(kp, P.seeds, kc),
                           verdict = v, why = why }
 end
 do
