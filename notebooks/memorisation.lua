@@ -76,8 +76,8 @@ pl.report.table(srows, { columns = cols, caption = "Memorisation of the unique f
 --[[md
 ## White box: influence
 
-The paper's influence claim — images containing a unique feature are memorised "regardless of the
-influence of the image's other features" — comes from a placement experiment: the authors'
+The paper's influence claim — "images containing a unique feature are highly influential,
+regardless of the influence the images's other features" (its abstract, verbatim) — comes from a placement experiment: the authors'
 `find_high_low_influence_example` ranks the training images by **TracIn** self-influence
 (Σₖ ‖∇θ loss(x, y; θₖ)‖² over checkpoints θₖ, Pruthi et al. 2020; `um/influence.py`) on a model
 trained *without* the feature, then plants the feature in the most and in the least influential

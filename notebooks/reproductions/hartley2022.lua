@@ -19,8 +19,8 @@ in, with a random patch in its place — and compares output distributions by KL
 Claims checked here: (1) an MLP memorises the feature (M3 significant), (2) the label-free M2 sees
 it, (3) memorisation varies strongly with the training seed, (4) regularisation (dropout, weight
 decay, early stopping) does not prevent it, (5) a CNN trained to convergence memorises it too, and
-(6) images carrying a unique feature are memorised "regardless of the influence of the image's other
-features" — the authors' design places the feature in the most and in the least self-influential
+(6) images carrying a unique feature are "highly influential, regardless of the influence the
+images's other features" (the abstract, verbatim) — the authors' design places the feature in the most and in the least self-influential
 training image (TracIn) and finds it memorised in both.
 
 ## The authors' setting, as their code shows it (read at commit e0a62d9)
