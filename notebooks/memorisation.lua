@@ -136,8 +136,9 @@ experiment above, where what matters is whether both planted models memorise.
 --[[md
 ## Against regularisers and DP-SGD
 
-The paper's claim: the strategies that prevent over-fitting — weight decay, dropout, early stopping
-— do **not** prevent unique-feature memorisation. DP-SGD bounds what any one record can do to the
+The paper's claim (abstract): "typical strategies to prevent overfitting do not prevent unique
+feature memorisation" — an earlier version (arXiv 2202.08099) names early stopping, regularisation
+and batch normalisation; weight decay, dropout and early stopping are the ones tried here. DP-SGD bounds what any one record can do to the
 model, so it should.
 ]]
 local regs = {
