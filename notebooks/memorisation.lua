@@ -137,7 +137,7 @@ experiment above, where what matters is whether both planted models memorise.
 ## Against regularisers and DP-SGD
 
 The paper's claim (abstract): "typical strategies to prevent overfitting do not prevent unique
-feature memorisation" — an earlier version (arXiv 2202.08099) names early stopping, regularisation
+feature memorisation" — the authors' earlier paper (arXiv 2202.08099) names early stopping, regularisation
 and batch normalisation; weight decay, dropout and early stopping are the ones tried here. DP-SGD bounds what any one record can do to the
 model, so it should.
 ]]
