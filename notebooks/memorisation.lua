@@ -51,10 +51,23 @@ local function mlp(extra, seed)
   return pl.mlp(o)
 end
 local function score(model) return pl.memorisation.score { model = model, probes = probes, feature = feature, label = label, seed = P.seed } end
+-- M3 significantly negative (one-sided p < 0.05, our level: the authors' code fixes none).
+local function significant(s) return s.p_value < 0.05 and s.m3 < 0 end
+-- Memorised: the planted model's M3 is significant and its control's is not — a control that never saw the
+-- feature but scores significant says the architecture reacts to any such patch, not that it memorised this one.
 local function row(name, with, without, model)
   return { model = name, m2 = with.m2, m2_p = with.m2_p_value, m3 = with.m3, p_value = with.p_value,
-           memorised = (with.p_value < 0.05 and with.m3 < 0) and "yes" or "no",
+           memorised = (significant(with) and not significant(without)) and "yes" or "no",
            control_m3 = without.m3, control_p = without.p_value, test_acc = model and model:accuracy(test) or "—" }
+end
+local function tally(rows, what)
+  local yes, planted, controls = 0, 0, 0
+  for _, r in ipairs(rows) do
+    if r.memorised == "yes" then yes = yes + 1 end
+    if r.p_value < 0.05 and r.m3 < 0 then planted = planted + 1 end
+    if r.control_p < 0.05 and r.control_m3 < 0 then controls = controls + 1 end
+  end
+  print(("%s: memorised in %d of %d (planted model significant in %d, its control in %d)."):format(what, yes, #rows, planted, controls))
 end
 local cols = { "model", "m2", "m2_p", "m3", "p_value", "memorised", "control_m3", "control_p", "test_acc" }
 
@@ -72,6 +85,14 @@ for s = 1, P.seeds do
   srows[#srows + 1] = row(("MLP, seed %d"):format(s), score(m), score(c), m)
 end
 pl.report.table(srows, { columns = cols, caption = "Memorisation of the unique feature by seed (MLP 784-256-10); control: trained without the planted record" })
+tally(srows, "MLP over training seeds")
+
+--[[md
+*memorised* is "yes" when the planted model's M3 is significantly negative (p < 0.05) and its
+control's is not. This course setting (one hidden layer of 256, Adam 1e-3, a fixed number of
+epochs on 3,000 images) is not the authors'; `notebooks/reproductions/hartley2022.lua` runs theirs
+(784-512-256-10, Adam 3e-4, early stopping, 10,000 images) and keeps its report in `results/`.
+]]
 
 --[[md
 ## White box: influence
@@ -99,10 +120,10 @@ for _, w in ipairs { { "most influential", tids[top], traced.scores[top] }, { "l
   m:fit(pl.memorisation.plant { data = train, feature = feature, id = w[2] })
   local s = pl.memorisation.score { model = m, probes = probes, feature = feature, label = lab, seed = P.seed }
   prows[#prows + 1] = { canary = w[1], id = w[2], self_influence = w[3], median = traced.median, m3 = s.m3, p_value = s.p_value,
-                        memorised = (s.p_value < 0.05 and s.m3 < 0) and "yes" or "no" }
+                        significant = significant(s) and "yes" or "no" }
 end
-pl.report.table(prows, { columns = { "canary", "id", "self_influence", "median", "m3", "p_value", "memorised" },
-                         caption = "The feature placed in the most and the least self-influential training image (TracIn on the clean MLP)" })
+pl.report.table(prows, { columns = { "canary", "id", "self_influence", "median", "m3", "p_value", "significant" },
+                         caption = "The feature placed in the most and the least self-influential training image (TracIn on the clean MLP; no control model here: significant = M3 < 0 at p < 0.05)" })
 
 --[[md
 A second, white-box question of our own (not the paper's): does carrying the feature make its
@@ -132,6 +153,7 @@ there is one. Whether the feature moves *its* record up is the count printed abo
 sums gradient norms, and an easy image that the model fits early contributes little at every
 checkpoint whatever it carries. The paper does not claim that rank — its claim is the placement
 experiment above, where what matters is whether both planted models memorise.
+]]
 
 --[[md
 ## Against regularisers and DP-SGD
@@ -155,6 +177,7 @@ for _, r in ipairs(regs) do
   rrows[#rrows + 1] = row(r[1], score(m), score(c), m)
 end
 pl.report.table(rrows, { columns = cols, caption = "Memorisation under regularisers and DP-SGD (MLP, seed " .. P.seed .. ")" })
+tally(rrows, "Regularisers and DP-SGD")
 
 --[[md
 ## A convolutional network
@@ -182,6 +205,7 @@ if P.cnn then
   local ccols = { table.unpack(cols) }
   ccols[#ccols + 1] = "epochs"
   pl.report.table(crows, { columns = ccols, caption = "Memorisation of the unique feature by a CNN trained to convergence (epochs: until early stopping)" })
+  tally(crows, "CNN")
 end
 
 --[[md

@@ -43,6 +43,13 @@ final class NotebookSourceTests: XCTestCase {
         XCTAssertThrowsError(try NotebookSource(text: "--[[md a ]] x = 1\n", name: "n.lua")) {
             XCTAssertTrue("\($0)".contains("code after the end of a prose block"))
         }
+        // A forgotten `]]`: the next block's opening would otherwise be printed as prose.
+        XCTAssertThrowsError(try NotebookSource(text: "--[[md\n# One\n\n--[[md\n# Two\n]]\nx = 1\n", name: "n.lua")) {
+            XCTAssertTrue("\($0)".contains("n.lua:4"), "\($0)")
+            XCTAssertTrue("\($0)".contains("opened at line 1"), "\($0)")
+        }
+        // A block of another level may show the syntax.
+        XCTAssertEqual(try NotebookSource(text: "--[==[md\n--[[md\nprose ]]\n]==]\nx = 1\n", name: "n.lua").segments.count, 2)
         // "--[[mdx" is an ordinary comment.
         XCTAssertEqual(try NotebookSource(text: "--[[mdx ]]\n", name: "n.lua").segments.count, 1)
     }

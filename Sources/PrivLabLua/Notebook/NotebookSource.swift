@@ -66,6 +66,13 @@ public struct NotebookSource {
                     j += 1
                     if j >= lines.count { break }
                     remainder = lines[j]
+                    // A second opening before the first block closed would be swallowed into it, its
+                    // `--[[md` printed as prose and the heading after it lost from the outline.
+                    // (A block of another level may quote the syntax.)
+                    if let (inner, _) = NotebookSource.proseOpening(remainder), inner == level {
+                        throw PrivLabError.malformedFile(location: "\(name):\(j + 1)",
+                                                         reason: "a prose block opens inside the one opened at line \(i + 1); close that one with \(close) first")
+                    }
                 }
                 guard closed else {
                     throw PrivLabError.malformedFile(location: "\(name):\(i + 1)", reason: "prose block opened here is never closed with \(close)")
