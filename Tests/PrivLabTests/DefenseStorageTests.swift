@@ -136,7 +136,7 @@ final class DefenseStorageTests: XCTestCase {
         let (_, dmp) = try defenses(s)[0]
         try dmp.fit(s.train)
         var f = [Float]()
-        guard case .component(var c) = try dmp.storedModel(&f) else { return XCTFail("DMP is stored as a component") }
+        guard case .component(var c) = try dmp.requirePersistable("test").storedModel(&f) else { return XCTFail("DMP is stored as a component") }
         let good = c
         c.state = "{\"kept\": 3}"
         try ModelFile.save(stored: .component(c), floats: f, to: "\(dir)/garbled.plm")
