@@ -15,8 +15,8 @@ final class DefenseStorageTests: XCTestCase {
 
     func data() throws -> Split {
         let d = try Synthetic.blobs(n: 300, features: 5, classes: 3, std: 2, box: 4, seed: 31)
-        let (train, rest) = try d.split(.count(120), stratified: false, seed: 1)
-        let (reference, probe) = try rest.split(.count(100), stratified: false, seed: 2)
+        let (train, rest) = try d.split(.count(180), stratified: false, seed: 1)
+        let (reference, probe) = try rest.split(.count(80), stratified: false, seed: 2)
         return Split(train: train, reference: reference, probe: probe)
     }
 
