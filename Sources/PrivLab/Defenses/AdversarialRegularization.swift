@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the inference model h reads of the classifier's answer.
-public enum InferenceInput: String, CaseIterable, Sendable {
+public enum InferenceInput: String, CaseIterable, Sendable, Codable {
     /// The logits, as the authors' released code feeds h (`PPN_Purchase_GIT.py`, line 365:
     /// `inference_model(outputs, …)` with `outputs` the last linear layer's output).
     case logits
@@ -10,7 +10,7 @@ public enum InferenceInput: String, CaseIterable, Sendable {
 }
 
 /// What the inference model h minimises on its batches.
-public enum InferenceLoss: String, CaseIterable, Sendable {
+public enum InferenceLoss: String, CaseIterable, Sendable, Codable {
     /// The squared error of h's membership probability against 1 (member) / 0 (reference), as the
     /// authors' code trains h during the defense (`attack_criterion = nn.MSELoss()`, line 693).
     case squaredError = "squared_error"
@@ -21,7 +21,7 @@ public enum InferenceLoss: String, CaseIterable, Sendable {
 /// Adversarial regularisation's settings. The defaults are the authors' Purchase-100 setting
 /// (Nasr, Shokri & Houmansadr 2018, §5 and SPIN-UMass/ML-Privacy-Regulization,
 /// `PPN_Purchase_GIT.py`), except where a comment says otherwise.
-public struct AdversarialRegularizationOptions: Sendable {
+public struct AdversarialRegularizationOptions: Sendable, Codable {
     /// λ (the code's `alpha`): the weight of h's mean membership score in the classifier's loss;
     /// 3 for Purchase-100 (`find_alpha`, line 677).
     public var lambda = 3.0
@@ -150,6 +150,13 @@ public final class AdversarialRegularization: TrainingDefense {
         return try AdversarialRegularization(model: releaseTemplate, reference: reference, options: o)
     }
 
+    /// The settings, the template (its seed aside: the classifier is re-seeded) and the reference records.
+    public override var configurationIdentity: String {
+        let o = options
+        return "advreg|\(o.lambda)|\(o.innerSteps)|\(o.attackWidth)|\(o.attackLearningRate)|\(o.attackBatch)|\(o.attackInput.rawValue)|"
+            + "\(o.attackLoss.rawValue)|\(o.warmupEpochs)|\(o.attackWarmupEpochs)|\(o.seed)|\(Self.templateIdentity(releaseTemplate))|\(Self.dataIdentity(reference))"
+    }
+
     public override var defenseReport: DefenseReport? {
         guard release != nil else { return nil }
         var e: [(String, DefenseReport.Value)] = [("lambda", .number(options.lambda)), ("steps", .integer(options.innerSteps)),
@@ -157,5 +164,41 @@ public final class AdversarialRegularization: TrainingDefense {
                                                    ("attack_loss", .text(options.attackLoss.rawValue))]
         if let g = lastGain { e.append(("attack_gain", .number(g))) }
         return DefenseReport(defense: "adversarial regularisation", e)
+    }
+}
+
+// MARK: storage
+
+extension AdversarialRegularization: StorableComponent {
+    public static let storedKind = StoredComponentKind("adversarial_regularization")
+
+    /// What a model file keeps: the settings, the reference records (so copies play the same
+    /// game) and the inference model's last gain (its report); the released classifier is the one
+    /// part. The inference model h is not kept: it answers nothing and reports only its gain.
+    struct Stored: Codable {
+        var options: AdversarialRegularizationOptions
+        var lastGain: Double?
+        var reference: StoredDataset
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard let f = release, f.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        var own = [Float]()
+        let state = Stored(options: options, lastGain: lastGain, reference: StoredDataset(reference, floats: &own))
+        return .component(try StoredComponent(self, state: state, parts: [try f.requirePersistable("save")], own: own, floats: &floats))
+    }
+
+    /// A fitted defense: its template is an untrained copy of the released classifier (re-seeded
+    /// from the defense's seed at every fit, so the template's own seed is never used).
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        try c.requireParts(parts, 1, origin: origin)
+        let s = try c.decodeState(Stored.self, origin: origin)
+        var cursor = 0
+        let d = try AdversarialRegularization(model: try parts[0].cloneUntrained(), reference: try s.reference.restore(own, &cursor, origin: origin),
+                                              options: s.options)
+        d.lastGain = s.lastGain
+        d.release = parts[0]
+        return d
     }
 }

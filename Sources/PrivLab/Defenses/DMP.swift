@@ -1,7 +1,7 @@
 import Foundation
 
 /// DMP's settings.
-public struct DMPOptions: Sendable {
+public struct DMPOptions: Sendable, Codable {
     /// The softmax temperature at which the unprotected model labels the reference set: higher
     /// flattens the soft labels, so they carry less of what the teacher memorised.
     public var temperature = 1.0
@@ -98,11 +98,56 @@ public final class DMP: TrainingDefense {
         return try DMP(teacher: teacherTemplate, student: releaseTemplate, reference: reference, options: o)
     }
 
+    /// The settings, both templates (their seeds aside: DMP re-seeds them) and the reference records.
+    public override var configurationIdentity: String {
+        "dmp|\(options.temperature)|\(options.keep)|\(options.seed)|\(Self.templateIdentity(teacherTemplate))|"
+            + "\(Self.templateIdentity(releaseTemplate))|\(Self.dataIdentity(reference))"
+    }
+
     public override var defenseReport: DefenseReport? {
         guard let t = teacher else { return nil }
         var e: [(String, DefenseReport.Value)] = [("temperature", .number(options.temperature)), ("reference", .integer(reference.size)),
                                                    ("kept", .integer(kept))]
         if let acc = try? t.accuracy(reference) { e.append(("teacher_reference_accuracy", .number(acc))) }
         return DefenseReport(defense: "dmp", e)
+    }
+}
+
+// MARK: storage
+
+extension DMP: StorableComponent {
+    public static let storedKind = StoredComponentKind("dmp")
+
+    /// What a model file keeps of DMP: the settings, how many reference records were kept and the
+    /// reference records (so copies distil as this one did); the teacher and the released student
+    /// are its parts. The file is the curator's, not the release: it holds the unprotected teacher
+    /// (the defense report measures it), as the object in memory does.
+    struct Stored: Codable {
+        var options: DMPOptions
+        var kept: Int
+        var reference: StoredDataset
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard let t = teacher, let s = release, s.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        var own = [Float]()
+        let state = Stored(options: options, kept: kept, reference: StoredDataset(reference, floats: &own))
+        return .component(try StoredComponent(self, state: state, parts: [try t.requirePersistable("save"), try s.requirePersistable("save")],
+                                              own: own, floats: &floats))
+    }
+
+    /// A fitted DMP: its templates are untrained copies of the stored teacher and student (DMP
+    /// re-seeds both, so a template's own seed is never used).
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        try c.requireParts(parts, 2, origin: origin)
+        let s = try c.decodeState(Stored.self, origin: origin)
+        var cursor = 0
+        let d = try DMP(teacher: try parts[0].cloneUntrained(), student: try parts[1].cloneUntrained(),
+                        reference: try s.reference.restore(own, &cursor, origin: origin), options: s.options)
+        d.teacher = parts[0]
+        d.kept = s.kept
+        d.release = parts[1]
+        return d
     }
 }

@@ -218,7 +218,9 @@ public final class MemGuard: ReleaseDefense {
 
 // MARK: storage
 
-extension MemGuard: PersistableModel {
+extension MemGuard: StorableComponent {
+    public static let storedKind = StoredComponentKind("memguard")
+
     /// What a model file keeps of MemGuard: the settings, the defense classifier g (its
     /// standardisation and weights, on which every released vector depends) and the reference
     /// records (so untrained copies defend as this one does); the model is stored as a part.
@@ -234,7 +236,13 @@ extension MemGuard: PersistableModel {
         guard isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
         var own = [Float]()
         let s = Stored(options: options, mean: mean, scale: scale, weights: weights, reference: StoredDataset(reference, floats: &own))
-        return .component(try StoredComponent(kind: .memGuard, state: s, parts: [model.requirePersistable("save")], own: own, floats: &floats))
+        return .component(try StoredComponent(self, state: s, parts: [model.requirePersistable("save")], own: own, floats: &floats))
+    }
+
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        try c.requireParts(parts, 1, origin: origin)
+        return try MemGuard(restoring: c.decodeState(Stored.self, origin: origin), model: parts[0], own: own, origin: origin)
     }
 
     convenience init(restoring s: Stored, model: Classifier, own: [Float], origin: String) throws {

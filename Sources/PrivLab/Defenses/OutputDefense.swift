@@ -109,9 +109,17 @@ public final class OutputDefense: ReleaseDefense {
 
 // MARK: storage
 
-extension OutputDefense: PersistableModel {
+extension OutputDefense: StorableComponent {
+    public static let storedKind = StoredComponentKind("output_defense")
+
     /// The policy, and the wrapped model as a part.
     public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
-        .component(try StoredComponent(kind: .outputDefense, state: policy, parts: [model.requirePersistable("save")], floats: &floats))
+        .component(try StoredComponent(self, state: policy, parts: [model.requirePersistable("save")], floats: &floats))
+    }
+
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        try c.requireParts(parts, 1, origin: origin)
+        return try OutputDefense(parts[0], policy: c.decodeState(OutputPolicy.self, origin: origin))
     }
 }

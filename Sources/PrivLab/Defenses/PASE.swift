@@ -103,7 +103,9 @@ public final class PASE: DefendedClassifier, ProbabilityMeanEnsemble {
 
 // MARK: storage
 
-extension PASE: PersistableModel {
+extension PASE: StorableComponent {
+    public static let storedKind = StoredComponentKind("pase")
+
     /// What a model file keeps of PASE: the settings, which member trained on each private row,
     /// and the private rows' features (the switch recognises a member query by them); the members
     /// are stored as parts.
@@ -118,13 +120,18 @@ extension PASE: PersistableModel {
     public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
         guard isFitted, let rows = lookup?.rows else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
         let s = Stored(models: options.models, seed: options.seed, part: part, rows: rows.rows, cols: rows.cols)
-        return .component(try StoredComponent(kind: .pase, state: s, parts: try members.map { try $0.requirePersistable("save") },
+        return .component(try StoredComponent(self, state: s, parts: try members.map { try $0.requirePersistable("save") },
                                               own: rows.data, floats: &floats))
     }
 
     /// A fitted PASE from its stored state. Its template (for untrained copies) is the first
     /// member's untrained copy: members are re-seeded copies of the template, and every copy
     /// re-seeds its members again, so the template's own seed is never used.
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        try PASE(restoring: c.decodeState(Stored.self, origin: origin), members: parts, own: own, origin: origin)
+    }
+
     convenience init(restoring s: Stored, members: [Classifier], own: [Float], origin: String) throws {
         guard members.count == s.models, s.part.count == s.rows, s.rows * s.cols == own.count,
               s.part.allSatisfy({ (0..<s.models).contains($0) }) else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// PATE's settings (configuration, separate from fitting).
-public struct PATEOptions: Sendable {
+public struct PATEOptions: Sendable, Codable {
     /// Teachers, each trained on its own disjoint part of the private set.
     public var teachers = 10
     /// How the votes become a label, and the noise that makes it private.
@@ -156,6 +156,12 @@ public final class PATE: TrainingDefense {
         return try PATE(teacher: teacherTemplate, student: releaseTemplate, publicData: publicData, options: o)
     }
 
+    /// The settings, both templates (their seeds aside: PATE re-seeds them) and the public records.
+    public override var configurationIdentity: String {
+        "pate|\(options.teachers)|\(options.aggregator)|\(options.queries ?? -1)|\(options.delta)|\(options.epsilonBudget ?? -1)|\(options.seed)|"
+            + "\(Self.templateIdentity(teacherTemplate))|\(Self.templateIdentity(releaseTemplate))|\(Self.dataIdentity(publicData))"
+    }
+
     public override var defenseReport: DefenseReport? {
         guard let a = analysis else { return nil }
         let answered = labels.indices.filter { labels[$0] != nil }
@@ -173,5 +179,51 @@ public final class PATE: TrainingDefense {
         let unanimous = queries.filter { q in q.votes.max() == Double(options.teachers) }.count
         entries.append(("unanimous", .integer(unanimous)))
         return DefenseReport(defense: "pate", entries)
+    }
+}
+
+// MARK: storage
+
+extension PATE: StorableComponent {
+    public static let storedKind = StoredComponentKind("pate")
+
+    /// What a model file keeps of PATE: the settings, every query's votes and whether it was
+    /// answered, the aggregated labels and the public records; the teachers and the student are
+    /// its parts. Both ε (data-independent and data-dependent) are recomputed from the stored
+    /// votes by the same analysis, so a reloaded PATE states what the original did. The file is
+    /// the curator's: it holds the teachers and the votes, as the object in memory does.
+    struct Stored: Codable {
+        var options: PATEOptions
+        var queries: [PATEQuery]
+        var labels: [Int?]
+        var publicData: StoredDataset
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard let s = release, s.isFitted, !teachers.isEmpty else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        var own = [Float]()
+        let state = Stored(options: options, queries: queries, labels: labels, publicData: StoredDataset(publicData, floats: &own))
+        let parts = try (teachers + [s]).map { try $0.requirePersistable("save") }
+        return .component(try StoredComponent(self, state: state, parts: parts, own: own, floats: &floats))
+    }
+
+    /// A fitted PATE: its templates are untrained copies of the first teacher and of the student.
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        let s = try c.decodeState(Stored.self, origin: origin)
+        try c.requireParts(parts, s.options.teachers + 1, origin: origin)
+        var cursor = 0
+        let pub = try s.publicData.restore(own, &cursor, origin: origin)
+        guard s.queries.count == s.labels.count, s.queries.count == (s.options.queries ?? pub.size) else {
+            throw PrivLabError.malformedFile(location: origin, reason: "pate's queries, labels and public records do not match")
+        }
+        let p = try PATE(teacher: try parts[0].cloneUntrained(), student: try parts[s.options.teachers].cloneUntrained(), publicData: pub, options: s.options)
+        p.teachers = Array(parts[0..<s.options.teachers])
+        p.queries = s.queries
+        p.labels = s.labels
+        p.analysis = try PATEAnalysis.privacy(s.queries, aggregator: s.options.aggregator, delta: s.options.delta)
+        p.statement = try PATEAnalysis.statement(s.queries, aggregator: s.options.aggregator, delta: s.options.delta)
+        p.release = parts[s.options.teachers]
+        return p
     }
 }

@@ -84,9 +84,49 @@ public final class SELENA: TrainingDefense {
         return try SELENA(model: teacherTemplate, student: releaseTemplate, options: o)
     }
 
+    /// The settings and both templates (their seeds aside: SELENA re-seeds them).
+    public override var configurationIdentity: String {
+        "selena|\(options.models)|\(options.excluded)|\(options.seed)|\(Self.templateIdentity(teacherTemplate))|\(Self.templateIdentity(releaseTemplate))"
+    }
+
     public override var defenseReport: DefenseReport? {
         guard ensemble != nil else { return nil }
         return DefenseReport(defense: "selena", [("models", .integer(options.models)), ("excluded", .integer(options.excluded)),
                                                  ("records_per_model", .number(Double(trainingSize * (options.models - options.excluded)) / Double(options.models)))])
+    }
+}
+
+// MARK: storage
+
+extension SELENA: StorableComponent {
+    public static let storedKind = StoredComponentKind("selena")
+
+    /// What a model file keeps of SELENA: the settings and the private set's size (its report);
+    /// the Split-AI ensemble it distilled from (a component of its own) and the released model are
+    /// its parts. The file is the curator's: it holds the sub-models, as the object in memory does.
+    struct Stored: Codable {
+        var options: SplitAIOptions
+        var trainingSize: Int
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard let split = ensemble, let s = release, s.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        return .component(try StoredComponent(self, state: Stored(options: options.splitAI, trainingSize: trainingSize),
+                                              parts: [split, try s.requirePersistable("save")], floats: &floats))
+    }
+
+    /// A fitted SELENA: its templates are untrained copies of a sub-model and of the released model.
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        try c.requireParts(parts, 2, origin: origin)
+        let s = try c.decodeState(Stored.self, origin: origin)
+        guard let split = parts[0] as? SplitAI, split.options.models == s.options.models, split.options.excluded == s.options.excluded else {
+            throw PrivLabError.malformedFile(location: origin, reason: "selena's first part must be its Split-AI ensemble")
+        }
+        let d = try SELENA(model: try split.template.cloneUntrained(), student: try parts[1].cloneUntrained(), options: SELENAOptions(splitAI: s.options))
+        d.ensemble = split
+        d.trainingSize = s.trainingSize
+        d.release = parts[1]
+        return d
     }
 }

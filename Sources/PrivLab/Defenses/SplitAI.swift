@@ -1,7 +1,7 @@
 import Foundation
 
 /// Split-AI's settings (SELENA's first part).
-public struct SplitAIOptions: Sendable {
+public struct SplitAIOptions: Sendable, Codable {
     /// Sub-models (K); the authors' default is 25 (`purchase/SELENA/generation10.py`, `--K`).
     public var models = 25
     /// Sub-models each record is left out of (L); the others (K − L) train on it. Authors: 10.
@@ -124,9 +124,55 @@ public final class SplitAI: DefendedClassifier, ProbabilityMeanEnsemble {
         return try SplitAI(model: template, options: o)
     }
 
+    /// The settings and the template's (its seed aside: sub-models are always re-seeded).
+    public var configurationIdentity: String {
+        "split_ai|\(options.models)|\(options.excluded)|\(options.seed)|" + TrainingDefense.templateIdentity(template)
+    }
+
     public var defenseReport: DefenseReport? {
         guard isFitted else { return nil }
         return DefenseReport(defense: "split_ai", [("models", .integer(options.models)), ("excluded", .integer(options.excluded)),
                                                    ("records_per_model", .number(Double(trainedOn.reduce(0) { $0 + $1.count }) / Double(options.models)))])
+    }
+}
+
+// MARK: storage
+
+extension SplitAI: StorableComponent {
+    public static let storedKind = StoredComponentKind("split_ai")
+
+    /// What a model file keeps of Split-AI: the settings, each private row's left-out sub-models
+    /// and the private rows' features (a member query is recognised by them); the sub-models are
+    /// its parts.
+    struct Stored: Codable {
+        var options: SplitAIOptions
+        var leftOut: [[Int]]
+        var rows: Int
+        var cols: Int
+    }
+
+    public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
+        guard isFitted, let rows = lookup?.rows else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
+        let s = Stored(options: options, leftOut: leftOut, rows: rows.rows, cols: rows.cols)
+        return .component(try StoredComponent(self, state: s, parts: try members.map { try $0.requirePersistable("save") },
+                                              own: rows.data, floats: &floats))
+    }
+
+    /// A fitted Split-AI. Its template is the first sub-model's untrained copy (sub-models are
+    /// re-seeded copies of the template, so its own seed is never used).
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                              components: ComponentRestoring) throws -> Classifier {
+        let s = try c.decodeState(Stored.self, origin: origin)
+        try c.requireParts(parts, s.options.models, origin: origin)
+        guard s.leftOut.count == s.rows, s.rows * s.cols == own.count, s.rows >= s.options.models,
+              s.leftOut.allSatisfy({ $0.count == s.options.excluded && $0.allSatisfy { (0..<s.options.models).contains($0) } }) else {
+            throw PrivLabError.malformedFile(location: origin, reason: "split_ai's sub-models, exclusions and rows do not match")
+        }
+        let split = try SplitAI(model: try parts[0].cloneUntrained(), options: s.options)
+        split.members = parts
+        split.leftOut = s.leftOut
+        split.trainedOn = trainingRows(s.leftOut, models: s.options.models)
+        split.lookup = RowLookup(try Matrix(rows: s.rows, cols: s.cols, data: own))
+        return split
     }
 }

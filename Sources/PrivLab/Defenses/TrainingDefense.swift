@@ -35,6 +35,26 @@ public class TrainingDefense: DefendedClassifier {
     public func cloneUntrained() throws -> Classifier { try copy(seed: nil) }
     public func reseededClone(seed: UInt64) throws -> Classifier { try copy(seed: seed) }
     public var privacy: PrivacyStatement? { nil }
+    /// Subclasses name their settings, templates and data (SISA's checkpoint keys depend on it).
+    public var configurationIdentity: String { summary }
+
+    /// `c`'s configuration with its seed aside: a defense re-seeds every model it trains from its
+    /// own seed, so a template's seed never changes what it trains (and a reloaded defense, whose
+    /// templates are untrained copies of its stored models, trains as the original).
+    static func templateIdentity(_ c: Classifier) -> String {
+        (try? c.reseededClone(seed: 0).configurationIdentity) ?? c.summary
+    }
+
+    /// A content hash of a data set a defense holds (reference or public records), for
+    /// `configurationIdentity`: two defenses with other reference records train differently.
+    static func dataIdentity(_ d: Dataset) -> String {
+        var h = ContentHash()
+        h.add(d.ids)
+        h.add(d.labels)
+        h.add(d.features.data)
+        h.add(d.imageShape ?? [])
+        return "\(d.size)×\(d.featureCount):\(h.hex)"
+    }
 
     func released() throws -> Classifier {
         guard let s = release else { throw PrivLabError.invalidArgument("\(summary) is not fitted: call fit first") }

@@ -103,16 +103,13 @@ public enum ModelFile {
 
     // MARK: loading
 
-    public static func load(path: String) throws -> LoadedModel {
-        let (desc, floats) = try read(path: path)
-        var cursor = 0
-        return try restore(desc, floats, &cursor, path: path)
-    }
+    // `load(path:)` and `restoreClassifier` live in `Storage/ModelLoading.swift`: they consult the
+    // table of stored component kinds, which names types above this layer.
 
-    /// A fitted classifier from a description and its parameters (the inverse of `Classifier.storedModel`).
-    public static func restoreClassifier(_ d: StoredModel, floats: [Float], origin: String) throws -> Classifier {
+    /// A fitted classifier from a description and its parameters, components restored by `components`.
+    public static func restoreClassifier(_ d: StoredModel, floats: [Float], origin: String, components: ComponentRestoring) throws -> Classifier {
         var cursor = 0
-        guard case .classifier(let m) = try restore(d, floats, &cursor, path: origin) else {
+        guard case .classifier(let m) = try restore(d, floats, &cursor, path: origin, components: components) else {
             throw PrivLabError.malformedFile(location: origin, reason: "not a classifier")
         }
         return m
@@ -158,7 +155,8 @@ public enum ModelFile {
         return (desc, floats)
     }
 
-    static func restore(_ d: StoredModel, _ floats: [Float], _ cursor: inout Int, path: String) throws -> LoadedModel {
+    /// The model `d` describes, its parameters read from `floats` at `cursor` (advanced past them).
+    public static func restore(_ d: StoredModel, _ floats: [Float], _ cursor: inout Int, path: String, components: ComponentRestoring) throws -> LoadedModel {
         switch d {
         case .network(let s):
             var values = [[Float]]()
@@ -177,12 +175,12 @@ public enum ModelFile {
             net.setPrivacy(s.privacy)
             return .classifier(net)
         case .pipeline(let scalers, let inner):
-            guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path) else {
+            guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path, components: components) else {
                 throw PrivLabError.malformedFile(location: path, reason: "a pipeline must end with a classifier")
             }
             return .classifier(Pipeline(fittedSteps: scalers, model: m))
         case .transformed(let steps, let inner):
-            guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path) else {
+            guard case .classifier(let m) = try restore(inner, floats, &cursor, path: path, components: components) else {
                 throw PrivLabError.malformedFile(location: path, reason: "a pipeline must end with a classifier")
             }
             return .classifier(Pipeline(fittedSteps: steps.map(\.transformer), model: m))
@@ -190,7 +188,7 @@ public enum ModelFile {
         case .lda(let s): return .classifier(LinearDiscriminantAnalysis(state: s))
         case .gaussianNB(let s): return .classifier(GaussianNaiveBayes(state: s))
         case .knn(let s): return .classifier(NearestNeighbors(state: s))
-        case .component(let c): return .classifier(try restoreComponent(c, floats, &cursor, path: path))
+        case .component(let c): return .classifier(try restoreComponent(c, floats, &cursor, path: path, components: components))
         case .gmm(let s):
             return .gmm(try GaussianMixture(restoring: s))
         case .kmeans(let o, let r, let c, let inertia, let it):
@@ -202,12 +200,13 @@ public enum ModelFile {
         }
     }
 
-    /// A component: its parts in order, then its own floats, then the kind's restorer.
-    static func restoreComponent(_ c: StoredComponent, _ floats: [Float], _ cursor: inout Int, path: String) throws -> Classifier {
+    /// A component: its parts in order, then its own floats, then the restorer of its kind.
+    static func restoreComponent(_ c: StoredComponent, _ floats: [Float], _ cursor: inout Int, path: String,
+                                components: ComponentRestoring) throws -> Classifier {
         var parts = [Classifier]()
         for p in c.parts {
-            guard case .classifier(let m) = try restore(p, floats, &cursor, path: path) else {
-                throw PrivLabError.malformedFile(location: path, reason: "\(c.kind.rawValue) must wrap classifiers")
+            guard case .classifier(let m) = try restore(p, floats, &cursor, path: path, components: components) else {
+                throw PrivLabError.malformedFile(location: path, reason: "\(c.kind) must wrap classifiers")
             }
             parts.append(m)
         }
@@ -216,7 +215,7 @@ public enum ModelFile {
         }
         let own = Array(floats[cursor..<(cursor + c.ownFloats)])
         cursor += c.ownFloats
-        return try c.kind.restore(c, parts: parts, own: own, origin: path)
+        return try components.restore(c, parts: parts, own: own, origin: path)
     }
 
     static func append<T: FixedWidthInteger>(_ b: inout [UInt8], _ v: T) {

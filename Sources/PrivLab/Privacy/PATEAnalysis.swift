@@ -10,7 +10,7 @@ import Foundation
 ///   plus N(0, σ₁²) noise reaches the threshold T; an answered query is then labelled by GNMax(σ₂).
 ///   Queries the teachers disagree on are not answered at all, which both saves privacy and keeps
 ///   wrong labels away from the student.
-public enum PATEAggregator: Sendable, Equatable, CustomStringConvertible {
+public enum PATEAggregator: Sendable, Equatable, Codable, CustomStringConvertible {
     case laplace(scale: Double)
     case gaussian(sigma: Double)
     case confident(threshold: Double, thresholdSigma: Double, sigma: Double)
@@ -41,7 +41,7 @@ public enum PATEAggregator: Sendable, Equatable, CustomStringConvertible {
 
 /// One aggregated query as the privacy analysis needs it: the teachers' vote histogram and whether
 /// a label was released (always, except when Confident GNMax's threshold was not reached).
-public struct PATEQuery: Sendable, Equatable {
+public struct PATEQuery: Sendable, Equatable, Codable {
     public var votes: [Double]
     public var answered: Bool
     public init(votes: [Double], answered: Bool) { self.votes = votes; self.answered = answered }

@@ -36,9 +36,12 @@ public struct SISACheckpoint: Sendable {
 /// stored (`Classifier.storedModel`) and trained stage by stage (`Classifier.fitStage`).
 struct SISAModelFactory {
     let template: Classifier
+    /// Restores constituents made of other models (defenses) from their checkpoints.
+    let components: ComponentRestoring
 
-    init(_ template: Classifier, slices: Int) throws {
+    init(_ template: Classifier, slices: Int, components: ComponentRestoring) throws {
         self.template = template
+        self.components = components
         // With one slice, a DP constituent is one DP training run on its shard, and the shards are
         // disjoint: by parallel composition the ensemble has the constituents' (ε, δ). Slicing would
         // train on slices 1…r repeatedly, which needs accounting across stages (not implemented).
@@ -60,7 +63,7 @@ struct SISAModelFactory {
 
     /// The fitted constituent a checkpoint holds.
     func model(restoring c: SISACheckpoint) throws -> Classifier {
-        try ModelFile.restoreClassifier(c.model, floats: c.parameters, origin: "sisa checkpoint")
+        try ModelFile.restoreClassifier(c.model, floats: c.parameters, origin: "sisa checkpoint", components: components)
     }
 
     /// Trains one stage on `data` (the records of slices 1…r), continuing from `from` or starting

@@ -44,10 +44,13 @@ public final class SISAEnsemble: Classifier {
     /// The final-stage key each materialised constituent came from.
     var constituentKeys: [UInt64?] = []
 
-    public init(options: SISAOptions, model: Classifier, directory: String? = nil) throws {
+    /// An ensemble of copies of `model`. `components` restores checkpointed constituents that are
+    /// made of other models (defenses, …): the table of those kinds lives above this layer
+    /// (`Storage/`, which also gives the convenience initialiser without it).
+    public init(options: SISAOptions, model: Classifier, directory: String? = nil, components: ComponentRestoring) throws {
         try options.validate()
         self.options = options
-        self.factory = try SISAModelFactory(model, slices: options.slices)
+        self.factory = try SISAModelFactory(model, slices: options.slices, components: components)
         self.store = try SISACheckpointStore(directory: directory, capacity: options.shards * options.slices)
     }
 
@@ -84,7 +87,7 @@ public final class SISAEnsemble: Classifier {
     }
 
     public func cloneUntrained() throws -> Classifier {
-        let e = try SISAEnsemble(options: options, model: try factory.template.cloneUntrained())
+        let e = try SISAEnsemble(options: options, model: try factory.template.cloneUntrained(), components: factory.components)
         e.customAggregator = customAggregator
         return e
     }

@@ -19,7 +19,7 @@ extension SISAEnsemble {
     public func compareWithRetraining(monolithicObserver: TrainingObserver = TrainingObserver()) throws -> SISARetrainingComparison {
         guard let data else { throw PrivLabError.invalidArgument("unlearn: the ensemble has not been fitted") }
         let live = try data.without(ids: Array(removedIds))
-        let fresh = try SISAEnsemble(options: options, model: try templateModel.cloneUntrained())
+        let fresh = try SISAEnsemble(options: options, model: try templateModel.cloneUntrained(), components: factory.components)
         fresh.customAggregator = customAggregator
         var t0 = Date()
         try fresh.fit(live)

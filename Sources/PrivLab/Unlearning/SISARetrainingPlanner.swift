@@ -55,7 +55,8 @@ extension SISAEnsemble {
     /// The live records' places: each shard's slices (sorted record ids), and the holdout, which
     /// become `sliceIds` and `holdoutIds`. Placed over every fitted record, removed ones included,
     /// so that removals move no one.
-    private func placeRecords(_ d: Dataset) -> [[[Int]]] {
+    @discardableResult
+    func placeRecords(_ d: Dataset) -> [[[Int]]] {
         let S = options.shards, R = options.slices
         var slices = [[[Int]]](repeating: [[Int]](repeating: [], count: R), count: S)
         var holdout = [Int]()

@@ -162,6 +162,7 @@ extension Runtime {
             try Runtime.checkFileAccess(call, "load")
             let path = try call.string(1, fn: "load", arg: "argument 1 (path)")
             switch try ModelFile.load(path: path) {
+            case .classifier(let e as SISAEnsemble): call.pushObject(SISAObject(e), "SISA")   // unlearning goes on
             case .classifier(let c): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
             case .gmm(let g): call.pushObject(GMMObject(g), "GMM")
             case .kmeans(let k): call.pushObject(KMeansObject(k), "KMeans")

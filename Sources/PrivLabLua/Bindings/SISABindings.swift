@@ -150,10 +150,6 @@ extension Runtime {
                 return try f(call)
             }
         }
-        m["save"] = { call in
-            _ = try ensemble(call, "save")
-            throw LuaError("SISA.save: a SISA ensemble persists through its directory: create it with dir = \"…\" and reopen it with fit")
-        }
         // ens:unlearn(ids | id, {compare = true}) → what was retrained, and what retraining from scratch costs.
         m["unlearn"] = { call in try Runtime.unlearn(call, try ensemble(call, "unlearn")) }
         m["fingerprint"] = { call in call.results(.string(try ensemble(call, "fingerprint").ensemble.fingerprint())) }
