@@ -14,7 +14,7 @@ final class NestedOptionTests: XCTestCase {
         d = pl.data.blobs{n = 60, features = 4, classes = 3, seed = 1}
         fitted = pl.mlp{hidden = {3}, epochs = 1}
         fitted:fit(d)
-        good = {model = pl.softmax{epochs = 1}, clients = pl.data.clients{data = d, clients = 4}, components = 2, base = fitted,
+        good = {model = pl.softmax{epochs = 1}, clients = pl.data.clients{data = d, clients = 4}, components = 2, base = fitted, data = d,
                 epsilon = 1, delta = 1e-5, noise = 1}
         function base(keys)
           local o = {}
@@ -58,7 +58,7 @@ final class NestedOptionTests: XCTestCase {
         }
         for c in ["mlp dp.clip", "mlp dp.delta", "mlp dp.physical_batch", "mlp dp.discretization", "softmax dp.noise", "cnn dp.epsilon",
                   "rnn dp.clip", "transfer dp.clip", "logistic dp.epsilon", "pca dp.clip", "federated dp.delta", "federated local_sgd.epochs",
-                  "federated server.momentum"] {
+                  "federated server.momentum", "synth.clustmix adapt.steps"] {
             XCTAssertTrue(checked.contains(c), c)
         }
         XCTAssertGreaterThan(checked.count, 40)
@@ -77,6 +77,7 @@ final class NestedOptionTests: XCTestCase {
         assertLuaError(rt, "pl.federated{model = good.model, clients = good.clients, local_sgd = {epoch = 2}}",
                        ["federated: unknown option 'local_sgd.epoch' — did you mean 'local_sgd.epochs'?"])
         assertLuaError(rt, "pl.pca{components = 2, dp = {epsilon = 1, clipp = 1}}", ["pca: unknown option 'dp.clipp' — did you mean 'dp.clip'?"])
+        assertLuaError(rt, "pl.synth.clustmix{data = d, noise = 1, adapt = {step = 10}}", ["synth.clustmix: unknown option 'adapt.step' — did you mean 'adapt.steps'?"])
         // Reported before any value is read (a bad value beside it does not hide the typo).
         assertLuaError(rt, "pl.mlp{dp = {noise = -1, clipping = 1}}", ["mlp: unknown option 'dp.clipping' — did you mean 'dp.clip'?"])
         // Not a table, or a list: the table's fields are named.

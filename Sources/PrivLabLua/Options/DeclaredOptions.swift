@@ -261,7 +261,7 @@ extension LuaOptions {
         switch v {
         case .nil: return nil
         case .table(let t) where t.array.isEmpty && t.otherKeys.isEmpty:
-            let d = FunctionDeclaration("\(declaration?.path ?? fn).\(label(key))", spec.meaning, options: spec.fields)
+            let d = FunctionDeclaration("\(fn).\(label(key))", spec.meaning, options: spec.fields)
             let inner = label(key) + "."
             try LuaOptions.rejectUnknown(t, fn: fn, accepted: Set(spec.fields.map(\.key)), refused: [:], prefix: inner)
             try LuaOptions.checkConditions(t, d, fn: fn, prefix: inner)
