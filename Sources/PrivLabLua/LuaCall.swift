@@ -127,16 +127,24 @@ public final class LuaOptions {
     public let declaration: FunctionDeclaration?
     /// Keys read that the declaration does not list (a binding bug, reported by `finish()`).
     private var undeclared: [String] = []
+    /// Where a nested table sits in the function's options ("dp.", "dp.adaptive."; "" at the top):
+    /// messages name its keys as the user writes them (`mlp: option 'dp.clip' …`).
+    public let prefix: String
 
-    public init(_ table: LuaTable, fn: String, declaration: FunctionDeclaration? = nil) throws {
+    public init(_ table: LuaTable, fn: String, declaration: FunctionDeclaration? = nil, prefix: String = "") throws {
         self.fn = fn
         self.table = table
         self.declaration = declaration
-        if let k = table.otherKeys.first { throw LuaError("\(fn): unexpected key \(k) in the options table") }
+        self.prefix = prefix
+        let within = prefix.isEmpty ? "the options table" : "option '\(prefix.dropLast())'"
+        if let k = table.otherKeys.first { throw LuaError("\(fn): unexpected key \(k) in \(within)") }
         if !table.array.isEmpty {
-            throw LuaError("\(fn): unexpected positional value in the options table (options are name = value)")
+            throw LuaError("\(fn): unexpected positional value in \(within) (options are name = value)")
         }
     }
+
+    /// An option's name as the user writes it: `clip` inside `dp = {…}` is `dp.clip`.
+    public func label(_ key: String) -> String { prefix + key }
 
     /// Raw value of `key` (nil when absent), marking it known.
     public func raw(_ key: String) -> LuaValue {
@@ -157,10 +165,10 @@ public final class LuaOptions {
                        above: Double? = nil) throws -> Double? {
         let v = raw(key)
         if v.isNil { return d }
-        let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
-        if let lo = lo, x < lo { throw LuaError("\(fn): option '\(key)' must be at least \(formatCompact(lo)), got \(formatCompact(x))") }
-        if let a = above, x <= a { throw LuaError("\(fn): option '\(key)' must be greater than \(formatCompact(a)), got \(formatCompact(x))") }
-        if let hi = hi, x > hi { throw LuaError("\(fn): option '\(key)' must be at most \(formatCompact(hi)), got \(formatCompact(x))") }
+        let x = try LuaConvert.number(v, fn: fn, arg: "option '\(label(key))'")
+        if let lo = lo, x < lo { throw LuaError("\(fn): option '\(label(key))' must be at least \(formatCompact(lo)), got \(formatCompact(x))") }
+        if let a = above, x <= a { throw LuaError("\(fn): option '\(label(key))' must be greater than \(formatCompact(a)), got \(formatCompact(x))") }
+        if let hi = hi, x > hi { throw LuaError("\(fn): option '\(label(key))' must be at most \(formatCompact(hi)), got \(formatCompact(x))") }
         return x
     }
 
@@ -171,9 +179,9 @@ public final class LuaOptions {
     public func int(_ key: String, default d: Int? = nil, min lo: Int? = nil, max hi: Int? = nil) throws -> Int? {
         let v = raw(key)
         if v.isNil { return d }
-        let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(key)'")
-        if let lo = lo, x < lo { throw LuaError("\(fn): option '\(key)' must be at least \(lo), got \(x)") }
-        if let hi = hi, x > hi { throw LuaError("\(fn): option '\(key)' must be at most \(hi), got \(x)") }
+        let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(label(key))'")
+        if let lo = lo, x < lo { throw LuaError("\(fn): option '\(label(key))' must be at least \(lo), got \(x)") }
+        if let hi = hi, x > hi { throw LuaError("\(fn): option '\(label(key))' must be at most \(hi), got \(x)") }
         return x
     }
 
@@ -194,16 +202,16 @@ public final class LuaOptions {
         switch v {
         case .nil: return d
         case .bool(let b): return b
-        default: throw LuaError("\(fn): option '\(key)' must be a boolean, got \(v.typeName)")
+        default: throw LuaError("\(fn): option '\(label(key))' must be a boolean, got \(v.typeName)")
         }
     }
 
     public func string(_ key: String, default d: String? = nil, oneOf choices: [String]? = nil) throws -> String? {
         let v = raw(key)
         if v.isNil { return d }
-        let s = try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
+        let s = try LuaConvert.string(v, fn: fn, arg: "option '\(label(key))'")
         if let c = choices, !c.contains(s) {
-            throw LuaError("\(fn): option '\(key)' must be one of \(c.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
+            throw LuaError("\(fn): option '\(label(key))' must be one of \(c.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(s)\"")
         }
         return s
     }
@@ -217,7 +225,7 @@ public final class LuaOptions {
         switch v {
         case .nil: return nil
         case .function(let r): return r
-        default: throw LuaError("\(fn): option '\(key)' must be a function, got \(v.typeName)")
+        default: throw LuaError("\(fn): option '\(label(key))' must be a function, got \(v.typeName)")
         }
     }
 
@@ -254,22 +262,24 @@ public final class LuaOptions {
 
     /// Rejects keys no accessor asked for.
     public func finish() throws {
-        if let k = undeclared.first { throw LuaError("\(fn): internal error: option '\(k)' is read but not declared") }
-        try Self.rejectUnknown(table, fn: fn, accepted: declaration.map { Set($0.options.map(\.key)) } ?? Set(known), refused: declaration?.refused ?? [:])
+        if let k = undeclared.first { throw LuaError("\(fn): internal error: option '\(label(k))' is read but not declared") }
+        try Self.rejectUnknown(table, fn: fn, accepted: declaration.map { Set($0.options.map(\.key)) } ?? Set(known),
+                               refused: declaration?.refused ?? [:], prefix: prefix)
     }
 
     /// Rejects keys not in `accepted`: a refused one with its reason, another with the nearest
-    /// accepted name when one is close.
-    static func rejectUnknown(_ table: LuaTable, fn: String, accepted: Set<String>, refused: [String: String]) throws {
+    /// accepted name when one is close. Inside a nested table (`prefix` "dp.") every name is
+    /// written with its path: "mlp: unknown option 'dp.clp' — did you mean 'dp.clip'?".
+    static func rejectUnknown(_ table: LuaTable, fn: String, accepted: Set<String>, refused: [String: String], prefix: String = "") throws {
         let unknown = table.fields.keys.filter { !accepted.contains($0) }.sorted()
-        if let k = unknown.first, let why = refused[k] { throw LuaError("\(fn): option '\(k)' \(why)") }
+        if let k = unknown.first, let why = refused[k] { throw LuaError("\(fn): option '\(prefix)\(k)' \(why)") }
         if let k = unknown.first {
             let names = Array(accepted).sorted()
-            let accepted = names.joined(separator: ", ")
+            let accepted = names.map { prefix + $0 }.joined(separator: ", ")
             if let near = Self.nearest(k, in: names) {
-                throw LuaError("\(fn): unknown option '\(k)' — did you mean '\(near)'? (accepted: \(accepted))")
+                throw LuaError("\(fn): unknown option '\(prefix)\(k)' — did you mean '\(prefix)\(near)'? (accepted: \(accepted))")
             }
-            throw LuaError("\(fn): unknown option '\(k)' (accepted: \(accepted))")
+            throw LuaError("\(fn): unknown option '\(prefix)\(k)' (accepted: \(accepted))")
         }
     }
 }

@@ -25,15 +25,6 @@ struct CheckOptions: ParsableCommand {
         ("0", "0"), ("-1", "-1"), ("1e-300", "1e-300"), ("1e300", "1e300"), ("nan", "0/0"), ("inf", "math.huge"),
         ("-inf", "-math.huge"), ("2^53", "2^53"), ("1e-6", "1e-6"), ("1e9", "1e9"),
     ]
-    /// Keys of nested option tables: `dp = {…}` of the networks.
-    static let nested: [(function: String, table: String, base: String, keys: [String])] = [
-        ("mlp", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta", "physical_batch"]),
-        ("cnn", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta"]),
-        ("softmax", "dp", "{clip = 1, epsilon = 1}", ["clip", "noise", "epsilon", "delta"]),
-        ("federated", "dp", "{clip = 1, noise = 1}", ["clip", "noise", "epsilon", "delta"]),
-        ("federated", "local_sgd", "{}", ["epochs", "lr", "batch"]),
-        ("federated", "server", "{}", ["lr", "momentum"]),
-    ]
     /// Sizes each within its own bound whose product is not: the memory budget must refuse them.
     static let products: [String] = [
         "pl.data.blobs{n = 10000000, features = 100000}",
@@ -135,10 +126,8 @@ struct CheckOptions: ParsableCommand {
             let args = f.declaration.isMethod ? "" : f.declaration.arguments.map { "good.\($0.name), " }.joined()
             for v in Self.values where value == nil || value == v.name {
                 var set: [String]
-                if let dot = key.firstIndex(of: ".") {
-                    let table = String(key[..<dot]), k = String(key[key.index(after: dot)...])
-                    let nestedBase = Self.nested.first { $0.function == fn && $0.table == table }?.base ?? "{}"
-                    set = ["o.\(table) = \(nestedBase); o.\(table).\(k) = \(v.lua)"]
+                if key.contains(".") {
+                    set = [try Self.nestedAssignment(f.declaration, key, v.lua)]
                 } else {
                     let declared = f.options.first { $0.key == key }
                     // A list-valued option (hidden = {…}, channels = {…}) gets the value as its element too.
@@ -177,8 +166,47 @@ struct CheckOptions: ParsableCommand {
             guard Self.instances[cls] != nil else { throw ValidationError("no instance of class \(cls) to try its methods: add one to CheckOptions.instances") }
             for m in methods.sorted() where !Self.untried.contains(m) && !m.hasPrefix("__") { print("method\t\(cls).\(m)") }
         }
-        for n in Self.nested { for k in n.keys { print("\(n.function)\t\(n.table).\(k)") } }
+        // The fields of nested option tables (dp = {…}, dp.adaptive = {…}), from their declarations.
+        for f in doc.functions {
+            func walk(_ fields: [OptionSpec], _ path: String) {
+                for o in fields {
+                    if o.kind.isNumeric || o.kind.takesAnObject { print("\(f.path)\t\(path)\(o.key)") }
+                    walk(o.fields, "\(path)\(o.key).")
+                }
+            }
+            for o in f.options where !o.fields.isEmpty { walk(o.fields, "\(o.key).") }
+        }
         for i in Self.products.indices { print("product\t\(i)") }
+    }
+
+    /// Lua setting `value` at a nested key (`dp.noise`, `dp.adaptive.lr`) of `o`: each table on
+    /// the way gets its required fields from the good values (and `noise` where one of noise and
+    /// epsilon is needed and none is required), what the key needs beside it to apply (its
+    /// declared condition), and the value — with `noise` cleared when the key is `epsilon`.
+    static func nestedAssignment(_ d: FunctionDeclaration, _ key: String, _ value: String) throws -> String {
+        let parts = key.split(separator: ".").map(String.init)
+        var fields = d.options, path = "o", lua = [String]()
+        for (i, name) in parts.enumerated() {
+            guard let spec = fields.first(where: { $0.key == name }) else { throw ValidationError("pl.\(d.path) has no option \(key)") }
+            switch spec.only {
+            case .equals(let k, let vs)?: lua.append("\(path).\(k) = " + (vs[0] == "true" || vs[0] == "false" ? vs[0] : "\"\(vs[0])\""))
+            case .given(let k, _)?: lua.append("\(path).\(k) = \(path).\(k) or good.\(k) or 1")
+            case nil: break
+            }
+            path += ".\(name)"
+            if i == parts.count - 1 {
+                if name == "epsilon", fields.contains(where: { $0.key == "noise" }) { lua.append("\(path.dropLast(name.count))noise = nil") }
+                lua.append("\(path) = \(value)")
+            } else {
+                var base = spec.fields.filter(\.isRequired).map { "\($0.key) = good.\($0.key)" }
+                if base.isEmpty, spec.fields.contains(where: { $0.key == "noise" }), spec.fields.contains(where: { $0.key == "epsilon" }) {
+                    base = ["noise = good.noise"]
+                }
+                lua.append("\(path) = {\(base.joined(separator: ", "))}")
+                fields = spec.fields
+            }
+        }
+        return lua.joined(separator: "; ")
     }
 
     /// Runs each case in a fresh runtime under the time limit, printing "value<TAB>ok" or "value<TAB>error<TAB>message".

@@ -77,7 +77,7 @@ final class ClassicalBindingTests: XCTestCase {
                       facts: ["the mechanism", "ε", "δ (pure ε-DP)", "no sampling (not DP-SGD)", "the same seed gives the same model",
                               "a non-private model has no privacy report", "another seed gives other noise"])
         assertLuaError(rt, "pl.logistic{dp = {epsilon = 1}, penalty = 'none'}", ["dp needs penalty = \"l2\""])
-        assertLuaError(rt, "pl.logistic{dp = {eps = 1}}", ["logistic.dp: unknown option 'eps'"])
+        assertLuaError(rt, "pl.logistic{dp = {eps = 1}}", ["logistic: unknown option 'dp.eps' — did you mean 'dp.epsilon'?"])
     }
 
     /// A transformer written in Lua works as a pipeline step — fitted inside each cross-validation

@@ -76,7 +76,7 @@ final class PrivacyBindingTests: XCTestCase {
         assertLuaError(rt, "pl.privacy.noise_for{epsilon = -1, sample_rate = 0.1, steps = 10, delta = 1e-5}", ["epsilon must be a positive number"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, sigma = 2}", ["unknown option 'sigma'"])
         assertLuaError(rt, "pl.privacy.epsilon{sample_rate = 0.1, noise = 1, steps = 10, delta = 1e-5, accountant = 'pld', orders = {2, 3}}",
-                       ["privacy.epsilon: option 'orders' does not apply to the pld accountant"])
+                       ["privacy.epsilon: option 'orders' needs accountant = \"rdp\""])
         assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, accountant = 'pld'}", ["privacy.rdp: option 'accountant' does not apply (the curve is the RDP accountant's own"])
         assertLuaError(rt, "pl.privacy.rdp{sample_rate = 0.1, noise = 1, steps = 10, discretization = 1e-3}", ["privacy.rdp: option 'discretization' does not apply"])
         assertLuaError(rt, "pl.privacy.epsilon{phases = {{sample_rate = 0, noise = 1, steps = 1}}, delta = 1e-5}",
@@ -115,9 +115,9 @@ final class DPTrainingBindingTests: XCTestCase {
                               "the accountant chosen", "PLD's ε is below RDP's"])
         assertLuaError(rt, "pl.mlp{dp = {clip = 1}}", ["needs exactly one of 'noise' (σ) and 'epsilon'"])
         assertLuaError(rt, "pl.mlp{dp = {noise = 1, epsilon = 2}}", ["needs exactly one of"])
-        assertLuaError(rt, "pl.mlp{dp = {noise = 1, clip = -1}}", ["mlp dp: option 'clip' must be greater than 0"])
-        assertLuaError(rt, "pl.mlp{dp = {noise = 1, sampling = 'uniform'}}", ["option 'sampling' must be one of \"poisson\", \"shuffle\""])
-        assertLuaError(rt, "pl.mlp{dp = {noise = 1, clipping = 1}}", ["mlp dp: unknown option 'clipping'"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, clip = -1}}", ["mlp: option 'dp.clip' must be greater than 0, got -1"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, sampling = 'uniform'}}", ["mlp: option 'dp.sampling' must be one of \"poisson\", \"shuffle\", got \"uniform\""])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, clipping = 1}}", ["mlp: unknown option 'dp.clipping' — did you mean 'dp.clip'? (accepted: dp.accountant, dp.clip, "])
         assertLuaError(rt, "pl.mlp{dp = 1}", ["option 'dp' must be a table"])
     }
 }
@@ -148,9 +148,9 @@ final class AccountantSettingsBindingTests: XCTestCase {
                       + "1\t10 × Gaussian mechanism (noise multiplier σ = 1.1, sensitivity 1) on a Poisson sample (rate q = 0.1)\ntrue\ntrue\n",
                       facts: ["ε as Swift's PLD accountant with that discretization", "as pl.privacy.epsilon with it", "not the default's",
                               "one event", "in plain words", "the RDP conversion passes through too", "and a synthesis accountant's setting"])
-        assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', orders = {2, 3}}}", ["mlp dp: option 'orders' does not apply to the pld accountant"])
-        assertLuaError(rt, "pl.mlp{dp = {noise = 1, discretization = 0.01}}", ["mlp dp: option 'discretization' does not apply to the rdp accountant"])
-        assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', discretization = 0.5}}", ["mlp dp: option 'discretization' must be at most 0.1"])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', orders = {2, 3}}}", ["mlp: option 'dp.orders' needs dp.accountant = \"rdp\""])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, discretization = 0.01}}", ["mlp: option 'dp.discretization' needs dp.accountant = \"pld\""])
+        assertLuaError(rt, "pl.mlp{dp = {noise = 1, accountant = 'pld', discretization = 0.5}}", ["mlp: option 'dp.discretization' must be at most 0.1, got 0.5"])
     }
 }
 

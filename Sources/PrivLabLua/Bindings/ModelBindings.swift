@@ -82,8 +82,7 @@ extension Runtime {
         t.monitor = try o.optionalChoice("monitor", StoppingMetric.self)
         t.validationSplit = try o.optionalNumber("validation_split")
         t.seed = try o.seed()
-        let dp = try o.value("dp")
-        if !dp.isNil { t.dp = try dpOptions(dp, fn: o.fn) }
+        if let d = try o.nested("dp") { t.dp = try dpOptions(d) }
         let cb = try o.optionalFunction("on_epoch")
         do { try t.validate() } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
         return (t, cb)
@@ -111,25 +110,25 @@ extension Runtime {
         }
     }
 
-    /// A `dp = {clip=, noise= | epsilon=, delta=, sampling=, accountant=, …the accountant's settings…}` table.
-    static func dpOptions(_ v: LuaValue, fn: String) throws -> DPOptions {
-        guard case .table(let dt) = v else { throw LuaError("\(fn): option 'dp' must be a table {clip=, noise= | epsilon=, delta=, sampling=}") }
-        let d = try LuaOptions(dt, fn: "\(fn) dp")
+    /// DP-SGD's `dp = {clip=, noise= | epsilon=, delta=, sampling=, accountant=, …the accountant's
+    /// settings…, per_layer=, physical_batch=}`, read through its declared fields
+    /// (`ModelDeclarations.dpSGD`: kinds, defaults, bounds and the choices as the engine's enums).
+    static func dpOptions(_ d: LuaOptions) throws -> DPOptions {
         var dp = DPOptions()
-        dp.clip = try d.double("clip", 1, above: 0)
-        dp.noise = try d.double("noise", min: 0)
-        dp.targetEpsilon = try d.double("epsilon", above: 0)
-        dp.delta = try d.double("delta", 1e-5, max: 0.999999, above: 0)
-        dp.sampling = DPSampling(rawValue: try d.string("sampling", "poisson", oneOf: DPSampling.allCases.map(\.rawValue)))!
-        dp.accountant = AccountantKind(rawValue: try d.string("accountant", AccountantKind.rdp.rawValue, oneOf: AccountantKind.names))!
+        dp.clip = try d.number("clip")
+        dp.noise = try d.optionalNumber("noise")
+        dp.targetEpsilon = try d.optionalNumber("epsilon")
+        dp.delta = try d.number("delta")
+        dp.sampling = try d.choice("sampling")
+        dp.accountant = try d.choice("accountant")
         dp.accountantSettings = try Runtime.accountantSettings(d, for: dp.accountant).nonEmpty
-        dp.perLayer = try d.bool("per_layer", false) ? true : nil
-        dp.physicalBatch = try d.int("physical_batch", min: 1)
+        dp.perLayer = try d.flag("per_layer") ? true : nil
+        dp.physicalBatch = try d.optionalInteger("physical_batch")
         try d.finish()
         if (dp.noise == nil) == (dp.targetEpsilon == nil) {
-            throw LuaError("\(fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")
+            throw LuaError("\(d.fn): option 'dp' needs exactly one of 'noise' (σ) and 'epsilon' (a target ε to calibrate σ to)")
         }
-        do { try dp.validate() } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description)") }
+        do { try dp.validate() } catch let e as PrivLabError { throw LuaError("\(d.fn): \(e.description)") }
         return dp
     }
 
@@ -205,6 +204,7 @@ extension Runtime {
         let m = modelMethods()
         declare(ModelDeclarations.fit)
         declare(ModelDeclarations.predictProba)
+        for d in ModelDeclarations.methods { declare(d) }
         lua.register(LuaClass(name: "Model", methods: m) {
             let mo = $0 as! ModelObject
             return "Model(\(mo.model.summary)\(mo.model.isFitted ? ", \(mo.model.parameterCount) parameters" : ", not fitted"))"
@@ -302,8 +302,7 @@ extension Runtime {
         // continue = true: fine-tune from the current parameters (e.g. after pre-training on
         // public data) for the model's epochs; DP accounting covers only this run.
         let cont = try o.flag("continue")
-        let dp = try o.value("dp")
-        let dpOverride = dp.isNil ? nil : try Runtime.dpOptions(dp, fn: "Model.fit")
+        let dpOverride = try o.nested("dp").map(Runtime.dpOptions)
         let privateStep = try o.optionalFunction("private_step")
         try o.finish()
         if let f = privateStep {

@@ -51,9 +51,29 @@ enum ModelDeclarations {
             .number("validation_split", "share of the training data held out for validation", .optional("no validation"),
                     .above(0), .below(1)),
             .seed("seed of the initial weights, the batches and the noise"),
-            OptionSpec("dp", .table, "train with DP-SGD: {clip=, noise= | epsilon=, delta=, sampling=, accountant=, per_layer=, physical_batch=}",
-                       .optional("no differential privacy")),
+            .table("dp", "train with DP-SGD (Abadi et al. 2016): every example's gradient clipped, Gaussian noise on their sum; give noise or epsilon",
+                   .optional("no differential privacy"), fields: dpSGD),
             OptionSpec("on_epoch", .function, "function(history_row) called after each epoch; return false to stop", .optional(nil)),
+        ]
+    }
+
+    /// DP-SGD's `dp = {…}` (Abadi et al., CCS 2016, with Opacus's clipping and noise), read
+    /// through these fields by `Runtime.dpOptions`; the accountant's own settings come from the
+    /// accountants' declarations. Exactly one of noise and epsilon is given (the binding checks).
+    static var dpSGD: [OptionSpec] {
+        let d = DPOptions()
+        return [
+            .number("clip", "C: every example's gradient is scaled by min(1, C/(‖g‖ + 1e-6))", default: d.clip, .above(0)),
+            .number("noise", "σ: the noise multiplier (std σ·C on the sum of clipped gradients)", .optional("calibrated to epsilon"), .atLeast(0)),
+            .number("epsilon", "a target ε (at delta, after all epochs) σ is calibrated to", .optional("noise given"), .above(0)),
+            .number("delta", "δ of the guarantee (and of the calibration)", default: d.delta, .above(0), .atMost(0.999999)),
+            .choice("sampling", DPSampling.self, "how batches are drawn: \"poisson\" (each record with probability batch/n: what the accountant assumes) or \"shuffle\" (fixed-size batches, accounted as if Poisson, and the statement says so)",
+                    default: d.sampling),
+            .choice("accountant", AccountantKind.self, "the accountant that calibrates σ to epsilon and states ε after each epoch", default: d.accountant),
+        ] + AccountantDeclarations.settings + [
+            .boolean("per_layer", "clip each layer's part of an example's gradient to C/√L (McMahan et al. 2018, §3) instead of the whole to C", default: false),
+            .integer("physical_batch", "virtual batches: records whose gradients are computed at once; the sampled batch is processed in chunks of this size before its one noisy step",
+                     .optional("the whole sampled batch at once"), .atLeast(1)),
         ]
     }
 
@@ -149,8 +169,8 @@ extension ModelDeclarations {
                        .optional("none")),
             .boolean("continue", "fine-tune from the current parameters for the model's epochs (e.g. after pre-training on public data)",
                      default: false),
-            OptionSpec("dp", .table, "DP-SGD settings for this run (with continue = true): accounting covers only this run",
-                       .optional("the model's own")).only(.equals("continue", ["true"])),
+            .table("dp", "DP-SGD settings for this run (with continue = true): accounting covers only this run",
+                   .optional("the model's own"), fields: dpSGD).only(.equals("continue", ["true"])),
             OptionSpec("private_step", .function,
                        "function(grads, ctx) replacing DP-SGD's clipping and noise (needs dp): grads[i] is example i's gradient (model:parameters() order), ctx = {clip, noise_multiplier, step, gaussian = one N(0,1) draw per parameter}; returns the noisy sum. ε is claimed only if every step matches the built-in on the same gradients and draws, otherwise the privacy statement says unaccounted",
                        .optional("the built-in clipping and noise")),
@@ -172,4 +192,50 @@ extension ModelDeclarations {
         arguments: [ArgumentSpec("x", "Dataset|number[][]", "the records, or feature rows")],
         options: [.number("temperature", "softmax temperature", .defaulted(.described("the model's inference_temperature")), .above(0))],
         returns: "number[][]")
+}
+
+/// The Model methods without options: what each takes and returns, so `privlab doc Model.privacy`
+/// and the stubs say it (and `m:clone()` completes as a Model).
+extension ModelDeclarations {
+    static let records = ArgumentSpec("x", "Dataset|number[][]", "the records, or feature rows")
+    static let data = ArgumentSpec("data", "Dataset", "labelled records")
+
+    static let methods: [FunctionDeclaration] = [
+        FunctionDeclaration("Model.predict", "the predicted class (a 0-based label) of each record", arguments: [records], returns: "integer[]"),
+        FunctionDeclaration("Model.logits", "the scores of each record before the softmax", arguments: [records], returns: "number[][]"),
+        FunctionDeclaration("Model.accuracy", "the share of records whose predicted class is their label", arguments: [data], returns: "number"),
+        FunctionDeclaration("Model.loss", "the mean over the records of each one's loss (cross-entropy of its label)", arguments: [data], returns: "number"),
+        FunctionDeclaration("Model.losses", "each record's loss (cross-entropy of its label), in the data set's order", arguments: [data], returns: "number[]"),
+        FunctionDeclaration("Model.score", "a metric of the model's predictions on labelled records",
+                            arguments: [data, ArgumentSpec("metric", "string|function",
+                                                           "\"accuracy\" (default), \"error_rate\", \"log_loss\", a registered metric's name, or function(y_true, y_pred) → number",
+                                                           optional: true)],
+                            returns: "number"),
+        FunctionDeclaration("Model.save", "writes the fitted model to a model file; pl.load reads it back with identical outputs",
+                            arguments: [ArgumentSpec("path", "string", "the file to write")]),
+        FunctionDeclaration("Model.history", "one row per epoch of every fit so far (a continued fit numbers its epochs on)",
+                            returns: "table[]", resultFields: fit.resultFields),
+        FunctionDeclaration("Model.privacy", "the model's privacy statement; nil when it was not trained with differential privacy",
+                            returns: "table|nil",
+                            resultFields: [
+                                ResultField("epsilon", "number", "ε of the guarantee"),
+                                ResultField("delta", "number", "δ of the guarantee (0 for pure ε-DP)"),
+                                ResultField("accountant", "string", "the accountant that composed the events (\"rdp\", \"pld\")"),
+                                ResultField("events", "string[]", "what the mechanism did, in plain words"),
+                                ResultField("noise", "number", "DP-SGD: σ of its last phase; output perturbation: the noise scale"),
+                                ResultField("clip", "number", "the clipping norm"),
+                                ResultField("sample_rate", "number", "DP-SGD: the sampling rate q"),
+                                ResultField("steps", "integer", "DP-SGD: the steps of its last phase"),
+                                ResultField("sampling", "string", "DP-SGD: \"poisson\" or \"shuffle\""),
+                                ResultField("mechanism", "string", "\"output_perturbation\" for output-perturbed models"),
+                                ResultField("epsilon_data_dependent", "number", "PATE: the data-dependent ε"),
+                                ResultField("note", "string", "a caveat on the statement, when there is one"),
+                            ]),
+        FunctionDeclaration("Model.defense_report", "what a defense did and spent; nil for a model without one",
+                            returns: "table|nil", resultFields: [ResultField("defense", "string", "the defense's name; its own figures beside it")]),
+        FunctionDeclaration("Model.summary", "a one-line description of the model", returns: "string"),
+        FunctionDeclaration("Model.parameters", "the number of parameters", returns: "integer"),
+        FunctionDeclaration("Model.trained_parameters", "the number of parameters training changes (frozen layers' excluded)", returns: "integer"),
+        FunctionDeclaration("Model.clone", "an untrained model with the same configuration (and on_epoch callback)", returns: "Model"),
+    ]
 }

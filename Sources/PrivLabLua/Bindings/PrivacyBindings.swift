@@ -48,35 +48,21 @@ extension Runtime {
         } catch let e as PrivLabError { throw LuaError("\(o.fn): \(e.description)") }
     }
 
-    /// The settings `kind` declares, as given in the options table (each read with its declared
-    /// default and bounds; absent ones are left to the accountant's defaults). A setting that only
-    /// another accountant declares is an error naming it.
+    /// The settings `kind` declares, as given in the options table, each read through its
+    /// declaration (`AccountantDeclarations`: kind, default, bounds); absent ones are left to the
+    /// accountant's defaults. A setting of another accountant is refused by its declared condition
+    /// (checked again here for tables opened without it). A function may declare some settings
+    /// only (privacy.rdp: the orders); the others it refuses.
     static func accountantSettings(_ o: LuaOptions, for kind: AccountantKind) throws -> AccountantSettings {
+        guard let declaration = o.declaration else { throw LuaError("\(o.fn): internal error: accountant settings read without a declaration") }
+        try LuaOptions.checkConditions(o.table, declaration, fn: o.fn, prefix: o.prefix)
         var s = AccountantSettings()
-        // A function may declare some settings only (privacy.rdp: the orders); the others it refuses.
-        func declared(_ opt: AccountantOption) -> Bool { o.declaration.map { $0.option(opt.name) != nil } ?? true }
-        // Every given setting is checked against its declared bounds first, whichever accountant
-        // it belongs to, so a bad value is reported as such.
-        for other in AccountantKind.allCases {
-            for opt in other.options where o.declaration?.option(opt.name)?.kind == .number && o.has(opt.name) { _ = try o.optionalNumber(opt.name) }
-        }
-        for opt in kind.options where declared(opt) {
-            let given = o.has(opt.name)
-            let value: AccountantSettings.Value?
-            switch (opt.domain, opt.defaultValue) {
-            case (.number(let lo, let hi), .number(let d)):
-                value = .number(try o.double(opt.name, d, max: hi, above: lo))
-            case (.numbers, _):
-                value = given ? .numbers(try LuaConvert.numbers(o.raw(opt.name), fn: o.fn, arg: "option '\(opt.name)'")) : nil
-            case (.choice(let names), .choice(let d)):
-                value = .choice(try o.string(opt.name, d, oneOf: names))
-            default: value = nil
-            }
-            if given, let v = value { s.values[opt.name] = v }
-        }
-        for other in AccountantKind.allCases where other != kind {
-            for opt in other.options where declared(opt) && !kind.options.contains(where: { $0.name == opt.name }) && o.has(opt.name) {
-                throw LuaError("\(o.fn): option '\(opt.name)' does not apply to the \(kind.rawValue) accountant")
+        for opt in kind.options where declaration.option(opt.name) != nil && o.has(opt.name) {
+            switch declaration.option(opt.name)!.kind {
+            case .number: s.values[opt.name] = .number(try o.number(opt.name))
+            case .numbers: s.values[opt.name] = try o.optionalNumbers(opt.name).map { .numbers($0) }
+            case .choice: s.values[opt.name] = try o.optionalChoiceName(opt.name).map { .choice($0) }
+            default: throw LuaError("\(o.fn): internal error: accountant setting '\(o.label(opt.name))' has no reader")
             }
         }
         return s

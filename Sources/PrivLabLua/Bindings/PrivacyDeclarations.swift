@@ -10,26 +10,35 @@ enum GaussianCalibration: String, CaseIterable {
 
 /// The settings accountants declare (`AccountantKind.options`), as options of a function that
 /// lets the user choose the accountant: written from the accountants' own declarations, so a new
-/// setting is documented and accepted without touching a binding.
+/// setting is documented, accepted and checked without touching a binding. Each applies only with
+/// `accountant` naming an accountant that declares it (the declaration's condition refuses it
+/// otherwise: "option 'discretization' needs accountant = "pld"").
 enum AccountantDeclarations {
-    /// Every accountant's settings, each saying which accountant it belongs to.
+    /// Every accountant's settings, once each (in the accountants' order), each applying only
+    /// with the accountants that declare it.
     static var settings: [OptionSpec] {
-        var seen = Set<String>()
-        return AccountantKind.allCases.flatMap { kind in kind.options.compactMap { seen.insert($0.name).inserted ? spec($0, of: kind) : nil } }
+        var order = [AccountantOption](), owners = [String: [String]]()
+        for kind in AccountantKind.allCases {
+            for o in kind.options {
+                if owners[o.name] == nil { order.append(o) }
+                owners[o.name, default: []].append(kind.rawValue)
+            }
+        }
+        return order.map { spec($0).only(.equals("accountant", owners[$0.name]!)) }
     }
 
-    static func spec(_ o: AccountantOption, of kind: AccountantKind) -> OptionSpec {
-        let meaning = "\(kind.rawValue) accountant only: \(o.meaning)"
+    /// One setting as an option: its kind, default and bounds from the accountant's declaration.
+    static func spec(_ o: AccountantOption) -> OptionSpec {
         switch (o.domain, o.defaultValue) {
         case (.number(let lo, let hi), .number(let d)):
-            return OptionSpec(o.name, .number, meaning, .defaulted(.number(d)), [lo.map { .above($0) }, hi.map { .atMost($0) }].compactMap { $0 })
+            return OptionSpec(o.name, .number, o.meaning, .defaulted(.number(d)), [lo.map { .above($0) }, hi.map { .atMost($0) }].compactMap { $0 })
         case (.choice(let names), .choice(let d)):
-            return OptionSpec(o.name, .choice(names), meaning, .defaulted(.string(d)))
+            return OptionSpec(o.name, .choice(names), o.meaning, .defaulted(.string(d)))
         case (.numbers(let lo), _):
-            // Checked by the accountant itself (its own message names the setting).
-            return OptionSpec(o.name, .numbers, meaning, .optional("the accountant's default list"), [.rule("each > \(formatCompact(lo))")])
+            // Each entry is checked against the bound as it is read (`optionalNumbers`).
+            return OptionSpec(o.name, .numbers, o.meaning, .optional("the accountant's default list"), [.above(lo)])
         default:
-            return OptionSpec(o.name, .any, meaning, .optional(nil))
+            return OptionSpec(o.name, .any, o.meaning, .optional(nil))
         }
     }
 
@@ -87,7 +96,7 @@ enum PrivacyDeclarations {
     static let rdp = FunctionDeclaration(
         "privacy.rdp", "the Rényi DP curve of subsampled Gaussian steps: one ε(α) per order α (Mironov, Talwar & Zhang 2019)",
         options: phased(noise: true) + [
-            OptionSpec("orders", .numbers, "the Rényi orders α the curve is evaluated at", .optional("the RDP accountant's default orders"), [.rule("each > 1")]),
+            OptionSpec("orders", .numbers, "the Rényi orders α the curve is evaluated at", .optional("the RDP accountant's default orders"), [.above(1)]),
         ],
         returns: "number[], number[]",
         resultFields: [ResultField("1", "number[]", "ε(α) at each order"), ResultField("2", "number[]", "the orders α")],

@@ -78,9 +78,8 @@ extension Runtime {
         opt.clusterShare = try o.number("cluster_share")
         opt.clusterNoise = try o.optionalNumber("cluster_noise")
         opt.publicData = try o.dataset("public", what: "public records whose k-means gives the centres")
-        if o.has("adapt") {
-            guard case .table(let t) = try o.value("adapt") else { throw LuaError("synth.clustmix: option 'adapt' must be a table of KIP options {support=, steps=, …}") }
-            let a = try LuaOptions(t, fn: "synth.clustmix adapt", declaration: FunctionDeclaration("synth.clustmix adapt", "", options: SynthesisDeclarations.kip))
+        // Read through its declared fields (KIP's options): messages name 'adapt.<key>'.
+        if let a = try o.nested("adapt") {
             var k = try Runtime.kipOptions(a)
             try a.finish()
             k.seed = opt.mixing.seed

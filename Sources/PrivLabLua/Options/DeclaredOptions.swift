@@ -22,8 +22,9 @@ extension LuaCall {
 
 extension LuaOptions {
     /// Rejects options given where they do not apply (their condition names another option's value
-    /// or presence), before any is read.
-    static func checkConditions(_ t: LuaTable, _ d: FunctionDeclaration) throws {
+    /// or presence), before any is read. `prefix` places a nested table's keys ("dp.") in messages.
+    static func checkConditions(_ t: LuaTable, _ d: FunctionDeclaration, fn: String? = nil, prefix: String = "") throws {
+        let fn = fn ?? d.path
         for o in d.options where t.fields[o.key] != nil && !(t.fields[o.key]!.isNil) {
             switch o.only {
             case .equals(let other, let values)?:
@@ -41,10 +42,10 @@ extension LuaOptions {
                 }
                 if let c = current, values.contains(c) { continue }
                 if current == nil, t.fields[other] != nil { continue }   // not a name (a function, …): the binding decides
-                throw LuaError("\(d.path): option '\(o.key)' needs \(other) = \(OptionCondition.values(values))")
+                throw LuaError("\(fn): option '\(prefix)\(o.key)' needs \(prefix)\(other) = \(OptionCondition.values(values))")
             case .given(let other, let why)?:
                 if let v = t.fields[other], !v.isNil { continue }
-                throw LuaError("\(d.path): option '\(o.key)' needs \(other)\(why.map { " (\($0))" } ?? "")")
+                throw LuaError("\(fn): option '\(prefix)\(o.key)' needs \(prefix)\(other)\(why.map { " (\($0))" } ?? "")")
             case nil: continue
             }
         }
@@ -59,15 +60,15 @@ extension LuaOptions {
     func declared(_ key: String) throws -> (spec: OptionSpec, value: LuaValue) {
         let v = raw(key)
         guard let spec = declaration?.option(key) else {
-            throw LuaError("\(fn): internal error: option '\(key)' is read but not declared")
+            throw LuaError("\(fn): internal error: option '\(label(key))' is read but not declared")
         }
-        if v.isNil && spec.isRequired { throw LuaError("\(fn): option '\(key)' is required") }
+        if v.isNil && spec.isRequired { throw LuaError("\(fn): option '\(label(key))' is required") }
         return (spec, v)
     }
 
     /// Checks a number against the option's bounds; bounds naming another option use its value.
     func check(_ x: Double, _ spec: OptionSpec, entries: Bool = false) throws {
-        let key = spec.key + (entries ? "' entries" : "'")
+        let key = label(spec.key) + (entries ? "' entries" : "'")
         // An open interval reads as one ("must be in (0, 1)").
         if case .above(let a)? = spec.bounds.first, spec.bounds.count == 2, case .below(let b) = spec.bounds[1], !(x > a && x < b) {
             throw LuaError("\(fn): option '\(key) must be in (\(formatCompact(a)), \(formatCompact(b))), got \(formatCompact(x))")
@@ -108,7 +109,7 @@ extension LuaOptions {
 
     /// A number option that has a default or is required.
     public func number(_ key: String) throws -> Double {
-        guard let x = try optionalNumber(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        guard let x = try optionalNumber(key) else { throw LuaError("\(fn): internal error: option '\(label(key))' has no default") }
         return x
     }
 
@@ -122,14 +123,14 @@ extension LuaOptions {
             default: return nil
             }
         }
-        let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
+        let x = try LuaConvert.number(v, fn: fn, arg: "option '\(label(key))'")
         try check(x, spec)
         return x
     }
 
     /// An integer option that has a default or is required.
     public func integer(_ key: String) throws -> Int {
-        guard let x = try optionalInteger(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        guard let x = try optionalInteger(key) else { throw LuaError("\(fn): internal error: option '\(label(key))' has no default") }
         return x
     }
 
@@ -140,7 +141,7 @@ extension LuaOptions {
             if case .integer(let i)? = spec.defaultValue { return i }
             return nil
         }
-        let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(key)'")
+        let x = try LuaConvert.integer(v, fn: fn, arg: "option '\(label(key))'")
         try check(Double(x), spec)
         return x
     }
@@ -150,10 +151,10 @@ extension LuaOptions {
         let (spec, v) = try declared(key)
         switch v {
         case .nil:
-            guard case .boolean(let b)? = spec.defaultValue else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+            guard case .boolean(let b)? = spec.defaultValue else { throw LuaError("\(fn): internal error: option '\(label(key))' has no default") }
             return b
         case .bool(let b): return b
-        default: throw LuaError("\(fn): option '\(key)' must be a boolean, got \(v.typeName)")
+        default: throw LuaError("\(fn): option '\(label(key))' must be a boolean, got \(v.typeName)")
         }
     }
 
@@ -164,36 +165,25 @@ extension LuaOptions {
             if case .string(let s)? = spec.defaultValue { return s }
             return nil
         }
-        return try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
+        return try LuaConvert.string(v, fn: fn, arg: "option '\(label(key))'")
     }
 
     /// A string option with a default or required.
     public func text(_ key: String) throws -> String {
-        guard let s = try optionalText(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        guard let s = try optionalText(key) else { throw LuaError("\(fn): internal error: option '\(label(key))' has no default") }
         return s
     }
 
     /// A choice option as its enum; nil when absent without a default.
     public func optionalChoice<E: RawRepresentable>(_ key: String, _ type: E.Type = E.self) throws -> E? where E.RawValue == String {
-        let (spec, v) = try declared(key)
-        let name: String
-        if v.isNil {
-            guard case .string(let s)? = spec.defaultValue else { return nil }
-            name = s
-        } else {
-            name = try LuaConvert.string(v, fn: fn, arg: "option '\(key)'")
-        }
-        guard case .choice(let names) = spec.kind, names.contains(name), let e = E(rawValue: name) else {
-            let names: [String]
-            if case .choice(let n) = spec.kind { names = n } else { names = [] }
-            throw LuaError("\(fn): option '\(key)' must be one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(name)\"")
-        }
+        guard let name = try optionalChoiceName(key) else { return nil }
+        guard let e = E(rawValue: name) else { throw LuaError("\(fn): internal error: option '\(label(key))' declares \"\(name)\", which \(E.self) lacks") }
         return e
     }
 
     /// A choice option that has a default or is required.
     public func choice<E: RawRepresentable>(_ key: String, _ type: E.Type = E.self) throws -> E where E.RawValue == String {
-        guard let e: E = try optionalChoice(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        guard let e: E = try optionalChoice(key) else { throw LuaError("\(fn): internal error: option '\(label(key))' has no default") }
         return e
     }
 
@@ -204,14 +194,14 @@ extension LuaOptions {
             if case .integers(let xs)? = spec.defaultValue { return xs }
             return nil
         }
-        let xs = try LuaConvert.integers(v, fn: fn, arg: "option '\(key)'")
+        let xs = try LuaConvert.integers(v, fn: fn, arg: "option '\(label(key))'")
         for x in xs { try check(Double(x), spec, entries: true) }
         return xs
     }
 
     /// A list-of-integers option with a default or required.
     public func integers(_ key: String) throws -> [Int] {
-        guard let xs = try optionalIntegers(key) else { throw LuaError("\(fn): internal error: option '\(key)' has no default") }
+        guard let xs = try optionalIntegers(key) else { throw LuaError("\(fn): internal error: option '\(label(key))' has no default") }
         return xs
     }
 
@@ -222,11 +212,11 @@ extension LuaOptions {
         switch v {
         case .nil: return nil
         case .number, .int:
-            let x = try LuaConvert.number(v, fn: fn, arg: "option '\(key)'")
+            let x = try LuaConvert.number(v, fn: fn, arg: "option '\(label(key))'")
             try check(x, spec, entries: true)
             return [x]
         default:
-            let xs = try LuaConvert.numbers(v, fn: fn, arg: "option '\(key)'")
+            let xs = try LuaConvert.numbers(v, fn: fn, arg: "option '\(label(key))'")
             for x in xs { try check(x, spec, entries: true) }
             return xs
         }
@@ -235,19 +225,19 @@ extension LuaOptions {
     /// An object option of the declared class (`.object(name)`); nil when absent.
     public func optionalObject<T: AnyObject>(_ key: String, _ type: T.Type) throws -> T? {
         let (spec, v) = try declared(key)
-        guard case .object(let name) = spec.kind else { throw LuaError("\(fn): internal error: option '\(key)' is not declared as an object") }
+        guard case .object(let name) = spec.kind else { throw LuaError("\(fn): internal error: option '\(label(key))' is not declared as an object") }
         switch v {
         case .nil: return nil
         case .object(let b):
             if let o = b.value as? T { return o }
             fallthrough
-        default: throw LuaError("\(fn): option '\(key)' must be a \(name), got \(v.typeName)")
+        default: throw LuaError("\(fn): option '\(label(key))' must be a \(name), got \(v.typeName)")
         }
     }
 
     /// A required object option of the declared class.
     public func requiredObject<T: AnyObject>(_ key: String, _ type: T.Type) throws -> T {
-        guard let o = try optionalObject(key, type) else { throw LuaError("\(fn): option '\(key)' is required") }
+        guard let o = try optionalObject(key, type) else { throw LuaError("\(fn): option '\(label(key))' is required") }
         return o
     }
 
@@ -257,24 +247,46 @@ extension LuaOptions {
         switch v {
         case .nil: return nil
         case .function(let r): return r
-        default: throw LuaError("\(fn): option '\(key)' must be a function, got \(v.typeName)")
+        default: throw LuaError("\(fn): option '\(label(key))' must be a function, got \(v.typeName)")
         }
     }
 
-    /// A nested options table with declared fields (`dp = {epsilon=, clip=}`), read through them as
-    /// function "<fn>.<key>"; nil when absent.
+    /// A nested options table with declared fields (`dp = {epsilon=, clip=}`), read through them
+    /// as the top-level options are: its keys are checked against the fields (did-you-mean and the
+    /// fields' conditions first, before any is read) and named `<key>.<field>` in messages under
+    /// the function's name (`mlp: option 'dp.clip' must be greater than 0`); nil when absent.
     public func nested(_ key: String) throws -> LuaOptions? {
         let (spec, v) = try declared(key)
+        let names = spec.fields.map(\.key).joined(separator: "=, ") + "="
         switch v {
         case .nil: return nil
-        case .table(let t):
-            let names = spec.fields.map(\.key).joined(separator: "=, ") + "="
-            if !t.array.isEmpty { throw LuaError("\(fn): option '\(key)' must be a table {\(names)}") }
-            return try LuaOptions(t, fn: "\(fn).\(key)", declaration: FunctionDeclaration("\(fn).\(key)", spec.meaning, options: spec.fields))
+        case .table(let t) where t.array.isEmpty && t.otherKeys.isEmpty:
+            let d = FunctionDeclaration("\(fn).\(label(key))", spec.meaning, options: spec.fields)
+            let inner = label(key) + "."
+            try LuaOptions.rejectUnknown(t, fn: fn, accepted: Set(spec.fields.map(\.key)), refused: [:], prefix: inner)
+            try LuaOptions.checkConditions(t, d, fn: fn, prefix: inner)
+            return try LuaOptions(t, fn: fn, declaration: d, prefix: inner)
         default:
-            let names = spec.fields.map(\.key).joined(separator: "=, ") + "="
-            throw LuaError("\(fn): option '\(key)' must be a table {\(names)}")
+            throw LuaError("\(fn): option '\(label(key))' must be a table {\(names)}")
         }
+    }
+
+    /// A choice whose names are data rather than a Swift enum (an accountant's declared setting,
+    /// `conversion`): the given name, checked against the declared ones; nil when absent without a default.
+    public func optionalChoiceName(_ key: String) throws -> String? {
+        let (spec, v) = try declared(key)
+        guard case .choice(let names) = spec.kind else { throw LuaError("\(fn): internal error: option '\(label(key))' is not declared as a choice") }
+        let name: String
+        if v.isNil {
+            guard case .string(let s)? = spec.defaultValue else { return nil }
+            name = s
+        } else {
+            name = try LuaConvert.string(v, fn: fn, arg: "option '\(label(key))'")
+        }
+        guard names.contains(name) else {
+            throw LuaError("\(fn): option '\(label(key))' must be one of \(names.map { "\"\($0)\"" }.joined(separator: ", ")), got \"\(name)\"")
+        }
+        return name
     }
 
     /// The raw value of a declared option (tables, "a name or a function", …), nil when absent.

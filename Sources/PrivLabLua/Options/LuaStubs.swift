@@ -99,20 +99,22 @@ extension OptionDocumentation {
         return "---@field \(o.key)\(o.isRequired ? "" : "?") \(type)\(doc.isEmpty ? "" : " " + doc.joined(separator: "; "))\n"
     }
 
+    /// The class of an options table, after the classes of its nested tables (dp = {…},
+    /// dp.adaptive = {…}), each declared before the class whose field it types.
+    static func optionClasses(_ options: [OptionSpec], _ cls: String) -> String {
+        var s = ""
+        for o in options where !o.fields.isEmpty { s += optionClasses(o.fields, "\(cls).\(o.key)") }
+        s += "---@class \(cls)\n"
+        for o in options { s += field(o, type: o.fields.isEmpty ? o.kind.luaType : "\(cls).\(o.key)") }
+        return s
+    }
+
     /// One function's annotations and its empty definition.
     static func stub(_ d: FunctionDeclaration, name: String, declared: Bool) -> String {
         var s = ""
         let cls = "\(name.replacingOccurrences(of: ":", with: ".")).options"
         if !d.summary.isEmpty { s += "--- \(d.summary)\n" }
-        // Nested tables (dp = {…}) get a class of their own, declared first.
-        for o in d.options where !o.fields.isEmpty {
-            s += "---@class \(cls).\(o.key)\n"
-            for f in o.fields { s += field(f, type: f.kind.luaType) }
-        }
-        if !d.options.isEmpty {
-            s += "---@class \(cls)\n"
-            for o in d.options { s += field(o, type: o.fields.isEmpty ? o.kind.luaType : "\(cls).\(o.key)") }
-        }
+        if !d.options.isEmpty { s += optionClasses(d.options, cls) }
         var params = [String]()
         if !declared && d.options.isEmpty {
             s += "---@param ... any\n"
