@@ -124,9 +124,9 @@ local function measure(name, lambda, m, init)
            test_selected_acc = by_test.test_accuracy, test_selected_epoch = by_test.epoch, last_test_acc = last.test_accuracy,
            loss_attack_acc = loss.best_accuracy, loss_auc = loss.auc, lira_auc = lira.auc, lira_attack_acc = lira.best_accuracy,
            attack_acc = math.max(loss.best_accuracy, lira.best_accuracy), fit_s = fit_s, h_logit = h_logit, h_gain = h_gain,
-           -- h "moved" when its answer depends on its input at all: an |logit| of 0.01 is a
-           -- probability 0.5025, four orders of magnitude above what the N(0, 0.01²) start gives.
-           h_learned = h_logit == nil or h_logit > 0.01 }
+           -- h learned when its gain G rose above 2·ln ½ at some epoch's end: a constant answer
+           -- (½ or any other) scores at most 2·ln ½, so a higher G is h telling members apart.
+           h_learned = h_gain == nil or h_gain > 2 * math.log(0.5) + 1e-3 }
 end
 
 local function regularised(lambda, init, o)
@@ -212,8 +212,8 @@ for _, c in ipairs(curves) do
     local first, last = c.history[1], c.history[#c.history]
     print(("%s, λ = %g: h's largest |logit| %.2g after its warm-up, %.2g at epoch %d; its gain G %.6f → %.6f (2·ln ½ = %.6f); h %s"):format(
       c.name, c.lambda, first.attack_logit, last.attack_logit, last.epoch, first.attack_gain, last.attack_gain, 2 * math.log(0.5),
-      (function() for _, r in ipairs(rows) do if r.model == c.name and r.lambda == c.lambda then return r.h_learned and "moved" or "never moved" end end
-        for _, r in ipairs(ablation_rows) do if r.model == c.name then return r.h_learned and "moved" or "never moved" end end end)()))
+      (function() for _, r in ipairs(rows) do if r.model == c.name and r.lambda == c.lambda then return r.h_learned and "learned" or "never learned" end end
+        for _, r in ipairs(ablation_rows) do if r.model == c.name then return r.h_learned and "learned" or "never learned" end end end)()))
   end
 end
 local hseries = {}
@@ -262,9 +262,10 @@ end
 
 Verdict rules, applied to the measured values of the **validation-selected** models (the
 test-selected accuracy is shown beside them, not used), once for the authors' h start and once for
-PyTorch's (the departure). A setting's claims are all *not comparable* when h never moved at
-λ = 3 (its largest |logit| stayed below 0.01 at every epoch: it answered ½ to every record, so the
-"regularised" model is plain training). Otherwise: the accuracy claim is *reproduced* when the
+PyTorch's (the departure). A setting's claims are all *not comparable* when h never learned at
+λ = 3: its gain G never rose above 2·ln ½ + 0.001 at an epoch's end (a constant answer scores at
+most 2·ln ½). From the authors' start that means h answered ½ to every record, so the
+"regularised" model is plain training. Otherwise: the accuracy claim is *reproduced* when the
 regularised model at λ = 3 loses at most 4 points of test accuracy against the undefended one; the
 privacy claim when the strongest attack's accuracy at λ = 3 is at most 0.55 ("close to the random
 guess") *and* the undefended model's is above 0.55 (else there is nothing to remove and the
@@ -280,7 +281,10 @@ local function judge(init, label)
   if not three then return end
   local inert = not three.h_learned
   local function verdict(claim, paper, ours, ok, why)
-    if inert then ok, why = nil, ("h never moved (largest |logit| %.1g, below 0.01): the defense did nothing in this setting"):format(three.h_logit) end
+    if inert then
+      ok, why = nil, ("h never learned (best gain G %.6f, not above 2·ln ½ + 0.001; largest |logit| %.1g): the game was not played")
+                       :format(three.h_gain, three.h_logit)
+    end
     verdicts[#verdicts + 1] = { claim = claim .. " — " .. label, paper = paper, ours = ours,
                                 verdict = ok == nil and "not comparable" or (ok and "reproduced" or "not reproduced"), why = why }
   end
