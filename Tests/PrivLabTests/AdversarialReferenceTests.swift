@@ -134,8 +134,8 @@ final class AdversarialReferenceTests: XCTestCase {
                 let fanIn = i % 2 == 0 ? p.value.rows : net.parameters[i - 1].value.rows
                 let bound = Float(1 / Double(fanIn).squareRoot())
                 XCTAssertTrue(p.value.data.allSatisfy { abs($0) <= bound }, "parameter \(i) beyond ±1/√fan_in")
-                // Uniform on ±bound: its largest draw is near the bound, far beyond N(0, 0.01²)'s.
-                XCTAssertGreaterThan(p.value.data.map(abs).max()!, 0.8 * bound, "parameter \(i)")
+                // Uniform on ±bound: among 64 draws or more the largest is near the bound, far beyond N(0, 0.01²)'s.
+                if p.value.count >= 64 { XCTAssertGreaterThan(p.value.data.map(abs).max()!, 0.8 * bound, "parameter \(i)") }
             }
         }
     }
