@@ -32,6 +32,12 @@ final class AdversarialReferenceTests: XCTestCase {
         var classifier: [[Float]]
         var h: [[Float]]
         var cases: [Case]
+        var measure: Measure
+    }
+    struct Measure: Decodable {
+        var gain: Double
+        var accuracy: Double
+        var logit: Double
     }
 
     func close(_ a: Float, _ b: Float) -> Bool { abs(a - b) <= 2e-6 + 1e-5 * abs(b) }
@@ -94,6 +100,43 @@ final class AdversarialReferenceTests: XCTestCase {
             for _ in 0..<ref.h_steps { gain = try game.inferenceStep(v, labels: ref.y + ref.yr, members: n) }
             XCTAssertEqual(gain, c.gain, accuracy: 1e-5, c.attack_input)
             assertClose(game.h.parameters.map(\.value.data), c.h_after, "\(c.attack_input), \(c.attack_loss): h after \(ref.h_steps) Adam steps")
+        }
+    }
+
+    /// What the training history reports of h each epoch (`InferenceGame.measure`: attack_gain,
+    /// attack_accuracy, attack_logit), against PyTorch on the fixture's members and reference records.
+    func testInferenceMeasurementMatchesPyTorch() throws {
+        let ref = try Fixture.decode(Reference.self, "adversarial_reference.json")
+        let n = ref.y.count, k = ref.classes
+        let train = try Dataset(features: try Matrix(rows: n, cols: ref.x.count / n, data: ref.x), labels: ref.y, classes: k)
+        let reference = try Dataset(features: try Matrix(rows: n, cols: ref.xr.count / n, data: ref.xr), labels: ref.yr, classes: k,
+                                    ids: (1...n).map { 100 + $0 })
+        let f = try NeuralNetwork.mlp(hidden: [6], activation: .tanh, options: TrainingOptions())
+        try f.build(inputShape: [train.featureCount], classes: k)
+        try f.setParameterValues(ref.classifier)
+        var o = AdversarialRegularizationOptions()
+        o.attackWidth = ref.width
+        let game = try InferenceGame(options: o, train: train, reference: reference, classifier: f)
+        try setH(game.h, ref.h)
+        let m = try game.measure()
+        XCTAssertEqual(m.gain, ref.measure.gain, accuracy: 1e-5)
+        XCTAssertEqual(m.accuracy, ref.measure.accuracy, accuracy: 1e-12)
+        XCTAssertEqual(m.largestLogit, ref.measure.logit, accuracy: 1e-5)
+        XCTAssertEqual(m.entries["attack_gain"], m.gain)
+    }
+
+    /// `attack_init = "uniform"` keeps the layers' own start, PyTorch's default for nn.Linear
+    /// (weights and biases U(−1/√fan_in, 1/√fan_in)): not the authors' N(0, 0.01²).
+    func testUniformInitialisationIsPyTorchsDefault() throws {
+        let h = try InferenceModel(classes: 100, width: 0.25, initialisation: .uniform, seed: 3)
+        for net in [h.prediction, h.label, h.combine] {
+            for (i, p) in net.parameters.enumerated() {
+                let fanIn = i % 2 == 0 ? p.value.rows : net.parameters[i - 1].value.rows
+                let bound = Float(1 / Double(fanIn).squareRoot())
+                XCTAssertTrue(p.value.data.allSatisfy { abs($0) <= bound }, "parameter \(i) beyond ±1/√fan_in")
+                // Uniform on ±bound: among 64 draws or more the largest is near the bound, far beyond N(0, 0.01²)'s.
+                if p.value.count >= 64 { XCTAssertGreaterThan(p.value.data.map(abs).max()!, 0.8 * bound, "parameter \(i)") }
+            }
         }
     }
 

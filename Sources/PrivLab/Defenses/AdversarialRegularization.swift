@@ -18,6 +18,18 @@ public enum InferenceLoss: String, CaseIterable, Sendable, Codable {
     case crossEntropy = "cross_entropy"
 }
 
+/// How the inference model h's weights start.
+public enum InferenceInitialisation: String, CaseIterable, Sendable {
+    /// Every weight N(0, 0.01²), every bias 0, as the authors' code starts h (`PPN_Purchase_GIT.py`,
+    /// `InferenceAttack_HZ`, lines 144–151). Through h's seven ReLU layers this leaves its output
+    /// near 0 and its deep gradients below Adam's ε: on the Purchase-like data h never moves, in
+    /// PyTorch as here (notebooks/reproductions/nasr2018.lua measures it).
+    case normal
+    /// PyTorch's default for a linear layer (Kaiming-uniform with a = √5: weights and biases
+    /// U(−1/√fan_in, 1/√fan_in)) and PrivLab's: a departure from the authors' code.
+    case uniform
+}
+
 /// Adversarial regularisation's settings. The defaults are the authors' Purchase-100 setting
 /// (Nasr, Shokri & Houmansadr 2018, §5 and SPIN-UMass/ML-Privacy-Regulization,
 /// `PPN_Purchase_GIT.py`), except where a comment says otherwise.
@@ -37,6 +49,8 @@ public struct AdversarialRegularizationOptions: Sendable, Codable {
     public var attackBatch = 128
     /// What h reads: the logits (the code's choice, the default) or the probabilities (the paper's).
     public var attackInput = InferenceInput.logits
+    /// How h's weights start: N(0, 0.01²) as the authors' code (the default), or PyTorch's default.
+    public var attackInitialisation = InferenceInitialisation.normal
     /// What h minimises: the squared error (the code's, the default) or the cross-entropy (the
     /// paper's G). Neither keeps the game stable everywhere: on the Purchase-like data at λ = 3
     /// (600-256-100 MLP, k = 8) we measured the classifier collapsing to chance accuracy with the
@@ -134,14 +148,22 @@ public final class AdversarialRegularization: TrainingDefense {
         if options.warmupEpochs == 0 { hooks.beforeFirstStep = start }
         var watch = observer
         let warmup = options.warmupEpochs
+        // h measured after each epoch (after its warm-up passes on the warm-up's last epoch): the
+        // history shows whether the game is played at all (an h that never learns leaves G at 2·ln ½).
+        var measured: [Int: InferenceMeasurement] = [:]
         watch.onEpoch = { record in
             let go = try observer.onEpoch?(record) ?? true
             if record.epoch == warmup { try start() }
+            measured[record.epoch] = try game.measure()
             return go
         }
         let history = try f.requireHooks().fit(train, validation: validation, hooks: hooks, observer: watch)
         release = f
-        return history
+        return history.map { r in
+            var r = r
+            r.defense = measured[r.epoch]?.entries
+            return r
+        }
     }
 
     public override func copy(seed: UInt64?) throws -> TrainingDefense {
@@ -161,7 +183,8 @@ public final class AdversarialRegularization: TrainingDefense {
         guard release != nil else { return nil }
         var e: [(String, DefenseReport.Value)] = [("lambda", .number(options.lambda)), ("steps", .integer(options.innerSteps)),
                                                    ("reference", .integer(reference.size)), ("attack_input", .text(options.attackInput.rawValue)),
-                                                   ("attack_loss", .text(options.attackLoss.rawValue))]
+                                                   ("attack_loss", .text(options.attackLoss.rawValue)),
+                                                   ("attack_init", .text(options.attackInitialisation.rawValue))]
         if let g = lastGain { e.append(("attack_gain", .number(g))) }
         return DefenseReport(defense: "adversarial regularisation", e)
     }

@@ -1,5 +1,14 @@
 import Foundation
 
+/// The inference model h measured at the end of an epoch (`InferenceGame.measure`).
+struct InferenceMeasurement {
+    var gain: Double
+    var accuracy: Double
+    var largestLogit: Double
+    /// As a training history's `defense` entries (Lua: `attack_gain`, `attack_accuracy`, `attack_logit`).
+    var entries: [String: Double] { ["attack_gain": gain, "attack_accuracy": accuracy, "attack_logit": largestLogit] }
+}
+
 /// The min-max game of adversarial regularisation (Nasr, Shokri & Houmansadr 2018, Algorithm 1):
 /// the inference model h, the classifier's extra term λ · mean h(f(x), y), and h's own steps.
 final class InferenceGame {
@@ -18,7 +27,8 @@ final class InferenceGame {
         self.train = train
         self.reference = reference
         self.classifier = classifier
-        h = try InferenceModel(classes: max(train.classes, reference.classes), width: options.attackWidth, seed: mix64(options.seed ^ 0x4845))
+        h = try InferenceModel(classes: max(train.classes, reference.classes), width: options.attackWidth,
+                               initialisation: options.attackInitialisation, seed: mix64(options.seed ^ 0x4845))
         labelOf = Dictionary(uniqueKeysWithValues: zip(train.ids, train.labels))
         rng = RNG.stream(seed: options.seed, index: 7)
     }
@@ -62,6 +72,32 @@ final class InferenceGame {
             }
         }
         return (options.lambda * loss, dz)
+    }
+
+    /// h against the classifier as it stands, on the first `limit` private and reference records
+    /// (the same records every time): the gain G (mean log h on the members + mean log(1 − h) on
+    /// the reference records; 2·ln ½ for an h that answers ½ to every record), h's balanced
+    /// accuracy at ½, and the largest |o₁ − o₀| — the logit of h's membership probability, the
+    /// authors' sigmoid input. Computed in Double from the logits: near ½ a Float probability
+    /// cannot show h's moves.
+    func measure(limit: Int = 1024) throws -> InferenceMeasurement {
+        var sums = (gain: 0.0, correct: 0.0, logit: 0.0)
+        for (set, member) in [(train, true), (reference, false)] {
+            let rows = set.rows(Array(0..<min(limit, set.size)))
+            let o = try h.forward(input(try classifier.logits(rows.features)), labels: rows.labels)
+            var logLikelihood = 0.0, correct = 0
+            for r in 0..<o.rows {
+                let d = Double(o[r, 1]) - Double(o[r, 0])
+                // log σ(±d) = −log(1 + e^(∓d)), stable either side.
+                let s = member ? d : -d
+                logLikelihood += -(max(-s, 0) + log1p(exp(-abs(s))))
+                if s > 0 { correct += 1 }
+                sums.logit = max(sums.logit, abs(d))
+            }
+            sums.gain += logLikelihood / Double(o.rows)
+            sums.correct += Double(correct) / Double(o.rows) / 2
+        }
+        return InferenceMeasurement(gain: sums.gain, accuracy: sums.correct, largestLogit: sums.logit)
     }
 
     /// One step of the inner maximisation on a random private batch (members) and a random

@@ -8,10 +8,12 @@ import Foundation
 /// score. Every width is multiplied by `width` (1 is the authors' network; smaller widths make the
 /// many inner steps affordable on a CPU).
 ///
-/// Initialisation as the code's (lines 144–151): every weight N(0, 0.01²), every bias 0 — an h that
-/// starts almost constant, with a tiny gradient in its input. At small `width` the output is then
-/// too small for Adam to move (its ε dominates): below about 1/4 of the authors' widths h does not
-/// learn.
+/// Initialisation (`InferenceInitialisation`): by default as the code's (lines 144–151), every
+/// weight N(0, 0.01²) and every bias 0 — an h that starts almost constant: on the Purchase-like
+/// data its output logit is about 1e-9 and its weights' gradients about 1e-11, a thousandth of
+/// Adam's ε, so each Adam step moves a weight by about 1e-7 and h never leaves its start — in the
+/// authors' PyTorch code as here (scripts/nasr2018_torch.py). `.uniform` starts it as PyTorch's
+/// default does.
 ///
 /// Choice: the score is a two-logit softmax (non-member, member) — the same family as the code's
 /// one output and sigmoid (σ(o₁ − o₀)) with one more bias.
@@ -26,7 +28,7 @@ final class InferenceModel {
     private var predictionOut = Matrix(rows: 0, cols: 0)
     private var labelOut = Matrix(rows: 0, cols: 0)
 
-    init(classes k: Int, width: Double, seed: UInt64) throws {
+    init(classes k: Int, width: Double, initialisation: InferenceInitialisation = .normal, seed: UInt64) throws {
         guard width.isFinite, width > 0 else {
             throw PrivLabError.invalidArgument("adversarial regularisation: attack_width must be positive, got \(formatCompact(width))")
         }
@@ -44,11 +46,14 @@ final class InferenceModel {
         try prediction.build(inputShape: [k], classes: branch)
         try label.build(inputShape: [k], classes: branch)
         try combine.build(inputShape: [2 * branch], classes: 2)
-        var rng = RNG.stream(seed: seed, index: 11)
-        for net in [prediction, label, combine] {
-            // Dense layers hold a weight then a bias.
-            for (i, p) in net.parameters.enumerated() {
-                for j in p.value.data.indices { p.value.data[j] = i % 2 == 0 ? Float(rng.normal(mean: 0, std: 0.01)) : 0 }
+        // `.uniform` keeps the layers' own start (Dense: PyTorch's default, Kaiming-uniform with a = √5).
+        if initialisation == .normal {
+            var rng = RNG.stream(seed: seed, index: 11)
+            for net in [prediction, label, combine] {
+                // Dense layers hold a weight then a bias.
+                for (i, p) in net.parameters.enumerated() {
+                    for j in p.value.data.indices { p.value.data[j] = i % 2 == 0 ? Float(rng.normal(mean: 0, std: 0.01)) : 0 }
+                }
             }
         }
         // The classifier's step needs ∂h/∂(output vector): through the combining part into the prediction branch.

@@ -14,6 +14,9 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var epsilon: Double? = nil
     /// Accuracy at the end of this epoch on each data set the observer tracks (`TrainingObserver.tracked`), by name.
     public var tracked: [String: Double]? = nil
+    /// A training defense's own measurements at the end of this epoch, by name (adversarial
+    /// regularisation: its inference model's gain, accuracy and output size).
+    public var defense: [String: Double]? = nil
 
     public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double? = nil,
                 validationAccuracy: Double? = nil, learningRate: Double) {

@@ -42,6 +42,7 @@ extension Runtime {
             a.attackBatch = try o.integer("attack_batch")
             a.attackInput = try o.choice("attack_input")
             a.attackLoss = try o.choice("attack_loss")
+            a.attackInitialisation = try o.choice("attack_init")
             a.warmupEpochs = try o.integer("warmup")
             a.attackWarmupEpochs = try o.integer("attack_warmup")
             a.seed = try o.seed()

@@ -21,6 +21,7 @@ extension EpochRecord {
         if let v = validationAccuracy { d["val_accuracy"] = .number(v) }
         if let e = epsilon { d["epsilon"] = .number(e) }
         for (name, acc) in tracked ?? [:] { d[name + "_accuracy"] = .number(acc) }
+        for (name, value) in defense ?? [:] { d[name] = .number(value) }
         return .record(d)
     }
 }

@@ -185,6 +185,9 @@ extension ModelDeclarations {
             ResultField("lr", "number", "the learning rate used"),
             ResultField("epsilon", "number", "with DP-SGD: ε spent so far"),
             ResultField("<name>_accuracy", "number", "with track: the accuracy on each tracked data set"),
+            ResultField("attack_gain", "number", "pl.defense.adversarial: its inference model's gain G on 1,024 private and reference records each (2·ln ½ when it answers ½)"),
+            ResultField("attack_accuracy", "number", "pl.defense.adversarial: its inference model's balanced accuracy on them"),
+            ResultField("attack_logit", "number", "pl.defense.adversarial: the largest |logit| of its membership probability on them"),
         ])
 
     static let predictProba = FunctionDeclaration(

@@ -16,7 +16,9 @@ What is being checked, written out:
 - h's step: the squared error of h against 1 (members) / 0 (reference records), averaged (the
   code's nn.MSELoss), or mean −log h on members plus mean −log(1 − h) on reference records (the
   paper's gain G, negated); three Adam steps (lr 1e-2) on the same batches; h's parameters after them and the gain
-  G before the last.
+  G before the last;
+- h measured as the training history reports it (attack_gain, attack_accuracy, attack_logit): the
+  gain G, balanced accuracy and largest |membership logit| on the members and reference records.
 Layout: per dense layer the weight (fan-in × units) then the bias; h's layers in the order
 prediction branch, label branch, combining part. Float32 throughout.
 """
@@ -144,6 +146,25 @@ for mode, hloss in [("logits", "squared_error"), ("probabilities", "squared_erro
         "h_after": h_layout(h),
     })
 
+# h measured as InferenceGame.measure does (the history's attack_gain, attack_accuracy,
+# attack_logit): on the members x and reference records xr, h reading the logits, from the membership
+# logit d = o₁ − o₀ in float64: G = mean log σ(d) on members + mean log σ(−d) on reference records,
+# balanced accuracy of d > 0, the largest |d|.
+restore()
+with torch.no_grad():
+    def membership_logit(inputs, labels):
+        v = classifier(inputs)
+        a = torch.relu(h.prediction(v))
+        b = torch.relu(h.label(nn.functional.one_hot(labels, K).float()))
+        o = h.combine(torch.cat([a, b], 1)).double()
+        return o[:, 1] - o[:, 0]
+    dm, dr = membership_logit(x, y), membership_logit(xr, yr)
+measure = {
+    "gain": (nn.functional.logsigmoid(dm).mean() + nn.functional.logsigmoid(-dr).mean()).item(),
+    "accuracy": 0.5 * ((dm > 0).double().mean() + (dr <= 0).double().mean()).item(),
+    "logit": max(dm.abs().max().item(), dr.abs().max().item()),
+}
+
 restore()
 out = {
     "lambda": LAMBDA, "width": W, "classes": K, "h_steps": H_STEPS,
@@ -151,6 +172,7 @@ out = {
     "classifier": layout(classifier), "h": h_layout(h),
     "torch": torch.__version__,
     "cases": cases,
+    "measure": measure,
 }
 with open(os.path.join(here, "adversarial_reference.json"), "w") as fh:
     json.dump(out, fh)
