@@ -40,7 +40,7 @@ struct BenchMIA: ParsableCommand {
         a.shadowSize = poolSet.size / (2 * shadows)
         a.seed = 1
         t0 = now()
-        let attack = try ShadowModelAttack(target: target, data: poolSet, options: a)
+        let attack = try a.fit(target: target, data: poolSet)
         let attackSeconds = now() - t0
         t0 = now()
         let r = try attack.evaluate(members: members, nonMembers: nonMembers)

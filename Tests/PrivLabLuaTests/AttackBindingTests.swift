@@ -87,13 +87,13 @@ final class AttackBindingTests: XCTestCase {
         var lira = LiRA.Options()
         lira.shadows = 6
         let swift: [String: MembershipAttack] = [
-            "loss": try MetricAttack(target: target, options: MetricAttack.Options()),
-            "mentropy": try MetricAttack(target: target, data: attacker, options: mentropy),
-            "shadow": try ShadowModelAttack(target: target, data: attacker, targetTrainingSize: 200, options: shadow),
-            "noisy": try ShadowModelAttack(target: target, data: attacker, options: noisy),
-            "lira": try LiRA(target: target, data: attacker, options: lira),
+            "loss": try MetricAttack.Options().fit(target: target),
+            "mentropy": try mentropy.fit(target: target, data: attacker),
+            "shadow": try shadow.fit(target: target, inputs: AttackInputs(data: attacker, targetTrainingSize: 200)),
+            "noisy": try noisy.fit(target: target, data: attacker),
+            "lira": try lira.fit(target: target, data: attacker),
             "grad": try GradientAttack(target: target, signal: .gradnorm),
-            "custom": try MetricAttack(target: target, options: confidence),
+            "custom": try confidence.fit(target: target),
         ]
         guard case .table(let t) = returned.first else { return XCTFail("the script returns its scores") }
         XCTAssertEqual(Set(t.fields.keys), Set(swift.keys))

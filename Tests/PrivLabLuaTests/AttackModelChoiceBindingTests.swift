@@ -62,7 +62,7 @@ final class AttackModelChoiceBindingTests: XCTestCase {
         var r = ReleasedLayersAttack.Options()
         r.headEpochs = 20
         r.seed = 3
-        let expected = try ReleasedLayersAttack(target: target, data: attacker, options: r).evaluate(members: members, nonMembers: nonMembers).scores
+        let expected = try r.fit(target: target, data: attacker).evaluate(members: members, nonMembers: nonMembers).scores
         guard case .table(let t) = returned.first else { return XCTFail("the script returns the scores") }
         XCTAssertEqual(t.array.map(\.double), expected.map { Optional($0) })
     }

@@ -50,8 +50,8 @@ final class ReferenceModelBindingTests: XCTestCase {
         (rmia.references, rmia.gamma) = (3, 1.5)
         var lira = LiRA.Options()
         lira.shadows = 4
-        let want = [try RMIA(target: target, data: attacker, options: rmia, references: refs).evaluate(members: members, nonMembers: nonMembers).scores,
-                    try LiRA(target: target, data: attacker, options: lira, references: refs).evaluate(members: members, nonMembers: nonMembers).scores]
+        let want = [try rmia.fit(target: target, inputs: AttackInputs(data: attacker, references: refs)).evaluate(members: members, nonMembers: nonMembers).scores,
+                    try lira.fit(target: target, inputs: AttackInputs(data: attacker, references: refs)).evaluate(members: members, nonMembers: nonMembers).scores]
         for (k, name) in ["RMIA", "LiRA"].enumerated() {
             guard case .table(let got) = returned[k] else { XCTFail("\(name): no scores"); continue }
             XCTAssertEqual(got.array.map(\.double), want[k].map { Optional($0) }, "\(name): Lua scores are the Swift attack's on the same models")

@@ -115,7 +115,7 @@ final class AttackModelSelectionTests: XCTestCase {
         o.attackModel = selection
         o.workers = workers
         o.shadowSize = shadowSize
-        let a = try ShadowModelAttack(target: t, data: p.attacker, targetTrainingSize: 200, options: o)
+        let a = try o.fit(target: t, inputs: AttackInputs(data: p.attacker, targetTrainingSize: 200))
         return (a, try a.evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc)
     }
 
@@ -159,7 +159,7 @@ final class AttackModelSelectionTests: XCTestCase {
         let (a, _) = try attack(.band, .auto(AttackModelSearch()), target: counted)
         XCTAssertEqual(counted.calls, 400, "only the evaluation's 200 + 200 records are queried")
         XCTAssertEqual(a.queries, 400)
-        let b = try ShadowModelAttack(target: counted, data: p.attacker, targetTrainingSize: 200, options: ShadowModelAttack.Options())
+        let b = try ShadowModelAttack.Options().fit(target: counted, inputs: AttackInputs(data: p.attacker, targetTrainingSize: 200))
         XCTAssertEqual(counted.calls, 400, "fitting the default (auto) attack queries nothing")
         _ = try b.scores(p.members)
         XCTAssertEqual(counted.calls, 600)

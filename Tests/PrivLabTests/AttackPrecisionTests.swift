@@ -19,8 +19,7 @@ final class AttackPrecisionTests: XCTestCase {
         try target.fit(p.members)
         var o = ShadowModelAttack.Options()
         o.shadows = 2
-        let a = try ShadowModelAttack(target: target, data: p.others, shadowModel: try LeakyPopulation.mlp(seed: 1),
-                                      targetTrainingSize: p.members.size, options: o)
+        let a = try o.fit(target: target, inputs: AttackInputs(data: p.others, shadowModel: try LeakyPopulation.mlp(seed: 1), targetTrainingSize: p.members.size))
         let t = try XCTUnwrap(a.threshold)
         let r = try a.evaluate(members: p.members, nonMembers: p.nonMembers)
         XCTAssertFalse(r.accuracyIsOracle)
@@ -39,7 +38,7 @@ final class AttackPrecisionTests: XCTestCase {
         let p = try LeakyPopulation.split()
         let target = try LeakyPopulation.mlp(seed: 1)
         try target.fit(p.members)
-        let a = try MetricAttack(target: target, options: MetricAttack.Options())
+        let a = try MetricAttack.Options().fit(target: target)
         XCTAssertNil(a.threshold)
         let r = try a.evaluate(members: p.members, nonMembers: p.nonMembers)
         XCTAssertTrue(r.accuracyIsOracle)

@@ -18,7 +18,7 @@ final class DefenseTests: XCTestCase {
     func model(epochs: Int = 150, seed: UInt64 = 1) throws -> NeuralNetwork { try LeakyPopulation.mlp(epochs: epochs, seed: seed) }
 
     func lossAUC(_ target: Classifier, _ p: Population) throws -> Double {
-        try MetricAttack(target: target, options: MetricAttack.Options()).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
+        try MetricAttack.Options().fit(target: target).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
     }
 
     /// The undefended baseline every defense is compared with.
@@ -266,7 +266,7 @@ final class DefenseTests: XCTestCase {
         func shadowAUC(_ target: Classifier) throws -> Double {
             var so = ShadowModelAttack.Options()
             so.shadows = 4
-            return try ShadowModelAttack(target: target, data: attackerData, shadowModel: try model(), targetTrainingSize: 200, options: so)
+            return try so.fit(target: target, inputs: AttackInputs(data: attackerData, shadowModel: try model(), targetTrainingSize: 200))
                 .evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
         }
         let before = try shadowAUC(plain), after = try shadowAUC(guarded)

@@ -31,24 +31,24 @@ final class GreyBoxAttackTests: XCTestCase {
         let p = try LeakyPopulation.split()
         let target = try LeakyPopulation.mlp()
         try target.fit(p.members)
-        let a = try ReleasedLayersAttack(target: target, data: p.others, options: ReleasedLayersAttack.Options())
+        let a = try ReleasedLayersAttack.Options().fit(target: target, data: p.others)
         let auc = try a.evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
         XCTAssertGreaterThan(auc, 0.55, "the lower layers memorised the members")
         XCTAssertEqual(a.queries, 0)
         XCTAssertEqual(a.releasedLayers, 2)
         let fresh = try LeakyPopulation.mlp()
         try fresh.fit(p.others)   // trained on the attacker's records, not on the members
-        let control = try ReleasedLayersAttack(target: fresh, data: p.others, options: ReleasedLayersAttack.Options())
+        let control = try ReleasedLayersAttack.Options().fit(target: fresh, data: p.others)
         XCTAssertLessThan(abs(try control.evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc - 0.5), 0.08,
                           "no member in the released layers: chance")
         var first = ReleasedLayersAttack.Options()
         first.layers = 1
-        XCTAssertNoThrow(try ReleasedLayersAttack(target: target, data: p.others, options: first))
+        XCTAssertNoThrow(try first.fit(target: target, data: p.others))
         first.layers = 3
-        XCTAssertThrowsError(try ReleasedLayersAttack(target: target, data: p.others, options: first))
+        XCTAssertThrowsError(try first.fit(target: target, data: p.others))
         let knn = try NearestNeighbors(options: NearestNeighbors.Options())
         try knn.fit(p.members)
-        XCTAssertThrowsError(try ReleasedLayersAttack(target: knn, data: p.others, options: ReleasedLayersAttack.Options()))
+        XCTAssertThrowsError(try ReleasedLayersAttack.Options().fit(target: knn, data: p.others))
     }
 
     /// features = .logits reads the released logits as they are: the attack model's input for a
@@ -61,7 +61,7 @@ final class GreyBoxAttackTests: XCTestCase {
         o.shadows = 2
         o.features = .logits
         o.attackModel = .logistic(l2: 1e-4)
-        let a = try ShadowModelAttack(target: target, data: p.others, targetTrainingSize: 200, options: o)
+        let a = try o.fit(target: target, inputs: AttackInputs(data: p.others, targetTrainingSize: 200))
         XCTAssertEqual(a.attackModelReport?.chosen.features, .logits)
         XCTAssertTrue(a.threatModel["access"]!.contains("logits"))
         let z = try target.logits(p.members.features).row(0)

@@ -20,7 +20,7 @@ final class LabelOnlyAttackTests: XCTestCase {
         var o = LabelOnlyAttack.Options()
         o.perturbation = .gaussian(sigma: 3)
         func auc(_ t: Classifier) throws -> (Double, Int) {
-            let a = try LabelOnlyAttack(target: t, options: o)
+            let a = try o.fit(target: t)
             return (try a.evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc, a.queries)
         }
         let (plain, queries) = try auc(target)
@@ -28,7 +28,7 @@ final class LabelOnlyAttackTests: XCTestCase {
         // More than the gap attack (correctness alone), which the score contains.
         var correctness = MetricAttack.Options()
         correctness.signal = .correctness
-        let gap = try MetricAttack(target: target, options: correctness).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
+        let gap = try correctness.fit(target: target).evaluate(members: p.members, nonMembers: p.nonMembers).metrics.auc
         XCTAssertGreaterThan(plain, gap + 0.03)
         XCTAssertGreaterThan(plain, 0.65)
         // (Rounding is not label-preserving: two classes rounded to the same value tie.)
@@ -51,7 +51,7 @@ final class LabelOnlyAttackTests: XCTestCase {
         try target.fit(ds)
         var o = LabelOnlyAttack.Options()
         o.perturbation = .translation(pixels: 1)
-        let a = try LabelOnlyAttack(target: target, options: o)
+        let a = try o.fit(target: target)
         _ = try a.scores(ds)
         XCTAssertEqual(a.queries, 2 * 9, "the record and its eight shifts")
         let copies = try a.perturbedCopies(ds)
@@ -63,6 +63,6 @@ final class LabelOnlyAttackTests: XCTestCase {
             for x in 1..<4 { XCTAssertEqual(right[1, y * 4 + x], img[16 + y * 4 + x - 1]) }
         }
         o.perturbation = .translation(pixels: 1)
-        XCTAssertThrowsError(try LabelOnlyAttack(target: target, options: o).scores(try Dataset(features: try Matrix(rows: 1, cols: 3, data: [1, 2, 3]), labels: [0], classes: 2)))
+        XCTAssertThrowsError(try o.fit(target: target).scores(try Dataset(features: try Matrix(rows: 1, cols: 3, data: [1, 2, 3]), labels: [0], classes: 2)))
     }
 }

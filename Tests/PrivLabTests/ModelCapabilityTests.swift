@@ -65,7 +65,12 @@ final class ModelCapabilityTests: XCTestCase {
         // A query-budgeted target keeps its budget and what was spent of it.
         let target = try QueryBudgetedClassifier(topK, budget: 100)
         _ = try target.predict(probe.features.rows(Array(0..<30)))
-        let reloaded = try XCTUnwrap(try roundTrip(target) as? QueryBudgetedClassifier)
+        // It only predicts (an attacker cannot retrain the target), so it loads as a predictor.
+        let path = NSTemporaryDirectory() + "/caps-\(UUID().uuidString).plm"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ModelFile.save(.predictor(target), to: path)
+        guard case .predictor(let loaded) = try ModelFile.load(path: path) else { return XCTFail("a budgeted target loads as a predictor") }
+        let reloaded = try XCTUnwrap(loaded as? QueryBudgetedClassifier)
         XCTAssertEqual(reloaded.used, 30)
         XCTAssertEqual(try reloaded.releasedProbabilities(probe.features.rows(Array(0..<70))), try topK.releasedProbabilities(probe.features.rows(Array(0..<70))))
         XCTAssertThrowsError(try reloaded.predict(probe.features.rows([0]))) { XCTAssertTrue("\($0)".contains("query budget exhausted")) }

@@ -41,7 +41,7 @@ final class OutputDefenseTests: XCTestCase {
         func auc(_ target: Classifier, _ signal: MembershipSignal) throws -> Double {
             var opts = MetricAttack.Options()
             opts.signal = signal
-            return try MetricAttack(target: target, options: opts).evaluate(members: train, nonMembers: test).metrics.auc
+            return try opts.fit(target: target).evaluate(members: train, nonMembers: test).metrics.auc
         }
         let open = try auc(m, .confidence)
         XCTAssertGreaterThan(open, 0.6, "the target must leak for the test to mean anything")

@@ -16,16 +16,16 @@ final class ReferenceModelSharingTests: XCTestCase {
 
         var lira = LiRA.Options()
         (lira.shadows, lira.online, lira.seed) = (3, false, 7)
-        let own = try LiRA(target: target, data: p.others, options: lira).scores(candidates)
-        let viaShared = try LiRA(target: target, data: p.others, options: lira, references: shared).scores(candidates)
+        let own = try lira.fit(target: target, data: p.others).scores(candidates)
+        let viaShared = try lira.fit(target: target, inputs: AttackInputs(data: p.others, references: shared)).scores(candidates)
         XCTAssertEqual(own, viaShared, "LiRA: the first 3 of 4 shared models are the 3 it trains itself")
 
         var rmia = RMIA.Options()
         (rmia.references, rmia.seed) = (2, 7)
-        let ownR = try RMIA(target: target, data: p.others, options: rmia).scores(candidates)
-        let sharedR = try RMIA(target: target, data: p.others, options: rmia, references: shared).scores(candidates)
+        let ownR = try rmia.fit(target: target, data: p.others).scores(candidates)
+        let sharedR = try rmia.fit(target: target, inputs: AttackInputs(data: p.others, references: shared)).scores(candidates)
         XCTAssertEqual(ownR, sharedR, "RMIA: the first 2 of 4 shared models")
-        XCTAssertThrowsError(try RMIA(target: target, data: p.others, options: { var o = rmia; o.references = 5; return o }(), references: shared),
+        XCTAssertThrowsError(try ({ var o = rmia; o.references = 5; return o }()).fit(target: target, inputs: AttackInputs(data: p.others, references: shared)),
                              "more models asked for than were trained")
     }
 
@@ -39,7 +39,7 @@ final class ReferenceModelSharingTests: XCTestCase {
         var lira = LiRA.Options()
         lira.shadows = 4
         let offlineOnly = try ReferenceModels(template: target, pool: p.others, count: 4, seed: 1, workers: 2)
-        XCTAssertThrowsError(try LiRA(target: target, data: p.others, options: lira, references: offlineOnly).scores(candidates)) { e in
+        XCTAssertThrowsError(try lira.fit(target: target, inputs: AttackInputs(data: p.others, references: offlineOnly)).scores(candidates)) { e in
             XCTAssertTrue("\(e)".contains("pool"), "\(e)")
         }
         let pool = try ReferenceModels.onlinePool(p.others, candidates: candidates)
@@ -47,7 +47,7 @@ final class ReferenceModelSharingTests: XCTestCase {
         let obs = try online.observations(candidates) { _ in [Double](repeating: 0, count: candidates.size) }
         XCTAssertTrue(obs.in.contains { !$0.isEmpty } && obs.out.contains { !$0.isEmpty })
         XCTAssertEqual(zip(obs.in, obs.out).map { $0.count + $1.count }, [Int](repeating: 4, count: candidates.size))
-        XCTAssertNoThrow(try LiRA(target: target, data: p.others, options: lira, references: online).scores(candidates))
+        XCTAssertNoThrow(try lira.fit(target: target, inputs: AttackInputs(data: p.others, references: online)).scores(candidates))
     }
 
     /// A metric attack calibrated on shared models takes its threshold from their IN and OUT
@@ -59,7 +59,7 @@ final class ReferenceModelSharingTests: XCTestCase {
         let refs = try ReferenceModels(template: target, pool: p.others, count: 2, seed: 3, workers: 2)
         var o = MetricAttack.Options()
         o.shadows = 2
-        let attack = try MetricAttack(target: target, options: o, references: refs)
+        let attack = try o.fit(target: target, inputs: AttackInputs(references: refs))
         var inS = [Double](), outS = [Double]()
         for m in refs.models {
             let s = MembershipSignal.loss.values(probs: try m.classifier.releasedProbabilities(p.others.features), labels: p.others.labels)
@@ -113,7 +113,7 @@ final class MembershipIntervalsTests: XCTestCase {
         let p = try LeakyPopulation.split()
         let target = try LeakyPopulation.mlp(epochs: 40)
         try target.fit(p.members)
-        let attack = try MetricAttack(target: target, options: MetricAttack.Options())
+        let attack = try MetricAttack.Options().fit(target: target)
         var o = EvaluationOptions()
         (o.fprs, o.bootstrap) = ([0.05, 0.2], 100)
         let e = try attack.evaluate(members: p.members, nonMembers: p.nonMembers, options: o)

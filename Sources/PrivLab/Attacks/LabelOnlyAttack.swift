@@ -25,7 +25,7 @@ public final class LabelOnlyAttack: MembershipAttack {
     }
 
     public var name: String { "label-only" }
-    public let target: Classifier
+    public let target: Predictor
     public let options: Options
     public private(set) var queries = 0
     public var threshold: Double? { nil }
@@ -38,14 +38,8 @@ public final class LabelOnlyAttack: MembershipAttack {
         return ["access": "black-box, labels only: the predicted class per query", "queries": how]
     }
 
-    public init(target: Classifier, options: Options) throws {
-        switch options.perturbation {
-        case .gaussian(let s):
-            guard s.isFinite, s > 0 else { throw PrivLabError.invalidArgument("label-only attack: noise must be positive, got \(formatCompact(s))") }
-            guard options.queries >= 1 else { throw PrivLabError.invalidArgument("label-only attack: queries must be at least 1") }
-        case .translation(let d):
-            guard (1...8).contains(d) else { throw PrivLabError.invalidArgument("label-only attack: translate must be 1…8 pixels, got \(d)") }
-        }
+    /// The fitted state (`Options.fit` checks the options): the attack learns nothing.
+    init(target: Predictor, options: Options) {
         self.target = target
         self.options = options
     }
@@ -102,5 +96,22 @@ public final class LabelOnlyAttack: MembershipAttack {
             }
             return copies
         }
+    }
+}
+
+extension LabelOnlyAttack.Options: AttackConfiguration {
+    /// The attack against `target`, once its perturbation is checked: it trains nothing.
+    public func fit(target: Predictor, inputs: AttackInputs) throws -> LabelOnlyAttack {
+        if !inputs.given.isEmpty {
+            throw PrivLabError.invalidArgument("label-only attack: it trains no shadow models, so data, shadow model and training size do not apply")
+        }
+        switch perturbation {
+        case .gaussian(let s):
+            guard s.isFinite, s > 0 else { throw PrivLabError.invalidArgument("label-only attack: noise must be positive, got \(formatCompact(s))") }
+            guard queries >= 1 else { throw PrivLabError.invalidArgument("label-only attack: queries must be at least 1") }
+        case .translation(let d):
+            guard (1...8).contains(d) else { throw PrivLabError.invalidArgument("label-only attack: translate must be 1…8 pixels, got \(d)") }
+        }
+        return LabelOnlyAttack(target: target, options: self)
     }
 }

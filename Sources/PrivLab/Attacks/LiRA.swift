@@ -22,37 +22,36 @@ public final class LiRA: MembershipAttack {
     }
 
     public var name: String { "LiRA (\(options.online ? "online" : "offline"), \(options.globalVariance ? "global" : "per-example") variance)" }
-    public let target: Classifier
+    public let target: Predictor
     public let data: Dataset
     public let options: Options
-    let template: Classifier
+    /// The architecture online shadows copy (trained per scoring, on the candidates too).
+    let template: ModelArchitecture
     public private(set) var queries = 0
     public var threshold: Double? { nil }
     public var threatModel: [String: String] {
         ["access": "black-box: the target's logits (or log-probabilities) per query",
          "data": options.online ? "attacker data plus the candidate records (membership unknown)" : "attacker data only",
-         "shadows": "\(options.shadows), each on a random half of its pool" + (given == nil ? "" : " (shared reference models)"),
+         "shadows": "\(options.shadows), each on a random half of its pool" + (shared ? " (shared reference models)" : ""),
          "architecture": template === target ? "known" : "guessed (\(template.summary))"]
     }
-    /// Offline shadows (trained once), with the ids each trained on.
-    private var offlineShadows: ReferenceModels? = nil
-    /// Reference models trained beforehand and shared with other attacks (their first `shadows`).
-    private let given: ReferenceModels?
-    /// Hears (shadows trained, total) whenever shadows train (online shadows train when scoring).
+    /// Shadows fitted beforehand: shared reference models (their first `shadows`), or offline
+    /// shadows trained on the attacker's data by `fit` (nil: online, trained per scoring).
+    private let fitted: ReferenceModels?
+    /// Whether `fitted` are reference models shared with other attacks.
+    private let shared: Bool
+    /// Hears (shadows trained, total) whenever online shadows train.
     private let progress: ((Int, Int) -> Void)?
 
-    /// With `references`, their first `options.shadows` models are the shadows (nothing is
-    /// trained; online, the candidates must have been in their pool) — so LiRA, RMIA and a
-    /// calibrated metric attack can be compared on the same models.
-    public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options,
-                references: ReferenceModels? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
-        guard options.shadows >= 2 else { throw PrivLabError.invalidArgument("lira: at least 2 shadow models are needed") }
-        guard data.size >= 4 else { throw PrivLabError.invalidArgument("lira: the attacker's data set is too small") }
-        given = try references?.prefix(options.shadows)
+    /// The fitted state (`Options.fit` computes it): nothing is trained here.
+    init(target: Predictor, data: Dataset, options: Options, template: ModelArchitecture, fitted: ReferenceModels?, shared: Bool,
+         progress: ((Int, Int) -> Void)?) {
         self.target = target
         self.data = data
         self.options = options
-        self.template = shadowModel ?? target
+        self.template = template
+        self.fitted = fitted
+        self.shared = shared
         self.progress = progress
     }
 
@@ -60,18 +59,12 @@ public final class LiRA: MembershipAttack {
     /// attacker data with the candidates, trained per scoring; offline, the attacker data, once.
     public func scores(_ ds: Dataset) throws -> [Double] {
         let shadows: ReferenceModels
-        if let given {
-            if options.online { try given.requireInPool(ds, attack: "lira") }
-            shadows = given
-        } else if options.online {
+        if let fitted {
+            if options.online { try fitted.requireInPool(ds, attack: "lira") }
+            shadows = fitted
+        } else {
             shadows = try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds), count: options.shadows,
                                           seed: options.seed, workers: options.workers, progress: progress)
-        } else {
-            if offlineShadows == nil {
-                offlineShadows = try ReferenceModels(template: template, pool: data, count: options.shadows, seed: options.seed,
-                                                     workers: options.workers, progress: progress)
-            }
-            shadows = offlineShadows!
         }
         queries += ds.size
         let phiTarget = logitScaledConfidence(logits: try target.releasedLogits(ds.features), labels: ds.labels)
@@ -116,5 +109,26 @@ public final class LiRA: MembershipAttack {
             let vi = globalVariance || !vi0.isFinite ? gIn : max(vi0, 1e-6)
             return logNormal(x, mi, vi) - logNormal(x, mo, vo)
         }
+    }
+}
+
+extension LiRA.Options: AttackConfiguration {
+    /// Offline, trains the shadows on halves of the attacker's data; online, they train when
+    /// scoring (each candidate must be IN about half of them). With shared reference models
+    /// (`inputs.references`) their first `shadows` are the shadows and nothing is trained — so
+    /// LiRA, RMIA and a calibrated metric attack can be compared on the same models.
+    public func fit(target: Predictor, inputs: AttackInputs) throws -> LiRA {
+        if inputs.targetTrainingSize != nil { throw PrivLabError.invalidArgument("lira: each shadow trains on half of its pool; the target's training size does not apply") }
+        try inputs.only([.data, .shadowModel, .references], attack: "lira")
+        let data = try inputs.requireData("lira")
+        guard shadows >= 2 else { throw PrivLabError.invalidArgument("lira: at least 2 shadow models are needed") }
+        guard data.size >= 4 else { throw PrivLabError.invalidArgument("lira: the attacker's data set is too small") }
+        let template = try inputs.architecture(of: target, attack: "lira")
+        var fitted = try inputs.references?.prefix(shadows)
+        if fitted == nil && !online {
+            fitted = try ReferenceModels(template: template, pool: data, count: shadows, seed: seed, workers: workers, progress: inputs.progress)
+        }
+        return LiRA(target: target, data: data, options: self, template: template, fitted: fitted, shared: inputs.references != nil,
+                    progress: inputs.progress)
     }
 }

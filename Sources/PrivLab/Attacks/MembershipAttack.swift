@@ -4,8 +4,9 @@ import Foundation
 /// likely a member) and, when the attack calibrated one on its own (shadow) data, a threshold.
 public protocol MembershipAttack: AnyObject {
     var name: String { get }
-    /// The model under attack, as the attacker reaches it (possibly behind a query budget).
-    var target: Classifier { get }
+    /// The model under attack, as the attacker reaches it (possibly behind a query budget): a
+    /// predictor — an attack never trains the target.
+    var target: Predictor { get }
     /// The attacker's knowledge and budget, stated (printed with every evaluation).
     var threatModel: [String: String] { get }
     /// Scores the records of `ds` (features and labels; ids are only carried along).
@@ -88,7 +89,7 @@ extension MembershipAttack {
     /// The threat model with the query budget's use when the target has one.
     public var statedThreatModel: [String: String] {
         var t = threatModel
-        if let b = target as? QueryBudgetedClassifier { t["query budget"] = "\(b.used) of \(b.budget) records queried" }
+        if let b = target as? QueryBudgeted { t["query budget"] = "\(b.used) of \(b.budget) records queried" }
         return t
     }
 

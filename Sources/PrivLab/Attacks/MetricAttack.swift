@@ -19,63 +19,47 @@ public final class MetricAttack: MembershipAttack {
 
     /// A signal computed from (probabilities, labels): a built-in one or a user's (a Lua plugin).
     public typealias SignalFunction = (Matrix, [Int]) throws -> [Double]
+    /// A user's signal with the name reports give it (called on the fitting thread only).
+    public struct CustomSignal {
+        public let name: String
+        public let function: SignalFunction
+        public init(name: String, function: @escaping SignalFunction) {
+            self.name = name
+            self.function = function
+        }
+    }
+
+    /// What calibration on shadow (or shared reference) models learned: the thresholds and, per
+    /// class, the shadows' IN and OUT signals the risk score's histograms come from.
+    struct Calibration {
+        var globalThreshold: Double? = nil
+        var classThresholds: [Int: Double] = [:]
+        var shadowIn: [Int: [Double]] = [:]
+        var shadowOut: [Int: [Double]] = [:]
+    }
 
     public var name: String { "metric (\(signalName))" }
-    public let target: Classifier
+    public let target: Predictor
     public let options: Options
     public let signalName: String
     let signalFunction: SignalFunction
     public private(set) var queries = 0
-    public private(set) var threatModel: [String: String]
+    public let threatModel: [String: String]
+    private let calibration: Calibration
     /// Global threshold, or per class (when class-wise).
-    public private(set) var globalThreshold: Double? = nil
-    public private(set) var classThresholds: [Int: Double] = [:]
-    private var shadowIn: [Int: [Double]] = [:]
-    private var shadowOut: [Int: [Double]] = [:]
+    public var globalThreshold: Double? { calibration.globalThreshold }
+    public var classThresholds: [Int: Double] { calibration.classThresholds }
 
     public var threshold: Double? { options.classWise ? (classThresholds.isEmpty ? nil : 0) : globalThreshold }
 
-    /// Without `data` the attack has no threshold (AUC and TPR@FPR are threshold-free; accuracy is
-    /// then reported at the best threshold, marked as an upper bound).
-    /// `custom` replaces `options.signal` by a named signal function (called on this thread only).
-    /// With `references` (models shared with LiRA and RMIA, each trained on a random half of its
-    /// pool) the thresholds are chosen on their first `options.shadows` models — IN the half each
-    /// trained on, OUT the rest of the pool — and no shadow is trained.
-    public init(target: Classifier, data: Dataset? = nil, shadowModel: Classifier? = nil, targetTrainingSize: Int? = nil,
-                options: Options, custom: (name: String, function: SignalFunction)? = nil, references: ReferenceModels? = nil,
-                progress: ((Int, Int) -> Void)? = nil) throws {
+    /// The fitted state (`Options.fit` computes it): nothing is trained here.
+    init(target: Predictor, options: Options, signal: CustomSignal, calibration: Calibration, threatModel: [String: String]) {
         self.target = target
         self.options = options
-        let builtin = options.signal
-        signalName = custom?.name ?? builtin.rawValue
-        signalFunction = custom?.function ?? { builtin.values(probs: $0, labels: $1) }
-        threatModel = ["access": custom == nil && builtin == .correctness ? "black-box: the target's predicted label" : "black-box: the target's probability vector",
-                       "signal": signalName]
-        guard options.shadows >= 1 else { throw PrivLabError.invalidArgument("metric attack: shadows must be at least 1") }
-        if let references {
-            try calibrate(on: try Self.referenceOutputs(references, count: options.shadows))
-            threatModel["threshold"] = (options.classWise ? "class-wise" : "global") + ", chosen on \(options.shadows) shared reference model(s), IN and OUT halves of their pool"
-            return
-        }
-        guard let data = data else {
-            threatModel["threshold"] = "none (no attacker data)"
-            return
-        }
-        let size = min(options.shadowSize ?? targetTrainingSize ?? data.size / 2, data.size / 2)
-        guard size >= 2 else { throw PrivLabError.invalidArgument("metric attack: the attacker's data has too few records (\(data.size))") }
-        let template = shadowModel ?? target
-        // Shadows train in parallel; the signal is computed afterwards on this thread.
-        var shadowModels = ShadowModels(template: template, seed: options.seed, stream: 200, salt: 0x5EED, workers: options.workers)
-        shadowModels.progress = progress
-        let outs = try shadowModels.train(options.shadows, draw: { rng in
-            let pick = try rng.sample(data.size, 2 * size)
-            return (data.rows(Array(pick[0..<size]).sorted()), data.rows(Array(pick[size...]).sorted()))
-        }) { m, inSet, outSet -> ShadowOutputs in
-            (try m.releasedProbabilities(inSet.features), inSet.labels, try m.releasedProbabilities(outSet.features), outSet.labels)
-        }
-        try calibrate(on: outs)
-        threatModel["threshold"] = (options.classWise ? "class-wise" : "global") + ", chosen on \(options.shadows) shadow model(s) × \(size) in + \(size) out records"
-        threatModel["architecture"] = shadowModel == nil ? "known" : "guessed (\(shadowModel!.summary))"
+        signalName = signal.name
+        signalFunction = signal.function
+        self.calibration = calibration
+        self.threatModel = threatModel
     }
 
     /// A shadow's released probabilities and labels on its IN records, then on its OUT records.
@@ -94,19 +78,21 @@ public final class MetricAttack: MembershipAttack {
 
     /// Thresholds (global, and per class when class-wise) and the risk score's histograms from the
     /// shadows' IN and OUT signals.
-    private func calibrate(on outs: [ShadowOutputs]) throws {
+    static func calibrate(on outs: [ShadowOutputs], signal: SignalFunction, classWise: Bool) throws -> Calibration {
+        var c = Calibration()
         for (pi, li, po, lo) in outs {
-            let si = try signalFunction(pi, li), so = try signalFunction(po, lo)
-            for (v, c) in zip(si, li) { shadowIn[c, default: []].append(v) }
-            for (v, c) in zip(so, lo) { shadowOut[c, default: []].append(v) }
+            let si = try signal(pi, li), so = try signal(po, lo)
+            for (v, y) in zip(si, li) { c.shadowIn[y, default: []].append(v) }
+            for (v, y) in zip(so, lo) { c.shadowOut[y, default: []].append(v) }
         }
-        let allIn = shadowIn.keys.sorted().flatMap { shadowIn[$0]! }, allOut = shadowOut.keys.sorted().flatMap { shadowOut[$0]! }
-        globalThreshold = try bestThreshold(inScores: allIn, outScores: allOut)
-        if options.classWise {
-            for c in Set(shadowIn.keys).intersection(shadowOut.keys).sorted() {
-                classThresholds[c] = try bestThreshold(inScores: shadowIn[c]!, outScores: shadowOut[c]!)
+        let allIn = c.shadowIn.keys.sorted().flatMap { c.shadowIn[$0]! }, allOut = c.shadowOut.keys.sorted().flatMap { c.shadowOut[$0]! }
+        c.globalThreshold = try bestThreshold(inScores: allIn, outScores: allOut)
+        if classWise {
+            for y in Set(c.shadowIn.keys).intersection(c.shadowOut.keys).sorted() {
+                c.classThresholds[y] = try bestThreshold(inScores: c.shadowIn[y]!, outScores: c.shadowOut[y]!)
             }
         }
+        return c
     }
 
     /// The raw signal of the target on `ds` (higher = more member-like).
@@ -139,8 +125,9 @@ public final class MetricAttack: MembershipAttack {
     /// P(in | s, y) = P(s | in, y) / (P(s | in, y) + P(s | out, y)) with equal priors, the class-wise
     /// densities estimated by histograms of the shadow models' in and out signals.
     public func riskScores(_ ds: Dataset) throws -> [Double] {
-        guard !shadowIn.isEmpty else { throw PrivLabError.invalidArgument("risk scores need shadow models: give the attack data = …") }
-        return Self.riskScores(signal: try signal(ds), labels: ds.labels, shadowIn: shadowIn, shadowOut: shadowOut, bins: options.riskBins)
+        guard !calibration.shadowIn.isEmpty else { throw PrivLabError.invalidArgument("risk scores need shadow models: give the attack data = …") }
+        return Self.riskScores(signal: try signal(ds), labels: ds.labels, shadowIn: calibration.shadowIn, shadowOut: calibration.shadowOut,
+                               bins: options.riskBins)
     }
 
     /// Song & Mittal's risk score for each (signal, class) from the shadow models' IN and OUT
@@ -177,37 +164,6 @@ public final class MetricAttack: MembershipAttack {
             var lo = 0, hi = h.edges.count
             while lo < hi { let m = (lo + hi) / 2; if h.edges[m] <= v { lo = m + 1 } else { hi = m } }
             return h.pin[lo] / (h.pin[lo] + h.pout[lo])
-        }
-    }
-}
-
-/// White-box attack: the norm of the loss gradient at the target's parameters (members sit where
-/// the training loss is flat; cf. Nasr et al., S&P 2019), or the exact per-record loss.
-public final class GradientAttack: MembershipAttack {
-    public enum Signal: String, CaseIterable, Sendable { case gradnorm, loss }
-    public var name: String { "white-box (\(signal.rawValue))" }
-    public let target: Classifier
-    public let signal: Signal
-    public private(set) var queries = 0
-    public var threshold: Double? { nil }
-    public var threatModel: [String: String] {
-        ["access": "white-box: the target's parameters (gradients of the loss at every record)", "signal": signal.rawValue]
-    }
-
-    public init(target: Classifier, signal: Signal) throws {
-        // Through the interface: a query-budgeted target is a black box, so it is refused too.
-        guard target.isWhiteBox else {
-            throw PrivLabError.invalidArgument("gradient attack: the target must be a softmax regression, MLP, CNN or a pipeline of one")
-        }
-        self.target = target
-        self.signal = signal
-    }
-
-    public func scores(_ ds: Dataset) throws -> [Double] {
-        queries += ds.size
-        switch signal {
-        case .loss: return try target.perRecordLoss(ds).map { -$0 }
-        case .gradnorm: return try target.requireWhiteBox("gradient attack").perRecordGradientNorms(ds).map { -$0 }
         }
     }
 }

@@ -8,8 +8,9 @@ extension QueryBudgetedClassifier: StorableComponent {
     public static var storedKind: StoredComponentKind { .queryBudget }
 
     public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
-                              components: ComponentRestoring) throws -> Classifier {
+                              components: ComponentRestoring) throws -> LoadedModel {
         try c.requireParts(parts, 1, origin: origin)
-        return try QueryBudgetedClassifier(restoring: c.decodeState(Stored.self, origin: origin), inner: parts[0])
+        // An attacker's view only predicts: it comes back as a predictor, never as a model to retrain.
+        return .predictor(try QueryBudgetedClassifier(restoring: c.decodeState(Stored.self, origin: origin), inner: parts[0]))
     }
 }

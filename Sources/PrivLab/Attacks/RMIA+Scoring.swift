@@ -71,7 +71,7 @@ extension RMIA {
     /// The offline `a`: fixed, or tuned on the grid 0, 0.1, …, 1 by attacking reference model 0
     /// (its training records are known) with the other models as references, over the population
     /// (ties keep the smaller a, as the library's strict comparison does).
-    func offlineA(_ refs: ReferenceModels, population: Dataset, signal: (Classifier, Dataset) throws -> [Double]) throws -> Double {
+    func offlineA(_ refs: ReferenceModels, population: Dataset, signal: (Predictor, Dataset) throws -> [Double]) throws -> Double {
         if case .fixed(let a) = options.offlineA { return a }
         guard refs.models.count >= 2 else { return 0.3 }
         let standIn = refs.models[0]

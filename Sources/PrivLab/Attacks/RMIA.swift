@@ -85,10 +85,11 @@ public final class RMIA: MembershipAttack {
     }
 
     public var name: String { "RMIA (\(options.online ? "online" : "offline"), \(options.references) reference model\(options.references == 1 ? "" : "s"))" }
-    public let target: Classifier
+    public let target: Predictor
     public let data: Dataset
     public let options: Options
-    let template: Classifier
+    /// The architecture online reference models copy (trained per scoring, on the candidates too).
+    let template: ModelArchitecture
     public private(set) var queries = 0
     public var threshold: Double? { nil }
     /// The offline `a` used by the last scoring (nil online or before scoring).
@@ -96,35 +97,35 @@ public final class RMIA: MembershipAttack {
     public var threatModel: [String: String] {
         var t = ["access": "black-box: the target's logits (or log-probabilities) per query",
                  "data": options.online ? "attacker data plus the candidate records (membership unknown)" : "attacker data only",
-                 "reference models": "\(options.references), each on a random half of its pool" + (given == nil ? "" : " (shared)"),
+                 "reference models": "\(options.references), each on a random half of its pool" + (shared ? " (shared)" : ""),
                  "population": "\(options.population.map(String.init) ?? "all") of the attacker's records",
                  "architecture": template === target ? "known" : "guessed (\(template.summary))"]
         if let a = chosenA { t["offline a"] = formatCompact(a) + (options.offlineA == .tuned && options.references >= 2 ? " (tuned)" : "") }
         return t
     }
-    private var offlineReferences: ReferenceModels? = nil
-    /// Reference models trained beforehand and shared with other attacks (their first `references`).
-    private let given: ReferenceModels?
+    /// Reference models fitted beforehand: shared ones (their first `references`), or offline
+    /// models trained on the attacker's data by `fit` (nil: online, trained per scoring).
+    private let fitted: ReferenceModels?
+    /// Whether `fitted` are reference models shared with other attacks.
+    private let shared: Bool
     private let progress: ((Int, Int) -> Void)?
 
-    /// With `references`, their first `options.references` models are used and nothing is trained
-    /// (online, the candidates must have been in their pool).
-    public init(target: Classifier, data: Dataset, shadowModel: Classifier? = nil, options: Options,
-                references: ReferenceModels? = nil, progress: ((Int, Int) -> Void)? = nil) throws {
-        try options.validate()
-        guard data.size >= 4 else { throw PrivLabError.invalidArgument("rmia: the attacker's data set is too small") }
-        given = try references?.prefix(options.references)
+    /// The fitted state (`Options.fit` computes it): nothing is trained here.
+    init(target: Predictor, data: Dataset, options: Options, template: ModelArchitecture, fitted: ReferenceModels?, shared: Bool,
+         progress: ((Int, Int) -> Void)?) {
         self.target = target
         self.data = data
         self.options = options
-        self.template = shadowModel ?? target
+        self.template = template
+        self.fitted = fitted
+        self.shared = shared
         self.progress = progress
     }
 
     public func scores(_ ds: Dataset) throws -> [Double] {
         let refs = try references(for: ds)
         let population = try populationRecords()
-        let signal = { (m: Classifier, d: Dataset) throws -> [Double] in
+        let signal = { (m: Predictor, d: Dataset) throws -> [Double] in
             Self.logSignal(logits: try m.releasedLogits(d.features), labels: d.labels, temperature: self.options.temperature, signal: self.options.signal)
         }
         // Offline, the references and the population are fixed after the first scoring, so the
@@ -137,22 +138,15 @@ public final class RMIA: MembershipAttack {
         return Self.pairwiseScores(x: x, z: z.filter { $0.value.isFinite }, gamma: options.gamma)
     }
 
-    /// Online: models on halves of (attacker data ∪ candidates), trained per scoring; offline:
-    /// models on halves of the attacker data, trained once.
+    /// Online: models on halves of (attacker data ∪ candidates), trained per scoring; offline (or
+    /// shared): the models `fit` gave.
     func references(for ds: Dataset) throws -> ReferenceModels {
-        if let given {
-            if options.online { try given.requireInPool(ds, attack: "rmia") }
-            return given
+        if let fitted {
+            if options.online { try fitted.requireInPool(ds, attack: "rmia") }
+            return fitted
         }
-        if options.online {
-            return try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds),
-                                       count: options.references, seed: options.seed, workers: options.workers, progress: progress)
-        }
-        if offlineReferences == nil {
-            offlineReferences = try ReferenceModels(template: template, pool: data, count: options.references, seed: options.seed,
-                                                    workers: options.workers, progress: progress)
-        }
-        return offlineReferences!
+        return try ReferenceModels(template: template, pool: try ReferenceModels.onlinePool(data, candidates: ds),
+                                   count: options.references, seed: options.seed, workers: options.workers, progress: progress)
     }
 
     func populationRecords() throws -> Dataset {
@@ -164,7 +158,7 @@ public final class RMIA: MembershipAttack {
     /// log(Pr(r | θ) / Pr(r)) for each record r (with its id); −∞ marks a record without the
     /// reference observations Pr(r) needs (offline: no model trained without it).
     func relativeSignals(_ d: Dataset, target: [Double], refs: ReferenceModels, a: Double,
-                         signal: (Classifier, Dataset) throws -> [Double]) throws -> [(id: Int, value: Double)] {
+                         signal: (Predictor, Dataset) throws -> [Double]) throws -> [(id: Int, value: Double)] {
         let obs = try refs.observations(d) { try signal($0, d) }
         return d.ids.indices.map { i in
             let prior = options.online ? Self.logAverage(obs.in[i] + obs.out[i], options.averaging)
@@ -175,10 +169,22 @@ public final class RMIA: MembershipAttack {
 }
 
 extension RMIA.Options: AttackConfiguration {
-    public func fit(target: Classifier, data: Dataset?, shadowModel: Classifier?, targetTrainingSize: Int?,
-                    progress: ((Int, Int) -> Void)?) throws -> RMIA {
-        guard let data else { throw PrivLabError.invalidArgument("rmia: the attacker's data set is required") }
-        if targetTrainingSize != nil { throw PrivLabError.invalidArgument("rmia: each reference model trains on half of its pool; the target's training size does not apply") }
-        return try RMIA(target: target, data: data, shadowModel: shadowModel, options: self, progress: progress)
+    /// Offline, trains the reference models on halves of the attacker's data (the offline `a` is
+    /// tuned when first scoring, over the population); online, they train when scoring. With
+    /// shared reference models (`inputs.references`) their first `references` are used and
+    /// nothing is trained.
+    public func fit(target: Predictor, inputs: AttackInputs) throws -> RMIA {
+        if inputs.targetTrainingSize != nil { throw PrivLabError.invalidArgument("rmia: each reference model trains on half of its pool; the target's training size does not apply") }
+        try inputs.only([.data, .shadowModel, .references], attack: "rmia")
+        let data = try inputs.requireData("rmia")
+        try validate()
+        guard data.size >= 4 else { throw PrivLabError.invalidArgument("rmia: the attacker's data set is too small") }
+        let template = try inputs.architecture(of: target, attack: "rmia")
+        var fitted = try inputs.references?.prefix(references)
+        if fitted == nil && !online {
+            fitted = try ReferenceModels(template: template, pool: data, count: references, seed: seed, workers: workers, progress: inputs.progress)
+        }
+        return RMIA(target: target, data: data, options: self, template: template, fitted: fitted, shared: inputs.references != nil,
+                    progress: inputs.progress)
     }
 }

@@ -23,7 +23,7 @@ public struct ReferenceModels {
 
     /// Trains `count` re-seeded copies of `template`, each on exactly half of `pool` (each record in
     /// with probability ½), in parallel; the result does not depend on `workers`.
-    public init(template: Classifier, pool: Dataset, count: Int, seed: UInt64, workers: Int,
+    public init(template: ModelArchitecture, pool: Dataset, count: Int, seed: UInt64, workers: Int,
                 progress: ((Int, Int) -> Void)? = nil) throws {
         guard count >= 1 else { throw PrivLabError.invalidArgument("reference models: count must be at least 1") }
         guard pool.size >= 2 else { throw PrivLabError.invalidArgument("reference models: the pool has \(pool.size) record(s); each model trains on half of it") }

@@ -18,7 +18,7 @@ public enum ShadowDataSource: Sendable, Equatable {
 public enum ShadowDataGenerator {
     /// Shadow data of `count` records from the attacker's `data` (and the target, for synthesis).
     /// Reproducible from `seed`. Synthetic records get fresh ids above the attacker data's.
-    public static func make(_ source: ShadowDataSource, data: Dataset, count: Int, target: Classifier?,
+    public static func make(_ source: ShadowDataSource, data: Dataset, count: Int, target: Predictor?,
                             seed: UInt64) throws -> (Dataset, queries: Int, queriesPerRecord: Double?) {
         var rng = RNG.stream(seed: seed, index: 31)
         let firstId = (data.ids.max() ?? 0) + 1
@@ -112,14 +112,14 @@ public final class ShadowSynthesis {
         public init() {}
     }
 
-    let target: Classifier
+    let target: Predictor
     let options: Options
     let range: (Float, Float)
     let binary: Bool
     let features: Int
     public private(set) var queries = 0
 
-    init(target: Classifier, options: Options, features: Int, featureRange: (Float, Float), binary: Bool) throws {
+    init(target: Predictor, options: Options, features: Int, featureRange: (Float, Float), binary: Bool) throws {
         guard options.kMin >= 1, options.kMax >= options.kMin, options.rejMax >= 1, options.iterMax >= 1,
               options.confMin > 0, options.confMin < 1 else {
             throw PrivLabError.invalidArgument("synthesis: need 1 ≤ k_min ≤ k_max, rej_max ≥ 1, iter_max ≥ 1, conf_min in (0, 1)")

@@ -5,7 +5,7 @@ import Foundation
 /// hyper-parameters, or the attacker's guess — each re-seeded, trained on its own draw from the
 /// attacker's data, in parallel. Written once for every attack that uses shadows.
 struct ShadowModels {
-    let template: Classifier
+    let template: ModelArchitecture
     let seed: UInt64
     /// Shadow i draws from random stream `stream + i` of `seed` and is re-seeded with
     /// mix64(seed + i·salt): per attack constants, so attacks do not share shadows by accident.

@@ -192,7 +192,7 @@ public final class AdversarialRegularization: TrainingDefense {
 
 // MARK: storage
 
-extension AdversarialRegularization: StorableComponent {
+extension AdversarialRegularization: StorableClassifier {
     public static let storedKind = StoredComponentKind("adversarial_regularization")
 
     /// What a model file keeps: the settings, the reference records (so copies play the same
@@ -213,7 +213,7 @@ extension AdversarialRegularization: StorableComponent {
 
     /// A fitted defense: its template is an untrained copy of the released classifier (re-seeded
     /// from the defense's seed at every fit, so the template's own seed is never used).
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         try c.requireParts(parts, 1, origin: origin)
         let s = try c.decodeState(Stored.self, origin: origin)

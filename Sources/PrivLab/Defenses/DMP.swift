@@ -115,7 +115,7 @@ public final class DMP: TrainingDefense {
 
 // MARK: storage
 
-extension DMP: StorableComponent {
+extension DMP: StorableClassifier {
     public static let storedKind = StoredComponentKind("dmp")
 
     /// What a model file keeps of DMP: the settings, how many reference records were kept and the
@@ -138,7 +138,7 @@ extension DMP: StorableComponent {
 
     /// A fitted DMP: its templates are untrained copies of the stored teacher and student (DMP
     /// re-seeds both, so a template's own seed is never used).
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         try c.requireParts(parts, 2, origin: origin)
         let s = try c.decodeState(Stored.self, origin: origin)

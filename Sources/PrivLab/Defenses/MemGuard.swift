@@ -218,7 +218,7 @@ public final class MemGuard: ReleaseDefense {
 
 // MARK: storage
 
-extension MemGuard: StorableComponent {
+extension MemGuard: StorableClassifier {
     public static let storedKind = StoredComponentKind("memguard")
 
     /// What a model file keeps of MemGuard: the settings, the defense classifier g (its
@@ -239,7 +239,7 @@ extension MemGuard: StorableComponent {
         return .component(try StoredComponent(self, state: s, parts: [model.requirePersistable("save")], own: own, floats: &floats))
     }
 
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         try c.requireParts(parts, 1, origin: origin)
         return try MemGuard(restoring: c.decodeState(Stored.self, origin: origin), model: parts[0], own: own, origin: origin)

@@ -109,7 +109,7 @@ public final class OutputDefense: ReleaseDefense {
 
 // MARK: storage
 
-extension OutputDefense: StorableComponent {
+extension OutputDefense: StorableClassifier {
     public static let storedKind = StoredComponentKind("output_defense")
 
     /// The policy, and the wrapped model as a part.
@@ -117,7 +117,7 @@ extension OutputDefense: StorableComponent {
         .component(try StoredComponent(self, state: policy, parts: [model.requirePersistable("save")], floats: &floats))
     }
 
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         try c.requireParts(parts, 1, origin: origin)
         return try OutputDefense(parts[0], policy: c.decodeState(OutputPolicy.self, origin: origin))

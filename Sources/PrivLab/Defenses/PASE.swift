@@ -103,7 +103,7 @@ public final class PASE: DefendedClassifier, ProbabilityMeanEnsemble {
 
 // MARK: storage
 
-extension PASE: StorableComponent {
+extension PASE: StorableClassifier {
     public static let storedKind = StoredComponentKind("pase")
 
     /// What a model file keeps of PASE: the settings, which member trained on each private row,
@@ -127,7 +127,7 @@ extension PASE: StorableComponent {
     /// A fitted PASE from its stored state. Its template (for untrained copies) is the first
     /// member's untrained copy: members are re-seeded copies of the template, and every copy
     /// re-seeds its members again, so the template's own seed is never used.
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         try PASE(restoring: c.decodeState(Stored.self, origin: origin), members: parts, own: own, origin: origin)
     }

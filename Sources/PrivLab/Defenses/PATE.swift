@@ -184,7 +184,7 @@ public final class PATE: TrainingDefense {
 
 // MARK: storage
 
-extension PATE: StorableComponent {
+extension PATE: StorableClassifier {
     public static let storedKind = StoredComponentKind("pate")
 
     /// What a model file keeps of PATE: the settings, every query's votes and whether it was
@@ -208,7 +208,7 @@ extension PATE: StorableComponent {
     }
 
     /// A fitted PATE: its templates are untrained copies of the first teacher and of the student.
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         let s = try c.decodeState(Stored.self, origin: origin)
         try c.requireParts(parts, s.options.teachers + 1, origin: origin)

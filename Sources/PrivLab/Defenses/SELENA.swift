@@ -98,7 +98,7 @@ public final class SELENA: TrainingDefense {
 
 // MARK: storage
 
-extension SELENA: StorableComponent {
+extension SELENA: StorableClassifier {
     public static let storedKind = StoredComponentKind("selena")
 
     /// What a model file keeps of SELENA: the settings and the private set's size (its report);
@@ -116,7 +116,7 @@ extension SELENA: StorableComponent {
     }
 
     /// A fitted SELENA: its templates are untrained copies of a sub-model and of the released model.
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         try c.requireParts(parts, 2, origin: origin)
         let s = try c.decodeState(Stored.self, origin: origin)

@@ -138,7 +138,7 @@ public final class SplitAI: DefendedClassifier, ProbabilityMeanEnsemble {
 
 // MARK: storage
 
-extension SplitAI: StorableComponent {
+extension SplitAI: StorableClassifier {
     public static let storedKind = StoredComponentKind("split_ai")
 
     /// What a model file keeps of Split-AI: the settings, each private row's left-out sub-models
@@ -160,7 +160,7 @@ extension SplitAI: StorableComponent {
 
     /// A fitted Split-AI. Its template is the first sub-model's untrained copy (sub-models are
     /// re-seeded copies of the template, so its own seed is never used).
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                               components: ComponentRestoring) throws -> Classifier {
         let s = try c.decodeState(Stored.self, origin: origin)
         try c.requireParts(parts, s.options.models, origin: origin)

@@ -45,6 +45,8 @@ public indirect enum StoredModel: Codable, Sendable {
 /// A loaded model of any kind.
 public enum LoadedModel {
     case classifier(Classifier)
+    /// A model that predicts but does not train: a query-budgeted target (an attacker's view).
+    case predictor(Predictor)
     case gmm(GaussianMixture)
     case kmeans(KMeans)
 }
@@ -70,6 +72,7 @@ public enum ModelFile {
     static func describe(_ m: LoadedModel, _ floats: inout [Float]) throws -> StoredModel {
         switch m {
         case .classifier(let c): return try describe(classifier: c, &floats)
+        case .predictor(let p): return try describe(classifier: p, &floats)
         case .gmm(let g):
             guard g.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
             return .gmm(.init(options: g.options, dimension: g.dimension, weights: g.weights, means: g.means,
@@ -81,7 +84,7 @@ public enum ModelFile {
         }
     }
 
-    static func describe(classifier c: Classifier, _ floats: inout [Float]) throws -> StoredModel {
+    static func describe(classifier c: Predictor, _ floats: inout [Float]) throws -> StoredModel {
         guard c.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
         return try c.requirePersistable("save").storedModel(&floats)
     }
@@ -188,7 +191,7 @@ public enum ModelFile {
         case .lda(let s): return .classifier(LinearDiscriminantAnalysis(state: s))
         case .gaussianNB(let s): return .classifier(GaussianNaiveBayes(state: s))
         case .knn(let s): return .classifier(NearestNeighbors(state: s))
-        case .component(let c): return .classifier(try restoreComponent(c, floats, &cursor, path: path, components: components))
+        case .component(let c): return try restoreComponent(c, floats, &cursor, path: path, components: components)
         case .gmm(let s):
             return .gmm(try GaussianMixture(restoring: s))
         case .kmeans(let o, let r, let c, let inertia, let it):
@@ -202,7 +205,7 @@ public enum ModelFile {
 
     /// A component: its parts in order, then its own floats, then the restorer of its kind.
     static func restoreComponent(_ c: StoredComponent, _ floats: [Float], _ cursor: inout Int, path: String,
-                                components: ComponentRestoring) throws -> Classifier {
+                                components: ComponentRestoring) throws -> LoadedModel {
         var parts = [Classifier]()
         for p in c.parts {
             guard case .classifier(let m) = try restore(p, floats, &cursor, path: path, components: components) else {

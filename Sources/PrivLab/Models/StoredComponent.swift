@@ -26,13 +26,28 @@ public protocol StorableComponent: PersistableModel {
     /// The fitted component `c` describes, given its parts (restored, in order) and its own floats;
     /// `components` restores any model it keeps in its own state (SISA's checkpoints).
     static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
-                        components: ComponentRestoring) throws -> Classifier
+                        components: ComponentRestoring) throws -> LoadedModel
+}
+
+/// A stored kind that comes back as a classifier that trains — every kind but an attacker's
+/// query-budgeted view, which only predicts.
+public protocol StorableClassifier: StorableComponent {
+    /// The fitted classifier `c` describes (see `StorableComponent.restore`).
+    static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                                  components: ComponentRestoring) throws -> Classifier
+}
+
+extension StorableClassifier {
+    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+                               components: ComponentRestoring) throws -> LoadedModel {
+        .classifier(try restoreClassifier(c, parts: parts, own: own, origin: origin, components: components))
+    }
 }
 
 /// Turns stored components back into models: what `ModelFile` asks when a file holds one. The
 /// model layer defines the question, the composition root (`Storage/`) answers it.
 public protocol ComponentRestoring {
-    func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String) throws -> Classifier
+    func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String) throws -> LoadedModel
 }
 
 /// A stored model made of other models: its kind, its own state (sorted-key JSON of the kind's

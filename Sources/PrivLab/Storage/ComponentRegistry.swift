@@ -31,7 +31,7 @@ public struct ComponentRegistry: ComponentRestoring {
     /// The names of the kinds known.
     public var names: [String] { kinds.keys.map(\.rawValue).sorted() }
 
-    public func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String) throws -> Classifier {
+    public func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String) throws -> LoadedModel {
         guard let t = kinds[c.kind] else {
             throw PrivLabError.malformedFile(location: origin, reason: "unknown component '\(c.kind)' (this privlab stores \(names.joined(separator: ", ")))")
         }

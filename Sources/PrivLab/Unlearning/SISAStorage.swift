@@ -15,7 +15,7 @@ import Foundation
 /// Records removed by `unlearn` leave no features in the file: the ensemble keeps their ids and
 /// labels (stratified sharding deals over them, so that a removal never moves another record) and
 /// zeros in place of their features; no stored checkpoint saw them.
-extension SISAEnsemble: StorableComponent {
+extension SISAEnsemble: StorableClassifier {
     public static let storedKind = StoredComponentKind("sisa")
 
     /// One slice checkpoint: its key and its model description (its parameters, `parameters` of
@@ -69,7 +69,7 @@ extension SISAEnsemble: StorableComponent {
 
     /// A fitted ensemble with its checkpoints in memory. Its template is an untrained copy of a
     /// constituent: constituents are re-seeded copies of the template, so its seed is never used.
-    public static func restore(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
+    public static func restoreClassifier(_ c: StoredComponent, parts: [Classifier], own: [Float], origin: String,
                                components: ComponentRestoring) throws -> Classifier {
         try c.requireParts(parts, 0, origin: origin)
         let s = try c.decodeState(Stored.self, origin: origin)

@@ -72,12 +72,11 @@ extension AttackModelReport {
 }
 
 extension Runtime {
-    /// The options every attack shares: target, attacker data, shadow model, seed, workers.
+    /// The options every attack shares: the target (behind its query budget, if any), what the
+    /// attack is given (attacker data, shadow model, training size), seed and workers.
     struct AttackCommon {
-        var target: Classifier
-        var data: Dataset?
-        var shadowModel: Classifier?
-        var trainSize: Int?
+        var target: Predictor
+        var inputs: AttackInputs
         var seed: UInt64
         var workers: Int
     }
@@ -91,13 +90,14 @@ extension Runtime {
         }
         guard mo.model.isFitted else { throw LuaError("\(o.fn): the target model is not fitted") }
         let declares = { (key: String) in o.declaration?.option(key) != nil }
-        let data = declares("data") ? try o.dataset("data", what: "the attacker's records") : nil
-        let shadow = declares("shadow_model") ? try o.model("shadow_model", what: "the attacker's guess of the architecture")?.model : nil
+        var inputs = AttackInputs()
+        inputs.data = declares("data") ? try o.dataset("data", what: "the attacker's records") : nil
+        inputs.shadowModel = declares("shadow_model") ? try o.model("shadow_model", what: "the attacker's guess of the architecture")?.model : nil
         // A query budget makes the black-box attacker's access explicit: the target refuses records beyond it.
-        var target = mo.model
-        if let b = try o.optionalInteger("budget") { target = try QueryBudgetedClassifier(target, budget: b) }
-        return AttackCommon(target: target, data: data, shadowModel: shadow,
-                            trainSize: declares("train_size") ? try o.optionalInteger("train_size") : nil, seed: try o.seed(),
+        var target: Predictor = mo.model
+        if let b = try o.optionalInteger("budget") { target = try QueryBudgetedClassifier(mo.model, budget: b) }
+        inputs.targetTrainingSize = declares("train_size") ? try o.optionalInteger("train_size") : nil
+        return AttackCommon(target: target, inputs: inputs, seed: try o.seed(),
                             workers: declares("workers") ? try o.optionalInteger("workers") ?? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1)
     }
 
@@ -119,9 +119,9 @@ extension Runtime {
             l.seed = c.seed
             l.workers = c.workers
             try o.finish()
-            guard let data = c.data else { throw LuaError("attack.lira: option 'data' is required (or reference_models)") }
-            call.pushObject(AttackObject(try LiRA(target: c.target, data: data, shadowModel: c.shadowModel, options: l, references: shared?.references,
-                                                  progress: Runtime.from(call).progressObserver(label: "LiRA shadows"))), "Attack")
+            guard c.inputs.data != nil else { throw LuaError("attack.lira: option 'data' is required (or reference_models)") }
+            c.inputs.progress = Runtime.from(call).progressObserver(label: "LiRA shadows")
+            call.pushObject(AttackObject(try l.fit(target: c.target, inputs: c.inputs)), "Attack")
             return 1
         }
         define(AttackDeclarations.gradient) { call in
@@ -129,9 +129,9 @@ extension Runtime {
             guard case .object(let b) = try o.value("target"), let mo = b.value as? ModelObject, mo.model.isFitted else {
                 throw LuaError("attack.gradient: option 'target' must be a fitted Model")
             }
-            let s: GradientAttack.Signal = try o.choice("score")
+            let g = GradientAttack.Options(signal: try o.choice("score"))
             try o.finish()
-            call.pushObject(AttackObject(try GradientAttack(target: mo.model, signal: s)), "Attack")
+            call.pushObject(AttackObject(try g.fit(target: mo.model, inputs: AttackInputs())), "Attack")
             return 1
         }
         define(AttackDeclarations.labelOnly) { call in
@@ -147,7 +147,7 @@ extension Runtime {
             l.queries = try o.integer("queries")
             l.seed = c.seed
             try o.finish()
-            call.pushObject(AttackObject(try LabelOnlyAttack(target: c.target, options: l)), "Attack")
+            call.pushObject(AttackObject(try l.fit(target: c.target, inputs: c.inputs)), "Attack")
             return 1
         }
         installAttackClass()

@@ -18,8 +18,9 @@ extension Runtime {
         s.workers = c.workers
         s.source = try shadowSource(o)
         try o.finish()
-        let a = try s.fit(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
-                          progress: Runtime.from(call).progressObserver(label: "shadow models"))
+        var inputs = c.inputs
+        inputs.progress = Runtime.from(call).progressObserver(label: "shadow models")
+        let a = try s.fit(target: c.target, inputs: inputs)
         call.pushObject(AttackObject(a), "Attack")
         return 1
     }
@@ -75,7 +76,7 @@ extension Runtime {
         r.seed = try o.seed()
         try o.finish()
         guard let data else { throw LuaError("attack.released_layers: option 'data' is required") }
-        call.pushObject(AttackObject(try ReleasedLayersAttack(target: target, data: data, options: r)), "Attack")
+        call.pushObject(AttackObject(try r.fit(target: target, inputs: AttackInputs(data: data))), "Attack")
         return 1
     }
 
@@ -85,15 +86,15 @@ extension Runtime {
         let c = try Runtime.attackCommon(o)
         let shared = try o.optionalObject("reference_models", ReferenceModelsObject.self)
         var m = MetricAttack.Options()
-        var custom: (name: String, function: MetricAttack.SignalFunction)? = nil
+        var custom: MetricAttack.CustomSignal? = nil
         switch try o.value("score") {
         case .nil: m.signal = .loss
         case .string(let name) where MembershipSignal(rawValue: name) != nil: m.signal = MembershipSignal(rawValue: name)!
         case .string(let name):
             let comp = try rt.components.lookup(kind: .attack_score, name: name, runtime: rt, on: call.L)
-            custom = (name, rt.attackScoreFunction(comp, L: call.L))
+            custom = MetricAttack.CustomSignal(name: name, function: rt.attackScoreFunction(comp, L: call.L))
         case .function(let f):
-            custom = ("custom", rt.attackScoreFunction(Component(kind: .attack_score, name: "(function)", function: f, source: "inline"), L: call.L))
+            custom = MetricAttack.CustomSignal(name: "custom", function: rt.attackScoreFunction(Component(kind: .attack_score, name: "(function)", function: f, source: "inline"), L: call.L))
         case let v:
             let names = MembershipSignal.allCases.map(\.rawValue).joined(separator: ", ")
             throw LuaError("attack.metric: option 'score' must be one of \(names), an attack_score name or a function, got \(v.typeName)")
@@ -106,15 +107,15 @@ extension Runtime {
         m.workers = c.workers
         try o.finish()
         // Checked once every option has been read, so a bad or unknown option is reported first.
-        if shared == nil, c.data == nil, o.has("class_wise") || o.has("shadows") {
+        if shared == nil, c.inputs.data == nil, o.has("class_wise") || o.has("shadows") {
             throw LuaError("attack.metric: options 'class_wise' and 'shadows' need data or reference_models (thresholds are calibrated on shadow models)")
         }
         if shared != nil, o.has("shadow_model") || o.has("shadow_size") {
             throw LuaError("attack.metric: shadow_model and shadow_size do not apply with reference_models (they are trained already)")
         }
-        let a = try MetricAttack(target: c.target, data: c.data, shadowModel: c.shadowModel, targetTrainingSize: c.trainSize,
-                                 options: m, custom: custom, references: shared?.references, progress: rt.progressObserver(label: "shadow models"))
-        call.pushObject(AttackObject(a), "Attack")
+        var inputs = c.inputs
+        (inputs.references, inputs.signal, inputs.progress) = (shared?.references, custom, rt.progressObserver(label: "shadow models"))
+        call.pushObject(AttackObject(try m.fit(target: c.target, inputs: inputs)), "Attack")
         return 1
     }
 }

@@ -164,6 +164,8 @@ extension Runtime {
             switch try ModelFile.load(path: path) {
             case .classifier(let e as SISAEnsemble): call.pushObject(SISAObject(e), "SISA")   // unlearning goes on
             case .classifier(let c): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
+            case .predictor(let p):
+                throw LuaError("load: \(path) holds \(p.summary) behind a query budget, an attacker's view that only predicts: load the model it wraps")
             case .gmm(let g): call.pushObject(GMMObject(g), "GMM")
             case .kmeans(let k): call.pushObject(KMeansObject(k), "KMeans")
             }

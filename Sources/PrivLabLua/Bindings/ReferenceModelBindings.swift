@@ -40,8 +40,9 @@ extension Runtime {
     static func sharedReferences(_ o: LuaOptions, _ c: inout AttackCommon) throws -> ReferenceModelsObject? {
         guard let r = try o.optionalObject("reference_models", ReferenceModelsObject.self) else { return nil }
         if o.has("shadow_model") { throw LuaError("\(o.fn): shadow_model does not apply with reference_models (they copied their own model)") }
-        c.data = c.data ?? r.data
-        c.shadowModel = r.template
+        c.inputs.data = c.inputs.data ?? r.data
+        c.inputs.shadowModel = r.template
+        c.inputs.references = r.references
         return r
     }
 
@@ -78,10 +79,9 @@ extension Runtime {
         r.seed = c.seed
         r.workers = c.workers
         try o.finish()
-        guard let data = c.data else { throw LuaError("attack.rmia: option 'data' is required (or reference_models)") }
-        let a = try RMIA(target: c.target, data: data, shadowModel: c.shadowModel, options: r, references: shared?.references,
-                         progress: Runtime.from(call).progressObserver(label: "RMIA reference models"))
-        call.pushObject(AttackObject(a), "Attack")
+        guard c.inputs.data != nil else { throw LuaError("attack.rmia: option 'data' is required (or reference_models)") }
+        c.inputs.progress = Runtime.from(call).progressObserver(label: "RMIA reference models")
+        call.pushObject(AttackObject(try r.fit(target: c.target, inputs: c.inputs)), "Attack")
         return 1
     }
 

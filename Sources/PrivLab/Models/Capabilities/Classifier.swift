@@ -3,7 +3,7 @@
 /// (`HookTrainable`, `FineTunable`, `WhiteBoxModel`, `PersistableModel`); callers ask for the one
 /// they need. The defaults below are real behaviour for models without DP training, random
 /// streams or warm starts, never a refusal.
-public protocol Classifier: Predictor {
+public protocol Classifier: Predictor, ModelArchitecture {
     /// The parameters training updates: fewer than `parameterCount` when layers are frozen
     /// (transfer learning), so each sample of (re)training costs less.
     var trainedParameterCount: Int { get }
@@ -33,11 +33,6 @@ public protocol Classifier: Predictor {
     /// engine — a Lua function in a pipeline. Everything that trains copies in parallel
     /// (cross-validation, SISA, shadow models, ensembles, audits) then trains them in turn.
     var runsOnCallingThread: Bool { get }
-}
-
-extension Classifier {
-    /// `workers`, or 1 when the model must stay on the calling thread.
-    public func parallelWorkers(_ workers: Int) -> Int { runsOnCallingThread ? 1 : workers }
 }
 
 // Defaults for models without DP training, random streams or warm starts.

@@ -24,7 +24,7 @@ public final class ULiRA: MembershipAttack {
     }
 
     public var name: String { "U-LiRA (\(method.name))" }
-    public let target: Classifier
+    public let target: Predictor
     public let method: UnlearningMethod
     public let references: ReferenceModels
     public let options: Options
