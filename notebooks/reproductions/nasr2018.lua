@@ -7,9 +7,10 @@
 classifier minimises its loss plus λ times h's membership score on its training batch, h learns
 to tell the training set from a reference set — "can mitigate the risk of membership inference
 attacks (close to the random guess) with a negligible cost in terms of the classification error"
-(abstract). On Purchase-100 the loss of test accuracy at the paper's λ = 3 is under 4 points (the
-paper's Table 2, as summarised in PrivLab issue 28; the table's exact values were not re-read for
-this notebook).
+(abstract). On Purchase-100 the loss of test accuracy at the paper's λ = 3 is under 4 points
+(unverified: the figure is issue 28's summary; the paper's tables are in none of our corpora — the
+stored arXiv pages give only its opening, and the authors' README.rst and PPN_Purchase_GIT.py quote
+no result).
 
 ## The authors' setting
 
@@ -289,10 +290,10 @@ local function judge(init, label)
                                 verdict = ok == nil and "not comparable" or (ok and "reproduced" or "not reproduced"), why = why }
   end
   local lost = none.test_acc - three.test_acc
-  verdict("test accuracy lost at λ = 3", "< 0.04", ("%.3f (%.3f → %.3f; test-selected: %.3f)"):format(lost, none.test_acc, three.test_acc, three.test_selected_acc),
+  verdict("test accuracy lost at λ = 3", "< 0.04 (unverified, issue 28)", ("%.3f (%.3f → %.3f; test-selected: %.3f)"):format(lost, none.test_acc, three.test_acc, three.test_selected_acc),
           lost <= 0.04, lost <= 0.04 and "within the paper's bound" or "the regularised model loses more than the paper's bound")
   local comparable = none.attack_acc > 0.55
-  verdict("attack accuracy at λ = 3", "close to 0.5 (undefended: well above)", ("%.3f (undefended %.3f)"):format(three.attack_acc, none.attack_acc),
+  verdict("attack accuracy at λ = 3", "\"close to the random guess\" (abstract)", ("%.3f (undefended %.3f)"):format(three.attack_acc, none.attack_acc),
           (function() if comparable then return three.attack_acc <= 0.55 end end)(),
           comparable and (three.attack_acc <= 0.55 and "the strongest attack is near chance" or "the attack keeps an advantage above 0.55")
             or "the undefended model leaks too little here for the claim to be tested")
@@ -302,7 +303,7 @@ local function judge(init, label)
       if i >= 3 and (r.test_acc > set[i - 1].test_acc + 0.01 or r.attack_acc > set[i - 1].attack_acc + 0.01) then monotone = false end
       parts[#parts + 1] = ("λ %g: %.3f / %.3f"):format(r.lambda, r.test_acc, r.attack_acc)
     end
-    verdict("larger λ: less accuracy, less leakage", "monotone (§5)", table.concat(parts, "; ") .. " (test acc. / attack acc.)", monotone,
+    verdict("larger λ: less accuracy, less leakage", "monotone (unverified)", table.concat(parts, "; ") .. " (test acc. / attack acc.)", monotone,
             monotone and "both fall (or stay) as λ grows" or "not monotone in λ")
   end
 end
