@@ -84,6 +84,24 @@ final class DefenseBindingTests: XCTestCase {
                        ["defense.pate", "more than epsilon = 0.5", "at most"])
         assertLuaError(rt, setup + "pl.defense.pate{teacher = pl.mlp{}, public = b, queries = 51}", ["defense.pate: option 'queries' must be at most 50"])
         assertLuaError(rt, setup + "pl.defense.selena{model = pl.mlp{}, models = 4, excluded = 4}", ["defense.selena: option 'excluded' must be at most 3"])
+        // SELENA distilling from a Split-AI fitted beforehand: the same released model as one that trains its own.
+        let reused = try rt.exec(setup + """
+            local net = pl.mlp{hidden = {8}, epochs = 3, seed = 1}
+            local s = pl.defense.split_ai{model = net, models = 4, excluded = 2, seed = 3}
+            s:fit(a)
+            local r = pl.defense.selena{split_ai = s}
+            r:fit(a)
+            local own = pl.defense.selena{model = net, models = 4, excluded = 2, seed = 3}
+            own:fit(a)
+            return r:predict_proba(b)[7][2] == own:predict_proba(b)[7][2], r:defense_report().excluded
+            """)
+        XCTAssertEqual(reused[0].scalar, true)
+        XCTAssertEqual(reused[1].scalar, AnyHashable(Int64(2)))
+        assertLuaError(rt, setup + "local s = pl.defense.split_ai{model = pl.mlp{epochs = 1}, models = 4, excluded = 2}; s:fit(a); pl.defense.selena{split_ai = s, models = 5}",
+                       ["defense.selena: option 'models' comes from the split_ai given"])
+        assertLuaError(rt, setup + "local s = pl.defense.split_ai{model = pl.mlp{epochs = 1}, models = 4, excluded = 2}; s:fit(a); pl.defense.selena{split_ai = s}:fit(b)",
+                       ["selena: record 1 of the training set is not one the given split_ai was fitted on"])
+        assertLuaError(rt, setup + "pl.defense.selena{models = 4}", ["defense.selena: option 'model' is required (or give a fitted split_ai)"])
         assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{epochs = 2}, student = pl.defense.pase{model = pl.mlp{}}, reference = b}:fit(a)",
                        ["cannot be trained on soft labels"])
     }

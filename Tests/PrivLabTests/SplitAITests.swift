@@ -119,5 +119,17 @@ final class SplitAITests: XCTestCase {
         XCTAssertEqual(try selena.splitAI(d.members.features), try alone.releasedProbabilities(d.members.features))
         so.excluded = 5
         assertThrows(["split_ai", "excluded (L) must be in 1…4"]) { _ = try SplitAI(model: try mlp(), options: so) }
+
+        // Given the fitted Split-AI, SELENA only distils — and releases the same student, bit for bit.
+        let reused = try SELENA(fitted: alone)
+        try reused.fit(d.members)
+        XCTAssertEqual(reused.leftOut, selena.leftOut)
+        XCTAssertEqual(try reused.releasedProbabilities(d.nonMembers.features), try selena.releasedProbabilities(d.nonMembers.features))
+        XCTAssertEqual(try reused.releasedProbabilities(d.members.features), try selena.releasedProbabilities(d.members.features))
+        // Distilling on records the Split-AI never trained on would give members' answers that are not.
+        assertThrows(["selena: record 1 of the training set is not one the given split_ai was fitted on"]) { try SELENA(fitted: alone).fit(d.nonMembers) }
+        so.excluded = 2
+        assertThrows(["selena: the split_ai given must be fitted first"]) { _ = try SELENA(fitted: try SplitAI(model: try mlp(), options: so)) }
+        assertThrows(["selena: option 'split_ai' must be a pl.defense.split_ai"]) { _ = try SELENA(fitted: try mlp()) }
     }
 }

@@ -22,7 +22,7 @@ Read in the released code, inspire-group/MIAdefenseSELENA (commit 855c627), Purc
 | undefended | `Undefend/train.py`: Adam 1e-3, batch 512, 30 epochs, the epoch with the best *test* accuracy kept | Adam 1e-3, batch 128, `epochs`, last epoch |
 | Split-AI | `SELENA/generation10.py`: K = 25, L = 10, per record `shuffle(arange(K))[:L]` (seed 1000); `Split_AI/train.py`: sub-model i trains on the records whose L-set lacks i, Adam 1e-3, batch 512, 30 epochs, best-test-accuracy epoch kept | `pl.defense.split_ai{models = 25, excluded = 10}`, Adam 1e-3, batch 128, `epochs`, last epoch |
 | adaptive inference | `Split_AI/eval.py` `splitai_test`: a training record (found by its *index*) gets the mean softmax of its L non-models (mode 1); any other query the mean over the L-set of a training record drawn by `np.random.randint` (mode 2) | a training record is found by exact content; another query's training record is picked by a hash of its content (same answer when asked twice) |
-| distillation | `Distillation/train.py`: a fresh `PurchaseClassifier` trained on the training set with Split-AI's mode-1 answers as targets, loss −Σ t·log softmax(z) / B (no hard labels), Adam 1e-3, batch 512, 60 epochs, best-test-accuracy epoch kept | `pl.defense.selena` (the same loss, pinned to PyTorch in SplitAITests), `2 × epochs` epochs, last epoch |
+| distillation | `Distillation/train.py`: a fresh `PurchaseClassifier` trained on the whole training set (*tr* ∪ *te*, ≈ 19.7k records) with Split-AI's mode-1 answers *for those members only* as targets — it never sees a reference or test record, nor a hard label —, loss −Σ t·log softmax(z) / B, Adam 1e-3 (the weight decay is commented out), batch 512, 60 epochs (`--classifier_epochs`, twice the sub-models' 30), best-test-accuracy epoch kept | `pl.defense.selena{split_ai = …}` distilling from the Split-AI fitted for its own row (the same loss, pinned to PyTorch in SplitAITests), `2 × epochs` epochs, last epoch |
 | attacks | `attack/dsq_attack.py` `system_attack`: thresholds on confidence, entropy, modified entropy (global and per class, best of both) and correctness chosen on *tr* vs reference, measured on *te* vs test; an NN attack on (softmax, one-hot label) trained on tr/ref, its best *test* epoch reported; the best of all is the MIA accuracy | the same four threshold attacks, calibrated and measured the same way; for the NN attack our shadow-model attack (Shokri et al.) and offline LiRA (Carlini et al.) |
 | adaptive attack on SELENA | `adaptive_attack/`: the attacker knows half the members (*tr*), trains a shadow Split-AI on them (its own L-sets, seed 2000), and thresholds the cross-entropy and L2 distance between the shadow Split-AI's answer and SELENA's output (plus two NN attacks) | the cross-entropy and L2 thresholds, with a shadow `pl.defense.split_ai` on *tr* |
 
@@ -42,11 +42,12 @@ Defaults: `private` = 1,500 members (the paper ≈ 19,700), 750 reference and 75
 with the best test accuracy; these networks reach training accuracy 1.0 well before 20 epochs
 here) and `2 × epochs` = 40 for the distillation (the authors' 60 against their 30), batch 128
 instead of 512 so that a sub-model on its 900 records still takes ≈ 160 optimiser steps;
-K = 25 and L = 10 as published. Split-AI is trained twice — once alone for its own row, once
-inside SELENA (same seed: the same ensemble bit for bit, see SplitAITests) — and the attacker
-trains a shadow Split-AI of 25 more models: ≈ 45 single-model trainings in all, which is what
-bounds the scale on two shared cores. The paper's scale is
-`-P private=19732 -P epochs=30` (hours).
+K = 25 and L = 10 as published. Split-AI is trained once: SELENA distils from the Split-AI
+fitted for its own row (`pl.defense.selena{split_ai = …}` — the same SELENA, bit for bit, as one
+that trains its own ensemble with the same seed, see SplitAITests), which saves 25 sub-model
+trainings, about a third of the run. The attacker trains a shadow Split-AI of 25 more models on
+half as many records; those two ensembles are what bound the scale on two shared cores. The
+paper's scale is `-P private=19732 -P epochs=30` (hours).
 
 The generator's `signature` (how strongly a class's items set it apart) is set so that the
 undefended model lands in the paper's regime — it memorises its training set and reaches a test
@@ -54,15 +55,61 @@ accuracy near Purchase-100's ≈ 0.83. Measured (one model, seed 1): with 2,500 
 epochs, signature 0.1 → test 1.000 (nothing to defend), 0.05 → 0.983, 0.03 → 0.898, 0.02 → 0.732;
 with 1,500 members and 20 epochs, 0.035 → 0.886 and 0.03 → 0.806, the default. Training accuracy
 was 1.0 in every case.
+
+**What these data cannot settle (measured, issue 28).** On this generator the 10-model Split-AI
+generalises far better than any one network: at the default setting (seed 1) the undefended
+network reaches test accuracy 0.804, Split-AI 0.959, SELENA's student 0.844 (training 0.958).
+The agreement table below shows why the student then leaks: it copies Split-AI on the members
+(top-1 agreement 98.2%, mean |Δp_y| 0.026) but not on test records (83.9%, |Δp_y| 0.175; the
+student's mean p_y there is 0.180 against Split-AI's 0.351) — on unseen records it is one network
+trained on the private set, and the attacks read the gap between copied answers and its own. With
+15 records per class and independent Bernoulli items, one network's errors are variance, which
+averaging removes. Label noise does not change that: with `-P noise=0.2 -P signature=0.05` (a
+fifth of the labels moved to another class) the undefended network falls to 0.567, Split-AI keeps
+0.728 and the student 0.684 (training 0.777; agreement 98.2% on members, 86.7% on test records).
+Where one network nearly matches the ensemble, the student generalises like its teacher: on
+Fashion-MNIST (1,500 members, the same networks and epochs, same split) the undefended network
+reaches training 0.921 / test 0.816, Split-AI test 0.831 (+1.5 points), and the student 0.819 /
+0.808 — a 1.1-point gap, agreement 97.8% on members and 92.0% on test records, mean p_y 0.734
+against 0.716. (Measured with the same pipeline outside this notebook; the attacks were not run
+there.)
+The authors' own pipeline, rewritten in PyTorch from their scripts and run on the same exported
+records (`-P export=DIR`, then Fixtures/make_selena_reference.py `--pipeline DIR`), trains the
+undefended network to the same point (training 1.000, test 0.813, best threshold attack 0.967
+against our 0.962); its Split-AI and student did not run to the end on the shared machine before
+this notebook was last edited, so whether the authors' code leaks as much on these records is
+still open. SELENA's
+argument needs the opposite regime — a student that generalises as well as the ensemble it
+copies —, which the verdicts below check as a premise and report (b) and (d) *not comparable*
+when it fails.
 ]]
-local P = pl.params { private = 1500, models = 25, excluded = 10, epochs = 20, signature = 0.03, density = 0.05,
-                     reference_models = 4, shadows = 2, dmp = true, seed = 1 }
+local P = pl.params { private = 1500, models = 25, excluded = 10, epochs = 20, signature = 0.03, density = 0.05, noise = 0.0,
+                     reference_models = 4, shadows = 2, dmp = true, seed = 1, export = "" }
 
 local half = P.private // 2
 local all = pl.data.purchase { n = 2 * P.private, classes = 100, signature = P.signature, density = P.density, seed = P.seed }
+-- Label noise: each record's label moved, with probability `noise`, to one of the 99 other classes
+-- drawn uniformly (a seeded LCG, the same records for every run with this seed).
+if P.noise > 0 then
+  local state = P.seed * 104729 + 17
+  local function next_u() state = (state * 1103515245 + 12345) % 2147483648 return state end
+  all = all:map(function(x, y)
+    if next_u() / 2147483648 < P.noise then y = (y + 1 + next_u() % 99) % 100 end
+    return x, y
+  end)
+end
 local rest, private = all:split { test = P.private, seed = P.seed }
 local reference, test = rest:split { test = half, seed = P.seed + 1 }
 local te, tr = private:split { test = half, seed = P.seed + 2 }
+-- `-P export=DIR` writes the four parts as CSV (label first) for the authors' pipeline in PyTorch:
+-- python Tests/PrivLabTests/Fixtures/make_selena_reference.py --pipeline DIR
+if P.export ~= "" then
+  for name, ds in pairs { tr = tr, te = te, reference = reference, test = test } do
+    local f = assert(io.open(P.export .. "/" .. name .. ".csv", "w"))
+    ds:map(function(x, y) f:write(y, ",", table.concat(x, ","), "\n") return x, y end)
+    f:close()
+  end
+end
 print(("private %d (tr %d known to the attacker, te %d), reference %d, test %d"):format(private:size(), tr:size(), te:size(), reference:size(), test:size()))
 
 local function classifier(extra)
@@ -179,8 +226,7 @@ local function add(name, m, t0)
 end
 add("undefended", classifier(), pl.clock())
 add("Split-AI", pl.defense.split_ai { model = classifier(), models = P.models, excluded = P.excluded, seed = P.seed }, pl.clock())
-add("SELENA", pl.defense.selena { model = classifier(), student = classifier { epochs = 2 * P.epochs }, models = P.models, excluded = P.excluded,
-                                  seed = P.seed }, pl.clock())
+add("SELENA", pl.defense.selena { split_ai = models["Split-AI"].model, student = classifier { epochs = 2 * P.epochs } }, pl.clock())
 if P.dmp then
   add("DMP", pl.defense.dmp { teacher = classifier(), student = classifier(), reference = reference, temperature = 1, seed = P.seed }, pl.clock())
 end
@@ -216,7 +262,66 @@ for _, name in ipairs(order) do
 end
 pl.report.table(rows, { columns = { "model", "train_acc", "test_acc", "confidence", "entropy", "mentropy", "correctness", "loss_auc", "lira", "shadow", "best" },
                         caption = "Purchase-like, 100 classes: accuracy and direct single-query attack accuracy (te members against test records)" })
-pl.report.table(rows, { columns = { "model", "fit_s" }, wall_clock = true, digits = 3, caption = "Training time" })
+pl.report.table(rows, { columns = { "model", "fit_s" }, wall_clock = true, digits = 3, caption = "Training time (SELENA: the distillation only — it reuses Split-AI's sub-models)" })
+
+--[[md
+## Where SELENA's leak comes from: does the student copy Split-AI?
+
+Self-distillation protects only if the student answers a member the way Split-AI does (the
+answer of models that never saw it) *and* answers a non-member the same way too. The student
+is fitted to Split-AI's answers on the members only, so on members it copies them; on unseen
+records it can answer only as well as one network trained on the private set generalises. When
+the 10-model Split-AI generalises far better than one network, the student is right and confident
+on its members (copied from the ensemble) and less so on other records — a gap the threshold
+attacks read, whatever the distillation does. The table compares, on members (*tr* ∪ *te*) and on
+test records, the student with the Split-AI it was distilled from (the same ensemble bit for bit:
+SELENA reuses the Split-AI fitted above): top-1 agreement, the mean |difference| of the
+probability of the true class p_y and of the top confidence, and the quantiles of p_y.
+]]
+local function agreement(student_o, split_o, parts)
+  local ps, pt, y = {}, {}, {}
+  for _, k in ipairs(parts) do
+    for i, p in ipairs(student_o[k][1]) do ps[#ps + 1], pt[#pt + 1], y[#y + 1] = p, split_o[k][1][i], student_o[k][2][i] end
+  end
+  local function argmax(p) local a = 1 for j = 2, #p do if p[j] > p[a] then a = j end end return a end
+  local r = { agree = 0, dpy = 0, dtop = 0, acc_student = 0, acc_split = 0, py_student = {}, py_split = {} }
+  for i = 1, #ps do
+    local a, b, c = argmax(ps[i]), argmax(pt[i]), y[i] + 1
+    if a == b then r.agree = r.agree + 1 end
+    if a == c then r.acc_student = r.acc_student + 1 end
+    if b == c then r.acc_split = r.acc_split + 1 end
+    r.dpy = r.dpy + math.abs(ps[i][c] - pt[i][c])
+    r.dtop = r.dtop + math.abs(ps[i][a] - pt[i][b])
+    r.py_student[i], r.py_split[i] = ps[i][c], pt[i][c]
+  end
+  for _, k in ipairs { "agree", "dpy", "dtop", "acc_student", "acc_split" } do r[k] = r[k] / #ps end
+  table.sort(r.py_student); table.sort(r.py_split)
+  return r
+end
+local function quantile(sorted, q) return sorted[math.max(1, math.min(#sorted, math.floor(q * #sorted + 0.5)))] end
+local so, sp = models["SELENA"].outputs, models["Split-AI"].outputs
+local agree = { members = agreement(so, sp, { "tr", "te" }), test = agreement(so, sp, { "test" }) }
+local agree_rows = {}
+for _, part in ipairs { "members", "test" } do
+  local a = agree[part]
+  agree_rows[#agree_rows + 1] = { records = part, top1_agreement = a.agree, mean_abs_dpy = a.dpy, mean_abs_dtop = a.dtop,
+    student_acc = a.acc_student, split_ai_acc = a.acc_split,
+    student_py_q10_q50_q90 = ("%.3f / %.3f / %.3f"):format(quantile(a.py_student, 0.1), quantile(a.py_student, 0.5), quantile(a.py_student, 0.9)),
+    split_ai_py_q10_q50_q90 = ("%.3f / %.3f / %.3f"):format(quantile(a.py_split, 0.1), quantile(a.py_split, 0.5), quantile(a.py_split, 0.9)) }
+end
+pl.report.table(agree_rows, { columns = { "records", "top1_agreement", "mean_abs_dpy", "mean_abs_dtop", "student_acc", "split_ai_acc", "student_py_q10_q50_q90", "split_ai_py_q10_q50_q90" },
+                              caption = "SELENA's student against its Split-AI teacher, on members and on test records (p_y: probability of the true class)" })
+local cdf = {}
+for _, s in ipairs { { "student, members", agree.members.py_student }, { "Split-AI, members", agree.members.py_split },
+                     { "student, test", agree.test.py_student }, { "Split-AI, test", agree.test.py_split } } do
+  local xs, ys = {}, {}
+  for i = 1, 99 do xs[i] = i / 100; ys[i] = quantile(s[2], i / 100) end
+  cdf[#cdf + 1] = { name = s[1], x = xs, y = ys }
+end
+pl.report.chart { kind = "line", title = "Probability of the true class: quantiles, student and Split-AI, members and test records",
+                  xlabel = "quantile", ylabel = "p_y", series = cdf }
+print(("members: the student agrees with Split-AI on %.1f%% of top-1 answers (|Δp_y| %.3f); test records: %.1f%% (|Δp_y| %.3f). Student accuracy %.3f on members against %.3f on test; Split-AI %.3f against %.3f."):format(
+  100 * agree.members.agree, agree.members.dpy, 100 * agree.test.agree, agree.test.dpy, agree.members.acc_student, agree.test.acc_student, agree.members.acc_split, agree.test.acc_split))
 
 --[[md
 ## Adaptive attacks
@@ -318,6 +423,14 @@ Verdict rules, applied to the measured values; *se* is the binomial standard err
   2·√2 se (it "is susceptible to new adaptive attacks", and distillation removes that).
 - *(d) SELENA under the authors' adaptive attack*: reproduced when the shadow-Split-AI attack on
   SELENA is at most 0.543 + 2 se.
+- *Premise of self-distillation*: one network generalises about as well as Split-AI — Split-AI's
+  test accuracy exceeds the undefended model's by at most 5 points. A student fitted to Split-AI's
+  answers on the members can answer other records only as well as one network does; when the
+  ensemble is far better, the student is better on its members than elsewhere whatever the
+  distillation does. When the premise fails, (b) and (d), if not reproduced, are *not
+  comparable*: these data are outside the regime the paper's claim is about.
+- *(e) The student learns each member from Split-AI*: reproduced when the student's top-1 answer
+  agrees with Split-AI's on at least 95% of the members and the mean |Δp_y| there is at most 0.05.
 ]]
 local none, split, selena = models["undefended"].row, models["Split-AI"].row, models["SELENA"].row
 local n_test, n_attack = test:size(), te:size() + test:size()
@@ -329,6 +442,15 @@ local function verdict(claim, paper, ours, ok, why)
 end
 verdict("setting: the undefended model overfits", "≈ 1.0 train, 0.83 test (unverified)", ("train %.3f, test %.3f"):format(none.train_acc, none.test_acc),
         none.train_acc >= 0.95, none.train_acc >= 0.95 and "a gap for the defense to close" or "the undefended model does not memorise: nothing to defend")
+local ensemble_gain = split.test_acc - none.test_acc
+local premise = ensemble_gain <= 0.05
+verdict("setting: one network generalises about as well as Split-AI", "premise of §3.2 (not a reported figure)",
+        ("Split-AI test %.3f, undefended %.3f (%+.1f points)"):format(split.test_acc, none.test_acc, 100 * ensemble_gain), premise,
+        premise and "the student can match its teacher off the training set"
+          or "the ensemble generalises far better than any one network: the student cannot match it off its training set")
+local function unless_outside(ok) if ok or premise then return ok end return nil end
+local leak_why = premise and "" or (("; outside the premise: the student agrees with Split-AI on %.0f%% of members but %.0f%% of test records (see the agreement table)")
+  :format(100 * agree.members.agree, 100 * agree.test.agree))
 local cost = none.test_acc - selena.test_acc
 local cost_margin = 0.039 + 2 * math.sqrt(se(none.test_acc, n_test) ^ 2 + se(selena.test_acc, n_test) ^ 2)
 verdict("(a) SELENA costs little accuracy", "≤ 3.9 points (abstract); 0.83 → 0.793 on Purchase-100 (unverified)",
@@ -336,8 +458,8 @@ verdict("(a) SELENA costs little accuracy", "≤ 3.9 points (abstract); 0.83 →
         ("%.1f points against the bound %.1f"):format(100 * cost, 100 * cost_margin))
 local removed = (none.best - selena.best) / math.max(none.best - 0.5, 1e-9)
 verdict("(b) direct attacks on SELENA near chance", "best 0.543 on Purchase-100 (unverified)",
-        ("best %.3f (undefended %.3f)"):format(selena.best, none.best), selena.best <= 0.543 + 2 * se_attack and removed >= 0.5,
-        ("bound %.3f; %.0f%% of the undefended advantage removed"):format(0.543 + 2 * se_attack, 100 * removed))
+        ("best %.3f (undefended %.3f)"):format(selena.best, none.best), unless_outside(selena.best <= 0.543 + 2 * se_attack and removed >= 0.5),
+        ("bound %.3f; %.0f%% of the undefended advantage removed"):format(0.543 + 2 * se_attack, 100 * removed) .. leak_why)
 local near_split, near_selena = adaptive["Split-AI"].near_copy, adaptive["SELENA"].near_copy
 local gap = 2 * math.sqrt(2) * se_attack
 verdict("(c) Split-AI resists direct attacks but not an adaptive one; SELENA does", "abstract: Split-AI \"susceptible to new adaptive attacks\"",
@@ -345,6 +467,9 @@ verdict("(c) Split-AI resists direct attacks but not an adaptive one; SELENA doe
         split.best <= 0.5 + 3 * se_attack and near_split - split.best > gap and near_split - near_selena > gap,
         ("direct bound %.3f, required gap %.3f"):format(0.5 + 3 * se_attack, gap))
 verdict("(d) SELENA resists the shadow-Split-AI attack", "near chance (the paper's adaptive-attack table; figure unverified)",
-        ("%.3f"):format(adaptive["SELENA"].shadow_split_ai), adaptive["SELENA"].shadow_split_ai <= 0.543 + 2 * se_attack,
-        ("bound %.3f"):format(0.543 + 2 * se_attack))
+        ("%.3f"):format(adaptive["SELENA"].shadow_split_ai), unless_outside(adaptive["SELENA"].shadow_split_ai <= 0.543 + 2 * se_attack),
+        ("bound %.3f"):format(0.543 + 2 * se_attack) .. leak_why)
+verdict("(e) the student learns each member from Split-AI", "§3.2: soft labels from the models that did not see the record",
+        ("members: top-1 agreement %.3f, |Δp_y| %.3f; test: %.3f, %.3f"):format(agree.members.agree, agree.members.dpy, agree.test.agree, agree.test.dpy),
+        agree.members.agree >= 0.95 and agree.members.dpy <= 0.05, "thresholds 0.95 and 0.05 on the members")
 pl.report.table(verdicts, { columns = { "claim", "paper", "ours", "verdict", "why" }, caption = "Tang et al. 2022 on Purchase-100 against this reproduction" })

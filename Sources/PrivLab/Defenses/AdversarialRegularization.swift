@@ -19,7 +19,7 @@ public enum InferenceLoss: String, CaseIterable, Sendable, Codable {
 }
 
 /// How the inference model h's weights start.
-public enum InferenceInitialisation: String, CaseIterable, Sendable {
+public enum InferenceInitialisation: String, CaseIterable, Codable, Sendable {
     /// Every weight N(0, 0.01²), every bias 0, as the authors' code starts h (`PPN_Purchase_GIT.py`,
     /// `InferenceAttack_HZ`, lines 144–151). Through h's seven ReLU layers this leaves its output
     /// near 0 and its deep gradients below Adam's ε: on the Purchase-like data h never moves, in

@@ -39,12 +39,31 @@ public final class SELENA: TrainingDefense {
     /// The Split-AI ensemble of the last fit.
     public private(set) var ensemble: SplitAI?
     public private(set) var trainingSize = 0
+    /// A Split-AI fitted beforehand that `fit` distils from instead of training its own (nil: train one).
+    public let given: SplitAI?
 
     public init(model: Classifier, student: Classifier? = nil, options: SELENAOptions) throws {
         self.options = options
         self.teacherTemplate = model
+        self.given = nil
         _ = try SplitAI(model: model, options: options.splitAI, name: "selena")
         super.init(release: student ?? model)
+    }
+
+    /// SELENA distilling from `teacher`, a `SplitAI` already fitted on the records this SELENA will
+    /// be fitted on; its K, L, seed and sub-model become SELENA's. The result is the SELENA that
+    /// `init(model:student:options:)` with those settings trains, bit for bit, without training the
+    /// 25 sub-models a second time — which a notebook showing Split-AI and SELENA side by side
+    /// would otherwise do.
+    public init(fitted teacher: Classifier, student: Classifier? = nil) throws {
+        guard let split = teacher as? SplitAI else {
+            throw PrivLabError.invalidArgument("selena: option 'split_ai' must be a pl.defense.split_ai, got \(teacher.summary)")
+        }
+        guard split.isFitted else { throw PrivLabError.invalidArgument("selena: the split_ai given must be fitted first (call its fit on the private set)") }
+        self.options = SELENAOptions(splitAI: split.options)
+        self.teacherTemplate = split.template
+        self.given = split
+        super.init(release: student ?? split.template)
     }
 
     public override var summary: String {
@@ -57,12 +76,17 @@ public final class SELENA: TrainingDefense {
 
     @discardableResult
     public override func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
-        let split = try SplitAI(model: teacherTemplate, options: options.splitAI, name: "selena")
-        try split.fit(train, validation: nil, observer: TrainingObserver(progress: observer.progress))
+        // Soft labels: each record's answer from the models that did not see it.
+        let split: SplitAI, soft: Matrix
+        if let given {
+            (split, soft) = (given, try given.memberAnswers(train.features, name: "selena"))
+        } else {
+            split = try SplitAI(model: teacherTemplate, options: options.splitAI, name: "selena")
+            try split.fit(train, validation: nil, observer: TrainingObserver(progress: observer.progress))
+            soft = try split.trainingAnswers(train.features)
+        }
         ensemble = split
         trainingSize = train.size
-        // Soft labels: each record's answer from the models that did not see it.
-        let soft = try split.trainingAnswers(train.features)
         var targets = [Int: [Float]]()
         for r in 0..<train.size { targets[train.ids[r]] = soft.row(r) }
         let s = try releaseTemplate.reseededClone(seed: mix64(options.seed ^ 0x5345_4C45_4E41))
@@ -78,6 +102,7 @@ public final class SELENA: TrainingDefense {
         return try ensemble.releasedProbabilities(x)
     }
 
+    /// An untrained SELENA with these settings (one given a fitted Split-AI trains its own).
     public override func copy(seed: UInt64?) throws -> TrainingDefense {
         var o = options
         if let seed { o.seed = seed }

@@ -108,6 +108,22 @@ public final class SplitAI: DefendedClassifier, ProbabilityMeanEnsemble {
         try EnsembleMembers.meanProbabilities(members, x) { r in self.leftOut[r] }
     }
 
+    /// The answers for rows that must all be training records, found by content (what SELENA
+    /// distils from when it is given a fitted Split-AI): each row's left-out models, mode 1.
+    /// Throws, naming `name` and the first row, when a row is not one of the training records.
+    func memberAnswers(_ x: Matrix, name: String) throws -> Matrix {
+        guard let lookup else { throw PrivLabError.invalidArgument("\(name): the split_ai is not fitted: call fit first") }
+        var sets = [[Int]]()
+        sets.reserveCapacity(x.rows)
+        for r in 0..<x.rows {
+            guard let p = lookup.position(of: x, row: r) else {
+                throw PrivLabError.invalidArgument("\(name): record \(r + 1) of the training set is not one the given split_ai was fitted on (fit SELENA on the split_ai's own training set)")
+            }
+            sets.append(leftOut[p])
+        }
+        return try EnsembleMembers.meanProbabilities(members, x) { sets[$0] }
+    }
+
     public func predictProba(_ x: Matrix, temperature: Double) throws -> Matrix {
         guard isFitted else { throw PrivLabError.invalidArgument("split_ai is not fitted: call fit first") }
         return try EnsembleMembers.meanProbabilities(members, x, temperature: temperature) { r in self.answering(x, r) }

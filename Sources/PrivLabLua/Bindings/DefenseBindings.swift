@@ -65,9 +65,18 @@ extension Runtime {
     /// The ensemble defenses: SELENA, its Split-AI alone, and PASE.
     private func installEnsembleDefenses() {
         defineDefense(DefenseDeclarations.selena) { o in
-            let m = try o.model("model", what: "what each Split-AI sub-model is")!
             let student = try o.model("student")
+            if let fitted = try o.model("split_ai") {
+                for key in ["model", "models", "excluded", "seed"] where o.has(key) {
+                    throw LuaError("defense.selena: option '\(key)' comes from the split_ai given; leave it out")
+                }
+                try o.finish()
+                return ModelObject(try SELENA(fitted: fitted.model, student: student?.model), onEpoch: student?.onEpoch)
+            }
             let s = SELENAOptions(splitAI: try Runtime.splitAIOptions(o))
+            guard let m = try o.model("model", what: "what each Split-AI sub-model is") else {
+                throw LuaError("defense.selena: option 'model' is required (or give a fitted split_ai)")
+            }
             try o.finish()
             return ModelObject(try SELENA(model: m.model, student: student?.model, options: s), onEpoch: student?.onEpoch)
         }

@@ -61,8 +61,10 @@ enum DefenseDeclarations {
     static let selena = FunctionDeclaration(
         "defense.selena", "SELENA (Tang et al. 2022): Split-AI sub-models answer each training record only through those that did not see it; a student is distilled from their answers",
         options: [
-            OptionSpec("model", .model, "what each Split-AI sub-model is (copied untrained)", .required),
+            OptionSpec("model", .model, "what each Split-AI sub-model is (copied untrained)", .optional("required unless split_ai is given")),
             OptionSpec("student", .model, "the distilled model", .optional("a copy of model")),
+            OptionSpec("split_ai", .model, "a pl.defense.split_ai already fitted on the private set: SELENA distils from it instead of training its own (the same SELENA, bit for bit; model, models, excluded and seed then come from it)",
+                       .optional("train one")),
             .integer("models", "Split-AI sub-models (K)", default: SELENAOptions().models, .atLeast(2), .atMost(10_000)),
             .integer("excluded", "sub-models that do not see a record (L)", .defaulted(.described("min(10, models − 1)")),
                      .atLeast(1), .atMostOption("models", less: 1)),
