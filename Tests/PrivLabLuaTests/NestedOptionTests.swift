@@ -38,14 +38,7 @@ final class NestedOptionTests: XCTestCase {
                 if inner.isEmpty, table.fields.contains(where: { $0.key == "noise" }) { inner = ["noise = good.noise"] }
                 for o in table.fields where o.kind == .number || o.kind == .integer {
                     for b in o.bounds {
-                        let bad: Double
-                        switch b {
-                        case .atLeast(let x): bad = o.kind == .integer ? x - 1 : x - 0.5
-                        case .above(let x): bad = x
-                        case .atMost(let x): bad = o.kind == .integer ? x + 1 : x + 0.5
-                        case .below(let x): bad = x
-                        default: continue
-                        }
+                        guard let bad = b.violatingValue(integer: o.kind == .integer) else { continue }
                         var companion = ""
                         if case .equals(let k, let vs)? = o.only { companion = "t.\(k) = '\(vs[0])'; " }
                         if o.key == "epsilon" { companion += "t.noise = nil; " }

@@ -35,7 +35,7 @@ final class NotebookSourceTests: XCTestCase {
         XCTAssertEqual(exe[12], "print(b)")
     }
 
-    func testMalformedProseBlocks() {
+    func testMalformedProseBlocks() throws {
         XCTAssertThrowsError(try NotebookSource(text: "x = 1\n--[[md\nnever closed\n", name: "n.lua")) {
             XCTAssertTrue("\($0)".contains("n.lua:2"), "\($0)")
             XCTAssertTrue("\($0)".contains("never closed"))
@@ -49,7 +49,9 @@ final class NotebookSourceTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("opened at line 1"), "\($0)")
         }
         // A block of another level may show the syntax.
-        XCTAssertEqual(try NotebookSource(text: "--[==[md\n--[[md\nprose ]]\n]==]\nx = 1\n", name: "n.lua").segments.count, 2)
+        let quoting = try NotebookSource(text: "--[==[md\n--[[md\nprose ]]\n]==]\nx = 1\n", name: "n.lua")
+        XCTAssertEqual(quoting.segments.count, 3)   // an empty chunk before the prose, the prose, the code
+        XCTAssertEqual(quoting.segments[1], .prose("--[[md\nprose ]]"))
         // "--[[mdx" is an ordinary comment.
         XCTAssertEqual(try NotebookSource(text: "--[[mdx ]]\n", name: "n.lua").segments.count, 1)
     }

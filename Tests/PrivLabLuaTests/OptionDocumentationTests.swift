@@ -136,14 +136,7 @@ final class OptionDocumentationTests: XCTestCase {
             let args = f.declaration.isMethod ? "" : f.declaration.arguments.map { "(special['\(f.path)'] or {}).\($0.name) or good.\($0.name), " }.joined()
             for o in f.options where o.kind == .number || o.kind == .integer {
                 for b in o.bounds {
-                    let bad: Double
-                    switch b {
-                    case .atLeast(let x): bad = o.kind == .integer ? x - 1 : x - 0.5
-                    case .above(let x): bad = x
-                    case .atMost(let x): bad = o.kind == .integer ? x + 1 : x + 0.5
-                    case .below(let x): bad = x
-                    default: continue
-                    }
+                    guard let bad = b.violatingValue(integer: o.kind == .integer) else { continue }
                     // What the option needs beside it to apply (attack_stages: attack_model = "boosting").
                     var companion = ""
                     switch o.only {

@@ -85,4 +85,14 @@ public struct AttackInputs {
         if let s = shadowModel { return s }
         return try target.requireArchitecture(attack)
     }
+
+    /// The OUT models of an offline attack (LiRA, RMIA): the first `count` of the shared reference
+    /// models when given, else `count` trained now from `template` on halves of `pool`. An online
+    /// attack trains its IN and OUT models when it scores, so it gets none here.
+    func offlineModels(online: Bool, template: ModelArchitecture, pool: Dataset, count: Int, seed: UInt64,
+                       workers: Int) throws -> ReferenceModels? {
+        if let shared = references { return try shared.prefix(count) }
+        if online { return nil }
+        return try ReferenceModels(template: template, pool: pool, count: count, seed: seed, workers: workers, progress: progress)
+    }
 }

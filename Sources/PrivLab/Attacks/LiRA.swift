@@ -124,10 +124,7 @@ extension LiRA.Options: AttackConfiguration {
         guard shadows >= 2 else { throw PrivLabError.invalidArgument("lira: at least 2 shadow models are needed") }
         guard data.size >= 4 else { throw PrivLabError.invalidArgument("lira: the attacker's data set is too small") }
         let template = try inputs.architecture(of: target, attack: "lira")
-        var fitted = try inputs.references?.prefix(shadows)
-        if fitted == nil && !online {
-            fitted = try ReferenceModels(template: template, pool: data, count: shadows, seed: seed, workers: workers, progress: inputs.progress)
-        }
+        let fitted = try inputs.offlineModels(online: online, template: template, pool: data, count: shadows, seed: seed, workers: workers)
         return LiRA(target: target, data: data, options: self, template: template, fitted: fitted, shared: inputs.references != nil,
                     progress: inputs.progress)
     }

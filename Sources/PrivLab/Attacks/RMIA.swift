@@ -180,10 +180,7 @@ extension RMIA.Options: AttackConfiguration {
         try validate()
         guard data.size >= 4 else { throw PrivLabError.invalidArgument("rmia: the attacker's data set is too small") }
         let template = try inputs.architecture(of: target, attack: "rmia")
-        var fitted = try inputs.references?.prefix(references)
-        if fitted == nil && !online {
-            fitted = try ReferenceModels(template: template, pool: data, count: references, seed: seed, workers: workers, progress: inputs.progress)
-        }
+        let fitted = try inputs.offlineModels(online: online, template: template, pool: data, count: references, seed: seed, workers: workers)
         return RMIA(target: target, data: data, options: self, template: template, fitted: fitted, shared: inputs.references != nil,
                     progress: inputs.progress)
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Arithmetic on numbers held as their logarithms, for the RDP sums whose terms over- and underflow.
+/// Arithmetic on numbers held as their logarithms, for sums whose terms over- and underflow (the
+/// RDP accountant's, the normal distribution's tails). Numerics, so it sits with Linear: below Privacy.
 enum LogSpace {
     /// log(eˣ + eʸ).
     static func add(_ x: Double, _ y: Double) -> Double {
