@@ -45,7 +45,12 @@ public enum PrivLabError: Error, CustomStringConvertible, Equatable {
     public static func message(_ area: ErrorArea, _ s: String) -> PrivLabError { .area(area, .message(s)) }
 }
 
-/// The engine areas whose errors name themselves ("audit: …"): the name is the raw value.
+/// The engine areas and components whose errors name themselves ("audit: …", "pate: …"): the
+/// name is the raw value. A caller that names its own function (`pl.defense.pate`) shows `detail`
+/// after it, so the name is never said twice.
 public enum ErrorArea: String, Sendable, CaseIterable {
     case audit, leakage, chart, memorisation
+    case dmp, pate, selena, pase, memguard
+    case splitAI = "split_ai"
+    case adversarialRegularisation = "adversarial regularisation"
 }

@@ -102,6 +102,29 @@ final class DefenseBindingTests: XCTestCase {
         assertLuaError(rt, setup + "local s = pl.defense.split_ai{model = pl.mlp{epochs = 1}, models = 4, excluded = 2}; s:fit(a); pl.defense.selena{split_ai = s}:fit(b)",
                        ["selena: record 1 of the training set is not one the given split_ai was fitted on"])
         assertLuaError(rt, setup + "pl.defense.selena{models = 4}", ["defense.selena: option 'model' is required (or give a fitted split_ai)"])
+        assertLuaError(rt, setup + "pl.defense.selena{split_ai = pl.mlp{}}", ["defense.selena: option 'split_ai' must be a pl.defense.split_ai, got mlp"])
+        // The defense's name once: the function's, not the function's and then the engine's.
+        for (code, expected) in [("pl.defense.selena{split_ai = pl.defense.split_ai{model = pl.mlp{}, models = 3, excluded = 1}}",
+                                  "defense.selena: the split_ai given must be fitted first"),
+                                 ("pl.defense.pate{teacher = pl.mlp{}, public = b, epsilon = 0.5}", "defense.pate: 50 queries cost")] {
+            assertLuaError(rt, setup + code, [expected])
+            XCTAssertThrowsError(try rt.exec(setup + code)) { e in
+                for doubled in ["selena: selena:", "pate: pate:"] { XCTAssertFalse("\(e)".contains(doubled), "\(e)") }
+            }
+        }
+        // A Split-AI saved and loaded can still be distilled into SELENA (the same student).
+        let path = NSTemporaryDirectory() + "/split-\(UUID().uuidString).plm"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let loaded = try rt.exec(setup + """
+            local s = pl.defense.split_ai{model = pl.mlp{hidden = {4}, epochs = 2}, models = 3, excluded = 1, seed = 2}
+            s:fit(a)
+            s:save("\(path)")
+            local l = pl.load("\(path)")
+            local r, own = pl.defense.selena{split_ai = l}, pl.defense.selena{split_ai = s}
+            r:fit(a); own:fit(a)
+            return r:predict_proba(b)[3][2] == own:predict_proba(b)[3][2]
+            """)
+        XCTAssertEqual(loaded[0].scalar, true)
         assertLuaError(rt, setup + "pl.defense.dmp{teacher = pl.mlp{epochs = 2}, student = pl.defense.pase{model = pl.mlp{}}, reference = b}:fit(a)",
                        ["cannot be trained on soft labels"])
     }

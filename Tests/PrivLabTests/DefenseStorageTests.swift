@@ -80,7 +80,24 @@ final class DefenseStorageTests: XCTestCase {
             XCTAssertEqual(loaded.history, d.history, "\(name): history")
             XCTAssertEqual(loaded.configurationIdentity, d.configurationIdentity, "\(name): a reloaded defense trains as the original")
             XCTAssertEqual(loaded.isWhiteBox, d.isWhiteBox, name)
+            // Templates whose seeds a defense replaces show its seed, before and after a reload
+            // (the reloaded templates are copies of stored, re-seeded models).
+            XCTAssertEqual(loaded.summary, d.summary, "\(name): summary")
         }
+    }
+
+    /// The inference model h the defender trained against is in the file: a reloaded model holds
+    /// the same h, parameter for parameter.
+    func testAdversarialRegularisationKeepsItsInferenceModel() throws {
+        let s = try data()
+        let (_, d) = try defenses(s)[3]
+        try d.fit(s.train)
+        let adv = try XCTUnwrap(d as? AdversarialRegularization)
+        let h = try XCTUnwrap(adv.inferenceParameters)
+        let back = try XCTUnwrap(try roundTrip(adv) as? AdversarialRegularization)
+        XCTAssertEqual(back.inferenceParameters, h)
+        XCTAssertEqual(back.lastGain, adv.lastGain)
+        XCTAssertFalse(h.joined().allSatisfy { $0 == 0 })
     }
 
     /// PATE's two ε survive the file (they are recomputed from the stored votes by the same

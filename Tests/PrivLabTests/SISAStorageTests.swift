@@ -9,9 +9,9 @@ import XCTest
 final class SISAStorageTests: XCTestCase {
     func data() throws -> Dataset { try Synthetic.blobs(n: 240, features: 5, classes: 3, std: 2, box: 4, seed: 41) }
 
-    func network(seed: UInt64 = 3) throws -> NeuralNetwork {
+    func network(seed: UInt64 = 3, epochs: Int = 3) throws -> NeuralNetwork {
         var o = TrainingOptions()
-        o.epochs = 3
+        o.epochs = epochs
         o.batchSize = 32
         o.learningRate = 0.05
         o.seed = seed
@@ -71,6 +71,32 @@ final class SISAStorageTests: XCTestCase {
             (o.models, o.excluded, o.workers) = (3, 1, 1)
             return try SELENA(model: try self.network(seed: 7), options: o)
         }, slices: 1, "SELENA")
+    }
+
+    /// PATE as a constituent: each shard's teachers split the shard, their noisy votes (drawn from
+    /// the seed) label the public records and the student learns from them. PATE trains
+    /// privately, so one slice per shard.
+    func testPATEIsAnExactSISAConstituent() throws {
+        let publicData = try Synthetic.blobs(n: 60, features: 5, classes: 3, std: 2, box: 4, seed: 43)
+        try assertUnlearningIsExact({
+            var o = PATEOptions()
+            o.teachers = 3
+            o.aggregator = .confident(threshold: 1, thresholdSigma: 0.5, sigma: 0.5)
+            o.workers = 1
+            return try PATE(teacher: try self.network(seed: 8, epochs: 20), student: try self.network(seed: 9, epochs: 20), publicData: publicData, options: o)
+        }, slices: 1, "PATE")
+    }
+
+    /// Adversarial regularisation as a constituent: each shard's classifier plays the min-max game
+    /// against its own inference model on the shard's records and the shared reference records;
+    /// with two slices the second stage replays the game from the first-stage checkpoint.
+    func testAdversarialRegularisationIsAnExactSISAConstituent() throws {
+        let reference = try Synthetic.blobs(n: 60, features: 5, classes: 3, std: 2, box: 4, seed: 44)
+        try assertUnlearningIsExact({
+            var o = AdversarialRegularizationOptions()
+            (o.innerSteps, o.attackBatch, o.attackWarmupEpochs, o.attackWidth) = (1, 16, 1, 0.05)
+            return try AdversarialRegularization(model: try self.network(seed: 10), reference: reference, options: o)
+        }, slices: 2, "adversarial regularisation")
     }
 
     /// Two DMPs that differ only in their seed or reference set are different configurations
@@ -134,6 +160,7 @@ final class SISAStorageTests: XCTestCase {
         _ = try loaded.unlearn([ds.ids[5]])
         _ = try e.unlearn([ds.ids[5]])
         XCTAssertEqual(try loaded.fingerprint(), try e.fingerprint())
+        XCTAssertEqual(loaded.summary, e.summary, "the template shows the ensemble's seed, before and after a reload")
     }
 
     func testUnsavableEnsemblesAreClearErrors() throws {

@@ -95,19 +95,19 @@ public final class AdversarialRegularization: TrainingDefense {
 
     public init(model: Classifier, reference: Dataset, options: AdversarialRegularizationOptions) throws {
         guard options.lambda.isFinite, options.lambda >= 0 else {
-            throw PrivLabError.invalidArgument("adversarial regularisation: lambda must be non-negative, got \(formatCompact(options.lambda))")
+            throw PrivLabError.invalidArgument(.adversarialRegularisation, "lambda must be non-negative, got \(formatCompact(options.lambda))")
         }
-        guard options.innerSteps >= 1 else { throw PrivLabError.invalidArgument("adversarial regularisation: steps must be at least 1") }
+        guard options.innerSteps >= 1 else { throw PrivLabError.invalidArgument(.adversarialRegularisation, "steps must be at least 1") }
         guard options.attackBatch >= 1 else {
-            throw PrivLabError.invalidArgument("adversarial regularisation: attack_batch must be at least 1")
+            throw PrivLabError.invalidArgument(.adversarialRegularisation, "attack_batch must be at least 1")
         }
         guard options.warmupEpochs >= 0, options.attackWarmupEpochs >= 0 else {
-            throw PrivLabError.invalidArgument("adversarial regularisation: warmup and attack_warmup must be non-negative")
+            throw PrivLabError.invalidArgument(.adversarialRegularisation, "warmup and attack_warmup must be non-negative")
         }
         guard options.attackWidth.isFinite, options.attackWidth > 0 else {
-            throw PrivLabError.invalidArgument("adversarial regularisation: attack_width must be positive, got \(formatCompact(options.attackWidth))")
+            throw PrivLabError.invalidArgument(.adversarialRegularisation, "attack_width must be positive, got \(formatCompact(options.attackWidth))")
         }
-        guard reference.size > 0 else { throw PrivLabError.invalidArgument("adversarial regularisation: the reference set is empty") }
+        guard reference.size > 0 else { throw PrivLabError.invalidArgument(.adversarialRegularisation, "the reference set is empty") }
         try reference.checkFinite()
         self.options = options
         self.reference = reference
@@ -115,7 +115,7 @@ public final class AdversarialRegularization: TrainingDefense {
     }
 
     public override var summary: String {
-        "adversarially regularised (λ = \(formatCompact(options.lambda)), k = \(options.innerSteps)) \(releaseTemplate.summary)"
+        "adversarially regularised (λ = \(formatCompact(options.lambda)), k = \(options.innerSteps)) \(releaseTemplate.summary(reseededWith: options.seed))"
     }
 
     @discardableResult
@@ -196,18 +196,28 @@ extension AdversarialRegularization: StorableClassifier {
     public static let storedKind = StoredComponentKind("adversarial_regularization")
 
     /// What a model file keeps: the settings, the reference records (so copies play the same
-    /// game) and the inference model's last gain (its report); the released classifier is the one
-    /// part. The inference model h is not kept: it answers nothing and reports only its gain.
+    /// game), the inference model h as the last fit left it (its parameters after the reference
+    /// records' floats) and its last gain (the report); the released classifier is the one part.
+    /// h answers nothing a user queries, but it is what the defender trained against: a reloaded
+    /// model shows the same h (`inferenceParameters`) as the one saved.
     struct Stored: Codable {
         var options: AdversarialRegularizationOptions
         var lastGain: Double?
         var reference: StoredDataset
+        /// h's number of classes (its input width) and the length of each of its parameters.
+        var inferenceClasses: Int?
+        var inferenceParameterCounts: [Int]?
     }
 
     public func storedModel(_ floats: inout [Float]) throws -> StoredModel {
         guard let f = release, f.isFitted else { throw PrivLabError.invalidArgument("save: the model is not fitted") }
         var own = [Float]()
-        let state = Stored(options: options, lastGain: lastGain, reference: StoredDataset(reference, floats: &own))
+        var state = Stored(options: options, lastGain: lastGain, reference: StoredDataset(reference, floats: &own))
+        if let h = inference {
+            state.inferenceClasses = h.classes
+            state.inferenceParameterCounts = h.parameters.map(\.value.data.count)
+            for p in h.parameters { own += p.value.data }
+        }
         return .component(try StoredComponent(self, state: state, parts: [try f.requirePersistable("save")], own: own, floats: &floats))
     }
 
@@ -222,6 +232,24 @@ extension AdversarialRegularization: StorableClassifier {
                                               options: s.options)
         d.lastGain = s.lastGain
         d.release = parts[0]
+        if let k = s.inferenceClasses, let counts = s.inferenceParameterCounts {
+            d.inference = try restoreInference(classes: k, counts: counts, own, &cursor, options: s.options, origin: origin)
+        }
         return d
+    }
+
+    /// h rebuilt with the stored shape and filled with the stored parameters.
+    private static func restoreInference(classes k: Int, counts: [Int], _ own: [Float], _ cursor: inout Int,
+                                         options o: AdversarialRegularizationOptions, origin: String) throws -> InferenceModel {
+        let h = try InferenceModel(classes: k, width: o.attackWidth, initialisation: o.attackInitialisation, seed: o.seed)
+        guard h.parameters.map(\.value.data.count) == counts, cursor + counts.reduce(0, +) <= own.count else {
+            throw PrivLabError.malformedFile(location: origin, reason: "adversarial regularisation: the stored inference model does not match its settings")
+        }
+        for p in h.parameters {
+            let n = p.value.data.count
+            p.value.data = Array(own[cursor..<(cursor + n)])
+            cursor += n
+        }
+        return h
     }
 }

@@ -36,12 +36,12 @@ public final class DMP: TrainingDefense {
 
     public init(teacher: Classifier, student: Classifier, reference: Dataset, options: DMPOptions) throws {
         guard options.temperature.isFinite, options.temperature > 0 else {
-            throw PrivLabError.invalidArgument("dmp: temperature must be positive, got \(formatCompact(options.temperature))")
+            throw PrivLabError.invalidArgument(.dmp, "temperature must be positive, got \(formatCompact(options.temperature))")
         }
         guard options.keep > 0, options.keep <= 1 else {
-            throw PrivLabError.invalidArgument("dmp: keep must be in (0, 1], got \(formatCompact(options.keep))")
+            throw PrivLabError.invalidArgument(.dmp, "keep must be in (0, 1], got \(formatCompact(options.keep))")
         }
-        guard reference.size > 0 else { throw PrivLabError.invalidArgument("dmp: the reference set is empty") }
+        guard reference.size > 0 else { throw PrivLabError.invalidArgument(.dmp, "the reference set is empty") }
         try reference.checkFinite()
         self.options = options
         self.teacherTemplate = teacher
@@ -50,7 +50,7 @@ public final class DMP: TrainingDefense {
     }
 
     public override var summary: String {
-        "DMP (T = \(formatCompact(options.temperature)), \(reference.size) reference records) releasing \(releaseTemplate.summary)"
+        "DMP (T = \(formatCompact(options.temperature)), \(reference.size) reference records) releasing \(releaseTemplate.summary(reseededWith: options.seed))"
     }
 
     @discardableResult

@@ -30,7 +30,7 @@ final class InferenceModel {
 
     init(classes k: Int, width: Double, initialisation: InferenceInitialisation = .normal, seed: UInt64) throws {
         guard width.isFinite, width > 0 else {
-            throw PrivLabError.invalidArgument("adversarial regularisation: attack_width must be positive, got \(formatCompact(width))")
+            throw PrivLabError.invalidArgument(.adversarialRegularisation, "attack_width must be positive, got \(formatCompact(width))")
         }
         func w(_ n: Int) -> Int { max(1, Int((Double(n) * width).rounded())) }
         func net(_ hidden: [Int], _ index: UInt64) throws -> NeuralNetwork {

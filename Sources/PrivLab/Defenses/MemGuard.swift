@@ -43,9 +43,9 @@ public final class MemGuard: ReleaseDefense {
     public private(set) var lastDistortion = 0.0
 
     public init(model: Classifier, reference: Dataset, options: MemGuardOptions) throws {
-        guard options.budget.isFinite, options.budget >= 0 else { throw PrivLabError.invalidArgument("memguard: budget must be non-negative") }
-        guard options.iterations >= 1 else { throw PrivLabError.invalidArgument("memguard: iterations must be at least 1") }
-        guard reference.size > 0 else { throw PrivLabError.invalidArgument("memguard: the reference set is empty") }
+        guard options.budget.isFinite, options.budget >= 0 else { throw PrivLabError.invalidArgument(.memguard, "budget must be non-negative") }
+        guard options.iterations >= 1 else { throw PrivLabError.invalidArgument(.memguard, "iterations must be at least 1") }
+        guard reference.size > 0 else { throw PrivLabError.invalidArgument(.memguard, "the reference set is empty") }
         self.reference = reference
         self.options = options
         super.init(model: model)

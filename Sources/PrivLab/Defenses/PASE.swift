@@ -31,12 +31,12 @@ public final class PASE: DefendedClassifier, ProbabilityMeanEnsemble {
     public private(set) var history: [EpochRecord] = []
 
     public init(model: Classifier, options: PASEOptions) throws {
-        guard options.models >= 2 else { throw PrivLabError.invalidArgument("pase: models must be at least 2, got \(options.models)") }
+        guard options.models >= 2 else { throw PrivLabError.invalidArgument(.pase, "models must be at least 2, got \(options.models)") }
         self.options = options
         self.template = model
     }
 
-    public var summary: String { "PASE switching ensemble of \(options.models) × \(template.summary)" }
+    public var summary: String { "PASE switching ensemble of \(options.models) × \(template.summary(reseededWith: options.seed))" }
     public var isFitted: Bool { !members.isEmpty }
     public var parameterCount: Int { members.reduce(0) { $0 + $1.parameterCount } }
     public var releaseTemperature: Double { template.releaseTemperature }
@@ -44,7 +44,7 @@ public final class PASE: DefendedClassifier, ProbabilityMeanEnsemble {
     @discardableResult
     public func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         let k = options.models
-        guard train.size >= k else { throw PrivLabError.invalidArgument("pase: \(k) models need at least \(k) private records, got \(train.size)") }
+        guard train.size >= k else { throw PrivLabError.invalidArgument(.pase, "\(k) models need at least \(k) private records, got \(train.size)") }
         try train.checkFinite()
         var rng = RNG.stream(seed: options.seed, index: 0)
         let order = rng.permutation(train.size)

@@ -46,13 +46,13 @@ public final class PATE: TrainingDefense {
 
     public init(teacher: Classifier, student: Classifier, publicData: Dataset, options: PATEOptions) throws {
         try options.aggregator.validate()
-        guard options.teachers >= 2 else { throw PrivLabError.invalidArgument("pate: teachers must be at least 2, got \(options.teachers)") }
+        guard options.teachers >= 2 else { throw PrivLabError.invalidArgument(.pate, "teachers must be at least 2, got \(options.teachers)") }
         if let q = options.queries, q < 1 || q > publicData.size {
-            throw PrivLabError.invalidArgument("pate: queries must be in 1…\(publicData.size) (the public set's size), got \(q)")
+            throw PrivLabError.invalidArgument(.pate, "queries must be in 1…\(publicData.size) (the public set's size), got \(q)")
         }
-        guard options.delta > 0, options.delta < 1 else { throw PrivLabError.invalidArgument("pate: delta must be in (0, 1)") }
-        if let e = options.epsilonBudget, !(e > 0) { throw PrivLabError.invalidArgument("pate: epsilon must be positive") }
-        guard publicData.size > 0 else { throw PrivLabError.invalidArgument("pate: the public set is empty") }
+        guard options.delta > 0, options.delta < 1 else { throw PrivLabError.invalidArgument(.pate, "delta must be in (0, 1)") }
+        if let e = options.epsilonBudget, !(e > 0) { throw PrivLabError.invalidArgument(.pate, "epsilon must be positive") }
+        guard publicData.size > 0 else { throw PrivLabError.invalidArgument(.pate, "the public set is empty") }
         try publicData.checkFinite()
         self.options = options
         self.teacherTemplate = teacher
@@ -62,7 +62,7 @@ public final class PATE: TrainingDefense {
     }
 
     public override var summary: String {
-        "PATE (\(options.teachers) teachers, \(options.aggregator)) releasing \(releaseTemplate.summary)"
+        "PATE (\(options.teachers) teachers, \(options.aggregator)) releasing \(releaseTemplate.summary(reseededWith: options.seed))"
     }
 
     var queryCount: Int { options.queries ?? publicData.size }
@@ -80,13 +80,13 @@ public final class PATE: TrainingDefense {
         guard spent > budget else { return }
         var lo = 0, hi = n   // cost(lo) ≤ budget < cost(hi)
         while hi - lo > 1 { let mid = (lo + hi) / 2; if cost(mid) <= budget { lo = mid } else { hi = mid } }
-        throw PrivLabError.invalidArgument("pate: \(n) queries cost ε = \(formatCompact(spent)) at δ = \(formatCompact(options.delta)) (data-independent bound), more than epsilon = \(formatCompact(budget)); at most \(lo) queries fit this budget — lower queries, raise the noise or the budget")
+        throw PrivLabError.invalidArgument(.pate, "\(n) queries cost ε = \(formatCompact(spent)) at δ = \(formatCompact(options.delta)) (data-independent bound), more than epsilon = \(formatCompact(budget)); at most \(lo) queries fit this budget — lower queries, raise the noise or the budget")
     }
 
     @discardableResult
     public override func fit(_ train: Dataset, validation: Dataset?, observer: TrainingObserver) throws -> [EpochRecord] {
         guard train.size >= options.teachers else {
-            throw PrivLabError.invalidArgument("pate: \(options.teachers) teachers need at least as many private records, got \(train.size)")
+            throw PrivLabError.invalidArgument(.pate, "\(options.teachers) teachers need at least as many private records, got \(train.size)")
         }
         guard train.featureCount == publicData.featureCount else {
             throw PrivLabError.shape("pate: the public set has \(publicData.featureCount) features, the private set \(train.featureCount)")
@@ -124,7 +124,7 @@ public final class PATE: TrainingDefense {
 
         let answered = labels.indices.filter { labels[$0] != nil }
         guard !answered.isEmpty else {
-            throw PrivLabError.invalidArgument("pate: no query was answered (the teachers never reached the threshold): lower threshold or raise the number of queries")
+            throw PrivLabError.invalidArgument(.pate, "no query was answered (the teachers never reached the threshold): lower threshold or raise the number of queries")
         }
         var taught = asked.rows(answered)
         taught.labels = answered.map { labels[$0]! }

@@ -46,7 +46,7 @@ public final class SELENA: TrainingDefense {
         self.options = options
         self.teacherTemplate = model
         self.given = nil
-        _ = try SplitAI(model: model, options: options.splitAI, name: "selena")
+        _ = try SplitAI(model: model, options: options.splitAI, name: .selena)
         super.init(release: student ?? model)
     }
 
@@ -55,11 +55,8 @@ public final class SELENA: TrainingDefense {
     /// `init(model:student:options:)` with those settings trains, bit for bit, without training the
     /// 25 sub-models a second time — which a notebook showing Split-AI and SELENA side by side
     /// would otherwise do.
-    public init(fitted teacher: Classifier, student: Classifier? = nil) throws {
-        guard let split = teacher as? SplitAI else {
-            throw PrivLabError.invalidArgument("selena: option 'split_ai' must be a pl.defense.split_ai, got \(teacher.summary)")
-        }
-        guard split.isFitted else { throw PrivLabError.invalidArgument("selena: the split_ai given must be fitted first (call its fit on the private set)") }
+    public init(fitted split: SplitAI, student: Classifier? = nil) throws {
+        guard split.isFitted else { throw PrivLabError.invalidArgument(.selena, "the split_ai given must be fitted first (call its fit on the private set)") }
         self.options = SELENAOptions(splitAI: split.options)
         self.teacherTemplate = split.template
         self.given = split
@@ -67,7 +64,7 @@ public final class SELENA: TrainingDefense {
     }
 
     public override var summary: String {
-        "SELENA (K = \(options.models), L = \(options.excluded)) releasing \(releaseTemplate.summary)"
+        "SELENA (K = \(options.models), L = \(options.excluded)) releasing \(releaseTemplate.summary(reseededWith: options.seed))"
     }
     /// The Split-AI sub-models (empty before fit).
     public var members: [Classifier] { ensemble?.members ?? [] }
@@ -79,9 +76,9 @@ public final class SELENA: TrainingDefense {
         // Soft labels: each record's answer from the models that did not see it.
         let split: SplitAI, soft: Matrix
         if let given {
-            (split, soft) = (given, try given.memberAnswers(train.features, name: "selena"))
+            (split, soft) = (given, try given.memberAnswers(train.features, name: .selena))
         } else {
-            split = try SplitAI(model: teacherTemplate, options: options.splitAI, name: "selena")
+            split = try SplitAI(model: teacherTemplate, options: options.splitAI, name: .selena)
             try split.fit(train, validation: nil, observer: TrainingObserver(progress: observer.progress))
             soft = try split.trainingAnswers(train.features)
         }

@@ -40,16 +40,16 @@ public final class SplitAI: DefendedClassifier, ProbabilityMeanEnsemble {
     private var lookup: RowLookup?
     public private(set) var history: [EpochRecord] = []
 
-    public init(model: Classifier, options: SplitAIOptions, name: String = "split_ai") throws {
-        guard options.models >= 2 else { throw PrivLabError.invalidArgument("\(name): models (K) must be at least 2, got \(options.models)") }
+    public init(model: Classifier, options: SplitAIOptions, name: ErrorArea = .splitAI) throws {
+        guard options.models >= 2 else { throw PrivLabError.invalidArgument(name, "models (K) must be at least 2, got \(options.models)") }
         guard options.excluded >= 1, options.excluded < options.models else {
-            throw PrivLabError.invalidArgument("\(name): excluded (L) must be in 1…\(options.models - 1) (fewer than models), got \(options.excluded)")
+            throw PrivLabError.invalidArgument(name, "excluded (L) must be in 1…\(options.models - 1) (fewer than models), got \(options.excluded)")
         }
         self.options = options
         self.template = model
     }
 
-    public var summary: String { "Split-AI (K = \(options.models), L = \(options.excluded)) of \(template.summary)" }
+    public var summary: String { "Split-AI (K = \(options.models), L = \(options.excluded)) of \(template.summary(reseededWith: options.seed))" }
     public var isFitted: Bool { !members.isEmpty }
     public var parameterCount: Int { members.reduce(0) { $0 + $1.parameterCount } }
     public var releaseTemperature: Double { template.releaseTemperature }
@@ -111,13 +111,13 @@ public final class SplitAI: DefendedClassifier, ProbabilityMeanEnsemble {
     /// The answers for rows that must all be training records, found by content (what SELENA
     /// distils from when it is given a fitted Split-AI): each row's left-out models, mode 1.
     /// Throws, naming `name` and the first row, when a row is not one of the training records.
-    func memberAnswers(_ x: Matrix, name: String) throws -> Matrix {
-        guard let lookup else { throw PrivLabError.invalidArgument("\(name): the split_ai is not fitted: call fit first") }
+    func memberAnswers(_ x: Matrix, name: ErrorArea) throws -> Matrix {
+        guard let lookup else { throw PrivLabError.invalidArgument(name, "the split_ai is not fitted: call fit first") }
         var sets = [[Int]]()
         sets.reserveCapacity(x.rows)
         for r in 0..<x.rows {
             guard let p = lookup.position(of: x, row: r) else {
-                throw PrivLabError.invalidArgument("\(name): record \(r + 1) of the training set is not one the given split_ai was fitted on (fit SELENA on the split_ai's own training set)")
+                throw PrivLabError.invalidArgument(name, "record \(r + 1) of the training set is not one the given split_ai was fitted on (fit SELENA on the split_ai's own training set)")
             }
             sets.append(leftOut[p])
         }

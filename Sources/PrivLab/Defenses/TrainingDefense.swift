@@ -12,7 +12,7 @@ public class TrainingDefense: DefendedClassifier {
 
     init(release: Classifier) { releaseTemplate = release }
 
-    /// Subclasses describe themselves.
+    /// Subclasses describe themselves (their templates as `summary(reseededWith:)` shows them).
     public var summary: String { "defended \(releaseTemplate.summary)" }
     public var isFitted: Bool { release?.isFitted ?? false }
     public var parameterCount: Int { release?.parameterCount ?? 0 }

@@ -14,3 +14,26 @@ extension ModelFile {
         try restoreClassifier(d, floats: floats, origin: origin, components: ComponentRegistry.standard)
     }
 }
+
+/// A model file's contents with the kinds that have operations beyond a classifier's typed: a SISA
+/// ensemble goes on unlearning, a fitted Split-AI can be distilled into SELENA. The one place a
+/// restored classifier's concrete type is recovered (the registry restores every kind as a
+/// `Classifier`), so that callers — the Lua bridge — never downcast.
+public enum LoadedObject {
+    case sisa(SISAEnsemble)
+    case splitAI(SplitAI)
+    case model(LoadedModel)
+}
+
+extension ModelFile {
+    /// What the file at `path` holds, typed where its kind has operations of its own.
+    public static func loadObject(path: String) throws -> LoadedObject {
+        let m = try load(path: path)
+        guard case .classifier(let c) = m else { return .model(m) }
+        switch c {
+        case let e as SISAEnsemble: return .sisa(e)
+        case let s as SplitAI: return .splitAI(s)
+        default: return .model(m)
+        }
+    }
+}

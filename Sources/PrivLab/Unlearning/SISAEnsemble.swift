@@ -64,7 +64,7 @@ public final class SISAEnsemble: Classifier {
     // MARK: Classifier
 
     public var summary: String {
-        "SISA(shards=\(options.shards), slices=\(options.slices), \(options.aggregation), \(options.sharding.rawValue) sharding) of \(factory.template.summary)"
+        "SISA(shards=\(options.shards), slices=\(options.slices), \(options.aggregation), \(options.sharding.rawValue) sharding) of \(factory.template.summary(reseededWith: options.seed))"
     }
     public var isFitted: Bool { data != nil && !interrupted }
     public var runsOnCallingThread: Bool { factory.template.runsOnCallingThread }

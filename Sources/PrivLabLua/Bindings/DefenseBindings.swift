@@ -66,12 +66,15 @@ extension Runtime {
     private func installEnsembleDefenses() {
         defineDefense(DefenseDeclarations.selena) { o in
             let student = try o.model("student")
-            if let fitted = try o.model("split_ai") {
+            if let given = try o.model("split_ai") {
+                guard let fitted = given as? SplitAIObject else {
+                    throw LuaError("defense.selena: option 'split_ai' must be a pl.defense.split_ai, got \(given.model.summary)")
+                }
                 for key in ["model", "models", "excluded", "seed"] where o.has(key) {
                     throw LuaError("defense.selena: option '\(key)' comes from the split_ai given; leave it out")
                 }
                 try o.finish()
-                return ModelObject(try SELENA(fitted: fitted.model, student: student?.model), onEpoch: student?.onEpoch)
+                return ModelObject(try SELENA(fitted: fitted.split, student: student?.model), onEpoch: student?.onEpoch)
             }
             let s = SELENAOptions(splitAI: try Runtime.splitAIOptions(o))
             guard let m = try o.model("model", what: "what each Split-AI sub-model is") else {
@@ -84,7 +87,7 @@ extension Runtime {
             let m = try o.model("model", what: "what each Split-AI sub-model is")!
             let s = try Runtime.splitAIOptions(o)
             try o.finish()
-            return ModelObject(try SplitAI(model: m.model, options: s), onEpoch: nil)
+            return SplitAIObject(try SplitAI(model: m.model, options: s))
         }
         defineDefense(DefenseDeclarations.pase) { o in
             let m = try o.model("model", what: "what each ensemble member is")!
@@ -147,7 +150,7 @@ extension Runtime {
             let o = try call.options(1, declaration, optional: false)
             do {
                 call.pushObject(try build(o), "Model")
-            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.description)") }
+            } catch let e as PrivLabError { throw LuaError("\(fn): \(e.detail)") }   // the defense's own name is fn's
             return 1
         }
     }

@@ -12,6 +12,16 @@ class ModelObject {
     }
 }
 
+/// A Split-AI ensemble (`pl.defense.split_ai`, or loaded): a Model that `pl.defense.selena{split_ai = …}`
+/// can distil from once it is fitted.
+final class SplitAIObject: ModelObject {
+    let split: SplitAI
+    init(_ s: SplitAI) {
+        split = s
+        super.init(s, onEpoch: nil)
+    }
+}
+
 extension EpochRecord {
     /// The Lua table for one epoch: epoch, train_loss, train_accuracy, val_loss, val_accuracy, lr.
     var lua: LuaValue {
@@ -161,8 +171,13 @@ extension Runtime {
         define("load") { call in
             try Runtime.checkFileAccess(call, "load")
             let path = try call.string(1, fn: "load", arg: "argument 1 (path)")
-            switch try ModelFile.load(path: path) {
-            case .classifier(let e as SISAEnsemble): call.pushObject(SISAObject(e), "SISA")   // unlearning goes on
+            let loaded: LoadedModel
+            switch try ModelFile.loadObject(path: path) {
+            case .sisa(let e): call.pushObject(SISAObject(e), "SISA"); return 1   // unlearning goes on
+            case .splitAI(let s): call.pushObject(SplitAIObject(s), "Model"); return 1   // SELENA can distil from it
+            case .model(let m): loaded = m
+            }
+            switch loaded {
             case .classifier(let c): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
             case .predictor(let p):
                 throw LuaError("load: \(path) holds \(p.summary) behind a query budget, an attacker's view that only predicts: load the model it wraps")

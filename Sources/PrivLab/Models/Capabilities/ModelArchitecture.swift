@@ -15,6 +15,12 @@ public protocol ModelArchitecture: AnyObject {
 extension ModelArchitecture {
     /// `workers`, or 1 when the model must stay on the calling thread.
     public func parallelWorkers(_ workers: Int) -> Int { runsOnCallingThread ? 1 : workers }
+
+    /// This template as a component that re-seeds every copy it trains from its own `seed` shows
+    /// it: with that seed in place of the template's, which the component never uses. A reloaded
+    /// component's templates are copies of its stored (re-seeded) models, so showing the
+    /// template's own seed would make the same component read differently after `save`/`load`.
+    public func summary(reseededWith seed: UInt64) -> String { (try? reseededClone(seed: seed).summary) ?? summary }
 }
 
 extension Predictor {
