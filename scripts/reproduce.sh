@@ -3,6 +3,10 @@
 #
 #   scripts/reproduce.sh                 every notebooks/reproductions/*.lua
 #   scripts/reproduce.sh nasr2018 dmp    only these (names without .lua)
+#   scripts/reproduce.sh nasr2018 -P members=19732 -P steps=22
+#                                        a kept run at other parameters (the authors' full setting,
+#                                        say), kept as nasr2018--members-19732--steps-22.md beside
+#                                        the default one; -P applies to the name before it
 #   scripts/reproduce.sh --index         only rebuild the index from the kept .run files
 #
 # Each report goes to results/reproductions/<name>.md (figures in <name>_files/), next to
@@ -15,9 +19,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${PRIVLAB_BIN:-.build/release/privlab}
 out=results/reproductions
-names=("$@")
+# Each entry: a notebook name, then its -P parameters, separated by the unit separator.
+sep=$'\x1f'
+names=()
 index_only=false
-if [ "${1:-}" = "--index" ]; then index_only=true; names=(); fi
+if [ "${1:-}" = "--index" ]; then index_only=true; shift; fi
+while [ $# -gt 0 ]; do
+  if [ "$1" = "-P" ]; then
+    [ $# -ge 2 ] && [ ${#names[@]} -gt 0 ] || { echo "reproduce: -P needs a notebook name before it and key=value after it" >&2; exit 2; }
+    case $2 in *=*) ;; *) echo "reproduce: -P $2 is not key=value" >&2; exit 2 ;; esac
+    names[-1]="${names[-1]}$sep$2"
+    shift 2
+  else
+    names+=("$1")
+    shift
+  fi
+done
 $index_only || [ -x "$bin" ] || { echo "reproduce: $bin not found — run 'swift build -c release' (or make reproduce)" >&2; exit 1; }
 mkdir -p "$out"
 if [ ${#names[@]} -eq 0 ] && ! $index_only; then
@@ -31,15 +48,27 @@ kernels=unknown
 $index_only || kernels=$(echo 'print(pl.system().blas_kernels)' | "$bin" exec - 2>/dev/null || echo unknown)
 
 status=0
-for n in ${names[@]+"${names[@]}"}; do
-  nb=notebooks/reproductions/$n.lua
+for spec in ${names[@]+"${names[@]}"}; do
+  # NAME, then any parameters other than the notebook's defaults (the report's name says them).
+  IFS=$sep read -r -a parts <<< "$spec"
+  base=${parts[0]}
+  params=()
+  shown=()
+  n=$base
+  for kv in "${parts[@]:1}"; do
+    params+=(-P "$kv")
+    shown+=("$kv")
+    n="$n--${kv%%=*}-$(printf '%s' "${kv#*=}" | tr -c 'A-Za-z0-9._-' '_')"
+  done
+  nb=notebooks/reproductions/$base.lua
   [ -f "$nb" ] || { echo "reproduce: no notebook $nb" >&2; status=1; continue; }
   echo "== $n"
   start=$(date +%s)
-  if "$bin" run "$nb" -o "$out/$n.md"; then result=ok; else result=failed; status=1; fi
+  if "$bin" run "$nb" ${params[@]+"${params[@]}"} -o "$out/$n.md"; then result=ok; else result=failed; status=1; fi
   secs=$(( $(date +%s) - start ))
   {
     echo "notebook=$nb"
+    echo "parameters=${shown[*]-}"
     echo "result=$result"
     echo "commit=$commit ($tree)"
     echo "cpu=$cpu"
@@ -61,17 +90,19 @@ done
   echo "*notebook*: whether \`notebooks/reproductions/NAME.lua\` is still the one the report ran (engine changes"
   echo "since that commit are not checked here); a report marked *changed since* awaits its next run."
   echo
-  echo "| reproduction | result | commit | notebook | CPU | BLAS kernels | date | wall time (wall-clock) |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| reproduction | parameters | result | commit | notebook | CPU | BLAS kernels | date | wall time (wall-clock) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for r in "$out"/*.run; do
     [ -f "$r" ] || continue
     n=$(basename "$r" .run)
-    get() { grep -m1 "^$1=" "$r" | cut -d= -f2-; }
+    get() { grep -m1 "^$1=" "$r" | cut -d= -f2- || true; }   # a field older runs lack reads empty
     ran=$(get commit | cut -d' ' -f1)
-    if git diff --quiet "$ran" HEAD -- "notebooks/reproductions/$n.lua" 2>/dev/null; then nbstate=current
+    nbpath=$(get notebook); nbpath=${nbpath:-notebooks/reproductions/$n.lua}
+    if git diff --quiet "$ran" HEAD -- "$nbpath" 2>/dev/null; then nbstate=current
     elif git cat-file -e "$ran^{commit}" 2>/dev/null; then nbstate="changed since"
     else nbstate=unknown; fi
-    echo "| [$n]($n.md) | $(get result) | $(get commit) | $nbstate | $(get cpu) | $(get blas_kernels) | $(get date) | $(get wall_seconds) s |"
+    ps=$(get parameters)
+    echo "| [$n]($n.md) | ${ps:-default} | $(get result) | $(get commit) | $nbstate | $(get cpu) | $(get blas_kernels) | $(get date) | $(get wall_seconds) s |"
   done
   missing=()
   for f in notebooks/reproductions/*.lua; do
