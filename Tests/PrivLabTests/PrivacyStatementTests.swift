@@ -42,6 +42,18 @@ final class PrivacyStatementTests: XCTestCase {
         XCTAssertGreaterThan(both.epsilon, first.epsilon)
         XCTAssertEqual(both.events.count, 2, "\(both.events)")
         XCTAssertTrue(both.events[1].contains("σ = 2"), "\(both.events)")
+        XCTAssertNil(both.note, "private runs only: nothing to caveat")
+
+        // Private fine-tuning after training without DP: the earlier epochs are not counted, and
+        // the statement says so (it holds only if they were public records).
+        var plain = TrainingOptions()
+        (plain.epochs, plain.batchSize, plain.seed) = (2, 40, 3)
+        let pretrained = try NeuralNetwork.mlp(hidden: [8], options: plain)
+        try pretrained.fit(ds)
+        let (privatelyTuned, _) = try pretrained.fineTune(ds, dp: more, observer: TrainingObserver())
+        let caveated = try XCTUnwrap(privatelyTuned.privacy)
+        XCTAssertEqual(caveated.events.count, 1)
+        XCTAssertTrue(caveated.note?.contains("continues 2 epochs of training without DP") == true, "\(caveated.notes)")
     }
 
     /// A pipeline with DP-PCA and a DP-SGD model states their composition (the PCA's Gaussian
@@ -61,12 +73,37 @@ final class PrivacyStatementTests: XCTestCase {
         XCTAssertEqual(s.epsilon, try RDPAccountant().epsilon(event, delta: 1e-5))
         XCTAssertGreaterThan(s.epsilon, model.epsilon)
         XCTAssertEqual(s.accountant, .rdp)
-        let plain = Pipeline(steps: [try PCA(components: 3)], model: try privateMLP())
-        try plain.fit(ds)
-        XCTAssertEqual(plain.privacy, plain.model.privacy)
-        let nonPrivateModel = Pipeline(steps: [pca], model: try NeuralNetwork.mlp(hidden: [8], options: TrainingOptions()))
+        let rounded = Pipeline(steps: [try Rounding(step: 0.5)], model: try privateMLP())
+        try rounded.fit(ds)
+        XCTAssertEqual(rounded.privacy, rounded.model.privacy, "a step that learns none of the records' values costs nothing")
+    }
+
+    /// A part that learnt from the training data without noise — a plain PCA's directions, a
+    /// z-score scaler's means, a model trained without DP — releases those data through every
+    /// prediction: the pipeline states ε = ∞ and says which part, with the private parts' own ε in
+    /// the note. Nothing private at all: no statement.
+    func testNonPrivateFitsLeaveThePipelineWithoutAGuarantee() throws {
+        let ds = try data()
+        let dpPCA = { try PCA(components: 3, dp: .init(epsilon: 0.5, delta: 1e-5, clip: 4, seed: 1)) }
+        for (steps, what) in [([try PCA(components: 3)] as [any Transformer], "PCA"),
+                              ([Scaler(kind: .zscore), try dpPCA()], "zscore"),
+                              ([FeatureUnion(parts: [try dpPCA(), try SelectKBest(k: 2)])], "SelectKBest")] {
+            let pipe = Pipeline(steps: steps, model: try privateMLP())
+            try pipe.fit(ds)
+            let s = try XCTUnwrap(pipe.privacy, what)
+            XCTAssertEqual(s.epsilon, .infinity, what)
+            XCTAssertTrue(s.note?.contains("no guarantee") == true && s.note?.contains(what) == true, "\(s.notes)")
+            XCTAssertEqual(s.events.last, try XCTUnwrap(pipe.model.privacy).events.last, "\(what): the private parts' events are listed")
+        }
+        let nonPrivateModel = Pipeline(steps: [try dpPCA()], model: try NeuralNetwork.mlp(hidden: [8], options: TrainingOptions()))
         try nonPrivateModel.fit(ds)
-        XCTAssertNil(nonPrivateModel.privacy, "the model saw the data without privacy: no guarantee to state")
+        let s = try XCTUnwrap(nonPrivateModel.privacy)
+        XCTAssertEqual(s.epsilon, .infinity, "the model saw the data without privacy")
+        XCTAssertTrue(s.events[0].hasPrefix("Gaussian mechanism"), "\(s.events)")
+        XCTAssertTrue(s.note?.contains("ε = 0.5") == true, "\(s.notes)")
+        let nothing = Pipeline(steps: [Scaler(kind: .zscore)], model: try NeuralNetwork.mlp(hidden: [8], options: TrainingOptions()))
+        try nothing.fit(ds)
+        XCTAssertNil(nothing.privacy)
     }
 
     /// SISA: shards are disjoint, so the ensemble costs its worst shard's ε — the maximum, not the

@@ -185,6 +185,9 @@ final class FineTuningTests: XCTestCase {
         XCTAssertTrue(tuned is Pipeline, "the pipeline keeps its scalers")
         let report = try XCTUnwrap(tuned.privacy)
         XCTAssertEqual(report.steps, 3 * 4, "ε covers the 12 private steps only")
+        XCTAssertTrue(report.epsilon.isFinite, "the scaler was fitted by the earlier run: caveated, not voiding")
+        XCTAssertTrue(report.note?.contains("zscore scaler fitted without noise in an earlier run") == true, "\(report.notes)")
+        XCTAssertTrue(report.note?.contains("continues 3 epochs of training without DP") == true, "\(report.notes)")
         XCTAssertGreaterThan(try tuned.accuracy(ds), 0.6)
         XCTAssertThrowsError(try NeuralNetwork.mlp(hidden: [8], options: o).fineTune(ds, dp: nil, observer: TrainingObserver())) {
             XCTAssertTrue("\($0)".contains("fitted"))

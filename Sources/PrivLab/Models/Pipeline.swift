@@ -8,6 +8,11 @@ import Foundation
 public final class Pipeline: Classifier, HookTrainable, FineTunable, WhiteBoxModel, PersistableModel {
     public private(set) var steps: [any Transformer]
     public let model: Classifier
+    /// Whether the steps were fitted in an earlier run than the model's last one: after
+    /// fine-tuning (`fit(ds, {continue = true})`) they are the pre-training's, not fitted on the
+    /// data the last run used (the privacy statement then caveats them instead of voiding it).
+    /// Not kept in model files: a reloaded pipeline reads its steps as fitted on its training data.
+    public private(set) var stepsFittedEarlier = false
 
     public init(steps: [any Transformer], model: Classifier) {
         self.steps = steps.map(\.unfitted)
@@ -33,8 +38,6 @@ public final class Pipeline: Classifier, HookTrainable, FineTunable, WhiteBoxMod
     public var trainedParameterCount: Int { model.trainedParameterCount }
     public var history: [EpochRecord] { model.history }
     public var releaseTemperature: Double { model.releaseTemperature }
-    /// The private steps (DP-PCA) composed with the model's training (`composedPrivacy`).
-    public var privacy: PrivacyStatement? { model.privacy.map(composedPrivacy) }
     /// White-box exactly when the model is (the steps are fitted transforms an attacker can apply).
     public var whiteBox: WhiteBoxModel? { model.whiteBox == nil ? nil : self }
     public func perRecordGradientNorms(_ ds: Dataset) throws -> [Double] {
@@ -61,7 +64,9 @@ public final class Pipeline: Classifier, HookTrainable, FineTunable, WhiteBoxMod
             throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted softmax/MLP/CNN (or a pipeline of one)")
         }
         let (tuned, hist) = try m.fineTune(try transform(data), dp: dp, observer: observer)
-        return (tuned === model ? self : replacingModel(tuned), hist)
+        let result = tuned === model ? self : replacingModel(tuned)
+        result.stepsFittedEarlier = true
+        return (result, hist)
     }
 
     public func transform(_ x: Matrix) throws -> Matrix {
@@ -90,6 +95,7 @@ public final class Pipeline: Classifier, HookTrainable, FineTunable, WhiteBoxMod
             fitted.append(f)
         }
         steps = fitted
+        stepsFittedEarlier = false
         return d
     }
 

@@ -318,7 +318,7 @@ extension Runtime {
         }
         let tracked = try Runtime.trackedSets(o)
         // continue = true: fine-tune from the current parameters (e.g. after pre-training on
-        // public data) for the model's epochs; DP accounting covers only this run.
+        // public data) for the model's epochs; DP accounting composes with earlier private runs.
         let cont = try o.flag("continue")
         let dpOverride = try o.nested("dp").map(Runtime.dpOptions)
         let privateStep = try o.optionalFunction("private_step")

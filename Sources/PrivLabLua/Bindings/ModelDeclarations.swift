@@ -169,7 +169,7 @@ extension ModelDeclarations {
                        .optional("none")),
             .boolean("continue", "fine-tune from the current parameters for the model's epochs (e.g. after pre-training on public data)",
                      default: false),
-            .table("dp", "DP-SGD settings for this run (with continue = true): accounting covers only this run",
+            .table("dp", "DP-SGD settings for this run (with continue = true): its steps compose with the model's earlier private runs; earlier training without DP is not counted (the statement's note says so: it holds only if those records were public)",
                    .optional("the model's own"), fields: dpSGD).only(.equals("continue", ["true"])),
             OptionSpec("private_step", .function,
                        "function(grads, ctx) replacing DP-SGD's clipping and noise (needs dp): grads[i] is example i's gradient (model:parameters() order), ctx = {clip, noise_multiplier, step, gaussian = one N(0,1) draw per parameter}; returns the noisy sum. ε is claimed only if every step matches the built-in on the same gradients and draws, otherwise the privacy statement says unaccounted",
@@ -218,7 +218,7 @@ extension ModelDeclarations {
                             arguments: [ArgumentSpec("path", "string", "the file to write")]),
         FunctionDeclaration("Model.history", "one row per epoch of every fit so far (a continued fit numbers its epochs on)",
                             returns: "table[]", resultFields: fit.resultFields),
-        FunctionDeclaration("Model.privacy", "the model's privacy statement; nil when it was not trained with differential privacy",
+        FunctionDeclaration("Model.privacy", "the model's privacy statement; nil when nothing in it is private; ε = inf (math.huge) when a part learnt from the training data without noise (a pipeline's scaler, a non-private model after DP-PCA), the note saying which",
                             returns: "table|nil",
                             resultFields: [
                                 ResultField("epsilon", "number", "ε of the guarantee"),

@@ -9,6 +9,7 @@ public struct FeatureUnion: Transformer {
     public var isFitted: Bool { !parts.isEmpty && parts.allSatisfy(\.isFitted) }
     public var unfitted: any Transformer { FeatureUnion(parts: parts.map(\.unfitted)) }
     public var runsOnCallingThread: Bool { parts.contains { $0.runsOnCallingThread } }
+    public var nonPrivateFits: [String] { parts.flatMap(\.nonPrivateFits) }
     public func reseeded(_ seed: UInt64) -> any Transformer {
         FeatureUnion(parts: parts.enumerated().map { $0.element.reseeded(mix64(seed &+ UInt64($0.offset))) })
     }

@@ -12,6 +12,9 @@ public struct Rounding: Transformer, Codable, Equatable {
     /// Fitted: the feature count of the training data.
     public private(set) var width: Int? = nil
 
+    /// Rounding reads only the data's width, none of its values.
+    public var nonPrivateFits: [String] { [] }
+
     public init(step: Double, features: [Int]? = nil) throws {
         guard step.isFinite, step > 0 else { throw PrivLabError.invalidArgument("round: step must be a positive number, got \(step)") }
         if let f = features {

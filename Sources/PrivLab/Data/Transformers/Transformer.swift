@@ -27,11 +27,19 @@ public protocol Transformer: Sendable {
     /// must not share noise, or comparing them would cancel it. Steps without randomness return
     /// their configuration.
     func reseeded(_ seed: UInt64) -> any Transformer
+    /// The steps (by name) that learn from the data they are fitted to without a privacy
+    /// guarantee — a z-score scaler's means and deviations, a PCA's directions, a Lua step's
+    /// closure: fitted on private data, they release it through every prediction, so a pipeline
+    /// holding one has no guarantee whatever its model spends. Empty for steps that learn nothing
+    /// from the records' values (rounding) or learn privately (DP-PCA).
+    var nonPrivateFits: [String] { get }
 }
 
 extension Transformer {
     public var runsOnCallingThread: Bool { false }
     public func reseeded(_ seed: UInt64) -> any Transformer { unfitted }
+    /// A step learns from its data unless it says otherwise (the safe reading of a new step).
+    public var nonPrivateFits: [String] { [name] }
 
     /// `data` with transformed features (ids, labels and classes unchanged; the image shape kept
     /// when the feature count is).

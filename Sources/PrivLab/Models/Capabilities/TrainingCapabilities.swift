@@ -11,7 +11,8 @@ public protocol HookTrainable: Classifier {
 /// e.g. private fine-tuning after public pre-training), with other DP settings when `dp` is given.
 public protocol FineTunable: Classifier {
     /// Returns the model that holds the result (this one, or a copy with the new training options)
-    /// and the run's history; DP accounting covers only this run.
+    /// and the run's history. A private run's statement composes with the model's earlier private
+    /// runs; earlier training without DP is not counted, and the statement's note says so.
     func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord])
 }
 

@@ -10,6 +10,8 @@ struct DPAccounting {
     /// What earlier private training of the same weights spent (a continued fit), composed with
     /// this run's phases.
     let prior: PrivacyStatement?
+    /// Caveats the statement carries beyond the mechanism's own (an earlier non-private fit).
+    var notes: [String] = []
 
     /// Calibrates σ to `dp.targetEpsilon` over `plannedSteps` steps when no noise is given (this
     /// run only: a target ε is the run's budget, whatever came before).
@@ -29,6 +31,8 @@ struct DPAccounting {
     /// The statement after `steps` private steps of this run (ε infinite without noise), composed
     /// with `prior`.
     func report(steps: Int) throws -> PrivacyStatement {
-        try dp.statement(sampleRate: sampleRate, noise: sigma, steps: steps, accountant: accountant, prior: prior)
+        var s = try dp.statement(sampleRate: sampleRate, noise: sigma, steps: steps, accountant: accountant, prior: prior)
+        s.notes += notes.filter { !s.notes.contains($0) }
+        return s
     }
 }

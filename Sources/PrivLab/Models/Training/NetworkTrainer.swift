@@ -46,9 +46,15 @@ struct NetworkTrainer {
         // shadow models) everything stays on this thread. The bits are the same either way.
         let worker: IdleWorker? = BLASThreads.count > 1 ? IdleWorker() : nil
         defer { worker?.stop() }
-        // Continuing a privately trained model: its phases compose with this run's.
-        let prior = stage?.warmStart == true && net.isFitted ? net.privacy : nil
-        let accounting = try o.dp.map { try DPAccounting($0, sampleRate: schedule.sampleRate, plannedSteps: epochCount * schedule.stepsPerEpoch, prior: prior) }
+        // Continuing a privately trained model: its phases compose with this run's. Continuing one
+        // trained without DP: those epochs are not in the statement, which then holds only if
+        // their records were public (pre-training) — the statement says so.
+        let continued = stage?.warmStart == true && net.isFitted
+        let prior = continued ? net.privacy : nil
+        var accounting = try o.dp.map { try DPAccounting($0, sampleRate: schedule.sampleRate, plannedSteps: epochCount * schedule.stepsPerEpoch, prior: prior) }
+        if continued, prior == nil, net.epochsTrained > 0 {
+            accounting?.notes.append("continues \(net.epochsTrained) epoch\(net.epochsTrained == 1 ? "" : "s") of training without DP, not counted here: the guarantee holds only if those records were public")
+        }
         var step = makeStep(objective: objective, accounting: accounting, expectedBatch: schedule.batchSize, worker: worker,
                             context: ForwardContext(training: true, rng: RNG.stream(seed: streamSeed, index: 2)))
         // After `prepare`: a fresh build has emptied the history, a warm start kept it.
