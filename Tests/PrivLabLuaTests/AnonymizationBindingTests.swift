@@ -61,6 +61,12 @@ final class AnonymizationBindingTests: XCTestCase {
               pl.anonymize.dp_release{data = a, quasi = {"sex"}, sensitive = "diagnosis", mechanism = "gaussian", noise = 2},
               pl.anonymize.dp_release{data = b, quasi = {"sex"}, sensitive = "diagnosis", mechanism = "gaussian", noise = 2}}, accountant = "pld"}
             print(g.privacy.accountant, math.abs(g.privacy.epsilon - pl.privacy.epsilon{sample_rate = 1, noise = 2, steps = 2, delta = 1e-5, accountant = "pld"}) < 1e-9)
+            -- The accountant's own settings reach it (as dp = {…} does for a model).
+            local coarse = pl.anonymize.dp_attack{releases = {
+              pl.anonymize.dp_release{data = a, quasi = {"sex"}, sensitive = "diagnosis", mechanism = "gaussian", noise = 2},
+              pl.anonymize.dp_release{data = b, quasi = {"sex"}, sensitive = "diagnosis", mechanism = "gaussian", noise = 2}}, accountant = "pld", discretization = 0.05}
+            print(math.abs(coarse.privacy.epsilon - pl.privacy.epsilon{sample_rate = 1, noise = 2, steps = 2, delta = 1e-5, accountant = "pld", discretization = 0.05}) < 1e-9,
+                  coarse.privacy.accountant)
             """)
         XCTAssertEqual(sink.text, """
             2000\tage,region,sex,education,marital,race,diagnosis,income\t2000\t1
@@ -68,6 +74,7 @@ final class AnonymizationBindingTests: XCTestCase {
             10\t6\t2.0\t0.5\t10
             1.0\t2.0\t10\ttrue\trdp
             pld\ttrue
+            true\tpld
 
             """)
     }

@@ -27,6 +27,11 @@ final class FederatedBindingTests: XCTestCase {
             local a, ar = pl.federated{model = pl.softmax{lr = 0.1, batch = 8}, clients = cl, rounds = 3, client_rate = 1,
                                        dp = {adaptive = {target_quantile = 0.5, lr = 0.5, initial = 0.05}, noise = 0}, seed = 3}
             print(ar.rounds[2].clip > ar.rounds[1].clip, ar.final_clip > ar.rounds[3].clip)
+            -- The accountant's own settings reach it (as dp = {…} does for a model).
+            local _, pld = pl.federated{model = pl.softmax{lr = 0.1, batch = 8}, clients = cl, rounds = 2, client_rate = 0.5,
+                                        dp = {clip = 1, noise = 0.8, accountant = "pld", discretization = 0.05}, seed = 3}
+            print(math.abs(pld.epsilon - pl.privacy.epsilon{sample_rate = 0.5, noise = 0.8, steps = 2, delta = 1e-5, accountant = "pld", discretization = 0.05}) < 1e-9,
+                  pld.privacy.accountant)
             local g = pl.data.clients{data = train, groups = {{train:ids()[1], train:ids()[2]}, {train:ids()[3]}}}
             print(g:count(), g:sizes()[1], g:subset{2}:count(), tostring(g):match("^Clients%(") ~= nil)
             """)
@@ -36,6 +41,7 @@ final class FederatedBindingTests: XCTestCase {
             true\t30\t30\ttrue\t3
             true\ttrue\t30\ttrue
             true\ttrue
+            true\tpld
             2\t2\t1\ttrue
 
             """)

@@ -182,19 +182,19 @@ final class PerturbationBindingTests: XCTestCase {
         try rt.exec("""
             local d = pl.data.blobs{n = 100, classes = 2, seed = 1}
             local noisy, g = pl.privacy.perturb_features(d, {epsilon = 1, clip = 5, seed = 2})
-            print(noisy:size(), g.guarantee:find("not its label") ~= nil, g.unit, g.sensitivity)
+            print(noisy:size(), g.note:find("not its label") ~= nil, g.unit, g.sensitivity)
             local _, w = pl.privacy.perturb_features(d, {epsilon = 1, label_epsilon = 0.5, clip = 5, mechanism = "laplace", seed = 2})
             print(w.unit, w.epsilon, w.delta, w.noise, #w.events)
             local m = pl.softmax{epochs = 2}
             m:fit(d)
             local p, labels, h = pl.privacy.release_predictions(m, d:head(3), {epsilon = 2})
-            print(#p, #labels, h.epsilon, h.noise)
+            print(#p, #labels, h.epsilon_per_vector, h.noise, h.epsilon, h.delta, #h.events)
             """)
-        assertPrinted(sink.text, "100\ttrue\tfeatures\t10.0\nrecord\t1.5\t0.0\t10.0\t2\n3\t3\t2.0\t1.0\n",
+        assertPrinted(sink.text, "100\ttrue\tfeatures\t10.0\nrecord\t1.5\t0.0\t10.0\t2\n3\t3\t2.0\t1.0\t6.0\t0.0\t1\n",
                       facts: ["every record released", "the guarantee says labels are not protected", "the unit is the features", "sensitivity 2·clip",
                               "with label_epsilon the unit is the record", "ε adds up", "Laplace is pure", "Laplace scale 2·clip/ε", "features then labels",
                               "probability vectors released",
-                              "labels released", "ε per vector", "Laplace scale 2/ε"])
+                              "labels released", "ε per vector", "Laplace scale 2/ε", "the 3 vectors compose to 3ε", "pure", "one self-composed event"])
         assertLuaError(rt, "pl.privacy.perturb_features(pl.data.blobs{n = 5}, {mechanism = 'exponential'})", ["option 'mechanism' must be one of"])
         assertLuaError(rt, "pl.privacy.perturb_features(pl.data.blobs{n = 5}, {label_epsilon = 0})", ["perturb_features", "label_epsilon"])
         assertLuaError(rt, "pl.privacy.perturb_features(pl.data.blobs{n = 5}, {clip = -1})", ["perturb_features", "clip"])

@@ -118,7 +118,10 @@ final class PerturbationTests: XCTestCase {
         for r in q.rowSums() { XCTAssertEqual(r, 1, accuracy: 1e-5) }
         XCTAssertTrue(q.data.allSatisfy { $0 >= 0 })
         XCTAssertEqual(g.noise, 4)
-        XCTAssertTrue(g.statement.contains("compose to (1, 0)"))
+        XCTAssertEqual(g.privacy.epsilon, 1, "two vectors at ε = 0.5 each")
+        XCTAssertEqual(g.privacy.delta, 0)
+        XCTAssertEqual(g.epsilonPerVector, 0.5)
+        XCTAssertTrue(g.privacy.events[0].hasPrefix("2 × "), "\(g.privacy.events)")
         let (exact, _) = try Perturbation.perturbPredictions(p, mechanism: .gaussian, epsilon: 1e6, delta: 1e-5, seed: 4)
         XCTAssertEqual(exact.argmaxRows(), [0, 1])
     }

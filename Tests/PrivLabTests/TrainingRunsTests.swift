@@ -4,7 +4,8 @@ import PrivLab
 
 /// A model says what it went through over all its fits (issue 27, item 6): a continued fit
 /// (`fit(ds, {continue = true})`, `fineTune`) extends the history, numbered on; the model file keeps
-/// it; and a clone trains the configured epochs, not the history's.
+/// it; a clone trains the configured epochs, and the attacker's re-seeded copy as many as the model
+/// went through.
 final class TrainingRunsTests: XCTestCase {
     func testContinuedTrainingExtendsTheHistoryAndTheFileKeepsIt() throws {
         let ds = try rings(n: 96, seed: 4)
@@ -39,6 +40,13 @@ final class TrainingRunsTests: XCTestCase {
         try clone.fit(ds)
         XCTAssertEqual(clone.epochsTrained, 3)
         XCTAssertEqual(clone.history.map(\.epoch), [1, 2, 3])
+        // The attacker's copy (shadow and reference models) goes through as many epochs as the
+        // model did, and the summary says how many that was.
+        XCTAssertTrue(loaded.summary.contains("epochs=3 (9 trained in all)"), loaded.summary)
+        let shadow = try XCTUnwrap(try loaded.reseededClone(seed: 5) as? NeuralNetwork)
+        try shadow.fit(ds)
+        XCTAssertEqual(shadow.epochsTrained, 9)
+        XCTAssertTrue(try XCTUnwrap(try clone.reseededClone(seed: 5) as? NeuralNetwork).summary.contains("epochs=3,"), "a model fitted once: its configuration")
         // A fresh fit starts the history over.
         try loaded.fit(ds)
         XCTAssertEqual(loaded.epochsTrained, 3)

@@ -21,7 +21,7 @@ public struct FederatedNoise {
         self.dp = dp
         clientRate = q
         self.rounds = rounds
-        accountant = try dp.accountant.make()
+        accountant = try dp.accountant.make(settings: dp.accountantSettings)
         var z = dp.noise ?? 0
         if dp.noise == nil, let target = dp.targetEpsilon {
             z = try accountant.noise(forEpsilon: target, phases: [PrivacyPhase(sampleRate: q, noise: 1, steps: rounds)], delta: dp.delta)

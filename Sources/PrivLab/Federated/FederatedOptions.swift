@@ -28,6 +28,8 @@ public struct FederatedDP: Codable, Equatable, Sendable {
     /// 2018, §3 "per-layer clipping"), so the whole stays within S.
     public var perLayer = false
     public var accountant: AccountantKind = .rdp
+    /// The accountant's own settings (RDP orders, PLD discretisation, …); nil: its defaults.
+    public var accountantSettings: AccountantSettings? = nil
     public init() {}
 
     func validate() throws {

@@ -168,7 +168,8 @@ public final class NeuralNetwork: Classifier, HookTrainable, FineTunable, WhiteB
         if frozen.count > 0 { parts.append("frozen=\(frozen.count)") }
         parts.append(o.optimizer == .adam ? "adam lr=\(formatCompact(o.learningRate))" : "sgd lr=\(formatCompact(o.learningRate))")
         if o.momentum > 0 && o.optimizer == .sgd { parts.append("momentum=\(formatCompact(o.momentum))") }
-        parts.append("epochs=\(o.epochs)")
+        // A continued model went through more than one fit's epochs: the summary says so.
+        parts.append(epochsTrained > o.epochs ? "epochs=\(o.epochs) (\(epochsTrained) trained in all)" : "epochs=\(o.epochs)")
         parts.append("batch=\(o.batchSize)")
         if o.l1 > 0 { parts.append("l1=\(formatCompact(o.l1))") }
         if o.l2 > 0 { parts.append("l2=\(formatCompact(o.l2))") }
@@ -460,7 +461,15 @@ public final class NeuralNetwork: Classifier, HookTrainable, FineTunable, WhiteB
     }
 
     /// A copy with the same architecture and options but another seed, untrained.
-    public func reseededClone(seed: UInt64) throws -> Classifier { try reseeded(seed) }
+    /// The attacker's copy (shadow and reference models): re-seeded, and — for a model continued
+    /// with `fit(ds, {continue = true})` — trained for every epoch the model went through
+    /// (`epochsTrained`, with its current options), so that a shadow of a model trained 30 epochs
+    /// in two runs does not train 15. `cloneUntrained` copies the configuration alone.
+    public func reseededClone(seed: UInt64) throws -> Classifier {
+        let copy = try reseeded(seed)
+        guard epochsTrained > options.epochs else { return copy }
+        return try copy.withTrainingOptions { $0.epochs = epochsTrained }
+    }
 
     public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
         guard isFitted else { throw PrivLabError.invalidArgument("fine-tuning (continue = true) needs a fitted model: call fit first") }

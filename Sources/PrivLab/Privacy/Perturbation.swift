@@ -5,13 +5,15 @@ import Foundation
 public enum Perturbation {
     public enum Mechanism: String, Sendable, CaseIterable { case laplace, gaussian }
 
-    /// The guarantee of a perturbation, in words and numbers.
+    /// What a perturbation released under: the privacy statement of the whole release (every
+    /// vector it noised, composed) and the noise it drew.
     public struct Guarantee: Sendable, Equatable {
-        public var epsilon: Double
-        public var delta: Double
+        public var privacy: PrivacyStatement
+        /// ε and δ of each released vector (what the caller asked for).
+        public var epsilonPerVector: Double
+        public var deltaPerVector: Double
         /// Laplace scale or Gaussian standard deviation.
         public var noise: Double
-        public var statement: String
     }
 
     /// Output perturbation of released predictions: each probability vector gets noise calibrated to
@@ -35,8 +37,14 @@ public enum Perturbation {
             let s = noisy.reduce(0, +)
             for j in 0..<proba.cols { out[i, j] = Float(s > 0 ? noisy[j] / s : 1 / Double(proba.cols)) }
         }
-        let g = Guarantee(epsilon: epsilon, delta: mechanism == .laplace ? 0 : delta, noise: noise,
-                          statement: "each released prediction vector is (\(formatCompact(epsilon)), \(mechanism == .laplace ? "0" : formatCompact(delta)))-DP whatever the model; \(proba.rows) vectors compose to (\(formatCompact(epsilon * Double(proba.rows))), \(mechanism == .laplace ? "0" : formatCompact(delta * Double(proba.rows))))")
-        return (out, g)
+        // One vector moves by at most the simplex's diameter (L1 2, L2 √2) whatever the training
+        // set; the k vectors compose by basic composition (kε, kδ; Dwork & Roth 2014, Thm 3.16).
+        let k = proba.rows
+        let perDelta = mechanism == .laplace ? 0 : delta
+        let one: PrivacyEvent = mechanism == .laplace ? .laplace(scale: noise, sensitivity: 2) : .gaussian(noise: noise / 2.squareRoot(), sensitivity: 2.squareRoot())
+        let statement = PrivacyStatement(epsilon: epsilon * Double(k), delta: perDelta * Double(k), accountant: nil,
+                                         event: .selfComposed(event: one, count: k),
+                                         notes: ["each released prediction vector is (\(formatCompact(epsilon)), \(formatCompact(perDelta)))-DP whatever the model; the \(k) vectors compose by basic composition"])
+        return (out, Guarantee(privacy: statement, epsilonPerVector: epsilon, deltaPerVector: perDelta, noise: noise))
     }
 }

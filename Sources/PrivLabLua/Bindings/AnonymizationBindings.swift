@@ -151,8 +151,9 @@ extension Runtime {
             let accountant: AccountantKind = try o.choice("accountant")
             let delta = try o.number("delta")
             let seed = try o.seed()
+            let settings = try Runtime.accountantSettings(o, for: accountant).nonEmpty
             try o.finish()
-            let r = try DPReleaseAttack.run(releases, accountant: try accountant.make(), delta: delta, seed: seed, targets: targets, trials: trials, fn: o.fn)
+            let r = try DPReleaseAttack.run(releases, accountant: try accountant.make(settings: settings), delta: delta, seed: seed, targets: targets, trials: trials, fn: o.fn)
             var d: [String: LuaValue] = [
                 "targets": .int(Int64(r.targets)), "trials": .int(Int64(r.trials)), "accuracy": .number(r.accuracy), "mean_posterior": .number(r.meanPosterior),
                 "baseline": .number(r.baseline), "bound": .number(r.bound), "values": .int(Int64(r.values)),

@@ -112,6 +112,7 @@ enum AnonymizationDeclarations {
             OptionSpec("releases", .table, "a list of DPReleases of overlapping populations", .required),
             OptionSpec("targets", .integers, "record ids to attack (each in every release)", .optional("everyone in every release")),
             .choice("accountant", AccountantKind.self, "composes Gaussian releases (Laplace: basic composition, and RDP beside it)", default: .rdp),
+        ] + AccountantDeclarations.settings + [
             .number("delta", "δ at which composed (ε, δ) are stated", default: 1e-5, .above(0), .below(1)),
             .integer("trials", "independent draws of the releases' noise the accuracy is averaged over (the first: the releases as published); the targets of a cell share its noise, so one draw is one sample of the mechanism", default: 100, .atLeast(1), .atMost(100_000)),
             .seed("seed of the redrawn noise and of the attacker's tie-breaking"),

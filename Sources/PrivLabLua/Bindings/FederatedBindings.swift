@@ -65,6 +65,7 @@ extension Runtime {
         dp.delta = try d.number("delta")
         dp.perLayer = try d.flag("per_layer")
         dp.accountant = try d.choice("accountant")
+        dp.accountantSettings = try Runtime.accountantSettings(d, for: dp.accountant).nonEmpty
         try d.finish()
         return dp
     }

@@ -33,7 +33,7 @@ enum FederatedDeclarations {
                 .number("delta", "δ of the user-level guarantee", default: 1e-5, .above(0), .below(1)),
                 .boolean("per_layer", "clip each layer's part of an update to S/√L", default: false),
                 .choice("accountant", AccountantKind.self, "the accountant that calibrates z and states ε", default: .rdp),
-            ]),
+            ] + AccountantDeclarations.settings),
             OptionSpec("test", .dataset, "evaluation set scored after every round (test_accuracy)", .optional("none")),
             .integer("workers", "clients trained at once (threads); the result does not depend on it", .defaulted(.described("the number of cores")), .atLeast(1), .atMost(256)),
             .seed("seed of the client sampling, local training, initialisation and noise"),

@@ -190,8 +190,15 @@ extension Runtime {
 }
 
 extension Runtime {
+    /// The release's statement (as `model:privacy()` gives one), plus the noise drawn and the
+    /// per-vector ε and δ asked for.
     static func guaranteeTable(_ g: Perturbation.Guarantee) -> LuaValue {
-        .record(["epsilon": .number(g.epsilon), "delta": .number(g.delta), "noise": .number(g.noise), "guarantee": .string(g.statement)])
+        guard case .table(let t) = g.privacy.lua else { return g.privacy.lua }
+        var d = t.fields
+        d["noise"] = .number(g.noise)
+        d["epsilon_per_vector"] = .number(g.epsilonPerVector)
+        d["delta_per_vector"] = .number(g.deltaPerVector)
+        return .record(d)
     }
 
     /// Input perturbation's statement as Lua sees it, with the noise, the sensitivity and the unit.
@@ -202,7 +209,6 @@ extension Runtime {
         d["sensitivity"] = .number(r.sensitivity)
         d["label_flip_probability"] = .number(r.labelFlipProbability)
         d["unit"] = .string(r.unit.rawValue)
-        d["guarantee"] = .string(r.privacy.note ?? "")
         return .record(d)
     }
 

@@ -169,5 +169,5 @@ enum PrivacyDeclarations {
         returns: "table, integer[], table",
         resultFields: [ResultField("1", "table", "the noisy probability vectors, one per record"),
                        ResultField("2", "integer[]", "the labels they predict"),
-                       ResultField("3", "table", "{epsilon=, delta=, noise=, guarantee=}")])
+                       ResultField("3", "table", "the release's privacy statement (as model:privacy(): epsilon and delta of all its vectors by basic composition, events, note) with noise, epsilon_per_vector and delta_per_vector")])
 }

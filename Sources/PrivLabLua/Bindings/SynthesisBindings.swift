@@ -119,8 +119,7 @@ extension Runtime {
         let accountant: AccountantKind = try p.choice("accountant")
         // Accepted as the release's table gives it; the phases carry the noise that is accounted.
         _ = try p.number("noise")
-        _ = try p.value("notes")
-        _ = try p.value("events")
+        for key in ["notes", "events", "note", "clip", "sample_rate", "steps", "sampling"] { _ = try p.value(key) }
         let phases = try Runtime.phaseList(p.value("phases"))
         try p.finish()
         var opt = try Runtime.kipOptions(o)
@@ -189,14 +188,18 @@ extension LuaCall {
 }
 
 extension SyntheticRelease {
-    /// {epsilon=, delta=, accountant=, noise=, notes={…}, phases={{sample_rate=, noise=, steps=}, …}, events={…}}: the
-    /// worst-off record's Gaussian phases, and the noise multiplier of the last of them.
+    /// The statement as every private thing gives it (`PrivacyStatement.lua`: epsilon, delta,
+    /// accountant when one composed it, events, note), plus the synthesis's own: `notes` (the
+    /// note's parts, one per phase caveat), `phases` ({sample_rate=, noise=, steps=} of the
+    /// worst-off record's Gaussian phases) and `noise` (the last phase's multiplier).
     var privacyLua: LuaValue {
         let p = privacy
         let phases = p.worstPart.plainParts.compactMap(\.gaussianPhases).flatMap { $0 }
-        return .record(["epsilon": .number(p.epsilon), "delta": .number(p.delta), "accountant": .string((p.accountant ?? .rdp).rawValue),
-                        "noise": .number(phases.last?.noise ?? 0), "notes": .list(p.notes.map { .string($0) }),
-                        "events": .list(p.events.map { .string($0) }),
-                        "phases": .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) })])
+        guard case .table(let t) = p.lua else { return p.lua }
+        var d = t.fields
+        d["noise"] = .number(phases.last?.noise ?? 0)
+        d["notes"] = .list(p.notes.map { .string($0) })
+        d["phases"] = .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) })
+        return .record(d)
     }
 }

@@ -94,6 +94,13 @@ enum SynthesisDeclarations {
             OptionSpec("notes", .table, "notes in words", .optional(nil)),
             OptionSpec("events", .table, "the mechanisms in words", .optional(nil)),
             OptionSpec("phases", .table, "the Gaussian phases {{sample_rate=, noise=, steps=}, …}", .required),
+            // The rest of a privacy statement, accepted as the release's table gives them (the
+            // phases carry what is accounted).
+            OptionSpec("note", .string, "the statement's caveats in one line", .optional(nil)),
+            .number("clip", "the last DP-SGD phase's clipping norm", .optional(nil), .atLeast(0)),
+            .number("sample_rate", "the last DP-SGD phase's sampling rate", .optional(nil), .atLeast(0), .atMost(1)),
+            .integer("steps", "the last DP-SGD phase's steps", .optional(nil), .atLeast(0)),
+            OptionSpec("sampling", .string, "the last DP-SGD phase's batch sampling", .optional(nil)),
         ])
 
     /// One phase of a release's privacy table.
