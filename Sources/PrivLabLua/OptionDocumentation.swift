@@ -5,14 +5,15 @@ import PrivLab
 /// functions with (`FunctionDeclaration`): `privlab doc`, `pl.doc`, `privlab stubs` and the
 /// bad-value suite are written from them, so none of them can drift from what the bindings
 /// validate. Nothing is learnt by running a binding or reading its error messages. Functions of
-/// the Lua-side library (lua/privlab/*.lua) have no declaration and are listed by name.
+/// the Lua-side library (lua/privlab/*.lua) are declared in `LuaLibraryDeclarations`; one
+/// without a declaration is listed by name.
 public struct OptionDocumentation {
     public struct Function {
         /// What the function is and accepts.
         public var declaration: FunctionDeclaration
         public var path: String { declaration.path }
         public var options: [OptionSpec] { declaration.options }
-        /// Declared by its binding (false: a function of the Lua-side library, known by name only).
+        /// Declared (false: a function of the Lua-side library without a declaration, known by name only).
         public var declared: Bool
         /// Options a real call must give: the required ones.
         public var needs: [String] { options.filter(\.isRequired).map(\.key) }
@@ -33,12 +34,13 @@ public struct OptionDocumentation {
             }
             out.append(Function(declaration: d, declared: true))
         }
-        // Functions of the Lua-side library (lua/privlab/*.lua) take positional arguments.
+        // Functions of the Lua-side library (lua/privlab/*.lua), declared in LuaLibraryDeclarations.
         let walked = try rt.run(OptionDocumentation.walk, chunkName: "=doc")
         if case .string(let names)? = walked.first {
             let known = Set(out.map(\.path))
             for n in names.split(separator: " ").map(String.init) where !known.contains(n) && !n.hasPrefix("_") {
-                out.append(Function(declaration: FunctionDeclaration(n, ""), declared: false))
+                let d = rt.declarations[n]
+                out.append(Function(declaration: d ?? FunctionDeclaration(n, ""), declared: d != nil))
             }
         }
         out.sort { $0.path < $1.path }

@@ -83,7 +83,7 @@ public final class Runtime {
     }
     /// The declarations of functions and methods by path ("mlp", "Dataset.split").
     public private(set) var declarations: [String: FunctionDeclaration] = [:]
-    /// Records a method's declaration ("Dataset.split").
+    /// Records a method's declaration ("Dataset.split"), or a Lua-side function's ("spairs").
     func declare(_ declaration: FunctionDeclaration) { declarations[declaration.path] = declaration }
     /// Every `pl` function's path ("mlp", "synth.clustmix").
     public var modulePaths: [String] { module.map(\.0) }

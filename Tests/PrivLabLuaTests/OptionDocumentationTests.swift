@@ -132,8 +132,10 @@ final class OptionDocumentationTests: XCTestCase {
         var checked = 0
         for f in doc.functions where f.declared {
             let required = f.options.filter(\.isRequired).map { "\"\($0.key)\"" }.joined(separator: ", ")
-            // Positional arguments before the options table (perturb_features' data) from the good values.
-            let args = f.declaration.isMethod ? "" : f.declaration.arguments.map { "(special['\(f.path)'] or {}).\($0.name) or good.\($0.name), " }.joined()
+            // Positional arguments before the options table (perturb_features' data) from the good values
+            // (none for pl.time's `...`).
+            let args = f.declaration.isMethod ? "" : f.declaration.arguments.filter { $0.name != "..." }
+                .map { "(special['\(f.path)'] or {}).\($0.name) or good.\($0.name), " }.joined()
             for o in f.options where o.kind == .number || o.kind == .integer {
                 for b in o.bounds {
                     guard let bad = b.violatingValue(integer: o.kind == .integer) else { continue }

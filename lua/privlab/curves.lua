@@ -3,12 +3,9 @@
 -- 2021, DMP, §6) reads each curve at the other's risk.
 local M = {}
 
---- pl.defense.accuracy_at(points, risk [, {accuracy = "accuracy", risk = "risk"}]) → number or nil
---- A defense family's accuracy at attack risk `risk`, by linear interpolation between consecutive
---- points (in the order given, e.g. undefended first, then stronger settings): the highest value
---- where the curve crosses `risk` more than once; nil when `risk` lies outside every segment (the
---- curve never reaches that risk). `points` are tables whose fields named by the options hold
---- the risk and the accuracy (defaults: `risk`, `accuracy`).
+-- pl.defense.accuracy_at(points, risk [, {accuracy = "accuracy", risk = "risk"}]) → number or nil:
+-- what it does and takes is declared (for `privlab doc` and the stubs) in
+-- Sources/PrivLabLua/Bindings/LuaLibraryDeclarations.swift.
 function M.accuracy_at(points, risk, opts)
   local fn = "defense.accuracy_at"
   if type(points) ~= "table" then error(fn .. ": argument 1 must be a list of points", 2) end

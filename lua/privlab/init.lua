@@ -31,8 +31,9 @@ if io then
   pl._io_write = real_write
 end
 
---- Declares the notebook's parameters with their defaults; `privlab run -P name=value` overrides
---- them. A `seed` parameter also seeds math.random, so scripts that use it stay reproducible.
+-- What pl.params, pl.spairs, pl.inspect, pl.time and pl.attack.roc_chart take, do and return is
+-- declared (for `privlab doc` and the stubs) in Sources/PrivLabLua/Bindings/LuaLibraryDeclarations.swift.
+
 function pl.params(defaults)
   -- _params answers nil and a message on bad input (a -P value of the wrong type, a default that
   -- is not a number, string or boolean); raised at level 2, the error names the script's line of
@@ -43,8 +44,6 @@ function pl.params(defaults)
   return p
 end
 
---- Iterates a table's keys in sorted order (Lua's own `pairs` order changes from run to run,
---- which would make reports differ).
 function pl.spairs(t)
   local keys = {}
   for k in pairs(t) do keys[#keys + 1] = k end
@@ -61,8 +60,6 @@ function pl.spairs(t)
   end
 end
 
---- A readable, deterministic rendering of any value (tables with sorted keys, depth-limited):
---- pl.inspect(v), pl.inspect(v, depth) or pl.inspect(v, {depth = n}); the depth defaults to 3.
 function pl.inspect(v, opts)
   local depth = opts
   if type(opts) == "table" then
@@ -104,8 +101,6 @@ function pl.inspect(v, opts)
   return go(v, depth)
 end
 
---- Times a function: returns its results after reporting the wall-clock seconds as a timing
---- (timings are marked as such in reports and are the only thing that varies between runs).
 function pl.time(label, f, ...)
   local t0 = pl.clock()
   local r = table.pack(f(...))
@@ -113,10 +108,6 @@ function pl.time(label, f, ...)
   return table.unpack(r, 1, r.n)
 end
 
---- ROC curves of membership-inference results, as one chart.
---- pl.attack.roc_chart{ {name = "loss", result = r1}, {name = "LiRA", result = r2}, title = "…", log = true }
---- With log = true (the default; Carlini et al.'s convention) both axes are logarithmic, which
---- shows the low-FPR regime that matters; points at zero cannot be drawn there and are left out.
 function pl.attack.roc_chart(o)
   if type(o) ~= "table" then error("attack.roc_chart: expected a table of {name =, result =} entries", 2) end
   for k in pairs(o) do

@@ -253,6 +253,7 @@ extension Runtime {
             return 1
         }
         declare(AnonymizationDeclarations.sample)
+        for d in AnonymizationDeclarations.microdataMethods { declare(d) }
         lua.register(LuaClass(name: "Microdata", methods: m) {
             let t = ($0 as! MicrodataObject).table
             return "Microdata(\(t.size) records: \(t.names.joined(separator: ", ")))"
@@ -308,6 +309,7 @@ extension Runtime {
             return 1
         }
         declare(AnonymizationDeclarations.rows)
+        for d in AnonymizationDeclarations.releaseMethods { declare(d) }
         lua.register(LuaClass(name: "Release", methods: r) {
             let x = ($0 as! ReleaseObject).release
             return "Release(\(x.options.method.rawValue), k = \(x.options.k): \(x.table.size) records in \(x.classes.count) classes)"
@@ -329,6 +331,7 @@ extension Runtime {
             guard cell >= 1 && cell <= x.cellCount else { throw LuaError("DPRelease.counts: cell must be in 1 … \(x.cellCount), got \(cell)") }
             return call.results(.numbers(x.counts(cell: cell - 1)))
         }
+        for d in AnonymizationDeclarations.dpReleaseMethods { declare(d) }
         lua.register(LuaClass(name: "DPRelease", methods: p) {
             let x = ($0 as! DPReleaseObject).release
             return "DPRelease(\(x.mechanism.rawValue), noise \(formatCompact(x.scale)): \(x.table.size) records in \(x.cellCount) cells)"

@@ -143,5 +143,9 @@ enum AnonymizationDeclarations {
     static let rows = FunctionDeclaration(
         "Release.rows", "the published table: each record's generalised quasi-identifiers and sensitive value",
         options: [.integer("n", "rows shown", default: 10, .atLeast(0))],
-        returns: "table")
+        returns: "table[]",
+        resultFields: [
+            ResultField("<quasi-identifier>", "string", "each quasi-identifier, generalised as its class's (\"[20, 29]\", \"{female, male}\")"),
+            ResultField("<sensitive>", "string", "the sensitive value, as is"),
+        ])
 }

@@ -219,6 +219,7 @@ extension Runtime {
             return call.results(.record(d))
         }
         declare(AttackDeclarations.evaluate)
+        for d in AttackDeclarations.methods { declare(d) }
         lua.register(LuaClass(name: "Attack", methods: m) { "Attack(\(($0 as! AttackObject).attack.name))" })
     }
 }

@@ -116,6 +116,7 @@ extension Runtime {
             return 1
         }
         declare(ClusteringDeclarations.sample)
+        for d in ClusteringDeclarations.gmmMethods { declare(d) }
         lua.register(LuaClass(name: "GMM", methods: g) {
             let m = ($0 as! GMMObject).gmm
             return "GMM(\(m.options.components) components, \(m.options.covariance.rawValue) covariance, " +
@@ -143,6 +144,7 @@ extension Runtime {
             let c = try km(call, "centers").centers
             return call.results(.list((0..<c.rows).map { .numbers(c.row($0).map(Double.init)) }))
         }
+        for d in ClusteringDeclarations.kmeansMethods { declare(d) }
         lua.register(LuaClass(name: "KMeans", methods: k) {
             let m = ($0 as! KMeansObject).km
             return "KMeans(k=\(m.options.k), " + (m.isFitted ? "inertia \(formatCompact(m.inertia)))" : "not fitted)")

@@ -3,6 +3,8 @@ import PrivLab
 
 extension Runtime {
     func installCore() {
+        // The functions lua/privlab/*.lua defines are declared here (what privlab doc and the stubs say).
+        for d in LuaLibraryDeclarations.all { declare(d) }
         // Output plumbing used by the Lua-side `print` and `io.write` (lua/privlab/init.lua): the
         // formatting (tostring, __tostring) happens in Lua, only finished text crosses the bridge.
         define("_write") { call in
@@ -183,6 +185,7 @@ extension Runtime {
             call.pushObject(RNGObject(r.rng.split()), "RNG")
             return 1
         }
+        for d in CoreDeclarations.rngMethods { declare(d) }
         lua.register(LuaClass(name: "RNG", methods: m) { _ in "RNG(xoshiro256**)" })
     }
 }

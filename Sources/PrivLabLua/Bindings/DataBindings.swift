@@ -189,6 +189,7 @@ extension Runtime {
         m["map"] = Runtime.datasetMap
         m.merge(Runtime.datasetSelections()) { own, _ in own }
         for d in [DataDeclarations.split, DataDeclarations.filter, DataDeclarations.relabel, DataDeclarations.shuffle, DataDeclarations.sample, DataDeclarations.map] { declare(d) }
+        for d in DataDeclarations.accessors + DataDeclarations.selections { declare(d) }
         lua.register(LuaClass(name: "Dataset", methods: m) { ($0 as! DatasetObject).ds.description })
     }
 

@@ -161,6 +161,7 @@ extension Runtime {
             }
             return 1
         }
+        for d in FederatedDeclarations.clientsMethods { declare(d) }
         lua.register(LuaClass(name: "Clients", methods: m) { ($0 as! ClientsObject).clients.description })
     }
 }

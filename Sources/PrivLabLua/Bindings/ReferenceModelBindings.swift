@@ -121,6 +121,7 @@ extension Runtime {
         }
         m["count"] = { call in call.results(.int(Int64(try this(call, "count").references.models.count))) }
         m["pool_size"] = { call in call.results(.int(Int64(try this(call, "pool_size").references.pool?.size ?? 0))) }
+        for d in AttackDeclarations.referenceModelMethods { declare(d) }
         lua.register(LuaClass(name: "ReferenceModels", methods: m) {
             let r = $0 as! ReferenceModelsObject
             return "ReferenceModels(\(r.references.models.count) × \(r.template.summary), pool \(r.references.pool?.size ?? 0)"

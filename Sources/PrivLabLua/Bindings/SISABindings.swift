@@ -199,6 +199,7 @@ extension Runtime {
         declare(SISADeclarations.unlearn)
         declare(SISADeclarations.expectedCost)
         for method in ["fit", "predict_proba"] { if let d = declarations["Model.\(method)"] { declare(d.renamed("SISA.\(method)")) } }
+        for d in SISADeclarations.methods { declare(d) }
         lua.register(LuaClass(name: "SISA", methods: m) {
             let e = ($0 as! SISAObject).ensemble
             return "SISA(\(e.summary)\(e.isFitted ? ", \(e.liveCount) records" : ", not fitted"))"

@@ -125,6 +125,7 @@ extension Runtime {
             }
             return "\(t.name)\(t.isFitted ? "" : " (not fitted)")"
         }
+        for d in TransformerDeclarations.scalerMethods + TransformerDeclarations.transformerMethods { declare(d) }
         lua.register(LuaClass(name: "Scaler", methods: m, describe: describe))
         lua.register(LuaClass(name: "Transformer", methods: m, describe: describe))
     }

@@ -130,7 +130,8 @@ extension OptionDocumentation {
                 params.append("opts")
             }
         }
-        s += "---@return \(d.returns ?? "any")\n"
+        // Declared without a result: it returns nothing. Undeclared: unknown.
+        if let r = d.returns ?? (declared ? nil : "any") { s += "---@return \(r)\n" }
         s += "function \(name)(\(params.joined(separator: ", "))) end\n\n"
         return s
     }
