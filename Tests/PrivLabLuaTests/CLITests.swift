@@ -5,7 +5,8 @@ import XCTest
 
 /// Runs the privlab binary built next to the tests, as a user would; with a `timeout`, a run still
 /// going after it is killed (and reported as `timedOut`).
-func runPrivlab(_ args: [String], env: [String: String] = [:], cwd: String = CLITests.root, timeout: Double? = nil) throws -> CLITests.Output {
+func runPrivlab(_ args: [String], env: [String: String] = [:], unsetting: [String] = [], cwd: String = CLITests.root,
+                timeout: Double? = nil) throws -> CLITests.Output {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: CLITests.binary)
     p.arguments = args
@@ -14,6 +15,7 @@ func runPrivlab(_ args: [String], env: [String: String] = [:], cwd: String = CLI
     // The user's own plugins ($PRIVLAB_PATH, ~/.privlab/plugins) must not change what a test sees.
     e["PRIVLAB_PATH"] = nil
     e["HOME"] = FileManager.default.temporaryDirectory.appendingPathComponent("privlab-test-home").path
+    for k in unsetting { e[k] = nil }
     for (k, v) in env { e[k] = v }
     p.environment = e
     let out = Pipe(), err = Pipe()
