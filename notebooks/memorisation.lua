@@ -15,9 +15,10 @@ patch of the same size in its place:
   patch), with a one-sided paired t-test and a Mann–Whitney test, as the authors' code — negative
   and significant when the feature pulls the outputs towards the label of the record that carried it.
 
-Here: a random binary 5 × 5 patch at a 1-pixel offset from the top-left corner (the authors'
-`artifact_offset = 1`) of one Fashion-MNIST training image (the corner is blank in most of them,
-as the border of an X-ray is). `notebooks/reproductions/hartley2022.lua` runs the authors' own
+Here: the paper's feature, the letter **A** (the authors' `alphabet.get_letter(0)`, a binary
+5 × 5 glyph), at a 1-pixel offset from the top-left corner (their `artifact_offset = 1`) of one
+Fashion-MNIST training image (the corner is blank in most of them, as the border of an X-ray
+is); `-P feature=random` plants a random binary 5 × 5 patch instead. `notebooks/reproductions/hartley2022.lua` runs the authors' own
 setting (their MLP 784-512-256-10 with early stopping, their zero and letter-A patches) and judges
 each of the paper's claims. The probes are the bundled
 handwritten digits (`data/digits.csv`, 8 × 8 upscaled to 28 × 28): no Fashion-MNIST class, the same
@@ -25,11 +26,14 @@ image size and intensity range, and shippable. Each score is compared with a **c
 same model and seed trained without the planted record. Run with
 `privlab run notebooks/memorisation.lua`.
 ]]
-local P = pl.params { n_train = 3000, epochs = 30, seeds = 5, probes = 500, cnn = true, cnn_epochs = 20, seed = 1 }
+local P = pl.params { n_train = 3000, epochs = 30, seeds = 5, probes = 500, cnn = true, cnn_epochs = 20, feature = "A", seed = 1 }
 
 local train = pl.data.fashion_mnist { split = "train", n = P.n_train, seed = P.seed }
 local test = pl.data.fashion_mnist { split = "test", n = 2000, seed = P.seed + 1 }
-local feature = pl.memorisation.feature { size = 5, row = 2, col = 2, seed = P.seed }
+-- The letter A as the authors draw it (1 = ink), or a random binary patch.
+local letter_a = { size = 5, row = 2, col = 2, pixels = { 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1 } }
+assert(P.feature == "A" or P.feature == "random", "feature must be \"A\" or \"random\", got " .. tostring(P.feature))
+local feature = P.feature == "A" and letter_a or pl.memorisation.feature { size = 5, row = 2, col = 2, seed = P.seed }
 local canary = train:ids()[1]
 local label = train:record(canary).label
 local planted = pl.memorisation.plant { data = train, feature = feature, id = canary }
@@ -43,7 +47,8 @@ for i, id in ipairs(digits:ids()) do
   px[i] = img
 end
 local probes = pl.data.from_table { x = px, y = digits:labels(), classes = 10, name = "digit probes", image_shape = { 1, 28, 28 } }
-print(("canary: record %d (class %s), a %d×%d binary patch; %d probe images"):format(canary, train:class_names()[label + 1], 5, 5, probes:size()))
+print(("canary: record %d (class %s), %s; %d probe images"):format(canary, train:class_names()[label + 1],
+      P.feature == "A" and "the letter A (5×5)" or "a random 5×5 binary patch", probes:size()))
 
 local function mlp(extra, seed)
   local o = { hidden = { 256 }, optimizer = "adam", lr = 1e-3, epochs = P.epochs, batch = 64, seed = seed or P.seed }
