@@ -641,7 +641,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/m.md", encoding: .utf8)
         for piece in ["| model | m2 | m2_p | m3 | p_value | memorised | control_m3 | control_p | test_acc |", "| MLP, seed 2 |", "| DP-SGD ε = 1 |",
-                      "| early stopping |", "| CNN, seed 1 |", "50 probe images", "## A convolutional network",
+                      "| early stopping |", "| CNN, seed 1 |", "the letter A (5×5); 50 probe images", "## A convolutional network",
                       "| model | rank_with_feature | rank_control | rank_mislabelled | records |", "more influential than in the control in"] {
             XCTAssertTrue(md.contains(piece), "missing \(piece)")
         }

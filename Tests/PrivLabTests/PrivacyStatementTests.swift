@@ -106,6 +106,17 @@ final class PrivacyStatementTests: XCTestCase {
         XCTAssertNil(nothing.privacy)
     }
 
+    /// Parallel composition bounds each ε shard by shard: the data-dependent ε is the largest
+    /// shard's, not that of the shard with the largest data-independent ε.
+    func testParallelCompositionTakesEachBoundsMaximum() throws {
+        let a = PrivacyStatement(epsilon: 5, delta: 1e-5, accountant: .rdp, event: .gaussian(noise: 1, sensitivity: 1), dataDependentEpsilon: 1)
+        let b = PrivacyStatement(epsilon: 4, delta: 1e-5, accountant: .rdp, event: .gaussian(noise: 1.2, sensitivity: 1), dataDependentEpsilon: 3)
+        let s = try XCTUnwrap(PrivacyStatement.parallel([a, b], note: "shards"))
+        XCTAssertEqual(s.epsilon, 5)
+        XCTAssertEqual(s.dataDependentEpsilon, 3)
+        XCTAssertNil(PrivacyStatement.parallel([a, nil], note: "shards")?.dataDependentEpsilon, "a shard without privacy: no bound")
+    }
+
     /// SISA: shards are disjoint, so the ensemble costs its worst shard's ε — the maximum, not the
     /// sum — and lists every shard.
     func testSISAIsTheMaximumOverShardsNotTheSum() throws {

@@ -72,6 +72,10 @@ public struct PrivacyStatement: Codable, Equatable, Sendable {
             worst.epsilon = .infinity
         }
         worst.event = .parallel(events)
+        // Each bound holds shard by shard: the data-dependent one is the largest shard's too,
+        // which need not be the shard with the largest data-independent ε (PATE constituents).
+        let dependent = stated.compactMap(\.dataDependentEpsilon)
+        worst.dataDependentEpsilon = dependent.count == shards.count ? dependent.max() : nil
         worst.notes.append(note)
         return worst
     }
