@@ -50,7 +50,7 @@ extension AnonymizationDeclarations {
 
     static let dpReleaseMethods: [FunctionDeclaration] = [
         FunctionDeclaration("DPRelease.privacy", "the release's privacy statement against adding or removing a person: pure ε for Laplace, the RDP accountant's (ε, δ) for Gaussian",
-                            returns: "table", resultFields: ModelDeclarations.methods.first { $0.path == "Model.privacy" }!.resultFields),
+                            returns: "table", resultFields: ModelDeclarations.privacyFields),
         FunctionDeclaration("DPRelease.info", "the release's size and noise", returns: "table", resultFields: [
             ResultField("cells", "integer", "public cells of the quasi-identifiers"),
             ResultField("values", "integer", "sensitive values counted in each cell"),

@@ -203,6 +203,22 @@ extension ModelDeclarations {
     static let records = ArgumentSpec("x", "Dataset|number[][]", "the records, or feature rows")
     static let data = ArgumentSpec("data", "Dataset", "labelled records")
 
+    /// What every privacy statement carries in Lua (`model:privacy()` and every other `privacy`).
+    static let privacyFields: [ResultField] = [
+        ResultField("epsilon", "number", "ε of the guarantee"),
+        ResultField("delta", "number", "δ of the guarantee (0 for pure ε-DP)"),
+        ResultField("accountant", "string", "the accountant that composed the events (\"rdp\", \"pld\")"),
+        ResultField("events", "string[]", "what the mechanism did, in plain words"),
+        ResultField("noise", "number", "DP-SGD: σ of its last phase; output perturbation: the noise scale"),
+        ResultField("clip", "number", "the clipping norm"),
+        ResultField("sample_rate", "number", "DP-SGD: the sampling rate q"),
+        ResultField("steps", "integer", "DP-SGD: the steps of its last phase"),
+        ResultField("sampling", "string", "DP-SGD: \"poisson\" or \"shuffle\""),
+        ResultField("mechanism", "string", "\"output_perturbation\" for output-perturbed models"),
+        ResultField("epsilon_data_dependent", "number", "PATE: the data-dependent ε"),
+        ResultField("note", "string", "a caveat on the statement, when there is one"),
+    ]
+
     static let methods: [FunctionDeclaration] = [
         FunctionDeclaration("Model.predict", "the predicted class (a 0-based label) of each record", arguments: [records], returns: "integer[]"),
         FunctionDeclaration("Model.logits", "the scores of each record before the softmax", arguments: [records], returns: "number[][]"),
@@ -220,20 +236,7 @@ extension ModelDeclarations {
                             returns: "table[]", resultFields: fit.resultFields),
         FunctionDeclaration("Model.privacy", "the model's privacy statement; nil when nothing in it is private; ε = inf (math.huge) when a part learnt from the training data without noise (a pipeline's scaler, a non-private model after DP-PCA), the note saying which",
                             returns: "table|nil",
-                            resultFields: [
-                                ResultField("epsilon", "number", "ε of the guarantee"),
-                                ResultField("delta", "number", "δ of the guarantee (0 for pure ε-DP)"),
-                                ResultField("accountant", "string", "the accountant that composed the events (\"rdp\", \"pld\")"),
-                                ResultField("events", "string[]", "what the mechanism did, in plain words"),
-                                ResultField("noise", "number", "DP-SGD: σ of its last phase; output perturbation: the noise scale"),
-                                ResultField("clip", "number", "the clipping norm"),
-                                ResultField("sample_rate", "number", "DP-SGD: the sampling rate q"),
-                                ResultField("steps", "integer", "DP-SGD: the steps of its last phase"),
-                                ResultField("sampling", "string", "DP-SGD: \"poisson\" or \"shuffle\""),
-                                ResultField("mechanism", "string", "\"output_perturbation\" for output-perturbed models"),
-                                ResultField("epsilon_data_dependent", "number", "PATE: the data-dependent ε"),
-                                ResultField("note", "string", "a caveat on the statement, when there is one"),
-                            ]),
+                            resultFields: privacyFields),
         FunctionDeclaration("Model.defense_report", "what a defense did and spent; nil for a model without one",
                             returns: "table|nil", resultFields: [ResultField("defense", "string", "the defense's name; its own figures beside it")]),
         FunctionDeclaration("Model.summary", "a one-line description of the model", returns: "string"),
