@@ -398,7 +398,7 @@ for _, name in ipairs(order) do
   adaptive[name].shadow_split_ai = distance_attack(models[name].outputs)
   adaptive_rows[#adaptive_rows + 1] = adaptive[name]
 end
-print(("the attacker's shadow Split-AI trained in %.0f s"):format(shadow_fit_s))
+pl.report.timing("the attacker's shadow Split-AI (training)", shadow_fit_s)
 pl.report.table(adaptive_rows, { columns = { "model", "near_copy", "shadow_split_ai" },
                                  caption = "Adaptive attacks: best threshold-attack accuracy on near copies, and on the distance to a shadow Split-AI" })
 
