@@ -466,9 +466,7 @@ public final class NeuralNetwork: Classifier, HookTrainable, FineTunable, WhiteB
     /// (`epochsTrained`, with its current options), so that a shadow of a model trained 30 epochs
     /// in two runs does not train 15. `cloneUntrained` copies the configuration alone.
     public func reseededClone(seed: UInt64) throws -> Classifier {
-        let copy = try reseeded(seed)
-        guard epochsTrained > options.epochs else { return copy }
-        return try copy.withTrainingOptions { $0.epochs = epochsTrained }
+        try reseeded(seed, epochs: max(options.epochs, epochsTrained))
     }
 
     public func fineTune(_ data: Dataset, dp: DPOptions?, observer: TrainingObserver) throws -> (model: Classifier, history: [EpochRecord]) {
@@ -481,9 +479,10 @@ public final class NeuralNetwork: Classifier, HookTrainable, FineTunable, WhiteB
         return (tuned, hist)
     }
 
-    public func reseeded(_ seed: UInt64) throws -> NeuralNetwork {
+    public func reseeded(_ seed: UInt64, epochs: Int? = nil) throws -> NeuralNetwork {
         var o = options
         o.seed = seed
+        if let e = epochs { o.epochs = e }
         return try NeuralNetwork(kind: kind, specs: specs, options: o, inputShape: inputShapeHint, pretrained: pretrained)
     }
 

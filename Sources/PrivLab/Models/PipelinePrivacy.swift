@@ -31,7 +31,7 @@ extension Pipeline {
         // Steps fitted by an earlier run (fine-tuning after pre-training) saw other records.
         let leaks = (stepsFittedEarlier ? [] : stepFits) + (modelStatement == nil ? [model.summary] : [])
         var composed: PrivacyStatement
-        if let m = modelStatement { composed = composedPrivacy(model: m) }
+        if let m = modelStatement { composed = composedPrivacy(model: m, steps: stepStatements) }
         else if stepStatements.isEmpty { return nil }
         else { composed = stepStatements.count == 1 ? stepStatements[0] : PrivacyStatement(basicComposition: stepStatements) }
         if stepsFittedEarlier, !stepFits.isEmpty {
@@ -47,8 +47,7 @@ extension Pipeline {
     /// their events in turn, accounted by the model's accountant at the model's δ (the steps' δ
     /// for a pure-ε model); when that accountant cannot account an event, basic composition
     /// (Σε, Σδ; Dwork & Roth 2014, Thm 3.16).
-    func composedPrivacy(model m: PrivacyStatement) -> PrivacyStatement {
-        let stepStatements = steps.compactMap { ($0 as? PrivacyStating)?.privacy }
+    func composedPrivacy(model m: PrivacyStatement, steps stepStatements: [PrivacyStatement]) -> PrivacyStatement {
         if stepStatements.isEmpty { return m }
         let parts = stepStatements + [m]
         let event = PrivacyEvent.composed(parts.flatMap(\.event.plainParts))

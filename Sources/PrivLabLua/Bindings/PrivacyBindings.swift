@@ -193,23 +193,14 @@ extension Runtime {
     /// The release's statement (as `model:privacy()` gives one), plus the noise drawn and the
     /// per-vector ε and δ asked for.
     static func guaranteeTable(_ g: Perturbation.Guarantee) -> LuaValue {
-        guard case .table(let t) = g.privacy.lua else { return g.privacy.lua }
-        var d = t.fields
-        d["noise"] = .number(g.noise)
-        d["epsilon_per_vector"] = .number(g.epsilonPerVector)
-        d["delta_per_vector"] = .number(g.deltaPerVector)
-        return .record(d)
+        g.privacy.lua(adding: ["noise": .number(g.noise), "epsilon_per_vector": .number(g.epsilonPerVector),
+                               "delta_per_vector": .number(g.deltaPerVector)])
     }
 
     /// Input perturbation's statement as Lua sees it, with the noise, the sensitivity and the unit.
     static func releaseTable(_ r: InputPerturbation.Release) -> LuaValue {
-        guard case .table(let t) = r.privacy.lua else { return r.privacy.lua }
-        var d = t.fields
-        d["noise"] = .number(r.noise)
-        d["sensitivity"] = .number(r.sensitivity)
-        d["label_flip_probability"] = .number(r.labelFlipProbability)
-        d["unit"] = .string(r.unit.rawValue)
-        return .record(d)
+        r.privacy.lua(adding: ["noise": .number(r.noise), "sensitivity": .number(r.sensitivity),
+                               "label_flip_probability": .number(r.labelFlipProbability), "unit": .string(r.unit.rawValue)])
     }
 
     func installPerturbation() {

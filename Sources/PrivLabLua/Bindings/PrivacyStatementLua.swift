@@ -5,7 +5,11 @@ extension PrivacyStatement {
     /// plus the DP-SGD settings of its last DP-SGD phase (noise=, clip=, sample_rate=, steps=,
     /// sampling=), output perturbation's (mechanism="output_perturbation", noise=, clip=) and
     /// PATE's epsilon_data_dependent where they apply.
-    var lua: LuaValue {
+    var lua: LuaValue { lua(adding: [:]) }
+
+    /// The statement with a mechanism's own figures beside its fields (a release's noise and
+    /// unit, a synthesis's phases); a field of `extra` replaces the statement's of that name.
+    func lua(adding extra: [String: LuaValue]) -> LuaValue {
         var d: [String: LuaValue] = ["epsilon": .number(epsilon), "delta": .number(delta),
                                      "events": .list(events.map { .string($0) })]
         if let a = accountant { d["accountant"] = .string(a.rawValue) }
@@ -22,6 +26,7 @@ extension PrivacyStatement {
         }
         if let e = dataDependentEpsilon { d["epsilon_data_dependent"] = .number(e) }
         if let n = note { d["note"] = .string(n) }
+        d.merge(extra) { _, new in new }
         return .record(d)
     }
 }

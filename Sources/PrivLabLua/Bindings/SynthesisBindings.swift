@@ -195,11 +195,10 @@ extension SyntheticRelease {
     var privacyLua: LuaValue {
         let p = privacy
         let phases = p.worstPart.plainParts.compactMap(\.gaussianPhases).flatMap { $0 }
-        guard case .table(let t) = p.lua else { return p.lua }
-        var d = t.fields
-        d["noise"] = .number(phases.last?.noise ?? 0)
-        d["notes"] = .list(p.notes.map { .string($0) })
-        d["phases"] = .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) })
-        return .record(d)
+        return p.lua(adding: [
+            "noise": .number(phases.last?.noise ?? 0),
+            "notes": .list(p.notes.map { .string($0) }),
+            "phases": .list(phases.map { .record(["sample_rate": .number($0.sampleRate), "noise": .number($0.noise), "steps": .int(Int64($0.steps))]) }),
+        ])
     }
 }
