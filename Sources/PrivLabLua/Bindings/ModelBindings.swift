@@ -171,18 +171,14 @@ extension Runtime {
         define("load") { call in
             try Runtime.checkFileAccess(call, "load")
             let path = try call.string(1, fn: "load", arg: "argument 1 (path)")
-            let loaded: LoadedModel
             switch try ModelFile.loadObject(path: path) {
-            case .sisa(let e): call.pushObject(SISAObject(e), "SISA"); return 1   // unlearning goes on
-            case .splitAI(let s): call.pushObject(SplitAIObject(s), "Model"); return 1   // SELENA can distil from it
-            case .model(let m): loaded = m
-            }
-            switch loaded {
-            case .classifier(let c): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
-            case .predictor(let p):
+            case .sisa(let e): call.pushObject(SISAObject(e), "SISA")   // unlearning goes on
+            case .splitAI(let s): call.pushObject(SplitAIObject(s), "Model")   // SELENA can distil from it
+            case .model(.classifier(let c)): call.pushObject(ModelObject(c, onEpoch: nil), "Model")
+            case .model(.predictor(let p)):
                 throw LuaError("load: \(path) holds \(p.summary) behind a query budget, an attacker's view that only predicts: load the model it wraps")
-            case .gmm(let g): call.pushObject(GMMObject(g), "GMM")
-            case .kmeans(let k): call.pushObject(KMeansObject(k), "KMeans")
+            case .model(.gmm(let g)): call.pushObject(GMMObject(g), "GMM")
+            case .model(.kmeans(let k)): call.pushObject(KMeansObject(k), "KMeans")
             }
             return 1
         }
