@@ -5,7 +5,7 @@ model h that never learns in PrivLab is PrivLab's defect or a property of the au
 
 Run (any Python with PyTorch and numpy; neither is a PrivLab dependency):
 
-    .build/release/privlab exec scripts/nasr2018_split.lua > /tmp/split.csv
+    .build/release/privlab exec scripts/nasr2018_split.lua > /tmp/split.csv     # -P members=19732: full scale
     python scripts/nasr2018_torch.py /tmp/split.csv                    # the authors' h initialisation
     python scripts/nasr2018_torch.py /tmp/split.csv --h-init default   # ablation: PyTorch's default
 
@@ -23,7 +23,8 @@ What it runs, as the code does it:
   average ratio (3,376 h steps for 152 classifier steps); --k sets it (the notebook's `steps`).
   Both loops drop the last batch of each pass as the code's `len(data)//batch_size - 1` does.
 
-Each epoch prints: the classifier's train / test accuracy; h's gain G = mean log h on the members +
+Each epoch prints: the classifier's train / test / validation accuracy and the loss-threshold attack's
+best balanced accuracy (members against test records); h's gain G = mean log h on the members +
 mean log(1 − h) on the first 1,024 of each set (2·ln ½ ≈ −1.386 for an h that answers ½), h's
 accuracy at threshold ½ on them, the largest |logit| of h (its sigmoid's input); after the last h step of the epoch,
 each h layer's mean |gradient| against Adam's ε (1e-8) and the mean |update| Adam made to it.
@@ -100,6 +101,22 @@ def accuracy(model, x, y):
         return (model(x).argmax(1) == y).float().mean().item()
 
 
+def loss_attack(model, members, nonmembers):
+    """The loss-threshold attack (Yeom et al. 2018) as PrivLab's pl.attack.metric reports it: the best
+    balanced accuracy (TPR + TNR)/2 over all thresholds on the per-record cross-entropy."""
+    with torch.no_grad():
+        lm = nn.functional.cross_entropy(model(members[0]), members[1], reduction="none").double().numpy()
+        ln = nn.functional.cross_entropy(model(nonmembers[0]), nonmembers[1], reduction="none").double().numpy()
+    scores = np.concatenate([lm, ln])
+    is_member = np.concatenate([np.ones(len(lm)), np.zeros(len(ln))])
+    order = np.argsort(scores, kind="stable")          # a member is predicted when its loss is at most the threshold
+    tpr = np.cumsum(is_member[order]) / len(lm)
+    fpr = np.cumsum(1 - is_member[order]) / len(ln)
+    # Only thresholds between distinct scores count, and "predict nobody" (0.5).
+    last = np.append(scores[order][1:] != scores[order][:-1], True)
+    return max(0.5, float(np.max(0.5 * (tpr[last] + 1 - fpr[last]))))
+
+
 def h_report(f, h, members, reference, limit=1024):
     """G, balanced accuracy at 1/2 and the largest |logit| of h, on the first `limit` records of each
     set (as PrivLab's InferenceGame.measure), from the logits in float64: near 1/2 a float32
@@ -129,7 +146,7 @@ def main():
     np.random.seed(a.seed)
     torch.set_num_threads(a.threads)
     data = load(a.split)
-    members, reference, test = data["members"], data["reference"], data["test"]
+    members, reference, test, validation = data["members"], data["reference"], data["test"], data.get("validation")
     classes, batch = 100, 128
     f = Classifier(members[0].shape[1], classes)
     h = H(classes, a.width, a.h_init)
@@ -186,15 +203,27 @@ def main():
                     s = slice(i * batch, (i + 1) * batch)
                     f_step(xm[s], ym[s])
         gain, hacc, spread, mm, mr = h_report(f, h, members, reference)
-        row = {"epoch": epoch + 1, "train_acc": accuracy(f, *members), "test_acc": accuracy(f, *test), "h_gain": gain, "h_acc": hacc,
+        row = {"epoch": epoch + 1, "train_acc": accuracy(f, *members), "test_acc": accuracy(f, *test),
+               "val_acc": accuracy(f, *validation) if validation else None, "loss_attack_acc": loss_attack(f, members, test),
+               "h_gain": gain, "h_acc": hacc,
                "h_logit": spread, "h_mean_members": mm, "h_mean_reference": mr,
                "grad": {n: g for n, g, _ in grads}, "update": {n: u for n, _, u in grads}}
         rows.append(row)
-        print(f"epoch {epoch + 1:2d}  train {row['train_acc']:.3f}  test {row['test_acc']:.3f}  h: G {gain:+.6f} "
+        print(f"epoch {epoch + 1:2d}  train {row['train_acc']:.3f}  test {row['test_acc']:.3f}  val {row['val_acc'] or float('nan'):.3f}  "
+              f"loss attack {row['loss_attack_acc']:.3f}  h: G {gain:+.6f} "
               f"(2 ln 1/2 = {2 * math.log(0.5):+.6f})  acc {hacc:.3f}  max|logit| {spread:.3g}", flush=True)
         print("          mean |grad| per h layer: " + " ".join(f"{n.split('.')[0][:4]}{n.split('.')[1]}{n[-1]}={g:.1e}" for n, g, _ in grads
                                                           if n.endswith("weight")), flush=True)
         print("          mean |Adam update|:     " + " ".join(f"{u:.1e}" for n, _, u in grads if n.endswith("weight")), flush=True)
+    # The checkpoint PrivLab's notebook keeps: the game epoch (after the first) of best validation
+    # accuracy; the authors' code keeps the best test accuracy instead.
+    game = [r for r in rows if r["epoch"] > 1] or rows
+    if validation:
+        kept = max(game, key=lambda r: r["val_acc"])
+        print(f"validation-selected epoch {kept['epoch']}: train {kept['train_acc']:.3f}  test {kept['test_acc']:.3f}  "
+              f"loss attack {kept['loss_attack_acc']:.3f}", flush=True)
+    best = max(game, key=lambda r: r["test_acc"])
+    print(f"test-selected epoch {best['epoch']}: test {best['test_acc']:.3f}  loss attack {best['loss_attack_acc']:.3f}", flush=True)
     if a.json:
         with open(a.json, "w") as fh:
             json.dump({"args": vars(a), "torch": torch.__version__, "rows": rows}, fh)

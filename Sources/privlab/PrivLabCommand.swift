@@ -95,7 +95,9 @@ struct Exec: ParsableCommand {
         abstract: "Run a plain Lua script with the pl module; output goes to standard output.")
 
     @Argument(help: "The script (.lua), or - for standard input.") var script: String
-    @Argument(parsing: .captureForPassthrough, help: "Arguments for the script (in the global table arg).") var args: [String] = []
+    // `.remaining`, not pass-through: `privlab exec s.lua -P n=7` must set the parameter rather than
+    // hand "-P" to the script; arguments that start with a dash follow `--`.
+    @Argument(help: "Arguments for the script (in the global table arg); put those starting with - after --.") var args: [String] = []
     @Option(name: .customShort("P"), help: ArgumentHelp("Override a parameter declared with pl.params.", valueName: "name=value"))
     var parameters: [String] = []
     @Option(help: "Folder for figures (default: <script>_files).") var figures: String?

@@ -791,6 +791,12 @@ final class CLITests: XCTestCase {
         let r = try privlab(["exec", "-P", "n=7", "s.lua", "hello"], cwd: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "n =\t7\thello\na\n-\n1\n")
+        // -P after the script still sets the parameter; a dash argument for the script follows --.
+        let after = try privlab(["exec", "s.lua", "hello", "-P", "n=8"], cwd: dir)
+        XCTAssertEqual(after.status, 0, after.stderr)
+        XCTAssertTrue(after.stdout.hasPrefix("n =\t8\thello\n"), after.stdout)
+        let dash = try privlab(["exec", "s.lua", "--", "-x"], cwd: dir)
+        XCTAssertTrue(dash.stdout.hasPrefix("n =\t5\t-x\n"), dash.stdout)
         try "local x = 1\nerror('boom')\n".write(toFile: "\(dir)/e.lua", atomically: true, encoding: .utf8)
         let e = try privlab(["exec", "e.lua"], cwd: dir)
         XCTAssertEqual(e.status, 1)
