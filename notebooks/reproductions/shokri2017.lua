@@ -49,12 +49,14 @@ marginal-based and 0.896 on model-based synthetic data (recall 0.994, 0.991, 0.5
 a box plot of the per-class precision against the number of classes, without numbers: read off
 the plot, about 0.505 at 2 classes (a single point), medians near 0.55, 0.60, 0.87 and 0.95 at 10,
 20, 50 and 100 (`paper_precision`; by eye, ±0.01). *Table III* ("No Mitigation", Purchase, 100
-classes): test accuracy 0.66, attack precision 0.87, recall 1.00. The per-class-count train/test
+classes): test accuracy 0.66, attack precision 0.87, recall 1.00 — a target the authors trained
+themselves, as ours is (our reading: its rows train with L2 penalties of the defender's choosing,
+which the Google service did not offer; the caption names no platform). The per-class-count train/test
 accuracies of Table II (`paper_train_test`) are the one figure we could not read anywhere and
 stay *unverified*; its 100-class test accuracy (0.659) agrees with Table III's 0.66.
-The paper's Purchase targets in these figures were trained by Google's Prediction API; the local
-network is ours in every row. The verdicts therefore judge trends with stated thresholds, and a
-level only where the setting is the same.
+The paper's Purchase targets in Figs. 9–10 were trained by Google's Prediction API; the local
+network is ours in every row. The verdicts therefore judge trends with stated thresholds, and the
+100-class level twice: against Table III's self-trained target and against Fig. 9's Google one.
 ]]
 local P = pl.params { target = 2500, epochs = 50, shadows = 5, synthetic = 1000, kmeans_fit = 5000, signature = 0.01, seed = 1 }
 
@@ -160,8 +162,8 @@ pl.report.chart { kind = "bar", title = "Attack precision by the shadows' data (
 
 Thresholds, fixed before the run: *near chance* means precision ≤ 0.60; *rises with the classes*
 means precision at 100 classes at least 0.2 above that at 2 and no step down of more than 0.03
-between neighbouring class counts; a *level* (the paper's 0.935 at 100 classes, Fig. 9) is reproduced
-within ±0.05, and otherwise judged not comparable when the target's own test accuracy — which the
+between neighbouring class counts; a *level* (the paper's precision at 100 classes: 0.87 in Table
+III, 0.935 in Fig. 9) is reproduced within ±0.05, and otherwise judged not comparable when the target's own test accuracy — which the
 generator, not the attack, decides — differs from the paper's by more than 0.05; a synthetic or
 noisy source *keeps the attack working* when it keeps at least half of the real-data precision's
 margin above 0.5 and does not beat real data by more than 0.02.
@@ -179,10 +181,18 @@ local function keeps(name)
 end
 local verdict = function(ok) return ok and "reproduced" or "not reproduced" end
 local p100, acc100 = by_k[100].precision, by_k[100].test_acc
-local level
-if math.abs(p100 - 0.935) <= 0.05 then level = "reproduced"
-elseif math.abs(acc100 - paper_acc[100][2]) > 0.05 then level = "not comparable"
-else level = "not reproduced" end
+--- The level rule against one of the paper's 100-class precisions, with the paper's test accuracy for that target.
+local function level(paper_p, paper_acc100)
+  if math.abs(p100 - paper_p) <= 0.05 then return "reproduced" end
+  if math.abs(acc100 - paper_acc100) > 0.05 then return "not comparable" end
+  return "not reproduced"
+end
+local function level_why(v)
+  return v == "not comparable" and "the stand-in data set sets the target's generalisation, hence the level"
+    or v == "reproduced" and "same level within ±0.05"
+    or ("a similar target, a weaker attack: %d shadows (the code's default: 10) of %d records (the paper: 10,000)"):format(P.shadows, P.target)
+end
+local level_local, level_google = level(0.87, 0.66), level(0.935, paper_acc[100][2])
 local claims = {
   { claim = "2 classes: the attack is near chance", paper = "precision ≈ 0.505 (Fig. 10, read off the plot)", ours = ("%.3f"):format(by_k[2].precision),
     verdict = verdict(by_k[2].precision <= 0.60), why = "the 2-class target generalises: little to tell members by" },
@@ -190,10 +200,11 @@ local claims = {
     ours = ("%.3f → %.3f"):format(by_k[2].precision, p100), verdict = verdict(rises("precision", 0.2)), why = "fewer records per class, more over-fitting" },
   { claim = "train–test gap grows with the classes (Table II)", paper = ("%.3f → %.3f (unverified)"):format(paper_acc[2][1] - paper_acc[2][2], paper_acc[100][1] - paper_acc[100][2]),
     ours = ("%.3f → %.3f"):format(by_k[2].gap, by_k[100].gap), verdict = verdict(rises("gap", 0.1)), why = "the mechanism behind the trend" },
-  { claim = "Purchase-100 precision level", paper = "0.935 over all classes (Fig. 9; Table III, local model: 0.87)", ours = ("%.3f (test accuracy %.3f, paper %.3f)"):format(p100, acc100, paper_acc[100][2]),
-    verdict = level, why = level == "not comparable" and "the stand-in data set sets the target's generalisation, hence the level"
-      or level == "reproduced" and "same level within ±0.05"
-      or ("a similar target, a weaker attack: %d shadows (the code's default: 10) of %d records (the paper: 10,000), a local MLP (the paper: Google's service)"):format(P.shadows, P.target) },
+  { claim = "Purchase-100 precision level, a self-trained target", paper = "0.87 at test accuracy 0.66 (Table III, no mitigation)",
+    ours = ("%.3f (test accuracy %.3f)"):format(p100, acc100), verdict = level_local, why = level_why(level_local) },
+  { claim = "Purchase-100 precision level, Google's service", paper = ("0.935 over all classes (Fig. 9; test accuracy %.3f, Table II)"):format(paper_acc[100][2]),
+    ours = ("%.3f (test accuracy %.3f)"):format(p100, acc100), verdict = level_google,
+    why = level_why(level_google) .. (level_google == "reproduced" and "" or "; and a local MLP, not Google's service") },
 }
 for _, name in ipairs { "marginal-based synthetic", "model-based synthetic", "noisy 10%", "noisy 20%" } do
   claims[#claims + 1] = { claim = "shadows on " .. name .. " data still attack", paper = paper_source[name] and ("%.3f vs real %.3f (Fig. 9)"):format(paper_source[name], 0.935) or "precision degrades gracefully with noise (unverified: shown for Location only, per a secondary summary)",
