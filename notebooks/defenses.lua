@@ -58,7 +58,8 @@ end
 local function defenses(d)
   local dp_mlp = function(eps) return mlp { optimizer = "sgd", lr = d.dp.lr, momentum = d.dp.momentum, batch = d.dp.batch, dp = { clip = 1, epsilon = eps, delta = 1e-5 } } end
   -- h started as PyTorch starts a linear layer: from the authors' N(0, 0.01²) start h never learns
-  -- (notebooks/reproductions/nasr2018.lua measures it, in PyTorch too) and the game is not played.
+  -- at this scale (notebooks/reproductions/nasr2018.lua measures it, in PyTorch too; at their full
+  -- scale it does) and the game is not played.
   -- The classifier keeps the epoch of best accuracy on d.validation (patience = epochs: it only
   -- selects, never stops): the authors keep their best checkpoint too, chosen on test data
   -- (PPN_Purchase_GIT.py, lines 752–770); a separate validation set keeps the test records unseen.
@@ -269,6 +270,19 @@ local function claims(title, rows, n_test)
     end
     parts[#parts + 1] = ("Against %s (%s), %s."):format(fam[1], table.concat(desc, "; "), text)
   end
+  -- Adversarial regularisation along λ (PyTorch's h start): the accuracy lost at the paper's λ = 3
+  -- and whether accuracy and risk both fall as λ grows.
+  local falls, rises, prev = true, false, none
+  for _, l in ipairs { 0.3, 1, 3, 10 } do
+    local r = by_name(rows, ("adv. regularisation λ %g"):format(l))
+    if r.test_acc >= prev.test_acc or r.strongest_auc >= prev.strongest_auc then falls = false end
+    if r.test_acc > prev.test_acc or r.strongest_auc > prev.strongest_auc then rises = true end
+    prev = r
+  end
+  local three = by_name(rows, "adv. regularisation λ 3")
+  parts[#parts + 1] = ("Adversarial regularisation at λ = 3 loses %.4f of test accuracy (%.4f → %.4f; the paper: less than 0.04), and as λ grows from 0 to 10 accuracy and risk %s."):format(
+    none.test_acc - three.test_acc, none.test_acc, three.test_acc,
+    falls and "both fall at every step" or (rises and "do not both fall at every step" or "never rise but do not fall at every step"))
   parts[#parts + 1] = ("PASE: accuracy %.4f against %.4f undefended (%+.4f), strongest AUC %.4f against %.4f, TPR at 1%% FPR %.4f against %.4f.")
     :format(pase.test_acc, none.test_acc, pase.test_acc - none.test_acc, pase.strongest_auc, none.strongest_auc, pase.tpr_at_1pct, none.tpr_at_1pct)
   pl.report.md(table.concat(parts, " "))
@@ -295,15 +309,17 @@ accuracy at ε = 8 (20 epochs), this one 0.07 on the same split (30 epochs), and
 batches of 1,000) — still far
 from the undefended 0.67. DP-SGD on Purchase-100 needs many more records per class.
 
-Adversarial regularisation on Purchase-100 buys its privacy with accuracy at this scale: the
-sentence above gives each λ's accuracy and risk, and both fall as λ grows — by far more than the
-paper's "less than 4%" at λ = 3 (the ACM version's abstract). With 20 records per class, h tells
-members from non-members easily and the classifier can answer it only by not fitting them. That
-is the scale, not the implementation: `notebooks/reproductions/nasr2018.lua` judges the claim in
-the authors' own setting. At 2,000 members, with h started as PyTorch starts it (from the
+What adversarial regularisation on Purchase-100 pays in accuracy for its privacy at this scale
+is in the sentences above: each λ's accuracy and risk, and the accuracy lost at λ = 3 against
+the paper's "less than 4%" (the ACM version's abstract). With 20 records per class, h tells
+members from non-members easily and the classifier can answer it only by not fitting them. Its
+rows are the only ones kept at their best validation epoch (as the authors keep their best
+checkpoint); every other model keeps its last epoch. That a large loss here is the scale, not the
+implementation, `notebooks/reproductions/nasr2018.lua` shows by judging the claim
+in the authors' own setting. At 2,000 members, with h started as PyTorch starts it (from the
 authors' start h never learns at that size), their schedule loses about half its test accuracy at
 λ = 3 — the regime of this table. At their full 19,732 members h learns from their own start, and
-λ = 3 costs 9 to 11 points of test accuracy while the loss attack falls from 0.76 to 0.55–0.56, in
+λ = 3 costs 9 to 11 points of test accuracy while the loss attack falls from 0.77 to 0.55–0.56, in
 PrivLab and in the authors' schedule in PyTorch on the same records alike (kept in
 `results/reproductions/`: `nasr2018--members-19732--…md` and `nasr2018_authors_code.txt`). A real
 defense, dearer than the paper says.

@@ -12,13 +12,18 @@
 # and versions they ran on, so that the notebook's comparison of the two implementations at full
 # scale can be checked and regenerated (about an hour on 2 cores). PYTHON must have numpy and
 # torch (a throw-away virtualenv; never a runtime dependency).
-source "$(dirname "$0")/authors-code-common.sh"
+source "$(dirname "$0")/authors-code-common.sh" || exit 1
 out=results/reproductions/nasr2018_authors_code.txt
 "$bin" exec scripts/nasr2018_split.lua -P members=19732 > "$dir/split.csv"
 # One thread each, the two runs side by side: single-threaded PyTorch on CPU repeats itself exactly.
+# Each wait on its own line: under set -e a failing run then stops the script before the kept
+# file is written (a failure left of && would not).
 "$py" scripts/nasr2018_torch.py "$dir/split.csv" --threads 1 --alpha 0 --k 0 > "$dir/plain.log" &
+plain=$!
 "$py" scripts/nasr2018_torch.py "$dir/split.csv" --threads 1 --alpha 3 --k 22 > "$dir/authors.log" &
-wait %1 && wait %2
+authors=$!
+wait "$plain"
+wait "$authors"
 {
   kept_header "Nasr et al. 2018: the authors' schedule (PyTorch, scripts/nasr2018_torch.py) at full scale on nasr2018.lua's records (-P members=19732)" \
     scripts/nasr2018_split.lua scripts/nasr2018_torch.py Sources

@@ -12,7 +12,7 @@
 # results/reproductions/selena2022_authors_pipeline.txt with the commit and versions they ran on,
 # so that the notebook's comparison of the two implementations can be checked and regenerated.
 # PYTHON must have numpy and torch (a throw-away virtualenv; never a runtime dependency).
-source "$(dirname "$0")/authors-code-common.sh"
+source "$(dirname "$0")/authors-code-common.sh" || exit 1
 out=results/reproductions/selena2022_authors_pipeline.txt
 mkdir -p "$dir/records"
 "$bin" run notebooks/reproductions/selena2022.lua -P export="$dir/records" -o "$dir/export-run.md" > /dev/null

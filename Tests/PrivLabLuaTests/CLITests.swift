@@ -281,7 +281,7 @@ final class CLITests: XCTestCase {
         try requireFashionMNIST()
         let dir = try temporaryDirectory()
         let r = try runNotebookTwice(["run", "notebooks/defenses.lua", "-o", "\(dir)/d.md", "-P", "n=200", "-P", "epochs=2",
-                              "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "purchase_n=2000"])
+                              "-P", "shadows=2", "-P", "lira_shadows=2", "-P", "purchase_n=2000", "-P", "adv_warmup=1"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOfFile: "\(dir)/d.md", encoding: .utf8)
         for piece in ["| none |", "| DP-SGD ε = 1 | 1.0000 |", "| MemGuard |", "| DMP |", "| SELENA (K 10, L 4) |", "| PASE, 5 models |",

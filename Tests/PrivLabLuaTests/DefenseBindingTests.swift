@@ -160,6 +160,9 @@ final class DefenseBindingTests: XCTestCase {
         assertLuaError(rt, setup + "pl.attack.label_only{target = m, data = b}", ["attack.label_only: option 'data' does not apply"])
         assertLuaError(rt, setup + "pl.attack.label_only{target = m, translate = 1}:scores(a)", ["translate needs image data"])
         assertLuaError(rt, setup + "pl.defense.adversarial{model = m, reference = a}:fit(a)", ["option 'reference' shares 50 records"])
+        // A warm-up as long as the training would hand back a plainly trained model as "regularised".
+        assertLuaError(rt, setup + "pl.defense.adversarial{model = m, reference = b, warmup = 2}:fit(a)",
+                       ["warmup (2 epochs) must be shorter than the classifier's training (2 epochs)"])
         assertLuaError(rt, setup + "pl.defense.memguard{model = m, reference = b, budget = -1}", ["defense.memguard: option 'budget' must be at least 0"])
         assertLuaError(rt, setup + "pl.defense.output{model = m, temperature = 0}", ["defense.output: option 'temperature' must be greater than 0"])
     }

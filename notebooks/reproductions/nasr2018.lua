@@ -199,14 +199,15 @@ and logs h after each epoch. Measured on 3 December 2026 (CPU; the last row with
 |---|---|---|---|---|---|
 | authors' h start, ¼ width, k = 8 (this notebook's defaults) | 9e-8 to 6.1e-6 | below 1e-10 | 1.4e-13 to 1.8e-10 | 7e-10 to 7e-7 | 0.423 (train 1.000) |
 | authors' h start, full width, k = 22, 2,000 members (first epoch only) | — (\|h − ½\| ≤ 1.2e-7) | 0 (to 6 decimals) | 4.3e-12 to 4.5e-10 | 1.8e-8 to 3.4e-6 | 0.119 after the warm-up epoch |
-| authors' h start, full width, k = 22, the authors' 19,732 members (their full setting) | 2.6e-4 after the warm-up, 1.0 after the first game epoch, 2.9 to 4.0 after each later one | +0.035 after the first game epoch, up to +0.327 | 1e-5 to 2.3e-3 (last epoch) | 6.5e-6 to 2.8e-5 | 0.598 (train 0.835) |
+| authors' h start, full width, k = 22, the authors' 19,732 members (their full setting) | 2.6e-4 after the warm-up, 1.0 after the first game epoch, 1.6 to 4.0 after the later ones | +0.035 after the first game epoch, up to +0.327 | 1.4e-5 to 2.3e-3 (last epoch) | 7.8e-6 to 2.8e-5 (last epoch) | 0.598 (train 0.835) |
 | PyTorch's default h start, ¼ width, k = 8 (the departure) | 0.07 to 2.2 | up to +0.065 (h's accuracy up to 0.613) | 1.6e-7 to 8.7e-3 | 5e-6 to 8e-5 | 0.123 (train 0.463) |
 
 In PyTorch as here, h from the authors' start never leaves it: its gradients stay 50 to 70,000 times
 below ε, its logit shows no trend over the 20 epochs (1.4e-6 after the first,
 2.1e-6 after the 18th), and the classifier ends as an undefended one does (train accuracy 1.000,
 test 0.42). At the authors' full scale it does escape (the last row): with 19,732 members h's
-warm-up alone is 5 × 153 = 765 steps (70 at 2,000 members) and each game epoch 3,376 (128 here);
+warm-up alone is 5 × 153 = 765 steps (70 at 2,000 members), and each game epoch takes about 3,400
+(the authors' code 3,376; the script 3,388), some 26 times this scale-down's 128 (k = 8);
 its largest |logit| is 2.6e-4 after the warm-up, 1.0 after the first game epoch, and its gain keeps
 rising. PrivLab's kept run at that scale shows the same (below). So h staying at ½ is what the
 authors' start does at a small scale, not a property of the method. With PyTorch's default start
@@ -342,7 +343,7 @@ The two implementations agree: on the same records both undefended models reach 
 accuracy and leak the same; both regularised runs keep the first game epoch (the best validation
 accuracy, which is also the best test accuracy, so the authors' test-based selection would keep
 it too), lose 9 to 11 points of test accuracy where the paper loses under 4, and bring the loss
-attack from 0.76 to 0.55–0.56. At the authors' setting the accuracy claim is therefore *not
+attack from 0.77 to 0.55–0.56. At the authors' setting the accuracy claim is therefore *not
 reproduced* by their own code either; the privacy claim nearly is (PrivLab's strongest attack,
 offline LiRA, reaches 0.565 there, just above the 0.55 bound). What separates both from the paper
 lies outside the implementations: the data — our generator stands in for Purchase-100, and its

@@ -129,6 +129,12 @@ public final class AdversarialRegularization: TrainingDefense {
         }
         // Seeded like the template would be with this seed: with λ = 0 the result is plain training.
         let f = try releaseTemplate.reseededClone(seed: options.seed)
+        // A warm-up as long as the training would return a plainly trained model under this
+        // defense's name: the game must get at least one epoch.
+        guard options.warmupEpochs < f.trainingEpochs else {
+            throw PrivLabError.invalidArgument(.adversarialRegularisation,
+                "warmup (\(options.warmupEpochs) epochs) must be shorter than the classifier's training (\(f.trainingEpochs) epochs): the game would never start")
+        }
         let game = try InferenceGame(options: options, train: train, reference: reference, classifier: f)
         inference = game.h
         var hooks = TrainingHooks()
