@@ -106,7 +106,7 @@ enum DefenseDeclarations {
             .choice("attack_init", InferenceInitialisation.self,
                     "how the inference model's weights start: normal, N(0, 0.01²) weights and zero biases (the authors' code; on Purchase-like data h then never moves), or uniform, PyTorch's default (a departure from the authors' code)",
                     default: AdversarialRegularizationOptions().attackInitialisation),
-            .integer("warmup", "epochs of plain training before the game starts", default: AdversarialRegularizationOptions().warmupEpochs,
+            .integer("warmup", "epochs of plain training before the game starts (fewer than the classifier's epochs)", default: AdversarialRegularizationOptions().warmupEpochs,
                      .atLeast(0), .atMost(10_000)),
             .integer("attack_warmup", "passes of the inference model alone over the private set after the warm-up",
                      default: AdversarialRegularizationOptions().attackWarmupEpochs, .atLeast(0), .atMost(10_000)),
