@@ -51,7 +51,7 @@ the plot, about 0.505 at 2 classes (a single point), medians near 0.55, 0.60, 0.
 20, 50 and 100 (`paper_precision`; by eye, ±0.01). *Table III* ("No Mitigation", Purchase, 100
 classes): test accuracy 0.66, attack precision 0.87, recall 1.00 — a target the authors trained
 themselves, as ours is (our reading: its rows train with L2 penalties of the defender's choosing,
-which the Google service did not offer; the caption names no platform). The per-class-count train/test
+which needs control over training; the caption names no platform). The per-class-count train/test
 accuracies of Table II (`paper_train_test`) are the one figure we could not read anywhere and
 stay *unverified*; its 100-class test accuracy (0.659) agrees with Table III's 0.66.
 The paper's Purchase targets in Figs. 9–10 were trained by Google's Prediction API; the local
