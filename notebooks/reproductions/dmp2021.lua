@@ -1,5 +1,5 @@
 -- Reproduction: Shejwalkar & Houmansadr 2021, Distillation for Membership Privacy (DMP)
--- test run: -P private=300 -P test=300 -P validation=100 -P pool=600 -P epochs=3 -P lambdas=3 -P epsilons=8 -P steps=2 -P attack_width=0.05 -P adv_warmup=1 -P reference_models=2
+-- test run: -P private=300 -P test=300 -P pool=600 -P epochs=3 -P lambdas=3 -P epsilons=8 -P steps=2 -P attack_width=0.05 -P reference_models=2
 --[[md
 # Shejwalkar & Houmansadr (AAAI 2021): DMP, reproduced
 
@@ -34,24 +34,17 @@ notebook does not (it distils on all 10,000), so neither do the defaults here (`
 
 Defaults: `private` = 2,500 private and 2,500 reference records (the paper's 1 : 1), 2,000 test
 records, `epochs` = 30 for every model; AdvReg with h at a quarter of the authors' widths; DP-SGD on
-the same network. AdvReg is given its best showing, since the claim is that DMP beats it: λ over
-0.3, 1, 3 and 10; the game after `adv_warmup` = 8 plain epochs (Nasr et al.'s one warm-up epoch
-is 153 classifier steps on their 19,732 records; an epoch here is ≈ 20); and the game epoch of
-best accuracy on `validation` = 1,000 further records kept, as Nasr et al. keep their best
-checkpoint. Every other model keeps its last epoch. The full setting is `-P private=10000 -P epochs=100 -P attack_width=1` (hours).
+the same network. The full setting is `-P private=10000 -P epochs=100 -P attack_width=1` (hours).
 ]]
-local P = pl.params { private = 2500, test = 2000, validation = 1000, pool = 4000, epochs = 30, temperature = 1, lambdas = "0.3,1,3,10",
-                     epsilons = "8,50", steps = 26, attack_width = 0.25, adv_warmup = 8, reference_models = 4, seed = 1 }
+local P = pl.params { private = 2500, test = 2000, pool = 4000, epochs = 30, temperature = 1, lambdas = "3,10", epsilons = "8,50", steps = 26,
+                     attack_width = 0.25, reference_models = 4, seed = 1 }
 
 local function numbers(s) local t = {} for v in tostring(s):gmatch("[^,%s]+") do t[#t + 1] = tonumber(v) end return t end
-local all = pl.data.purchase { n = 2 * P.private + P.test + P.validation + P.pool, classes = 100, signature = 0.02, density = 0.1, seed = P.seed }
+local all = pl.data.purchase { n = 2 * P.private + P.test + P.pool, classes = 100, signature = 0.02, density = 0.1, seed = P.seed }
 local rest, private = all:split { test = P.private, seed = P.seed }
 local rest2, reference = rest:split { test = P.private, seed = P.seed + 1 }
-local rest3, test = rest2:split { test = P.test, seed = P.seed + 2 }
--- AdvReg's epoch is chosen on these records, never on the test records.
-local pool, validation = rest3:split { test = P.validation, seed = P.seed + 3 }
-print(("private %d, reference %d, validation %d, test %d, attacker's pool %d"):format(private:size(), reference:size(), validation:size(),
-                                                                                    test:size(), pool:size()))
+local pool, test = rest2:split { test = P.test, seed = P.seed + 2 }
+print(("private %d, reference %d, test %d, attacker's pool %d"):format(private:size(), reference:size(), test:size(), pool:size()))
 
 local function classifier(extra)
   local o = { hidden = { 1024, 512, 256, 128 }, activation = "tanh", optimizer = "adam", lr = 5e-4, batch = 128, epochs = P.epochs, seed = P.seed }
@@ -69,9 +62,9 @@ accuracies, the measure the paper compares defenses at.
 ]]
 local refs = pl.attack.reference_models { model = classifier(), data = pool, count = P.reference_models, seed = P.seed }
 local rows = {}
-local function measure(family, setting, m, fit_options)
+local function measure(family, setting, m)
   local t0 = pl.clock()
-  m:fit(private, fit_options)
+  m:fit(private)
   local fit_s = pl.clock() - t0
   local loss = pl.attack.metric { target = m }:evaluate { members = private, nonmembers = test }
   local lira = pl.attack.lira { target = m, reference_models = refs, shadows = P.reference_models, online = false, global_variance = true }
@@ -89,10 +82,8 @@ local dmp = measure("DMP", ("T = %g"):format(P.temperature),
 local adv, dps = { none }, { none }
 for _, lambda in ipairs(numbers(P.lambdas)) do
   adv[#adv + 1] = measure("AdvReg", ("λ = %g"):format(lambda),
-                          pl.defense.adversarial { model = classifier { patience = P.epochs, monitor = "accuracy" }, reference = reference,
-                                                   lambda = lambda, steps = P.steps, attack_width = P.attack_width, warmup = P.adv_warmup,
-                                                   seed = P.seed },
-                          { validation = validation })
+                          pl.defense.adversarial { model = classifier(), reference = reference, lambda = lambda, steps = P.steps,
+                                                   attack_width = P.attack_width, seed = P.seed })
 end
 for _, eps in ipairs(numbers(P.epsilons)) do
   -- DP-SGD with hyper-parameters suited to it (large batches, plain SGD with a large step; see defenses.lua).
